@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+# Install it, and the CJK fonts screenshots need, when they are missing.
+set -euo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "installing ${need[*]} (Debian packages) for the browser tests"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+command -v chromium >/dev/null

@@ -1,0 +1,5 @@
+import sys
+
+from huikan.cli import main
+
+sys.exit(main())

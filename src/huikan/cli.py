@@ -1,0 +1,49 @@
+"""Command-line entry point: ``huikan ingest|build|serve|diff|check``.
+
+Each sub-command lives in its own module; this file only parses arguments and imports the
+module that does the work, so ``huikan ingest`` does not pay for loading the renderer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from huikan.commands.ingest import run
+
+    return run(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="huikan",
+        description="汇刊：把产业科技简报档案生成可检索的静态网站。",
+    )
+    p.add_argument("--config", default="site.yml", help="站点配置文件（默认 site.yml）")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    ing = sub.add_parser("ingest", help="拆分一期简报并显示文章列表（检查新一期用）")
+    ing.add_argument("file", help="简报文件：.pdf、.txt 或 .md")
+    ing.add_argument("--json", action="store_true", help="输出 JSON（机器可读）")
+    ing.add_argument("--no-cache", action="store_true", help="不读写拆分缓存")
+    ing.add_argument("--no-sidecar", action="store_true", help="忽略同名 .yml 旁注文件")
+    ing.set_defaults(func=_cmd_ingest)
+
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""The data model shared by ingest, classification, search and rendering.
+
+Ingest turns a file into an :class:`IngestResult`; everything downstream reads only these
+dataclasses (never the source file again), which is what makes ingest results cacheable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Block:
+    """One paragraph-like unit of a bulletin, with the typographic cues the splitter uses.
+
+    Both the text reader and the PDF reader produce blocks, so the splitter never needs to
+    know where a bulletin came from. Hard-wrapped lines are already joined into one block.
+    """
+
+    text: str
+    page: int | None = None  # 1-based page (PDF; text files with form feeds)
+    line: int | None = None  # 1-based source line where the block starts (text inputs)
+    size: float = 1.0  # font size relative to the body text size (text inputs: 1.0)
+    bold: bool = False  # the whole block is set in a bold face (or **marked** in Markdown)
+    centered: bool = False  # horizontally centred on the page/column
+    heading: int = 0  # Markdown heading level 1-6, 0 if none
+    lines: int = 1  # physical lines joined into this block
+    gap_before: float = 0.0  # blank space above: blank lines (text) or body line heights (PDF)
+    indent: bool = False  # starts with a paragraph indent / leading space
+    page_top: bool = False  # first block on its page (after running headers are removed)
+
+
+@dataclass
+class Document:
+    """What a reader extracted from one file, before splitting."""
+
+    blocks: list[Block]
+    pages: int | None = None
+    outline: list[str] = field(default_factory=list)  # PDF bookmarks, in order
+    meta_title: str | None = None  # document-info title, when it looks like a real title
+    warnings: list[Warning] = field(default_factory=list)
+
+
+@dataclass
+class Warning:  # noqa: A001 - a domain term; never used together with the builtin
+    """A problem worth telling the editor about; never fatal by itself."""
+
+    code: str  # stable machine-readable code, e.g. "empty-body", "no-date", "no-boundary"
+    message: str  # plain-language Chinese/English message naming what is wrong
+    file: str | None = None
+    page: int | None = None
+    line: int | None = None
+    article: str | None = None  # article title, when the warning concerns one article
+
+    def __str__(self) -> str:
+        where = self.file or ""
+        if self.page:
+            where += f" 第{self.page}页"
+        if self.line:
+            where += f":{self.line}"
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass
+class BulletinMeta:
+    """Masthead metadata of one bulletin issue; ``None`` where nothing is printed."""
+
+    title: str | None = None
+    publisher: str | None = None
+    number: str | None = None  # as printed, e.g. "第8期（总第39期）"
+    date: str | None = None  # "YYYY", "YYYY-MM" or "YYYY-MM-DD"
+    source_file: str = ""
+    pages: int | None = None
+
+
+@dataclass
+class Article:
+    """One self-contained piece of a bulletin."""
+
+    title: str
+    text: str  # body: clean paragraphs separated by blank lines (Markdown-light)
+    subtitle: str | None = None
+    column: str | None = None  # 栏目 printed above it
+    cluster: str = "综合"  # primary industry cluster (display name from site.yml)
+    clusters: list[str] = field(default_factory=list)  # plausible clusters, best first
+    byline: str | None = None
+    source: str | None = None
+    page: int | None = None  # 1-based page where the article starts (PDF)
+    line: int | None = None  # 1-based source line of the title (text inputs)
+    slug: str | None = None  # pinned by a sidecar; otherwise derived at render time
+    cluster_cue: str | None = None  # why this cluster: "toc", "byline", "column", "keywords", ...
+
+
+@dataclass
+class IngestResult:
+    """The whole outcome of ingesting one bulletin file: pure data, JSON-serialisable."""
+
+    bulletin: BulletinMeta
+    articles: list[Article]
+    warnings: list[Warning] = field(default_factory=list)
+    sha256: str = ""  # of the source file's bytes
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape printed by ``huikan ingest --json`` (a superset of the documented one)."""
+        return {
+            "bulletin": asdict(self.bulletin),
+            "articles": [asdict(a) for a in self.articles],
+            "warnings": [asdict(w) for w in self.warnings],
+            "sha256": self.sha256,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> IngestResult:
+        return cls(
+            bulletin=BulletinMeta(**data["bulletin"]),
+            articles=[Article(**a) for a in data["articles"]],
+            warnings=[Warning(**w) for w in data.get("warnings", [])],
+            sha256=data.get("sha256", ""),
+        )
+
+
+class IngestError(Exception):
+    """A bulletin that cannot be read at all (corrupt, encrypted, scanned, mis-encoded...).
+
+    The message is plain language and names the file; the build reports it and skips the file
+    (or fails under ``--strict``).
+    """
+
+    def __init__(self, file: str, reason: str, *, code: str = "unreadable", page: int | None = None):
+        self.file = file
+        self.reason = reason
+        self.code = code
+        self.page = page
+        where = f"{file} 第{page}页" if page else file
+        super().__init__(f"{where}: {reason}")
