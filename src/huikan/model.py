@@ -72,6 +72,8 @@ class BulletinMeta:
     date: str | None = None  # "YYYY", "YYYY-MM" or "YYYY-MM-DD"
     source_file: str = ""
     pages: int | None = None
+    preface: str | None = None  # 编者按 / 卷首语 printed before the articles, if any
+    kind: str = "text"  # "pdf" or "text": what the source file is
 
 
 @dataclass
@@ -79,7 +81,7 @@ class Article:
     """One self-contained piece of a bulletin."""
 
     title: str
-    text: str  # body: clean paragraphs separated by blank lines (Markdown-light)
+    text: str  # body: clean plain paragraphs separated by blank lines, no Markdown marks
     subtitle: str | None = None
     column: str | None = None  # 栏目 printed above it
     cluster: str = "综合"  # primary industry cluster (display name from site.yml)
@@ -90,6 +92,9 @@ class Article:
     line: int | None = None  # 1-based source line of the title (text inputs)
     slug: str | None = None  # pinned by a sidecar; otherwise derived at render time
     cluster_cue: str | None = None  # why this cluster: "toc", "byline", "column", "keywords", ...
+    # The same body as Markdown for rendering: sub-headings as "### …", bold lead-ins as
+    # "**…**", lists as "- …". Stripping its marks gives ``text``.
+    markdown: str = ""
 
 
 @dataclass
