@@ -16,6 +16,18 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    from huikan.commands.build import run
+
+    return run(args)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from huikan.commands.serve import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="huikan",
@@ -31,6 +43,18 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--no-cache", action="store_true", help="不读写拆分缓存")
     ing.add_argument("--no-sidecar", action="store_true", help="忽略同名 .yml 旁注文件")
     ing.set_defaults(func=_cmd_ingest)
+
+    from huikan.commands.build import add_arguments as add_build_arguments
+
+    bld = sub.add_parser("build", help="把 issues/ 生成静态网站（默认输出到 build/）")
+    add_build_arguments(bld)
+    bld.set_defaults(func=_cmd_build)
+
+    srv = sub.add_parser("serve", help="构建并在本机预览网站，修改后自动重建")
+    add_build_arguments(srv)
+    srv.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    srv.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+    srv.set_defaults(func=_cmd_serve)
 
     return p
 

@@ -39,6 +39,8 @@ class Document:
     pages: int | None = None
     outline: list[str] = field(default_factory=list)  # PDF bookmarks, in order
     meta_title: str | None = None  # document-info title, when it looks like a real title
+    # Width of a full body line in CJK character cells (hard-wrapped input), if the reader knows.
+    measure: float | None = None
     warnings: list[Warning] = field(default_factory=list)
 
 
@@ -74,6 +76,7 @@ class BulletinMeta:
     pages: int | None = None
     preface: str | None = None  # 编者按 / 卷首语 printed before the articles, if any
     kind: str = "text"  # "pdf" or "text": what the source file is
+    slug: str | None = None  # URL slug pinned by the sidecar; otherwise derived from the file name
 
 
 @dataclass

@@ -1,0 +1,370 @@
+"""``huikan build``: ingest every bulletin, render the site, write it atomically.
+
+Stages: find bulletins → ingest (from the content-hash cache; misses in a process pool) →
+site model (URLs, clusters, related articles) → pages (rendered only when their inputs
+changed) → assets and originals → search index → manifest → atomic swap. Sources are never
+re-read after ingest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, TextIO
+
+import huikan
+from huikan.config import SiteConfig, load_config
+from huikan.model import IngestError, IngestResult
+from huikan.model import Warning as IngestWarning
+from huikan.site import assets as site_assets
+from huikan.site.manifest import FORMAT, dumps, search_stats_json
+from huikan.site.model import SiteModel, build_model
+from huikan.site.output import OutputDir
+from huikan.site.pages import Page, PagePlanner
+from huikan.site.progress import Progress
+from huikan.site.render import Renderer, fingerprint_dirs, template_dirs
+from huikan.site.urls import is_absolute, normalize_base_url
+
+BULLETIN_SUFFIXES = (".pdf", ".txt", ".md")
+
+
+class BuildError(Exception):
+    """The build cannot go on; the message says why in plain language."""
+
+
+@dataclass
+class BuildOptions:
+    root: Path = field(default_factory=Path.cwd)  # the site folder (site.yml, issues/, ...)
+    config_path: Path | None = None  # default <root>/site.yml
+    out: Path | None = None  # default <root>/build
+    base_url: str | None = None  # default: site.yml's base_url
+    strict: bool = False
+    jobs: int | None = None  # ingest processes; default os.cpu_count()
+    issues_dir: Path | None = None  # default <root>/issues
+    cache_dir: Path | None = None  # default <root>/.huikan-cache
+    progress: bool | None = None  # None: only when stderr is a terminal
+
+
+@dataclass
+class BuildReport:
+    out: Path
+    bulletins: int = 0
+    articles: int = 0
+    written: int = 0
+    unchanged: int = 0
+    warnings: list[IngestWarning] = field(default_factory=list)
+    errors: list[IngestError] = field(default_factory=list)
+    ingested: int = 0  # cache misses
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    search_summary: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    ok: bool = True
+
+    def summary_lines(self) -> list[str]:
+        lines = [
+            f"构建完成：{self.bulletins} 期简报，{self.articles} 篇文章 → {self.out}",
+            f"文件：写入 {self.written} 个，未变 {self.unchanged} 个（共 {self.written + self.unchanged} 个）",
+            f"警告 {len(self.warnings)} 条；无法读取的简报 {len(self.errors)} 期；"
+            f"本次拆分 {self.ingested} 期（其余来自缓存）",
+            *self.search_summary,
+            *self.notes,
+            f"用时 {self.seconds:.1f} 秒（"
+            + "，".join(f"{k} {v:.1f}" for k, v in self.timings.items())
+            + "）",
+        ]
+        return lines
+
+
+# -- ingest ----------------------------------------------------------------------------------
+def find_bulletins(issues_dir: Path) -> list[Path]:
+    """Every .pdf/.txt/.md under ``issues/`` (sub-folders too), skipping hidden files and
+    READMEs, in a stable order."""
+    if not issues_dir.is_dir():
+        raise BuildError(f"找不到简报文件夹 {issues_dir}")
+    found = []
+    for p in issues_dir.rglob("*"):
+        rel = p.relative_to(issues_dir)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if p.is_file() and p.suffix.lower() in BULLETIN_SUFFIXES:
+            if p.stem.lower() in ("readme", "changelog"):
+                continue
+            found.append(p)
+    return sorted(found, key=lambda p: p.relative_to(issues_dir).as_posix())
+
+
+def _ingest_one(path: str, config: SiteConfig, cache_dir: str) -> tuple[str, Any]:
+    """Worker: ingest one file through the cache. Errors come back as data (IngestError's
+    keyword-only constructor does not survive pickling)."""
+    from huikan.cache import IngestCache
+
+    try:
+        return "ok", IngestCache(cache_dir).ingest(Path(path), config)
+    except IngestError as e:
+        return "error", (e.file, e.reason, e.code, e.page)
+
+
+def ingest_all(
+    paths: list[Path], config: SiteConfig, cache_dir: Path, jobs: int, show_progress: bool | None
+) -> tuple[list[tuple[Path, IngestResult]], list[IngestError], int]:
+    """Ingest every bulletin: cache hits in this process, misses in a pool of ``jobs``."""
+    from huikan.cache import IngestCache, cache_key
+
+    cache = IngestCache(cache_dir)
+    results: dict[Path, IngestResult] = {}
+    errors: list[IngestError] = []
+    misses: list[Path] = []
+    for p in paths:
+        hit = cache.get(cache_key(p, config))
+        if hit is not None:
+            results[p] = hit
+        else:
+            misses.append(p)
+
+    def take(p: Path, outcome: tuple[str, Any]) -> None:
+        status, value = outcome
+        if status == "ok":
+            results[p] = value
+        else:
+            file, reason, code, page = value
+            errors.append(IngestError(file, reason, code=code, page=page))
+
+    with Progress("拆分简报", len(misses), enabled=show_progress) as bar:
+        if jobs <= 1 or len(misses) <= 1:
+            for p in misses:
+                take(p, _ingest_one(str(p), config, str(cache_dir)))
+                bar.advance()
+        else:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(misses))) as pool:
+                futures = {pool.submit(_ingest_one, str(p), config, str(cache_dir)): p
+                           for p in misses}
+                for fut in as_completed(futures):
+                    take(futures[fut], fut.result())
+                    bar.advance()
+    ordered = [(p, results[p]) for p in paths if p in results]
+    errors.sort(key=lambda e: e.file)
+    return ordered, errors, len(misses)
+
+
+# -- render ----------------------------------------------------------------------------------
+@cache
+def code_fingerprint() -> str:
+    """Hash of the rendering code, so a page rendered by older code is never reused."""
+    h = hashlib.sha256(huikan.__version__.encode())
+    site_pkg = Path(__file__).parent / "site"
+    for p in sorted([*site_pkg.glob("*.py"), Path(__file__)]):
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+def page_key(salt: str, page: Page) -> str:
+    data = json.dumps(
+        [page.kind, page.template, page.absolute_links, page.context],
+        ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str,
+    )
+    return hashlib.sha256((salt + data).encode("utf-8")).hexdigest()
+
+
+def _search_api() -> tuple[Any, Any] | None:
+    try:
+        from huikan.search import SearchDoc, write_search_index
+    except ImportError as e:
+        if e.name and e.name.startswith("huikan.search"):
+            return None
+        raise
+    return SearchDoc, write_search_index
+
+
+def _write_search(model: SiteModel, out: OutputDir, api: tuple[Any, Any], cache_dir: Path
+                  ) -> Any:
+    SearchDoc, write_search_index = api  # noqa: N806 - a class
+    docs = [
+        SearchDoc(
+            url=a.url,
+            title=a.title,
+            body=a.article.text,
+            date=a.date,
+            cluster=a.cluster.name,
+            cluster_slug=a.cluster.slug,
+            bulletin=b.display_title(),
+            bulletin_slug=b.slug,
+        )
+        for b in model.bulletins
+        for a in b.articles
+    ]
+    try:
+        return write_search_index(docs, out.stage / "search", model.config, cache_dir=cache_dir)
+    except TypeError:  # an implementation without the cache_dir keyword
+        return write_search_index(docs, out.stage / "search", model.config)
+
+
+def _manifest(model: SiteModel, out: OutputDir, kinds: dict[str, dict[str, Any]],
+              errors: list[IngestError], search: Any, base_url: str) -> dict[str, Any]:
+    pages = []
+    for path, rec in sorted(out.records.items()):
+        info = kinds.get(path, {"kind": "search-index", "title": path})
+        entry = {
+            "path": path,
+            "url": _url_of(path),
+            "sha256": rec.sha256,
+            "size": rec.size,
+            **info,
+        }
+        pages.append(entry)
+    bulletins = [
+        {
+            "slug": b.slug,
+            "url": b.url,
+            "title": b.title,
+            "number": b.meta.number,
+            "date": b.date,
+            "publisher": b.meta.publisher,
+            "source_file": b.source_path.name,
+            "source_sha256": b.result.sha256,
+            "articles": len(b.articles),
+            "warnings": [_warning_json(w) for w in b.warnings],
+        }
+        for b in sorted(model.bulletins, key=lambda b: b.slug)
+    ]
+    search_json = None
+    if search is not None:
+        search_json = search.to_json() if hasattr(search, "to_json") else search_stats_json(search)
+        search_json = dict(search_json)
+        search_json.pop("seconds", None)  # wall-clock time would break determinism
+        if hasattr(search, "summary_lines"):
+            search_json["summary"] = [
+                line for line in search.summary_lines() if "秒" not in line
+            ]
+    return {
+        "format": FORMAT,
+        "generator": f"huikan {huikan.__version__}",
+        "site": {"title": model.config.title, "base_url": base_url},
+        "bulletins": bulletins,
+        "errors": [{"file": e.file, "code": e.code, "reason": e.reason} for e in errors],
+        "pages": pages,
+        "search": search_json,
+    }
+
+
+def _url_of(path: str) -> str:
+    if path == "index.html":
+        return ""
+    if path.endswith("/index.html"):
+        return path[: -len("index.html")]
+    return path
+
+
+def _warning_json(w: IngestWarning) -> dict[str, Any]:
+    return {k: v for k, v in vars(w).items() if v is not None}
+
+
+# -- the build -------------------------------------------------------------------------------
+def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
+    """Build the site; raises BuildError (nothing published) or returns a report.
+
+    Under ``strict``, any warning or unreadable bulletin fails the build before anything is
+    published; otherwise they are reported and the rest of the archive is published.
+    """
+    log = log or sys.stderr
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    root = Path(opts.root)
+    config = load_config(opts.config_path or root / "site.yml")
+    base_url = normalize_base_url(opts.base_url or config.base_url)
+    issues_dir = opts.issues_dir or root / "issues"
+    cache_dir = opts.cache_dir or root / ".huikan-cache"
+    out_path = opts.out or root / "build"
+    jobs = opts.jobs or os.cpu_count() or 1
+
+    default_templates = site_assets.find_dir(root, "templates")
+    if default_templates is None:
+        raise BuildError("找不到 templates/ 文件夹")
+    override = (config.root / config.templates) if config.templates else None
+    if override is not None and not override.is_dir():
+        raise BuildError(f"site.yml 指定的模板文件夹 {override} 不存在")
+    dirs = template_dirs(default_templates, override)
+    renderer = Renderer(dirs)
+    try:
+        assets = site_assets.collect_assets(
+            site_assets.find_dir(root, "static"), site_assets.find_lunr(root)
+        )
+    except site_assets.AssetError as e:
+        raise BuildError(str(e)) from e
+
+    # 1. ingest
+    paths = find_bulletins(issues_dir)
+    results, errors, ingested = ingest_all(paths, config, cache_dir, jobs, opts.progress)
+    timings["拆分"] = time.perf_counter() - t0
+    for e in errors:
+        print(f"无法读取：{e.file}：{e.reason}（已跳过）", file=log)
+    pinned = {p: getattr(r.bulletin, "slug", None) for p, r in results}
+    model = build_model(results, config, {p: s for p, s in pinned.items() if s})
+    warnings = [w for b in model.bulletins for w in b.warnings]
+    for w in warnings:
+        print(f"警告：{w}", file=log)
+    if opts.strict and (warnings or errors):
+        raise BuildError(
+            f"--strict：{len(warnings)} 条警告、{len(errors)} 期无法读取，未发布任何内容"
+        )
+
+    # 2. render into a temporary folder next to the output
+    report = BuildReport(out=out_path, errors=errors, warnings=warnings, ingested=ingested)
+    search_api = _search_api()
+    has_search = search_api is not None and renderer.has_template("search.html")
+    if not has_search:
+        report.notes.append("提示：搜索模块或 templates/search.html 尚未就绪，本次未生成搜索页。")
+    if not is_absolute(base_url):
+        report.notes.append(
+            f"提示：base_url 为 {base_url}，不是完整网址；feed 与 sitemap 中使用相对地址。"
+        )
+    planner = PagePlanner(
+        model, base_url=base_url, asset_version=site_assets.asset_version(assets),
+        has_search=has_search,
+    )
+    pages = planner.pages()
+    salt = code_fingerprint() + fingerprint_dirs(dirs)
+    kinds: dict[str, dict[str, Any]] = {}
+    t1 = time.perf_counter()
+    with OutputDir(out_path) as out:
+        with Progress("生成页面", len(pages), enabled=opts.progress) as bar:
+            for page in pages:
+                out.put_rendered(page.path, page_key(salt, page), lambda p=page: renderer.render(p))
+                kinds[page.path] = {"kind": page.kind, "title": page.title, **page.meta}
+                bar.advance()
+        timings["页面"] = time.perf_counter() - t1
+        t2 = time.perf_counter()
+        for a in assets:
+            out.put_file(a.rel, a.src, sha256=a.sha256)
+            kinds[a.rel] = {"kind": "asset", "title": a.rel.rsplit("/", 1)[-1]}
+        for b in model.bulletins:
+            out.put_file(b.original_url, b.source_path, sha256=b.result.sha256 or None)
+            kinds[b.original_url] = {"kind": "original", "title": b.display_title(),
+                                     "bulletin": b.slug, "source_file": b.source_path.name}
+        timings["文件"] = time.perf_counter() - t2
+        search = None
+        if has_search:
+            t3 = time.perf_counter()
+            search = _write_search(model, out, search_api, cache_dir)
+            for rel in out.adopt("search"):
+                kinds.setdefault(rel, {"kind": "search-index", "title": rel.rsplit("/", 1)[-1]})
+            report.search_summary = list(search.summary_lines()) if search else []
+            timings["搜索"] = time.perf_counter() - t3
+        manifest = _manifest(model, out, kinds, errors, search, base_url)
+        out.put_bytes("manifest.json", dumps(manifest))
+        report.written, report.unchanged = out.counts()
+        out.commit()
+
+    report.bulletins = len(model.bulletins)
+    report.articles = sum(len(b.articles) for b in model.bulletins)
+    report.timings = timings
+    report.seconds = time.perf_counter() - t0
+    report.ok = not errors
+    return report

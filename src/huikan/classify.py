@@ -1,0 +1,135 @@
+"""Tag articles with an industry cluster from the site's taxonomy.
+
+Explicit cues printed by the editors win: the TOC group an article is listed under, a
+research-team byline ("集成电路与 ICT 产业研究团队"), a column named after a cluster. Without
+one, the article is scored against each cluster's keywords (jieba search-mode tokens, title
+counted three times); an article whose keywords do not point to one industry is 综合.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+
+from huikan.config import GENERAL, Taxonomy, norm_key
+
+_TEAM = re.compile(r"([\u4e00-\u9fffA-Za-z0-9 与和及、]{2,24}?)(?:产业)?(?:研究团队|研究组|课题组|团队)")
+_TITLE_WEIGHT = 3.0
+# An article is 综合 unless its best cluster has this share of all keyword evidence…
+MIN_SHARE = 0.42
+# …and at least this much evidence per thousand characters (title hits count triple).
+MIN_DENSITY = 1.5
+
+
+@dataclass
+class Tagging:
+    cluster: str
+    clusters: list[str]
+    cue: str  # "toc", "byline", "column", "keywords", "default", "sidecar"
+    scores: dict[str, float]
+
+
+_lock = threading.Lock()
+_tokenizers: dict[tuple[str, ...], object] = {}
+
+
+def _tokenizer(words: tuple[str, ...]):
+    """A jieba tokenizer that keeps every taxonomy keyword whole (one per taxonomy)."""
+    with _lock:
+        tok = _tokenizers.get(words)
+        if tok is None:
+            import logging
+
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            tok = jieba.Tokenizer()
+            for w in words:
+                if len(w) > 1:
+                    tok.add_word(w, freq=20000)
+            _tokenizers[words] = tok
+        return tok
+
+
+def _keyword_index(taxonomy: Taxonomy) -> dict[str, list[str]]:
+    """keyword (normalised) → clusters it points to."""
+    idx: dict[str, list[str]] = {}
+    for c in taxonomy.clusters:
+        for k in [*c.keywords, *c.aliases, c.name]:
+            if c.name == GENERAL and k == c.name:
+                continue
+            key = norm_key(k)
+            if key and c.name not in idx.setdefault(key, []):
+                idx[key].append(c.name)
+    return idx
+
+
+def keyword_scores(title: str, text: str, taxonomy: Taxonomy) -> dict[str, float]:
+    idx = _keyword_index(taxonomy)
+    tok = _tokenizer(tuple(sorted(idx)))
+    scores: Counter[str] = Counter()
+    for part, weight in ((title, _TITLE_WEIGHT), (text, 1.0)):
+        counts = Counter(norm_key(t) for t in tok.cut_for_search(part))  # type: ignore[attr-defined]
+        for key, n in counts.items():
+            for name in idx.get(key, ()):
+                # Diminishing returns: one word repeated 30 times is not 30 pieces of evidence.
+                scores[name] += weight * (1 + math.log(n))
+    return dict(scores)
+
+
+def explicit_cluster(
+    taxonomy: Taxonomy,
+    toc_cluster: str | None = None,
+    byline: str | None = None,
+    column: str | None = None,
+) -> tuple[str, str] | None:
+    """The cluster an editor printed, and the cue it came from."""
+    if toc_cluster and taxonomy.get(toc_cluster):
+        return taxonomy.by_name(toc_cluster).name, "toc"
+    if byline:
+        for m in _TEAM.finditer(byline):
+            c = taxonomy.lookup(m.group(1).strip())
+            if c is not None and c.name != GENERAL:
+                return c.name, "byline"
+    if column:
+        c = taxonomy.lookup(column)
+        if c is not None:
+            return c.name, "column"
+    return None
+
+
+def classify(
+    title: str,
+    text: str,
+    taxonomy: Taxonomy,
+    *,
+    toc_cluster: str | None = None,
+    byline: str | None = None,
+    column: str | None = None,
+) -> Tagging:
+    scores = keyword_scores(title, text, taxonomy)
+    ranked = [name for name, s in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])) if s > 0]
+    explicit = explicit_cluster(taxonomy, toc_cluster, byline, column)
+    if explicit:
+        name, cue = explicit
+        rest = [n for n in ranked if n != name]
+        return Tagging(name, [name, *_plausible(rest, scores)], cue, scores)
+    total = sum(scores.values())
+    if ranked:
+        best = ranked[0]
+        density = scores[best] / max(1.0, len(text) / 1000)
+        if scores[best] / total >= MIN_SHARE and density >= MIN_DENSITY:
+            return Tagging(best, [best, *_plausible(ranked[1:], scores, scores[best])], "keywords", scores)
+    top = scores[ranked[0]] if ranked else 0.0
+    return Tagging(GENERAL, [GENERAL, *_plausible(ranked, scores, top)], "default", scores)
+
+
+def _plausible(names: list[str], scores: dict[str, float], top: float | None = None) -> list[str]:
+    """Runners-up worth listing: at least a quarter of the leader's evidence."""
+    if not names:
+        return []
+    ref = top if top is not None else scores.get(names[0], 0.0)
+    return [n for n in names if n != GENERAL and scores.get(n, 0) >= 0.25 * ref and scores[n] > 0][:4]

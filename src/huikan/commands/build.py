@@ -1,0 +1,51 @@
+"""``huikan build``: render issues/ into a static site (see :mod:`huikan.build`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from huikan.config import ConfigError
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", default=None, help="输出文件夹（默认 build/）")
+    p.add_argument("--base-url", default=None,
+                   help="站点网址，如 https://example.org/pr-42/（默认取 site.yml）")
+    p.add_argument("--strict", action="store_true",
+                   help="有任何警告或无法读取的简报即失败，不发布")
+    p.add_argument("--jobs", "-j", type=int, default=None,
+                   help="并行拆分简报的进程数（默认 CPU 核数）")
+
+
+def options_from_args(args: argparse.Namespace):  # noqa: ANN201 - BuildOptions
+    from huikan.build import BuildOptions
+
+    config_path = Path(args.config)
+    root = config_path.parent if config_path.parent != Path("") else Path.cwd()
+    return BuildOptions(
+        root=root.resolve(),
+        config_path=config_path,
+        out=Path(args.out) if args.out else None,
+        base_url=args.base_url,
+        strict=args.strict,
+        jobs=args.jobs,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from huikan.build import BuildError, build_site
+    from huikan.model import IngestError
+
+    if args.jobs is not None and args.jobs < 1:
+        print("--jobs 至少为 1", file=sys.stderr)
+        return 2
+    try:
+        report = build_site(options_from_args(args))
+    except (BuildError, ConfigError, IngestError) as e:
+        print(f"构建失败：{e}", file=sys.stderr)
+        return 1
+    for line in report.summary_lines():
+        print(line)
+    return 0

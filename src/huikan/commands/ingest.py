@@ -1,0 +1,83 @@
+"""``huikan ingest FILE``: show how one bulletin splits, for an editor checking a new issue."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from huikan.config import ConfigError, load_config
+from huikan.ingest.textutil import width
+from huikan.model import IngestError, IngestResult
+
+
+def _fit(s: str | None, w: int) -> str:
+    """Cut ``s`` to ``w`` display cells and pad it, so CJK columns line up in a terminal."""
+    s = (s or "—").replace("\n", " ")
+    out, used = "", 0.0
+    for ch in s:
+        cw = width(ch) * 2
+        if used + cw > w:
+            out = out[:-1] + "…" if out else "…"
+            used = width(out) * 2
+            break
+        out += ch
+        used += cw
+    return out + " " * max(0, int(w - used))
+
+
+def print_table(res: IngestResult, out=sys.stdout) -> None:
+    b = res.bulletin
+    print(f"文件：{b.source_file}（{b.pages or '—'} 页）", file=out)
+    print(
+        f"刊名：{b.title or '—'}　期号：{b.number or '—'}　日期：{b.date or '—'}"
+        f"　编印：{b.publisher or '—'}",
+        file=out,
+    )
+    print(f"共 {len(res.articles)} 篇文章\n", file=out)
+    head = (
+        f"{'#':>3}  {_fit('标题', 44)} {_fit('栏目', 12)} {_fit('产业集群', 18)}"
+        f" {'字数':>6}  {_fit('作者', 24)} {_fit('来源', 16)}"
+    )
+    print(head, file=out)
+    print("-" * len(head.encode("gbk", "replace")), file=out)
+    for n, a in enumerate(res.articles, 1):
+        page = f" p{a.page}" if a.page else ""
+        print(
+            f"{n:>3}  {_fit(a.title + page, 44)} {_fit(a.column, 12)} {_fit(a.cluster, 18)}"
+            f" {len(a.text):>6}  {_fit(a.byline, 24)} {_fit(a.source, 16)}",
+            file=out,
+        )
+    if res.warnings:
+        print(f"\n警告 {len(res.warnings)} 条：", file=out)
+        for w in res.warnings:
+            print(f"  ⚠ {w}", file=out)
+
+
+def run(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.exists():
+        print(f"huikan: 找不到文件 {path}", file=sys.stderr)
+        return 2
+    try:
+        config = load_config(args.config)
+        if args.no_cache:
+            from huikan.ingest import ingest_file
+
+            res = ingest_file(path, config, use_sidecar=not args.no_sidecar)
+        else:
+            from huikan.cache import IngestCache
+
+            res = IngestCache(config.root / ".huikan-cache").ingest(
+                path, config, use_sidecar=not args.no_sidecar
+            )
+    except (IngestError, ConfigError) as e:
+        print(f"huikan: {e}", file=sys.stderr)
+        return 1
+    if args.json:
+        json.dump(res.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_table(res)
+    return 0

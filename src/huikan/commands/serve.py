@@ -1,0 +1,129 @@
+"""``huikan serve``: build, serve the site on localhost, rebuild when sources change.
+
+Watching is done by polling modification times once a second: no extra dependency, and the
+folders are small. The server reads files through the output path on each request, so the
+atomic swap of a rebuild is picked up immediately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import sys
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from huikan.commands.build import options_from_args
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Static files under an optional URL prefix (``/pr-42/``, to preview a site built for a
+    sub-path), with the site's own 404 page and no request log noise."""
+
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        if self.prefix != "/":
+            if not path.startswith(self.prefix):
+                return os.path.join(str(self.directory), ".huikan-outside-prefix/missing")
+            path = "/" + path[len(self.prefix) :]
+        return super().translate_path(path)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+        page = Path(self.directory) / "404.html"
+        if code == 404 and page.is_file():
+            body = page.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def make_server(
+    directory: Path, port: int = 0, host: str = "127.0.0.1", prefix: str = "/"
+) -> ThreadingHTTPServer:
+    """An HTTP server for ``directory`` at URL path ``prefix`` (port 0 picks a free one).
+
+    Call ``serve_forever()`` (e.g. in a thread) and ``shutdown()``.
+    """
+    prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+    handler_cls = type("PrefixedSiteHandler", (SiteHandler,), {"prefix": prefix})
+    handler = functools.partial(handler_cls, directory=str(directory))
+    return ThreadingHTTPServer((host, port), handler)
+
+
+def snapshot(paths: list[Path]) -> dict[str, float]:
+    """Modification times of every file under ``paths`` (what the watcher compares)."""
+    seen: dict[str, float] = {}
+    for root in paths:
+        if root.is_file():
+            seen[str(root)] = root.stat().st_mtime
+        elif root.is_dir():
+            for dirpath, _dirs, files in os.walk(root):
+                for f in files:
+                    p = os.path.join(dirpath, f)
+                    try:
+                        seen[p] = os.stat(p).st_mtime
+                    except OSError:
+                        pass
+    return seen
+
+
+def run(args: argparse.Namespace) -> int:
+    from huikan.build import BuildError, build_site
+    from huikan.config import ConfigError, load_config
+    from huikan.model import IngestError
+
+    opts = options_from_args(args)
+    out = opts.out or opts.root / "build"
+
+    def rebuild() -> bool:
+        try:
+            report = build_site(opts)
+        except (BuildError, ConfigError, IngestError) as e:
+            print(f"构建失败：{e}", file=sys.stderr)
+            return False
+        for line in report.summary_lines():
+            print(line)
+        return True
+
+    if not rebuild() and not out.is_dir():
+        return 1
+    cfg = load_config(opts.config_path or opts.root / "site.yml")
+    watched = [opts.root / "issues", opts.config_path or opts.root / "site.yml",
+               opts.root / "templates", opts.root / "static"]
+    if cfg.templates:
+        watched.append(cfg.root / cfg.templates)
+    from huikan.site.urls import base_path, normalize_base_url
+
+    prefix = base_path(normalize_base_url(opts.base_url or cfg.base_url))
+    server = make_server(out, args.port, args.host, prefix)
+    host, port = server.server_address[:2]
+    print(f"正在预览：http://{host}:{port}{prefix}  （Ctrl-C 退出；修改 issues/、site.yml 或模板后自动重建）")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    last = snapshot(watched)
+    try:
+        while True:
+            time.sleep(1.0)
+            now = snapshot(watched)
+            if now != last:
+                last = now
+                print("检测到修改，重新构建……")
+                rebuild()
+    except KeyboardInterrupt:
+        print("已停止。")
+    finally:
+        server.shutdown()
+        server.server_close()
+    return 0
+

@@ -1,0 +1,250 @@
+"""Physical lines → paragraph-like :class:`~huikan.model.Block` objects with typographic cues.
+
+A new block starts at a first-line indent, after a line that ended clearly short of the
+column's right edge, after a vertical gap larger than the normal leading, or where the
+size/weight changes. Paragraphs continue across column and page breaks when the last line
+was full, the next one is not indented and the style is the same. Headings wrapped over
+several lines in one style stay one block; table-of-contents lines are always blocks of
+their own, normalised to ``title……page``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from huikan.ingest.pdf_layout import Geometry, Line, is_wide
+from huikan.model import Block
+
+_LEADER_CHARS = ".·•‥．。_\\-－"
+_LEADERS = re.compile(
+    rf"^(?P<title>.*?)\s*(?:(?:[{_LEADER_CHARS}]\s*){{3,}}|(?:[…⋯]\s*){{2,}})\s*(?P<num>\d{{1,4}})$"
+)
+_NUMBERED = re.compile(r"^\d{1,2}\s*[/／|｜]\s*\S")
+_DIGITS = re.compile(r"^\d{1,4}$")
+
+HEADING_SIZE = 1.12  # a line this much larger than body text is set as a heading
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _cjk_fix(text: str) -> str:
+    """Kangxi radicals, CJK compatibility ideographs and Latin ligatures → normal characters.
+
+    Office exports often map 一 to ⼀ (U+2F00) and similar; NFKC on just those ranges
+    repairs them without touching full-width CJK punctuation.
+    """
+    out = []
+    for ch in text:
+        o = ord(ch)
+        if 0x2E80 <= o <= 0x2FDF or 0xF900 <= o <= 0xFAFF or 0xFB00 <= o <= 0xFB06:
+            out.append(unicodedata.normalize("NFKC", ch))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def classify_toc(lines: list[Line], geo: Geometry) -> None:
+    """Mark table-of-contents lines (``line.toc``) and rewrite their text.
+
+    Leader dots followed by a number at the right edge always make an entry; a number
+    separated only by white space needs a second such line on the page (a table row
+    ending in a number is not a TOC). Bold or larger lines of that kind are TOC group
+    labels ("专家观点 3").
+    """
+    gap_cands: dict[int, list[tuple[Line, str, str]]] = {}
+    for line in lines:
+        text = line.text.strip()
+        at_right = line.x1 >= line.frame[1] - 2.5 * line.size
+        m = _LEADERS.match(text)
+        if m and at_right:
+            title = m.group("title").strip()
+            line.toc = "entry" if title else "leaders"
+            line.text = f"{title}……{m.group('num')}"
+            continue
+        if _NUMBERED.match(text):
+            line.toc = "numbered"
+            continue
+        if line.tabs and at_right and _DIGITS.match(line.last_run.strip()):
+            title = text[: line.tabs[-1]].strip()
+            if title and not _DIGITS.match(title):
+                gap_cands.setdefault(line.page, []).append((line, title, line.last_run.strip()))
+    for cands in gap_cands.values():
+        if len(cands) < 2:
+            continue
+        for line, title, num in cands:
+            heading = line.nbold * 2 > line.nchars or line.size >= 1.04 * geo.body_size
+            plain_entries = any(
+                c.nbold * 2 <= c.nchars and c.size < 1.04 * geo.body_size for c, _, _ in cands
+            )
+            if heading and plain_entries:
+                line.toc = "group"
+                line.text = f"{title} {num}"
+            else:
+                line.toc = "entry"
+                line.text = f"{title}……{num}"
+
+
+class _Joiner:
+    """Decides, line by line, whether a line continues the current block."""
+
+    def __init__(self, geo: Geometry) -> None:
+        self.geo = geo
+
+    def full(self, line: Line) -> bool:
+        return line.x1 >= line.frame[1] - 1.6 * line.size
+
+    def indented(self, line: Line) -> bool:
+        return line.x0 - line.frame[0] >= 0.75 * line.size
+
+    def centered(self, line: Line) -> bool:
+        left = line.x0 - line.frame[0]
+        right = line.frame[1] - line.x1
+        tol = max(1.2 * line.size, 0.05 * (line.frame[1] - line.frame[0]))
+        return min(left, right) >= 0.8 * line.size and abs(left - right) <= tol
+
+    def bold(self, line: Line) -> bool:
+        return line.nbold * 2 > line.nchars
+
+    def heading(self, line: Line) -> bool:
+        return line.size >= HEADING_SIZE * self.geo.body_size or self.bold(line)
+
+    def below(self, prev: Line, line: Line) -> bool:
+        """``line`` sits under ``prev`` on the same page, in an overlapping column."""
+        return (
+            prev.page == line.page
+            and line.top >= prev.bottom - 0.3 * min(prev.size, line.size)
+            and min(prev.frame[1], line.frame[1]) > max(prev.frame[0], line.frame[0])
+        )
+
+    def extra_gap(self, prev: Line, line: Line) -> float:
+        """White space between two stacked lines beyond normal leading, in points."""
+        size = max(prev.size, line.size)
+        normal = self.geo.white / self.geo.body_size * size
+        return (line.top - prev.bottom) - normal
+
+    def continues(self, block: list[Line], line: Line) -> bool:
+        prev = block[-1]
+        if line.toc == "leaders":  # "……6" on the line under its wrapped title
+            return prev.toc == "" and self.below(prev, line)
+        if prev.toc or line.toc in ("group", "numbered"):
+            return False
+        same_size = max(prev.size, line.size) <= 1.1 * min(prev.size, line.size)
+        if line.toc == "entry":  # a TOC title wrapped onto a second line
+            return (
+                self.below(prev, line)
+                and self.extra_gap(prev, line) <= 0.45 * line.size
+                and same_size
+                and self.full(prev)
+                and not self.indented(line)
+            )
+        if self.below(prev, line):
+            if self.extra_gap(prev, line) > 0.45 * max(prev.size, line.size):
+                return False
+            if not same_size:
+                return False
+            if self.bold(prev) != self.bold(line):  # a bold lead sentence, or a heading
+                return self.full(prev) and not self.indented(line) and not self.centered(prev)
+            if self.indented(line) and not self.centered(line):
+                return False
+            if self.heading(prev) or self.heading(line):
+                return self._heading_wraps(block, line)
+            return self.full(prev)
+        # a column or page break: continue a paragraph that obviously runs on
+        if line.first_on_page and line.page != prev.page + 1:
+            return False
+        return (
+            self.full(prev)
+            and not self.indented(line)
+            and same_size
+            and self.bold(prev) == self.bold(line)
+            and not self.heading(line)
+            and line.toc == ""
+        )
+
+    def _heading_wraps(self, block: list[Line], line: Line) -> bool:
+        """Two stacked lines in one heading style: a wrapped title, or separate headings?"""
+        prev = block[-1]
+        frame_w = prev.frame[1] - prev.frame[0]
+        if prev.width >= 0.6 * frame_w:  # the line above was long: the title wrapped
+            return True
+        short = len(prev.text.strip()) <= 4 and len(line.text.strip()) <= 4
+        return short and len(block) < 3  # a stacked label such as 专家 / 观点
+
+
+def _join_text(lines: list[Line]) -> str:
+    out = ""
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            continue
+        if out:
+            a, b = out[-1], text[0]
+            if a == "-" and len(out) > 1 and out[-2].isalpha() and b.islower():
+                out = out[:-1]  # a hyphenated Latin word
+            elif _is_latin(a) and _is_latin(b):
+                out += " "
+            elif not is_wide(a) and not is_wide(b) and a in ",.;:!?)" and b.isalnum():
+                out += " "
+        out += text
+    return re.sub(r"[ \t]{2,}", " ", out)
+
+
+def _weighted_median(pairs: list[tuple[float, int]]) -> float:
+    pairs = sorted(pairs)
+    total = sum(n for _, n in pairs)
+    if not total:
+        return 0.0
+    acc = 0
+    for value, n in pairs:
+        acc += n
+        if acc * 2 >= total:
+            return value
+    return pairs[-1][0]
+
+
+def build_blocks(lines: list[Line], geo: Geometry) -> list[Block]:
+    """Join lines (in reading order, all pages) into blocks and fill in their cues."""
+    joiner = _Joiner(geo)
+    groups: list[list[Line]] = []
+    for line in lines:
+        if groups and joiner.continues(groups[-1], line):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    blocks = []
+    prev_last: Line | None = None
+    for group in groups:
+        first = group[0]
+        text = _cjk_fix(_join_text(group)).strip()
+        if not text:
+            prev_last = group[-1]
+            continue
+        size = _weighted_median([p for line in group for p in line.sizes])
+        nchars = sum(line.nchars for line in group)
+        nbold = sum(line.nbold for line in group)
+        centered = all(
+            abs((line.x0 - line.frame[0]) - (line.frame[1] - line.x1))
+            <= max(1.2 * line.size, 0.05 * (line.frame[1] - line.frame[0]))
+            for line in group
+        ) and joiner.centered(group[-1])
+        gap = 0.0
+        if prev_last is not None and joiner.below(prev_last, first):
+            gap = max(0.0, joiner.extra_gap(prev_last, first)) / geo.pitch
+        blocks.append(
+            Block(
+                text=text,
+                page=first.page,
+                size=round(size / geo.body_size, 2),
+                bold=nbold * 2 > nchars,
+                centered=centered,
+                lines=len(group),
+                gap_before=round(gap, 1),
+                indent=joiner.indented(first) and not centered,
+                page_top=first.first_on_page,
+            )
+        )
+        prev_last = group[-1]
+    return blocks

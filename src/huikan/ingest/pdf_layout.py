@@ -1,0 +1,489 @@
+"""Page geometry: glyph runs, running headers/footers, reading order and physical lines.
+
+Every threshold is relative to the body font size, the normal line pitch or the region's
+width, so the same rules work on A4 WeasyPrint output, A5 booklets and office exports.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from huikan.ingest.pdf_chars import Char
+
+# Vertical extent of a glyph run, from its baseline and size (font metrics are unreliable
+# in subset and non-embedded fonts, so every run gets the same ascent/descent).
+ASCENT = 0.8
+DESCENT = 0.2
+
+_SPACES = frozenset(" \t\u00a0\u2002\u2003\u2009\u200a\u3000\u202f")
+
+
+def is_wide(ch: str) -> bool:
+    """CJK ideographs, kana, full-width forms and CJK-context punctuation (“”—…)."""
+    o = ord(ch)
+    return o >= 0x2E80 or 0x2010 <= o <= 0x206F
+
+
+def needs_space(left: str, right: str, gap: float, size: float) -> bool:
+    """Whether a horizontal gap between two glyphs is a word space."""
+    if is_wide(left) or is_wide(right):
+        return gap > 0.55 * size  # spaced-out headings (目　录); justified CJK stays tight
+    return gap > 0.18 * size
+
+
+@dataclass(slots=True)
+class Seg:
+    """A run of glyphs in one style on one baseline, without big gaps."""
+
+    text: str
+    x0: float
+    x1: float
+    base: float
+    size: float
+    fid: int
+    fake_bold: bool
+    n: int  # visible glyphs
+    lead_space: bool = False  # an explicit space glyph preceded the run
+    top: float = 0.0
+    bottom: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.top = self.base - ASCENT * self.size
+        self.bottom = self.base + DESCENT * self.size
+
+
+def build_segments(chars: list[Char]) -> list[Seg]:
+    """Group glyphs in content-stream order into same-style runs, split at big gaps.
+
+    The split gap (0.8 em) is below any sensible column gutter, so a run never crosses
+    columns; a run may end inside a column (style change, wide word space) and is re-joined
+    with its neighbours when lines are built.
+    """
+    segs: list[Seg] = []
+    parts: list[str] = []
+    cur: Seg | None = None
+    last = ""
+    space = False
+    for x0, x1, base, size, text, fid, fake in chars:
+        if text in _SPACES or text.isspace():
+            space = True
+            continue
+        if (
+            cur is not None
+            and fid == cur.fid
+            and fake == cur.fake_bold
+            and abs(size - cur.size) <= 0.02 * size
+            and abs(base - cur.base) <= 0.2 * size
+            and -0.3 * size <= x0 - cur.x1 <= 0.8 * size
+        ):
+            if space or needs_space(last, text[0], x0 - cur.x1, size):
+                parts.append(" ")
+            parts.append(text)
+            if x1 > cur.x1:
+                cur.x1 = x1
+            cur.n += 1
+            last = text[-1]
+            space = False
+            continue
+        if cur is not None:
+            cur.text = "".join(parts)
+            segs.append(cur)
+        if size <= 0:
+            cur = None
+            space = False
+            continue
+        cur = Seg("", x0, x1, base, size, fid, fake, 1, lead_space=space)
+        parts = [text]
+        last = text[-1]
+        space = False
+    if cur is not None:
+        cur.text = "".join(parts)
+        segs.append(cur)
+    return segs
+
+
+# --- running headers, footers and page numbers -------------------------------------------
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–—－~·•\s]*\d{1,4}[-–—－~·•\s]*"
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}"
+    r"|(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"
+    r"|[-–—\s]*[ivxlc]{1,6}[-–—\s]*)$",
+    re.I,
+)
+_URL = re.compile(
+    r"^(?:网址|网站|官网|url|web)?[:：\s]*(?:https?://|www\.)\S+$"
+    r"|^\S+\.(?:com|cn|net|org|gov|edu)(?:\.cn)?(?:/\S*)?$",
+    re.I,
+)
+BAND = 0.12  # top/bottom share of the page height where running heads live
+OUTER_ROWS = 3  # only the outermost rows of a page can be running heads
+
+
+@dataclass(slots=True)
+class PageData:
+    """One page after glyph extraction: its runs and a few counters, no pdfminer objects."""
+
+    number: int  # 1-based
+    width: float
+    height: float
+    segs: list[Seg]
+    images: int = 0
+    garbage: int = 0  # unreadable glyphs dropped from segs
+    glyphs: int = 0  # visible glyphs, garbage included
+
+
+def rows_of(segs: list[Seg]) -> list[list[Seg]]:
+    """Runs grouped into rows by baseline (tolerance relative to size), top to bottom."""
+    rows: list[list[Seg]] = []
+    for s in sorted(segs, key=lambda s: s.base):
+        if rows and abs(s.base - rows[-1][0].base) <= 0.3 * min(s.size, rows[-1][0].size):
+            rows[-1].append(s)
+        else:
+            rows.append([s])
+    for row in rows:
+        row.sort(key=lambda s: s.x0)
+    return rows
+
+
+def _row_text(row: list[Seg]) -> str:
+    return " ".join(s.text for s in row).strip()
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text)).lower()
+
+
+def remove_running_heads(pages: list[PageData], body_size: float) -> int:
+    """Drop page numbers, footer URLs and text repeated in the top/bottom band of many pages.
+
+    Repetition is counted per normalised text (digits folded) at a similar height, so an
+    alternating left/right header or "第 3 期 · 4" style lines are caught; text that is not
+    a page number must also be small or repeated on at least half of the pages, so that a
+    column label printed at the top of a few pages is kept. Returns how many runs went.
+    """
+    text_pages = [p for p in pages if p.segs]
+    if not text_pages:
+        return 0
+    cands: list[tuple[PageData, list[Seg], str, str, float]] = []
+    for page in text_pages:
+        rows = rows_of(page.segs)
+        n = len(rows)
+        for i, row in enumerate(rows):
+            y = row[0].base / page.height
+            if i < OUTER_ROWS and row[0].bottom <= BAND * page.height:
+                band = "top"
+            elif i >= n - OUTER_ROWS and row[0].top >= (1 - BAND) * page.height:
+                band = "bottom"
+            else:
+                continue
+            cands.append((page, row, band, _row_text(row), y))
+    positions: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
+    for page, _row, band, text, y in cands:
+        positions[(band, _key(text))].append((page.number, y))
+    need = max(2, round(0.25 * len(text_pages)))
+    often = max(2, round(0.5 * len(text_pages)))
+    removed = 0
+    drop: dict[int, set[int]] = defaultdict(set)
+    for page, row, band, text, y in cands:
+        size = max(s.size for s in row)
+        hits = positions[(band, _key(text))]
+        near = {p for p, yy in hits if abs(yy - y) <= 0.02}
+        lone = len(row) == 1 or all(_PAGE_NUMBER.match(s.text.strip()) for s in row[1:])
+        if _PAGE_NUMBER.match(text) or (_URL.match(text) and lone):
+            victims = row
+        elif len(near) >= often or (len(near) >= need and size <= 1.05 * body_size):
+            victims = row
+        else:  # a page number printed beside other text in the band
+            victims = [s for s in row if _PAGE_NUMBER.match(s.text.strip()) and len(row) > 1]
+            if victims and not (row.index(victims[0]) in (0, len(row) - 1)):
+                victims = []
+        for s in victims:
+            drop[page.number].add(id(s))
+    for page in text_pages:
+        ids = drop.get(page.number)
+        if ids:
+            before = len(page.segs)
+            page.segs = [s for s in page.segs if id(s) not in ids]
+            removed += before - len(page.segs)
+    return removed
+
+
+# --- reading order --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Leaf:
+    """A region read top to bottom; ``frame`` is the x-range of the column it belongs to."""
+
+    segs: list[Seg]
+    frame: tuple[float, float]
+
+
+@dataclass(slots=True)
+class Geometry:
+    """Document-wide measures every threshold is relative to."""
+
+    body_size: float
+    pitch: float  # normal baseline distance of body lines
+    white: float = field(init=False)  # normal white gap between body lines
+
+    def __post_init__(self) -> None:
+        self.white = max(0.0, self.pitch - (ASCENT + DESCENT) * self.body_size)
+
+    @property
+    def min_gap(self) -> float:
+        """A vertical gap clearly larger than line spacing: the page breaks here."""
+        return self.white + 0.5 * self.body_size
+
+
+def _extent(segs: list[Seg]) -> tuple[float, float]:
+    return min(s.x0 for s in segs), max(s.x1 for s in segs)
+
+
+def _nrows(segs: list[Seg]) -> int:
+    bases = sorted(s.base for s in segs)
+    n = 1
+    for a, b in zip(bases, bases[1:], strict=False):
+        if b - a > 0.3 * min(s.size for s in segs):
+            n += 1
+    return n
+
+
+def _gaps(segs: list[Seg], min_width: float) -> list[tuple[float, float]]:
+    """Vertical white strips (x-intervals no run covers) at least ``min_width`` wide."""
+    spans = sorted((s.x0, s.x1) for s in segs)
+    out = []
+    reach = spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - reach >= min_width:
+            out.append((reach, x0))
+        reach = max(reach, x1)
+    return out
+
+
+def _gutter(
+    segs: list[Seg], geo: Geometry, ignore_wider: float | None = None
+) -> tuple[float, float] | None:
+    """The best column gutter of a region: a white strip with real columns on both sides.
+
+    Each side must hold at least two rows, be at least 12% of the region wide, and the two
+    sides must sit beside each other (overlap vertically), which rejects right-aligned page
+    numbers of a TOC, signatures and label/value pairs. With ``ignore_wider`` (a share of the
+    region width) runs wider than that are ignored: they are candidate spanning elements.
+    """
+    x0, x1 = _extent(segs)
+    width = x1 - x0
+    if width <= 0:
+        return None
+    pool = segs if ignore_wider is None else [s for s in segs if s.x1 - s.x0 <= ignore_wider * width]
+    if len(pool) < 4:
+        return None
+    best = None
+    for g0, g1 in _gaps(pool, 0.6 * geo.body_size):
+        left = [s for s in pool if s.x1 <= g0]
+        right = [s for s in pool if s.x0 >= g1]
+        if len(left) < 2 or len(right) < 2:
+            continue
+        lx0, lx1 = _extent(left)
+        rx0, rx1 = _extent(right)
+        if lx1 - lx0 < 0.12 * width or rx1 - rx0 < 0.12 * width:
+            continue
+        if _nrows(left) < 2 or _nrows(right) < 2:
+            continue
+        ltop, lbot = min(s.top for s in left), max(s.bottom for s in left)
+        rtop, rbot = min(s.top for s in right), max(s.bottom for s in right)
+        overlap = min(lbot, rbot) - max(ltop, rtop)
+        if overlap < 0.3 * min(lbot - ltop, rbot - rtop):
+            continue
+        if best is None or g1 - g0 > best[1] - best[0]:
+            best = (g0, g1)
+    return best
+
+
+def _ycut(segs: list[Seg], min_gap: float) -> list[list[Seg]]:
+    """Split a region at full-width white gaps taller than ``min_gap``."""
+    order = sorted(segs, key=lambda s: (s.top, s.x0))
+    strips = [[order[0]]]
+    reach = order[0].bottom
+    for s in order[1:]:
+        if s.top - reach >= min_gap:
+            strips.append([s])
+        else:
+            strips[-1].append(s)
+        reach = max(reach, s.bottom)
+    return strips
+
+
+def _band_cut(segs: list[Seg], blockers: set[int]) -> list[list[Seg]]:
+    """Split a region into horizontal bands so that spanning runs get bands of their own."""
+    order = sorted(segs, key=lambda s: (s.top, s.x0))
+    strips: list[list[Seg]] = []
+    kinds: list[bool] = []
+    reach = 0.0
+    for s in order:
+        kind = id(s) in blockers
+        if strips and (s.top < reach - 0.1 * s.size or kinds[-1] == kind):
+            strips[-1].append(s)
+            kinds[-1] = kinds[-1] or kind
+            reach = max(reach, s.bottom)
+        else:
+            strips.append([s])
+            kinds.append(kind)
+            reach = s.bottom
+    return strips
+
+
+def _two_sided(segs: list[Seg], gutter: tuple[float, float]) -> bool:
+    return any(s.x1 <= gutter[0] for s in segs) and any(s.x0 >= gutter[1] for s in segs)
+
+
+def reading_order(
+    segs: list[Seg], geo: Geometry, frame: tuple[float, float], depth: int = 0
+) -> list[Leaf]:
+    """Recursive XY-cut that reads columns one after the other.
+
+    A region with a column gutter is read column by column, unless full-width white gaps
+    separate it into strips some of which are one-sided (a column label or short title
+    under two finished columns): then the strips come first. Spanning titles that block a
+    gutter get a band of their own, so the columns above and below are read separately.
+    """
+    if len(segs) <= 1 or depth > 12:
+        return [Leaf(segs, frame)]
+    gutter = _gutter(segs, geo)
+    strips = _ycut(segs, geo.min_gap)
+    if len(strips) > 1 and not (gutter and all(_two_sided(st, gutter) for st in strips)):
+        return [leaf for st in strips for leaf in reading_order(st, geo, frame, depth + 1)]
+    if gutter:
+        left = [s for s in segs if s.x1 <= gutter[0]]
+        right = [s for s in segs if s.x0 >= gutter[1]]
+        return reading_order(left, geo, _extent(left), depth + 1) + reading_order(
+            right, geo, _extent(right), depth + 1
+        )
+    for share in (0.45, 0.25):
+        g = _gutter(segs, geo, ignore_wider=share)
+        if not g:
+            continue
+        blockers = {id(s) for s in segs if s.x0 < g[1] and s.x1 > g[0]}
+        if len(blockers) > max(1, 0.3 * _nrows(segs)):
+            continue
+        bands = _band_cut(segs, blockers)
+        if len(bands) > 1:
+            return [leaf for b in bands for leaf in reading_order(b, geo, frame, depth + 1)]
+    return [Leaf(segs, frame)]
+
+
+# --- physical lines ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Line:
+    """One printed line of a leaf, in reading order, with what paragraph joining needs."""
+
+    text: str
+    page: int
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float  # dominant glyph size of the line
+    nchars: int
+    nbold: int
+    sizes: list[tuple[float, int]]
+    frame: tuple[float, float]
+    leaf: int
+    tabs: list[int]  # offsets in ``text`` where a wide gap (>= 2 em) separated two runs
+    last_run: str  # text of the right-most run (a TOC page number sits there)
+    first_on_page: bool = False
+    toc: str = ""  # "", "entry", "group", "leaders", "numbered" (see pdf_blocks)
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+
+def leaf_lines(leaf: Leaf, page: int, leaf_no: int, bold_font: list[bool]) -> list[Line]:
+    """Rows of a leaf joined into lines; overlapping duplicate runs (fake bold) collapse."""
+    lines = []
+    for row in rows_of(leaf.segs):
+        kept: list[Seg] = []
+        for s in row:
+            if kept:
+                p = kept[-1]
+                overlap = min(p.x1, s.x1) - max(p.x0, s.x0)
+                if overlap > 0.7 * max(1e-6, s.x1 - s.x0) and s.text == p.text:
+                    p.fake_bold = True  # the same text struck twice, slightly shifted
+                    continue
+            kept.append(s)
+        parts: list[str] = []
+        tabs: list[int] = []
+        prev: Seg | None = None
+        nchars = nbold = 0
+        sizes: Counter[float] = Counter()
+        for s in kept:
+            if prev is not None:
+                gap = s.x0 - prev.x1
+                size = max(s.size, prev.size)
+                if gap >= 2 * size:
+                    tabs.append(len("".join(parts)))
+                if s.lead_space or gap >= 2 * size or needs_space(parts[-1][-1], s.text[0], gap, size):
+                    parts.append(" ")
+            parts.append(s.text)
+            nchars += s.n
+            if bold_font[s.fid] or s.fake_bold:
+                nbold += s.n
+            sizes[round(s.size, 1)] += s.n
+            prev = s
+        text = "".join(parts)
+        size = sizes.most_common(1)[0][0]
+        lines.append(
+            Line(
+                text=text,
+                page=page,
+                x0=kept[0].x0,
+                x1=max(s.x1 for s in kept),
+                top=min(s.top for s in kept),
+                bottom=max(s.bottom for s in kept),
+                size=size,
+                nchars=nchars,
+                nbold=nbold,
+                sizes=sorted(sizes.items()),
+                frame=leaf.frame,
+                leaf=leaf_no,
+                tabs=tabs,
+                last_run=kept[-1].text,
+            )
+        )
+    return lines
+
+
+def body_geometry(pages: list[PageData]) -> Geometry:
+    """Body size = most common glyph size by glyph count; pitch = most common line step."""
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for s in page.segs:
+            sizes[round(s.size * 2) / 2] += s.n
+    if not sizes:
+        return Geometry(body_size=10.0, pitch=12.0)
+    body = sizes.most_common(1)[0][0]
+    steps: Counter[float] = Counter()
+    for page in pages:
+        prev = None
+        for s in sorted(
+            (s for s in page.segs if abs(s.size - body) <= 0.1 * body), key=lambda s: (s.x0 // (4 * body), s.base)
+        ):
+            if prev is not None and s.x0 // (4 * body) == prev.x0 // (4 * body):
+                step = s.base - prev.base
+                if 0.9 * body <= step <= 3 * body:
+                    steps[round(step * 2) / 2] += 1
+            prev = s
+    pitch = steps.most_common(1)[0][0] if steps else 1.4 * body
+    return Geometry(body_size=body, pitch=pitch)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0

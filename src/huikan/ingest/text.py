@@ -1,0 +1,224 @@
+"""Read a text or Markdown bulletin into blocks.
+
+Text bulletins come in two shapes: one paragraph per line (Markdown exports, copy-paste from
+Word) and hard-wrapped dumps of a PDF, where every printed line is a line of the file and
+paragraphs, titles and page breaks must be recovered from line lengths. Both end up as the
+same stream of :class:`~huikan.model.Block` the PDF reader produces.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+from huikan.ingest.encoding import decode_bytes
+from huikan.ingest.textutil import ends_sentence, join_cjk, width
+from huikan.model import Block, Document, Warning
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+_HTML_BOLD = re.compile(r"</?(b|strong)>", re.I)
+_HTML_TAG = re.compile(r"</?(b|strong|i|em|u|span|font|br|p)\b[^>]*>", re.I)
+_WHOLE_BOLD = re.compile(r"^\*\*(.+?)\*\*[:：]?$")
+
+
+@dataclass
+class _Line:
+    no: int  # 1-based line number in the file
+    raw: str
+    text: str  # stripped, Markdown heading marks removed
+    heading: int = 0
+    bold: bool = False
+    indent: bool = False
+    blank_before: int = 0
+    hard_break: bool = False  # Markdown "two trailing spaces": the next line continues
+    trailing: bool = False  # the raw line ends with whitespace
+
+
+def decode_file(path: Path) -> tuple[str, list[Warning]]:
+    """Decode and normalise a text file: line endings, NUL bytes, form feeds."""
+    text, _enc = decode_bytes(path.read_bytes(), path.name)
+    warnings: list[Warning] = []
+    if "\x00" in text:
+        warnings.append(
+            Warning("nul-bytes", "文件中有 NUL 空字符，已删除。", file=path.name)
+        )
+        text = text.replace("\x00", "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, warnings
+
+
+def _scan(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    blanks = 0
+    for no, raw in enumerate(text.split("\n"), start=1):
+        raw = raw.replace("\f", "")
+        s = raw.strip().replace("\u3000", " ").strip()
+        if not s or _MD_RULE.match(s):
+            blanks += 1
+            continue
+        heading = 0
+        m = _MD_HEADING.match(s)
+        if m:
+            heading, s = len(m.group(1)), m.group(2)
+        s = _HTML_BOLD.sub("**", s)
+        s = _HTML_TAG.sub("", s)
+        bold = False
+        m = _WHOLE_BOLD.match(s)
+        if m and "**" not in m.group(1):
+            bold, s = True, m.group(1)
+        s = s.strip()
+        if not s:
+            blanks += 1
+            continue
+        lines.append(
+            _Line(
+                no=no,
+                raw=raw,
+                text=s,
+                heading=heading,
+                bold=bold,
+                indent=raw[:1] in (" ", "\t", "\u3000"),
+                blank_before=blanks,
+                hard_break=raw.endswith("  ") and not raw.strip() == "",
+                trailing=raw != raw.rstrip(),
+            )
+        )
+        blanks = 0
+    return lines
+
+
+def wrap_width(lines: list[str]) -> float | None:
+    """The printed line width of a hard-wrapped dump, or None if paragraphs are unwrapped.
+
+    In a hard-wrapped file most lines have nearly the same display width (the measure of the
+    page); in a one-paragraph-per-line file lengths are spread out and mostly long.
+    """
+    widths = [width(s) for s in lines if width(s) >= 8]
+    if len(widths) < 20:
+        return None
+    widths.sort()
+    w = widths[int(len(widths) * 0.9)]  # the measure: what full lines reach
+    if w > 60:
+        return None
+    near = sum(1 for x in widths if 0.85 * w <= x <= w * 1.05)
+    return float(w) if near / len(widths) >= 0.4 else None
+
+
+def trailing_marks_ends(lines: list[_Line], measure: float | None) -> bool:
+    """Some PDF-to-text tools leave a space after the last line of each paragraph (and title).
+
+    When the lines with trailing whitespace are mostly paragraph ends (a full stop, or short),
+    trailing whitespace is a reliable end-of-paragraph mark — the only one a full-width title
+    line has, since it fills the line like body text does.
+    """
+    if not measure:
+        return False
+    marked = [ln for ln in lines if ln.trailing]
+    if len(marked) < max(5, 0.05 * len(lines)):
+        return False
+    ends = sum(1 for ln in marked if ends_sentence(ln.text) or width(ln.text) < 0.85 * measure)
+    return ends >= 0.6 * len(marked)
+
+
+def _is_continuation(
+    prev: _Line, cur: _Line, measure: float | None, eol_marks: bool = False
+) -> bool:
+    """Does ``cur`` continue the paragraph ``prev`` started (a hard wrap or page break)?"""
+    if cur.heading or prev.heading or cur.bold or prev.bold:
+        return False
+    if prev.hard_break and not measure:
+        return True
+    if eol_marks and prev.trailing:
+        return False
+    if re.match(r"^([-*+]|\d{1,2}\s*/)\s", cur.text):
+        return False
+    p, c = prev.text, cur.text
+    if measure:  # hard-wrapped dump: a full line continues, a short one ends its paragraph
+        return width(p) >= 0.85 * measure and not _credit_like(p)
+    # One paragraph per line: only a long line cut mid-sentence continues (page break).
+    return (
+        width(p) >= 60
+        and not ends_sentence(p)
+        and not re.search(r"[:：]$", p)
+        and width(c) >= 2
+        and not _credit_like(c)
+    )
+
+
+def _credit_like(s: str) -> bool:
+    return bool(re.match(r"^[（(]?\s*(来源|信息来源|供稿|通讯员|作者)", s)) or bool(
+        re.search(r"(供稿|摘述|来源[:：].{1,30})[）)]?\s*$", s) and re.match(r"^[（(]", s)
+    )
+
+
+def lines_to_blocks(lines: list[_Line], measure: float | None) -> list[Block]:
+    eol_marks = trailing_marks_ends(lines, measure)
+    blocks: list[Block] = []
+    cur: list[_Line] = []
+
+    def flush() -> None:
+        if not cur:
+            return
+        first = cur[0]
+        text = cur[0].text
+        for ln in cur[1:]:
+            text = join_cjk(text, ln.text)
+        blocks.append(
+            Block(
+                text=text,
+                line=first.no,
+                heading=first.heading,
+                bold=first.bold,
+                lines=len(cur),
+                gap_before=float(first.blank_before),
+                indent=first.indent,
+            )
+        )
+        cur.clear()
+
+    base_gap = _base_gap(lines)
+    for ln in lines:
+        if cur and (
+            (ln.blank_before > base_gap + 1 and not cur[-1].hard_break)
+            or not _is_continuation(cur[-1], ln, measure, eol_marks)
+        ):
+            flush()
+        cur.append(ln)
+    flush()
+    for b in blocks:  # express gaps relative to the file's normal paragraph spacing
+        b.gap_before = max(0.0, b.gap_before - base_gap)
+    return blocks
+
+
+def _base_gap(lines: list[_Line]) -> int:
+    gaps = [ln.blank_before for ln in lines[1:]]
+    return int(statistics.median(gaps)) if gaps else 0
+
+
+def read_text(path: Path) -> Document:
+    """Read a .txt/.md bulletin into a Document of blocks."""
+    text, warnings = decode_file(path)
+    lines = _scan(text)
+    measure = wrap_width([ln.text for ln in lines if not ln.heading])
+    blocks = lines_to_blocks(lines, measure)
+    pages = text.count("\f") + 1 if "\f" in text else None
+    if pages:
+        _assign_pages(text, blocks)
+    return Document(blocks=blocks, pages=pages, warnings=warnings, measure=measure)
+
+
+def _assign_pages(text: str, blocks: list[Block]) -> None:
+    """Form feeds separate pages in text dumps (pdftotext); give each block its page."""
+    page_of_line = []
+    page = 1
+    for raw in text.split("\n"):
+        page += raw.count("\f")  # pdftotext puts the form feed before a page's first line
+        page_of_line.append(page)
+    for b in blocks:
+        if b.line:
+            b.page = page_of_line[b.line - 1]

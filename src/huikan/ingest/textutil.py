@@ -1,0 +1,68 @@
+"""Small string helpers for Chinese text shared by the readers and the splitter."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TERMINAL = "。！？!?…；;”」』\"'）)】"
+_LATIN = re.compile(r"[A-Za-z0-9%]")
+_MD_MARKS = re.compile(r"\*\*|__|(?<!\w)_(?=\S)|(?<=\S)_(?!\w)|`")
+_PUNCT = re.compile(
+    r"[\s\"'“”‘’「」『』《》〈〉<>（）()【】\[\]{}：:，,。.、；;！!？?\-—–…·•・*#_~`|/\\]+"
+)
+
+
+def width(s: str) -> float:
+    """Display width in CJK character cells: full-width characters 1, ASCII half."""
+    w = 0.0
+    for ch in s:
+        if ch.isspace():
+            w += 0.5
+        elif unicodedata.east_asian_width(ch) in ("W", "F", "A"):
+            w += 1.0
+        else:
+            w += 0.5
+    return w
+
+
+def ends_sentence(s: str) -> bool:
+    """True when ``s`` ends like a finished sentence or a closing quote/bracket."""
+    s = s.rstrip()
+    return bool(s) and s[-1] in _TERMINAL
+
+
+def join_cjk(a: str, b: str) -> str:
+    """Join two wrapped line fragments: no space in Chinese, one space between Latin words."""
+    a, b = a.rstrip(), b.lstrip()
+    if not a or not b:
+        return a + b
+    if _LATIN.match(a[-1]) and _LATIN.match(b[0]):
+        return f"{a} {b}"
+    return a + b
+
+
+def strip_md(s: str) -> str:
+    """Remove inline Markdown emphasis marks (the text field carries no Markdown)."""
+    return _MD_MARKS.sub("", s)
+
+
+def nfkc(s: str) -> str:
+    return unicodedata.normalize("NFKC", s)
+
+
+def squash(s: str) -> str:
+    """Key for comparing titles: NFKC, Markdown marks, punctuation and spaces removed."""
+    return _PUNCT.sub("", nfkc(strip_md(s))).lower()
+
+
+def collapse_spaces(s: str) -> str:
+    """Drop spaces between CJK characters ("国内 动态" → "国内动态"), keep them between Latin."""
+    s = re.sub(r"\s+", " ", s.strip())
+    return re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", s)
+
+
+def cjk_ratio(s: str) -> float:
+    if not s:
+        return 0.0
+    return sum(1 for ch in s if "\u4e00" <= ch <= "\u9fff") / len(s)

@@ -1,0 +1,213 @@
+"""Find a bulletin's table of contents and read its entries.
+
+The TOC is the strongest cue the splitter has: it names every article exactly, and the group
+headings it lists them under are either industry clusters ("集成电路与 ICT 产业") or columns
+("理论", "园区"). Printed TOCs come as dot-leader lines ("标题……3"), tab-separated page
+numbers, "01 / 标题" lists, bullet lists under 本期要目, and entries wrapped over two lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from huikan.config import Taxonomy
+from huikan.ingest.textutil import collapse_spaces, squash, strip_md, width
+from huikan.model import Block
+
+TOC_HEADERS = {"目录", "目次", "本期要目", "要目", "本期导读", "导读", "本期目录", "contents"}
+
+_LEADER = re.compile(r"^(?P<title>.*?\S)?\s*(?:[.．·…。・•_－-]\s*){3,}\s*(?P<page>\d{1,3})?\s*$")
+_TAB = re.compile(r"^(?P<title>\S.*?)\t+\s*(?P<page>\d{1,3})\s*$")
+_NUM_SLASH = re.compile(r"^(?:[-*+•]\s*)?(?P<page>\d{1,3})\s*[/|／]\s*(?P<title>\S.*)$")
+_TRAILING_NUM = re.compile(r"^(?P<title>\S.*?\S)\s+(?P<page>\d{1,3})$")
+_BULLET = re.compile(r"^[-*+•·]\s*(?P<title>\S.*)$")
+
+
+@dataclass
+class TocEntry:
+    title: str
+    page: int | None = None
+    group: str | None = None  # the group heading it is listed under, as printed
+    cluster: str | None = None  # the group resolved to a taxonomy cluster, if it is one
+    column: str | None = None  # the group when it is not a cluster: a column (栏目)
+
+    @property
+    def key(self) -> str:
+        return squash(self.title)
+
+
+@dataclass
+class Toc:
+    entries: list[TocEntry] = field(default_factory=list)
+    regions: list[tuple[int, int]] = field(default_factory=list)  # block index ranges [a, b)
+
+    def covers(self, i: int) -> bool:
+        return any(a <= i < b for a, b in self.regions)
+
+    @property
+    def end(self) -> int:
+        return max((b for _, b in self.regions), default=0)
+
+
+@dataclass
+class _Item:
+    kind: str  # "entry", "leader-only", "header", "plain"
+    title: str = ""
+    page: int | None = None
+    leader: bool = False
+    bold: bool = False  # the title part was marked bold (**理论** ……2)
+
+
+def _clean(s: str) -> str:
+    return re.sub(r"\s+", " ", strip_md(s)).strip(" -–—:：")
+
+
+def is_toc_header(b: Block) -> bool:
+    return squash(b.text) in TOC_HEADERS
+
+
+def classify_line(b: Block, in_toc: bool) -> _Item:
+    """What a block would be if it sat in a TOC."""
+    text = b.text.strip()
+    if is_toc_header(b):
+        return _Item("header")
+    m = _LEADER.match(text)
+    if m and (m.group("page") or m.group("title")):
+        if not m.group("title"):
+            return _Item("leader-only", page=int(m.group("page")))
+        page = int(m.group("page")) if m.group("page") else None
+        return _Item("entry", _clean(m.group("title")), page, True, _bold(m.group("title")))
+    m = _TAB.match(text) or _NUM_SLASH.match(text)
+    if m:
+        return _Item(
+            "entry", _clean(m.group("title")), int(m.group("page")), True, _bold(m.group("title"))
+        )
+    if in_toc:
+        m = _TRAILING_NUM.match(text)
+        if m:
+            return _Item("entry", _clean(m.group("title")), int(m.group("page")))
+        m = _BULLET.match(text)
+        if m:
+            return _Item("entry", _clean(m.group("title")))
+    return _Item("plain", _clean(text))
+
+
+def _bold(s: str) -> bool:
+    s = s.strip()
+    return s.startswith("**") and s.endswith("**") and len(s) > 4
+
+
+def _is_group(b: Block, item: _Item, taxonomy: Taxonomy) -> bool:
+    title = item.title
+    if not title or width(title) > 16:
+        return False
+    if taxonomy.lookup(title) is not None:
+        return True
+    if b.heading or b.bold or item.bold or b.size >= 1.03:
+        return True
+    return item.kind == "plain" and width(title) <= 8
+
+
+def find_toc(blocks: list[Block], taxonomy: Taxonomy) -> Toc:
+    """Locate TOC regions and parse their entries (entries of several TOCs are merged)."""
+    toc = Toc()
+    seen: set[str] = set()
+    i = 0
+    n = len(blocks)
+    while i < n:
+        start = i
+        header = is_toc_header(blocks[i])
+        if not header and not _strong(blocks, i, taxonomy):
+            i += 1
+            continue
+        entries, end = _parse_region(blocks, start + (1 if header else 0), taxonomy, header)
+        paged = sum(1 for e in entries if e.page is not None)
+        if (header and entries) or paged >= 3:
+            toc.regions.append((start, end))
+            for e in entries:
+                if e.key and e.key not in seen:
+                    seen.add(e.key)
+                    toc.entries.append(e)
+                elif e.key in seen and e.group:
+                    # A fuller TOC later may give the group the highlights list lacked.
+                    for old in toc.entries:
+                        if old.key == e.key and old.group is None:
+                            old.group, old.cluster, old.column = e.group, e.cluster, e.column
+            i = max(end, i + 1)
+        else:
+            i += 1
+    return toc
+
+
+def _strong(blocks: list[Block], i: int, taxonomy: Taxonomy) -> bool:
+    """Could a headerless TOC start at block i (an entry with a page, or a group before one)?"""
+    item = classify_line(blocks[i], False)
+    if item.kind == "entry" and item.leader and item.page is not None:
+        return True
+    if i + 1 < len(blocks) and _is_group(blocks[i], classify_line(blocks[i], True), taxonomy):
+        nxt = classify_line(blocks[i + 1], False)
+        return nxt.kind == "entry" and nxt.leader and nxt.page is not None
+    return False
+
+
+def _parse_region(
+    blocks: list[Block], i: int, taxonomy: Taxonomy, header: bool
+) -> tuple[list[TocEntry], int]:
+    entries: list[TocEntry] = []
+    group: str | None = None
+    n = len(blocks)
+    pending: str | None = None  # first line of an entry wrapped onto the next line
+    last_good = i
+    while i < n:
+        b = blocks[i]
+        item = classify_line(b, True)
+        if item.kind == "header":
+            break
+        if item.kind == "leader-only":
+            if pending:
+                entries.append(_entry(pending, item.page, group, taxonomy))
+                pending = None
+            i += 1
+            last_good = i
+            continue
+        if item.kind == "entry" and not _is_group(b, item, taxonomy):
+            title = f"{pending}{item.title}" if pending else item.title
+            pending = None
+            entries.append(_entry(title, item.page, group, taxonomy))
+            i += 1
+            last_good = i
+            continue
+        if _is_group(b, item, taxonomy):
+            if pending:
+                break
+            group = item.title
+            i += 1
+            last_good = i
+            continue
+        # A plain line: the first half of a wrapped entry, or the end of the TOC.
+        nxt = classify_line(blocks[i + 1], True) if i + 1 < n else _Item("plain")
+        if (
+            pending is None
+            and item.kind == "plain"
+            and width(item.title) <= 60
+            and nxt.kind in ("entry", "leader-only")
+            and (entries or header)
+        ):
+            pending = item.title
+            i += 1
+            continue
+        break
+    return entries, last_good
+
+
+def _entry(title: str, page: int | None, group: str | None, taxonomy: Taxonomy) -> TocEntry:
+    title = re.sub(r"[.．·…]+$", "", title).strip()
+    e = TocEntry(title=title, page=page, group=group)
+    if group:
+        c = taxonomy.lookup(group)
+        if c is not None:
+            e.cluster = c.name
+        else:
+            e.column = collapse_spaces(group)
+    return e

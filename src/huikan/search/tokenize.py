@@ -1,0 +1,167 @@
+"""Turn article text into index terms, the same way ``static/search-tokenize.js`` does.
+
+Terms of one field are three kinds, told apart by length so they never collide:
+
+* character **grams** (length 1-2): after NFKC, lower-casing and deleting all whitespace, every
+  maximal run of letters/digits/ideographs yields the bigram starting at each position and the
+  last character alone. Any query string of two or more characters is then an AND of bigrams,
+  and a single character a prefix query, so a query never misses an article because jieba cut
+  the article differently from the query (or cut through the middle of it: 成电路, 无人机场);
+* jieba **words** (length >= 3) from search mode (``cut_for_search``) over Chinese runs, with a
+  per-site user dictionary (taxonomy names, aliases, keywords and ``search.user_dict``) so that
+  domain terms stay whole. Jieba's two-character words are exactly bigrams, so they are kept
+  implicitly; its one-character words (的, 在) are dropped;
+* **Latin** words and numbers (length >= 3) kept whole and lower-cased (hbm, cowos, car-t, 16.5),
+  plus the parts of hyphen/dot compounds (car, 2024 from 2024-2026).
+
+Words rank articles that contain the query as a whole word above those that merely contain
+its characters; grams give recall. The browser side only needs the grams rule (plain code) and
+the index's vocabulary (in the shards) — it never has to imitate jieba.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator
+
+import jieba
+
+from huikan.config import SiteConfig
+
+# Bump when the terms produced for a text change: it keys the token cache.
+TOKENIZER_VERSION = "1"
+
+_CJK_RANGES = (
+    "\u3007"  # 〇 as in 二〇二四
+    "\u3400-\u4dbf"
+    "\u4e00-\u9fff"
+    "\uf900-\ufaff"
+    "\U00020000-\U0003134f"
+)
+CJK_RUN = re.compile(f"[{_CJK_RANGES}]+")
+_CJK_CHAR = re.compile(f"[{_CJK_RANGES}]")
+# A word character: any letter or digit (Python's \w without "_"), ideographs included.
+GRAM_RUN = re.compile(r"[^\W_]+")
+_WS = re.compile(r"\s+")
+# Latin/number words: letters/digits that are not ideographs, joined by - . & + ' inside.
+_ALNUM = rf"(?:(?![{_CJK_RANGES}])[^\W_])"
+LATIN_WORD = re.compile(rf"{_ALNUM}+(?:[-.&+']{_ALNUM}+)*")
+_LATIN_PART = re.compile(rf"{_ALNUM}+")
+
+MIN_WORD = 3  # shorter words are grams already
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width → half-width, compatibility forms) and lower case."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def squash(text: str) -> str:
+    """Normalised text with every whitespace character deleted (how relevance is defined)."""
+    return _WS.sub("", normalize(text))
+
+
+def grams(text: str) -> list[str]:
+    """Bigram at each position of every word-character run, plus each run's last character."""
+    out: list[str] = []
+    for m in GRAM_RUN.finditer(squash(text)):
+        run = m.group()
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+        out.append(run[-1])
+    return out
+
+
+def latin_words(text: str) -> list[str]:
+    """Latin words and numbers of three or more characters, and the long parts of compounds."""
+    out: list[str] = []
+    for m in LATIN_WORD.finditer(normalize(text)):
+        word = m.group()
+        if len(word) >= MIN_WORD:
+            out.append(word)
+        parts = _LATIN_PART.findall(word)
+        if len(parts) > 1:
+            out.extend(p for p in parts if len(p) >= MIN_WORD)
+    return out
+
+
+def dictionary_words(config: SiteConfig) -> list[str]:
+    """The user dictionary: taxonomy names, aliases, keywords and ``search.user_dict``.
+
+    Only the Chinese runs of each entry matter (jieba only sees Chinese runs), and only runs
+    long enough to become word terms.
+    """
+    words: set[str] = set()
+    entries: list[str] = list(config.user_dict)
+    for c in config.taxonomy.clusters:
+        entries += [c.name, *c.aliases, *c.keywords]
+    for entry in entries:
+        for run in CJK_RUN.findall(squash(entry)):
+            if len(run) >= 2:
+                words.add(run)
+    return sorted(words)
+
+
+class Tokenizer:
+    """Index terms for one site configuration (its own jieba dictionary, never the global one)."""
+
+    def __init__(self, user_words: Iterable[str] = ()):
+        self.user_words = sorted(set(user_words))
+        digest = hashlib.sha256("\n".join(self.user_words).encode()).hexdigest()[:16]
+        self.key = f"v{TOKENIZER_VERSION}-{digest}"
+        self._jieba: jieba.Tokenizer | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def for_config(cls, config: SiteConfig) -> Tokenizer:
+        return cls(dictionary_words(config))
+
+    @property
+    def jieba(self) -> jieba.Tokenizer:
+        """Loaded lazily: a build whose token cache is warm never pays jieba's start-up."""
+        with self._lock:
+            if self._jieba is None:
+                jieba.setLogLevel(logging.WARNING)
+                tok = jieba.Tokenizer()
+                tok.initialize()
+                for w in self.user_words:
+                    tok.add_word(w)
+                self._jieba = tok
+            return self._jieba
+
+    def words(self, text: str) -> list[str]:
+        """jieba search-mode words of three or more characters, in text order."""
+        out: list[str] = []
+        cut = self.jieba.cut_for_search
+        for run in CJK_RUN.findall(squash(text)):
+            if len(run) >= MIN_WORD:
+                out.extend(w for w in cut(run) if len(w) >= MIN_WORD)
+        return out
+
+    def terms(self, text: str) -> list[str]:
+        """All index terms of a field value: grams, then jieba words, then Latin words."""
+        if not text:
+            return []
+        return grams(text) + self.words(text) + latin_words(text)
+
+
+def query_grams(part: str) -> Iterator[tuple[str, bool]]:
+    """Gram terms a query part must match: (term, is_prefix). Mirrors the JS query side."""
+    for m in GRAM_RUN.finditer(squash(part)):
+        run = m.group()
+        if len(run) == 1:
+            yield run, True
+        else:
+            seen: set[str] = set()
+            for i in range(len(run) - 1):
+                g = run[i : i + 2]
+                if g not in seen:
+                    seen.add(g)
+                    yield g, False
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK_CHAR.search(text))

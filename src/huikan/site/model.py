@@ -1,0 +1,208 @@
+"""The archive as the pages see it: bulletins, articles and clusters with their URLs.
+
+Built once per build from the ingest results (sources are never re-read). Everything here is
+ordered deterministically: bulletins newest first (ties by slug), articles in reading order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from huikan.config import GENERAL, Cluster, SiteConfig
+from huikan.model import Article, IngestResult
+from huikan.model import Warning as IngestWarning
+from huikan.site.slugs import safe_file_name, short_hash, slugify, unique_slugs
+from huikan.site.textutil import date_key, format_date
+
+# Top-level names the site itself uses; a bulletin slug never takes one of them.
+RESERVED = frozenset(
+    {"assets", "archive", "clusters", "search", "feed.xml", "sitemap.xml", "robots.txt",
+     "404.html", "index.html", "manifest.json", "page"}
+)
+RELATED_COUNT = 5
+
+
+@dataclass(eq=False)
+class BulletinEntry:
+    slug: str
+    result: IngestResult
+    source_path: Path
+    file_name: str  # the original's (sanitised) name inside the bulletin folder
+    articles: list[ArticleEntry] = field(default_factory=list)
+    warnings: list[IngestWarning] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"{self.slug}/"
+
+    @property
+    def original_url(self) -> str:
+        return f"{self.slug}/{self.file_name}"
+
+    @property
+    def meta(self):  # noqa: ANN201 - BulletinMeta
+        return self.result.bulletin
+
+    @property
+    def title(self) -> str:
+        return self.meta.title or self.source_path.stem
+
+    @property
+    def date(self) -> str | None:
+        return self.meta.date
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.source_path.suffix.lower() == ".pdf"
+
+    def display_title(self) -> str:
+        """``"科技参考 第8期（总第39期）"`` or, without a number, title and date."""
+        if self.meta.number:
+            return f"{self.title} {self.meta.number}"
+        when = format_date(self.date)
+        return f"{self.title}（{when}）" if when else self.title
+
+
+@dataclass(eq=False)
+class ArticleEntry:
+    bulletin: BulletinEntry
+    index: int  # reading order within the bulletin, 0-based
+    slug: str
+    article: Article
+    cluster: Cluster
+    related: list[ArticleEntry] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"{self.bulletin.slug}/{self.slug}/"
+
+    @property
+    def title(self) -> str:
+        return self.article.title
+
+    @property
+    def date(self) -> str | None:
+        return self.bulletin.date
+
+    @property
+    def body_markdown(self) -> str:
+        return self.article.markdown or self.article.text
+
+    def text_sha256(self) -> str:
+        return hashlib.sha256(self.article.text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class ClusterEntry:
+    cluster: Cluster
+    articles: list[ArticleEntry]  # newest first
+
+    @property
+    def url(self) -> str:
+        return f"clusters/{self.cluster.slug}/"
+
+
+@dataclass
+class SiteModel:
+    config: SiteConfig
+    bulletins: list[BulletinEntry]  # newest first
+    clusters: list[ClusterEntry]  # taxonomy order, only those with articles
+    warnings: list[IngestWarning] = field(default_factory=list)  # problems found while rendering
+
+    @property
+    def articles(self) -> list[ArticleEntry]:
+        return [a for b in self.bulletins for a in b.articles]
+
+
+def bulletin_slugs(paths: list[Path], pinned: list[str | None]) -> list[str]:
+    """One slug per bulletin file: the sidecar's ``slug`` or the file stem, sanitised, unique.
+
+    Collisions (``x.pdf`` and ``x.txt``, reserved names) get ``-<hash of the file name>``.
+    """
+    base = []
+    for p, pin in zip(paths, pinned, strict=True):
+        s = slugify(pin or p.stem, max_len=80, fallback="issue")
+        base.append(f"{s}-{short_hash(p.name)}" if s in RESERVED else s)
+    counts: dict[str, int] = {}
+    for s in base:
+        counts[s] = counts.get(s, 0) + 1
+    out = []
+    for s, p in zip(base, paths, strict=True):
+        out.append(f"{s}-{short_hash(p.name)}" if counts[s] > 1 else s)
+    return out
+
+
+def _cluster_for(name: str, config: SiteConfig, extra: dict[str, Cluster]) -> Cluster:
+    c = config.taxonomy.get(name or GENERAL)
+    if c is not None:
+        return c
+    # A name the taxonomy does not know (an old cache, a hand-edited result): keep it visible.
+    if name not in extra:
+        extra[name] = Cluster(name, "x-" + slugify(name, max_len=40, fallback="cluster"))
+    return extra[name]
+
+
+def build_model(
+    results: list[tuple[Path, IngestResult]], config: SiteConfig, pinned_slugs: dict[Path, str]
+) -> SiteModel:
+    """Assign URLs, order everything, group by cluster and find related articles."""
+    results = sorted(results, key=lambda r: r[0].name)
+    paths = [p for p, _ in results]
+    slugs = bulletin_slugs(paths, [pinned_slugs.get(p) for p in paths])
+    extra: dict[str, Cluster] = {}
+    model_warnings: list[IngestWarning] = []
+    bulletins: list[BulletinEntry] = []
+    for (path, res), slug in zip(results, slugs, strict=True):
+        b = BulletinEntry(
+            slug=slug,
+            result=res,
+            source_path=path,
+            file_name=safe_file_name(path.name),
+            warnings=list(res.warnings),
+        )
+        a_slugs, problems = unique_slugs(
+            [a.title for a in res.articles], [a.slug for a in res.articles]
+        )
+        for s in problems:
+            w = IngestWarning("duplicate-slug", f"旁注文件为多篇文章指定了同一网址 “{s}”", path.name)
+            b.warnings.append(w)
+            model_warnings.append(w)
+        for i, (a, s) in enumerate(zip(res.articles, a_slugs, strict=True)):
+            b.articles.append(ArticleEntry(b, i, s, a, _cluster_for(a.cluster, config, extra)))
+        bulletins.append(b)
+
+    # Newest first; equal dates by slug so the order never depends on file-system order.
+    bulletins.sort(key=lambda b: b.slug)
+    bulletins.sort(key=lambda b: date_key(b.date), reverse=True)
+
+    by_cluster: dict[str, list[ArticleEntry]] = {}
+    for b in bulletins:
+        for a in b.articles:
+            by_cluster.setdefault(a.cluster.name, []).append(a)
+    order = [*config.taxonomy.clusters, *sorted(extra.values(), key=lambda c: c.slug)]
+    clusters = [ClusterEntry(c, by_cluster[c.name]) for c in order if c.name in by_cluster]
+    for c in clusters:
+        _link_related(c.articles)
+    return SiteModel(config, bulletins, clusters, model_warnings)
+
+
+def _link_related(articles: list[ArticleEntry]) -> None:
+    """Related = the nearest articles in time from the same cluster, other issues only.
+
+    Taking neighbours (rather than "the newest N") means a new bulletin changes the related
+    lists of only a few older pages, which keeps incremental rebuilds small.
+    """
+    n = len(articles)
+    for i, a in enumerate(articles):
+        picked: list[int] = []
+        lo, hi = i - 1, i + 1
+        while len(picked) < RELATED_COUNT and (lo >= 0 or hi < n):
+            # Alternate older (hi) and newer (lo), older first: earlier context reads better.
+            for j in (hi, lo):
+                if 0 <= j < n and len(picked) < RELATED_COUNT:
+                    if articles[j].bulletin is not a.bulletin:
+                        picked.append(j)
+            lo, hi = lo - 1, hi + 1
+        a.related = [articles[j] for j in sorted(picked)]

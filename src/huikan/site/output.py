@@ -1,0 +1,235 @@
+"""Writing the site atomically and incrementally.
+
+* Atomic: files go to ``<out>.tmp-<pid>`` next to the output; only when the whole build has
+  succeeded is the old ``<out>`` moved aside and the new one renamed into place. A failure or
+  Ctrl-C midway deletes the temporary folder and leaves the previous site untouched; a crash
+  between the two renames is repaired by the next build (the old site is moved back).
+* Incremental: ``<out>/.huikan-state.json`` remembers, per file, the hash of the inputs it was
+  made from ("key") and of its bytes. A file whose key is unchanged is hard-linked from the
+  previous build without rendering; a re-rendered file whose bytes are unchanged is linked
+  too and counted as unchanged. The summary reports written vs unchanged files.
+* Locked: ``<out>.lock`` (``flock``) serialises builds of the same output folder.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+STATE_FILE = ".huikan-state.json"
+STATE_VERSION = 1
+WRITTEN, UNCHANGED = "written", "unchanged"
+
+
+class OutputError(Exception):
+    """The output folder cannot be used (a path escaping it, a file in the way, ...)."""
+
+
+@dataclass
+class FileRecord:
+    sha256: str
+    size: int
+    key: str | None
+    status: str  # WRITTEN or UNCHANGED
+
+
+def _safe_rel(path: str) -> str:
+    """Refuse any path that could land outside the output folder."""
+    p = PurePosixPath(path)
+    if not path or p.is_absolute() or "\\" in path or any(part in ("..", "") for part in p.parts):
+        raise OutputError(f"不安全的输出路径：{path!r}")
+    if any(part.startswith(".") for part in p.parts):
+        raise OutputError(f"输出路径不能以点开头：{path!r}")
+    return str(p)
+
+
+class OutputDir:
+    """A build's view of the output folder; use as a context manager."""
+
+    def __init__(self, out: Path):
+        self.out = Path(os.path.abspath(out))
+        self.parent = self.out.parent
+        self.name = self.out.name
+        self.stage = self.parent / f"{self.name}.tmp-{os.getpid()}"
+        self.lock_path = self.parent / f"{self.name}.lock"
+        self.records: dict[str, FileRecord] = {}
+        self._prev: dict[str, list] = {}
+        self._dirs: set[Path] = set()
+        self._lock: IO[str] | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def __enter__(self) -> OutputDir:
+        self.parent.mkdir(parents=True, exist_ok=True)
+        self._acquire_lock()
+        try:
+            self._recover()
+            if self.out.exists() and not self.out.is_dir():
+                raise OutputError(f"{self.out} 已存在且不是文件夹")
+            self._prev = self._load_state()
+            self.stage.mkdir()
+            self._dirs = {self.stage}
+        except BaseException:
+            self._release_lock()
+            raise
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:  # noqa: ANN001
+        try:
+            if self.stage.exists():
+                shutil.rmtree(self.stage, ignore_errors=True)
+        finally:
+            self._release_lock()
+
+    def _acquire_lock(self) -> None:
+        self._lock = open(self.lock_path, "a+")  # noqa: SIM115 - held for the whole build
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"另一个构建正在写入 {self.out}，等待它完成……", file=sys.stderr)
+            fcntl.flock(self._lock, fcntl.LOCK_EX)
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+            self._lock.close()
+            self._lock = None
+
+    def _recover(self) -> None:
+        """Undo what an interrupted build left behind (we hold the lock, so nobody else is
+        using these): restore a site moved aside but not replaced, delete temporary folders."""
+        olds = sorted(self.parent.glob(f"{self.name}.old-*"), key=lambda p: p.stat().st_mtime)
+        if not self.out.exists() and olds:
+            olds.pop().rename(self.out)
+        for p in [*olds, *self.parent.glob(f"{self.name}.tmp-*")]:
+            shutil.rmtree(p, ignore_errors=True)
+
+    def _load_state(self) -> dict[str, list]:
+        try:
+            data = json.loads((self.out / STATE_FILE).read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+            return {}
+        files = data.get("files")
+        return files if isinstance(files, dict) else {}
+
+    def commit(self) -> None:
+        """Swap the finished site into place."""
+        state = {
+            "version": STATE_VERSION,
+            "files": {p: [r.key, r.sha256, r.size] for p, r in sorted(self.records.items())},
+        }
+        text = json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        (self.stage / STATE_FILE).write_text(text + "\n", "utf-8")
+        old = self.parent / f"{self.name}.old-{os.getpid()}"
+        if self.out.exists():
+            os.rename(self.out, old)
+        os.rename(self.stage, self.out)
+        shutil.rmtree(old, ignore_errors=True)
+
+    # -- writing --------------------------------------------------------------------------
+    def _target(self, rel: str) -> Path:
+        target = self.stage / rel
+        d = target.parent
+        if d not in self._dirs:
+            d.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(d)
+        return target
+
+    def _reuse(self, rel: str, target: Path, *, key: str | None, sha: str | None) -> bool:
+        """Hard-link the previous build's file when its key (or content hash) matches."""
+        prev = self._prev.get(rel)
+        if not prev:
+            return False
+        p_key, p_sha, p_size = prev
+        if not ((key is not None and key == p_key) or (sha is not None and sha == p_sha)):
+            return False
+        old = self.out / rel
+        try:
+            if old.stat().st_size != p_size:
+                return False
+            try:
+                os.link(old, target)
+            except OSError:
+                shutil.copyfile(old, target)
+        except OSError:
+            return False
+        self.records[rel] = FileRecord(p_sha, p_size, key, UNCHANGED)
+        return True
+
+    def reusable(self, rel: str, key: str) -> bool:
+        """True (and the file is in place) when the previous build made ``rel`` from ``key``."""
+        rel = _safe_rel(rel)
+        return self._reuse(rel, self._target(rel), key=key, sha=None)
+
+    def put_bytes(self, rel: str, data: bytes, *, key: str | None = None) -> str:
+        rel = _safe_rel(rel)
+        if rel in self.records:
+            raise OutputError(f"两个页面要写入同一个文件：{rel}")
+        target = self._target(rel)
+        sha = hashlib.sha256(data).hexdigest()
+        if self._reuse(rel, target, key=None, sha=sha):
+            self.records[rel].key = key
+            return UNCHANGED
+        target.write_bytes(data)
+        self.records[rel] = FileRecord(sha, len(data), key, WRITTEN)
+        return WRITTEN
+
+    def put_rendered(self, rel: str, key: str, render: Callable[[], bytes]) -> str:
+        """Write a rendered file, rendering only when its key changed since the last build."""
+        if self.reusable(rel, key):
+            return UNCHANGED
+        return self.put_bytes(rel, render(), key=key)
+
+    def put_file(self, rel: str, src: Path, *, sha256: str | None = None) -> str:
+        """Copy a file (an original bulletin, a static asset) into the site."""
+        rel = _safe_rel(rel)
+        if rel in self.records:
+            raise OutputError(f"两个文件要写入同一个位置：{rel}")
+        target = self._target(rel)
+        if sha256 is None:
+            sha256 = _sha256_file(src)
+        if self._reuse(rel, target, key=sha256, sha=sha256):
+            return UNCHANGED
+        shutil.copyfile(src, target)
+        self.records[rel] = FileRecord(sha256, target.stat().st_size, sha256, WRITTEN)
+        return WRITTEN
+
+    def adopt(self, rel_dir: str) -> list[str]:
+        """Record files another component wrote under ``rel_dir`` (the search index).
+
+        They are compared with the previous build so the summary can count unchanged ones;
+        returns their paths.
+        """
+        root = self.stage / _safe_rel(rel_dir)
+        found = []
+        for f in sorted(p for p in root.rglob("*") if p.is_file()):
+            rel = _safe_rel(f.relative_to(self.stage).as_posix())
+            if rel in self.records:
+                continue
+            sha = _sha256_file(f)
+            prev = self._prev.get(rel)
+            status = UNCHANGED if prev and prev[1] == sha else WRITTEN
+            self.records[rel] = FileRecord(sha, f.stat().st_size, None, status)
+            found.append(rel)
+        return found
+
+    def counts(self) -> tuple[int, int]:
+        written = sum(1 for r in self.records.values() if r.status == WRITTEN)
+        return written, len(self.records) - written
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

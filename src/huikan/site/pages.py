@@ -1,0 +1,354 @@
+"""Which pages the site has, and the plain data each one is rendered from.
+
+Every page is described by a :class:`Page` whose ``context`` is JSON-like data only (no
+objects, no rendered HTML). That makes a page's inputs hashable: when the hash equals the
+previous build's, the page cannot have changed and is not rendered again.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from huikan.site.markup import excerpt
+from huikan.site.model import ArticleEntry, BulletinEntry, ClusterEntry, SiteModel
+from huikan.site.textutil import UNDATED, format_date, parse_date
+
+FEED_SIZE = 50
+HOME_BULLETINS = 8
+HOME_LATEST_ARTICLES = 10
+
+
+@dataclass
+class Page:
+    """One output file produced by rendering (HTML via a template, or XML/text in Python)."""
+
+    path: str  # file path inside the site, e.g. "2024-04-x/slug/index.html"
+    kind: str  # home, bulletin, article, cluster, clusters, archive, feed, sitemap, ...
+    title: str
+    context: dict[str, Any]
+    template: str | None = None  # Jinja template; None for feeds/sitemap/robots
+    meta: dict[str, Any] = field(default_factory=dict)  # extra manifest fields
+    absolute_links: bool = False  # 404.html is served at any path: link from the base path
+
+    @property
+    def url(self) -> str:
+        """The URL path users see: ``"a/b/"`` for ``"a/b/index.html"``."""
+        if self.path == "index.html":
+            return ""
+        if self.path.endswith("/index.html"):
+            return self.path[: -len("index.html")]
+        return self.path
+
+
+def _article_card(a: ArticleEntry) -> dict[str, Any]:
+    """What a list item needs to show an article."""
+    return {
+        "title": a.title,
+        "url": a.url,
+        "subtitle": a.article.subtitle,
+        "date": a.date,
+        "date_text": format_date(a.date),
+        "cluster": a.cluster.name,
+        "cluster_url": f"clusters/{a.cluster.slug}/",
+        "bulletin": a.bulletin.display_title(),
+        "bulletin_url": a.bulletin.url,
+        "column": a.article.column,
+        "byline": a.article.byline,
+        "excerpt": excerpt(a.article.text, 90),
+    }
+
+
+def _bulletin_card(b: BulletinEntry) -> dict[str, Any]:
+    m = b.meta
+    return {
+        "title": b.title,
+        "display_title": b.display_title(),
+        "url": b.url,
+        "number": m.number,
+        "publisher": m.publisher,
+        "date": b.date,
+        "date_text": format_date(b.date),
+        "article_count": len(b.articles),
+        "articles": [{"title": a.title, "url": a.url} for a in b.articles],
+    }
+
+
+def _bulletin_nav(b: BulletinEntry | None) -> dict[str, Any] | None:
+    if b is None:
+        return None
+    return {"display_title": b.display_title(), "url": b.url, "date_text": format_date(b.date)}
+
+
+def _original_link(a: ArticleEntry) -> dict[str, Any]:
+    b = a.bulletin
+    if b.is_pdf:
+        page = a.article.page
+        return {
+            "url": b.original_url + (f"#page={page}" if page else ""),
+            "label": f"原文 PDF 第{page}页" if page else "原文 PDF",
+            "kind": "pdf",
+            "page": page,
+        }
+    return {"url": b.original_url, "label": "原文（文本）", "kind": "text", "page": None}
+
+
+def _group_articles(b: BulletinEntry) -> list[dict[str, Any]]:
+    """Articles grouped by printed column when most have one, else by cluster.
+
+    Columns keep reading order (consecutive runs); clusters keep first-appearance order.
+    """
+    arts = b.articles
+    with_column = sum(1 for a in arts if a.article.column)
+    groups: list[dict[str, Any]] = []
+    if arts and with_column * 2 >= len(arts):
+        current = None
+        for a in arts:
+            label = a.article.column or (current or "其他")
+            if not groups or label != current:
+                groups.append({"label": label, "url": None, "articles": []})
+                current = label
+            groups[-1]["articles"].append(_bulletin_item(a))
+        return groups
+    index: dict[str, dict[str, Any]] = {}
+    for a in arts:
+        g = index.get(a.cluster.name)
+        if g is None:
+            g = {"label": a.cluster.name, "url": f"clusters/{a.cluster.slug}/", "articles": []}
+            index[a.cluster.name] = g
+            groups.append(g)
+        g["articles"].append(_bulletin_item(a))
+    return groups
+
+
+def _bulletin_item(a: ArticleEntry) -> dict[str, Any]:
+    item = _article_card(a)
+    item["page"] = a.article.page
+    return item
+
+
+class PagePlanner:
+    """Turns the site model into the list of pages, each with its context."""
+
+    def __init__(self, model: SiteModel, *, base_url: str, asset_version: str, has_search: bool):
+        self.model = model
+        cfg = model.config
+        self.site = {
+            "title": cfg.title,
+            "description": cfg.description,
+            "base_url": base_url,
+            "language": cfg.language,
+            "asset_version": asset_version,
+            "has_search": has_search,
+        }
+
+    def _ctx(self, **kw: Any) -> dict[str, Any]:
+        return {"site": self.site, **kw}
+
+    def pages(self) -> list[Page]:
+        m = self.model
+        out = [self.home(), self.archive(), self.clusters_index(), self.not_found()]
+        if self.site["has_search"]:
+            out.append(Page("search/index.html", "search", "搜索", self._ctx(), "search.html"))
+        bulletins = m.bulletins
+        for i, b in enumerate(bulletins):
+            newer = bulletins[i - 1] if i > 0 else None
+            older = bulletins[i + 1] if i + 1 < len(bulletins) else None
+            out.append(self.bulletin(b, newer, older))
+            for a in b.articles:
+                out.append(self.article(a))
+        for c in m.clusters:
+            out.extend(self.cluster_pages(c))
+            out.append(self.feed(c))
+        out.append(self.feed(None))
+        out.append(self.sitemap(out))
+        out.append(self.robots())
+        return out
+
+    # -- HTML pages ------------------------------------------------------------------------
+    def home(self) -> Page:
+        m = self.model
+        latest = [a for b in m.bulletins[:3] for a in b.articles][:HOME_LATEST_ARTICLES]
+        ctx = self._ctx(
+            bulletins=[_bulletin_card(b) for b in m.bulletins[:HOME_BULLETINS]],
+            bulletin_count=len(m.bulletins),
+            article_count=sum(len(b.articles) for b in m.bulletins),
+            clusters=[self._cluster_card(c) for c in m.clusters],
+            latest_articles=[_article_card(a) for a in latest],
+        )
+        return Page("index.html", "home", self.site["title"], ctx, "home.html")
+
+    def _cluster_card(self, c: ClusterEntry) -> dict[str, Any]:
+        newest = c.articles[0] if c.articles else None
+        return {
+            "name": c.cluster.name,
+            "slug": c.cluster.slug,
+            "url": c.url,
+            "count": len(c.articles),
+            "latest": _article_card(newest) if newest else None,
+        }
+
+    def clusters_index(self) -> Page:
+        ctx = self._ctx(clusters=[self._cluster_card(c) for c in self.model.clusters])
+        return Page("clusters/index.html", "clusters", "产业集群", ctx, "clusters.html")
+
+    def archive(self) -> Page:
+        years: dict[int, dict[int | None, list[dict[str, Any]]]] = {}
+        undated: list[dict[str, Any]] = []
+        for b in self.model.bulletins:  # already newest first
+            p = parse_date(b.date)
+            if not p:
+                undated.append(_bulletin_card(b))
+                continue
+            years.setdefault(p[0], {}).setdefault(p[1], []).append(_bulletin_card(b))
+        year_list = []
+        for y in sorted(years, reverse=True):
+            months = years[y]
+            month_list = [
+                {
+                    "month": mo,
+                    "label": f"{mo}月" if mo else "月份不详",
+                    "id": f"y{y}-m{mo:02d}" if mo else f"y{y}-m00",
+                    "bulletins": months[mo],
+                }
+                for mo in sorted(months, key=lambda x: x or 0, reverse=True)
+            ]
+            count = sum(len(v) for v in months.values())
+            year_list.append({"year": y, "id": f"y{y}", "months": month_list, "count": count})
+        ctx = self._ctx(years=year_list, undated=undated, undated_label=UNDATED)
+        return Page("archive/index.html", "archive", "往期归档", ctx, "archive.html")
+
+    def not_found(self) -> Page:
+        return Page("404.html", "404", "页面未找到", self._ctx(), "404.html", absolute_links=True)
+
+    def bulletin(self, b: BulletinEntry, newer: BulletinEntry | None, older: BulletinEntry | None
+                 ) -> Page:
+        m = b.meta
+        ctx = self._ctx(
+            bulletin={
+                **_bulletin_card(b),
+                "source_file": b.source_path.name,
+                "pages": m.pages,
+                "preface": m.preface,
+                "original_url": b.original_url,
+                "original_name": b.file_name,
+                "original_kind": "pdf" if b.is_pdf else "text",
+            },
+            groups=_group_articles(b),
+            newer=_bulletin_nav(newer),
+            older=_bulletin_nav(older),
+        )
+        meta = {
+            "bulletin": b.slug,
+            "source_file": b.source_path.name,
+            "date": b.date,
+            "number": m.number,
+        }
+        return Page(f"{b.slug}/index.html", "bulletin", b.display_title(), ctx, "bulletin.html",
+                    meta)
+
+    def article(self, a: ArticleEntry) -> Page:
+        b = a.bulletin
+        arts = b.articles
+        prev_a = arts[a.index - 1] if a.index > 0 else None
+        next_a = arts[a.index + 1] if a.index + 1 < len(arts) else None
+        art = a.article
+        ctx = self._ctx(
+            article={
+                "title": art.title,
+                "subtitle": art.subtitle,
+                "column": art.column,
+                "cluster": a.cluster.name,
+                "cluster_url": f"clusters/{a.cluster.slug}/",
+                "byline": art.byline,
+                "source": art.source,
+                "page": art.page,
+                "date": a.date,
+                "date_text": format_date(a.date),
+                "url": a.url,
+                "body": a.body_markdown,
+                "description": excerpt(art.text, 120),
+            },
+            bulletin={
+                "display_title": b.display_title(),
+                "title": b.title,
+                "number": b.meta.number,
+                "publisher": b.meta.publisher,
+                "url": b.url,
+                "date_text": format_date(b.date),
+            },
+            original=_original_link(a),
+            prev={"title": prev_a.title, "url": prev_a.url} if prev_a else None,
+            next={"title": next_a.title, "url": next_a.url} if next_a else None,
+            related=[_article_card(r) for r in a.related],
+        )
+        meta = {
+            "bulletin": b.slug,
+            "source_file": b.source_path.name,
+            "date": a.date,
+            "cluster": a.cluster.name,
+            "cluster_slug": a.cluster.slug,
+            "article_title": art.title,
+            "subtitle": art.subtitle,
+            "column": art.column,
+            "page": art.page,
+            "text_sha256": a.text_sha256(),
+        }
+        return Page(f"{a.url}index.html", "article", art.title, ctx, "article.html", meta)
+
+    def cluster_pages(self, c: ClusterEntry) -> list[Page]:
+        per = max(1, self.model.config.per_page)
+        total = max(1, math.ceil(len(c.articles) / per))
+        pages = []
+        for n in range(1, total + 1):
+            url = c.url if n == 1 else f"{c.url}page/{n}/"
+            chunk = c.articles[(n - 1) * per : n * per]
+
+            def page_url(k: int) -> str:
+                return c.url if k == 1 else f"{c.url}page/{k}/"
+
+            ctx = self._ctx(
+                cluster={"name": c.cluster.name, "slug": c.cluster.slug, "url": c.url,
+                         "count": len(c.articles), "feed_url": f"{c.url}feed.xml"},
+                articles=[_article_card(a) for a in chunk],
+                pagination={
+                    "page": n,
+                    "total": total,
+                    "prev": page_url(n - 1) if n > 1 else None,
+                    "next": page_url(n + 1) if n < total else None,
+                    "pages": [{"n": k, "url": page_url(k)} for k in range(1, total + 1)],
+                },
+            )
+            title = c.cluster.name if n == 1 else f"{c.cluster.name}（第{n}页）"
+            pages.append(Page(f"{url}index.html", "cluster", title, ctx, "cluster.html",
+                              {"cluster": c.cluster.name, "page_number": n}))
+        return pages
+
+    # -- XML and text ----------------------------------------------------------------------
+    def feed(self, c: ClusterEntry | None) -> Page:
+        arts = c.articles if c else [a for b in self.model.bulletins for a in b.articles]
+        dated = [a for a in arts if parse_date(a.date)][:FEED_SIZE]
+        entries = [
+            {**_article_card(a), "summary": excerpt(a.article.text, 200)} for a in dated
+        ]
+        if c:
+            path, title = f"{c.url}feed.xml", f"{self.site['title']} · {c.cluster.name}"
+            html_url = c.url
+        else:
+            path, title, html_url = "feed.xml", self.site["title"], ""
+        ctx = self._ctx(feed={"title": title, "path": path, "html_url": html_url},
+                        entries=entries)
+        meta = {"cluster": c.cluster.name} if c else {}
+        return Page(path, "feed", title, ctx, None, meta)
+
+    def sitemap(self, pages: list[Page]) -> Page:
+        urls = []
+        for p in pages:
+            if p.template and p.kind not in ("404", "search"):
+                urls.append({"url": p.url, "lastmod": p.meta.get("date")})
+        urls.sort(key=lambda u: u["url"])
+        return Page("sitemap.xml", "sitemap", "sitemap", self._ctx(urls=urls))
+
+    def robots(self) -> Page:
+        return Page("robots.txt", "robots", "robots.txt", self._ctx())
