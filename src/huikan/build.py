@@ -71,7 +71,8 @@ class BuildReport:
     def summary_lines(self) -> list[str]:
         lines = [
             f"构建完成：{self.bulletins} 期简报，{self.articles} 篇文章 → {self.out}",
-            f"文件：写入 {self.written} 个，未变 {self.unchanged} 个（共 {self.written + self.unchanged} 个）",
+            f"文件：写入 {self.written} 个，未变 {self.unchanged} 个"
+            f"（共 {self.written + self.unchanged} 个）",
             f"警告 {len(self.warnings)} 条；无法读取的简报 {len(self.errors)} 期；"
             f"本次拆分 {self.ingested} 期（其余来自缓存）",
             *self.search_summary,
@@ -144,8 +145,9 @@ def ingest_all(
                 bar.advance()
         else:
             with ProcessPoolExecutor(max_workers=min(jobs, len(misses))) as pool:
-                futures = {pool.submit(_ingest_one, str(p), config, str(cache_dir)): p
-                           for p in misses}
+                futures = {
+                    pool.submit(_ingest_one, str(p), config, str(cache_dir)): p for p in misses
+                }
                 for fut in as_completed(futures):
                     take(futures[fut], fut.result())
                     bar.advance()
@@ -168,7 +170,10 @@ def code_fingerprint() -> str:
 def page_key(salt: str, page: Page) -> str:
     data = json.dumps(
         [page.kind, page.template, page.absolute_links, page.context],
-        ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str,
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
     )
     return hashlib.sha256((salt + data).encode("utf-8")).hexdigest()
 
@@ -183,9 +188,8 @@ def _search_api() -> tuple[Any, Any] | None:
     return SearchDoc, write_search_index
 
 
-def _write_search(model: SiteModel, out: OutputDir, api: tuple[Any, Any], cache_dir: Path
-                  ) -> Any:
-    SearchDoc, write_search_index = api  # noqa: N806 - a class
+def _write_search(model: SiteModel, out: OutputDir, api: tuple[Any, Any], cache_dir: Path) -> Any:
+    SearchDoc, write_search_index = api
     docs = [
         SearchDoc(
             url=a.url,
@@ -206,8 +210,14 @@ def _write_search(model: SiteModel, out: OutputDir, api: tuple[Any, Any], cache_
         return write_search_index(docs, out.stage / "search", model.config)
 
 
-def _manifest(model: SiteModel, out: OutputDir, kinds: dict[str, dict[str, Any]],
-              errors: list[IngestError], search: Any, base_url: str) -> dict[str, Any]:
+def _manifest(
+    model: SiteModel,
+    out: OutputDir,
+    kinds: dict[str, dict[str, Any]],
+    errors: list[IngestError],
+    search: Any,
+    base_url: str,
+) -> dict[str, Any]:
     pages = []
     for path, rec in sorted(out.records.items()):
         info = kinds.get(path, {"kind": "search-index", "title": path})
@@ -240,9 +250,7 @@ def _manifest(model: SiteModel, out: OutputDir, kinds: dict[str, dict[str, Any]]
         search_json = dict(search_json)
         search_json.pop("seconds", None)  # wall-clock time would break determinism
         if hasattr(search, "summary_lines"):
-            search_json["summary"] = [
-                line for line in search.summary_lines() if "秒" not in line
-            ]
+            search_json["summary"] = [line for line in search.summary_lines() if "秒" not in line]
     return {
         "format": FORMAT,
         "generator": f"huikan {huikan.__version__}",
@@ -326,7 +334,9 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
             f"提示：base_url 为 {base_url}，不是完整网址；feed 与 sitemap 中使用相对地址。"
         )
     planner = PagePlanner(
-        model, base_url=base_url, asset_version=site_assets.asset_version(assets),
+        model,
+        base_url=base_url,
+        asset_version=site_assets.asset_version(assets),
         has_search=has_search,
     )
     pages = planner.pages()
@@ -346,8 +356,12 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
             kinds[a.rel] = {"kind": "asset", "title": a.rel.rsplit("/", 1)[-1]}
         for b in model.bulletins:
             out.put_file(b.original_url, b.source_path, sha256=b.result.sha256 or None)
-            kinds[b.original_url] = {"kind": "original", "title": b.display_title(),
-                                     "bulletin": b.slug, "source_file": b.source_path.name}
+            kinds[b.original_url] = {
+                "kind": "original",
+                "title": b.display_title(),
+                "bulletin": b.slug,
+                "source_file": b.source_path.name,
+            }
         timings["文件"] = time.perf_counter() - t2
         search = None
         if has_search:

@@ -18,10 +18,9 @@ from huikan.config import GENERAL, Taxonomy, norm_key
 
 _TEAM = re.compile(r"([\u4e00-\u9fffA-Za-z0-9 与和及、]{2,24}?)(?:产业)?(?:研究团队|研究组|课题组|团队)")
 _TITLE_WEIGHT = 3.0
-# An article is 综合 unless its best cluster has this share of all keyword evidence…
-MIN_SHARE = 0.42
-# …and at least this much evidence per thousand characters (title hits count triple).
-MIN_DENSITY = 1.5
+# Below this much keyword evidence (one title hit counts 3, one body hit 1) the article has
+# no industry cue at all and is filed under 综合 by default.
+MIN_EVIDENCE = 3.0
 
 
 @dataclass
@@ -59,7 +58,7 @@ def _keyword_index(taxonomy: Taxonomy) -> dict[str, list[str]]:
     idx: dict[str, list[str]] = {}
     for c in taxonomy.clusters:
         for k in [*c.keywords, *c.aliases, c.name]:
-            if c.name == GENERAL and k == c.name:
+            if c.name == GENERAL and k in c.names():
                 continue
             key = norm_key(k)
             if key and c.name not in idx.setdefault(key, []):
@@ -72,7 +71,9 @@ def keyword_scores(title: str, text: str, taxonomy: Taxonomy) -> dict[str, float
     tok = _tokenizer(tuple(sorted(idx)))
     scores: Counter[str] = Counter()
     for part, weight in ((title, _TITLE_WEIGHT), (text, 1.0)):
-        counts = Counter(norm_key(t) for t in tok.cut_for_search(part))  # type: ignore[attr-defined]
+        # Precise mode with the keywords in the dictionary: "生物医药" counts once, not also
+        # as "医药"; compounds the taxonomy lists ("光伏组件") stay whole.
+        counts = Counter(norm_key(t) for t in tok.cut(part, HMM=False))  # type: ignore[attr-defined]
         for key, n in counts.items():
             for name in idx.get(key, ()):
                 # Diminishing returns: one word repeated 30 times is not 30 pieces of evidence.
@@ -117,12 +118,11 @@ def classify(
         name, cue = explicit
         rest = [n for n in ranked if n != name]
         return Tagging(name, [name, *_plausible(rest, scores)], cue, scores)
-    total = sum(scores.values())
-    if ranked:
+    # 综合 has keywords of its own (policy, finance, IP, parks…), so it competes like any
+    # cluster: a policy article mentioning 光伏 once stays 综合.
+    if ranked and scores[ranked[0]] >= MIN_EVIDENCE:
         best = ranked[0]
-        density = scores[best] / max(1.0, len(text) / 1000)
-        if scores[best] / total >= MIN_SHARE and density >= MIN_DENSITY:
-            return Tagging(best, [best, *_plausible(ranked[1:], scores, scores[best])], "keywords", scores)
+        return Tagging(best, [best, *_plausible(ranked[1:], scores, scores[best])], "keywords", scores)
     top = scores[ranked[0]] if ranked else 0.0
     return Tagging(GENERAL, [GENERAL, *_plausible(ranked, scores, top)], "default", scores)
 
@@ -132,4 +132,4 @@ def _plausible(names: list[str], scores: dict[str, float], top: float | None = N
     if not names:
         return []
     ref = top if top is not None else scores.get(names[0], 0.0)
-    return [n for n in names if n != GENERAL and scores.get(n, 0) >= 0.25 * ref and scores[n] > 0][:4]
+    return [n for n in names if scores.get(n, 0) >= 0.25 * ref and scores[n] > 0][:4]

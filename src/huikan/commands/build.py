@@ -11,15 +11,18 @@ from huikan.config import ConfigError
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default=None, help="输出文件夹（默认 build/）")
-    p.add_argument("--base-url", default=None,
-                   help="站点网址，如 https://example.org/pr-42/（默认取 site.yml）")
-    p.add_argument("--strict", action="store_true",
-                   help="有任何警告或无法读取的简报即失败，不发布")
-    p.add_argument("--jobs", "-j", type=int, default=None,
-                   help="并行拆分简报的进程数（默认 CPU 核数）")
+    p.add_argument(
+        "--base-url",
+        default=None,
+        help="站点网址，如 https://example.org/pr-42/（默认取 site.yml）",
+    )
+    p.add_argument("--strict", action="store_true", help="有任何警告或无法读取的简报即失败，不发布")
+    p.add_argument(
+        "--jobs", "-j", type=int, default=None, help="并行拆分简报的进程数（默认 CPU 核数）"
+    )
 
 
-def options_from_args(args: argparse.Namespace):  # noqa: ANN201 - BuildOptions
+def options_from_args(args: argparse.Namespace):
     from huikan.build import BuildOptions
 
     config_path = Path(args.config)

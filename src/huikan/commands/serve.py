@@ -8,6 +8,7 @@ atomic swap of a rebuild is picked up immediately.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import os
 import sys
@@ -45,7 +46,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
             return
         super().send_error(code, message, explain)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -72,10 +73,8 @@ def snapshot(paths: list[Path]) -> dict[str, float]:
             for dirpath, _dirs, files in os.walk(root):
                 for f in files:
                     p = os.path.join(dirpath, f)
-                    try:
+                    with contextlib.suppress(OSError):
                         seen[p] = os.stat(p).st_mtime
-                    except OSError:
-                        pass
     return seen
 
 
@@ -100,8 +99,12 @@ def run(args: argparse.Namespace) -> int:
     if not rebuild() and not out.is_dir():
         return 1
     cfg = load_config(opts.config_path or opts.root / "site.yml")
-    watched = [opts.root / "issues", opts.config_path or opts.root / "site.yml",
-               opts.root / "templates", opts.root / "static"]
+    watched = [
+        opts.root / "issues",
+        opts.config_path or opts.root / "site.yml",
+        opts.root / "templates",
+        opts.root / "static",
+    ]
     if cfg.templates:
         watched.append(cfg.root / cfg.templates)
     from huikan.site.urls import base_path, normalize_base_url
@@ -109,7 +112,10 @@ def run(args: argparse.Namespace) -> int:
     prefix = base_path(normalize_base_url(opts.base_url or cfg.base_url))
     server = make_server(out, args.port, args.host, prefix)
     host, port = server.server_address[:2]
-    print(f"正在预览：http://{host}:{port}{prefix}  （Ctrl-C 退出；修改 issues/、site.yml 或模板后自动重建）")
+    print(
+        f"正在预览：http://{host}:{port}{prefix}\n"
+        "（Ctrl-C 退出；修改 issues/、site.yml 或模板后自动重建）"
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     last = snapshot(watched)
     try:
@@ -126,4 +132,3 @@ def run(args: argparse.Namespace) -> int:
         server.shutdown()
         server.server_close()
     return 0
-

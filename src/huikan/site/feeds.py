@@ -25,15 +25,16 @@ def render_feed(ctx: dict[str, Any]) -> bytes:
     never from the clock, so rebuilding gives the same bytes."""
     site, feed, entries = ctx["site"], ctx["feed"], ctx["entries"]
     link = Linker(feed["path"], site["base_url"])
+    self_url = _x(link.absolute(feed["path"]))
     updated = max((iso_datetime(e["date"]) or _EPOCH for e in entries), default=_EPOCH)
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{_x(site["language"])}">',
         f"  <title>{_x(feed['title'])}</title>",
         f"  <subtitle>{_x(site['description'])}</subtitle>",
-        f'  <link rel="self" type="application/atom+xml" href="{_x(link.absolute(feed["path"]))}"/>',
+        f'  <link rel="self" type="application/atom+xml" href="{self_url}"/>',
         f'  <link rel="alternate" type="text/html" href="{_x(link.absolute(feed["html_url"]))}"/>',
-        f"  <id>{_x(link.absolute(feed['path']))}</id>",
+        f"  <id>{self_url}</id>",
         f"  <updated>{updated}</updated>",
         "  <generator>huikan</generator>",
     ]

@@ -34,7 +34,7 @@ def _validate_link(url: str) -> bool:
     return u.startswith(_ALLOWED_SCHEMES)
 
 
-def _cjk_strong(state, silent: bool) -> bool:  # noqa: ANN001 - markdown-it signature
+def _cjk_strong(state, silent: bool) -> bool:
     """``**一是加强。**正文``: bold lead-ins that CommonMark's flanking rules reject.
 
     CommonMark only closes ``**`` after punctuation when whitespace or punctuation follows,
@@ -65,7 +65,7 @@ def _md() -> MarkdownIt:
     md.validateLink = _validate_link
     md.inline.ruler.before("emphasis", "cjk_strong", _cjk_strong)
 
-    def link_open(self, tokens, idx, options, env):  # noqa: ANN001 - markdown-it signature
+    def link_open(self, tokens, idx, options, env):
         tokens[idx].attrSet("rel", "nofollow noopener")
         return self.renderToken(tokens, idx, options, env)
 

@@ -18,8 +18,19 @@ from huikan.site.textutil import date_key, format_date
 
 # Top-level names the site itself uses; a bulletin slug never takes one of them.
 RESERVED = frozenset(
-    {"assets", "archive", "clusters", "search", "feed.xml", "sitemap.xml", "robots.txt",
-     "404.html", "index.html", "manifest.json", "page"}
+    {
+        "assets",
+        "archive",
+        "clusters",
+        "search",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "index.html",
+        "manifest.json",
+        "page",
+    }
 )
 RELATED_COUNT = 5
 
@@ -42,7 +53,7 @@ class BulletinEntry:
         return f"{self.slug}/{self.file_name}"
 
     @property
-    def meta(self):  # noqa: ANN201 - BulletinMeta
+    def meta(self):
         return self.result.bulletin
 
     @property
@@ -166,7 +177,9 @@ def build_model(
             [a.title for a in res.articles], [a.slug for a in res.articles]
         )
         for s in problems:
-            w = IngestWarning("duplicate-slug", f"旁注文件为多篇文章指定了同一网址 “{s}”", path.name)
+            w = IngestWarning(
+                "duplicate-slug", f"旁注文件为多篇文章指定了同一网址 “{s}”", path.name
+            )
             b.warnings.append(w)
             model_warnings.append(w)
         for i, (a, s) in enumerate(zip(res.articles, a_slugs, strict=True)):
@@ -201,8 +214,8 @@ def _link_related(articles: list[ArticleEntry]) -> None:
         while len(picked) < RELATED_COUNT and (lo >= 0 or hi < n):
             # Alternate older (hi) and newer (lo), older first: earlier context reads better.
             for j in (hi, lo):
-                if 0 <= j < n and len(picked) < RELATED_COUNT:
-                    if articles[j].bulletin is not a.bulletin:
-                        picked.append(j)
+                ok = 0 <= j < n and len(picked) < RELATED_COUNT
+                if ok and articles[j].bulletin is not a.bulletin:
+                    picked.append(j)
             lo, hi = lo - 1, hi + 1
         a.related = [articles[j] for j in sorted(picked)]

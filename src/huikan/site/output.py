@@ -81,7 +81,7 @@ class OutputDir:
             raise
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:  # noqa: ANN001
+    def __exit__(self, exc_type, exc, tb) -> None:
         try:
             if self.stage.exists():
                 shutil.rmtree(self.stage, ignore_errors=True)

@@ -17,7 +17,6 @@ from huikan.site.textutil import UNDATED, format_date, parse_date
 
 FEED_SIZE = 50
 HOME_BULLETINS = 8
-HOME_LATEST_ARTICLES = 10
 
 
 @dataclass
@@ -95,31 +94,34 @@ def _original_link(a: ArticleEntry) -> dict[str, Any]:
 
 
 def _group_articles(b: BulletinEntry) -> list[dict[str, Any]]:
-    """Articles grouped by printed column when most have one, else by cluster.
+    """Articles grouped by printed column or by cluster, whichever gives fewer groups.
 
-    Columns keep reading order (consecutive runs); clusters keep first-appearance order.
+    A bulletin whose every article has its own column reads better by cluster; one with a
+    few columns (理论, 园区 …) reads better by column. Column groups keep reading order
+    (consecutive runs); cluster groups keep first-appearance order. Ties go to columns.
     """
     arts = b.articles
-    with_column = sum(1 for a in arts if a.article.column)
-    groups: list[dict[str, Any]] = []
-    if arts and with_column * 2 >= len(arts):
+    by_column: list[dict[str, Any]] = []
+    if any(a.article.column for a in arts):
         current = None
         for a in arts:
-            label = a.article.column or (current or "其他")
-            if not groups or label != current:
-                groups.append({"label": label, "url": None, "articles": []})
+            label = a.article.column or current or "其他"
+            if not by_column or label != current:
+                by_column.append({"label": label, "url": None, "articles": []})
                 current = label
-            groups[-1]["articles"].append(_bulletin_item(a))
-        return groups
+            by_column[-1]["articles"].append(_bulletin_item(a))
+    by_cluster: list[dict[str, Any]] = []
     index: dict[str, dict[str, Any]] = {}
     for a in arts:
         g = index.get(a.cluster.name)
         if g is None:
             g = {"label": a.cluster.name, "url": f"clusters/{a.cluster.slug}/", "articles": []}
             index[a.cluster.name] = g
-            groups.append(g)
+            by_cluster.append(g)
         g["articles"].append(_bulletin_item(a))
-    return groups
+    if by_column and len(by_column) <= len(by_cluster):
+        return by_column
+    return by_cluster
 
 
 def _bulletin_item(a: ArticleEntry) -> dict[str, Any]:
@@ -169,7 +171,11 @@ class PagePlanner:
     # -- HTML pages ------------------------------------------------------------------------
     def home(self) -> Page:
         m = self.model
-        latest = [a for b in m.bulletins[:3] for a in b.articles][:HOME_LATEST_ARTICLES]
+        # The newest article of each cluster: a varied front page, unlike the latest issue.
+        order = {b.slug: i for i, b in enumerate(m.bulletins)}  # newest first
+        latest = sorted(
+            (c.articles[0] for c in m.clusters), key=lambda a: (order[a.bulletin.slug], a.index)
+        )
         ctx = self._ctx(
             bulletins=[_bulletin_card(b) for b in m.bulletins[:HOME_BULLETINS]],
             bulletin_count=len(m.bulletins),
@@ -222,8 +228,9 @@ class PagePlanner:
     def not_found(self) -> Page:
         return Page("404.html", "404", "页面未找到", self._ctx(), "404.html", absolute_links=True)
 
-    def bulletin(self, b: BulletinEntry, newer: BulletinEntry | None, older: BulletinEntry | None
-                 ) -> Page:
+    def bulletin(
+        self, b: BulletinEntry, newer: BulletinEntry | None, older: BulletinEntry | None
+    ) -> Page:
         m = b.meta
         ctx = self._ctx(
             bulletin={
@@ -245,8 +252,9 @@ class PagePlanner:
             "date": b.date,
             "number": m.number,
         }
-        return Page(f"{b.slug}/index.html", "bulletin", b.display_title(), ctx, "bulletin.html",
-                    meta)
+        return Page(
+            f"{b.slug}/index.html", "bulletin", b.display_title(), ctx, "bulletin.html", meta
+        )
 
     def article(self, a: ArticleEntry) -> Page:
         b = a.bulletin
@@ -309,8 +317,13 @@ class PagePlanner:
                 return c.url if k == 1 else f"{c.url}page/{k}/"
 
             ctx = self._ctx(
-                cluster={"name": c.cluster.name, "slug": c.cluster.slug, "url": c.url,
-                         "count": len(c.articles), "feed_url": f"{c.url}feed.xml"},
+                cluster={
+                    "name": c.cluster.name,
+                    "slug": c.cluster.slug,
+                    "url": c.url,
+                    "count": len(c.articles),
+                    "feed_url": f"{c.url}feed.xml",
+                },
                 articles=[_article_card(a) for a in chunk],
                 pagination={
                     "page": n,
@@ -321,24 +334,29 @@ class PagePlanner:
                 },
             )
             title = c.cluster.name if n == 1 else f"{c.cluster.name}（第{n}页）"
-            pages.append(Page(f"{url}index.html", "cluster", title, ctx, "cluster.html",
-                              {"cluster": c.cluster.name, "page_number": n}))
+            pages.append(
+                Page(
+                    f"{url}index.html",
+                    "cluster",
+                    title,
+                    ctx,
+                    "cluster.html",
+                    {"cluster": c.cluster.name, "page_number": n},
+                )
+            )
         return pages
 
     # -- XML and text ----------------------------------------------------------------------
     def feed(self, c: ClusterEntry | None) -> Page:
         arts = c.articles if c else [a for b in self.model.bulletins for a in b.articles]
         dated = [a for a in arts if parse_date(a.date)][:FEED_SIZE]
-        entries = [
-            {**_article_card(a), "summary": excerpt(a.article.text, 200)} for a in dated
-        ]
+        entries = [{**_article_card(a), "summary": excerpt(a.article.text, 200)} for a in dated]
         if c:
             path, title = f"{c.url}feed.xml", f"{self.site['title']} · {c.cluster.name}"
             html_url = c.url
         else:
             path, title, html_url = "feed.xml", self.site["title"], ""
-        ctx = self._ctx(feed={"title": title, "path": path, "html_url": html_url},
-                        entries=entries)
+        ctx = self._ctx(feed={"title": title, "path": path, "html_url": html_url}, entries=entries)
         meta = {"cluster": c.cluster.name} if c else {}
         return Page(path, "feed", title, ctx, None, meta)
 

@@ -10,8 +10,9 @@ from typing import TextIO
 class Progress:
     """``with Progress("渲染页面", total) as p: p.advance()`` — redraws at most 10× a second."""
 
-    def __init__(self, label: str, total: int, *, stream: TextIO | None = None,
-                 enabled: bool | None = None):
+    def __init__(
+        self, label: str, total: int, *, stream: TextIO | None = None, enabled: bool | None = None
+    ):
         self.label = label
         self.total = max(total, 0)
         self.done = 0
