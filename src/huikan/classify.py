@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 from huikan.config import GENERAL, Taxonomy, norm_key
 
-_TEAM = re.compile(r"([\u4e00-\u9fffA-Za-z0-9 与和及、]{2,24}?)(?:产业)?(?:研究团队|研究组|课题组|团队)")
+_TEAM = re.compile(
+    r"([\u4e00-\u9fffA-Za-z0-9 与和及、]{2,24}?)(?:产业)?(?:研究团队|研究组|课题组|团队)"
+)
 _TITLE_WEIGHT = 3.0
 # Below this much keyword evidence (one title hit counts 3, one body hit 1) the article has
 # no industry cue at all and is filed under 综合 by default.
@@ -122,7 +124,9 @@ def classify(
     # cluster: a policy article mentioning 光伏 once stays 综合.
     if ranked and scores[ranked[0]] >= MIN_EVIDENCE:
         best = ranked[0]
-        return Tagging(best, [best, *_plausible(ranked[1:], scores, scores[best])], "keywords", scores)
+        return Tagging(
+            best, [best, *_plausible(ranked[1:], scores, scores[best])], "keywords", scores
+        )
     top = scores[ranked[0]] if ranked else 0.0
     return Tagging(GENERAL, [GENERAL, *_plausible(ranked, scores, top)], "default", scores)
 

@@ -74,7 +74,17 @@ class Taxonomy:
         it equals a cluster name or alias. Returns None for anything else.
         """
         key = norm_key(label)
-        for suffix in ("产业研究团队", "研究团队", "产业集群", "创新产业集群", "产业", "集群", "板块", "领域", "类"):
+        for suffix in (
+            "产业研究团队",
+            "研究团队",
+            "产业集群",
+            "创新产业集群",
+            "产业",
+            "集群",
+            "板块",
+            "领域",
+            "类",
+        ):
             if key.endswith(suffix) and len(key) > len(suffix):
                 stripped = key[: -len(suffix)]
                 if stripped in self._by_key:

@@ -45,7 +45,7 @@ class Document:
 
 
 @dataclass
-class Warning:  # noqa: A001 - a domain term; never used together with the builtin
+class Warning:
     """A problem worth telling the editor about; never fatal by itself."""
 
     code: str  # stable machine-readable code, e.g. "empty-body", "no-date", "no-boundary"
@@ -135,7 +135,9 @@ class IngestError(Exception):
     (or fails under ``--strict``).
     """
 
-    def __init__(self, file: str, reason: str, *, code: str = "unreadable", page: int | None = None):
+    def __init__(
+        self, file: str, reason: str, *, code: str = "unreadable", page: int | None = None
+    ):
         self.file = file
         self.reason = reason
         self.code = code

@@ -33,7 +33,9 @@ def read_document(path: Path) -> Document:
         from huikan.ingest.text import read_text
 
         return read_text(path)
-    raise IngestError(path.name, f"不支持的文件类型 “{path.suffix}”（可用 .pdf、.txt、.md）", code="type")
+    raise IngestError(
+        path.name, f"不支持的文件类型 “{path.suffix}”（可用 .pdf、.txt、.md）", code="type"
+    )
 
 
 def ingest_file(path: Path, config: SiteConfig, *, use_sidecar: bool = True) -> IngestResult:

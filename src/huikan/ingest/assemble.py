@@ -14,15 +14,17 @@ from huikan.config import Taxonomy
 from huikan.ingest.credits import byline_line, closing_credit, inline_source, is_closing_line
 from huikan.ingest.sidecar import Sidecar
 from huikan.ingest.split import RawArticle, Split, _Doc, is_numbered
-from huikan.ingest.textutil import ends_sentence, strip_md, width
+from huikan.ingest.textutil import ends_sentence, join_cjk, strip_md, width
 from huikan.model import Article, Block, Document, Warning
 
-_ATTRIBUTION = re.compile(r"(研究员|教授|记者|院士|博士|主任|作者|撰文|副院长|院长|所长)\s*[\u4e00-\u9fff·]{2,4}$")
+_ATTRIBUTION = re.compile(
+    r"(研究员|教授|记者|院士|博士|主任|作者|撰文|副院长|院长|所长)\s*[\u4e00-\u9fff·]{2,4}$"
+)
 _LIST = re.compile(r"^\s*[-*+•]\s+")
 
 
 def _split_subtitle(title: str) -> tuple[str, str | None]:
-    """"标题 ——副标题" printed on one line → (标题, ——副标题)."""
+    """ "标题 ——副标题" printed on one line → (标题, ——副标题)."""
     m = re.match(r"^(.+?)\s*(——.+)$", title)
     if m and width(m.group(1)) >= 4:
         return m.group(1).strip(), m.group(2).strip()
@@ -31,17 +33,35 @@ def _split_subtitle(title: str) -> tuple[str, str | None]:
 
 def _md_block(b: Block, d: _Doc, idx: int) -> str:
     """One body block as Markdown."""
-    text = b.text.strip()
+    text = _unbreak(b.text.strip())
     plain = strip_md(text).strip()
     if _LIST.match(text):
         return "- " + _LIST.sub("", text)
     heading = (d.styled(b) or d.title_like(idx)) and not ends_sentence(plain) and width(plain) <= 60
-    if heading and (b.heading or b.bold or b.size >= 1.08 or is_numbered(plain) or not d.hard_wrapped or b.lines == 1):
+    if heading and (
+        b.heading
+        or b.bold
+        or b.size >= 1.08
+        or is_numbered(plain)
+        or not d.hard_wrapped
+        or b.lines == 1
+    ):
         level = 4 if re.match(r"^[（(]", plain) else 3
         return "#" * level + " " + plain
     if b.bold and "**" not in text:
         return f"**{text}**"
     return _escape_md_start(text)
+
+
+def _unbreak(text: str) -> str:
+    """Join the printed line breaks kept inside a block (see text reader) back into prose."""
+    if "\n" not in text:
+        return text
+    parts = [p.strip() for p in text.split("\n")]
+    out = parts[0]
+    for p in parts[1:]:
+        out = join_cjk(out, p)
+    return out
 
 
 def _escape_md_start(text: str) -> str:
@@ -114,7 +134,8 @@ def _fallback(sp: Split, doc: Document, file_name: str, warnings: list[Warning])
     warnings.append(
         Warning(
             "no-boundary",
-            "没有找到文章分界（无目录、无标题样式），全文作为一篇文章发布；可在旁注文件中用 split 指定标题。",
+            "没有找到文章分界（无目录、无标题样式），全文作为一篇文章发布；"
+            "可在旁注文件中用 split 指定标题。",
             file=file_name,
         )
     )
@@ -129,7 +150,12 @@ def _one(raw: RawArticle, d: _Doc, taxonomy: Taxonomy) -> Article:
     # Under the title: a "——" subtitle or attribution, then a byline line.
     while body:
         t = strip_md(body[0].text).strip()
-        if t.startswith("——") and width(t) <= 80 and subtitle is None and not ends_sentence(t[:-1] or t):
+        if (
+            t.startswith("——")
+            and width(t) <= 80
+            and subtitle is None
+            and not ends_sentence(t[:-1] or t)
+        ):
             if _ATTRIBUTION.search(t):
                 lead.append(t)  # "——某研究所研究员 某某": who wrote it; part of the text
             else:

@@ -16,8 +16,12 @@ from huikan.ingest.textutil import nfkc, width
 _OPEN = r"[（(]"
 _CLOSE = r"[）)]"
 # A credit line must be short: these patterns are only tried on closing lines/paragraph tails.
-_SOURCE_LINE = re.compile(rf"^{_OPEN}?\s*(?:信息|文章|稿件)?来源\s*[:：]\s*(?P<v>[^（）()]{{1,40}}?)\s*{_CLOSE}?\s*$")
-_CORRESPONDENT = re.compile(rf"{_OPEN}\s*(?:通讯员|记者|撰稿|撰文|作者)\s*[:：]\s*(?P<v>[^（）()]{{2,60}}?)\s*{_CLOSE}\s*$")
+_SOURCE_LINE = re.compile(
+    rf"^{_OPEN}?\s*(?:信息|文章|稿件)?来源\s*[:：]\s*(?P<v>[^（）()]{{1,40}}?)\s*{_CLOSE}?\s*$"
+)
+_CORRESPONDENT = re.compile(
+    rf"{_OPEN}\s*(?:通讯员|记者|撰稿|撰文|作者)\s*[:：]\s*(?P<v>[^（）()]{{2,60}}?)\s*{_CLOSE}\s*$"
+)
 _CONTRIBUTED = re.compile(rf"{_OPEN}\s*(?P<v>[^（）()。]{{2,40}}?)\s*供稿\s*{_CLOSE}\s*$")
 _DIGESTED = re.compile(
     rf"{_OPEN}\s*(?P<by>[^（）()。]{{2,40}}?)\s*(?:摘述|摘编|整理|编译)[。，,]?\s*"
@@ -29,13 +33,30 @@ _AUTHOR_NOTE = re.compile(
 _BYLINE_WORDS = re.compile(
     r"(研究团队|课题组|研究组|编辑部|记者|通讯员|特约|撰稿|撰文|编译|执笔|整理|作者|本报|本刊)"
 )
-_BYLINE_SHAPE = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9 ·、与和]{2,30}(团队|中心|研究院|研究所|课题组)(\s+[\u4e00-\u9fff·]{2,4}(、[\u4e00-\u9fff·]{2,4})*)?$")
-_AUTHOR_PREFIX = re.compile(r"^(?:作者|文|撰文|记者|撰稿|编译|整理|执笔)\s*[:：/／|]\s*(?P<v>\S.{0,40})$")
+_BYLINE_SHAPE = re.compile(
+    r"^[\u4e00-\u9fffA-Za-z0-9 ·、与和]{2,30}(团队|中心|研究院|研究所|课题组)"
+    r"(\s+[\u4e00-\u9fff·]{2,4}(、[\u4e00-\u9fff·]{2,4})*)?$"
+)
+_AUTHOR_PREFIX = re.compile(
+    r"^(?:作者|文|撰文|记者|撰稿|编译|整理|执笔)\s*[:：/／|]\s*(?P<v>\S.{0,40})$"
+)
 _INLINE_SOURCE = re.compile(
     r"^(?:根据|据)\s*(?P<v>[^，。、；：,.\s\d“”\"《》]{2,16}?)\s*"
     r"(?:(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日\s*)?(?:最新)?(?:消息|报道|讯|发布|披露|援引|内容所述|文章|刊文)"
 )
-_NOT_OUTLETS = ("统计", "介绍", "了解", "悉", "测算", "估计", "预测", "分析", "数据", "报告", "调查")
+_NOT_OUTLETS = (
+    "统计",
+    "介绍",
+    "了解",
+    "悉",
+    "测算",
+    "估计",
+    "预测",
+    "分析",
+    "数据",
+    "报告",
+    "调查",
+)
 
 
 @dataclass

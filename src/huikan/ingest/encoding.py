@@ -8,6 +8,7 @@ assume one) and refuse binary junk rather than publish mojibake.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import unicodedata
 
 from huikan.model import IngestError
@@ -61,25 +62,19 @@ def decode_bytes(data: bytes, name: str = "<input>") -> tuple[str, str]:
     candidates: list[tuple[str, str]] = []
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 candidates.append((data[len(bom) :].decode(enc), enc))
-            except UnicodeDecodeError:
-                pass
             break
     if not candidates:
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             candidates.append((data.decode("utf-8"), "utf-8"))
-        except UnicodeDecodeError:
-            pass
     if not candidates:
         u16 = _utf16_without_bom(data)
         if u16 is not None:
             candidates.append((u16, "utf-16"))
     if not candidates:
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             candidates.append((data.decode("gb18030"), "gb18030"))
-        except UnicodeDecodeError:
-            pass
     if not candidates:
         from charset_normalizer import from_bytes
 

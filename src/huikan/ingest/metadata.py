@@ -107,13 +107,19 @@ def _title(blocks: list[Block], used: set[int], meta_title: str | None) -> str |
     if not cands:
         return meta_title
     # Prominence: a heading or large type beats plain text; earlier beats later.
-    i0, t0, b0 = max(cands, key=lambda c: (c[2].heading > 0 and 7 - c[2].heading, c[2].size, -c[0]))
+    i0, t0, _ = max(
+        cands, key=lambda c: (7 - c[2].heading if c[2].heading else 0, c[2].size, -c[0])
+    )
     title = t0
     nxt = [c for c in cands if c[0] == i0 + 1]
     if nxt and ("·" in nxt[0][1] or nxt[0][2].size > 1.2) and width(nxt[0][1]) <= 24:
         title = f"{t0}·{nxt[0][1]}"
-    if meta_title and squash(meta_title).startswith(squash(t0)):
-        # The document-info title often has the full printed name ("科技参考·产业科技动态").
-        if squash(meta_title) in "".join(squash(c[1]) for c in cands):
-            title = meta_title
+    # The document-info title often has the full printed name ("科技参考·产业科技动态"):
+    # use it when every part of it is printed in the masthead.
+    if (
+        meta_title
+        and squash(meta_title).startswith(squash(t0))
+        and squash(meta_title) in "".join(squash(c[1]) for c in cands)
+    ):
+        title = meta_title
     return title

@@ -102,7 +102,9 @@ def load_sidecar(path: Path, taxonomy: Taxonomy | None = None) -> Sidecar:
     for k in data:
         if k not in TOP_KEYS:
             raise ConfigError(
-                path, f"未知的键 “{k}”（可用：{'、'.join(sorted(TOP_KEYS))}）", _line_of(text, str(k))
+                path,
+                f"未知的键 “{k}”（可用：{'、'.join(sorted(TOP_KEYS))}）",
+                _line_of(text, str(k)),
             )
     sc = Sidecar(path=path, raw=raw)
     for k in META_KEYS:
@@ -114,12 +116,20 @@ def load_sidecar(path: Path, taxonomy: Taxonomy | None = None) -> Sidecar:
                 v = v.isoformat()
             v = str(v)
             if not _DATE.match(v):
-                raise ConfigError(path, f"日期 “{v}” 格式不对，应为 YYYY、YYYY-MM 或 YYYY-MM-DD", _line_of(text, k))
+                raise ConfigError(
+                    path,
+                    f"日期 “{v}” 格式不对，应为 YYYY、YYYY-MM 或 YYYY-MM-DD",
+                    _line_of(text, k),
+                )
         elif not isinstance(v, str | int | float):
             raise ConfigError(path, f"{k} 应是一段文字", _line_of(text, k))
         v = str(v).strip()
         if k == "slug" and not SLUG.match(v):
-            raise ConfigError(path, f"slug “{v}” 不合法：只能用字母、数字、汉字、- 和 .，不能含 / 或 ..", _line_of(text, k))
+            raise ConfigError(
+                path,
+                f"slug “{v}” 不合法：只能用字母、数字、汉字、- 和 .，不能含 / 或 ..",
+                _line_of(text, k),
+            )
         sc.meta[k] = v
     sc.split = _str_list(path, text, data, "split")
     sc.merge = _str_list(path, text, data, "merge")
@@ -129,7 +139,9 @@ def load_sidecar(path: Path, taxonomy: Taxonomy | None = None) -> Sidecar:
         conv = {}
         for a in arts:
             if not isinstance(a, dict) or "title" not in a:
-                raise ConfigError(path, "articles 列表的每一项都需要 title", _line_of(text, "articles"))
+                raise ConfigError(
+                    path, "articles 列表的每一项都需要 title", _line_of(text, "articles")
+                )
             a = dict(a)
             conv[str(a.pop("match", a["title"]))] = a
         arts = conv
@@ -137,7 +149,9 @@ def load_sidecar(path: Path, taxonomy: Taxonomy | None = None) -> Sidecar:
         raise ConfigError(path, "articles 应是“标题: 修改项”的映射", _line_of(text, "articles"))
     for title, o in arts.items():
         if not isinstance(o, dict):
-            raise ConfigError(path, f"文章 “{title}” 的修改项应是键值映射", _line_of(text, str(title)))
+            raise ConfigError(
+                path, f"文章 “{title}” 的修改项应是键值映射", _line_of(text, str(title))
+            )
         for k, v in o.items():
             if k not in ARTICLE_KEYS:
                 raise ConfigError(
@@ -152,7 +166,9 @@ def load_sidecar(path: Path, taxonomy: Taxonomy | None = None) -> Sidecar:
                     _line_of(text, str(k)),
                 )
             if k == "slug" and not SLUG.match(str(v)):
-                raise ConfigError(path, f"slug “{v}” 不合法：不能含 / 或 ..", _line_of(text, "slug"))
+                raise ConfigError(
+                    path, f"slug “{v}” 不合法：不能含 / 或 ..", _line_of(text, "slug")
+                )
             if k == "drop" and not isinstance(v, bool):
                 raise ConfigError(path, "drop 应是 true 或 false", _line_of(text, "drop"))
         sc.articles[str(title)] = o

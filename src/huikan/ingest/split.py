@@ -22,7 +22,14 @@ from difflib import SequenceMatcher
 
 from huikan.config import Taxonomy
 from huikan.ingest.credits import byline_line, is_closing_line
-from huikan.ingest.textutil import collapse_spaces, ends_sentence, squash, strip_md, width
+from huikan.ingest.textutil import (
+    collapse_spaces,
+    ends_sentence,
+    join_cjk,
+    squash,
+    strip_md,
+    width,
+)
 from huikan.ingest.toc import Toc, TocEntry, find_toc, is_toc_header
 from huikan.model import Block
 
@@ -141,7 +148,9 @@ def colophon_start(blocks: list[Block]) -> int:
         t = b.text.strip()
         if _COLOPHON.match(t):
             first_kw = i - 1
-        elif not (is_noise(b) or (width(t) <= 40 and not ends_sentence(t) and not is_closing_line(t))):
+        elif not (
+            is_noise(b) or (width(t) <= 40 and not ends_sentence(t) and not is_closing_line(t))
+        ):
             break
         i -= 1
     return first_kw
@@ -233,7 +242,9 @@ def _is_column_label(d: _Doc, i: int, known_columns: set[str]) -> bool:
     """A short label (栏目) printed above a title, e.g. "国内 动态", "政 策", "热点资讯"."""
     b = d.blocks[i]
     t = collapse_spaces(strip_md(b.text))
-    if not t or width(t) > 16 or is_numbered(t) or ends_sentence(t):
+    if not t or width(t) > 16 or is_numbered(t) or ends_sentence(t) or re.search(r"[:：，,]", t):
+        return False
+    if is_closing_line(t) or byline_line(t):
         return False
     if squash(t) in known_columns:
         return True
@@ -274,7 +285,9 @@ def _title_span(d: _Doc, i: int, hi: int) -> int:
     return j
 
 
-def _candidates(d: _Doc, lo: int, hi: int, known_columns: set[str]) -> list[tuple[int, int, str | None]]:
+def _candidates(
+    d: _Doc, lo: int, hi: int, known_columns: set[str]
+) -> list[tuple[int, int, str | None]]:
     """Article starts by cue weighing: [(title start, title end, column label)]."""
     level = _title_level(d)
     out: list[tuple[int, int, str | None]] = []
@@ -442,8 +455,12 @@ def split_blocks(
         elif not sticky:
             column = None
         if entry and entry.column:
-            column = entry.column if not label else label
-        title = " ".join(collapse_title(b.text) for b in blocks[i:j])
+            column = label or entry.column
+        title = collapse_title(blocks[i].text)
+        for b in blocks[i + 1 : j]:
+            title = join_cjk(title, collapse_title(b.text))
+        if entry and squash(entry.title) == squash(title):
+            title = entry.title  # the TOC prints it on one line, without stray spaces
         res.articles.append(
             RawArticle(
                 title=title.strip(),

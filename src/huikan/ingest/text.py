@@ -8,6 +8,7 @@ same stream of :class:`~huikan.model.Block` the PDF reader produces.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from dataclasses import dataclass
@@ -42,9 +43,7 @@ def decode_file(path: Path) -> tuple[str, list[Warning]]:
     text, _enc = decode_bytes(path.read_bytes(), path.name)
     warnings: list[Warning] = []
     if "\x00" in text:
-        warnings.append(
-            Warning("nul-bytes", "文件中有 NUL 空字符，已删除。", file=path.name)
-        )
+        warnings.append(Warning("nul-bytes", "文件中有 NUL 空字符，已删除。", file=path.name))
         text = text.replace("\x00", "")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
@@ -84,7 +83,7 @@ def _scan(text: str) -> list[_Line]:
                 bold=bold,
                 indent=raw[:1] in (" ", "\t", "\u3000"),
                 blank_before=blanks,
-                hard_break=raw.endswith("  ") and not raw.strip() == "",
+                hard_break=raw.endswith("  ") and raw.strip() != "",
                 trailing=raw != raw.rstrip(),
             )
         )
@@ -139,6 +138,10 @@ def _is_continuation(
         return False
     p, c = prev.text, cur.text
     if measure:  # hard-wrapped dump: a full line continues, a short one ends its paragraph
+        if width(c) < 0.85 * measure and not ends_sentence(c) and c[-1] not in "：:，,、；;":
+            # A short line that does not finish a sentence after a full one is a heading or
+            # a credit line, not the tail of the paragraph.
+            return False
         return width(p) >= 0.85 * measure and not _credit_like(p)
     # One paragraph per line: only a long line cut mid-sentence continues (page break).
     return (
@@ -166,8 +169,10 @@ def lines_to_blocks(lines: list[_Line], measure: float | None) -> list[Block]:
             return
         first = cur[0]
         text = cur[0].text
-        for ln in cur[1:]:
-            text = join_cjk(text, ln.text)
+        for prev, ln in itertools.pairwise(cur):
+            # A Markdown hard break is a printed line break (a masthead's two publishers,
+            # a two-line column label): keep it as "\n" for the splitter to interpret.
+            text = f"{text}\n{ln.text}" if prev.hard_break else join_cjk(text, ln.text)
         blocks.append(
             Block(
                 text=text,
