@@ -43,12 +43,12 @@ class FileRecord:
 
 def _safe_rel(path: str) -> str:
     """Refuse any path that could land outside the output folder."""
-    p = PurePosixPath(path)
-    if not path or p.is_absolute() or "\\" in path or any(part in ("..", "") for part in p.parts):
+    parts = path.split("/")
+    if not path or "\\" in path or "\0" in path or any(p in ("", ".", "..") for p in parts):
         raise OutputError(f"不安全的输出路径：{path!r}")
-    if any(part.startswith(".") for part in p.parts):
+    if any(part.startswith(".") for part in parts):
         raise OutputError(f"输出路径不能以点开头：{path!r}")
-    return str(p)
+    return str(PurePosixPath(path))
 
 
 class OutputDir:

@@ -151,8 +151,9 @@ class PagePlanner:
     def pages(self) -> list[Page]:
         m = self.model
         out = [self.home(), self.archive(), self.clusters_index(), self.not_found()]
-        if self.site["has_search"]:
-            out.append(Page("search/index.html", "search", "搜索", self._ctx(), "search.html"))
+        # Without the search module/template a stand-in page keeps the header's form working.
+        search_tpl = "search.html" if self.site["has_search"] else "_search_unavailable.html"
+        out.append(Page("search/index.html", "search", "搜索", self._ctx(), search_tpl))
         bulletins = m.bulletins
         for i, b in enumerate(bulletins):
             newer = bulletins[i - 1] if i > 0 else None

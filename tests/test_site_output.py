@@ -1,0 +1,112 @@
+"""Atomic, incremental output folders."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from huikan.site.output import STATE_FILE, OutputDir, OutputError
+
+
+def test_commit_swaps_and_failure_keeps_the_old_site(tmp_path):
+    out = tmp_path / "build"
+    with OutputDir(out) as o:
+        o.put_bytes("index.html", b"v1")
+        o.commit()
+    assert (out / "index.html").read_bytes() == b"v1"
+    with pytest.raises(RuntimeError), OutputDir(out) as o:
+        o.put_bytes("index.html", b"v2")
+        raise RuntimeError("boom")
+    assert (out / "index.html").read_bytes() == b"v1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "build.lock"]
+
+
+@pytest.mark.parametrize("bad", ["../x", "/etc/x", "a/../../x", "", "a//b", ".hidden", "a\\b"])
+def test_paths_escaping_the_output_are_refused(tmp_path, bad):
+    with OutputDir(tmp_path / "build") as o, pytest.raises(OutputError):
+        o.put_bytes(bad, b"x")
+
+
+def test_two_writers_to_one_path_is_an_error(tmp_path):
+    with OutputDir(tmp_path / "build") as o:
+        o.put_bytes("a.html", b"1")
+        with pytest.raises(OutputError):
+            o.put_bytes("a.html", b"2")
+
+
+def test_unchanged_files_are_linked_not_rewritten(tmp_path):
+    out = tmp_path / "build"
+    with OutputDir(out) as o:
+        o.put_rendered("a.html", "k1", lambda: b"A")
+        o.put_rendered("b.html", "k2", lambda: b"B")
+        o.commit()
+    ino = (out / "a.html").stat().st_ino
+    calls = []
+
+    def render(data):
+        calls.append(data)
+        return data
+
+    with OutputDir(out) as o:
+        assert o.put_rendered("a.html", "k1", lambda: render(b"A")) == "unchanged"
+        assert o.put_rendered("b.html", "k2-new", lambda: render(b"B")) == "unchanged"
+        assert o.put_rendered("c.html", "k3", lambda: render(b"C")) == "written"
+        assert o.counts() == (1, 2)
+        o.commit()
+    assert calls == [b"B", b"C"]  # a.html was not even rendered
+    assert (out / "a.html").stat().st_ino == ino
+    assert STATE_FILE in os.listdir(out)
+
+
+def test_a_deleted_output_is_rebuilt_fully(tmp_path):
+    out = tmp_path / "build"
+    with OutputDir(out) as o:
+        o.put_rendered("a.html", "k1", lambda: b"A")
+        o.commit()
+    (out / "a.html").unlink()
+    with OutputDir(out) as o:
+        assert o.put_rendered("a.html", "k1", lambda: b"A") == "written"
+        o.commit()
+    assert (out / "a.html").read_bytes() == b"A"
+
+
+def test_a_second_build_waits_for_the_lock(tmp_path):
+    out = tmp_path / "build"
+    script = textwrap.dedent(
+        f"""
+        import sys, time
+        from huikan.site.output import OutputDir
+        with OutputDir({str(out)!r}) as o:
+            print("locked", flush=True)
+            o.put_bytes("who.txt", b"first")
+            sys.stdin.readline()
+            o.commit()
+        """
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    first = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert first.stdout.readline().strip() == "locked"
+        o = OutputDir(out)
+        import fcntl
+
+        with open(o.lock_path, "a+") as f, pytest.raises(BlockingIOError):
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        first.stdin.write("\n")
+        first.stdin.flush()
+        assert first.wait(timeout=30) == 0
+    finally:
+        if first.poll() is None:
+            first.kill()
+    with OutputDir(out) as o:
+        o.put_bytes("who.txt", b"second")
+        o.commit()
+    assert (out / "who.txt").read_bytes() == b"second"
