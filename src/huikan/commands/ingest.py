@@ -27,7 +27,8 @@ def _fit(s: str | None, w: int) -> str:
     return out + " " * max(0, int(w - used))
 
 
-def print_table(res: IngestResult, out=sys.stdout) -> None:
+def print_table(res: IngestResult, out=None) -> None:
+    out = out or sys.stdout
     b = res.bulletin
     print(f"文件：{b.source_file}（{b.pages or '—'} 页）", file=out)
     print(

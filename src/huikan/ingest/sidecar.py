@@ -76,7 +76,7 @@ def _str_list(path: Path, text: str, data: dict, key: str) -> list[str]:
     v = data.get(key)
     if v is None:
         return []
-    if isinstance(v, str):
+    if isinstance(v, str | int | float):
         v = [v]
     if not isinstance(v, list) or not all(isinstance(x, str | int | float) for x in v):
         raise ConfigError(path, f"{key} 应是一组文字（YAML 列表）", _line_of(text, key))

@@ -17,7 +17,9 @@ from huikan.model import Block
 
 TOC_HEADERS = {"目录", "目次", "本期要目", "要目", "本期导读", "导读", "本期目录", "contents"}
 
-_LEADER = re.compile(r"^(?P<title>.*?\S)?\s*(?:[.．·…。・•_－-]\s*){3,}\s*(?P<page>\d{1,3})?\s*$")
+_LEADER = re.compile(
+    r"^(?P<title>.*?\S)?\s*(?:…{2,}|(?:[.．·…。・•_－-]\s*){3,})\s*(?P<page>\d{1,3})?\s*$"
+)
 _TAB = re.compile(r"^(?P<title>\S.*?)\t+\s*(?P<page>\d{1,3})\s*$")
 _NUM_SLASH = re.compile(r"^(?:[-*+•]\s*)?(?P<page>\d{1,3})\s*[/|／]\s*(?P<title>\S.*)$")
 _TRAILING_NUM = re.compile(r"^(?P<title>\S.*?\S)\s+(?P<page>\d{1,3})$")
@@ -179,7 +181,11 @@ def _parse_region(
             last_good = i
             continue
         if _is_group(b, item, taxonomy):
-            if pending:
+            # A group heading is followed by its entries; a heading that repeats an entry's
+            # title (or is followed by prose) is where the body begins.
+            if pending or squash(item.title) in {e.key for e in entries}:
+                break
+            if not _entry_follows(blocks, i + 1):
                 break
             group = item.title
             i += 1
@@ -199,6 +205,14 @@ def _parse_region(
             continue
         break
     return entries, last_good
+
+
+def _entry_follows(blocks: list[Block], i: int) -> bool:
+    """Is there a TOC entry at block i (or at i+1, after the first half of a wrapped one)?"""
+    for k in (i, i + 1):
+        if k < len(blocks) and classify_line(blocks[k], True).kind in ("entry", "leader-only"):
+            return True
+    return False
 
 
 def _entry(title: str, page: int | None, group: str | None, taxonomy: Taxonomy) -> TocEntry:

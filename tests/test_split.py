@@ -1,0 +1,142 @@
+"""The splitter without a TOC: weighed title cues, column labels, colophon, fallback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from huikan.config import load_config
+from huikan.ingest import ingest_file
+from huikan.ingest.split import colophon_start, is_noise, is_numbered, split_blocks
+from huikan.model import Block
+
+ROOT = Path(__file__).resolve().parent.parent
+BODY = "近日，某市召开推进会，部署下一阶段重点工作，会议强调要加强统筹协调，形成工作合力，确保各项任务落到实处。"
+
+
+@pytest.fixture(scope="module")
+def config():
+    return load_config(ROOT / "site.yml")
+
+
+def test_credit_then_title_starts_an_article(config):
+    blocks = [
+        Block("甲地发布储能产业规划"),
+        Block(BODY),
+        Block("来源：经济参考报"),
+        Block("乙地推进集成电路项目建设"),
+        Block(BODY),
+        Block("（某联盟秘书处供稿）"),
+    ]
+    sp = split_blocks(blocks, config.taxonomy)
+    assert [a.title for a in sp.articles] == ["甲地发布储能产业规划", "乙地推进集成电路项目建设"]
+
+
+def test_byline_under_title_marks_an_article_and_sub_headings_do_not(config):
+    blocks = [
+        Block("推进工程机械电动化 聚力打造优势创新产业集群"),
+        Block("工程机械与智能装备产业研究团队 马鑫勇"),
+        Block(BODY),
+        Block("一、工程机械行业的新空间"),
+        Block(BODY),
+        Block("发展建议"),
+        Block(BODY),
+        Block("工程机械行业营业收入超过 9000 亿元"),
+        Block("工程机械与智能装备产业研究团队 尚爱乐"),
+        Block(BODY),
+    ]
+    sp = split_blocks(blocks, config.taxonomy)
+    assert [a.title for a in sp.articles] == [
+        "推进工程机械电动化 聚力打造优势创新产业集群",
+        "工程机械行业营业收入超过 9000 亿元",
+    ]
+
+
+def test_column_label_above_title_is_not_an_article(config):
+    blocks = [
+        Block("政 策"),
+        Block("上海出台系列措施助企业升规提质"),
+        Block(BODY),
+        Block("来源：科技日报"),
+        Block("高新产业"),
+        Block("竞逐新赛道 未来产业加速培育"),
+        Block(BODY),
+    ]
+    sp = split_blocks(blocks, config.taxonomy)
+    assert [(a.title, a.column) for a in sp.articles] == [
+        ("上海出台系列措施助企业升规提质", "政策"),
+        ("竞逐新赛道 未来产业加速培育", "高新产业"),
+    ]
+
+
+def test_typeset_titles_by_size(config):
+    """PDF-like input: titles larger than body, sub-headings bold at body size."""
+    blocks = [
+        Block("专家观点", size=1.15, bold=True, page=1),
+        Block("让数字经济成为发展新质生产力的主战场", size=1.5, bold=True, page=1),
+        Block(BODY * 3, lines=6, page=1),
+        Block("一、破局立新", bold=True, page=1),
+        Block(BODY * 3, lines=6, page=2),
+        Block("国内动态", size=1.15, bold=True, page=2),
+        Block("加快数字人才培养 助力数字经济赋能新质生产力发展", size=1.5, bold=True, page=2),
+        Block(BODY * 2, lines=4, page=2),
+    ]
+    sp = split_blocks(blocks, config.taxonomy)
+    assert [(a.title, a.column, a.title_block.page) for a in sp.articles] == [
+        ("让数字经济成为发展新质生产力的主战场", "专家观点", 1),
+        ("加快数字人才培养 助力数字经济赋能新质生产力发展", "国内动态", 2),
+    ]
+
+
+def test_colophon_is_cut_from_the_last_article():
+    blocks = [
+        Block(BODY),
+        Block("责任主编：鲍 斌"),
+        Block("地 址：徐州市新城区元和路 1 号"),
+        Block("邮 编：221000"),
+    ]
+    assert colophon_start(blocks) == 1
+    assert colophon_start([Block(BODY), Block(BODY)]) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "noise"),
+    [
+        ("5", True),
+        ("- 12 -", True),
+        ("第 3 页", True),
+        ("http://paper.example.com/a.html", True),
+        ("·····6", False),
+        ("2024 年 4 月", False),
+        ("5G", False),
+    ],
+)
+def test_noise(text, noise):
+    assert is_noise(Block(text)) is noise
+
+
+@pytest.mark.parametrize(
+    ("text", "numbered"),
+    [
+        ("一、工程机械行业的新空间", True),
+        ("（二）主要瓶颈", True),
+        ("3. 技术受限。", True),
+        ("第十二条 复核环节", True),
+        ("亮点三：智能阴极保护系统", True),
+        ("2021 年徐工集团营业收入情况", False),
+        ("4D 打印材料", False),
+        ("5G 基站建设提速", False),
+    ],
+)
+def test_numbered_sub_headings(text, numbered):
+    assert is_numbered(text) is numbered
+
+
+def test_no_boundary_publishes_one_article_with_a_warning(tmp_path, config):
+    p = tmp_path / "note.txt"
+    p.write_text((BODY + "\n\n") * 5, encoding="utf-8")
+    res = ingest_file(p, config)
+    assert len(res.articles) == 1
+    assert res.articles[0].text.count(BODY) == 5
+    assert "no-boundary" in [w.code for w in res.warnings]

@@ -1,0 +1,132 @@
+"""TOC detection and matching: the splitter's strongest cue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from huikan.config import load_config
+from huikan.ingest.split import split_blocks
+from huikan.ingest.toc import classify_line, find_toc
+from huikan.model import Block
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def tax():
+    return load_config(ROOT / "site.yml").taxonomy
+
+
+def blocks(*lines: str, **style) -> list[Block]:
+    return [Block(text=t, line=n, **style) for n, t in enumerate(lines, 1)]
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "page"),
+    [
+        ("全球半导体复苏势头不减·····9", "全球半导体复苏势头不减", 9),
+        (
+            "加快推进电力市场建设 切实提升新能源消纳能力 ....\t2",
+            "加快推进电力市场建设 切实提升新能源消纳能力",
+            2,
+        ),
+        (
+            "成都青羊航空新城：科技创新助力产业“展翅高飞”\t16",
+            "成都青羊航空新城：科技创新助力产业“展翅高飞”",
+            16,
+        ),
+        ("- 24 / MCU 的国产加速度", "MCU 的国产加速度", 24),
+        ("储能全生命周期安全亟待提升 . . . . . . . . 11", "储能全生命周期安全亟待提升", 11),
+        ("竞逐新赛道 未来产业加速培育……10", "竞逐新赛道 未来产业加速培育", 10),
+    ],
+)
+def test_entry_forms(line, title, page):
+    item = classify_line(Block(text=line), in_toc=False)
+    assert item.kind == "entry"
+    assert (item.title, item.page) == (title, page)
+
+
+def test_leader_only_line_completes_a_wrapped_entry(tax):
+    toc = find_toc(
+        blocks(
+            "目 录",
+            "数字经济产业",
+            "让数字经济成为发展新质生产力的主战场·····1",
+            "加快数字人才培养 助力数字经济赋能新质生产力发展",
+            "·····6",
+            "中国生物制药与勃林格殷格翰合作 共同研发商业化前沿",
+            "肿瘤创新药·····20",
+        ),
+        tax,
+    )
+    assert [e.title for e in toc.entries] == [
+        "让数字经济成为发展新质生产力的主战场",
+        "加快数字人才培养 助力数字经济赋能新质生产力发展",
+        "中国生物制药与勃林格殷格翰合作 共同研发商业化前沿肿瘤创新药",
+    ]
+    assert [e.page for e in toc.entries] == [1, 6, 20]
+
+
+def test_groups_resolve_to_clusters_or_columns(tax):
+    toc = find_toc(
+        blocks(
+            "**理论** .....\t2",
+            "加快推进电力市场建设 切实提升新能源消纳能力 ....\t2",
+            "集成电路与 ICT 产业",
+            "- 24 / MCU 的国产加速度",
+            "生物医药与大健康产业",
+            "- 18 / 细胞治疗行业发展前景和趋势",
+            "地方动态",
+            "- 39 / 徐州市新型研发机构绩效评价管理办法（试行）",
+        ),
+        tax,
+    )
+    got = [(e.title[:6], e.cluster, e.column) for e in toc.entries]
+    assert got == [
+        ("加快推进电力", None, "理论"),
+        ("MCU 的国", "集成电路与ICT", None),
+        ("细胞治疗行业", "医药健康", None),
+        ("徐州市新型研", None, "地方动态"),
+    ]
+
+
+def test_no_toc_in_plain_prose(tax):
+    toc = find_toc(blocks("第一段正文，讲了很多事情。", "第二段正文 3", "第三段。"), tax)
+    assert toc.entries == []
+
+
+def test_toc_titles_become_articles_and_sub_headings_stay_inside(tax):
+    doc = blocks(
+        "目 录",
+        "甲公司发布新一代储能电池……1",
+        "乙地出台集成电路扶持政策……2",
+        "甲公司发布新一代储能电池",
+        "近日，甲公司发布了新一代储能电池，能量密度提升百分之二十，成本下降明显。",
+        "一、技术亮点",
+        "电池采用新型正极材料，循环寿命超过一万次，适用于电网侧储能场景。",
+        "乙地出台集成电路扶持政策",
+        "日前，乙地出台集成电路产业扶持政策，对芯片设计企业给予研发补贴。",
+    )
+    sp = split_blocks(doc, tax)
+    assert [a.title for a in sp.articles] == [
+        "甲公司发布新一代储能电池",
+        "乙地出台集成电路扶持政策",
+    ]
+    assert any("技术亮点" in b.text for b in sp.articles[0].blocks)
+
+
+def test_title_split_over_two_lines_is_found(tax):
+    doc = blocks(
+        "目 录",
+        "深圳市发布《培育发展新材料产业集群行动计划》……6",
+        "另一篇文章的标题在这里……8",
+        "深圳市发布《培育发展新材料产业集群",
+        "行动计划》",
+        "2022年6月，深圳发布了行动计划，明确了重点任务和五大工程，推动新材料产业集群发展。",
+        "另一篇文章的标题在这里",
+        "这是另一篇文章的正文内容，足够长以便成为正文段落，结束于句号。",
+    )
+    sp = split_blocks(doc, tax)
+    assert sp.articles[0].title == "深圳市发布《培育发展新材料产业集群行动计划》"
