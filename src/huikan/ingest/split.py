@@ -421,10 +421,15 @@ def split_blocks(
     preface, preface_used = _preface(d, 0, max(front_hi, min(anchors, default=end)))
     res.preface = preface
     if toc.regions and front_hi > 0:
-        for i, j, col in _candidates(d, 0, front_hi, known_columns):
-            if i in preface_used or not _has_long_body(d, j, front_hi):
-                continue
-            anchors.setdefault(i, (j, None, col))
+        # Before the TOC: masthead, 编者按, and sometimes a lead article of its own.
+        segments = [(0, front_hi)]
+        if preface_used:
+            segments = [(0, min(preface_used)), (max(preface_used) + 1, front_hi)]
+        for lo, hi in segments:
+            for i, j, col in _candidates(d, lo, hi, known_columns):
+                if _is_masthead_line(blocks[i].text) or not _has_long_body(d, j, hi):
+                    continue
+                anchors.setdefault(i, (j, None, col))
     if merge_titles:
         drop = {squash(t) for t in merge_titles}
         for i in list(anchors):
@@ -436,7 +441,11 @@ def split_blocks(
     if not starts:
         res.used_fallback = True
         return res
-    res.front = [b for k, b in enumerate(blocks[: starts[0]]) if k not in preface_used]
+    res.front = [
+        b
+        for k, b in enumerate(blocks[: starts[0]])
+        if k not in preface_used and not toc.covers(k) and not is_toc_header(b)
+    ]
     sticky = not any(e.group for e in toc.entries)
     column: str | None = None
     for n, i in enumerate(starts):
@@ -471,6 +480,13 @@ def split_blocks(
             )
         )
     return res
+
+
+def _is_masthead_line(text: str) -> bool:
+    """An issue number or date line: masthead, never an article title."""
+    from huikan.ingest.metadata import find_date, find_number
+
+    return width(text) <= 30 and bool(find_number(text) or find_date(text))
 
 
 def _has_long_body(d: _Doc, j: int, hi: int) -> bool:
