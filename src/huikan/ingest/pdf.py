@@ -32,8 +32,8 @@ from pdfminer.pdfdocument import (
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
-from pdfminer.psparser import PSLiteral
 from pdfminer.pdftypes import resolve1
+from pdfminer.psparser import PSLiteral
 from pdfminer.utils import decode_text
 
 from huikan.ingest.pdf_blocks import build_blocks, classify_toc
@@ -101,7 +101,7 @@ def meta_title(doc: PDFDocument, stem: str) -> str | None:
     for info in doc.info or []:
         try:
             title = _decode(resolve1(info).get("Title"))
-        except Exception:  # noqa: BLE001 - a broken info dict just means "no title"
+        except Exception:
             continue
         title = re.sub(r"\s+", " ", title.replace("\x00", "")).strip()
         if len(title) < 2 or _JUNK_TITLE.search(title):
@@ -126,7 +126,7 @@ def outline_titles(doc: PDFDocument) -> list[str]:
                 break
     except PDFNoOutlines:
         return []
-    except Exception:  # noqa: BLE001 - a broken outline must not make the file unreadable
+    except Exception:
         return titles
     return titles
 
@@ -134,12 +134,14 @@ def outline_titles(doc: PDFDocument) -> list[str]:
 # --- opening --------------------------------------------------------------------------------
 
 
-def _open(path: Path, fp) -> PDFDocument:  # noqa: ANN001 - a binary file object
+def _open(path: Path, fp) -> PDFDocument:
     name = path.name
     head = fp.read(1024)
     fp.seek(0)
     if b"%PDF-" not in head:
-        raise IngestError(name, "不是PDF文件（文件头缺少 %PDF 标记），可能已损坏或扩展名有误", code="corrupt")
+        raise IngestError(
+            name, "不是PDF文件（文件头缺少 %PDF 标记），可能已损坏或扩展名有误", code="corrupt"
+        )
     try:
         doc = PDFDocument(PDFParser(fp), password="")
     except PDFPasswordIncorrect as err:
@@ -150,8 +152,10 @@ def _open(path: Path, fp) -> PDFDocument:  # noqa: ANN001 - a binary file object
         raise IngestError(
             name, f"文件使用了无法解开的加密方式（{err}）；请提供未加密的版本", code="encrypted"
         ) from err
-    except Exception as err:  # noqa: BLE001 - pdfminer raises many types on broken files
-        raise IngestError(name, f"PDF文件已损坏，无法解析（{type(err).__name__}）", code="corrupt") from err
+    except Exception as err:
+        raise IngestError(
+            name, f"PDF文件已损坏，无法解析（{type(err).__name__}）", code="corrupt"
+        ) from err
     if any(isinstance(x, PDFXRefFallback) for x in doc.xrefs):
         fp.seek(0, 2)
         size = fp.tell()
@@ -171,7 +175,9 @@ def _page_height(page: PDFPage) -> tuple[float, float]:
     return (h, w) if (page.rotate or 0) % 180 == 90 else (w, h)
 
 
-def _read_pages(doc: PDFDocument, name: str, warnings: list[Warning]) -> tuple[list[PageData], list[FontInfo]]:
+def _read_pages(
+    doc: PDFDocument, name: str, warnings: list[Warning]
+) -> tuple[list[PageData], list[FontInfo]]:
     """Interpret pages one at a time, keeping only glyph runs and counters."""
     rsrcmgr = PDFResourceManager(caching=True)
     sink = CharSink(rsrcmgr)
@@ -184,10 +190,15 @@ def _read_pages(doc: PDFDocument, name: str, warnings: list[Warning]) -> tuple[l
             sink.reset(height)
             try:
                 interpreter.process_page(page)
-            except Exception as err:  # noqa: BLE001 - one broken page must not sink the issue
+            except Exception as err:
                 failed += 1
                 warnings.append(
-                    Warning("pdf-page-error", f"第{number}页无法解析（{type(err).__name__}），已跳过", file=name, page=number)
+                    Warning(
+                        "pdf-page-error",
+                        f"第{number}页无法解析（{type(err).__name__}），已跳过",
+                        file=name,
+                        page=number,
+                    )
                 )
             chars = sink.chars
             good = [c for c in chars if not _is_garbage(c[4])]
@@ -206,10 +217,14 @@ def _read_pages(doc: PDFDocument, name: str, warnings: list[Warning]) -> tuple[l
             sink.reset(0.0)
     except IngestError:
         raise
-    except Exception as err:  # noqa: BLE001 - a broken page tree
+    except Exception as err:
         if not pages:
-            raise IngestError(name, f"PDF页面结构已损坏，无法读取（{type(err).__name__}）", code="corrupt") from err
-        warnings.append(Warning("pdf-page-error", f"第{len(pages) + 1}页之后的页面无法读取", file=name))
+            raise IngestError(
+                name, f"PDF页面结构已损坏，无法读取（{type(err).__name__}）", code="corrupt"
+            ) from err
+        warnings.append(
+            Warning("pdf-page-error", f"第{len(pages) + 1}页之后的页面无法读取", file=name)
+        )
     if pages and failed == len(pages):
         raise IngestError(name, "PDF文件已损坏，所有页面都无法解析", code="corrupt")
     return pages, sink.fonts
@@ -222,9 +237,13 @@ def _check_text(pages: list[PageData], name: str, warnings: list[Warning]) -> No
     image_only = [p for p in pages if p.images and not p.segs]
     if glyphs == 0:
         if any(p.images for p in pages):
-            raise IngestError(name, "这是扫描件：页面只有图片、没有文字层，需要先做OCR文字识别", code="scanned")
+            raise IngestError(
+                name, "这是扫描件：页面只有图片、没有文字层，需要先做OCR文字识别", code="scanned"
+            )
         raise IngestError(
-            name, "PDF里没有可提取的文字（可能是扫描件或文字已转成曲线），需要先做OCR文字识别", code="scanned"
+            name,
+            "PDF里没有可提取的文字（可能是扫描件或文字已转成曲线），需要先做OCR文字识别",
+            code="scanned",
         )
     if garbage >= GARBLED_SHARE * glyphs:
         raise IngestError(
@@ -237,7 +256,9 @@ def _check_text(pages: list[PageData], name: str, warnings: list[Warning]) -> No
     cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
     latin1 = sum(1 for ch in text if "\u00c0" <= ch <= "\u00ff")
     if text and cjk < 0.05 * len(text) and latin1 >= 0.3 * len(text):
-        raise IngestError(name, "文字编码错乱（中文被映射成了西文字母），请重新导出PDF", code="garbled")
+        raise IngestError(
+            name, "文字编码错乱（中文被映射成了西文字母），请重新导出PDF", code="garbled"
+        )
     if image_only and len(image_only) >= SCANNED_SHARE * len(pages):
         raise IngestError(
             name,
@@ -245,9 +266,18 @@ def _check_text(pages: list[PageData], name: str, warnings: list[Warning]) -> No
             code="scanned",
         )
     for p in image_only:
-        warnings.append(Warning("pdf-image-page", f"第{p.number}页只有图片没有文字，内容未收录", file=name, page=p.number))
+        warnings.append(
+            Warning(
+                "pdf-image-page",
+                f"第{p.number}页只有图片没有文字，内容未收录",
+                file=name,
+                page=p.number,
+            )
+        )
     if garbage and garbage >= 0.01 * glyphs:
-        warnings.append(Warning("pdf-garbage-chars", f"有 {garbage} 个无法识别的字符已删除", file=name))
+        warnings.append(
+            Warning("pdf-garbage-chars", f"有 {garbage} 个无法识别的字符已删除", file=name)
+        )
 
 
 def _bold_fonts(pages: list[PageData], fonts: list[FontInfo], body_size: float) -> list[bool]:
@@ -284,7 +314,9 @@ def read_pdf(path: Path) -> Document:
     try:
         fp = path.open("rb")
     except OSError as err:
-        raise IngestError(name, f"无法打开文件（{err.strerror or err}）", code="unreadable") from err
+        raise IngestError(
+            name, f"无法打开文件（{err.strerror or err}）", code="unreadable"
+        ) from err
     with fp, _quiet_pdfminer():
         doc = _open(path, fp)
         outline = outline_titles(doc)

@@ -23,6 +23,7 @@ _LEADERS = re.compile(
 _NUMBERED = re.compile(r"^\d{1,2}\s*[/／|｜]\s*\S")
 _DIGITS = re.compile(r"^\d{1,4}$")
 
+_TERMINAL = set("。！？!?；;：:…”’」』）)")
 HEADING_SIZE = 1.12  # a line this much larger than body text is set as a heading
 
 
@@ -71,20 +72,37 @@ def classify_toc(lines: list[Line], geo: Geometry) -> None:
             title = text[: line.tabs[-1]].strip()
             if title and not _DIGITS.match(title):
                 gap_cands.setdefault(line.page, []).append((line, title, line.last_run.strip()))
-    for cands in gap_cands.values():
+    def heading(line: Line) -> bool:
+        return line.nbold * 2 > line.nchars or line.size >= 1.04 * geo.body_size
+
+    for page, cands in gap_cands.items():
         if len(cands) < 2:
             continue
+        plain_entries = any(not heading(c) for c, _, _ in cands) or any(
+            x.toc == "entry" and not heading(x) for x in lines if x.page == page
+        )
         for line, title, num in cands:
-            heading = line.nbold * 2 > line.nchars or line.size >= 1.04 * geo.body_size
-            plain_entries = any(
-                c.nbold * 2 <= c.nchars and c.size < 1.04 * geo.body_size for c, _, _ in cands
-            )
-            if heading and plain_entries:
+            if heading(line) and plain_entries:
                 line.toc = "group"
                 line.text = f"{title} {num}"
             else:
                 line.toc = "entry"
                 line.text = f"{title}……{num}"
+
+
+# What cannot be broken at the start of a line: opening brackets/quotes, then a Latin word or
+# number or one character, then closing punctuation (line-start rules keep these together).
+_UNIT = re.compile(
+    r"^[“‘《（(「『〈【\[]*(?:[A-Za-z0-9][A-Za-z0-9%.,:;\-+/℃°&'’_=]*|.)[。，、；：？！”’」』）》〉】.,;:!?)\]]*"
+)
+
+
+def _unit_width(text: str, size: float) -> float:
+    """Rough width of what cannot be broken at the start of ``text``."""
+    m = _UNIT.match(text)
+    if not m:
+        return 0.0
+    return sum((1.0 if is_wide(ch) else 0.55) for ch in m.group()) * size
 
 
 class _Joiner:
@@ -93,8 +111,32 @@ class _Joiner:
     def __init__(self, geo: Geometry) -> None:
         self.geo = geo
 
-    def full(self, line: Line) -> bool:
-        return line.x1 >= line.frame[1] - 1.6 * line.size
+    def full(self, line: Line, nxt: Line | None = None) -> bool:
+        """The line reaches the column's right edge: its paragraph goes on.
+
+        Lines also stop short where the next line's first unit did not fit: a long Latin
+        word or number, or a CJK character that drags closing punctuation along (、。”).
+        """
+        short = line.frame[1] - line.x1
+        if short <= 1.6 * line.size:
+            return True
+        if nxt is not None and short <= _unit_width(nxt.text.lstrip(), nxt.size) + line.size:
+            return True
+        return short <= 3.5 * line.size and line.text.rstrip()[-1:] not in _TERMINAL
+
+    def flush_right(self, line: Line) -> bool:
+        return line.frame[1] - line.x1 <= 0.5 * line.size
+
+    def _right_aligned(self, prev: Line, line: Line) -> bool:
+        """A right-aligned paragraph (author notes) wrapped: the line above used the width.
+
+        Either the line above does not start at the left edge (so the text is set flush
+        right), or this line starts further in than any paragraph indent.
+        """
+        left = prev.x0 - prev.frame[0]
+        return left <= 1.6 * prev.size and (
+            left > 0.3 * prev.size or line.x0 - line.frame[0] > 3 * line.size
+        )
 
     def indented(self, line: Line) -> bool:
         return line.x0 - line.frame[0] >= 0.75 * line.size
@@ -102,8 +144,11 @@ class _Joiner:
     def centered(self, line: Line) -> bool:
         left = line.x0 - line.frame[0]
         right = line.frame[1] - line.x1
-        tol = max(1.2 * line.size, 0.05 * (line.frame[1] - line.frame[0]))
-        return min(left, right) >= 0.8 * line.size and abs(left - right) <= tol
+        return min(left, right) > 1.6 * line.size and abs(left - right) <= self.center_tol(line)
+
+    @staticmethod
+    def center_tol(line: Line) -> float:
+        return max(1.0 * line.size, 0.03 * (line.frame[1] - line.frame[0]))
 
     def bold(self, line: Line) -> bool:
         return line.nbold * 2 > line.nchars
@@ -137,7 +182,7 @@ class _Joiner:
                 self.below(prev, line)
                 and self.extra_gap(prev, line) <= 0.45 * line.size
                 and same_size
-                and self.full(prev)
+                and self.full(prev, line)
                 and not self.indented(line)
             )
         if self.below(prev, line):
@@ -146,17 +191,19 @@ class _Joiner:
             if not same_size:
                 return False
             if self.bold(prev) != self.bold(line):  # a bold lead sentence, or a heading
-                return self.full(prev) and not self.indented(line) and not self.centered(prev)
+                return self.full(prev, line) and not self.indented(line) and not self.centered(prev)
+            if self.flush_right(prev) and self.flush_right(line) and self._right_aligned(prev, line):
+                return True
             if self.indented(line) and not self.centered(line):
                 return False
             if self.heading(prev) or self.heading(line):
                 return self._heading_wraps(block, line)
-            return self.full(prev)
+            return self.full(prev, line)
         # a column or page break: continue a paragraph that obviously runs on
         if line.first_on_page and line.page != prev.page + 1:
             return False
         return (
-            self.full(prev)
+            self.full(prev, line)
             and not self.indented(line)
             and same_size
             and self.bold(prev) == self.bold(line)
@@ -184,9 +231,9 @@ def _join_text(lines: list[Line]) -> str:
             a, b = out[-1], text[0]
             if a == "-" and len(out) > 1 and out[-2].isalpha() and b.islower():
                 out = out[:-1]  # a hyphenated Latin word
-            elif _is_latin(a) and _is_latin(b):
-                out += " "
-            elif not is_wide(a) and not is_wide(b) and a in ",.;:!?)" and b.isalnum():
+            elif (_is_latin(a) and _is_latin(b)) or (
+                not is_wide(a) and not is_wide(b) and a in ",.;:!?)" and b.isalnum()
+            ):
                 out += " "
         out += text
     return re.sub(r"[ \t]{2,}", " ", out)
@@ -226,8 +273,7 @@ def build_blocks(lines: list[Line], geo: Geometry) -> list[Block]:
         nchars = sum(line.nchars for line in group)
         nbold = sum(line.nbold for line in group)
         centered = all(
-            abs((line.x0 - line.frame[0]) - (line.frame[1] - line.x1))
-            <= max(1.2 * line.size, 0.05 * (line.frame[1] - line.frame[0]))
+            abs((line.x0 - line.frame[0]) - (line.frame[1] - line.x1)) <= joiner.center_tol(line)
             for line in group
         ) and joiner.centered(group[-1])
         gap = 0.0

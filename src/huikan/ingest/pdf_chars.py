@@ -22,14 +22,21 @@ _SUBSET = re.compile(r"^[A-Z]{6}\+")
 # Weight words in font names, heaviest first; "Medium" is decided relative to the body face.
 _WEIGHTS = (
     (re.compile(r"(ultra|extra)[-_ ]?(bold|black)|heavy|black|w[89]\b|粗", re.I), 800),
-    (re.compile(r"bold|\bbd\b|,b\b|-b\b|_b\b|w7\b|demi|semi[-_ ]?b|黑|hei(?!ght)|xiaobiao|小标宋", re.I), 700),
+    (
+        re.compile(
+            r"bold|\bbd\b|,b\b|-b\b|_b\b|w7\b|demi|semi[-_ ]?b|黑|hei(?!ght)|xiaobiao|小标宋", re.I
+        ),
+        700,
+    ),
     (re.compile(r"medium|w[56]\b|\bmd\b", re.I), 500),
     (re.compile(r"light|thin|w[1-3]\b|\blt\b", re.I), 300),
 )
 _FORCE_BOLD = 1 << 18  # FontDescriptor /Flags bit 19
 
 
-_CJK_SANS = re.compile(r"hei|黑|gothic|yahei|雅黑|sans.*(cjk|sc|cn|gb|tc|jp)|sourcehansans|思源黑", re.I)
+_CJK_SANS = re.compile(
+    r"hei|黑|gothic|yahei|雅黑|sans.*(cjk|sc|cn|gb|tc|jp)|sourcehansans|思源黑", re.I
+)
 _SERIF = re.compile(r"song|宋|ming|serif|kai|楷|fangsong|仿宋|fs_gb|times|roman", re.I)
 
 
@@ -83,7 +90,7 @@ class CharSink(PDFTextDevice):
     angle (which are skipped: rotated stamps and watermarks are not reading text).
     """
 
-    def __init__(self, rsrcmgr) -> None:  # noqa: ANN001 - pdfminer's PDFResourceManager
+    def __init__(self, rsrcmgr) -> None:
         super().__init__(rsrcmgr)
         self.fonts: list[FontInfo] = []
         self._font_ids: dict[int, int] = {}
@@ -98,7 +105,7 @@ class CharSink(PDFTextDevice):
         self.images = 0
         self.rotated = 0
 
-    def render_image(self, name, stream) -> None:  # noqa: ANN001
+    def render_image(self, name, stream) -> None:
         self.images += 1
 
     def _font_id(self, font: PDFFont) -> int:
@@ -112,7 +119,7 @@ class CharSink(PDFTextDevice):
             self._glyphs[fid] = {}
         return fid
 
-    def render_string(self, textstate, seq, ncs, graphicstate) -> None:  # noqa: ANN001
+    def render_string(self, textstate, seq, ncs, graphicstate) -> None:
         font = textstate.font
         if font is None or self.ctm is None:
             return
@@ -127,9 +134,7 @@ class CharSink(PDFTextDevice):
         # Render modes 1/2 (stroke, fill+stroke) are how office suites fake a bold face.
         fake_bold = textstate.render in (1, 2, 5, 6)
         vertical = font.is_vertical()
-        upright = (
-            a > 0 and d > 0 and abs(b) <= 1e-3 * a and abs(c) <= 1e-3 * d and not vertical
-        )
+        upright = a > 0 and d > 0 and abs(b) <= 1e-3 * a and abs(c) <= 1e-3 * d and not vertical
         size = fontsize * d
         height = self.page_height
         out = self.chars
@@ -159,11 +164,11 @@ class CharSink(PDFTextDevice):
                         text = font.to_unichr(cid)
                     except PDFUnicodeNotDefined:
                         text = "\ufffd"  # unmapped glyph; counted as garbage later
-                    except Exception:  # noqa: BLE001 - broken cmaps raise anything
+                    except Exception:
                         text = "\ufffd"
                     try:
                         width = font.char_width(cid)
-                    except Exception:  # noqa: BLE001
+                    except Exception:
                         width = 0.0
                     glyph = glyphs[cid] = (text, width)
                 text, width = glyph
@@ -188,7 +193,7 @@ class CharSink(PDFTextDevice):
             self._vertical_run(a, d, e, f, textstate.linematrix, fontsize, run, fid, fake_bold)
         textstate.linematrix = (x, y)
 
-    def _vertical_run(self, a, d, e, f, start, fontsize, run, fid, fake_bold) -> None:  # noqa: ANN001
+    def _vertical_run(self, a, d, e, f, start, fontsize, run, fid, fake_bold) -> None:
         """Vertical CJK writing becomes one short line at the top of its run.
 
         In bulletins vertical writing only appears in column labels (专家观点 down the margin);
@@ -202,4 +207,6 @@ class CharSink(PDFTextDevice):
         size = fontsize * d
         base = self.page_height - (d * y + f)
         width = size * len(run)
-        self.chars.append((x0 - size / 2, x0 - size / 2 + width, base, size, "".join(run), fid, fake_bold))
+        self.chars.append(
+            (x0 - size / 2, x0 - size / 2 + width, base, size, "".join(run), fid, fake_bold)
+        )

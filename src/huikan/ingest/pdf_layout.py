@@ -158,6 +158,11 @@ def _key(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text)).lower()
 
 
+def _slot(band: str, row: list[Seg]) -> tuple[str, int, float]:
+    main = max(row, key=lambda s: s.n)
+    return band, main.fid, round(main.size, 1)
+
+
 def remove_running_heads(pages: list[PageData], body_size: float) -> int:
     """Drop page numbers, footer URLs and text repeated in the top/bottom band of many pages.
 
@@ -183,25 +188,30 @@ def remove_running_heads(pages: list[PageData], body_size: float) -> int:
                 continue
             cands.append((page, row, band, _row_text(row), y))
     positions: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
-    for page, _row, band, text, y in cands:
+    slots: dict[tuple[str, int, float], list[tuple[int, float]]] = defaultdict(list)
+    for page, row, band, text, y in cands:
         positions[(band, _key(text))].append((page.number, y))
-    need = max(2, round(0.25 * len(text_pages)))
+        slots[_slot(band, row)].append((page.number, y))
+    need = max(2 if len(text_pages) <= 4 else 3, round(0.25 * len(text_pages)))
     often = max(2, round(0.5 * len(text_pages)))
     removed = 0
     drop: dict[int, set[int]] = defaultdict(set)
     for page, row, band, text, y in cands:
         size = max(s.size for s in row)
-        hits = positions[(band, _key(text))]
-        near = {p for p, yy in hits if abs(yy - y) <= 0.02}
+        small = size < 0.95 * body_size
+        near = {p for p, yy in positions[(band, _key(text))] if abs(yy - y) <= 0.02}
+        # The same small style at the same height on most pages: a running head whose
+        # text changes (section names, odd/even pages).
+        slot = {p for p, yy in slots[_slot(band, row)] if abs(yy - y) <= 0.01}
         lone = len(row) == 1 or all(_PAGE_NUMBER.match(s.text.strip()) for s in row[1:])
-        if _PAGE_NUMBER.match(text) or (_URL.match(text) and lone):
-            victims = row
-        elif len(near) >= often or (len(near) >= need and size <= 1.05 * body_size):
-            victims = row
-        else:  # a page number printed beside other text in the band
-            victims = [s for s in row if _PAGE_NUMBER.match(s.text.strip()) and len(row) > 1]
-            if victims and not (row.index(victims[0]) in (0, len(row) - 1)):
-                victims = []
+        if not (
+            _PAGE_NUMBER.match(text)
+            or (_URL.match(text) and lone)
+            or len(near) >= often
+            or (small and (len(near) >= need or len(slot) >= often))
+        ):
+            continue
+        victims = row
         for s in victims:
             drop[page.number].add(id(s))
     for page in text_pages:
@@ -254,55 +264,79 @@ def _nrows(segs: list[Seg]) -> int:
     return n
 
 
-def _gaps(segs: list[Seg], min_width: float) -> list[tuple[float, float]]:
-    """Vertical white strips (x-intervals no run covers) at least ``min_width`` wide."""
-    spans = sorted((s.x0, s.x1) for s in segs)
-    out = []
-    reach = spans[0][1]
-    for x0, x1 in spans[1:]:
-        if x0 - reach >= min_width:
-            out.append((reach, x0))
-        reach = max(reach, x1)
+_EPS = 0.01
+
+
+def _coverage(segs: list[Seg]) -> list[tuple[float, float, int]]:
+    """Elementary x-intervals with the number of runs crossing each (a sweep over edges)."""
+    events = sorted([(s.x0, 1) for s in segs] + [(s.x1, -1) for s in segs])
+    out: list[tuple[float, float, int]] = []
+    depth = 0
+    for i, (x, step) in enumerate(events):
+        depth += step
+        if i + 1 < len(events) and events[i + 1][0] > x:
+            out.append((x, events[i + 1][0], depth))
     return out
 
 
-def _gutter(
-    segs: list[Seg], geo: Geometry, ignore_wider: float | None = None
-) -> tuple[float, float] | None:
+def _spans(cover: list[tuple[float, float, int]], depth: int) -> list[tuple[float, float]]:
+    """Maximal x-spans crossed by at most ``depth`` runs."""
+    spans: list[tuple[float, float]] = []
+    for x0, x1, d in cover:
+        if d > depth:
+            continue
+        if spans and abs(spans[-1][1] - x0) <= _EPS:
+            spans[-1] = (spans[-1][0], x1)
+        else:
+            spans.append((x0, x1))
+    return spans
+
+
+def _gutter(segs: list[Seg], geo: Geometry, max_blockers: int = 0) -> tuple[float, float] | None:
     """The best column gutter of a region: a white strip with real columns on both sides.
 
     Each side must hold at least two rows, be at least 12% of the region wide, and the two
     sides must sit beside each other (overlap vertically), which rejects right-aligned page
-    numbers of a TOC, signatures and label/value pairs. With ``ignore_wider`` (a share of the
-    region width) runs wider than that are ignored: they are candidate spanning elements.
+    numbers of a TOC, signatures and label/value pairs. Up to ``max_blockers`` runs may cross
+    the strip (spanning titles that interrupt the columns); fewer crossings win, then width.
     """
     x0, x1 = _extent(segs)
     width = x1 - x0
-    if width <= 0:
+    if width <= 0 or len(segs) < 4:
         return None
-    pool = segs if ignore_wider is None else [s for s in segs if s.x1 - s.x0 <= ignore_wider * width]
-    if len(pool) < 4:
-        return None
-    best = None
-    for g0, g1 in _gaps(pool, 0.6 * geo.body_size):
-        left = [s for s in pool if s.x1 <= g0]
-        right = [s for s in pool if s.x0 >= g1]
-        if len(left) < 2 or len(right) < 2:
-            continue
-        lx0, lx1 = _extent(left)
-        rx0, rx1 = _extent(right)
-        if lx1 - lx0 < 0.12 * width or rx1 - rx0 < 0.12 * width:
-            continue
-        if _nrows(left) < 2 or _nrows(right) < 2:
-            continue
-        ltop, lbot = min(s.top for s in left), max(s.bottom for s in left)
-        rtop, rbot = min(s.top for s in right), max(s.bottom for s in right)
-        overlap = min(lbot, rbot) - max(ltop, rtop)
-        if overlap < 0.3 * min(lbot - ltop, rbot - rtop):
-            continue
-        if best is None or g1 - g0 > best[1] - best[0]:
-            best = (g0, g1)
-    return best
+    cover = _coverage(segs)
+    depths = sorted({d for _, _, d in cover if d <= max_blockers})
+    for depth in depths:
+        best = None
+        for g0, g1 in _spans(cover, depth):
+            if g1 - g0 < 0.8 * geo.body_size or g0 <= x0 + _EPS or g1 >= x1 - _EPS:
+                continue
+            left = [s for s in segs if s.x1 <= g0 + _EPS]
+            right = [s for s in segs if s.x0 >= g1 - _EPS]
+            if len(left) < 2 or len(right) < 2:
+                continue
+            lx0, lx1 = _extent(left)
+            rx0, rx1 = _extent(right)
+            if lx1 - lx0 < 0.12 * width or rx1 - rx0 < 0.12 * width:
+                continue
+            # A narrow gutter between short columns is more likely a wide word space.
+            rows_needed = 2 if g1 - g0 >= 1.5 * geo.body_size else 3
+            if _nrows(left) < rows_needed or _nrows(right) < rows_needed:
+                continue
+            ltop, lbot = min(s.top for s in left), max(s.bottom for s in left)
+            rtop, rbot = min(s.top for s in right), max(s.bottom for s in right)
+            overlap = min(lbot, rbot) - max(ltop, rtop)
+            if overlap < 0.3 * min(lbot - ltop, rbot - rtop):
+                continue
+            if best is None or g1 - g0 > best[1] - best[0]:
+                best = (g0, g1)
+        if best:
+            return best
+    return None
+
+
+def _crosses(s: Seg, gutter: tuple[float, float]) -> bool:
+    return s.x0 < gutter[1] - _EPS and s.x1 > gutter[0] + _EPS
 
 
 def _ycut(segs: list[Seg], min_gap: float) -> list[list[Seg]]:
@@ -339,7 +373,7 @@ def _band_cut(segs: list[Seg], blockers: set[int]) -> list[list[Seg]]:
 
 
 def _two_sided(segs: list[Seg], gutter: tuple[float, float]) -> bool:
-    return any(s.x1 <= gutter[0] for s in segs) and any(s.x0 >= gutter[1] for s in segs)
+    return any(s.x1 <= gutter[0] + _EPS for s in segs) and any(s.x0 >= gutter[1] - _EPS for s in segs)
 
 
 def reading_order(
@@ -353,28 +387,38 @@ def reading_order(
     gutter get a band of their own, so the columns above and below are read separately.
     """
     if len(segs) <= 1 or depth > 12:
-        return [Leaf(segs, frame)]
+        return [_leaf(segs, frame)]
     gutter = _gutter(segs, geo)
     strips = _ycut(segs, geo.min_gap)
     if len(strips) > 1 and not (gutter and all(_two_sided(st, gutter) for st in strips)):
         return [leaf for st in strips for leaf in reading_order(st, geo, frame, depth + 1)]
     if gutter:
-        left = [s for s in segs if s.x1 <= gutter[0]]
-        right = [s for s in segs if s.x0 >= gutter[1]]
+        left = [s for s in segs if s.x1 <= gutter[0] + _EPS]
+        right = [s for s in segs if s.x0 >= gutter[1] - _EPS]
         return reading_order(left, geo, _extent(left), depth + 1) + reading_order(
             right, geo, _extent(right), depth + 1
         )
-    for share in (0.45, 0.25):
-        g = _gutter(segs, geo, ignore_wider=share)
-        if not g:
-            continue
-        blockers = {id(s) for s in segs if s.x0 < g[1] and s.x1 > g[0]}
-        if len(blockers) > max(1, 0.3 * _nrows(segs)):
-            continue
+    limit = max(1, int(0.2 * _nrows(segs)))
+    g = _gutter(segs, geo, max_blockers=limit)
+    if g:
+        blockers = {id(s) for s in segs if _crosses(s, g)}
         bands = _band_cut(segs, blockers)
         if len(bands) > 1:
             return [leaf for b in bands for leaf in reading_order(b, geo, frame, depth + 1)]
-    return [Leaf(segs, frame)]
+    return [_leaf(segs, frame)]
+
+
+def _leaf(segs: list[Seg], frame: tuple[float, float]) -> Leaf:
+    """A leaf of three or more rows measures "full" and "indented" against its own edges.
+
+    That keeps boxed or inset text (an editor's note in a frame) from looking indented and
+    short everywhere; narrow leaves (lists, colophons) keep the column's frame.
+    """
+    if _nrows(segs) >= 3:
+        x0, x1 = _extent(segs)
+        if x1 - x0 >= 0.6 * (frame[1] - frame[0]):
+            return Leaf(segs, (x0, x1))
+    return Leaf(segs, frame)
 
 
 # --- physical lines ----------------------------------------------------------------------
@@ -406,10 +450,37 @@ class Line:
         return self.x1 - self.x0
 
 
+def _split_fields(rows: list[list[Seg]]) -> list[list[Seg]]:
+    """Separate fields set far apart on one row (publisher ... date).
+
+    A trailing page number stays with its TOC title, and letter-spaced headings stay whole.
+    """
+    out = []
+    for row in rows:
+        part = [row[0]]
+        for s in row[1:]:
+            gap = s.x0 - part[-1].x1
+            if (
+                gap >= 2.5 * max(s.size, part[-1].size)
+                and not _PAGE_NO.match(s.text.strip())
+                and sum(p.n for p in part) >= 3
+                and sum(t.n for t in row if t.x0 >= s.x0) >= 3  # not a spaced-out 目  录
+            ):
+                out.append(part)
+                part = [s]
+            else:
+                part.append(s)
+        out.append(part)
+    return out
+
+
+_PAGE_NO = re.compile(r"^\d{1,4}$")
+
+
 def leaf_lines(leaf: Leaf, page: int, leaf_no: int, bold_font: list[bool]) -> list[Line]:
     """Rows of a leaf joined into lines; overlapping duplicate runs (fake bold) collapse."""
     lines = []
-    for row in rows_of(leaf.segs):
+    for row in _split_fields(rows_of(leaf.segs)):
         kept: list[Seg] = []
         for s in row:
             if kept:
@@ -430,7 +501,11 @@ def leaf_lines(leaf: Leaf, page: int, leaf_no: int, bold_font: list[bool]) -> li
                 size = max(s.size, prev.size)
                 if gap >= 2 * size:
                     tabs.append(len("".join(parts)))
-                if s.lead_space or gap >= 2 * size or needs_space(parts[-1][-1], s.text[0], gap, size):
+                if (
+                    s.lead_space
+                    or gap >= 2 * size
+                    or needs_space(parts[-1][-1], s.text[0], gap, size)
+                ):
                     parts.append(" ")
             parts.append(s.text)
             nchars += s.n
@@ -474,7 +549,8 @@ def body_geometry(pages: list[PageData]) -> Geometry:
     for page in pages:
         prev = None
         for s in sorted(
-            (s for s in page.segs if abs(s.size - body) <= 0.1 * body), key=lambda s: (s.x0 // (4 * body), s.base)
+            (s for s in page.segs if abs(s.size - body) <= 0.1 * body),
+            key=lambda s: (s.x0 // (4 * body), s.base),
         ):
             if prev is not None and s.x0 // (4 * body) == prev.x0 // (4 * body):
                 step = s.base - prev.base
