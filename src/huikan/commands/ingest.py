@@ -38,16 +38,16 @@ def print_table(res: IngestResult, out=None) -> None:
     )
     print(f"共 {len(res.articles)} 篇文章\n", file=out)
     head = (
-        f"{'#':>3}  {_fit('标题', 44)} {_fit('栏目', 12)} {_fit('产业集群', 18)}"
-        f" {'字数':>6}  {_fit('作者', 24)} {_fit('来源', 16)}"
+        f"{'#':>3} {_fit('页', 4)} {_fit('标题', 44)} {_fit('栏目', 12)} {_fit('产业集群', 18)}"
+        f" {_fit('字数', 6)} {_fit('作者', 24)} {_fit('来源', 16)}"
     )
-    print(head, file=out)
-    print("-" * len(head.encode("gbk", "replace")), file=out)
+    print(head.rstrip(), file=out)
+    print("-" * 132, file=out)
     for n, a in enumerate(res.articles, 1):
-        page = f" p{a.page}" if a.page else ""
+        page = str(a.page) if a.page else "—"
         print(
-            f"{n:>3}  {_fit(a.title + page, 44)} {_fit(a.column, 12)} {_fit(a.cluster, 18)}"
-            f" {len(a.text):>6}  {_fit(a.byline, 24)} {_fit(a.source, 16)}",
+            f"{n:>3} {page:<4} {_fit(a.title, 44)} {_fit(a.column, 12)} {_fit(a.cluster, 18)}"
+            f" {len(a.text):>6} {_fit(a.byline, 24)} {_fit(a.source, 16)}".rstrip(),
             file=out,
         )
     if res.warnings:
