@@ -6,12 +6,24 @@ writes a small manifest, the index shards and the document store under ``<site>/
 
 from __future__ import annotations
 
-import json
+import gzip
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from huikan.config import SiteConfig
+from huikan.search.cache import TokenCache
+from huikan.search.index import LUNR_VERSION, PIPELINE_FN, build_index
+from huikan.search.shard import DEFAULT_SHARD_BYTES, make_shards, separators
+from huikan.search.store import doc_record, dumps
+from huikan.search.tokenize import Tokenizer
+
+FORMAT = "huikan-search/1"
 
 
 @dataclass
@@ -72,18 +84,154 @@ class SearchStats:
         }
 
 
-def write_search_index(
-    docs: list[SearchDoc], out_dir: Path, config: SiteConfig, *, cache_dir: Path | None = None
-) -> SearchStats:
-    """Write the search manifest, index shards and document store into ``out_dir``.
+def _gzip_size(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6, mtime=0))
 
-    Placeholder until the sharded index lands: writes a manifest listing the documents.
+
+def write_search_index(
+    docs: list[SearchDoc],
+    out_dir: Path,
+    config: SiteConfig,
+    *,
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
+    write: Callable[[str, bytes], object] | None = None,
+    shard_bytes: int = DEFAULT_SHARD_BYTES,
+) -> SearchStats:
+    """Write ``manifest.json``, ``facets.json``, index shards ``i/N.json`` and the document
+    store ``d/N.json`` into ``out_dir`` (``<site>/search/``).
+
+    * ``cache_dir``: the site's cache folder (default ``.huikan-cache`` beside site.yml);
+      search keeps its token cache in ``cache_dir/search``.
+    * ``jobs``: worker processes for tokenising uncached text (default: CPUs).
+    * ``write(rel_path, data)``: when given, every file goes through it (paths relative to
+      ``out_dir``) instead of being written here — e.g. an incremental writer that
+      hard-links files unchanged since the previous build. Documents are numbered by
+      (date, url), so adding a newer bulletin leaves every other store file unchanged.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    data = {"version": 0, "docs": [{"url": d.url, "title": d.title} for d in docs]}
-    raw = json.dumps(data, ensure_ascii=False, sort_keys=True).encode()
-    (out_dir / "manifest.json").write_bytes(raw)
-    return SearchStats(docs=len(docs), manifest_bytes=len(raw))
+    t0 = time.perf_counter()
+    if cache_dir is None:
+        cache_dir = config.root / ".huikan-cache"
+    ordered = sorted(docs, key=lambda d: (d.date or "", d.url))
+    seen: set[str] = set()
+    for d in ordered:
+        if d.url in seen:
+            raise ValueError(f"两篇文章的网址相同：{d.url}")
+        seen.add(d.url)
+
+    with TokenCache(cache_dir / "search", Tokenizer.for_config(config)) as cache:
+        titles = cache.field_terms([d.title for d in ordered], jobs)
+        bodies = cache.field_terms([d.body for d in ordered], jobs)
+    t1 = time.perf_counter()
+
+    index = build_index(
+        [str(i) for i in range(len(ordered))],
+        [{"title": t, "body": b} for t, b in zip(titles, bodies, strict=True)],
+        cache.vocab,
+    )
+    shards = make_shards(index, shard_bytes)
+    t2 = time.perf_counter()
+
+    clusters = [(c.name, c.slug) for c in config.taxonomy.clusters]
+    for d in ordered:
+        if d.cluster not in {name for name, _ in clusters}:
+            clusters.append((d.cluster, d.cluster_slug))
+    cluster_no = {name: i for i, (name, _) in enumerate(clusters)}
+
+    shard_files = [(f"i/{k}.json", s.text.encode()) for k, s in enumerate(shards)]
+    store_files = [
+        (
+            f"d/{i}.json",
+            dumps(
+                doc_record(
+                    url=d.url,
+                    title=d.title,
+                    date=d.date,
+                    cluster=cluster_no[d.cluster],
+                    bulletin=d.bulletin,
+                    body=d.body,
+                )
+            ).encode(),
+        )
+        for i, d in enumerate(ordered)
+    ]
+    facets = dumps({"cluster": [cluster_no[d.cluster] for d in ordered]}).encode()
+
+    years: list[list[Any]] = []
+    for i, d in enumerate(ordered):
+        year = (d.date or "")[:4]
+        if years and years[-1][0] == year:
+            years[-1][2] = i
+        else:
+            years.append([year, i, i])
+    manifest = {
+        "format": FORMAT,
+        "lunr": LUNR_VERSION,
+        "fields": list(index.fields),
+        "pipeline": [PIPELINE_FN],
+        "docs": len(ordered),
+        "terms": len(index.terms),
+        "shards": " ".join(separators(shards)),
+        "v": _digest(data for _, data in shard_files),
+        "sv": _digest([facets, *(data for _, data in store_files)]),
+        "clusters": [list(c) for c in clusters],
+        "years": years,
+    }
+    raw_manifest = dumps(manifest).encode()
+    files = [*shard_files, *store_files, ("facets.json", facets), ("manifest.json", raw_manifest)]
+    if write is None:
+        _write_dir(out_dir, files)
+    else:
+        for rel, data in files:
+            write(rel, data)
+    t3 = time.perf_counter()
+
+    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
+        index_gz = sum(pool.map(_gzip_size, (data for _, data in shard_files)))
+        store_gz = sum(pool.map(_gzip_size, [facets, *(data for _, data in store_files)]))
+    return SearchStats(
+        docs=len(ordered),
+        terms=len(index.terms),
+        shards=len(shards),
+        index_bytes=sum(len(data) for _, data in shard_files),
+        index_gzip=index_gz,
+        store_bytes=len(facets) + sum(len(data) for _, data in store_files),
+        store_gzip=store_gz,
+        manifest_bytes=len(raw_manifest),
+        manifest_gzip=_gzip_size(raw_manifest),
+        seconds=time.perf_counter() - t0,
+        extra={
+            "postings": index.postings,
+            "token_cache_hits": cache.hits,
+            "token_cache_misses": cache.misses,
+            "tokenize_seconds": round(t1 - t0, 3),
+            "index_seconds": round(t2 - t1, 3),
+            "write_seconds": round(t3 - t2, 3),
+        },
+    )
+
+
+def _digest(chunks: Iterable[bytes]) -> str:
+    h = hashlib.sha256()
+    for c in chunks:
+        h.update(hashlib.sha256(c).digest())
+    return h.hexdigest()[:12]
+
+
+def _write_dir(out_dir: Path, files: list[tuple[str, bytes]]) -> None:
+    """Write ``files`` under ``out_dir``, deleting stale shards and store files."""
+    keep: dict[Path, set[str]] = {}
+    for rel, data in files:
+        target = out_dir / rel
+        if target.parent not in keep:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            keep[target.parent] = set()
+        keep[target.parent].add(target.name)
+        target.write_bytes(data)
+    for sub in ("i", "d"):
+        for old in (out_dir / sub).glob("*.json"):
+            if old.name not in keep.get(out_dir / sub, set()):
+                old.unlink()
 
 
 __all__ = ["SearchDoc", "SearchStats", "write_search_index"]

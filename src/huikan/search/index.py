@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from lunr.builder import Builder
 from lunr.pipeline import Pipeline
 
@@ -44,51 +45,86 @@ def utf16_key(term: str) -> bytes:
     return term.encode("utf-16-be")
 
 
+class Vocabulary:
+    """Term strings and their numbers (stable for as long as the token cache keeps them)."""
+
+    def __init__(self, terms: Sequence[str] = ()):
+        self.terms: list[str] = list(terms)
+        self.ids: dict[str, int] = {t: i for i, t in enumerate(self.terms)}
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def encode(self, terms: Sequence[str]) -> FieldTerms:
+        """Count a field's terms (first-seen order) and number them, adding new ones."""
+        tf = Counter(terms)
+        ids = self.ids
+        for t in tf:
+            if t not in ids:
+                ids[t] = len(self.terms)
+                self.terms.append(t)
+        return FieldTerms(
+            len(terms),
+            np.fromiter(map(ids.__getitem__, tf), dtype=np.int32, count=len(tf)),
+            np.fromiter(tf.values(), dtype=np.int32, count=len(tf)),
+        )
+
+
 @dataclass
 class FieldTerms:
-    """One field of one document: its length in terms and term frequencies (first-seen order)."""
+    """One field of one document: its length in terms, distinct term numbers (first-seen
+    order) and their frequencies."""
 
     length: int
-    tf: dict[str, int]
-
-    @classmethod
-    def of(cls, terms: Sequence[str]) -> FieldTerms:
-        return cls(len(terms), dict(Counter(terms)))
+    ids: np.ndarray
+    tfs: np.ndarray
 
 
 @dataclass
 class LunrIndex:
-    """A lunr index in posting-list form: ``postings[term][field]`` = [(doc, milli-score)].
+    """A lunr index as flat posting arrays sorted by (term, field, doc).
 
-    Scores are lunr's field-vector values times 1000 as integers (lunr rounds to 3 decimals),
-    docs are positions in the document list, in ascending order in every list.
+    ``milli`` holds lunr's field-vector values times 1000 as integers (lunr rounds them to
+    three decimals); ``doc`` holds positions in ``refs``. A term's lunr ``_index`` is its
+    position in ``terms`` (UTF-16 order), unless ``term_index`` says otherwise.
     """
 
     fields: tuple[str, ...]
     refs: list[str]
-    terms: list[str]  # in UTF-16 order; a term's lunr ``_index`` is its position here
-    postings: dict[str, dict[str, list[tuple[int, int]]]] = field(repr=False)
-    term_index: dict[str, int] = field(default_factory=dict, repr=False)
+    terms: list[str]
+    tid: np.ndarray = field(repr=False)
+    fld: np.ndarray = field(repr=False)
+    doc: np.ndarray = field(repr=False)
+    milli: np.ndarray = field(repr=False)
+    term_index: dict[str, int] | None = field(default=None, repr=False)
+
+    @property
+    def postings(self) -> int:
+        return len(self.tid)
+
+    def term_starts(self) -> np.ndarray:
+        """``starts[i]:starts[i+1]`` is the slice of term i's postings."""
+        return np.searchsorted(self.tid, np.arange(len(self.terms) + 1))
 
     def serialize(self) -> dict[str, Any]:
-        """The whole index as lunr serialises it (``lunr.Index.load`` reads it)."""
+        """The whole index as lunr serialises it (what ``lunr.Index.load`` reads)."""
         index = self.term_index or {t: i for i, t in enumerate(self.terms)}
+        starts = self.term_starts()
+        fld, doc, milli = (a.tolist() for a in (self.fld, self.doc, self.milli))
         inverted = []
-        vectors: dict[tuple[int, str], list[float]] = {}
-        for term in self.terms:
+        vectors: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for t, term in enumerate(self.terms):
             posting: dict[str, Any] = {"_index": index[term]}
-            for f in self.fields:
-                plist = self.postings[term].get(f, [])
-                posting[f] = {self.refs[d]: {} for d, _ in plist}
-                for d, s in plist:
-                    vectors.setdefault((d, f), []).append((index[term], s))  # type: ignore[arg-type]
+            posting.update({f: {} for f in self.fields})
+            for k in range(starts[t], starts[t + 1]):
+                posting[self.fields[fld[k]]][self.refs[doc[k]]] = {}
+                vectors.setdefault((doc[k], fld[k]), []).append((index[term], milli[k]))
             inverted.append([term, posting])
         field_vectors = []
         for d in range(len(self.refs)):
-            for f in self.fields:
-                pairs = sorted(vectors.get((d, f), []))
+            for fi, f in enumerate(self.fields):
                 flat: list[float] = []
-                for i, s in pairs:
+                for i, s in sorted(vectors.get((d, fi), [])):
                     flat += [i, s / 1000]
                 field_vectors.append([f"{f}/{self.refs[d]}", flat])
         return {
@@ -100,64 +136,75 @@ class LunrIndex:
         }
 
 
-def _milli(x: float) -> int:
-    """round(x, 3) * 1000 as an exact integer, fast; Python's round on near-ties."""
-    y = x * 1000.0
-    k = round(y)
-    if abs(abs(y - k) - 0.5) < 1e-6:
-        k = round(round(x, 3) * 1000)
-    return k
-
-
 def build_index(
     refs: list[str],
     docs: list[dict[str, FieldTerms]],
+    vocab: Vocabulary,
     *,
     fields: tuple[str, ...] = FIELDS,
     boosts: dict[str, float] = BOOSTS,
     lunr_numbering: bool = False,
 ) -> LunrIndex:
-    """lunr's Builder.build(), term for term: BM25 with k1=1.2, b=0.75, idf over field postings.
+    """lunr's ``Builder.build()``: BM25 (k1=1.2, b=0.75), idf over field postings, boosts.
 
-    ``lunr_numbering`` numbers terms in first-seen order as lunr's Builder does (for the
-    equality test); otherwise a term's number is its rank in sorted order, which lets a shard
-    of consecutive terms store only its first number.
+    The same floating-point operations in the same order as lunr.py, vectorised with numpy
+    (idf with ``math.log`` as lunr.py does). ``lunr_numbering`` numbers terms in first-seen
+    order like lunr's Builder (for the byte-for-byte equality test); by default a term's
+    number is its rank in sorted order, so a shard of consecutive terms needs only its first.
     """
-    n = len(docs)
-    df: Counter[str] = Counter()
-    first_seen: dict[str, int] = {}
-    total = dict.fromkeys(fields, 0)
-    for doc in docs:
-        for f in fields:
-            ft = doc[f]
-            df.update(ft.tf.keys())
-            total[f] += ft.length
-            if lunr_numbering:
-                for t in ft.tf:
-                    first_seen.setdefault(t, len(first_seen))
-    terms = sorted(df, key=utf16_key)
-    term_index = first_seen if lunr_numbering else {}
-    postings: dict[str, dict[str, list[tuple[int, int]]]] = {t: {} for t in terms}
-    if n == 0:
-        return LunrIndex(fields, refs, terms, postings, term_index)
-    avg = {f: total[f] / n for f in fields}
-    idf = {t: math.log(1 + abs((n - c + 0.5) / (c + 0.5))) for t, c in df.items()}
-    k1p1 = K1 + 1
-    for d, doc in enumerate(docs):
-        for f in fields:
-            ft = doc[f]
-            if not ft.tf:
-                continue
-            boost = boosts.get(f, 1)
-            kd = K1 * (1 - B + B * (ft.length / avg[f]))
-            for t, tf in ft.tf.items():
-                score = idf[t] * (k1p1 * tf) / (kd + tf)
-                score *= boost
-                plist = postings[t].get(f)
-                if plist is None:
-                    plist = postings[t][f] = []
-                plist.append((d, _milli(score)))
-    return LunrIndex(fields, refs, terms, postings, term_index)
+    n, nf = len(docs), len(fields)
+    cells = [doc[f] for doc in docs for f in fields]  # doc-major, field-minor
+    counts = np.array([len(c.ids) for c in cells], dtype=np.int64)
+    lengths = np.array([c.length for c in cells], dtype=np.float64).reshape(n, nf)
+    if n == 0 or not counts.sum():
+        empty = np.zeros(0, dtype=np.int64)
+        return LunrIndex(
+            fields, refs, [], empty, empty, empty, empty, {} if lunr_numbering else None
+        )
+    vid = np.concatenate([c.ids for c in cells]).astype(np.int64)
+    tf = np.concatenate([c.tfs for c in cells]).astype(np.int64)
+    present = np.flatnonzero(np.bincount(vid, minlength=len(vocab)))
+    terms = sorted((vocab.terms[i] for i in present.tolist()), key=utf16_key)
+    rank = np.full(len(vocab), -1, dtype=np.int64)
+    rank[[vocab.ids[t] for t in terms]] = np.arange(len(terms))
+    tid = rank[vid]
+    term_index = None
+    if lunr_numbering:
+        _, first = np.unique(tid, return_index=True)  # first occurrence, doc-major order
+        term_index = {terms[t]: k for k, t in enumerate(np.argsort(first, kind="stable").tolist())}
+    docfield = np.repeat(np.arange(n * nf, dtype=np.int64), counts)
+    # Group by (term, field), docs ascending: one sort of a packed key is much faster than a
+    # stable argsort, and everything else is recovered from the sorted keys.
+    width = int(tf.max()) + 1
+    if len(terms) * nf * n * width < 2**62:
+        key = ((tid * nf + docfield % nf) * n + docfield // nf) * width + tf
+        key.sort()
+        rest, tf = np.divmod(key, width)
+        rest, doc = np.divmod(rest, n)
+        tid, fld = np.divmod(rest, nf)
+    else:  # pragma: no cover - astronomically large archives
+        order = np.argsort(tid * nf + docfield % nf, kind="stable")
+        tid, tf, docfield = tid[order], tf[order], docfield[order]
+        doc, fld = np.divmod(docfield, nf)
+    dfreq = np.bincount(tid, minlength=len(terms)).tolist()
+    idf = np.array([math.log(1 + abs((n - c + 0.5) / (c + 0.5))) for c in dfreq])
+    avg = lengths.sum(axis=0) / n
+    kd = (K1 * (1 - B + B * (lengths / avg))).ravel()  # per (doc, field)
+    boost = np.array([float(boosts.get(f, 1)) for f in fields])
+    tff = tf.astype(np.float64)
+    score = idf[tid] * ((K1 + 1) * tff) / (kd[doc * nf + fld] + tff)
+    score *= boost[fld]
+    return LunrIndex(fields, refs, terms, tid, fld, doc, _milli(score), term_index)
+
+
+def _milli(x: np.ndarray) -> np.ndarray:
+    """round(x, 3) * 1000 as exact integers; Python's correctly rounded round() on near-ties."""
+    y = x * 1000.0
+    k = np.rint(y)
+    risky = np.flatnonzero(np.abs(np.abs(y - k) - 0.5) < 1e-6)
+    for i in risky.tolist():
+        k[i] = round(round(float(x[i]), 3) * 1000)
+    return k.astype(np.int64)
 
 
 def lunr_py_index(

@@ -1,0 +1,38 @@
+"""The document store: what a result needs (title, URL, date, cluster, text for the snippet).
+
+One small JSON file per article, fetched only for the results on screen (and for checking
+an exact phrase), so a query never downloads text it does not show.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+# Markdown-light marks that would look odd in a snippet (headings, bold, list bullets, rules).
+_MARKS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|[-*+]\s+|>\s?|(?:[-*_]\s*){3,}$)|\*\*|__")
+
+
+def plain_text(body: str) -> str:
+    """Article text for snippets: Markdown marks removed, blank lines dropped."""
+    text = _MARKS.sub("", body.replace("\r\n", "\n"))
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+def doc_record(
+    *, url: str, title: str, date: str | None, cluster: int, bulletin: str, body: str
+) -> dict[str, Any]:
+    return {
+        "url": url,
+        "title": title,
+        "date": date or "",
+        "cluster": cluster,
+        "bulletin": bulletin,
+        "text": plain_text(body),
+    }
+
+
+def dumps(data: Any) -> str:
+    """Compact, deterministic JSON (sorted keys, no ASCII escaping of Chinese)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
