@@ -72,6 +72,7 @@ def classify_toc(lines: list[Line], geo: Geometry) -> None:
             title = text[: line.tabs[-1]].strip()
             if title and not _DIGITS.match(title):
                 gap_cands.setdefault(line.page, []).append((line, title, line.last_run.strip()))
+
     def heading(line: Line) -> bool:
         return line.nbold * 2 > line.nchars or line.size >= 1.04 * geo.body_size
 
@@ -192,7 +193,11 @@ class _Joiner:
                 return False
             if self.bold(prev) != self.bold(line):  # a bold lead sentence, or a heading
                 return self.full(prev, line) and not self.indented(line) and not self.centered(prev)
-            if self.flush_right(prev) and self.flush_right(line) and self._right_aligned(prev, line):
+            if (
+                self.flush_right(prev)
+                and self.flush_right(line)
+                and self._right_aligned(prev, line)
+            ):
                 return True
             if self.indented(line) and not self.centered(line):
                 return False

@@ -8,6 +8,7 @@ Nothing here keeps a reference to pdfminer objects beyond the page being read.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 
@@ -55,10 +56,9 @@ def _readable_name(raw: object) -> str:
     name = raw if isinstance(raw, str) else str(raw or "")
     name = _SUBSET.sub("", name)
     if any(ord(c) > 127 for c in name):
-        try:  # PDF names are bytes; pdfminer hands them over as latin-1 text
+        # PDF names are bytes; pdfminer hands them over as latin-1 text
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
             name = name.encode("latin-1").decode("gbk")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
     return name
 
 

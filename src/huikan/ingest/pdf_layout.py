@@ -6,8 +6,8 @@ width, so the same rules work on A4 WeasyPrint output, A5 booklets and office ex
 
 from __future__ import annotations
 
+import itertools
 import re
-import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -192,8 +192,9 @@ def remove_running_heads(pages: list[PageData], body_size: float) -> int:
     for page, row, band, text, y in cands:
         positions[(band, _key(text))].append((page.number, y))
         slots[_slot(band, row)].append((page.number, y))
-    need = max(2 if len(text_pages) <= 4 else 3, round(0.25 * len(text_pages)))
-    often = max(2, round(0.5 * len(text_pages)))
+    n = len(text_pages)
+    need = max(2 if n <= 4 else 3, round(0.25 * n))
+    often = max(2, min(n, max(3, round(0.5 * n))))  # one page repeats nothing
     removed = 0
     drop: dict[int, set[int]] = defaultdict(set)
     for page, row, band, text, y in cands:
@@ -258,7 +259,7 @@ def _extent(segs: list[Seg]) -> tuple[float, float]:
 def _nrows(segs: list[Seg]) -> int:
     bases = sorted(s.base for s in segs)
     n = 1
-    for a, b in zip(bases, bases[1:], strict=False):
+    for a, b in itertools.pairwise(bases):
         if b - a > 0.3 * min(s.size for s in segs):
             n += 1
     return n
@@ -373,7 +374,9 @@ def _band_cut(segs: list[Seg], blockers: set[int]) -> list[list[Seg]]:
 
 
 def _two_sided(segs: list[Seg], gutter: tuple[float, float]) -> bool:
-    return any(s.x1 <= gutter[0] + _EPS for s in segs) and any(s.x0 >= gutter[1] - _EPS for s in segs)
+    return any(s.x1 <= gutter[0] + _EPS for s in segs) and any(
+        s.x0 >= gutter[1] - _EPS for s in segs
+    )
 
 
 def reading_order(
@@ -559,7 +562,3 @@ def body_geometry(pages: list[PageData]) -> Geometry:
             prev = s
     pitch = steps.most_common(1)[0][0] if steps else 1.4 * body
     return Geometry(body_size=body, pitch=pitch)
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values) if values else 0.0

@@ -1,0 +1,639 @@
+"""The PDF reader: real sample bulletins plus small PDFs written here, byte by byte.
+
+The generated PDFs use non-embedded Adobe-GB1 CID fonts (STSong-Light with UniGB-UCS2-H, as
+ReportLab and many office exports do), so every glyph is exactly one em wide and the tests
+can place text precisely: columns, indents, full and short lines, running heads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+from huikan.ingest.pdf import read_pdf
+from huikan.model import Block, IngestError
+
+CORPUS = Path(__file__).parent / "corpus"
+SAMPLES = CORPUS / "pdf"
+
+# --- a tiny PDF writer --------------------------------------------------------------------
+
+_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    s = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + s[i] + key[i % len(key)]) % 256
+        s[i], s[j] = s[j], s[i]
+    out = bytearray()
+    i = j = 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + s[i]) % 256
+        s[i], s[j] = s[j], s[i]
+        out.append(byte ^ s[(s[i] + s[j]) % 256])
+    return bytes(out)
+
+
+def _padded(password: str) -> bytes:
+    return (password.encode("latin-1") + _PAD)[:32]
+
+
+@dataclass
+class Run:
+    """A text run placed with its baseline at ``y`` points from the top of the page."""
+
+    x: float
+    y: float
+    text: str
+    size: float = 10.0
+    font: str = "song"  # song | bold | latin | pua | nomap
+    render: int = 0  # text render mode (2 = fill+stroke, the office suites' fake bold)
+
+
+@dataclass
+class Page:
+    runs: list[Run] = field(default_factory=list)
+    image: bool = False
+
+
+FONTS = {
+    "song": "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
+    "/DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+    "/CIDSystemInfo << /Registry {Adobe} /Ordering {GB1} /Supplement 2 >> /DW 1000 >>] >>",
+    "bold": "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light,Bold /Encoding /UniGB-UCS2-H "
+    "/DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light,Bold "
+    "/CIDSystemInfo << /Registry {Adobe} /Ordering {GB1} /Supplement 2 >> /DW 1000 >>] >>",
+    # Not one of the standard 14 names, so that pdfminer uses these /Widths, not Helvetica's.
+    "latin": "<< /Type /Font /Subtype /Type1 /BaseFont /TestSans /Encoding /WinAnsiEncoding "
+    "/FirstChar 32 /LastChar 126 /Widths [" + " ".join(["600"] * 95) + "] >>",
+    "nomap": "<< /Type /Font /Subtype /Type0 /BaseFont /XYZABC+Mystery /Encoding /Identity-H "
+    "/DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /XYZABC+Mystery "
+    "/CIDSystemInfo << /Registry {Adobe} /Ordering {Identity} /Supplement 0 >> /DW 1000 >>] >>",
+}
+WIDTH = {"song": 1.0, "bold": 1.0, "latin": 0.6, "pua": 0.6, "nomap": 1.0}
+
+
+def width(text: str, size: float = 10.0, font: str = "song") -> float:
+    return len(text) * size * WIDTH[font]
+
+
+class PdfWriter:
+    """Just enough PDF: pages of positioned text, an image XObject, outline, info, RC4."""
+
+    def __init__(self, width: float = 595.0, height: float = 842.0) -> None:
+        self.w, self.h = width, height
+        self.objects: list[bytes | None] = []
+
+    def _reserve(self) -> int:
+        self.objects.append(None)
+        return len(self.objects)
+
+    def _set(self, num: int, body: bytes) -> None:
+        self.objects[num - 1] = body
+
+    def _stream(self, num: int, data: bytes, extra: str = "") -> None:
+        data = self._crypt(num, data)
+        self._set(
+            num, f"<< {extra} /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream"
+        )
+
+    def _crypt(self, num: int, data: bytes) -> bytes:
+        if not self.key:
+            return data
+        k = hashlib.md5(self.key + struct.pack("<i", num)[:3] + b"\0\0").digest()[:10]
+        return _rc4(k, data)
+
+    def _string(self, num: int, text: str) -> str:
+        """A string object (strings inside objects are encrypted too)."""
+        data = text.encode("latin-1") if text.isascii() else b"\xfe\xff" + text.encode("utf-16-be")
+        return "<" + self._crypt(num, data).hex() + ">"
+
+    def _content(self, page: Page) -> bytes:
+        ops = []
+        if page.image:
+            ops.append("q 400 0 0 600 90 120 cm /Im1 Do Q")
+        for r in page.runs:
+            if r.font in ("song", "bold"):
+                data = r.text.encode("utf-16-be").hex()
+            elif r.font == "nomap":
+                data = "".join(f"{0x0400 + ord(c) % 200:04x}" for c in r.text)
+            else:
+                data = r.text.encode("latin-1").hex()
+            ops.append(
+                f"BT /{r.font} {r.size:g} Tf {r.render} Tr {r.x:.2f} {self.h - r.y:.2f} Td <{data}> Tj ET"
+            )
+        return "\n".join(ops).encode()
+
+    def build(
+        self,
+        pages: list[Page],
+        *,
+        title: str | None = None,
+        outline: list[str] = (),
+        user_password: str | None = None,
+    ) -> bytes:
+        """Serialise; with ``user_password`` (may be "") the file is RC4-40 encrypted."""
+        self.objects = []
+        self.key = b""
+        file_id = hashlib.md5(repr((pages, title)).encode()).digest()
+        encrypt = ""
+        if user_password is not None:
+            owner = _padded("owner-secret")
+            okey = hashlib.md5(owner).digest()[:5]
+            o = _rc4(okey, _padded(user_password))
+            p = -44
+            self.key = hashlib.md5(
+                _padded(user_password) + o + struct.pack("<i", p) + file_id
+            ).digest()[:5]
+            u = _rc4(self.key, _PAD)
+            enc = self._reserve()
+            self._set(
+                enc,
+                f"<< /Filter /Standard /V 1 /R 2 /Length 40 /O <{o.hex()}> /U <{u.hex()}> /P {p} >>".encode(),
+            )
+            encrypt = f"/Encrypt {enc} 0 R"
+        catalog = self._reserve()
+        pages_obj = self._reserve()
+        font_ids = {}
+        for name, spec in FONTS.items():
+            num = font_ids[name] = self._reserve()
+            words = {w: self._string(num, w) for w in ("Adobe", "GB1", "Identity")}
+            self._set(num, spec.format(**words).encode())
+        pua = self._reserve()
+        font_ids["pua"] = pua
+        cmap = self._reserve()
+        self._stream(
+            cmap,
+            b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /PUA def "
+            b"1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfrange <20> <7E> <E020> "
+            b"endbfrange endcmap CMapName currentdict /CMap defineresource pop end end",
+        )
+        self._set(pua, FONTS["latin"].replace("] >>", f"] /ToUnicode {cmap} 0 R >>").encode())
+        image = self._reserve()
+        self._stream(
+            image,
+            b"\x80",
+            "/Type /XObject /Subtype /Image /Width 1 /Height 1 "
+            "/ColorSpace /DeviceGray /BitsPerComponent 8",
+        )
+        fonts = " ".join(f"/{n} {i} 0 R" for n, i in font_ids.items())
+        kids = []
+        for page in pages:
+            pid, cid = self._reserve(), self._reserve()
+            self._stream(cid, self._content(page))
+            self._set(
+                pid,
+                f"<< /Type /Page /Parent {pages_obj} 0 R /MediaBox [0 0 {self.w:g} {self.h:g}] "
+                f"/Resources << /Font << {fonts} >> /XObject << /Im1 {image} 0 R >> >> "
+                f"/Contents {cid} 0 R >>".encode(),
+            )
+            kids.append(pid)
+        self._set(
+            pages_obj,
+            f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode(),
+        )
+        extra = ""
+        if outline:
+            root = self._reserve()
+            items = [self._reserve() for _ in outline]
+            for i, (num, text) in enumerate(zip(items, outline, strict=True)):
+                links = f"/Parent {root} 0 R"
+                if i:
+                    links += f" /Prev {items[i - 1]} 0 R"
+                if i + 1 < len(items):
+                    links += f" /Next {items[i + 1]} 0 R"
+                dest = kids[min(i, len(kids) - 1)] if kids else 0
+                self._set(
+                    num,
+                    f"<< /Title {self._string(num, text)} {links} /Dest [{dest} 0 R /XYZ 0 0 0] >>".encode(),
+                )
+            self._set(
+                root,
+                f"<< /Type /Outlines /First {items[0]} 0 R /Last {items[-1]} 0 R /Count {len(items)} >>".encode(),
+            )
+            extra = f"/Outlines {root} 0 R"
+        self._set(catalog, f"<< /Type /Catalog /Pages {pages_obj} 0 R {extra} >>".encode())
+        info = ""
+        if title is not None:
+            num = self._reserve()
+            self._set(num, f"<< /Title {self._string(num, title)} >>".encode())
+            info = f"/Info {num} 0 R"
+        out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+        offsets = []
+        for num, body in enumerate(self.objects, start=1):
+            offsets.append(len(out))
+            out += f"{num} 0 obj\n".encode() + body + b"\nendobj\n"
+        xref = len(out)
+        out += f"xref\n0 {len(self.objects) + 1}\n0000000000 65535 f \n".encode()
+        out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+        out += (
+            f"trailer\n<< /Size {len(self.objects) + 1} /Root {catalog} 0 R {info} {encrypt} "
+            f"/ID [<{file_id.hex()}> <{file_id.hex()}>] >>\nstartxref\n{xref}\n%%EOF\n"
+        ).encode()
+        return bytes(out)
+
+
+def write(tmp_path: Path, pages: list[Page], name: str = "t.pdf", **kw) -> Path:
+    path = tmp_path / name
+    path.write_bytes(PdfWriter().build(pages, **kw))
+    return path
+
+
+# --- page composition helpers ------------------------------------------------------------
+
+BODY = 10.0
+PITCH = 16.0
+LEFT, RIGHT = 60.0, 540.0  # text area: 48 glyphs of 10 pt
+TEXT = (
+    "产业科技动态聚焦数字经济集成电路医药健康与安全应急四大集群跟踪国内外产业技术发展现状与趋势"
+    "学习先进地区经验做法为各级政府部门提供决策参考服务地方经济高质量发展推动创新链产业链深度融合"
+)
+
+
+def text_of(n: int, start: int = 0) -> str:
+    """``n`` distinct-looking CJK characters (a rotation of TEXT)."""
+    s = TEXT * (n // len(TEXT) + 2)
+    return s[start % len(TEXT) : start % len(TEXT) + n]
+
+
+def paragraph(y: float, body: str, *, left=LEFT, right=RIGHT, indent=2, size=BODY, font="song"):
+    """Lay ``body`` out as a justified-width paragraph; returns (runs, next baseline)."""
+    per_line = int((right - left) // size)
+    runs = []
+    first = True
+    while body:
+        room = per_line - (indent if first else 0)
+        chunk, body = body[:room], body[room:]
+        x = left + (indent * size if first else 0)
+        runs.append(Run(x, y, chunk, size, font))
+        y += PITCH * size / BODY
+        first = False
+    return runs, y
+
+
+def blocks_text(blocks: list[Block]) -> list[str]:
+    return [b.text for b in blocks]
+
+
+# --- layout ------------------------------------------------------------------------------
+
+
+def test_two_column_page_reads_column_by_column(tmp_path):
+    title = "双栏版面阅读顺序测试标题"
+    left_text, right_text = text_of(100, 0), text_of(100, 37)
+    left, _ = paragraph(140, left_text, left=60, right=290)
+    right, _ = paragraph(140, right_text, left=310, right=540)
+    runs = [Run(60, 100, title, 18, "bold")]
+    for a, b in zip(left, right, strict=False):  # the content stream interleaves the columns
+        runs += [a, b]
+    runs += left[len(right) :] + right[len(left) :]
+    doc = read_pdf(write(tmp_path, [Page(runs)]))
+    assert blocks_text(doc.blocks) == [title, left_text, right_text]
+    assert doc.blocks[0].size == pytest.approx(1.8)
+    assert [b.indent for b in doc.blocks[1:]] == [True, True]
+
+
+def test_paragraph_continues_across_the_column_break(tmp_path):
+    body = text_of(21 + 3 * 23 + 2 * 23 + 9, 5)
+    lines = [body[:21]] + [body[i : i + 23] for i in range(21, len(body), 23)]
+    runs = []
+    for i, line in enumerate(lines):
+        col, row = divmod(i, 4)  # four lines in the left column, the rest on the right
+        runs.append(Run((60 if col == 0 else 310) + (20 if i == 0 else 0), 120 + row * PITCH, line))
+    doc = read_pdf(write(tmp_path, [Page(runs)]))
+    assert blocks_text(doc.blocks) == [body]
+    assert doc.blocks[0].lines == len(lines)
+
+
+def test_full_width_title_between_column_sections(tmp_path):
+    a1, a2 = text_of(80, 0), text_of(80, 11)
+    b1, b2 = text_of(80, 23), text_of(80, 47)
+    runs = []
+    top_left, y1 = paragraph(100, a1, left=60, right=290)
+    top_right, _ = paragraph(100, a2, left=310, right=540)
+    runs += top_left + top_right
+    runs.append(Run(60, y1 + 30, "国内动态", 12, "bold"))  # narrow label under both columns
+    runs.append(Run(60, y1 + 60, "跨越两栏的文章标题在这里排成一整行", 16, "bold"))
+    low_left, _ = paragraph(y1 + 90, b1, left=60, right=290)
+    low_right, _ = paragraph(y1 + 90, b2, left=310, right=540)
+    runs += low_right + low_left
+    doc = read_pdf(write(tmp_path, [Page(runs)]))
+    assert blocks_text(doc.blocks) == [
+        a1,
+        a2,
+        "国内动态",
+        "跨越两栏的文章标题在这里排成一整行",
+        b1,
+        b2,
+    ]
+
+
+def _page_with_heads(number: int, body_runs: list[Run]) -> Page:
+    heads = [
+        Run(60, 40, "测试简报·第三期", 8),
+        Run(480, 40, f"第{number}期", 8),
+        Run(290, 805, f"- {number} -", 9, "latin"),
+        Run(60, 820, "www.example.gov.cn", 7, "latin"),
+    ]
+    return Page(heads + body_runs)
+
+
+def test_running_heads_page_numbers_and_footer_urls_are_dropped(tmp_path):
+    pages = []
+    for n in range(1, 4):
+        runs, _ = paragraph(100, text_of(120, n * 7))
+        pages.append(_page_with_heads(n, runs))
+    doc = read_pdf(write(tmp_path, pages))
+    text = "\n".join(blocks_text(doc.blocks))
+    for noise in ("测试简报", "example", "- 1 -", "第2期", "第3期"):
+        assert noise not in text
+    assert [(b.page, b.page_top) for b in doc.blocks] == [(1, True), (2, True), (3, True)]
+    assert doc.blocks[1].text == text_of(120, 14)
+
+
+def test_column_label_repeated_at_page_tops_is_kept(tmp_path):
+    pages = []
+    for n in range(1, 5):
+        runs, _ = paragraph(110, text_of(60, n))
+        pages.append(Page([Run(60, 70, "国内动态" if n < 3 else "行业资讯", 12, "bold"), *runs]))
+    doc = read_pdf(write(tmp_path, pages))
+    assert [b.text for b in doc.blocks if b.bold] == [
+        "国内动态",
+        "国内动态",
+        "行业资讯",
+        "行业资讯",
+    ]
+
+
+def test_hard_wrapped_lines_join_into_paragraphs_across_a_page_break(tmp_path):
+    body = text_of(48 * 3 - 2, 3)
+    p1, _ = paragraph(700, body)  # three lines; the page ends after the second
+    page1 = Page([*p1[:2]])
+    latin_lines = [
+        Run(LEFT, 100, text_of(45, 9)),
+        Run(LEFT + 450, 100, "PDF", BODY, "latin"),
+        Run(LEFT, 116, "reader", BODY, "latin"),
+        Run(LEFT + 36 + 4, 116, text_of(10, 30)),
+    ]
+    page2 = Page(
+        [
+            Run(LEFT, 60, p1[2].text),
+            *[Run(r.x, r.y + 60, r.text, r.size, r.font) for r in latin_lines],
+        ]
+    )
+    doc = read_pdf(write(tmp_path, [page1, page2]))
+    assert blocks_text(doc.blocks) == [body, text_of(45, 9) + "PDF reader" + text_of(10, 30)]
+    assert doc.blocks[0].lines == 3
+    assert doc.blocks[0].page == 1
+    assert not doc.blocks[1].page_top  # the page starts with the rest of the paragraph
+
+
+def test_first_line_indent_short_line_and_gap_start_paragraphs(tmp_path):
+    a, y = paragraph(100, text_of(60, 0))  # ends short
+    b, y = paragraph(y, text_of(96, 13), indent=0)  # no indent, but the line above was short
+    c, y = paragraph(y, text_of(50, 21))  # indented
+    d, y = paragraph(y + 2 * PITCH, text_of(96, 40), indent=0)  # after a blank line
+    doc = read_pdf(write(tmp_path, [Page(a + b + c + d)]))
+    assert blocks_text(doc.blocks) == [
+        text_of(60, 0),
+        text_of(96, 13),
+        text_of(50, 21),
+        text_of(96, 40),
+    ]
+    assert doc.blocks[3].gap_before >= 1.5
+    assert doc.blocks[1].gap_before == 0
+
+
+def test_multi_line_centred_title_is_one_heading_block(tmp_path):
+    line1, line2 = "中国生物制药与勃林格殷格翰合作共同", "研发肿瘤创新药"
+    size = 18.0
+    runs = [
+        Run((595 - width(line1, size)) / 2, 100, line1, size, "bold"),
+        Run((595 - width(line2, size)) / 2, 124, line2, size, "bold"),
+    ]
+    body, _ = paragraph(170, text_of(120))
+    doc = read_pdf(write(tmp_path, [Page(runs + body)]))
+    title = doc.blocks[0]
+    assert title.text == line1 + line2
+    assert (title.lines, title.bold, title.centered) == (2, True, True)
+    assert title.size == pytest.approx(1.8)
+    assert doc.blocks[1].text == text_of(120)
+
+
+def test_bold_title_at_body_size_is_its_own_bold_block(tmp_path):
+    before, y = paragraph(100, text_of(70, 0))
+    title = Run(LEFT, y + 8, "智慧应急争先手科技兴安强能力", BODY, "bold")
+    after, _ = paragraph(y + 8 + PITCH, text_of(70, 30), indent=0)
+    doc = read_pdf(write(tmp_path, [Page([*before, title, *after])]))
+    assert blocks_text(doc.blocks) == [text_of(70, 0), title.text, text_of(70, 30)]
+    assert [(b.bold, b.size) for b in doc.blocks] == [(False, 1.0), (True, 1.0), (False, 1.0)]
+
+
+def test_fake_bold_render_mode_counts_as_bold(tmp_path):
+    runs, y = paragraph(100, text_of(100, 0))
+    runs.append(Run(LEFT, y + 20, "加粗的小标题", BODY, "song", render=2))
+    doc = read_pdf(write(tmp_path, [Page(runs)]))
+    assert [(b.text, b.bold) for b in doc.blocks][-1] == ("加粗的小标题", True)
+
+
+def test_toc_lines_are_blocks_with_normalised_leaders(tmp_path):
+    runs = [Run(270, 80, "目 录", 16, "bold"), Run(LEFT, 120, "专家观点", BODY, "bold")]
+    entries = [("让数字经济成为发展新质生产力的主战场", "3"), ("加快数字人才培养", "12")]
+    y = 140.0
+    for title, page in entries:
+        dots = " ." * int((RIGHT - LEFT - width(title) - 30) / width(" .", font="latin"))
+        runs += [
+            Run(LEFT + 20, y, title),
+            Run(LEFT + 20 + width(title) + 4, y, dots, BODY, "latin"),
+        ]
+        runs.append(Run(RIGHT - width(page, font="latin"), y, page, BODY, "latin"))
+        y += 20
+    for title, page in [("全球半导体复苏势头不减", "4"), ("微迈思半导体攻克卡脖子技术", "27")]:
+        runs += [
+            Run(LEFT + 20, y, title),
+            Run(RIGHT - width(page, font="latin"), y, page, BODY, "latin"),
+        ]
+        y += 20
+    doc = read_pdf(write(tmp_path, [Page(runs)]))
+    assert blocks_text(doc.blocks) == [
+        "目 录",
+        "专家观点",
+        "让数字经济成为发展新质生产力的主战场……3",
+        "加快数字人才培养……12",
+        "全球半导体复苏势头不减……4",
+        "微迈思半导体攻克卡脖子技术……27",
+    ]
+
+
+def test_outline_and_document_title(tmp_path):
+    runs, _ = paragraph(100, text_of(50))
+    path = write(
+        tmp_path, [Page(runs)], outline=["第一篇", "第二篇：标题"], title="科技参考·产业科技动态"
+    )
+    doc = read_pdf(path)
+    assert doc.outline == ["第一篇", "第二篇：标题"]
+    assert doc.meta_title == "科技参考·产业科技动态"
+    assert doc.pages == 1
+
+
+@pytest.mark.parametrize(
+    "junk",
+    ["Microsoft Word - 2024年第8期.docx", "untitled", "d41d8cd98f00b204e9800998ecf8427e", "t"],
+)
+def test_file_names_and_placeholders_are_not_titles(tmp_path, junk):
+    runs, _ = paragraph(100, text_of(50))
+    doc = read_pdf(write(tmp_path, [Page(runs)], title=junk))
+    assert doc.meta_title is None
+    assert doc.outline == []
+
+
+def test_kangxi_radicals_are_repaired(tmp_path):
+    runs = [Run(LEFT, 100, "第⼀部分⼯作")]  # U+2F00 ⼀, U+2F2F ⼯ as office exports write them
+    doc = read_pdf(write(tmp_path, [Page(runs)]))
+    assert doc.blocks[0].text == "第一部分工作"
+
+
+def test_output_is_deterministic():
+    assert read_pdf(SAMPLES / "a4-two-column" / "000_16d7673c136be7b7.pdf") == sample(
+        "a4-two-column"
+    )
+
+
+# --- the real samples --------------------------------------------------------------------
+
+
+@cache
+def sample(layout: str, stem: str = "000_16d7673c136be7b7"):
+    """Each sample is read once per test run (tests must not modify the result)."""
+    return read_pdf(SAMPLES / layout / f"{stem}.pdf")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _gold(stem: str) -> dict:
+    return yaml.safe_load((CORPUS / "gold" / f"{stem}.yml").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("layout", ["a4-single", "a4-two-column", "cid-nonembedded"])
+def test_sample_titles_are_single_heading_blocks_and_bodies_read_in_order(layout):
+    stem = "000_16d7673c136be7b7"
+    doc = sample(layout, stem)
+    gold = _gold(stem)
+    texts = [_norm(b.text) for b in doc.blocks]
+    for art in gold["articles"]:
+        hits = [b for b, t in zip(doc.blocks, texts, strict=True) if t == _norm(art["title"])]
+        assert hits, art["title"]
+        assert any(b.size > 1.05 or b.bold for b in hits), art["title"]
+    full = "".join(texts)
+    starts = [full.find(_norm(a["start_text"])) for a in gold["articles"]]
+    ends = [full.find(_norm(a["end_text"])) for a in gold["articles"]]
+    assert -1 not in starts and -1 not in ends
+    assert starts == sorted(starts) and ends == sorted(ends)
+    # Every body block is a contiguous piece of the bulletin: columns never interleave.
+    seed = _norm(re.sub(r"[#*>]", "", (CORPUS / "seeds" / f"{stem}.txt").read_text("utf-8")))
+    grams = {seed[i : i + 6] for i in range(len(seed) - 5)}
+    for t in texts:
+        if len(t) >= 12 and "……" not in t:
+            missing = [t[i : i + 6] for i in range(len(t) - 5) if t[i : i + 6] not in grams]
+            assert len(missing) <= 1 + 0.03 * len(t), t[:40]
+
+
+def test_sample_running_heads_are_gone():
+    doc = sample("a4-two-column")
+    assert doc.meta_title == "科技参考·产业科技动态·新兴产业"
+    # The bulletin name is printed small at the top of pages 2..8, page numbers at the foot.
+    assert [b.text for b in doc.blocks].count("科技参考·产业科技动态·新兴产业") == 0
+    assert not any(re.fullmatch(r"\d{1,2}", b.text) for b in doc.blocks)
+    tops = [b.page for b in doc.blocks if b.page_top]
+    assert tops == sorted(set(tops)) and tops[:2] == [1, 2]  # at most one per page
+
+
+def test_sample_outline_and_toc():
+    doc = sample("a4-single")
+    gold = _gold("000_16d7673c136be7b7")
+    assert doc.outline == [a["title"] for a in gold["articles"]]
+    toc = [b.text for b in doc.blocks if "……" in b.text]
+    assert toc[0] == "让数字经济成为发展新质生产力的主战场……3"
+    assert len(toc) == len(gold["articles"])
+
+
+def test_non_embedded_cid_font_sample_reads_as_text():
+    doc = sample("cid-nonembedded")
+    titles = [b for b in doc.blocks if b.text == "全球半导体复苏势头不减"]
+    assert titles and titles[0].size > 1.2 and not titles[0].bold  # larger only, no bold face
+    assert any(b.text == "专家观点 3" for b in doc.blocks)  # a TOC group line with its page
+
+
+# --- unreadable files --------------------------------------------------------------------
+
+
+def _code(path: Path) -> str:
+    with pytest.raises(IngestError) as info:
+        read_pdf(path)
+    assert info.value.file == path.name
+    assert re.search(r"[\u4e00-\u9fff]", info.value.reason)  # a plain-language Chinese reason
+    return info.value.code
+
+
+def test_truncated_and_non_pdf_files_are_corrupt(tmp_path):
+    data = (SAMPLES / "a4-single" / "000_16d7673c136be7b7.pdf").read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    assert _code(cut) == "corrupt"
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"<html>not a pdf</html>" * 10)
+    assert _code(junk) == "corrupt"
+
+
+def test_password_protected_pdf_is_encrypted(tmp_path):
+    runs, _ = paragraph(100, text_of(50))
+    path = write(tmp_path, [Page(runs)], user_password="1234")
+    assert _code(path) == "encrypted"
+
+
+def test_pdf_encrypted_with_empty_user_password_just_works(tmp_path):
+    runs, _ = paragraph(100, text_of(50))
+    doc = read_pdf(write(tmp_path, [Page(runs)], user_password=""))
+    assert blocks_text(doc.blocks) == [text_of(50)]
+
+
+def test_zero_page_pdf(tmp_path):
+    assert _code(write(tmp_path, [])) == "no-pages"
+
+
+def test_image_only_pages_are_scanned(tmp_path):
+    assert _code(write(tmp_path, [Page(image=True), Page(image=True)])) == "scanned"
+
+
+def test_one_image_page_among_text_pages_is_a_warning(tmp_path):
+    runs, _ = paragraph(100, text_of(50))
+    doc = read_pdf(write(tmp_path, [Page(runs), Page(image=True), Page(runs)]))
+    assert [w.code for w in doc.warnings] == ["pdf-image-page"]
+    assert doc.warnings[0].page == 2
+
+
+@pytest.mark.parametrize("font", ["pua", "nomap"])
+def test_fonts_that_map_to_garbage_are_garbled(tmp_path, font):
+    runs = [
+        Run(
+            LEFT,
+            100 + i * PITCH,
+            "Quarterly bulletin text" if font == "pua" else text_of(30),
+            BODY,
+            font,
+        )
+        for i in range(5)
+    ]
+    assert _code(write(tmp_path, [Page(runs)])) == "garbled"
