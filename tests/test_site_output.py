@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -20,6 +21,10 @@ def test_commit_swaps_and_failure_keeps_the_old_site(tmp_path):
         o.put_bytes("index.html", b"v2")
         raise RuntimeError("boom")
     assert (out / "index.html").read_bytes() == b"v1"
+    for _ in range(100):  # the failed build's folder is deleted in the background
+        if sorted(p.name for p in tmp_path.iterdir()) == ["build", "build.lock"]:
+            break
+        time.sleep(0.1)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "build.lock"]
 
 

@@ -115,7 +115,8 @@ def render_markdown(source: str, *, top_heading: int = 2) -> str:
 
 def excerpt(text: str, limit: int = 120) -> str:
     """The first ``limit`` characters of plain text, whitespace collapsed, for descriptions."""
-    s = re.sub(r"[#*>`_\[\]]+", "", text or "")
+    s = (text or "")[: limit * 3 + 200]  # enough for the excerpt; regexes stay cheap
+    s = re.sub(r"[#*>`_\[\]]+", "", s)
     s = re.sub(r"\s+", " ", s).strip()
     if len(s) <= limit:
         return s

@@ -84,6 +84,7 @@ class ArticleEntry:
     article: Article
     cluster: Cluster
     related: list[ArticleEntry] = field(default_factory=list)
+    card_cache: dict | None = field(default=None, repr=False)  # pages._article_card's result
 
     @property
     def url(self) -> str:

@@ -42,7 +42,14 @@ class Page:
 
 
 def _article_card(a: ArticleEntry) -> dict[str, Any]:
-    """What a list item needs to show an article."""
+    """What a list item needs to show an article (computed once per article and shared, so
+    callers must copy before changing it)."""
+    if a.card_cache is None:
+        a.card_cache = _make_card(a)
+    return a.card_cache
+
+
+def _make_card(a: ArticleEntry) -> dict[str, Any]:
     return {
         "title": a.title,
         "url": a.url,
@@ -125,9 +132,7 @@ def _group_articles(b: BulletinEntry) -> list[dict[str, Any]]:
 
 
 def _bulletin_item(a: ArticleEntry) -> dict[str, Any]:
-    item = _article_card(a)
-    item["page"] = a.article.page
-    return item
+    return {**_article_card(a), "page": a.article.page}
 
 
 class PagePlanner:
