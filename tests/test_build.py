@@ -307,3 +307,32 @@ def test_sidecar_slug_pins_the_bulletin_url(site_root):
     if "cyk-2022-10" not in slugs:
         pytest.skip("this ingest does not pass the sidecar's slug through yet")
     assert (site_root / "build" / "cyk-2022-10" / "index.html").is_file()
+
+
+def test_site_templates_override_the_built_in_ones(site_root):
+    """A folder named in site.yml wins over templates/; here it also enables search."""
+    tpl = site_root / "my-templates"
+    tpl.mkdir()
+    (tpl / "404.html").write_text(
+        '{% extends "base.html" %}{% block content %}<h1>自定义404</h1>{% endblock %}', "utf-8"
+    )
+    (tpl / "search.html").write_text(
+        '{% extends "base.html" %}{% block title %}搜索{% endblock %}'
+        '{% block content %}<h1 id="s">搜索</h1><a href="{{ url(\'search/manifest.json\') }}">'
+        "m</a>{% endblock %}{% block scripts %}"
+        "<script src=\"{{ url('assets/lunr.min.js') }}\"></script>{% endblock %}",
+        "utf-8",
+    )
+    cfg = site_root / "site.yml"
+    cfg.write_text(cfg.read_text("utf-8") + "\ntemplates: my-templates\n", "utf-8")
+    report = build(site_root)
+    out = site_root / "build"
+    assert "自定义404" in (out / "404.html").read_text("utf-8")
+    assert '<h1 id="s">搜索</h1>' in (out / "search" / "index.html").read_text("utf-8")
+    m = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert m["search"] is not None and report.search_summary
+    assert (out / "search" / "manifest.json").is_file()
+    assert check_site(out, "/") == []
+    # the search index files are tracked like pages: a rebuild finds them unchanged
+    again = build(site_root)
+    assert again.written == 0

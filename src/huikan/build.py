@@ -188,7 +188,9 @@ def _search_api() -> tuple[Any, Any] | None:
     return SearchDoc, write_search_index
 
 
-def _write_search(model: SiteModel, out: OutputDir, api: tuple[Any, Any], cache_dir: Path) -> Any:
+def _write_search(
+    model: SiteModel, out: OutputDir, api: tuple[Any, Any], cache_dir: Path, jobs: int
+) -> Any:
     SearchDoc, write_search_index = api
     docs = [
         SearchDoc(
@@ -204,10 +206,15 @@ def _write_search(model: SiteModel, out: OutputDir, api: tuple[Any, Any], cache_
         for b in model.bulletins
         for a in b.articles
     ]
-    try:
-        return write_search_index(docs, out.stage / "search", model.config, cache_dir=cache_dir)
-    except TypeError:  # an implementation without the cache_dir keyword
-        return write_search_index(docs, out.stage / "search", model.config)
+    # Files go through the output writer, so unchanged shards are linked, not rewritten.
+    return write_search_index(
+        docs,
+        out.stage / "search",
+        model.config,
+        cache_dir=cache_dir,
+        jobs=jobs,
+        write=lambda rel, data: out.put_bytes(f"search/{rel}", data),
+    )
 
 
 def _manifest(
@@ -247,10 +254,12 @@ def _manifest(
     search_json = None
     if search is not None:
         search_json = search.to_json() if hasattr(search, "to_json") else search_stats_json(search)
-        search_json = dict(search_json)
-        search_json.pop("seconds", None)  # wall-clock time would break determinism
-        if hasattr(search, "summary_lines"):
-            search_json["summary"] = [line for line in search.summary_lines() if "秒" not in line]
+        # Timings and cache hit counts differ from run to run: keep only what the site is.
+        search_json = {
+            k: v
+            for k, v in search_json.items()
+            if not any(w in k for w in ("seconds", "time", "cache", "hits", "misses"))
+        }
     return {
         "format": FORMAT,
         "generator": f"huikan {huikan.__version__}",
@@ -366,7 +375,7 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
         search = None
         if has_search:
             t3 = time.perf_counter()
-            search = _write_search(model, out, search_api, cache_dir)
+            search = _write_search(model, out, search_api, cache_dir, jobs)
             for rel in out.adopt("search"):
                 kinds.setdefault(rel, {"kind": "search-index", "title": rel.rsplit("/", 1)[-1]})
             report.search_summary = list(search.summary_lines()) if search else []

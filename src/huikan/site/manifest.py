@@ -8,7 +8,7 @@ Deterministic: sorted keys, no timestamps, paths in sorted order. Shape::
                     "source_sha256", "articles", "warnings": [{"code", "message", ...}]}],
      "errors": [{"file", "code", "reason"}],        # bulletins that could not be read
      "pages": [{"path", "url", "kind", "title", "sha256", "size", ...}],
-     "search": {... SearchStats fields ..., "summary": [str]} | null}
+     "search": {docs, terms, shards, index_bytes, index_gzip, store_bytes, ...} | null}
 
 Article pages also carry bulletin, source_file, date, cluster, cluster_slug, article_title,
 subtitle, column, page and text_sha256.
