@@ -68,8 +68,13 @@ def _keyword_index(taxonomy: Taxonomy) -> dict[str, list[str]]:
     return idx
 
 
+# Enough body to decide an article's industry; bounds the work on a pathological megabyte body.
+MAX_BODY_CHARS = 30_000
+
+
 def keyword_scores(title: str, text: str, taxonomy: Taxonomy) -> dict[str, float]:
     idx = _keyword_index(taxonomy)
+    text = text[:MAX_BODY_CHARS]
     tok = _tokenizer(tuple(sorted(idx)))
     scores: Counter[str] = Counter()
     for part, weight in ((title, _TITLE_WEIGHT), (text, 1.0)):

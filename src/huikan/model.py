@@ -108,6 +108,9 @@ class IngestResult:
     articles: list[Article]
     warnings: list[Warning] = field(default_factory=list)
     sha256: str = ""  # of the source file's bytes
+    # Printed text that is in no article: masthead, TOC, colophon, page numbers, dropped blocks.
+    # Kept so that an editor (and the tests) can see that nothing was silently lost.
+    leftover: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The shape printed by ``huikan ingest --json`` (a superset of the documented one)."""
@@ -116,6 +119,7 @@ class IngestResult:
             "articles": [asdict(a) for a in self.articles],
             "warnings": [asdict(w) for w in self.warnings],
             "sha256": self.sha256,
+            "leftover": list(self.leftover),
         }
 
     @classmethod
@@ -125,6 +129,7 @@ class IngestResult:
             articles=[Article(**a) for a in data["articles"]],
             warnings=[Warning(**w) for w in data.get("warnings", [])],
             sha256=data.get("sha256", ""),
+            leftover=list(data.get("leftover", [])),
         )
 
 

@@ -46,9 +46,11 @@ def ingest_file(path: Path, config: SiteConfig, *, use_sidecar: bool = True) -> 
     if use_sidecar and (sp := sidecar_path(path)):
         sidecar = load_sidecar(sp, config.taxonomy)
     doc = read_document(path)
+    dropped = []
     if sidecar.drop:
         keys = [d.strip() for d in sidecar.drop if d.strip()]
-        doc.blocks = [b for b in doc.blocks if not any(b.text.strip().startswith(k) for k in keys)]
+        dropped = [b for b in doc.blocks if any(b.text.strip().startswith(k) for k in keys)]
+        doc.blocks = [b for b in doc.blocks if b not in dropped]
     sp_ = split_blocks(
         doc.blocks,
         config.taxonomy,
@@ -66,12 +68,14 @@ def ingest_file(path: Path, config: SiteConfig, *, use_sidecar: bool = True) -> 
         setattr(meta, k, v)
     warnings = list(doc.warnings)
     articles = assemble(sp_, doc, config.taxonomy, sidecar, path.name, warnings)
+    leftover = [b.text for b in sp_.leftover] + [b.text for b in dropped]
     _meta_warnings(meta, path.name, warnings)
     return IngestResult(
         bulletin=meta,
         articles=articles,
         warnings=warnings,
         sha256=hashlib.sha256(data).hexdigest(),
+        leftover=leftover,
     )
 
 

@@ -71,6 +71,10 @@ def _tidy(s: str) -> str:
 
 def closing_credit(line: str) -> Credit | None:
     """Read a credit from an article's last line (or the tail of its last paragraph)."""
+    if len(line) > 400:  # a credit is short; only a long paragraph's tail can hold one
+        line = line.rstrip()[-300:]
+        if not line.endswith(("）", ")")):
+            return None
     s = nfkc(line).strip()
     s = s.replace("(", "（").replace(")", "）")
     if width(s) > 160 and not s.endswith("）"):
@@ -96,6 +100,8 @@ def closing_credit(line: str) -> Credit | None:
 
 def is_closing_line(line: str) -> bool:
     """A whole line that is only a credit (it ends an article rather than continuing it)."""
+    if len(line) > 300:
+        return False
     s = nfkc(line).strip()
     if width(s) > 200:
         return False
@@ -106,6 +112,8 @@ def is_closing_line(line: str) -> bool:
 
 def byline_line(line: str) -> str | None:
     """A byline printed under the title ("新材料产业研究团队 万思"), or None."""
+    if len(line) > 80:
+        return None
     s = re.sub(r"\s+", " ", nfkc(line)).strip()
     if width(s) > 40 or re.search(r"[。！？；]", s):
         return None
@@ -121,7 +129,7 @@ def byline_line(line: str) -> str | None:
 
 def inline_source(first_paragraph: str) -> str | None:
     """The outlet named by an opening "据X报道/消息/讯" phrase, or None."""
-    m = _INLINE_SOURCE.match(nfkc(first_paragraph).strip())
+    m = _INLINE_SOURCE.match(nfkc(first_paragraph[:80]).strip())
     if not m:
         return None
     v = m.group("v").strip()

@@ -77,6 +77,7 @@ class Split:
     toc: Toc = field(default_factory=Toc)
     colophon: list[Block] = field(default_factory=list)
     used_fallback: bool = False  # no boundary found: the whole text is one article
+    leftover: list[Block] = field(default_factory=list)  # blocks in no article (see model)
 
 
 def is_noise(b: Block) -> bool:
@@ -111,6 +112,8 @@ class _Doc:
 
     def title_like(self, i: int) -> bool:
         b = self.blocks[i]
+        if len(b.text) > 200:  # cheap exit before any regex work on a huge block
+            return False
         t = strip_md(b.text).strip()
         if not t or is_noise(b) or is_closing_line(t):
             return False
@@ -287,13 +290,13 @@ def _title_span(d: _Doc, i: int, hi: int) -> int:
 
 def _candidates(
     d: _Doc, lo: int, hi: int, known_columns: set[str]
-) -> list[tuple[int, int, str | None]]:
+) -> list[tuple[int, int, tuple[str, int] | None]]:
     """Article starts by cue weighing: [(title start, title end, column label)]."""
     level = _title_level(d)
     out: list[tuple[int, int, str | None]] = []
     i = lo
     prev_credit = True  # the start of the range counts as a boundary
-    column: str | None = None
+    column: tuple[str, int] | None = None
     first = True
     while i < hi:
         b = d.blocks[i]
@@ -310,7 +313,7 @@ def _candidates(
             i += 1
             continue
         if _is_column_label(d, i, known_columns) and i + 1 < hi:
-            column = collapse_spaces(t)
+            column = (collapse_spaces(t), i)
             i += 1
             continue
         j = _title_span(d, i, hi)
@@ -347,7 +350,7 @@ def _candidates(
         if t.endswith(("？", "?")):
             score -= 2
         if score >= 2:
-            out.append((i, j, column))
+            out.append((i, j, column))  # column: (label, its block index) or None
             first = False
         column = None
         prev_credit = False
@@ -367,7 +370,7 @@ def _preface(d: _Doc, lo: int, hi: int) -> tuple[str | None, set[int]]:
     """编者按 and the like: a heading from PREFACE_TITLES and the paragraphs under it."""
     for i in range(lo, hi):
         if squash(d.blocks[i].text) in PREFACE_TITLES:
-            paras, used = [], {i}
+            paras, used = [], set()  # the heading itself stays in the leftover
             for j in range(i + 1, hi):
                 b = d.blocks[j]
                 if is_toc_header(b) or (d.styled(b) and not ends_sentence(b.text)):
@@ -387,9 +390,10 @@ def split_blocks(
     merge_titles: list[str] | None = None,
 ) -> Split:
     """Split blocks into articles. ``extra_titles``/``merge_titles`` come from a sidecar."""
+    res = Split()
+    res.leftover = [b for b in blocks if is_noise(b)]
     blocks = [b for b in blocks if not is_noise(b)]
     d = _Doc(blocks, measure)
-    res = Split()
     toc = find_toc(blocks, taxonomy)
     res.toc = toc
     end = colophon_start(blocks)
@@ -409,17 +413,18 @@ def split_blocks(
     known_columns = {squash(e.column) for e in entries if e.column}
 
     body_lo = toc.end if toc.regions else 0
-    anchors: dict[int, tuple[int, TocEntry | None, str | None]] = {}
+    # 编者按 comes before the articles: before the TOC, or near the top without one.
+    front_hi = toc.regions[0][0] if toc.regions else min(end, 30)
+    preface, preface_used = _preface(d, 0, front_hi)
+    res.preface = preface
+    anchors: dict[int, tuple[int, TocEntry | None, tuple[str, int] | None]] = {}
     if entries:
         for i, (j, e) in _anchor_entries(d, entries, body_lo, end, toc).items():
             anchors[i] = (j, e, None)
     if not anchors:
         for i, j, col in _candidates(d, body_lo, end, known_columns):
-            anchors[i] = (j, None, col)
-    # Content before the TOC (or before the first anchor) may hold an article of its own.
-    front_hi = toc.regions[0][0] if toc.regions else min(anchors, default=end)
-    preface, preface_used = _preface(d, 0, max(front_hi, min(anchors, default=end)))
-    res.preface = preface
+            if i not in preface_used and i + 1 not in preface_used:
+                anchors[i] = (j, None, col)
     if toc.regions and front_hi > 0:
         # Before the TOC: masthead, 编者按, and sometimes a lead article of its own.
         segments = [(0, front_hi)]
@@ -441,6 +446,7 @@ def split_blocks(
     if not starts:
         res.used_fallback = True
         return res
+    consumed = set(preface_used)
     res.front = [
         b
         for k, b in enumerate(blocks[: starts[0]])
@@ -458,7 +464,12 @@ def split_blocks(
             _is_column_label(d, stop - 1, known_columns) or is_toc_header(blocks[stop - 1])
         ):
             stop -= 1
-        label = col or _label_above(d, i, starts[n - 1] if n else 0, anchors, known_columns)
+        consumed.update(range(i, stop))
+        found = col or _label_above(d, i, starts[n - 1] if n else 0, anchors, known_columns)
+        label = None
+        if found and found[1] not in consumed:
+            label = found[0]
+            consumed.add(found[1])
         if label:
             column = label
         elif not sticky:
@@ -468,7 +479,7 @@ def split_blocks(
         title = collapse_title(blocks[i].text)
         for b in blocks[i + 1 : j]:
             title = join_cjk(title, collapse_title(b.text))
-        if entry and squash(entry.title) == squash(title):
+        if entry and re.sub(r"\s+", "", entry.title) == re.sub(r"\s+", "", title):
             title = entry.title  # the TOC prints it on one line, without stray spaces
         res.articles.append(
             RawArticle(
@@ -479,6 +490,7 @@ def split_blocks(
                 toc=entry,
             )
         )
+    res.leftover += [b for k, b in enumerate(blocks) if k not in consumed]
     return res
 
 
@@ -493,14 +505,16 @@ def _has_long_body(d: _Doc, j: int, hi: int) -> bool:
     return any(width(b.text) >= 60 for b in d.blocks[j:hi])
 
 
-def _label_above(d: _Doc, i: int, lo: int, anchors: dict, known: set[str]) -> str | None:
-    """The column label printed just above the title at block i, if any."""
+def _label_above(
+    d: _Doc, i: int, lo: int, anchors: dict, known: set[str]
+) -> tuple[str, int] | None:
+    """The column label printed just above the title at block i (and its index), if any."""
     k = i - 1
     while k >= lo and is_noise(d.blocks[k]):
         k -= 1
     prev_anchor_end = anchors.get(lo, (lo,))[0] if lo in anchors else lo
     if k >= max(lo, prev_anchor_end) and _is_column_label(d, k, known):
-        return collapse_spaces(strip_md(d.blocks[k].text))
+        return collapse_spaces(strip_md(d.blocks[k].text)), k
     return None
 
 

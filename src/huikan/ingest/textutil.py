@@ -14,16 +14,12 @@ _PUNCT = re.compile(
 
 
 def width(s: str) -> float:
-    """Display width in CJK character cells: full-width characters 1, ASCII half."""
-    w = 0.0
-    for ch in s:
-        if ch.isspace():
-            w += 0.5
-        elif unicodedata.east_asian_width(ch) in ("W", "F", "A"):
-            w += 1.0
-        else:
-            w += 0.5
-    return w
+    """Display width in CJK character cells: ASCII (letters, digits, spaces) counts half.
+
+    Computed with C-level string operations because it runs on every block, and a mangled
+    bulletin can put megabytes on one line.
+    """
+    return len(s) - 0.5 * len(s.encode("ascii", "ignore"))
 
 
 def ends_sentence(s: str) -> bool:
