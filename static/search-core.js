@@ -1,0 +1,258 @@
+/* huikan search core: the browser half of src/huikan/search/tokenize.py and shard.py.
+ *
+ * Pure functions, no DOM: loaded by the search page (window.huikanSearchCore) and by the
+ * node tests (require). Keep every rule here in step with the Python side — the tests
+ * compare both on the same strings.
+ */
+(function (root, factory) {
+  if (typeof module === "object" && module.exports) module.exports = factory();
+  else root.huikanSearchCore = factory();
+})(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+
+  var CJK = "\\u3007\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}";
+  var CJK_RUN = new RegExp("[" + CJK + "]+", "gu");
+  var GRAM_RUN = /[\p{L}\p{N}]+/gu; // letters and digits of any script, ideographs included
+  var ALNUM = "(?:(?![" + CJK + "])[\\p{L}\\p{N}])";
+  var LATIN_WORD = new RegExp(ALNUM + "+(?:[-.&+']" + ALNUM + "+)*", "gu");
+  var LATIN_PART = new RegExp(ALNUM + "+", "gu");
+  var WS = /[\s\x1c-\x1f\x85]+/gu; // JS \s plus the few spaces only Python counts
+  var SPACE = /^[\s\x1c-\x1f\x85]$/u;
+  var MIN_WORD = 3; // shorter words are grams already
+  var MAX_WORD = 16; // longest vocabulary word looked up inside a query run
+
+  function normalize(text) {
+    return String(text).normalize("NFKC").toLowerCase();
+  }
+
+  /* Normalised, with all whitespace deleted: how relevance is defined. */
+  function squash(text) {
+    return normalize(text).replace(WS, "");
+  }
+
+  function chars(s) {
+    return Array.from(s); // code points, so astral ideographs stay whole
+  }
+
+  /* Bigram at each position of every word-character run, plus each run's last character. */
+  function grams(text) {
+    var out = [];
+    (squash(text).match(GRAM_RUN) || []).forEach(function (run) {
+      var c = chars(run);
+      for (var i = 0; i + 1 < c.length; i++) out.push(c[i] + c[i + 1]);
+      out.push(c[c.length - 1]);
+    });
+    return out;
+  }
+
+  /* Latin words and numbers of 3+ characters, and the long parts of compounds. */
+  function latinWords(text) {
+    var out = [];
+    (normalize(text).match(LATIN_WORD) || []).forEach(function (word) {
+      if (chars(word).length >= MIN_WORD) out.push(word);
+      var parts = word.match(LATIN_PART) || [];
+      if (parts.length > 1) {
+        parts.forEach(function (p) {
+          if (chars(p).length >= MIN_WORD) out.push(p);
+        });
+      }
+    });
+    return out;
+  }
+
+  /* The gram terms a query part must match: [{term, prefix}] (prefix: a lone character,
+   * matched by every term that starts with it). */
+  function queryGrams(part) {
+    var out = [];
+    var seen = Object.create(null);
+    (squash(part).match(GRAM_RUN) || []).forEach(function (run) {
+      var c = chars(run);
+      if (c.length === 1) {
+        out.push({ term: c[0], prefix: true });
+        return;
+      }
+      for (var i = 0; i + 1 < c.length; i++) {
+        var g = c[i] + c[i + 1];
+        if (!seen[g]) {
+          seen[g] = true;
+          out.push({ term: g, prefix: false });
+        }
+      }
+    });
+    return out;
+  }
+
+  /* Strings of a query part that may be vocabulary words (jieba words inside Chinese runs,
+   * Latin words): the index's shards say which ones are. */
+  function wordCandidates(part) {
+    var out = [];
+    var seen = Object.create(null);
+    function add(w) {
+      if (!seen[w]) {
+        seen[w] = true;
+        out.push(w);
+      }
+    }
+    (squash(part).match(CJK_RUN) || []).forEach(function (run) {
+      var c = chars(run);
+      for (var i = 0; i < c.length; i++) {
+        for (var n = MIN_WORD; n <= MAX_WORD && i + n <= c.length; n++) add(c.slice(i, i + n).join(""));
+      }
+    });
+    latinWords(part).forEach(add);
+    return out;
+  }
+
+  /* Split a query into parts: "quoted phrases" (exact) and whitespace-separated words. */
+  function parseQuery(query) {
+    var parts = [];
+    var re = /"([^"]*)"|“([^”]*)”|(\S+)/g;
+    var q = normalize(query || "").replace(/[＂]/g, '"');
+    var m;
+    while ((m = re.exec(q))) {
+      var quoted = m[3] === undefined;
+      var text = quoted ? m[1] !== undefined ? m[1] : m[2] : m[3];
+      var norm = squash(text).replace(/^"+|"+$/g, "");
+      var gs = queryGrams(norm);
+      if (!gs.length) continue; // punctuation only
+      parts.push({
+        text: text.trim(),
+        norm: norm,
+        quoted: quoted,
+        grams: gs,
+        candidates: wordCandidates(norm),
+        // one run of word characters: the whole part can be confirmed as one term
+        single: (norm.match(GRAM_RUN) || []).length === 1 && (norm.match(GRAM_RUN) || [])[0] === norm,
+      });
+    }
+    return parts;
+  }
+
+  /* JavaScript string order is UTF-16 code-unit order, as the Python side sorts. */
+  function shardOf(term, separators) {
+    var lo = 0;
+    var hi = separators.length; // shard k (k >= 1) starts at separators[k - 1]
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (separators[mid - 1] <= term) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /* Shards holding every term that starts with `prefix`. */
+  function shardsWithPrefix(prefix, separators) {
+    var a = shardOf(prefix, separators);
+    var b = shardOf(prefix + "\uffff", separators);
+    var out = [];
+    for (var k = a; k <= b; k++) out.push(k);
+    return out;
+  }
+
+  /* Decode shards (parsed JSON, any order) into one lunr serialisation of their slice. */
+  function decodeShards(shards, manifest) {
+    var fields = manifest.fields;
+    var sorted = shards.slice().sort(function (a, b) {
+      return a.i - b.i;
+    });
+    var inverted = [];
+    var vectors = Object.create(null);
+    var vectorOrder = [];
+    sorted.forEach(function (shard) {
+      for (var k = 0; k < shard.t.length; k++) {
+        var index = shard.i + k;
+        var posting = { _index: index };
+        for (var f = 0; f < fields.length; f++) {
+          var flat = shard.p[k][f];
+          var docs = {};
+          var doc = 0;
+          for (var j = 0; j < flat.length; j += 2) {
+            doc += flat[j];
+            docs[doc] = {};
+            var key = fields[f] + "/" + doc;
+            var v = vectors[key];
+            if (!v) {
+              v = vectors[key] = [];
+              vectorOrder.push(key);
+            }
+            v.push(index, flat[j + 1] / 1000);
+          }
+          posting[fields[f]] = docs;
+        }
+        inverted.push([shard.t[k], posting]);
+      }
+    });
+    return {
+      version: manifest.lunr,
+      fields: fields,
+      fieldVectors: vectorOrder.map(function (k) {
+        return [k, vectors[k]];
+      }),
+      invertedIndex: inverted,
+      pipeline: manifest.pipeline,
+    };
+  }
+
+  /* lunr pipeline function registered under the name the index was built with. */
+  function huikanNormalize(token) {
+    token.update(function (s) {
+      return normalize(s);
+    });
+    return token.toString() ? token : undefined;
+  }
+
+  function registerPipeline(lunr) {
+    if (!lunr.Pipeline.registeredFunctions.huikanNormalize) {
+      lunr.Pipeline.registerFunction(huikanNormalize, "huikanNormalize");
+    }
+  }
+
+  /* Normalised, whitespace-free text plus, for each of its characters, the index of the
+   * original character it came from (for highlighting in the original text). */
+  function normMap(text) {
+    var norm = "";
+    var map = [];
+    var i = 0;
+    for (var ch of String(text)) {
+      if (!SPACE.test(ch)) {
+        var n = normalize(ch);
+        for (var c of n) {
+          if (SPACE.test(c)) continue;
+          norm += c;
+          for (var u = 0; u < c.length; u++) map.push(i);
+        }
+      }
+      i += ch.length;
+    }
+    map.push(i);
+    return { norm: norm, map: map };
+  }
+
+  /* "2024-04" → 2024年4月; "2024-04-05" → 2024年4月5日; "2024" → 2024年. */
+  function formatDate(date) {
+    var m = /^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?/.exec(date || "");
+    if (!m) return "";
+    var s = m[1] + "年";
+    if (m[2]) s += parseInt(m[2], 10) + "月";
+    if (m[3]) s += parseInt(m[3], 10) + "日";
+    return s;
+  }
+
+  return {
+    normalize: normalize,
+    squash: squash,
+    grams: grams,
+    latinWords: latinWords,
+    queryGrams: queryGrams,
+    wordCandidates: wordCandidates,
+    parseQuery: parseQuery,
+    shardOf: shardOf,
+    shardsWithPrefix: shardsWithPrefix,
+    decodeShards: decodeShards,
+    registerPipeline: registerPipeline,
+    huikanNormalize: huikanNormalize,
+    normMap: normMap,
+    formatDate: formatDate,
+    MIN_WORD: MIN_WORD,
+  };
+});

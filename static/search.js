@@ -1,0 +1,742 @@
+/* huikan search page: loads only the index shards a query's terms live in, ranks with lunr,
+ * shows results as you type. Exposes window.huikanSearch(query, {limit}) → Promise of
+ * [{url, title, score}] with the ranking the page shows.
+ *
+ * Ranking: every query part must match (its character bigrams are required lunr clauses, so
+ * a query never fails because jieba cut the article differently); jieba words found in the
+ * query are optional clauses that lift articles using them as words. Results are ordered
+ * (1) the query in the title, (2) the exact query string in the text, (3) all its characters
+ * but not verified as one string, then by lunr score and date. Whether a result contains the
+ * exact string is read off the postings when possible, otherwise checked against the stored
+ * text for the results on screen ("quoted" parts: for every candidate, and misses dropped).
+ *
+ * Everything shown is built with textContent / DOM nodes: no untrusted string is parsed as
+ * HTML.
+ */
+(function () {
+  "use strict";
+  var core = window.huikanSearchCore;
+  var lunr = window.lunr;
+  var VERIFY_WINDOW = 20; // results whose exactness is checked against the stored text
+  var PAGE = 20;
+  var DEBOUNCE_MS = 180;
+
+  /* ---------------------------------------------------------------- engine ---------- */
+  function Engine(indexUrl) {
+    this.base = new URL(indexUrl, document.baseURI);
+    this._manifest = null;
+    this._shards = new Map();
+    this._docs = new Map();
+    this._facets = null;
+    this._indexes = new Map();
+  }
+
+  function fetchJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error(r.status + " " + url);
+      return r.json();
+    });
+  }
+
+  function memo(map, key, make) {
+    var p = map.get(key);
+    if (!p) {
+      p = make().catch(function (e) {
+        map.delete(key); // let a later query retry
+        throw e;
+      });
+      map.set(key, p);
+    }
+    return p;
+  }
+
+  Engine.prototype.manifest = function () {
+    var self = this;
+    if (!this._manifest) {
+      this._manifest = fetchJSON(new URL("manifest.json", this.base)).then(function (m) {
+        m.separators = m.shards ? m.shards.split(" ") : [];
+        core.registerPipeline(lunr);
+        return m;
+      });
+      this._manifest.catch(function () {
+        self._manifest = null;
+      });
+    }
+    return this._manifest;
+  };
+
+  Engine.prototype.shard = function (m, k) {
+    var base = this.base;
+    return memo(this._shards, k, function () {
+      return fetchJSON(new URL("i/" + k + ".json?v=" + m.v, base)).then(function (s) {
+        s.k = k;
+        s.terms = new Set(s.t);
+        return s;
+      });
+    });
+  };
+
+  Engine.prototype.doc = function (m, id) {
+    var base = this.base;
+    return memo(this._docs, id, function () {
+      return fetchJSON(new URL("d/" + id + ".json?v=" + m.sv, base)).then(function (d) {
+        d.id = id;
+        d.normTitle = core.squash(d.title);
+        d.normText = core.squash(d.text);
+        return d;
+      });
+    });
+  };
+
+  Engine.prototype.facets = function (m) {
+    if (!this._facets) {
+      var self = this;
+      this._facets = fetchJSON(new URL("facets.json?v=" + m.sv, this.base));
+      this._facets.catch(function () {
+        self._facets = null;
+      });
+    }
+    return this._facets;
+  };
+
+  Engine.prototype.index = function (m, shards) {
+    var key = shards
+      .map(function (s) {
+        return s.k;
+      })
+      .sort(function (a, b) {
+        return a - b;
+      })
+      .join(",");
+    var idx = this._indexes.get(key);
+    if (!idx) {
+      idx = lunr.Index.load(core.decodeShards(shards, m));
+      if (this._indexes.size > 16) this._indexes.delete(this._indexes.keys().next().value);
+      this._indexes.set(key, idx);
+    }
+    return idx;
+  };
+
+  function yearOf(m, id) {
+    var ys = m.years;
+    var lo = 0;
+    var hi = ys.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (ys[mid][1] <= id) lo = mid;
+      else hi = mid - 1;
+    }
+    return ys.length ? ys[lo][0] : "";
+  }
+
+  /* Which vocabulary words does a part contain? Longest matches (greedy, left to right) get
+   * a higher boost than the shorter words inside them. */
+  function partWords(part, hasTerm) {
+    var words = part.candidates.filter(hasTerm);
+    var longest = new Set();
+    var runs = part.norm.match(/[\p{L}\p{N}]+/gu) || [];
+    runs.forEach(function (run) {
+      var c = Array.from(run);
+      var i = 0;
+      while (i < c.length) {
+        var best = 0;
+        for (var n = Math.min(c.length - i, 16); n >= core.MIN_WORD; n--) {
+          if (hasTerm(c.slice(i, i + n).join(""))) {
+            best = n;
+            break;
+          }
+        }
+        if (best) {
+          longest.add(c.slice(i, i + best).join(""));
+          i += best;
+        } else i += 1;
+      }
+    });
+    return words.map(function (w) {
+      return { term: w, long: longest.has(w) };
+    });
+  }
+
+  function matched(md, g, field) {
+    if (!g.prefix) return !!(md[g.term] && (!field || md[g.term][field]));
+    for (var t in md) {
+      if (t.lastIndexOf(g.term, 0) === 0 && (!field || md[t][field])) return true;
+    }
+    return false;
+  }
+
+  /* Per part: exact (1 yes, 0 unknown, -1 no) and inTitle (1 yes, 0 likely, -1 no). */
+  function judge(part, md) {
+    var inTitle = part.grams.every(function (g) {
+      return matched(md, g, "title");
+    });
+    var short = part.single && Array.from(part.norm).length <= 2;
+    var whole = md[part.norm];
+    var exact = short || whole ? 1 : 0;
+    var title = inTitle ? (short || (whole && whole.title) ? 1 : 0) : -1;
+    return { exact: exact, title: title };
+  }
+
+  function classify(h) {
+    if (h.exact < 0) return 4;
+    if (h.title === 1) return 0;
+    if (h.title === 0) return 1;
+    return h.exact === 1 ? 2 : 3;
+  }
+
+  function order(a, b) {
+    return a.cls - b.cls || b.score - a.score || b.id - a.id;
+  }
+
+  function summarise(h) {
+    h.exact = Math.min.apply(null, h.parts.map(function (p) { return p.exact; }));
+    h.title = Math.min.apply(null, h.parts.map(function (p) { return p.title; }));
+    h.cls = classify(h);
+  }
+
+  function verifyWith(h, doc, parts) {
+    h.parts = parts.map(function (p) {
+      var inTitle = doc.normTitle.indexOf(p.norm) >= 0;
+      var exact = inTitle || doc.normText.indexOf(p.norm) >= 0;
+      return { exact: exact ? 1 : -1, title: inTitle ? 1 : -1 };
+    });
+    h.verified = true;
+    summarise(h);
+  }
+
+  /* The whole ranking; `opts.cluster` (slug) and `opts.year` filter it. Returns
+   * {parts, words, all, hits, manifest}: `all` before filters (for facet counts). */
+  Engine.prototype.search = function (query, opts) {
+    opts = opts || {};
+    var self = this;
+    var parts = core.parseQuery(query);
+    return this.manifest().then(function (m) {
+      if (!parts.length) return { parts: parts, words: [], all: [], hits: [], manifest: m };
+      var need = new Set();
+      var sep = m.separators;
+      parts.forEach(function (p) {
+        p.grams.forEach(function (g) {
+          if (g.prefix) core.shardsWithPrefix(g.term, sep).forEach(function (k) { need.add(k); });
+          else need.add(core.shardOf(g.term, sep));
+        });
+        p.candidates.forEach(function (w) {
+          need.add(core.shardOf(w, sep));
+        });
+      });
+      return Promise.all(
+        Array.from(need).map(function (k) {
+          return self.shard(m, k);
+        })
+      ).then(function (shards) {
+        var byK = new Map(shards.map(function (s) { return [s.k, s]; }));
+        function hasTerm(t) {
+          var s = byK.get(core.shardOf(t, sep));
+          return !!s && s.terms.has(t);
+        }
+        var words = [];
+        parts.forEach(function (p) {
+          p.words = partWords(p, hasTerm);
+          words = words.concat(p.words);
+        });
+        var idx = self.index(m, shards);
+        var results = idx.query(function (q) {
+          parts.forEach(function (p) {
+            p.grams.forEach(function (g) {
+              q.term(g.term, {
+                presence: lunr.Query.presence.REQUIRED,
+                wildcard: g.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
+                usePipeline: !g.prefix,
+              });
+            });
+            p.words.forEach(function (w) {
+              q.term(w.term, { presence: lunr.Query.presence.OPTIONAL, boost: w.long ? 3 : 1 });
+            });
+          });
+        });
+        var all = results.map(function (r) {
+          var md = r.matchData.metadata;
+          var h = { id: +r.ref, score: r.score, parts: parts.map(function (p) { return judge(p, md); }) };
+          summarise(h);
+          return h;
+        });
+        all.sort(order);
+        return self._finish(m, parts, words, all, opts);
+      });
+    });
+  };
+
+  Engine.prototype._finish = function (m, parts, words, all, opts) {
+    var self = this;
+    var quoted = parts.some(function (p) { return p.quoted; });
+    var needFacets = !!opts.cluster || opts.facets;
+    var pre = quoted
+      ? this._verify(m, parts, all, all.filter(function (h) { return h.exact === 0; }))
+      : Promise.resolve();
+    return pre
+      .then(function () {
+        if (quoted) {
+          all = all.filter(function (h) {
+            return parts.every(function (p, i) { return !p.quoted || h.parts[i].exact === 1; });
+          });
+        }
+        return needFacets ? self.facets(m) : null;
+      })
+      .then(function (facets) {
+        all.forEach(function (h) {
+          h.year = yearOf(m, h.id);
+          h.cluster = facets ? facets.cluster[h.id] : -1;
+        });
+        var ci = -1;
+        if (opts.cluster) {
+          ci = m.clusters.findIndex(function (c) { return c[1] === opts.cluster; });
+        }
+        var hits = all.filter(function (h) {
+          return (!opts.cluster || h.cluster === ci) && (!opts.year || h.year === opts.year);
+        });
+        return self._settle(m, parts, hits).then(function (hits) {
+          return { parts: parts, words: words, all: all, hits: hits, manifest: m, facets: facets };
+        });
+      });
+  };
+
+  Engine.prototype._verify = function (m, parts, all, hits) {
+    var self = this;
+    return Promise.all(
+      hits.map(function (h) {
+        return self.doc(m, h.id).then(function (d) {
+          verifyWith(h, d, parts);
+        });
+      })
+    ).then(function () {
+      all.sort(order);
+    });
+  };
+
+  /* Check the top of the list against the stored text until it no longer moves. */
+  Engine.prototype._settle = function (m, parts, hits) {
+    var self = this;
+    function round() {
+      var todo = hits.slice(0, VERIFY_WINDOW).filter(function (h) {
+        return !h.verified && (h.exact === 0 || h.title === 0);
+      });
+      if (!todo.length) return Promise.resolve(hits);
+      return self._verify(m, parts, hits, todo).then(round);
+    }
+    return round();
+  };
+
+  /* ---------------------------------------------------------------- rendering ------- */
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+
+  /* Intervals [start, end) in `text` (original indices) where any needle occurs. */
+  function findAll(text, needles) {
+    var nm = core.normMap(text);
+    var spans = [];
+    needles.forEach(function (n) {
+      if (!n) return;
+      var from = 0;
+      var at;
+      while ((at = nm.norm.indexOf(n, from)) >= 0) {
+        var s = nm.map[at];
+        var last = nm.map[at + n.length - 1];
+        var e = last + (text.codePointAt(last) > 0xffff ? 2 : 1);
+        spans.push([s, e]);
+        from = at + n.length;
+      }
+    });
+    spans.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    var merged = [];
+    spans.forEach(function (sp) {
+      var top = merged[merged.length - 1];
+      if (top && sp[0] <= top[1]) top[1] = Math.max(top[1], sp[1]);
+      else merged.push(sp.slice());
+    });
+    return merged;
+  }
+
+  function needlesFor(parts, words, text) {
+    var levels = [
+      parts.map(function (p) { return p.norm; }),
+      words.map(function (w) { return w.term; }),
+      [].concat.apply([], parts.map(function (p) { return p.grams.map(function (g) { return g.term; }); })),
+    ];
+    for (var i = 0; i < levels.length; i++) {
+      var spans = findAll(text, levels[i]);
+      if (spans.length) return spans;
+    }
+    return [];
+  }
+
+  function marked(text, spans, from, to) {
+    var frag = document.createDocumentFragment();
+    var pos = from;
+    spans.forEach(function (sp) {
+      var s = Math.max(sp[0], from);
+      var e = Math.min(sp[1], to);
+      if (e <= s) return;
+      if (s > pos) frag.appendChild(document.createTextNode(text.slice(pos, s)));
+      frag.appendChild(el("mark", null, text.slice(s, e)));
+      pos = e;
+    });
+    if (pos < to) frag.appendChild(document.createTextNode(text.slice(pos, to)));
+    return frag;
+  }
+
+  function snippet(text, spans) {
+    var before = 36;
+    var length = 120;
+    var start = spans.length ? Math.max(0, spans[0][0] - before) : 0;
+    var end = Math.min(text.length, start + length);
+    if (end - start < length) start = Math.max(0, end - length);
+    if (start > 0 && /[\udc00-\udfff]/.test(text[start])) start -= 1;
+    if (end < text.length && /[\udc00-\udfff]/.test(text[end])) end += 1;
+    var frag = document.createDocumentFragment();
+    if (start > 0) frag.appendChild(document.createTextNode("…"));
+    frag.appendChild(marked(text.replace(/\s+/g, " "), spans, start, end));
+    if (end < text.length) frag.appendChild(document.createTextNode("…"));
+    return frag;
+  }
+
+  /* ---------------------------------------------------------------- page ------------ */
+  function Page(app) {
+    this.app = app;
+    this.engine = new Engine(app.getAttribute("data-index"));
+    this.root = new URL(app.getAttribute("data-root") || "../", document.baseURI);
+    this.form = app.querySelector("form");
+    this.input = app.querySelector("#search-q");
+    this.cluster = app.querySelector("#search-cluster");
+    this.year = app.querySelector("#search-year");
+    this.status = app.querySelector("#search-status");
+    this.list = app.querySelector("#search-results");
+    this.more = app.querySelector("#search-more");
+    this.empty = app.querySelector("#search-empty");
+    this.seq = 0;
+    this.timer = 0;
+    this.shown = 0;
+    this.result = null;
+    this.bind();
+    this.fromURL();
+  }
+
+  Page.prototype.bind = function () {
+    var self = this;
+    this.form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      self.run(true);
+    });
+    this.input.addEventListener("input", function () {
+      clearTimeout(self.timer);
+      self.timer = setTimeout(function () { self.run(false); }, DEBOUNCE_MS);
+    });
+    this.input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown") {
+        var first = self.list.querySelector("a");
+        if (first) {
+          e.preventDefault();
+          first.focus();
+        }
+      } else if (e.key === "Escape" && self.input.value) {
+        e.preventDefault();
+        self.input.value = "";
+        self.run(true);
+      }
+    });
+    [this.cluster, this.year].forEach(function (sel) {
+      sel.addEventListener("change", function () { self.run(true); });
+    });
+    this.list.addEventListener("keydown", function (e) {
+      if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+      var links = Array.prototype.slice.call(self.list.querySelectorAll("a.result-link"));
+      var i = links.indexOf(document.activeElement);
+      if (i < 0) return;
+      e.preventDefault();
+      if (e.key === "ArrowDown" && i + 1 < links.length) links[i + 1].focus();
+      else if (e.key === "ArrowDown" && !self.more.hidden) self.more.focus();
+      else if (e.key === "ArrowUp") (i > 0 ? links[i - 1] : self.input).focus();
+    });
+    this.more.addEventListener("click", function () { self.showMore(); });
+    document.addEventListener("keydown", function (e) {
+      var t = e.target;
+      var typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
+      if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        self.input.focus();
+        self.input.select();
+      }
+    });
+    window.addEventListener("popstate", function () { self.fromURL(); });
+  };
+
+  Page.prototype.fromURL = function () {
+    var params = new URLSearchParams(location.search);
+    this.input.value = params.get("q") || "";
+    this.wanted = { cluster: params.get("cluster") || "", year: params.get("year") || "" };
+    var header = document.getElementById("site-search-q");
+    if (header) header.value = this.input.value;
+    this.run(false, true);
+  };
+
+  Page.prototype.state = function () {
+    return {
+      q: this.input.value.trim(),
+      cluster: this.cluster.value || (this.wanted ? this.wanted.cluster : ""),
+      year: this.year.value || (this.wanted ? this.wanted.year : ""),
+    };
+  };
+
+  Page.prototype.syncURL = function (st, push) {
+    var params = new URLSearchParams();
+    if (st.q) params.set("q", st.q);
+    if (st.cluster) params.set("cluster", st.cluster);
+    if (st.year) params.set("year", st.year);
+    var qs = params.toString();
+    var url = location.pathname + (qs ? "?" + qs : "") + location.hash;
+    if (url !== location.pathname + location.search + location.hash) {
+      history[push ? "pushState" : "replaceState"](null, "", url);
+    }
+  };
+
+  Page.prototype.run = function (push, fromURL) {
+    var self = this;
+    clearTimeout(this.timer);
+    var st = this.state();
+    if (!fromURL) {
+      this.wanted = null;
+      this.syncURL(st, push);
+    }
+    document.title = (st.q ? st.q + " · " : "") + this.app.getAttribute("data-title");
+    var seq = ++this.seq;
+    if (!st.q) {
+      this.result = null;
+      this.clear();
+      this.status.textContent = "输入关键词开始搜索，例如：集成电路、新质生产力、\"产教融合共同体\"（加引号表示精确短语）。";
+      this.fillFacets(null, st);
+      return Promise.resolve();
+    }
+    this.app.setAttribute("aria-busy", "true");
+    this.status.textContent = "正在搜索……";
+    return this.engine
+      .search(st.q, { cluster: st.cluster, year: st.year, facets: true })
+      .then(function (res) {
+        if (seq !== self.seq) return;
+        self.result = res;
+        self.fillFacets(res, st);
+        self.clear();
+        return self.render(res, st, seq);
+      })
+      .catch(function (err) {
+        if (seq !== self.seq) return;
+        self.clear();
+        self.status.textContent = "搜索索引加载失败，请检查网络后重试。（" + err.message + "）";
+      })
+      .then(function () {
+        if (seq === self.seq) self.app.removeAttribute("aria-busy");
+      });
+  };
+
+  Page.prototype.clear = function () {
+    this.list.textContent = "";
+    this.empty.textContent = "";
+    this.empty.hidden = true;
+    this.more.hidden = true;
+    this.shown = 0;
+  };
+
+  Page.prototype.fillFacets = function (res, st) {
+    var m = res && res.manifest;
+    var counts = { cluster: new Map(), year: new Map() };
+    if (res) {
+      res.all.forEach(function (h) {
+        counts.cluster.set(h.cluster, (counts.cluster.get(h.cluster) || 0) + 1);
+        counts.year.set(h.year, (counts.year.get(h.year) || 0) + 1);
+      });
+    }
+    function fill(sel, label, options, value) {
+      sel.textContent = "";
+      sel.appendChild(el("option", null, label)).value = "";
+      options.forEach(function (o) {
+        var opt = el("option", null, o.label + "（" + o.count + "）");
+        opt.value = o.value;
+        sel.appendChild(opt);
+      });
+      if (value && !options.some(function (o) { return o.value === value; })) {
+        var opt = el("option", null, value + "（0）");
+        opt.value = value;
+        sel.appendChild(opt);
+      }
+      sel.value = value || "";
+      sel.disabled = !res;
+    }
+    var clusters = m
+      ? m.clusters
+          .map(function (c, i) { return { value: c[1], label: c[0], count: counts.cluster.get(i) || 0 }; })
+          .filter(function (o) { return o.count; })
+      : [];
+    var years = m
+      ? m.years
+          .map(function (y) { return y[0]; })
+          .filter(function (y, i, a) { return a.indexOf(y) === i; })
+          .reverse()
+          .map(function (y) { return { value: y, label: y ? y + "年" : "日期不详", count: counts.year.get(y) || 0 }; })
+          .filter(function (o) { return o.count; })
+      : [];
+    fill(this.cluster, "全部产业集群", clusters, st.cluster);
+    fill(this.year, "全部年份", years, st.year);
+  };
+
+  Page.prototype.render = function (res, st, seq) {
+    var n = res.hits.length;
+    var filtered = st.cluster || st.year;
+    if (!n) {
+      this.status.textContent = "没有找到与“" + st.q + "”匹配的文章。";
+      this.renderEmpty(res, st);
+      return Promise.resolve();
+    }
+    var text = "找到 " + n + " 篇文章";
+    if (filtered) text += "（筛选前共 " + res.all.length + " 篇）";
+    this.status.textContent = text + "。";
+    return this.showMore(seq);
+  };
+
+  Page.prototype.showMore = function (seq) {
+    var self = this;
+    var res = this.result;
+    seq = seq || this.seq;
+    var slice = res.hits.slice(this.shown, this.shown + PAGE);
+    this.shown += slice.length;
+    var m = res.manifest;
+    var items = slice.map(function () {
+      var li = el("li", "result is-loading");
+      self.list.appendChild(li);
+      return li;
+    });
+    this.more.hidden = this.shown >= res.hits.length;
+    return Promise.all(
+      slice.map(function (h, i) {
+        return self.engine.doc(m, h.id).then(function (d) {
+          if (seq !== self.seq) return;
+          self.fillItem(items[i], d, h, res);
+        });
+      })
+    );
+  };
+
+  Page.prototype.fillItem = function (li, d, h, res) {
+    li.className = "result";
+    var art = el("article");
+    var h2 = el("h2", "result-title");
+    var a = el("a", "result-link");
+    a.href = new URL(d.url, this.root).href;
+    a.appendChild(marked(d.title, needlesFor(res.parts, res.words, d.title), 0, d.title.length));
+    h2.appendChild(a);
+    art.appendChild(h2);
+    var meta = el("p", "result-meta");
+    var date = core.formatDate(d.date);
+    var cluster = res.manifest.clusters[d.cluster];
+    [date, cluster ? cluster[0] : "", d.bulletin].forEach(function (t) {
+      if (t) meta.appendChild(el("span", null, t));
+    });
+    art.appendChild(meta);
+    var text = d.text || "";
+    var p = el("p", "result-snippet");
+    p.appendChild(snippet(text, needlesFor(res.parts, res.words, text)));
+    art.appendChild(p);
+    if (h.exact < 0) art.appendChild(el("p", "result-note", "包含全部关键字，但不是连在一起的。"));
+    li.textContent = "";
+    li.appendChild(art);
+  };
+
+  Page.prototype.renderEmpty = function (res, st) {
+    var self = this;
+    var box = this.empty;
+    box.hidden = false;
+    box.appendChild(el("h2", null, "没有找到结果"));
+    var ul = el("ul");
+    function link(label, q, extra) {
+      var li = el("li");
+      if (extra) li.appendChild(document.createTextNode(extra));
+      var a = el("a", null, label);
+      var params = new URLSearchParams();
+      params.set("q", q);
+      a.href = "?" + params.toString();
+      a.addEventListener("click", function (e) {
+        e.preventDefault();
+        self.input.value = q;
+        self.cluster.value = "";
+        self.year.value = "";
+        self.run(true);
+      });
+      li.appendChild(a);
+      ul.appendChild(li);
+    }
+    if ((st.cluster || st.year) && res.all.length) {
+      var li = el("li");
+      var b = el("button", "link-button", "清除筛选条件（共有 " + res.all.length + " 篇结果）");
+      b.type = "button";
+      b.addEventListener("click", function () {
+        self.cluster.value = "";
+        self.year.value = "";
+        self.run(true);
+      });
+      li.appendChild(b);
+      ul.appendChild(li);
+    }
+    if (res.parts.some(function (p) { return p.quoted; })) {
+      link("去掉引号再搜", res.parts.map(function (p) { return p.text; }).join(" "), "不要求精确短语：");
+    }
+    if (res.parts.length > 1) {
+      res.parts.forEach(function (p) { link(p.text, p.text, "只搜一个词："); });
+    }
+    var seen = new Set();
+    res.words.forEach(function (w) {
+      if (w.long && !seen.has(w.term) && res.parts.every(function (p) { return p.norm !== w.term; })) {
+        seen.add(w.term);
+        link(w.term, w.term, "试试更短的词：");
+      }
+    });
+    ul.appendChild(el("li", null, "检查是否有错别字，或换一个更常用的说法、更短的关键词。"));
+    box.appendChild(ul);
+    var clusters = res.manifest.clusters.filter(function (c) { return c[0] !== "综合"; });
+    if (clusters.length) {
+      var p = el("p", "search-topics", "按产业集群浏览：");
+      clusters.forEach(function (c, i) {
+        if (i) p.appendChild(document.createTextNode("、"));
+        var a = el("a", null, c[0]);
+        a.href = new URL("clusters/" + c[1] + "/", self.root).href;
+        p.appendChild(a);
+      });
+      box.appendChild(p);
+    }
+  };
+
+  /* ---------------------------------------------------------------- API ------------- */
+  var app = document.getElementById("search-app");
+  var engine = null;
+  var page = null;
+  if (app) {
+    page = new Page(app);
+    engine = page.engine;
+  }
+
+  window.huikanSearch = function (query, options) {
+    options = options || {};
+    var limit = options.limit === undefined ? 20 : options.limit;
+    var eng = engine || new Engine(options.index || "./");
+    return eng.search(query, { cluster: options.cluster, year: options.year }).then(function (res) {
+      var top = res.hits.slice(0, limit);
+      return Promise.all(
+        top.map(function (h) {
+          return eng.doc(res.manifest, h.id).then(function (d) {
+            return { url: d.url, title: d.title, score: h.score };
+          });
+        })
+      );
+    });
+  };
+  window.huikanSearchEngine = Engine;
+})();
