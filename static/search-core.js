@@ -107,7 +107,7 @@
   function parseQuery(query) {
     var parts = [];
     var re = /"([^"]*)"|“([^”]*)”|(\S+)/g;
-    var q = normalize(query || "").replace(/[＂]/g, '"');
+    var q = normalize(query || "");
     var m;
     while ((m = re.exec(q))) {
       var quoted = m[3] === undefined;

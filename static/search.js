@@ -152,6 +152,7 @@
         } else i += 1;
       }
     });
+    longest.add(part.norm); // a whole Latin compound (car-t) is one match too
     return words.map(function (w) {
       return { term: w, long: longest.has(w) };
     });

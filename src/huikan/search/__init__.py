@@ -20,7 +20,7 @@ from huikan.config import SiteConfig
 from huikan.search.cache import TokenCache
 from huikan.search.index import LUNR_VERSION, PIPELINE_FN, build_index
 from huikan.search.shard import DEFAULT_SHARD_BYTES, make_shards, separators
-from huikan.search.store import doc_record, dumps
+from huikan.search.store import doc_record, dumps, plain_text
 from huikan.search.tokenize import Tokenizer
 
 FORMAT = "huikan-search/1"
@@ -121,7 +121,9 @@ def write_search_index(
 
     with TokenCache(cache_dir / "search", Tokenizer.for_config(config)) as cache:
         titles = cache.field_terms([d.title for d in ordered], jobs)
-        bodies = cache.field_terms([d.body for d in ordered], jobs)
+        # index the text the store keeps (Markdown marks removed), so what a result shows
+        # and what it was found by are the same text
+        bodies = cache.field_terms([plain_text(d.body) for d in ordered], jobs)
     t1 = time.perf_counter()
 
     index = build_index(

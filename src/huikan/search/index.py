@@ -114,8 +114,8 @@ class LunrIndex:
         inverted = []
         vectors: dict[tuple[int, int], list[tuple[int, int]]] = {}
         for t, term in enumerate(self.terms):
-            posting: dict[str, Any] = {"_index": index[term]}
-            posting.update({f: {} for f in self.fields})
+            posting: dict[str, Any] = {f: {} for f in self.fields}  # lunr.py's key order
+            posting["_index"] = index[term]
             for k in range(starts[t], starts[t + 1]):
                 posting[self.fields[fld[k]]][self.refs[doc[k]]] = {}
                 vectors.setdefault((doc[k], fld[k]), []).append((index[term], milli[k]))

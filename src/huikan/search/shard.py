@@ -136,10 +136,10 @@ def separators(shards: list[Shard]) -> list[str]:
 
 
 def to_lunr(shards: list[dict[str, Any]], fields: list[str], refs: list[str] | None = None):
-    """Decode shards (parsed JSON, in term order) into the lunr serialisation of their slice."""
+    """Decode shards (parsed JSON, any order) into the lunr serialisation of their slice."""
     inverted = []
     vectors: dict[str, list[float]] = {}
-    for shard in shards:
+    for shard in sorted(shards, key=lambda s: s["i"]):
         for k, (term, plists) in enumerate(zip(shard["t"], shard["p"], strict=True)):
             index = shard["i"] + k
             posting: dict[str, Any] = {"_index": index}

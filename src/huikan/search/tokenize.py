@@ -46,7 +46,7 @@ CJK_RUN = re.compile(f"[{_CJK_RANGES}]+")
 _CJK_CHAR = re.compile(f"[{_CJK_RANGES}]")
 # A word character: any letter or digit (Python's \w without "_"), ideographs included.
 GRAM_RUN = re.compile(r"[^\W_]+")
-_WS = re.compile(r"\s+")
+_WS = re.compile(r"[\s\ufeff]+")  # Python's \s plus the BOM, which JavaScript's \s has
 # Latin/number words: letters/digits that are not ideographs, joined by - . & + ' inside.
 _ALNUM = rf"(?:(?![{_CJK_RANGES}])[^\W_])"
 LATIN_WORD = re.compile(rf"{_ALNUM}+(?:[-.&+']{_ALNUM}+)*")
@@ -150,12 +150,12 @@ class Tokenizer:
 
 def query_grams(part: str) -> Iterator[tuple[str, bool]]:
     """Gram terms a query part must match: (term, is_prefix). Mirrors the JS query side."""
+    seen: set[str] = set()
     for m in GRAM_RUN.finditer(squash(part)):
         run = m.group()
         if len(run) == 1:
             yield run, True
         else:
-            seen: set[str] = set()
             for i in range(len(run) - 1):
                 g = run[i : i + 2]
                 if g not in seen:

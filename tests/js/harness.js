@@ -1,0 +1,58 @@
+// Node side of tests/test_search_js.py: runs static/search-core.js and lunr.js (npm) on a
+// JSON request read from stdin and prints a JSON answer.
+"use strict";
+const path = require("path");
+const core = require(path.join(__dirname, "..", "..", "static", "search-core.js"));
+const lunr = require(path.join(__dirname, "..", "..", "node_modules", "lunr"));
+
+function run(req) {
+  switch (req.op) {
+    case "tokenize":
+      return req.texts.map((t) => ({
+        squash: core.squash(t),
+        grams: core.grams(t),
+        latin: core.latinWords(t),
+        query: core.queryGrams(t).map((g) => [g.term, g.prefix]),
+        candidates: core.wordCandidates(core.squash(t)),
+      }));
+    case "parse":
+      return req.queries.map((q) =>
+        core.parseQuery(q).map((p) => ({ norm: p.norm, quoted: p.quoted, text: p.text }))
+      );
+    case "decode":
+      return core.decodeShards(req.shards, req.manifest);
+    case "query": {
+      if (req.register) core.registerPipeline(lunr);
+      const idx = lunr.Index.load(req.index);
+      return req.plans.map((plan) =>
+        idx
+          .query((q) => {
+            for (const c of plan) {
+              q.term(c.term, {
+                presence: c.required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL,
+                wildcard: c.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
+                usePipeline: !c.prefix,
+                boost: c.boost,
+              });
+            }
+          })
+          .map((r) => [r.ref, r.score])
+      );
+    }
+    case "shardOf":
+      return req.terms.map((t) => core.shardOf(t, req.separators));
+    default:
+      throw new Error("unknown op " + req.op);
+  }
+}
+
+let input = "";
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", (d) => (input += d));
+process.stdin.on("end", () => {
+  try {
+    process.stdout.write(JSON.stringify(run(JSON.parse(input))));
+  } catch (e) {
+    process.stdout.write(JSON.stringify({ error: String(e && e.message ? e.message : e) }));
+  }
+});

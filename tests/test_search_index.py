@@ -1,0 +1,213 @@
+"""The lunr index: identical to lunr.py's Builder, sharded losslessly, queried shard by shard."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from lunr.index import Index
+
+from huikan.config import load_config
+from huikan.search import SearchDoc, write_search_index
+from huikan.search.index import (
+    PIPELINE_FN,
+    Vocabulary,
+    _milli,
+    build_index,
+    lunr_py_index,
+    utf16_key,
+)
+from huikan.search.query import (
+    choose_words,
+    clauses,
+    needed_shards,
+    parse_query,
+    run_lunr_py,
+    search_shards,
+)
+from huikan.search.shard import ints_to_text, make_shards, separators, to_lunr
+from huikan.search.store import plain_text
+from huikan.search.tokenize import Tokenizer
+from search_samples import dev_queries, gold_docs
+
+REPO = Path(__file__).resolve().parents[1]
+CONFIG = load_config(REPO / "site.yml")
+
+
+@pytest.fixture(scope="module")
+def tokens():
+    """(refs, [{field: terms}]) of the gold sample articles."""
+    tok = Tokenizer.for_config(CONFIG)
+    docs = gold_docs()
+    return [d.url for d in docs], [
+        {"title": tok.terms(d.title), "body": tok.terms(plain_text(d.body))} for d in docs
+    ]
+
+
+def _encode(token_docs):
+    vocab = Vocabulary()
+    return vocab, [{f: vocab.encode(t) for f, t in d.items()} for d in token_docs]
+
+
+def test_index_is_byte_identical_to_lunr_py(tokens):
+    refs, token_docs = tokens
+    reference = lunr_py_index(refs, token_docs).serialize()
+    # lunr.py sorts terms by code point; lunr.js needs (and we write) UTF-16 order
+    reference["invertedIndex"].sort(key=lambda e: utf16_key(e[0]))
+    vocab, docs = _encode(token_docs)
+    ours = build_index(refs, docs, vocab, lunr_numbering=True).serialize()
+    assert json.dumps(ours, ensure_ascii=False) == json.dumps(reference, ensure_ascii=False)
+    assert ours["pipeline"] == [PIPELINE_FN]
+    assert len(ours["invertedIndex"]) > 20_000
+
+
+def test_milli_matches_python_round_on_ties():
+    xs = np.array([0.0005, 0.0015, 1.2345, 2.675, 0.1235, 7.0, 1e-9, 123.4565])
+    assert _milli(xs).tolist() == [round(round(x, 3) * 1000) for x in xs.tolist()]
+
+
+def test_ints_to_text():
+    x = np.array([0, 9, 10, 99, 100, 4581, 1_000_000, 7])
+    text, offset = ints_to_text(x)
+    assert text == ",".join(map(str, x.tolist()))
+    assert [text[a : b - 1] for a, b in itertools.pairwise(offset)] == list(map(str, x.tolist()))
+
+
+def test_shards_decode_to_the_whole_index(tokens):
+    refs, token_docs = tokens
+    vocab, docs = _encode(token_docs)
+    index = build_index([str(i) for i in range(len(refs))], docs, vocab)
+    shards = make_shards(index, max_bytes=4000)
+    assert len(shards) > 50
+    decoded = to_lunr([json.loads(s.text) for s in shards], list(index.fields))
+    full = index.serialize()
+    assert decoded["invertedIndex"] == full["invertedIndex"]
+    assert dict(decoded["fieldVectors"]) == {k: v for k, v in full["fieldVectors"] if v}
+    seps = separators(shards)
+    for sep, prev, cur in zip(seps, shards, shards[1:], strict=False):
+        assert utf16_key(prev.terms[-1]) < utf16_key(sep) <= utf16_key(cur.terms[0])
+        assert cur.terms[0].startswith(sep)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("search")
+    stats = write_search_index(
+        list(gold_docs()), out, CONFIG, cache_dir=out.parent / "cache", shard_bytes=6000
+    )
+    return out, stats
+
+
+def _load(out):
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    return manifest, lambda k: json.loads((out / "i" / f"{k}.json").read_text("utf-8"))
+
+
+def test_queries_on_loaded_shards_score_like_the_whole_index(built):
+    out, stats = built
+    manifest, load = _load(out)
+    everything = [load(k) for k in range(stats.shards)]
+    full = Index.load(to_lunr(everything, manifest["fields"]))
+    vocabulary = {t for s in everything for t in s["t"]}
+    queries = [*dev_queries(), "成电路", "电", "“产教融合共同体”", "AI 芯片", "car-t"]
+    loaded_fractions = []
+    for q in queries:
+        parts, results = search_shards(q, manifest, load)
+        for p in parts:
+            choose_words(p, vocabulary)
+        expected = run_lunr_py(full, clauses(parts))
+        assert results == expected, q
+        seps = manifest["shards"].split(" ")
+        loaded_fractions.append(len(needed_shards(parts, seps)) / stats.shards)
+    assert max(loaded_fractions) < 0.25  # a query loads a small part of the index
+
+
+def test_recall_of_dev_queries_in_python(built):
+    """Every article containing the query is found (the browser test repeats this in lunr.js)."""
+    from huikan.search.tokenize import squash
+
+    out, stats = built
+    manifest, load = _load(out)
+    store = [json.loads((out / "d" / f"{i}.json").read_text("utf-8")) for i in range(stats.docs)]
+    for q in dev_queries():
+        _parts, results = search_shards(q, manifest, load)
+        found = {int(ref) for ref, _ in results}
+        relevant = {
+            i
+            for i, d in enumerate(store)
+            if all(p.norm in squash(d["title"] + d["text"]) for p in parse_query(q))
+        }
+        assert relevant <= found, q
+        assert relevant, q
+
+
+def test_write_search_index_files_and_stats(built):
+    out, stats = built
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert manifest["docs"] == len(gold_docs()) == stats.docs
+    assert manifest["lunr"] == "2.3.9" and manifest["fields"] == ["title", "body"]
+    assert len(manifest["shards"].split(" ")) == stats.shards - 1
+    assert sorted(p.name for p in out.iterdir()) == ["d", "facets.json", "i", "manifest.json"]
+    assert len(list((out / "d").iterdir())) == stats.docs
+    # documents are numbered by date: year ranges are contiguous
+    years = manifest["years"]
+    assert [y[0] for y in years] == sorted(y[0] for y in years)
+    doc = json.loads((out / "d" / "0.json").read_text("utf-8"))
+    assert set(doc) == {"url", "title", "date", "cluster", "bulletin", "text"}
+    assert stats.index_gzip < stats.index_bytes and stats.store_gzip < stats.store_bytes
+    lines = stats.summary_lines()
+    assert "搜索索引" in lines[0] and "gzip" in lines[1]
+    assert stats.to_json()["postings"] > 0
+
+
+def test_output_is_deterministic_and_cache_is_used(tmp_path):
+    docs = list(gold_docs())[:20]
+    a = write_search_index(docs, tmp_path / "a", CONFIG, cache_dir=tmp_path / "cache")
+    b = write_search_index(
+        list(reversed(docs)), tmp_path / "b", CONFIG, cache_dir=tmp_path / "cache"
+    )
+    assert a.to_json()["token_cache_misses"] == 40 and b.to_json()["token_cache_hits"] == 40
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.json"))
+    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*.json"))
+    assert files_a == files_b
+    for rel in files_a:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
+    # a new user dictionary word changes the tokenizer key: a fresh cache, not stale terms
+    other = load_config(REPO / "site.yml")
+    other.user_dict.append("先进制程芯片")
+    c = write_search_index(docs, tmp_path / "c", other, cache_dir=tmp_path / "cache")
+    assert c.to_json()["token_cache_misses"] == 40
+    assert len(list((tmp_path / "cache" / "search").glob("tokens-*"))) == 2
+
+
+def test_adding_a_newer_article_keeps_other_store_files(tmp_path):
+    docs = list(gold_docs())[:10]
+    seen: dict[str, bytes] = {}
+    write_search_index(docs, tmp_path / "a", CONFIG, write=seen.__setitem__)
+    assert not (tmp_path / "a").exists()  # everything went through `write`
+    newer = SearchDoc("new/x/", "新文章", "新的正文。", "2099-01", "综合", "general", "新刊", "new")
+    again: dict[str, bytes] = {}
+    write_search_index([*docs, newer], tmp_path / "b", CONFIG, write=again.__setitem__)
+    same = [k for k in seen if k.startswith("d/") and seen[k] == again.get(k)]
+    assert len(same) == 10 and again["d/10.json"] != b""
+
+
+def test_duplicate_urls_are_refused(tmp_path):
+    d = gold_docs()[0]
+    with pytest.raises(ValueError, match="网址相同"):
+        write_search_index([d, d], tmp_path, CONFIG)
+
+
+def test_empty_archive(tmp_path):
+    stats = write_search_index([], tmp_path, CONFIG, cache_dir=tmp_path / "cache")
+    manifest = json.loads((tmp_path / "manifest.json").read_text("utf-8"))
+    assert stats.docs == 0 and manifest["docs"] == 0
+
+
+def test_plain_text_drops_markdown_marks():
+    assert plain_text("### 一、总体要求\n\n**加快**建设\n- 条目一\n\n---\n") == (
+        "一、总体要求\n加快建设\n条目一"
+    )

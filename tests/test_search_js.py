@@ -1,0 +1,181 @@
+"""The browser half agrees with the Python half: tokenisation (static/search-core.js vs
+tokenize.py), shard decoding, and lunr.js (npm lunr@2.3.9, in node) answering queries on an
+index serialised by Python exactly as lunr.py does."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lunr.index import Index
+
+from huikan.config import load_config
+from huikan.search import write_search_index
+from huikan.search.index import lunr_py_index
+from huikan.search.query import (
+    choose_words,
+    clauses,
+    parse_query,
+    run_lunr_py,
+    shard_of,
+    word_candidates,
+)
+from huikan.search.shard import to_lunr
+from huikan.search.store import plain_text
+from huikan.search.tokenize import Tokenizer, grams, latin_words, query_grams, squash
+from search_samples import dev_queries, gold_docs
+
+REPO = Path(__file__).resolve().parents[1]
+HARNESS = REPO / "tests" / "js" / "harness.js"
+CONFIG = load_config(REPO / "site.yml")
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("node") is None or not (REPO / "node_modules" / "lunr").is_dir(),
+    reason="node and node_modules/lunr (npm ci) are needed",
+)
+
+
+def node(request: dict[str, Any]) -> Any:
+    proc = subprocess.run(
+        ["node", str(HARNESS)],
+        input=json.dumps(request, ensure_ascii=False),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    out = json.loads(proc.stdout)
+    if isinstance(out, dict) and "error" in out:
+        raise AssertionError(out["error"])
+    return out
+
+
+SAMPLES = [
+    "集成电路产业：产量同增16.5%，出口同增6.3%",
+    "ＡＩ芯片与ＨＢＭ３Ｅ、CoWoS 先进封装",
+    "CAR-T 细胞治疗；MCU 与 5G/6G 通信",
+    "２０２４年１－２月，全国规模以上工业",
+    "国内 动态\n\n“新质生产力”——徐工集团",
+    "OpenAI 的 GPT-4o 与 R&D 投入 C++ don't",
+    "𠀀𠀁汉字扩展B区 与 〇 二〇二四",
+    "Ελληνικά и русский текст ① ㎡ ﬁ",
+    "",
+    "，。！？",
+]
+
+
+def _random_texts(n: int) -> list[str]:
+    rng = random.Random(7)
+    alphabet = (
+        list("集成电路芯片出口新质生产力光伏算力的和")
+        + list("AIhbmCoWoS5G-.&'")
+        + list("ＡＢ１２　 \t\n，。（）“”《》\u00a0\u3000\ufeff𠀀")
+    )
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(n)]
+
+
+def test_tokenisation_matches_python():
+    texts = SAMPLES + _random_texts(300)
+    js = node({"op": "tokenize", "texts": texts})
+    for text, out in zip(texts, js, strict=True):
+        assert out["squash"] == squash(text), text
+        assert out["grams"] == grams(text), text
+        assert out["latin"] == latin_words(text), text
+        assert [tuple(q) for q in out["query"]] == list(query_grams(text)), text
+        assert out["candidates"] == word_candidates(squash(text)), text
+
+
+def test_mixed_chinese_latin_and_full_width_in_js():
+    out = node({"op": "tokenize", "texts": ["ＡＩ芯片２０２４年", "CAR-T疗法"]})
+    assert out[0]["grams"] == ["ai", "i芯", "芯片", "片2", "20", "02", "24", "4年", "年"]
+    assert out[0]["latin"] == ["2024"]
+    assert out[1]["latin"] == ["car-t", "car"]
+
+
+def test_query_parsing_matches_python():
+    queries = ["芯片 出口", '"产教融合共同体"', "“新质 生产力” 徐州", 'AI "', "，", "  HBM  "]
+    js = node({"op": "parse", "queries": queries})
+    for q, parts in zip(queries, js, strict=True):
+        py = [{"norm": p.norm, "quoted": p.quoted, "text": p.text} for p in parse_query(q)]
+        assert parts == py, q
+
+
+@pytest.fixture(scope="module")
+def site_index(tmp_path_factory):
+    out = tmp_path_factory.mktemp("js-index")
+    write_search_index(list(gold_docs()), out, CONFIG, cache_dir=out / "cache", shard_bytes=6000)
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    shards = [json.loads(p.read_text("utf-8")) for p in sorted((out / "i").glob("*.json"))]
+    return manifest, shards
+
+
+def test_shard_decoding_matches_python(site_index):
+    manifest, shards = site_index
+    pick = shards[3:9]
+    js = node({"op": "decode", "shards": list(reversed(pick)), "manifest": manifest})
+    assert js == json.loads(json.dumps(to_lunr(pick, manifest["fields"])))
+    seps = manifest["shards"].split(" ")
+    terms = [t for s in shards[::7] for t in s["t"][::50]] + ["", "\uffff", "𠀀", "zzz"]
+    assert node({"op": "shardOf", "terms": terms, "separators": seps}) == [
+        shard_of(t, seps) for t in terms
+    ]
+
+
+def _plans(vocabulary: set[str]) -> list[list[dict[str, Any]]]:
+    plans = []
+    for q in [*dev_queries(), "成电路", "电", "新质生产力 徐州", "CAR-T", "产教融合共同体"]:
+        parts = parse_query(q)
+        for p in parts:
+            choose_words(p, vocabulary)
+        plans.append(clauses(parts))
+    return plans
+
+
+def _same(js: list, py: list[tuple[str, float]]) -> None:
+    assert [r for r, _ in js] == [r for r, _ in py]
+    for (_, a), (_, b) in zip(js, py, strict=True):
+        assert a == pytest.approx(b, rel=1e-12, abs=1e-12)
+
+
+def test_lunr_js_answers_like_lunr_py_on_a_python_built_index():
+    """An index serialised by lunr.py's own Builder (our pipeline function), loaded by lunr.js."""
+    tok = Tokenizer.for_config(CONFIG)
+    docs = gold_docs()
+    index = lunr_py_index(
+        [d.url for d in docs],
+        [{"title": tok.terms(d.title), "body": tok.terms(plain_text(d.body))} for d in docs],
+    )
+    serialised = json.loads(json.dumps(index.serialize()))
+    # lunr.js's TokenSet builder needs the terms in JavaScript (UTF-16) order
+    serialised["invertedIndex"].sort(key=lambda e: e[0].encode("utf-16-be"))
+    plans = _plans(set(index.inverted_index))
+    js = node({"op": "query", "index": serialised, "plans": plans, "register": True})
+    assert any(js)
+    reloaded = Index.load(serialised)
+    for plan, answer in zip(plans, js, strict=True):
+        _same(answer, run_lunr_py(index, plan))
+        _same(answer, run_lunr_py(reloaded, plan))
+
+
+def test_lunr_js_needs_our_pipeline_function():
+    index = {"version": "2.3.9", "fields": ["title"], "fieldVectors": [], "invertedIndex": []}
+    index["pipeline"] = ["huikanNormalize"]
+    with pytest.raises(AssertionError, match="unregistered function"):
+        node({"op": "query", "index": index, "plans": [], "register": False})
+    assert node({"op": "query", "index": index, "plans": [], "register": True}) == []
+
+
+def test_lunr_js_on_decoded_shards_matches_lunr_py(site_index):
+    manifest, shards = site_index
+    serialised = to_lunr(shards, manifest["fields"])
+    vocabulary = {t for s in shards for t in s["t"]}
+    plans = _plans(vocabulary)
+    js = node({"op": "query", "index": serialised, "plans": plans, "register": True})
+    full = Index.load(serialised)
+    for plan, answer in zip(plans, js, strict=True):
+        _same(answer, run_lunr_py(full, plan))
