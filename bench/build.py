@@ -29,6 +29,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "bench" / "out" / "build"
+SNAPSHOT = REPO / "bench" / "out" / "code"  # the code under test, frozen for the whole run
 
 PLACES = [
     "徐州",
@@ -68,7 +69,7 @@ ARTICLES_PER_BULLETIN = 16
 
 def sample_articles() -> list[tuple[str, str]]:
     """(title, markdown body) of every article of the sample bulletins, via the real ingest."""
-    sys.path.insert(0, str(REPO / "src"))
+    sys.path.insert(0, str(REPO / "src"))  # the parent only generates; builds use SNAPSHOT
     from huikan.cache import IngestCache
     from huikan.config import load_config
 
@@ -111,16 +112,31 @@ def make_archive(root: Path, n: int) -> None:
     print(f"synthetic archive: {n} bulletins from {len(pool)} sample articles → {issues}")
 
 
-def add_bulletin(root: Path, i: int) -> None:
+def add_bulletin(root: Path) -> None:
+    """Add the next bulletin (the newest: one month after the last one)."""
+    i = len(list((root / "issues").glob("synthetic-*.md")))
     pool = sample_articles()
     text, sidecar = bulletin_text(i, pool, random.Random(i))
     (root / "issues" / f"synthetic-{i:04d}.md").write_text(text, "utf-8")
     (root / "issues" / f"synthetic-{i:04d}.yml").write_text(sidecar, "utf-8")
 
 
+def snapshot_code() -> None:
+    """Copy src/, templates/, static/ and lunr.js so that edits made to the working tree while
+    the benchmark runs (which would invalidate the ingest cache) do not skew its figures."""
+    if SNAPSHOT.exists():
+        shutil.rmtree(SNAPSHOT)
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    for name in ("src", "templates", "static"):
+        shutil.copytree(REPO / name, SNAPSHOT / name, ignore=ignore)
+    lunr = SNAPSHOT / "node_modules" / "lunr"
+    lunr.mkdir(parents=True)
+    shutil.copy(REPO / "node_modules" / "lunr" / "lunr.min.js", lunr / "lunr.min.js")
+
+
 def child(root: Path, jobs: int) -> None:
     """Run one build in this process and print its figures as JSON."""
-    sys.path.insert(0, str(REPO / "src"))
+    sys.path.insert(0, str(SNAPSHOT / "src"))
     from huikan.build import BuildOptions, build_site
 
     t0 = time.perf_counter()
@@ -194,10 +210,11 @@ def main() -> int:
     for stale in (root / ".huikan-cache", root / "build"):
         if stale.exists():
             shutil.rmtree(stale)
-    print(f"machine: {os.cpu_count()} CPUs; jobs={jobs}")
+    snapshot_code()
+    print(f"machine: {os.cpu_count()} CPUs; jobs={jobs}; code frozen in {SNAPSHOT}")
     show("full build (cold cache)", run_child(root, jobs))
     show("rebuild, nothing changed", run_child(root, jobs))
-    add_bulletin(root, args.n)
+    add_bulletin(root)
     show("rebuild after one new bulletin", run_child(root, jobs))
     return 0
 
