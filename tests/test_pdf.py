@@ -545,7 +545,7 @@ def test_sample_titles_are_single_heading_blocks_and_bodies_read_in_order(layout
     seed = _norm(re.sub(r"[#*>]", "", (CORPUS / "seeds" / f"{stem}.txt").read_text("utf-8")))
     grams = {seed[i : i + 6] for i in range(len(seed) - 5)}
     for t in texts:
-        if len(t) >= 12 and "……" not in t:
+        if len(t) >= 20 and "……" not in t:
             missing = [t[i : i + 6] for i in range(len(t) - 5) if t[i : i + 6] not in grams]
             assert len(missing) <= 1 + 0.03 * len(t), t[:40]
 

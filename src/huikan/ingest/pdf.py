@@ -47,6 +47,7 @@ from huikan.ingest.pdf_layout import (
     reading_order,
     remove_running_heads,
     rows_of,
+    splits_fields,
 )
 from huikan.model import Document, IngestError, Warning
 
@@ -101,7 +102,7 @@ def meta_title(doc: PDFDocument, stem: str) -> str | None:
     for info in doc.info or []:
         try:
             title = _decode(resolve1(info).get("Title"))
-        except Exception:
+        except Exception:  # a broken info dict just means: no title
             continue
         title = re.sub(r"\s+", " ", title.replace("\x00", "")).strip()
         if len(title) < 2 or _JUNK_TITLE.search(title):
@@ -126,7 +127,7 @@ def outline_titles(doc: PDFDocument) -> list[str]:
                 break
     except PDFNoOutlines:
         return []
-    except Exception:
+    except Exception:  # a broken outline must not make the file unreadable
         return titles
     return titles
 
@@ -152,7 +153,7 @@ def _open(path: Path, fp) -> PDFDocument:
         raise IngestError(
             name, f"文件使用了无法解开的加密方式（{err}）；请提供未加密的版本", code="encrypted"
         ) from err
-    except Exception as err:
+    except Exception as err:  # pdfminer raises many types on broken files
         raise IngestError(
             name, f"PDF文件已损坏，无法解析（{type(err).__name__}）", code="corrupt"
         ) from err
@@ -190,7 +191,7 @@ def _read_pages(
             sink.reset(height)
             try:
                 interpreter.process_page(page)
-            except Exception as err:
+            except Exception as err:  # one broken page must not sink the issue
                 failed += 1
                 warnings.append(
                     Warning(
@@ -217,7 +218,7 @@ def _read_pages(
             sink.reset(0.0)
     except IngestError:
         raise
-    except Exception as err:
+    except Exception as err:  # a broken page tree
         if not pages:
             raise IngestError(
                 name, f"PDF页面结构已损坏，无法读取（{type(err).__name__}）", code="corrupt"
@@ -338,8 +339,9 @@ def read_pdf(path: Path) -> Document:
         if not page.segs:
             continue
         page_lines: list[Line] = []
+        fields = splits_fields(page.segs)
         for leaf in reading_order(page.segs, geo, _frame(page, doc_box)):
-            page_lines.extend(leaf_lines(leaf, page.number, leaf_no, bold))
+            page_lines.extend(leaf_lines(leaf, page.number, leaf_no, bold, fields))
             leaf_no += 1
         if page_lines:
             page_lines[0].first_on_page = True

@@ -31,16 +31,25 @@ def _is_latin(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def _cjk_fix(text: str) -> str:
-    """Kangxi radicals, CJK compatibility ideographs and Latin ligatures → normal characters.
+# CJK Radicals Supplement code points that fonts map instead of the ordinary character
+# (Chromium and office exports write 风 as ⻛ U+2EDB); NFKC does not fold these.
+_RADICALS = str.maketrans(
+    "⺁⺊⺜⺝⺟⺠⺩⺯⺻⻁⻄⻅⻆⻉⻋⻑⻓⻔⻗⻘⻙⻚⻛⻜⻝⻡⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻱⻳",
+    "厂卜日月母民王糸聿虎西见角贝车長长门雨青韦页风飞食首马骨鬼鱼鸟卤麦黄黾齐齿龙龜龟",
+)
 
-    Office exports often map 一 to ⼀ (U+2F00) and similar; NFKC on just those ranges
-    repairs them without touching full-width CJK punctuation.
+
+def _cjk_fix(text: str) -> str:
+    """Radical code points, CJK compatibility ideographs and Latin ligatures → normal text.
+
+    Fonts often map 一 to the Kangxi radical ⼀ (U+2F00) and similar; NFKC on just those
+    ranges repairs them without touching full-width CJK punctuation.
     """
+    text = text.translate(_RADICALS)
     out = []
     for ch in text:
         o = ord(ch)
-        if 0x2E80 <= o <= 0x2FDF or 0xF900 <= o <= 0xFAFF or 0xFB00 <= o <= 0xFB06:
+        if 0x2F00 <= o <= 0x2FDF or 0xF900 <= o <= 0xFAFF or 0xFB00 <= o <= 0xFB06:
             out.append(unicodedata.normalize("NFKC", ch))
         else:
             out.append(ch)
@@ -60,7 +69,7 @@ def classify_toc(lines: list[Line], geo: Geometry) -> None:
         text = line.text.strip()
         at_right = line.x1 >= line.frame[1] - 2.5 * line.size
         m = _LEADERS.match(text)
-        if m and at_right:
+        if m and (at_right or len(re.findall(r"[.·•‥．。…⋯]", text[m.end("title") :])) >= 4):
             title = m.group("title").strip()
             line.toc = "entry" if title else "leaders"
             line.text = f"{title}……{m.group('num')}"
@@ -145,7 +154,7 @@ class _Joiner:
     def centered(self, line: Line) -> bool:
         left = line.x0 - line.frame[0]
         right = line.frame[1] - line.x1
-        return min(left, right) > 1.6 * line.size and abs(left - right) <= self.center_tol(line)
+        return min(left, right) > 2.5 * line.size and abs(left - right) <= self.center_tol(line)
 
     @staticmethod
     def center_tol(line: Line) -> float:

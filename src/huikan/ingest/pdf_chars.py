@@ -90,12 +90,12 @@ class CharSink(PDFTextDevice):
     angle (which are skipped: rotated stamps and watermarks are not reading text).
     """
 
-    def __init__(self, rsrcmgr) -> None:
+    def __init__(self, rsrcmgr) -> None:  # pdfminer's PDFResourceManager
         super().__init__(rsrcmgr)
-        self.fonts: list[FontInfo] = []
-        self._font_ids: dict[int, int] = {}
-        self._font_objs: list[PDFFont] = []  # keeps ids stable while the document is open
-        self._glyphs: dict[int, dict[int, tuple[str, float]]] = {}
+        self.fonts: list[FontInfo] = []  # one per style; a Char's font id indexes this
+        self._styles: dict[tuple[str, int, bool, bool], int] = {}
+        self._by_obj: dict[int, tuple[int, dict[int, tuple[str, float]]]] = {}
+        self._font_objs: list[PDFFont] = []  # keeps id() keys valid while the document is open
         self.reset(0.0)
 
     def reset(self, page_height: float) -> None:
@@ -108,16 +108,23 @@ class CharSink(PDFTextDevice):
     def render_image(self, name, stream) -> None:
         self.images += 1
 
-    def _font_id(self, font: PDFFont) -> int:
-        key = id(font)
-        fid = self._font_ids.get(key)
-        if fid is None:
-            fid = len(self.fonts)
-            self._font_ids[key] = fid
-            self.fonts.append(font_info(font))
+    def _font(self, font: PDFFont) -> tuple[int, dict[int, tuple[str, float]]]:
+        """Style id and glyph cache of a font object.
+
+        Fonts of one face and weight share a style id: Chromium and some office suites
+        write a separate (Type 3 or subset) font object for every few glyphs.
+        """
+        known = self._by_obj.get(id(font))
+        if known is None:
+            info = font_info(font)
+            key = (info.name.split("+")[-1].lower(), info.weight, info.sans, info.serif)
+            style = self._styles.get(key)
+            if style is None:
+                style = self._styles[key] = len(self.fonts)
+                self.fonts.append(info)
+            known = self._by_obj[id(font)] = (style, {})
             self._font_objs.append(font)
-            self._glyphs[fid] = {}
-        return fid
+        return known
 
     def render_string(self, textstate, seq, ncs, graphicstate) -> None:
         font = textstate.font
@@ -129,8 +136,7 @@ class CharSink(PDFTextDevice):
         charspace = textstate.charspace * scaling
         wordspace = 0.0 if font.is_multibyte() else textstate.wordspace * scaling
         dxscale = 0.001 * fontsize * scaling
-        fid = self._font_id(font)
-        glyphs = self._glyphs[fid]
+        fid, glyphs = self._font(font)
         # Render modes 1/2 (stroke, fill+stroke) are how office suites fake a bold face.
         fake_bold = textstate.render in (1, 2, 5, 6)
         vertical = font.is_vertical()
@@ -164,7 +170,7 @@ class CharSink(PDFTextDevice):
                         text = font.to_unichr(cid)
                     except PDFUnicodeNotDefined:
                         text = "\ufffd"  # unmapped glyph; counted as garbage later
-                    except Exception:
+                    except Exception:  # broken CMaps raise anything
                         text = "\ufffd"
                     try:
                         width = font.char_width(cid)

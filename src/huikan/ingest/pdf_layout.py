@@ -258,11 +258,8 @@ def _extent(segs: list[Seg]) -> tuple[float, float]:
 
 def _nrows(segs: list[Seg]) -> int:
     bases = sorted(s.base for s in segs)
-    n = 1
-    for a, b in itertools.pairwise(bases):
-        if b - a > 0.3 * min(s.size for s in segs):
-            n += 1
-    return n
+    tol = 0.3 * min(s.size for s in segs)
+    return 1 + sum(1 for a, b in itertools.pairwise(bases) if b - a > tol)
 
 
 _EPS = 0.01
@@ -318,7 +315,9 @@ def _gutter(segs: list[Seg], geo: Geometry, max_blockers: int = 0) -> tuple[floa
                 continue
             lx0, lx1 = _extent(left)
             rx0, rx1 = _extent(right)
-            if lx1 - lx0 < 0.12 * width or rx1 - rx0 < 0.12 * width:
+            # A text column holds at least 8 characters a line; table cells are narrower.
+            narrow = max(0.12 * width, 8 * geo.body_size)
+            if lx1 - lx0 < narrow or rx1 - rx0 < narrow:
                 continue
             # A narrow gutter between short columns is more likely a wide word space.
             rows_needed = 2 if g1 - g0 >= 1.5 * geo.body_size else 3
@@ -453,37 +452,51 @@ class Line:
         return self.x1 - self.x0
 
 
-def _split_fields(rows: list[list[Seg]]) -> list[list[Seg]]:
-    """Separate fields set far apart on one row (publisher ... date).
+def _field_cuts(row: list[Seg]) -> list[int]:
+    """Where a row breaks into fields set far apart (publisher ... date)."""
+    return [
+        i
+        for i in range(1, len(row))
+        if row[i].x0 - row[i - 1].x1 >= 4 * max(row[i].size, row[i - 1].size)
+        and not _PAGE_NO.match(row[i].text.strip())  # a TOC page number stays with its title
+        and sum(s.n for s in row[:i]) >= 3
+        and sum(s.n for s in row[i:]) >= 3  # not a letter-spaced 目  录
+    ]
 
-    A trailing page number stays with its TOC title, and letter-spaced headings stay whole.
-    """
+
+def splits_fields(segs: list[Seg]) -> bool:
+    """Split far-apart short fields into lines of their own, unless the page has several
+    such rows: then they are table rows, better kept whole."""
+    short = 0
+    for row in rows_of(segs):
+        cuts = _field_cuts(row)
+        parts = [row[a:b] for a, b in itertools.pairwise([0, *cuts, len(row)])]
+        if cuts and all(sum(s.n for s in p) <= 16 for p in parts):
+            short += 1
+    return short <= 1
+
+
+def _split_fields(rows: list[list[Seg]]) -> list[list[Seg]]:
     out = []
     for row in rows:
-        part = [row[0]]
-        for s in row[1:]:
-            gap = s.x0 - part[-1].x1
-            if (
-                gap >= 2.5 * max(s.size, part[-1].size)
-                and not _PAGE_NO.match(s.text.strip())
-                and sum(p.n for p in part) >= 3
-                and sum(t.n for t in row if t.x0 >= s.x0) >= 3  # not a spaced-out 目  录
-            ):
-                out.append(part)
-                part = [s]
-            else:
-                part.append(s)
-        out.append(part)
+        for a, b in itertools.pairwise([0, *_field_cuts(row), len(row)]):
+            out.append(row[a:b])
     return out
 
 
 _PAGE_NO = re.compile(r"^\d{1,4}$")
 
 
-def leaf_lines(leaf: Leaf, page: int, leaf_no: int, bold_font: list[bool]) -> list[Line]:
-    """Rows of a leaf joined into lines; overlapping duplicate runs (fake bold) collapse."""
+def leaf_lines(
+    leaf: Leaf, page: int, leaf_no: int, bold_font: list[bool], fields: bool = True
+) -> list[Line]:
+    """Rows of a leaf joined into lines; overlapping duplicate runs (fake bold) collapse.
+
+    With ``fields`` a row whose parts sit far apart becomes one line per part.
+    """
     lines = []
-    for row in _split_fields(rows_of(leaf.segs)):
+    rows = rows_of(leaf.segs)
+    for row in _split_fields(rows) if fields else rows:
         kept: list[Seg] = []
         for s in row:
             if kept:
