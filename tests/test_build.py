@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 import shutil
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -336,3 +339,53 @@ def test_site_templates_override_the_built_in_ones(site_root):
     # the search index files are tracked like pages: a rebuild finds them unchanged
     again = build(site_root)
     assert again.written == 0
+
+
+class _Headings(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.levels: list[int] = []
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
+            self.levels.append(int(tag[1]))
+
+
+def test_pages_are_semantic_with_headings_in_order(built_site):
+    for page in built_site.manifest["pages"]:
+        if not page["path"].endswith(".html"):
+            continue
+        text = (built_site.out / page["path"]).read_text("utf-8")
+        assert text.startswith("<!doctype html>") and '<html lang="zh-CN">' in text
+        p = _Headings()
+        p.feed(text)
+        assert p.levels and p.levels[0] == 1, page["path"]
+        assert p.levels.count(1) == 1, page["path"]
+        for a, b in itertools.pairwise(p.levels):
+            assert b <= a + 1, (page["path"], p.levels)
+        assert {"header", "nav", "main", "footer", "form"} <= p.tags, page["path"]
+        if page["kind"] == "article":
+            assert "article" in p.tags
+            assert 'property="og:title"' in text and 'property="og:description"' in text
+
+
+def test_cluster_pages_are_paginated_newest_first(site_root):
+    cfg = site_root / "site.yml"
+    cfg.write_text(cfg.read_text("utf-8").replace("per_page: 20", "per_page: 3"), "utf-8")
+    build(site_root)
+    out = site_root / "build"
+    m = json.loads((out / "manifest.json").read_text("utf-8"))
+    pages = [p for p in m["pages"] if p["kind"] == "cluster"]
+    biggest = max(
+        {p["cluster"] for p in pages}, key=lambda c: sum(x["cluster"] == c for x in pages)
+    )
+    chain = sorted((p for p in pages if p["cluster"] == biggest), key=lambda p: p["page_number"])
+    assert len(chain) >= 2 and chain[1]["url"].endswith("/page/2/")
+    dates = []
+    for p in chain:
+        html = (out / p["path"]).read_text("utf-8")
+        dates += re.findall(r'<time datetime="([^"]+)"', html)
+    assert dates == sorted(dates, reverse=True)
+    assert check_site(out, "/") == []

@@ -56,3 +56,44 @@ def test_progress_bar_only_when_enabled(enabled):
             bar.advance()
     assert ("3/3" in stream.getvalue()) is enabled
     assert (stream.getvalue() == "") is not enabled
+
+
+@pytest.mark.slow
+def test_huikan_serve_builds_serves_and_rebuilds(site_root):
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "huikan", "serve", "--port", "0", "--jobs", "1"],
+        cwd=site_root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    try:
+        url = None
+        for _ in range(200):
+            line = proc.stdout.readline()
+            m = re.search(r"(http://127\.0\.0\.1:\d+/)", line)
+            if m:
+                url = m.group(1)
+                break
+        assert url, "serve did not print its address"
+        status, body = fetch(url)
+        assert status == 200 and "汇刊 · 产业科技动态".encode() in body
+        cfg = site_root / "site.yml"
+        cfg.write_text(cfg.read_text("utf-8").replace("汇刊 · 产业科技动态", "预览站点"), "utf-8")
+        for _ in range(120):
+            time.sleep(0.5)
+            if "预览站点".encode() in fetch(url)[1]:
+                break
+        else:
+            raise AssertionError("the site was not rebuilt after site.yml changed")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0

@@ -89,3 +89,16 @@ def test_format_date():
     assert format_date("2024-12-31") == "2024年12月31日"
     assert format_date("2024") == "2024年"
     assert format_date(None) == "" and format_date("someday") == ""
+
+
+def test_unsafe_cluster_slugs_from_site_yml_are_sanitised():
+    from dataclasses import replace
+
+    from huikan.config import Taxonomy
+
+    clusters = [replace(c) for c in CONFIG.taxonomy.clusters]
+    clusters[0] = replace(clusters[0], slug="../../etc")
+    cfg = replace(CONFIG, taxonomy=Taxonomy(clusters))
+    m = build_model([(Path("x.md"), result("2024-04", ["甲"], cluster=clusters[0].name))], cfg, {})
+    assert m.clusters[0].url == "clusters/etc/"
+    assert m.articles[0].cluster.slug == "etc"

@@ -40,13 +40,14 @@ def options_from_args(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     from huikan.build import BuildError, build_site
     from huikan.model import IngestError
+    from huikan.site.output import OutputError
 
     if args.jobs is not None and args.jobs < 1:
         print("--jobs 至少为 1", file=sys.stderr)
         return 2
     try:
         report = build_site(options_from_args(args))
-    except (BuildError, ConfigError, IngestError) as e:
+    except (BuildError, ConfigError, IngestError, OutputError) as e:
         print(f"构建失败：{e}", file=sys.stderr)
         return 1
     for line in report.summary_lines():

@@ -7,7 +7,7 @@ ordered deterministically: bulletins newest first (ties by slug), articles in re
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from huikan.config import GENERAL, Cluster, SiteConfig
@@ -149,11 +149,25 @@ def bulletin_slugs(paths: list[Path], pinned: list[str | None]) -> list[str]:
 def _cluster_for(name: str, config: SiteConfig, extra: dict[str, Cluster]) -> Cluster:
     c = config.taxonomy.get(name or GENERAL)
     if c is not None:
-        return c
+        return _safe_cluster(c)
     # A name the taxonomy does not know (an old cache, a hand-edited result): keep it visible.
     if name not in extra:
         extra[name] = Cluster(name, "x-" + slugify(name, max_len=40, fallback="cluster"))
     return extra[name]
+
+
+_SAFE_CLUSTERS: dict[tuple[str, str], Cluster] = {}
+
+
+def _safe_cluster(c: Cluster) -> Cluster:
+    """The cluster with a slug that is a safe URL part (site.yml is edited by hand)."""
+    safe = slugify(c.slug, max_len=60, fallback="cluster")
+    if safe == c.slug:
+        return c
+    key = (c.name, c.slug)
+    if key not in _SAFE_CLUSTERS:
+        _SAFE_CLUSTERS[key] = replace(c, slug=safe)
+    return _SAFE_CLUSTERS[key]
 
 
 def build_model(
@@ -196,7 +210,9 @@ def build_model(
         for a in b.articles:
             by_cluster.setdefault(a.cluster.name, []).append(a)
     order = [*config.taxonomy.clusters, *sorted(extra.values(), key=lambda c: c.slug)]
-    clusters = [ClusterEntry(c, by_cluster[c.name]) for c in order if c.name in by_cluster]
+    clusters = [
+        ClusterEntry(_safe_cluster(c), by_cluster[c.name]) for c in order if c.name in by_cluster
+    ]
     for c in clusters:
         _link_related(c.articles)
     return SiteModel(config, bulletins, clusters, model_warnings)
