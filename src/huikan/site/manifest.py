@@ -11,7 +11,7 @@ Deterministic: sorted keys, no timestamps, paths in sorted order. Shape::
      "search": {docs, terms, shards, index_bytes, index_gzip, store_bytes, ...} | null}
 
 Article pages also carry bulletin, source_file, date, cluster, cluster_slug, article_title,
-subtitle, column, page and text_sha256.
+subtitle, column, page, index (reading order) and text_sha256.
 """
 
 from __future__ import annotations

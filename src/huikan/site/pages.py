@@ -307,6 +307,7 @@ class PagePlanner:
             "subtitle": art.subtitle,
             "column": art.column,
             "page": art.page,
+            "index": a.index,  # reading order in the bulletin (huikan diff lists by it)
             "text_sha256": a.text_sha256(),
         }
         return Page(f"{a.url}index.html", "article", art.title, ctx, "article.html", meta)
