@@ -28,6 +28,18 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from huikan.commands.diff import run
+
+    return run(args)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from huikan.commands.check import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="huikan",
@@ -55,6 +67,18 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     srv.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
     srv.set_defaults(func=_cmd_serve)
+
+    from huikan.commands.diff import add_arguments as add_diff_arguments
+
+    dif = sub.add_parser("diff", help="比较两次构建（manifest.json），输出 Markdown 或 JSON 报告")
+    add_diff_arguments(dif)
+    dif.set_defaults(func=_cmd_diff)
+
+    from huikan.commands.check import add_arguments as add_check_arguments
+
+    chk = sub.add_parser("check", help="检查 site.yml 和所有旁注文件，发现错误时退出码为 1")
+    add_check_arguments(chk)
+    chk.set_defaults(func=_cmd_check)
 
     return p
 
