@@ -482,11 +482,14 @@
     this.run(false, true);
   };
 
-  Page.prototype.state = function () {
+  /* The query and filters: from the URL on load and on back/forward (the filter menus are
+   * filled only once results arrive), from the form otherwise. */
+  Page.prototype.state = function (fromURL) {
+    var w = fromURL && this.wanted;
     return {
       q: this.input.value.trim(),
-      cluster: this.cluster.value || (this.wanted ? this.wanted.cluster : ""),
-      year: this.year.value || (this.wanted ? this.wanted.year : ""),
+      cluster: w ? w.cluster : this.cluster.value,
+      year: w ? w.year : this.year.value,
     };
   };
 
@@ -505,11 +508,8 @@
   Page.prototype.run = function (push, fromURL) {
     var self = this;
     clearTimeout(this.timer);
-    var st = this.state();
-    if (!fromURL) {
-      this.wanted = null;
-      this.syncURL(st, push);
-    }
+    var st = this.state(fromURL);
+    if (!fromURL) this.syncURL(st, push);
     document.title = (st.q ? st.q + " · " : "") + this.app.getAttribute("data-title");
     var seq = ++this.seq;
     if (!st.q) {

@@ -1,0 +1,290 @@
+"""Search in headless Chromium on the site built from the sample bulletins.
+
+Through ``window.huikanSearch`` (recall and top-10 precision of every dev query, parts of
+words, single characters, quoted phrases) and through the visible page (type, see results,
+filter, keep the state in the URL, follow a result, keyboard, no-results state), plus
+escaping of hostile titles and a site served under a sub-path.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlparse
+
+import pytest
+
+from conftest import SCREENSHOTS, build
+from search_samples import dev_queries
+
+pytestmark = pytest.mark.browser
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def store_docs(site: Path) -> dict[str, dict]:
+    """url → stored article (title, text, cluster…) of a built site."""
+    docs = {}
+    for f in (site / "search" / "d").glob("*.json"):
+        d = json.loads(f.read_text("utf-8"))
+        docs[d["url"]] = d
+    return docs
+
+
+def relevant(docs: dict[str, dict], query: str) -> set[str]:
+    """Articles whose whitespace-stripped NFKC title+text contain every part of the query."""
+    parts = [squash(p) for p in query.split()]
+    return {u for u, d in docs.items() if all(p in squash(d["title"] + d["text"]) for p in parts)}
+
+
+def contains(doc: dict, query: str) -> bool:
+    return all(squash(p) in squash(doc["title"] + doc["text"]) for p in query.split())
+
+
+@pytest.fixture
+def search_page(page, built_site, serve_dir):
+    base = serve_dir(built_site.out)
+    page.goto(base + "search/")
+    page.wait_for_function("typeof window.huikanSearch === 'function'")
+    return page, base
+
+
+def hs(page, query: str, limit: int = 10_000) -> list[dict]:
+    return page.evaluate("([q, n]) => window.huikanSearch(q, {limit: n})", [query, limit])
+
+
+def test_dev_queries_recall_and_precision(search_page, built_site):
+    page, _ = search_page
+    docs = store_docs(built_site.out)
+    assert len(docs) == built_site.report.articles
+    report = []
+    for q in dev_queries():
+        results = hs(page, q)
+        urls = [r["url"] for r in results]
+        want = relevant(docs, q)
+        assert want, f"{q}: no sample article contains it"
+        missing = want - set(urls)
+        assert not missing, f"{q}: missed {sorted(missing)}"
+        top = urls[:10]
+        precision = sum(contains(docs[u], q) for u in top) / len(top)
+        assert precision >= 0.9, f"{q}: top-10 precision {precision:.2f}"
+        # articles with the query in the title come first
+        in_title = [all(squash(p) in squash(docs[u]["title"]) for p in q.split()) for u in urls]
+        assert in_title == sorted(in_title, reverse=True), q
+        assert all(isinstance(r["score"], float | int) and r["title"] for r in results)
+        report.append((q, len(want), len(urls)))
+    assert len(report) == len(dev_queries())
+
+
+def test_parts_of_words_and_single_characters(search_page, built_site):
+    """Random substrings (1–6 characters) of article texts, including ones that cut through
+    jieba's words: every article containing them is found."""
+    page, _ = search_page
+    docs = store_docs(built_site.out)
+    rng = random.Random(4)
+    queries = ["成电路", "电", "钒", "产教融合共", "体化", "oWo", "T细胞"]
+    texts = [squash(d["text"]) for d in docs.values()]
+    while len(queries) < 40:
+        t = rng.choice(texts)
+        i = rng.randrange(len(t))
+        q = t[i : i + rng.randint(1, 6)]
+        if re.fullmatch(r"[\w\u4e00-\u9fff]+", q) and "_" not in q:
+            queries.append(q)
+    for q in queries:
+        urls = {r["url"] for r in hs(page, q)}
+        want = relevant(docs, q)
+        assert want <= urls, f"{q!r}: missed {sorted(want - urls)}"
+
+
+def test_quoted_phrase_is_exact(search_page, built_site):
+    page, _ = search_page
+    docs = store_docs(built_site.out)
+    for phrase in ["产教融合共同体", "新质生产力", "集成电路先进封装"]:
+        quoted = [r["url"] for r in hs(page, f'"{phrase}"')]
+        assert set(quoted) == relevant(docs, phrase), phrase
+    loose = {r["url"] for r in hs(page, "生产 新质")}
+    exact = {r["url"] for r in hs(page, '"生产新质"')}
+    assert exact == relevant(docs, "生产新质") and exact <= loose
+
+
+def test_type_filter_and_follow_a_result(page, built_site, serve_dir):
+    base = serve_dir(built_site.out)
+    docs = store_docs(built_site.out)
+    # the header's search box on any page leads to the search page, which runs the query
+    page.goto(base)
+    page.fill("#site-search-q", "集成电路")
+    page.press("#site-search-q", "Enter")
+    page.wait_for_selector(".result-link")
+    assert parse_qs(urlparse(page.url).query)["q"] == ["集成电路"]
+    expected = hs(page, "集成电路")
+    status = page.inner_text("#search-status")
+    assert f"找到 {len(expected)} 篇文章" in status
+    page.wait_for_function(f"document.querySelectorAll('.result-link').length === {len(expected)}")
+    shown = page.eval_on_selector_all(".result-link", "as => as.map(a => a.href)")
+    assert shown == [base + quote(r["url"]) for r in expected]  # same ranking as huikanSearch
+    assert "集成电路" in page.inner_text(".result-title mark")
+
+    # results as you type, state in the URL
+    page.fill("#search-q", "")
+    page.type("#search-q", "新质生产力", delay=40)
+    page.wait_for_function(
+        "new URLSearchParams(location.search).get('q') === '新质生产力'"
+        " && document.querySelector('#search-status').textContent.includes('找到')"
+    )
+    total = len(relevant(docs, "新质生产力"))
+    page.wait_for_function(f"document.querySelectorAll('.result-link').length === {min(total, 20)}")
+
+    # filter by cluster: fewer results, all of that cluster, kept in the URL
+    options = page.eval_on_selector_all(
+        "#search-cluster option", "os => os.map(o => [o.value, o.textContent])"
+    )
+    slug, label = next((v, t) for v, t in options if v)
+    name = label.split("（")[0]
+    page.select_option("#search-cluster", slug)
+    page.wait_for_function(
+        f"new URLSearchParams(location.search).get('cluster') === '{slug}'"
+        " && document.querySelector('#search-status').textContent.includes('筛选前')"
+    )
+    page.wait_for_selector(".result-meta")
+    metas = page.eval_on_selector_all(".result-meta", "ps => ps.map(p => p.textContent)")
+    assert metas and all(name in m for m in metas)
+    assert len(metas) < total
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=str(SCREENSHOTS / "search-filtered-1280.png"), full_page=True)
+
+    # the URL alone restores the filtered list
+    url = page.url
+    page.goto("about:blank")
+    page.goto(url)
+    page.wait_for_selector(".result-meta")
+    assert page.input_value("#search-q") == "新质生产力"
+    assert page.input_value("#search-cluster") == slug
+    assert page.eval_on_selector_all(".result-meta", "ps => ps.map(p => p.textContent)") == metas
+
+    # follow a result
+    title = page.inner_text(".result-link >> nth=0")
+    page.click(".result-link >> nth=0")
+    page.wait_for_load_state()
+    assert page.inner_text("h1") == title
+
+
+def test_keyboard_navigation(search_page):
+    page, base = search_page
+    page.goto(base + "search/?q=" + quote("数字经济"))
+    page.wait_for_function("document.querySelectorAll('.result-link').length > 2")
+    page.focus("#search-q")
+    page.keyboard.press("ArrowDown")
+    links = page.eval_on_selector_all(".result-link", "as => as.map(a => a.href)")
+    assert page.evaluate("document.activeElement.href") == links[0]
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.href") == links[1]
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "search-q"
+    page.keyboard.press("Tab")  # leave the box, then "/" brings the focus back
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "search-q"
+    page.keyboard.press("Escape")
+    page.wait_for_function("!new URLSearchParams(location.search).get('q')")
+    assert page.input_value("#search-q") == ""
+
+
+def test_no_results_state_with_suggestions(search_page, built_site):
+    page, base = search_page
+    assert not relevant(store_docs(built_site.out), "量子引力波天文台")
+    page.goto(base + "search/?q=" + quote("集成电路 量子引力波天文台"))
+    page.wait_for_selector("#search-empty:not([hidden])")
+    assert "没有找到" in page.inner_text("#search-status")
+    empty = page.inner_text("#search-empty")
+    assert "只搜一个词" in empty and "集成电路" in empty and "错别字" in empty
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "search-empty-1280.png"), full_page=True)
+    page.click("#search-empty a:has-text('集成电路')")
+    page.wait_for_selector(".result-link")
+    # a filter that removes everything offers to clear it
+    page.goto(base + "search/?q=" + quote("集成电路") + "&year=1999")
+    page.wait_for_selector("#search-empty:not([hidden])")
+    page.click("#search-empty button")
+    page.wait_for_selector(".result-link")
+    assert "year" not in page.url
+
+
+def test_phone_width_screenshot(search_page):
+    page, base = search_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(base + "search/?q=" + quote("光伏"))
+    page.wait_for_selector(".result-snippet mark")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "search-390.png"), full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    assert not page.is_visible("#search-more")  # every result is already shown
+
+
+HOSTILE = """# 注入测试简报
+
+第 1 期
+
+2031 年 1 月
+
+## <script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">防注入标题
+
+防注入正文<img src=x onerror="window.__pwned=3">，含有“</mark><b>”与 <script>alert(1)</script> 字样。
+
+## 第二篇普通文章
+
+普通正文，防注入正文之外的内容。
+"""
+
+
+def test_hostile_titles_and_text_are_shown_as_text(site_root, serve_dir, page):
+    (site_root / "issues" / "2031-01-hostile.md").write_text(HOSTILE, "utf-8")
+    (site_root / "issues" / "2031-01-hostile.yml").write_text(
+        "title: 注入测试简报\ndate: 2031-01\n", "utf-8"
+    )
+    build(site_root)
+    base = serve_dir(site_root / "build")
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(base + "search/?q=" + quote("防注入"))
+    page.wait_for_selector(".result-link")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwned") is None and not dialogs
+    titles = page.eval_on_selector_all(".result-title", "hs => hs.map(h => h.textContent)")
+    assert any("<script>" in t for t in titles)
+    assert (
+        page.eval_on_selector_all(".search-results script, .search-results img", "e => e.length")
+        == 0
+    )
+    snippets = " ".join(
+        page.eval_on_selector_all(".result-snippet", "p => p.map(x => x.textContent)")
+    )
+    assert "<img" in snippets or "</mark>" in snippets
+
+
+def test_search_under_a_sub_path(site_root, serve_dir, page, tmp_path):
+    out = tmp_path / "preview"
+    build(site_root, out, base_url="https://example.org/pr-42/")
+    base = serve_dir(out, prefix="/pr-42/")
+    page.goto(base + "search/?q=" + quote("光伏"))
+    page.wait_for_selector(".result-link")
+    hrefs = page.eval_on_selector_all(".result-link", "as => as.map(a => a.href)")
+    assert hrefs and all(h.startswith(base) for h in hrefs)
+    page.click(".result-link >> nth=0")
+    page.wait_for_load_state()
+    assert page.url.startswith(base) and page.inner_text("h1")
+
+
+def test_lunr_is_the_npm_copy_not_the_repository():
+    repo = Path(__file__).resolve().parents[1]
+    assert not list((repo / "static").glob("lunr*"))
+    assert (
+        shutil.which("node") is None or (repo / "node_modules" / "lunr" / "package.json").exists()
+    )
