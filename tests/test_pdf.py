@@ -398,6 +398,20 @@ def test_hard_wrapped_lines_join_into_paragraphs_across_a_page_break(tmp_path):
     assert not doc.blocks[1].page_top  # the page starts with the rest of the paragraph
 
 
+def test_superscript_footnote_mark_stays_in_its_line(tmp_path):
+    runs, _ = paragraph(100, text_of(96, 2))
+    first = runs[1]  # a full line; the mark sits raised after its 40th character
+    runs[1] = Run(first.x, first.y, first.text[:40])
+    runs += [
+        Run(first.x + 400, first.y - 3.5, "[1]", 6, "latin"),
+        Run(first.x + 411, first.y, first.text[40:]),
+    ]
+    doc = read_pdf(write(tmp_path, [Page(runs)]))
+    t = text_of(96, 2)
+    assert blocks_text(doc.blocks) == [t[:86] + "[1]" + t[86:]]
+    assert doc.blocks[0].size == 1.0
+
+
 def test_first_line_indent_short_line_and_gap_start_paragraphs(tmp_path):
     a, y = paragraph(100, text_of(60, 0))  # ends short
     b, y = paragraph(y, text_of(96, 13), indent=0)  # no indent, but the line above was short
@@ -615,6 +629,14 @@ def test_zero_page_pdf(tmp_path):
 
 def test_image_only_pages_are_scanned(tmp_path):
     assert _code(write(tmp_path, [Page(image=True), Page(image=True)])) == "scanned"
+
+
+def test_scans_with_a_watermark_and_page_numbers_are_still_scanned(tmp_path):
+    pages = [
+        Page([Run(480, 825, "扫描全能王", 7), Run(295, 810, str(n), 9, "latin")], image=True)
+        for n in range(1, 4)
+    ]
+    assert _code(write(tmp_path, pages)) == "scanned"
 
 
 def test_one_image_page_among_text_pages_is_a_warning(tmp_path):

@@ -53,6 +53,7 @@ from huikan.model import Document, IngestError, Warning
 
 GARBLED_SHARE = 0.3  # this much unreadable text and the file is not worth publishing
 SCANNED_SHARE = 0.5  # this share of image-only pages and the file needs OCR first
+SCAN_GLYPHS = 20  # a page with images and fewer glyphs than this is a picture of a page
 
 
 def _is_garbage(text: str) -> bool:
@@ -232,10 +233,9 @@ def _read_pages(
 
 
 def _check_text(pages: list[PageData], name: str, warnings: list[Warning]) -> None:
-    """Refuse scanned and mis-encoded files; warn about single image-only pages."""
+    """Refuse files without a text layer and mis-encoded files; warn about dropped garbage."""
     glyphs = sum(p.glyphs for p in pages)
     garbage = sum(p.garbage for p in pages)
-    image_only = [p for p in pages if p.images and not p.segs]
     if glyphs == 0:
         if any(p.images for p in pages):
             raise IngestError(
@@ -260,6 +260,19 @@ def _check_text(pages: list[PageData], name: str, warnings: list[Warning]) -> No
         raise IngestError(
             name, "文字编码错乱（中文被映射成了西文字母），请重新导出PDF", code="garbled"
         )
+    if garbage and garbage >= 0.01 * glyphs:
+        warnings.append(
+            Warning("pdf-garbage-chars", f"有 {garbage} 个无法识别的字符已删除", file=name)
+        )
+
+
+def _check_scans(pages: list[PageData], name: str, warnings: list[Warning]) -> None:
+    """Refuse mostly scanned files; warn about single image pages.
+
+    Runs after running heads are gone: a scanner app's watermark or an added page number
+    does not make a picture of a page text.
+    """
+    image_only = [p for p in pages if p.images and sum(s.n for s in p.segs) < SCAN_GLYPHS]
     if image_only and len(image_only) >= SCANNED_SHARE * len(pages):
         raise IngestError(
             name,
@@ -274,10 +287,6 @@ def _check_text(pages: list[PageData], name: str, warnings: list[Warning]) -> No
                 file=name,
                 page=p.number,
             )
-        )
-    if garbage and garbage >= 0.01 * glyphs:
-        warnings.append(
-            Warning("pdf-garbage-chars", f"有 {garbage} 个无法识别的字符已删除", file=name)
         )
 
 
@@ -329,6 +338,7 @@ def read_pdf(path: Path) -> Document:
     _check_text(pages, name, warnings)
     geo = body_geometry(pages)
     remove_running_heads(pages, geo.body_size)
+    _check_scans(pages, name, warnings)
     bold = _bold_fonts(pages, fonts, geo.body_size)
     lefts = sorted(min(s.x0 for s in p.segs) for p in pages if p.segs)
     rights = sorted(max(s.x1 for s in p.segs) for p in pages if p.segs)

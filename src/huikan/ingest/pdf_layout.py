@@ -138,16 +138,53 @@ class PageData:
 
 
 def rows_of(segs: list[Seg]) -> list[list[Seg]]:
-    """Runs grouped into rows by baseline (tolerance relative to size), top to bottom."""
+    """Runs grouped into rows by baseline (tolerance relative to size), top to bottom.
+
+    Superscripts and subscripts (smaller runs beside a run of a neighbouring row, inside
+    its vertical extent) join that row: a footnote mark must not break a paragraph.
+    """
     rows: list[list[Seg]] = []
     for s in sorted(segs, key=lambda s: s.base):
         if rows and abs(s.base - rows[-1][0].base) <= 0.3 * min(s.size, rows[-1][0].size):
             rows[-1].append(s)
         else:
             rows.append([s])
+    i = 0
+    while i < len(rows):
+        host = _script_host(rows, i)
+        if host is not None:
+            rows[host].extend(rows.pop(i))
+            continue
+        i += 1
     for row in rows:
         row.sort(key=lambda s: s.x0)
     return rows
+
+
+def _script_host(rows: list[list[Seg]], i: int) -> int | None:
+    """The neighbouring row that row ``i`` is a superscript/subscript of, if any."""
+    small = rows[i]
+    size = max(s.size for s in small)
+    for j in (i - 1, i + 1):
+        if not 0 <= j < len(rows):
+            continue
+        big = max(rows[j], key=lambda s: s.size)
+        if size > 0.85 * big.size:
+            continue
+        top = min(s.top for s in rows[j])
+        bottom = max(s.bottom for s in rows[j])
+        if not all(top <= (s.top + s.bottom) / 2 <= bottom for s in small):
+            continue
+        reach = big.size
+        if all(
+            any(
+                t.x0 - reach <= s.x0 <= t.x1 + reach or t.x0 - reach <= s.x1 <= t.x1 + reach
+                for t in rows[j]
+            )
+            for s in small
+        ):
+            return j
+    return None
 
 
 def _row_text(row: list[Seg]) -> str:
@@ -511,6 +548,7 @@ def leaf_lines(
         prev: Seg | None = None
         nchars = nbold = 0
         sizes: Counter[float] = Counter()
+        biggest = max(s.size for s in kept)
         for s in kept:
             if prev is not None:
                 gap = s.x0 - prev.x1
@@ -527,7 +565,8 @@ def leaf_lines(
             nchars += s.n
             if bold_font[s.fid] or s.fake_bold:
                 nbold += s.n
-            sizes[round(s.size, 1)] += s.n
+            if s.size >= 0.85 * biggest:  # superscripts do not make a line small
+                sizes[round(s.size, 1)] += s.n
             prev = s
         text = "".join(parts)
         size = sizes.most_common(1)[0][0]
