@@ -115,3 +115,15 @@ def test_a_second_build_waits_for_the_lock(tmp_path):
         o.put_bytes("who.txt", b"second")
         o.commit()
     assert (out / "who.txt").read_bytes() == b"second"
+
+
+def test_manifest_dumps_is_json_one_item_per_line():
+    import json
+
+    from huikan.site.manifest import dumps
+
+    m = {"pages": [{"b": 1, "a": "页"}, {"a": 2}], "site": {"x": None}, "errors": []}
+    text = dumps(m).decode("utf-8")
+    assert json.loads(text) == m
+    assert '{"a":"页","b":1},' in text.splitlines()
+    assert dumps(m) == dumps(json.loads(text))

@@ -380,10 +380,12 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
                 kinds.setdefault(rel, {"kind": "search-index", "title": rel.rsplit("/", 1)[-1]})
             report.search_summary = list(search.summary_lines()) if search else []
             timings["搜索"] = time.perf_counter() - t3
+        t4 = time.perf_counter()
         manifest = _manifest(model, out, kinds, errors, search, base_url)
         out.put_bytes("manifest.json", dumps(manifest))
         report.written, report.unchanged = out.counts()
         out.commit()
+        timings["清单"] = time.perf_counter() - t4
 
     report.bulletins = len(model.bulletins)
     report.articles = sum(len(b.articles) for b in model.bulletins)
