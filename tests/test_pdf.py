@@ -478,6 +478,13 @@ def test_toc_lines_are_blocks_with_normalised_leaders(tmp_path):
             Run(RIGHT - width(page, font="latin"), y, page, BODY, "latin"),
         ]
         y += 20
+    long_title = text_of(45, 3) + "关键举措"  # wraps: the number follows the second line
+    runs += [
+        Run(LEFT + 20, y, long_title[:45]),
+        Run(LEFT + 20, y + 17, long_title[45:]),
+        Run(LEFT + 20 + width("关键举措") + 4, y + 17, " ." * 30, BODY, "latin"),
+        Run(RIGHT - width("9", font="latin"), y + 17, "9", BODY, "latin"),
+    ]
     doc = read_pdf(write(tmp_path, [Page(runs)]))
     assert blocks_text(doc.blocks) == [
         "目 录",
@@ -486,6 +493,7 @@ def test_toc_lines_are_blocks_with_normalised_leaders(tmp_path):
         "加快数字人才培养……12",
         "全球半导体复苏势头不减……4",
         "微迈思半导体攻克卡脖子技术……27",
+        long_title + "……9",
     ]
 
 

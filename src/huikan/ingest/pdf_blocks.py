@@ -24,6 +24,11 @@ _NUMBERED = re.compile(r"^\d{1,2}\s*[/／|｜]\s*\S")
 _DIGITS = re.compile(r"^\d{1,4}$")
 
 _TERMINAL = set("。！？!?；;：:…”’」』）)")
+# Numbered headings: 一、 （一） 1. 1、 (1) ① 第一
+_ENUMERATED = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)"
+    r"|[①-⑳]|第[一二三四五六七八九十\d]+[章节部分篇条])"
+)
 HEADING_SIZE = 1.12  # a line this much larger than body text is set as a heading
 
 
@@ -193,7 +198,8 @@ class _Joiner:
                 and self.extra_gap(prev, line) <= 0.45 * line.size
                 and same_size
                 and self.full(prev, line)
-                and not self.indented(line)
+                and line.x0 <= prev.x0 + 0.5 * line.size  # aligned under the title's start
+                and not (self.bold(prev) and not self.bold(line))  # not a group label
             )
         if self.below(prev, line):
             if self.extra_gap(prev, line) > 0.45 * max(prev.size, line.size):
@@ -228,6 +234,8 @@ class _Joiner:
     def _heading_wraps(self, block: list[Line], line: Line) -> bool:
         """Two stacked lines in one heading style: a wrapped title, or separate headings?"""
         prev = block[-1]
+        if _ENUMERATED.match(line.text.strip()):  # 二、… then （一）…: two headings
+            return False
         frame_w = prev.frame[1] - prev.frame[0]
         if prev.width >= 0.6 * frame_w:  # the line above was long: the title wrapped
             return True
