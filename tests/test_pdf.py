@@ -428,6 +428,19 @@ def test_first_line_indent_short_line_and_gap_start_paragraphs(tmp_path):
     assert doc.blocks[1].gap_before == 0
 
 
+def test_an_article_set_with_looser_leading_keeps_its_paragraphs(tmp_path):
+    tight = [paragraph(100 + i * 80, text_of(200, i))[0] for i in range(2)]
+    page1 = Page([r for p in tight for r in p])
+    loose = []
+    y = 100.0
+    for i in range(3):  # 1.5 line spacing: 24 pt from baseline to baseline
+        for j, r in enumerate(paragraph(0, text_of(150, 10 * i))[0]):
+            loose.append(Run(r.x, y + j * 24, r.text))
+        y += 24 * 4
+    doc = read_pdf(write(tmp_path, [page1, Page(loose)]))
+    assert [b.text for b in doc.blocks if b.page == 2] == [text_of(150, 10 * i) for i in range(3)]
+
+
 def test_multi_line_centred_title_is_one_heading_block(tmp_path):
     line1, line2 = "中国生物制药与勃林格殷格翰合作共同", "研发肿瘤创新药"
     size = 18.0

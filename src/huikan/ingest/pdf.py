@@ -60,7 +60,12 @@ def _is_garbage(text: str) -> bool:
     """Private-use code points, U+FFFD (unmapped glyph) and control characters."""
     for ch in text:
         o = ord(ch)
-        if 0xE000 <= o <= 0xF8FF or o == 0xFFFD or o < 0x20 or o >= 0xF0000:
+        if (
+            0xE000 <= o <= 0xF8FF
+            or o == 0xFFFD
+            or o >= 0xF0000
+            or (o < 0x20 and ch not in "\t\n\r")
+        ):
             return True
     return False
 
@@ -204,7 +209,7 @@ def _read_pages(
                 )
             chars = sink.chars
             good = [c for c in chars if not _is_garbage(c[4])]
-            glyphs = sum(1 for c in chars if not c[4].isspace())
+            glyphs = sum(1 for c in chars if c[4] and not c[4].isspace())
             pages.append(
                 PageData(
                     number=number,

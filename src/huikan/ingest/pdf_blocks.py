@@ -10,8 +10,10 @@ their own, normalised to ``title……page``.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
+from collections import Counter
 
 from huikan.ingest.pdf_layout import Geometry, Line, is_wide
 from huikan.model import Block
@@ -20,8 +22,13 @@ _LEADER_CHARS = ".·•‥．。_\\-－"
 _LEADERS = re.compile(
     rf"^(?P<title>.*?)\s*(?:(?:[{_LEADER_CHARS}]\s*){{3,}}|(?:[…⋯]\s*){{2,}})\s*(?P<num>\d{{1,4}})$"
 )
+# " . 3": a long TOC title leaves room for one or two spaced dots only (not "容量7.1")
+_SHORT_LEADER = re.compile(
+    rf"^(?P<title>.*?\S)\s+(?:[{_LEADER_CHARS}…⋯]\s+){{1,2}}(?P<num>\d{{1,3}})$"
+)
 _NUMBERED = re.compile(r"^\d{1,2}\s*[/／|｜]\s*\S")
 _DIGITS = re.compile(r"^\d{1,4}$")
+_ENDS_WITH_PAGE = re.compile(r"[\s.·…⋯．]\d{1,3}$")
 
 _TERMINAL = set("。！？!?；;：:…”’」』）)")
 # Numbered headings: 一、 （一） 1. 1、 (1) ① 第一
@@ -65,11 +72,12 @@ def classify_toc(lines: list[Line], geo: Geometry) -> None:
     """Mark table-of-contents lines (``line.toc``) and rewrite their text.
 
     Leader dots followed by a number at the right edge always make an entry; a number
-    separated only by white space needs a second such line on the page (a table row
-    ending in a number is not a TOC). Bold or larger lines of that kind are TOC group
-    labels ("专家观点 3").
+    separated only by white space, or a "01 / title" line, needs a second such line on the
+    page (a table row ending in a number is not a TOC, 1/3 is a fraction). Bold or larger
+    lines with a page number are TOC group labels ("专家观点 3").
     """
     gap_cands: dict[int, list[tuple[Line, str, str]]] = {}
+    numbered: dict[int, list[Line]] = {}
     for line in lines:
         text = line.text.strip()
         at_right = line.x1 >= line.frame[1] - 2.5 * line.size
@@ -80,18 +88,27 @@ def classify_toc(lines: list[Line], geo: Geometry) -> None:
             line.text = f"{title}……{m.group('num')}"
             continue
         if _NUMBERED.match(text):
-            line.toc = "numbered"
+            numbered.setdefault(line.page, []).append(line)
             continue
         if line.tabs and at_right and _DIGITS.match(line.last_run.strip()):
             title = text[: line.tabs[-1]].strip()
             if title and not _DIGITS.match(title):
                 gap_cands.setdefault(line.page, []).append((line, title, line.last_run.strip()))
+                continue
+        m = _SHORT_LEADER.match(text)
+        if m and at_right:
+            gap_cands.setdefault(line.page, []).append((line, m.group("title"), m.group("num")))
+
+    for group in numbered.values():
+        if len(group) >= 2:  # "01 / title" lines come in lists; one is a fraction like 1/3
+            for line in group:
+                line.toc = "numbered"
 
     def heading(line: Line) -> bool:
         return line.nbold * 2 > line.nchars or line.size >= 1.04 * geo.body_size
 
     for page, cands in gap_cands.items():
-        if len(cands) < 2:
+        if len(cands) < 2 and not any(x.toc == "entry" for x in lines if x.page == page):
             continue
         plain_entries = any(not heading(c) for c, _, _ in cands) or any(
             x.toc == "entry" and not heading(x) for x in lines if x.page == page
@@ -123,8 +140,9 @@ def _unit_width(text: str, size: float) -> float:
 class _Joiner:
     """Decides, line by line, whether a line continues the current block."""
 
-    def __init__(self, geo: Geometry) -> None:
+    def __init__(self, geo: Geometry, lines: list[Line]) -> None:
         self.geo = geo
+        self.white = _local_white(lines, geo)
 
     def full(self, line: Line, nxt: Line | None = None) -> bool:
         """The line reaches the column's right edge: its paragraph goes on.
@@ -180,10 +198,14 @@ class _Joiner:
         )
 
     def extra_gap(self, prev: Line, line: Line) -> float:
-        """White space between two stacked lines beyond normal leading, in points."""
+        """White space between two stacked lines beyond normal leading, in points.
+
+        Normal leading is the document's, or the page's own when that is looser (one
+        article set at 1.5 line spacing must not fall apart into one block per line).
+        """
         size = max(prev.size, line.size)
-        normal = self.geo.white / self.geo.body_size * size
-        return (line.top - prev.bottom) - normal
+        ratio = max(self.geo.white / self.geo.body_size, self.white.get(line.page, 0.0))
+        return (line.top - prev.bottom) - ratio * size
 
     def continues(self, block: list[Line], line: Line) -> bool:
         prev = block[-1]
@@ -199,6 +221,7 @@ class _Joiner:
                 and same_size
                 and self.full(prev, line)
                 and line.x0 <= prev.x0 + 0.5 * line.size  # aligned under the title's start
+                and not _ENDS_WITH_PAGE.search(prev.text)
                 and not (self.bold(prev) and not self.bold(line))  # not a group label
             )
         if self.below(prev, line):
@@ -274,9 +297,26 @@ def _weighted_median(pairs: list[tuple[float, int]]) -> float:
     return pairs[-1][0]
 
 
+def _local_white(lines: list[Line], geo: Geometry) -> dict[int, float]:
+    """Per page: the most common white gap between stacked lines, as a share of the size."""
+    steps: dict[int, Counter[float]] = {}
+    for prev, line in itertools.pairwise(lines):
+        if prev.page != line.page or abs(prev.size - line.size) > 0.1 * line.size:
+            continue
+        white = (line.top - prev.bottom) / line.size
+        if 0 <= white <= 2 and line.x0 < prev.x1 and prev.x0 < line.x1:
+            steps.setdefault(line.page, Counter())[round(white * 20) / 20] += 1
+    out = {}
+    for page, counter in steps.items():
+        (white, count), *_ = counter.most_common(1)
+        if count >= 3:
+            out[page] = white
+    return out
+
+
 def build_blocks(lines: list[Line], geo: Geometry) -> list[Block]:
     """Join lines (in reading order, all pages) into blocks and fill in their cues."""
-    joiner = _Joiner(geo)
+    joiner = _Joiner(geo, lines)
     groups: list[list[Line]] = []
     for line in lines:
         if groups and joiner.continues(groups[-1], line):

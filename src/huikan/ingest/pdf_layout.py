@@ -68,6 +68,8 @@ def build_segments(chars: list[Char]) -> list[Seg]:
     last = ""
     space = False
     for x0, x1, base, size, text, fid, fake in chars:
+        if not text:
+            continue
         if text in _SPACES or text.isspace():
             space = True
             continue
@@ -107,11 +109,12 @@ def build_segments(chars: list[Char]) -> list[Seg]:
 
 # --- running headers, footers and page numbers -------------------------------------------
 
+# Up to three digits: a lone 2024 at the top of a cover is a year, not a page number.
 _PAGE_NUMBER = re.compile(
-    r"^(?:[-–—－~·•\s]*\d{1,4}[-–—－~·•\s]*"
-    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4}"
-    r"|(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"
+    r"^(?:[-–—－~·•\s]*\d{1,3}[-–—－~·•\s]*"
+    r"|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|\d{1,3}\s*/\s*\d{1,3}"
+    r"|(?:page|p\.)\s*\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?"
     r"|[-–—\s]*[ivxlc]{1,6}[-–—\s]*)$",
     re.I,
 )
@@ -330,10 +333,11 @@ def _spans(cover: list[tuple[float, float, int]], depth: int) -> list[tuple[floa
 def _gutter(segs: list[Seg], geo: Geometry, max_blockers: int = 0) -> tuple[float, float] | None:
     """The best column gutter of a region: a white strip with real columns on both sides.
 
-    Each side must hold at least two rows, be at least 12% of the region wide, and the two
-    sides must sit beside each other (overlap vertically), which rejects right-aligned page
-    numbers of a TOC, signatures and label/value pairs. Up to ``max_blockers`` runs may cross
-    the strip (spanning titles that interrupt the columns); fewer crossings win, then width.
+    Each side must hold at least two rows (three beside a gutter narrower than 1.5 em),
+    be wide enough for 8 characters and 12% of the region, and the two sides must sit
+    beside each other (overlap vertically). That rejects right-aligned TOC page numbers,
+    signatures, label/value pairs and table cells. Up to ``max_blockers`` runs may cross the
+    strip (spanning titles that interrupt the columns); fewer crossings win, then width.
     """
     x0, x1 = _extent(segs)
     width = x1 - x0
