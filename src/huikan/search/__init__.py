@@ -206,6 +206,7 @@ def write_search_index(
             "postings": index.postings,
             "token_cache_hits": cache.hits,
             "token_cache_misses": cache.misses,
+            "token_cache_line_misses": cache.line_misses,
             "tokenize_seconds": round(t1 - t0, 3),
             "index_seconds": round(t2 - t1, 3),
             "write_seconds": round(t3 - t2, 3),

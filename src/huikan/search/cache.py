@@ -28,9 +28,9 @@ from typing import IO, Any
 import numpy as np
 
 from huikan.search.index import FieldTerms, Vocabulary
-from huikan.search.tokenize import Tokenizer
+from huikan.search.tokenize import Line, Tokenizer, seams
 
-PARALLEL_MIN = 200  # uncached texts worth starting worker processes for
+PARALLEL_MIN = 2000  # uncached lines worth starting worker processes for
 
 _worker: Tokenizer | None = None
 
@@ -40,12 +40,13 @@ def _init_worker(user_words: list[str]) -> None:
     _worker = Tokenizer(user_words)
 
 
-def _work(texts: list[str]) -> list[list[str]]:
+def _work(lines: list[str]) -> list[Line]:
     assert _worker is not None
-    return [_worker.terms(t) for t in texts]
+    return [_worker.line(x) for x in lines]
 
 
 Entry = tuple[int, bytes, bytes]  # field length, int32 term numbers, int32 frequencies
+LineEntry = tuple[int, bytes, bytes, str, str, bool]  # + head, tail, filled (see tokenize.Line)
 
 
 class TokenCache:
@@ -63,6 +64,7 @@ class TokenCache:
         self._lock: IO[str] | None = None
         self.hits = 0
         self.misses = 0
+        self.line_misses = 0
 
     def __enter__(self) -> TokenCache:
         if self.dir is not None:
@@ -96,7 +98,7 @@ class TokenCache:
     def key(text: str) -> str:
         return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
-    def _bucket(self, name: str) -> dict[str, Entry]:
+    def _bucket(self, name: str) -> dict[str, Any]:
         b = self._buckets.get(name)
         if b is None:
             b = {}
@@ -110,7 +112,8 @@ class TokenCache:
         return b
 
     def field_terms(self, texts: Sequence[str], jobs: int | None = None) -> list[FieldTerms]:
-        """FieldTerms of each text, from the cache or tokenised (in parallel when many)."""
+        """FieldTerms of each text: whole fields from the cache; the others assembled from
+        cached lines, tokenising (in parallel when many) only lines never seen before."""
         out: list[FieldTerms | None] = [None] * len(texts)
         missing: dict[str, list[int]] = {}
         for i, text in enumerate(texts):
@@ -127,28 +130,69 @@ class TokenCache:
         if missing:
             keys = list(missing)
             self.misses += len(keys)
-            results = self._tokenize([texts[missing[k][0]] for k in keys], jobs)
-            for k, terms in zip(keys, results, strict=True):
-                ft = self.vocab.encode(terms)
+            fts = self._assemble([texts[missing[k][0]] for k in keys], jobs)
+            for k, ft in zip(keys, fts, strict=True):
                 self._buckets[k[:2]][k] = (ft.length, ft.ids.tobytes(), ft.tfs.tobytes())
                 self._dirty.add(k[:2])
                 for i in missing[k]:
                     out[i] = ft
         return out  # type: ignore[return-value]
 
-    def _tokenize(self, texts: list[str], jobs: int | None) -> list[list[str]]:
+    def _assemble(self, texts: list[str], jobs: int | None) -> list[FieldTerms]:
+        split = [t.split("\n") for t in texts]
+        entries: dict[str, LineEntry] = {}
+        todo: dict[str, str] = {}
+        for lines in split:
+            for line in lines:
+                k = self.key(line)
+                if k in entries or k in todo:
+                    continue
+                hit = self._bucket("l" + k[:2]).get(k)  # line buckets are never pruned
+                if hit is not None:
+                    entries[k] = hit
+                else:
+                    todo[k] = line
+        self.line_misses += len(todo)
+        for k, ln in zip(todo, self._tokenize(list(todo.values()), jobs), strict=True):
+            ft = self.vocab.encode(ln.terms)
+            entries[k] = (
+                ft.length,
+                ft.ids.tobytes(),
+                ft.tfs.tobytes(),
+                ln.head,
+                ln.tail,
+                ln.filled,
+            )
+            self._buckets["l" + k[:2]][k] = entries[k]
+            self._dirty.add("l" + k[:2])
+        ids = self.vocab.ids
+        out = []
+        for lines in split:
+            es = [entries[self.key(x)] for x in lines]
+            parts = [np.frombuffer(e[1], dtype=np.int32) for e in es]
+            counts = [np.frombuffer(e[2], dtype=np.int32) for e in es]
+            for minus, plus in seams([Line([], e[3], e[4], e[5]) for e in es]):
+                parts.append(np.array([ids[minus], self.vocab.id(plus)], dtype=np.int32))
+                counts.append(np.array([-1, 1], dtype=np.int32))
+            u, inv = np.unique(np.concatenate(parts), return_inverse=True)
+            tf = np.bincount(inv, weights=np.concatenate(counts)).astype(np.int32)
+            keep = tf > 0
+            out.append(FieldTerms(sum(e[0] for e in es), u[keep], tf[keep]))
+        return out
+
+    def _tokenize(self, lines: list[str], jobs: int | None) -> list[Line]:
         jobs = jobs or os.cpu_count() or 1
         # fork (spawn would re-import the caller's main module), and only while no other
         # thread runs, which is when forking is safe.
         parallel = (
             jobs > 1
-            and len(texts) >= PARALLEL_MIN
+            and len(lines) >= PARALLEL_MIN
             and "fork" in get_all_start_methods()
             and threading.active_count() == 1
         )
         if parallel:
-            size = max(1, len(texts) // (jobs * 4))
-            chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+            size = max(1, len(lines) // (jobs * 8))
+            chunks = [lines[i : i + size] for i in range(0, len(lines), size)]
             try:
                 with ProcessPoolExecutor(
                     max_workers=jobs,
@@ -159,7 +203,7 @@ class TokenCache:
                     return [r for chunk in pool.map(_work, chunks) for r in chunk]
             except (BrokenProcessPool, OSError):
                 pass  # fall back to doing it here
-        return [self.tokenizer.terms(t) for t in texts]
+        return [self.tokenizer.line(x) for x in lines]
 
     def save(self) -> None:
         """Write the vocabulary if it grew, then the buckets that changed."""
@@ -170,6 +214,12 @@ class TokenCache:
             self._saved_vocab = len(self.vocab)
         for name, bucket in self._buckets.items():
             used = self._used[name]
+            if name.startswith("l"):  # line entries: kept (they serve re-split articles)
+                if name in self._dirty:
+                    _atomic_write(
+                        self.dir / f"{name}.marshal", marshal.dumps(dict(sorted(bucket.items())))
+                    )
+                continue
             if name not in self._dirty and len(bucket) == len(used):
                 continue
             kept = {k: bucket[k] for k in sorted(used) if k in bucket}

@@ -55,6 +55,13 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self.terms)
 
+    def id(self, term: str) -> int:
+        n = self.ids.get(term)
+        if n is None:
+            n = self.ids[term] = len(self.terms)
+            self.terms.append(term)
+        return n
+
     def encode(self, terms: Sequence[str]) -> FieldTerms:
         """Count a field's terms (first-seen order) and number them, adding new ones."""
         tf = Counter(terms)
@@ -72,8 +79,8 @@ class Vocabulary:
 
 @dataclass
 class FieldTerms:
-    """One field of one document: its length in terms, distinct term numbers (first-seen
-    order) and their frequencies."""
+    """One field of one document: its length in terms, its distinct term numbers and their
+    frequencies."""
 
     length: int
     ids: np.ndarray

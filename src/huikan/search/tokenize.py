@@ -27,13 +27,14 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import jieba
 
 from huikan.config import SiteConfig
 
 # Bump when the terms produced for a text change: it keys the token cache.
-TOKENIZER_VERSION = "1"
+TOKENIZER_VERSION = "2"
 
 _CJK_RANGES = (
     "\u3007"  # 〇 as in 二〇二四
@@ -44,6 +45,7 @@ _CJK_RANGES = (
 )
 CJK_RUN = re.compile(f"[{_CJK_RANGES}]+")
 _CJK_CHAR = re.compile(f"[{_CJK_RANGES}]")
+_WORD_CHAR = re.compile(r"[^\W_]")
 # A word character: any letter or digit (Python's \w without "_"), ideographs included.
 GRAM_RUN = re.compile(r"[^\W_]+")
 _WS = re.compile(r"[\s\ufeff]+")  # Python's \s plus the BOM, which JavaScript's \s has
@@ -141,11 +143,53 @@ class Tokenizer:
                 out.extend(w for w in cut(run) if len(w) >= MIN_WORD)
         return out
 
+    def line(self, line: str) -> Line:
+        """Terms of one line: its grams, jieba words and Latin words."""
+        flat = squash(line)
+        return Line(
+            grams(line) + self.words(line) + latin_words(line),
+            flat[0] if flat and _WORD_CHAR.match(flat[0]) else "",
+            flat[-1] if flat and _WORD_CHAR.match(flat[-1]) else "",
+            bool(flat),
+        )
+
     def terms(self, text: str) -> list[str]:
-        """All index terms of a field value: grams, then jieba words, then Latin words."""
-        if not text:
-            return []
-        return grams(text) + self.words(text) + latin_words(text)
+        """All index terms of a field value, line by line (the unit the token cache keeps).
+
+        Grams are exactly ``grams(text)`` of the whole value: where a line ends and the next
+        begins with a word character the run goes on across the line break, so the first
+        line's closing single character becomes the bigram across the seam (:func:`join`).
+        jieba words are cut line by line.
+        """
+        lines = [self.line(x) for x in text.split("\n")]
+        out: list[str] = []
+        for ln in lines:
+            out += ln.terms
+        for minus, plus in seams(lines):
+            out.remove(minus)
+            out.append(plus)
+        return out
+
+
+@dataclass
+class Line:
+    terms: list[str]
+    head: str  # first character of the squashed line if it is a word character, else ""
+    tail: str  # last character likewise
+    filled: bool  # anything left after deleting whitespace
+
+
+def seams(lines: list[Line]) -> list[tuple[str, str]]:
+    """(single character to drop, bigram to add) where a gram run continues across lines."""
+    out = []
+    prev: Line | None = None
+    for ln in lines:
+        if not ln.filled:
+            continue  # a blank line vanishes with the whitespace
+        if prev is not None and prev.tail and ln.head:
+            out.append((prev.tail, prev.tail + ln.head))
+        prev = ln
+    return out
 
 
 def query_grams(part: str) -> Iterator[tuple[str, bool]]:

@@ -1,0 +1,56 @@
+"""The token cache gives exactly the tokenizer's terms, whichever level it serves them from."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from huikan.search.cache import TokenCache
+from huikan.search.store import plain_text
+from huikan.search.tokenize import Tokenizer, grams
+from search_samples import gold_docs
+
+TOK = Tokenizer(["新质生产力", "集成电路"])
+
+
+def _as_counts(cache: TokenCache, ft) -> Counter:
+    return Counter({cache.vocab.terms[i]: int(n) for i, n in zip(ft.ids, ft.tfs, strict=True)})
+
+
+def test_fields_assembled_from_lines_equal_the_tokenizer(tmp_path):
+    texts = [plain_text(d.body) for d in gold_docs()[:12]] + [
+        "一、总体要求\n加快建设\n\n（二）AI\n芯片",  # runs continue across line breaks
+        "",
+        "\n\n",
+        "，。\n——",
+    ]
+    with TokenCache(tmp_path, TOK) as cache:
+        fts = cache.field_terms(texts)
+    for text, ft in zip(texts, fts, strict=True):
+        want = Counter(TOK.terms(text))
+        assert _as_counts(cache, ft) == want, text[:30]
+        assert ft.length == sum(want.values())
+        assert Counter(t for t in want.elements() if len(t) <= 2) == Counter(grams(text))
+
+
+def test_warm_and_line_level_hits(tmp_path):
+    texts = [plain_text(d.body) for d in gold_docs()[:6]]
+    with TokenCache(tmp_path, TOK) as cold:
+        first = cold.field_terms(texts)
+    assert cold.misses == 6 and cold.line_misses > 0
+    with TokenCache(tmp_path, TOK) as warm:
+        again = warm.field_terms(texts)
+    assert warm.hits == 6 and warm.misses == 0
+    for a, b in zip(first, again, strict=True):
+        assert _as_counts(cold, a) == _as_counts(warm, b)
+    # an edited article: only its new line is tokenised, the rest comes from the line cache
+    edited = texts[0] + "\n新增一段关于集成电路的文字"
+    with TokenCache(tmp_path, TOK) as cache:
+        (ft,) = cache.field_terms([edited])
+    assert cache.misses == 1 and cache.line_misses == 1
+    assert _as_counts(cache, ft) == Counter(TOK.terms(edited))
+
+
+def test_no_cache_dir_works_in_memory():
+    with TokenCache(None, TOK) as cache:
+        (ft,) = cache.field_terms(["集成电路"])
+    assert _as_counts(cache, ft) == Counter(TOK.terms("集成电路"))
