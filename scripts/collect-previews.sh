@@ -2,8 +2,9 @@
 # Put the preview build of every open pull request into SITE/pr-<number>/ before the Pages
 # deployment (run by .github/workflows/pages.yml, which builds main into SITE first).
 #
-# A preview is the `preview-pr-<number>` artifact of the latest successful "PR preview" run
-# for the PR's head commit. Pull requests from forks are skipped: their previews stay
+# A preview is the `preview-pr-<number>` artifact of the latest completed "PR preview" run
+# for the PR's head commit (published even when that run's tests failed: the PR shows the red
+# check, and reviewers still see the site). Pull requests from forks are skipped: their previews stay
 # downloadable artifacts and are never published under the project's address.
 # Needs: gh (GH_TOKEN with actions: read, pull-requests: read), python3, GITHUB_REPOSITORY.
 set -euo pipefail
@@ -31,11 +32,11 @@ while read -r number sha; do
     echo "PR #$number: $dest already exists in the site (a bulletin named pr-$number?); skipped" >&2
     continue
   fi
-  run=$(gh run list --repo "$repo" --workflow "$workflow" --commit "$sha" --status success \
+  run=$(gh run list --repo "$repo" --workflow "$workflow" --commit "$sha" --status completed \
           --limit 1 --json databaseId |
         python3 -c 'import json, sys; runs = json.load(sys.stdin); print(runs[0]["databaseId"] if runs else "")')
   if [ -z "$run" ]; then
-    echo "PR #$number: no successful preview run for ${sha:0:7} yet"
+    echo "PR #$number: no completed preview run for ${sha:0:7} yet"
     continue
   fi
   if gh run download "$run" --repo "$repo" --name "preview-pr-$number" --dir "$dest"; then

@@ -360,7 +360,7 @@ def test_collect_previews(tmp_path):
     calls = (tmp_path / "gh.log").read_text().splitlines()
     assert all("--repo o/r" in c for c in calls)
     assert any(
-        "--workflow pr-preview.yml" in c and "--status success" in c and "1" * 40 in c
+        "--workflow pr-preview.yml" in c and "--status completed" in c and "1" * 40 in c
         for c in calls
     )
     assert not any("2" * 40 in c for c in calls)  # the fork's runs are not even looked up
