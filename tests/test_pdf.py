@@ -73,6 +73,9 @@ FONTS = {
     "bold": "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light,Bold /Encoding /UniGB-UCS2-H "
     "/DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light,Bold "
     "/CIDSystemInfo << /Registry {Adobe} /Ordering {GB1} /Supplement 2 >> /DW 1000 >>] >>",
+    "vert": "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-V "
+    "/DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+    "/CIDSystemInfo << /Registry {Adobe} /Ordering {GB1} /Supplement 2 >> /DW 1000 >>] >>",
     # Not one of the standard 14 names, so that pdfminer uses these /Widths, not Helvetica's.
     "latin": "<< /Type /Font /Subtype /Type1 /BaseFont /TestSans /Encoding /WinAnsiEncoding "
     "/FirstChar 32 /LastChar 126 /Widths [" + " ".join(["600"] * 95) + "] >>",
@@ -80,7 +83,7 @@ FONTS = {
     "/DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /XYZABC+Mystery "
     "/CIDSystemInfo << /Registry {Adobe} /Ordering {Identity} /Supplement 0 >> /DW 1000 >>] >>",
 }
-WIDTH = {"song": 1.0, "bold": 1.0, "latin": 0.6, "pua": 0.6, "nomap": 1.0}
+WIDTH = {"song": 1.0, "bold": 1.0, "vert": 1.0, "latin": 0.6, "pua": 0.6, "nomap": 1.0}
 
 
 def width(text: str, size: float = 10.0, font: str = "song") -> float:
@@ -123,7 +126,7 @@ class PdfWriter:
         if page.image:
             ops.append("q 400 0 0 600 90 120 cm /Im1 Do Q")
         for r in page.runs:
-            if r.font in ("song", "bold"):
+            if r.font in ("song", "bold", "vert"):
                 data = r.text.encode("utf-16-be").hex()
             elif r.font == "nomap":
                 data = "".join(f"{0x0400 + ord(c) % 200:04x}" for c in r.text)
@@ -439,6 +442,14 @@ def test_an_article_set_with_looser_leading_keeps_its_paragraphs(tmp_path):
         y += 24 * 4
     doc = read_pdf(write(tmp_path, [page1, Page(loose)]))
     assert [b.text for b in doc.blocks if b.page == 2] == [text_of(150, 10 * i) for i in range(3)]
+
+
+def test_vertical_margin_label_is_one_block_and_leaves_the_column_alone(tmp_path):
+    runs, _ = paragraph(100, text_of(120), left=100)
+    runs.append(Run(70, 92, "专家观点", 14, "vert"))  # written top to bottom in the margin
+    doc = read_pdf(write(tmp_path, [Page(runs)]))
+    assert blocks_text(doc.blocks) == ["专家观点", text_of(120)]
+    assert doc.blocks[1].indent
 
 
 def test_multi_line_centred_title_is_one_heading_block(tmp_path):

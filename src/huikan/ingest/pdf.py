@@ -43,6 +43,7 @@ from huikan.ingest.pdf_layout import (
     PageData,
     body_geometry,
     build_segments,
+    edges,
     leaf_lines,
     reading_order,
     remove_running_heads,
@@ -314,8 +315,7 @@ def _bold_fonts(pages: list[PageData], fonts: list[FontInfo], body_size: float) 
 
 
 def _frame(page: PageData, doc_box: tuple[float, float]) -> tuple[float, float]:
-    x0 = min(s.x0 for s in page.segs)
-    x1 = max(s.x1 for s in page.segs)
+    x0, x1 = edges(page.segs)
     if len(rows_of(page.segs)) < 8:  # a sparse page: its own extent says little
         x0, x1 = min(x0, doc_box[0]), max(x1, doc_box[1])
     return x0, x1

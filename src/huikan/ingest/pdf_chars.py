@@ -212,7 +212,5 @@ class CharSink(PDFTextDevice):
         x0 = a * x + e
         size = fontsize * d
         base = self.page_height - (d * y + f)
-        width = size * len(run)
-        self.chars.append(
-            (x0 - size / 2, x0 - size / 2 + width, base, size, "".join(run), fid, fake_bold)
-        )
+        text = "".join(run)
+        self.chars.append((x0 - size / 2, x0 + size / 2, base, size, text, fid, fake_bold))

@@ -458,10 +458,26 @@ def _leaf(segs: list[Seg], frame: tuple[float, float]) -> Leaf:
     short everywhere; narrow leaves (lists, colophons) keep the column's frame.
     """
     if _nrows(segs) >= 3:
-        x0, x1 = _extent(segs)
+        x0, x1 = edges(segs)
         if x1 - x0 >= 0.6 * (frame[1] - frame[0]):
             return Leaf(segs, (x0, x1))
     return Leaf(segs, frame)
+
+
+def edges(segs: list[Seg]) -> tuple[float, float]:
+    """Left and right edge of a text area: the left is where two or more lines start.
+
+    A margin label or a lone hanging number sticking out on the left must not make every
+    line of the column look indented.
+    """
+    rows = rows_of(segs)
+    starts = Counter(round(row[0].x0) for row in rows)
+    shared = [x for x, count in starts.items() if count >= 2]  # a lone row sticking out
+    if shared:
+        left = min(row[0].x0 for row in rows if round(row[0].x0) == min(shared))
+    else:
+        left = min(s.x0 for s in segs)
+    return left, max(s.x1 for s in segs)
 
 
 # --- physical lines ----------------------------------------------------------------------
