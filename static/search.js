@@ -76,15 +76,26 @@
     });
   };
 
+  /* The stored article `id` (title, url, date, cluster, bulletin, text); the store keeps
+   * m.store consecutive articles per file. */
   Engine.prototype.doc = function (m, id) {
     var base = this.base;
-    return memo(this._docs, id, function () {
-      return fetchJSON(new URL("d/" + id + ".json?v=" + m.sv, base)).then(function (d) {
-        d.id = id;
+    var size = m.store || 1;
+    var chunk = Math.floor(id / size);
+    return memo(this._docs, chunk, function () {
+      return fetchJSON(new URL("d/" + chunk + ".json?v=" + m.sv, base)).then(function (c) {
+        c.docs.forEach(function (d, i) {
+          d.id = chunk * size + i;
+        });
+        return c.docs;
+      });
+    }).then(function (docs) {
+      var d = docs[id - chunk * size];
+      if (d.normTitle === undefined) {
         d.normTitle = core.squash(d.title);
         d.normText = core.squash(d.text);
-        return d;
-      });
+      }
+      return d;
     });
   };
 
@@ -99,19 +110,19 @@
     return this._facets;
   };
 
-  Engine.prototype.index = function (m, shards) {
-    var key = shards
-      .map(function (s) {
-        return s.k;
-      })
-      .sort(function (a, b) {
-        return a - b;
-      })
-      .join(",");
+  /* A lunr index of just the terms a query uses (exact terms, and every term under a prefix),
+   * decoded from the shards that hold them. */
+  Engine.prototype.index = function (m, shards, exact, prefixes) {
+    var key = Array.from(exact).sort().join(" ") + "|" + prefixes.slice().sort().join(" ");
     var idx = this._indexes.get(key);
     if (!idx) {
-      idx = lunr.Index.load(core.decodeShards(shards, m));
-      if (this._indexes.size > 16) this._indexes.delete(this._indexes.keys().next().value);
+      var keep = function (t) {
+        if (exact.has(t)) return true;
+        for (var i = 0; i < prefixes.length; i++) if (t.lastIndexOf(prefixes[i], 0) === 0) return true;
+        return false;
+      };
+      idx = lunr.Index.load(core.decodeShards(shards, m, keep));
+      if (this._indexes.size > 32) this._indexes.delete(this._indexes.keys().next().value);
       this._indexes.set(key, idx);
     }
     return idx;
@@ -239,7 +250,16 @@
           p.words = partWords(p, hasTerm);
           words = words.concat(p.words);
         });
-        var idx = self.index(m, shards);
+        var exact = new Set();
+        var prefixes = [];
+        parts.forEach(function (p) {
+          p.grams.forEach(function (g) {
+            if (g.prefix) prefixes.push(g.term);
+            else exact.add(g.term);
+          });
+          p.words.forEach(function (w) { exact.add(w.term); });
+        });
+        var idx = self.index(m, shards, exact, prefixes);
         var results = idx.query(function (q) {
           parts.forEach(function (p) {
             p.grams.forEach(function (g) {
@@ -724,10 +744,17 @@
     engine = page.engine;
   }
 
+  var engines = new Map();
+  /* `options.index`: the search/ folder's URL, for pages other than the search page. */
   window.huikanSearch = function (query, options) {
     options = options || {};
     var limit = options.limit === undefined ? 20 : options.limit;
-    var eng = engine || new Engine(options.index || "./");
+    var eng = engine;
+    if (!eng || options.index) {
+      var key = options.index || "./";
+      eng = engines.get(key);
+      if (!eng) engines.set(key, (eng = new Engine(key)));
+    }
     return eng.search(query, { cluster: options.cluster, year: options.year }).then(function (res) {
       var top = res.hits.slice(0, limit);
       return Promise.all(

@@ -8,7 +8,6 @@ escaping of hostile titles and a site served under a sub-path.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import shutil
@@ -19,6 +18,7 @@ from urllib.parse import parse_qs, quote, urlparse
 import pytest
 
 from conftest import SCREENSHOTS, build
+from huikan.search.store import read_store
 from search_samples import dev_queries
 
 pytestmark = pytest.mark.browser
@@ -30,11 +30,7 @@ def squash(text: str) -> str:
 
 def store_docs(site: Path) -> dict[str, dict]:
     """url → stored article (title, text, cluster…) of a built site."""
-    docs = {}
-    for f in (site / "search" / "d").glob("*.json"):
-        d = json.loads(f.read_text("utf-8"))
-        docs[d["url"]] = d
-    return docs
+    return {d["url"]: d for d in read_store(site / "search")}
 
 
 def relevant(docs: dict[str, dict], query: str) -> set[str]:

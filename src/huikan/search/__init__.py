@@ -24,6 +24,7 @@ from huikan.search.store import doc_record, dumps, plain_text
 from huikan.search.tokenize import Tokenizer
 
 FORMAT = "huikan-search/1"
+STORE_CHUNK = 4  # documents per store file: fewer files to write, little more to fetch
 
 
 @dataclass
@@ -97,9 +98,11 @@ def write_search_index(
     jobs: int | None = None,
     write: Callable[[str, bytes], object] | None = None,
     shard_bytes: int = DEFAULT_SHARD_BYTES,
+    store_chunk: int = STORE_CHUNK,
 ) -> SearchStats:
     """Write ``manifest.json``, ``facets.json``, index shards ``i/N.json`` and the document
-    store ``d/N.json`` into ``out_dir`` (``<site>/search/``).
+    store ``d/N.json`` (``store_chunk`` consecutive documents each) into ``out_dir``
+    (``<site>/search/``).
 
     * ``cache_dir``: the site's cache folder (default ``.huikan-cache`` beside site.yml);
       search keeps its token cache in ``cache_dir/search``.
@@ -141,21 +144,20 @@ def write_search_index(
     cluster_no = {name: i for i, (name, _) in enumerate(clusters)}
 
     shard_files = [(f"i/{k}.json", s.text.encode()) for k, s in enumerate(shards)]
-    store_files = [
-        (
-            f"d/{i}.json",
-            dumps(
-                doc_record(
-                    url=d.url,
-                    title=d.title,
-                    date=d.date,
-                    cluster=cluster_no[d.cluster],
-                    bulletin=d.bulletin,
-                    body=d.body,
-                )
-            ).encode(),
+    records = [
+        doc_record(
+            url=d.url,
+            title=d.title,
+            date=d.date,
+            cluster=cluster_no[d.cluster],
+            bulletin=d.bulletin,
+            body=d.body,
         )
-        for i, d in enumerate(ordered)
+        for d in ordered
+    ]
+    store_files = [
+        (f"d/{k}.json", dumps({"docs": records[i : i + store_chunk]}).encode())
+        for k, i in enumerate(range(0, len(records), store_chunk))
     ]
     facets = dumps({"cluster": [cluster_no[d.cluster] for d in ordered]}).encode()
 
@@ -176,6 +178,7 @@ def write_search_index(
         "shards": " ".join(separators(shards)),
         "v": _digest(data for _, data in shard_files),
         "sv": _digest([facets, *(data for _, data in store_files)]),
+        "store": store_chunk,
         "clusters": [list(c) for c in clusters],
         "years": years,
     }

@@ -1,13 +1,15 @@
 """The document store: what a result needs (title, URL, date, cluster, text for the snippet).
 
-One small JSON file per article, fetched only for the results on screen (and for checking
-an exact phrase), so a query never downloads text it does not show.
+Small JSON files of a few consecutive articles each (numbered by date, so often articles of
+one bulletin), fetched only for the results on screen (and for checking an exact phrase), so
+a query never downloads much text it does not show.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 # Markdown-light marks that would look odd in a snippet (headings, bold, list bullets, rules).
@@ -36,3 +38,9 @@ def doc_record(
 def dumps(data: Any) -> str:
     """Compact, deterministic JSON (sorted keys, no ASCII escaping of Chinese)."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def read_store(search_dir: Path) -> list[dict[str, Any]]:
+    """Every stored article of a built ``search/`` folder, in document-number order."""
+    chunks = sorted((search_dir / "d").glob("*.json"), key=lambda p: int(p.stem))
+    return [d for c in chunks for d in json.loads(c.read_text("utf-8"))["docs"]]

@@ -1,0 +1,350 @@
+"""Benchmark huikan's search against Pagefind (extended, which segments Chinese) on one site.
+
+Builds the synthetic archive of ``bench/build.py`` (N bulletins, ≈16 articles each) with
+``huikan build``, then runs Pagefind's extended build on a copy of the same site (article
+pages marked ``data-pagefind-body``, so both index exactly the articles), and measures, side
+by side:
+
+* index build time (huikan: the build's search stage, with a cold and a warm token cache;
+  Pagefind: its whole run);
+* index size on disk;
+* bytes the browser downloads before the first result (a fresh browser profile, a blank page
+  that loads the engine and asks for one result: HTML, JS, WASM, index, the first result's
+  record), raw and gzip-compressed (each response compressed on its own, level 6; Pagefind's
+  files are gzip already and are counted as they are) — for the two-word dev query and as
+  the median over all dev queries;
+* median query latency in headless Chromium (one page per engine; each dev query once, top
+  10 results with their titles and URLs);
+* recall of the dev queries (tests/corpus/queries/dev.txt): the share of articles whose text
+  contains the query that each engine returns, and top-10 precision.
+
+    .venv/bin/python bench/search.py [--n 500] [--keep] [--jobs 2]
+
+Needs ``pip install -e '.[bench]'`` (pagefind[extended]) and Chromium at /usr/bin/chromium.
+Prints the figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import importlib.util
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import unicodedata
+from pathlib import Path
+from urllib.parse import unquote
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "bench" / "out" / "search"
+DEV = REPO / "tests" / "corpus" / "queries" / "dev.txt"
+TWO_WORDS = "芯片 出口"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+HUIKAN_PAGE = """<!doctype html><meta charset="utf-8"><title>huikan</title>
+<script src="assets/lunr.min.js"></script><script src="assets/search-core.js"></script>
+<script src="assets/search.js"></script>
+<script>
+window.run = async (q, n) => {
+  const t0 = performance.now();
+  const r = await huikanSearch(q, {limit: n, index: "search/"});
+  return {ms: performance.now() - t0, urls: r.map((x) => x.url), titles: r.map((x) => x.title)};
+};
+window.benchReady = true;
+</script>"""
+
+PAGEFIND_PAGE = """<!doctype html><meta charset="utf-8"><title>pagefind</title>
+<script type="module">
+window.run = async (q, n) => {
+  const t0 = performance.now();
+  const pf = await import("./pagefind/pagefind.js");
+  const s = await pf.search(q);
+  const data = await Promise.all(s.results.slice(0, n).map((r) => r.data()));
+  return {ms: performance.now() - t0, urls: data.map((d) => d.url),
+          titles: data.map((d) => d.meta.title), total: s.results.length};
+};
+window.benchReady = true;
+</script>"""
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def dev_queries() -> list[str]:
+    lines = DEV.read_text("utf-8").splitlines()
+    return [q.strip() for q in lines if q.strip() and not q.startswith("#")]
+
+
+def load_bench_build():
+    spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
+    mod = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def huikan_build(root: Path, jobs: int) -> dict:
+    """One build in a fresh process (like bench/build.py); returns its report figures."""
+    code = (
+        f"import json,sys,time;sys.path.insert(0,{str(REPO / 'src')!r});"
+        "from huikan.build import BuildOptions, build_site;"
+        "t=time.perf_counter();"
+        f"r=build_site(BuildOptions(root={str(root)!r}, jobs={jobs}, progress=False),"
+        " log=open('/dev/null','w'));"
+        "print(json.dumps({'wall': time.perf_counter()-t, 'timings': r.timings,"
+        " 'articles': r.articles, 'search': r.search_summary}, ensure_ascii=False))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    if proc.returncode:
+        sys.stderr.write(proc.stderr)
+        raise SystemExit("huikan build failed")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def pagefind_site(site: Path, dest: Path) -> float:
+    """Copy the site (hard links), mark article bodies for Pagefind, index; returns seconds."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    subprocess.run(["cp", "-al", str(site), str(dest)], check=True)
+    marked = 0
+    for page in dest.rglob("index.html"):
+        html = page.read_text("utf-8")
+        if '<article class="article"' in html:
+            html = html.replace(
+                '<article class="article"', '<article class="article" data-pagefind-body', 1
+            )
+            page.unlink()  # break the hard link before writing
+            page.write_text(html, "utf-8")
+            marked += 1
+    t0 = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(dest), "--quiet"],
+        check=True,
+    )
+    seconds = time.perf_counter() - t0
+    print(f"pagefind: indexed {marked} article pages in {seconds:.1f} s")
+    return seconds
+
+
+def dir_size(path: Path) -> tuple[int, int]:
+    raw = gz = files = 0
+    for f in path.rglob("*"):
+        if f.is_file():
+            data = f.read_bytes()
+            raw += len(data)
+            gz += min(len(data), len(gzip.compress(data, 6, mtime=0)))
+            files += 1
+    return raw, gz, files
+
+
+def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+class Meter:
+    """Bytes of every response a page receives (raw, and each gzip-compressed)."""
+
+    def __init__(self, page):
+        self.raw = 0
+        self.gz = 0
+        self.files: list[str] = []
+        page.on("response", self.on_response)
+
+    def on_response(self, response) -> None:
+        try:
+            body = response.body()
+        except Exception:  # redirects and aborted requests have no body
+            return
+        self.raw += len(body)
+        self.gz += min(len(body), len(gzip.compress(body, 6, mtime=0)))
+        self.files.append(response.url)
+
+
+def first_result_bytes(browser, base: str, page_name: str, query: str) -> dict:
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    meter = Meter(page)
+    page.goto(base + page_name)
+    page.wait_for_function("window.benchReady === true")
+    out = page.evaluate("([q]) => window.run(q, 1)", [query])
+    page.wait_for_timeout(50)
+    figures = {"raw": meter.raw, "gzip": meter.gz, "requests": len(meter.files), "ms": out["ms"]}
+    ctx.close()
+    return figures
+
+
+def latencies(browser, base: str, page_name: str, queries: list[str]) -> tuple[float, list[float]]:
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(base + page_name)
+    page.wait_for_function("window.benchReady === true")
+    first = page.evaluate("([q]) => window.run(q, 10)", ["数字经济"])["ms"]
+    times = [page.evaluate("([q]) => window.run(q, 10)", [q])["ms"] for q in queries]
+    ctx.close()
+    return first, times
+
+
+def recall(browser, base: str, page_name: str, queries: list[str], docs: dict) -> dict:
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(base + page_name)
+    page.wait_for_function("window.benchReady === true")
+    found = wanted = 0
+    precision = []
+    per_query = {}
+    for q in queries:
+        answer = page.evaluate("([q]) => window.run(q, 100000)", [q])
+        urls = [unquote(u).strip("/") for u in answer["urls"]]
+        parts = [squash(p) for p in q.split()]
+        rel = {u for u, t in docs.items() if all(p in t for p in parts)}
+        hit = len(rel & set(urls))
+        found += hit
+        wanted += len(rel)
+        top = urls[:10]
+        if top:
+            precision.append(sum(all(p in docs.get(u, "") for p in parts) for u in top) / len(top))
+        per_query[q] = (hit, len(rel), len(urls))
+    ctx.close()
+    return {
+        "recall": found / wanted if wanted else 1.0,
+        "precision": statistics.mean(precision) if precision else 0.0,
+        "per_query": per_query,
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=500, help="bulletins (default 500)")
+    ap.add_argument("--jobs", type=int, default=0, help="build processes (default: CPUs)")
+    ap.add_argument("--keep", action="store_true", help="reuse the archive and builds")
+    args = ap.parse_args()
+    jobs = args.jobs or os.cpu_count() or 1
+    root = OUT / f"n{args.n}"
+    site = root / "build"
+    if not (args.keep and site.is_dir()):
+        load_bench_build().make_archive(root, args.n)
+        for stale in (root / ".huikan-cache", site):
+            if stale.exists():
+                shutil.rmtree(stale)
+        cold = huikan_build(root, jobs)
+        shutil.rmtree(site)  # rebuild with warm caches: the search stage alone
+        warm = huikan_build(root, jobs)
+        (root / "build-times.json").write_text(json.dumps({"cold": cold, "warm": warm}))
+    times = json.loads((root / "build-times.json").read_text())
+    pf_dir = root / "pagefind-site"
+    if not (args.keep and (pf_dir / "pagefind").is_dir()):
+        times["pagefind"] = pagefind_site(site, pf_dir)
+        (root / "build-times.json").write_text(json.dumps(times))
+    (pf_dir / "bench-pagefind.html").write_text(PAGEFIND_PAGE, "utf-8")
+    (pf_dir / "bench-huikan.html").write_text(HUIKAN_PAGE, "utf-8")
+
+    sys.path.insert(0, str(REPO / "src"))
+    from huikan.search.store import read_store
+
+    docs = {
+        d["url"].strip("/"): squash(d["title"] + d["text"]) for d in read_store(site / "search")
+    }
+    queries = dev_queries()
+    articles = times["cold"]["articles"]
+    print(f"\nsite: {articles} articles ({args.n} bulletins); {len(queries)} dev queries")
+    print(
+        f"huikan build: {times['cold']['wall']:.1f} s cold (search stage "
+        f"{times['cold']['timings'].get('搜索', 0):.1f} s), {times['warm']['wall']:.1f} s warm "
+        f"(search stage {times['warm']['timings'].get('搜索', 0):.1f} s)"
+    )
+    for line in times["warm"]["search"]:
+        print("   ", line)
+    print(f"pagefind --site (extended): {times.get('pagefind', float('nan')):.1f} s")
+
+    from playwright.sync_api import sync_playwright
+
+    server, base = serve(pf_dir)
+    rows = {}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            for name, page_name in (
+                ("huikan", "bench-huikan.html"),
+                ("pagefind", "bench-pagefind.html"),
+            ):
+                two = first_result_bytes(browser, base, page_name, TWO_WORDS)
+                each = [first_result_bytes(browser, base, page_name, q) for q in queries]
+                first, lat = latencies(browser, base, page_name, queries)
+                rec = recall(browser, base, page_name, queries, docs)
+                rows[name] = {"two": two, "each": each, "first": first, "lat": lat, "rec": rec}
+            browser.close()
+    finally:
+        server.shutdown()
+
+    hk_raw, hk_gz, hk_files = dir_size(site / "search")
+    pf_raw, pf_gz, pf_files = dir_size(pf_dir / "pagefind")
+    kb = lambda n: f"{n / 1024:,.1f} KB"  # noqa: E731
+    print(f"\n{'':44}{'huikan':>18}{'pagefind':>18}")
+
+    def row(label: str, a: str, b: str) -> None:
+        print(f"{label:44}{a:>18}{b:>18}")
+
+    h, p = rows["huikan"], rows["pagefind"]
+    row("index on disk (raw)", kb(hk_raw), kb(pf_raw))
+    row("index on disk (gzip)", kb(hk_gz), kb(pf_gz))
+    row("index files", str(hk_files), str(pf_files))
+    row(f"bytes to 1st result, '{TWO_WORDS}' (raw)", kb(h["two"]["raw"]), kb(p["two"]["raw"]))
+    row(f"bytes to 1st result, '{TWO_WORDS}' (gzip)", kb(h["two"]["gzip"]), kb(p["two"]["gzip"]))
+    row("  requests", str(h["two"]["requests"]), str(p["two"]["requests"]))
+    for key in ("raw", "gzip"):
+        row(
+            f"bytes to 1st result, median of dev ({key})",
+            kb(statistics.median(e[key] for e in h["each"])),
+            kb(statistics.median(e[key] for e in p["each"])),
+        )
+    row(
+        "time to 1st result, fresh page (median ms)",
+        f"{statistics.median(e['ms'] for e in h['each']):.0f}",
+        f"{statistics.median(e['ms'] for e in p['each']):.0f}",
+    )
+    row("first query in a page, top 10 (ms)", f"{h['first']:.0f}", f"{p['first']:.0f}")
+    row(
+        "median query latency, top 10 (ms)",
+        f"{statistics.median(h['lat']):.0f}",
+        f"{statistics.median(p['lat']):.0f}",
+    )
+    row("recall on dev queries", f"{h['rec']['recall']:.3f}", f"{p['rec']['recall']:.3f}")
+    row(
+        "top-10 precision on dev queries",
+        f"{h['rec']['precision']:.3f}",
+        f"{p['rec']['precision']:.3f}",
+    )
+    print("\nper query (found/relevant/returned): huikan | pagefind")
+    for q in queries:
+        a, b = h["rec"]["per_query"][q], p["rec"]["per_query"][q]
+        print(f"  {q:10} {a[0]}/{a[1]}/{a[2]:<6} | {b[0]}/{b[1]}/{b[2]}")
+    (root / "results.json").write_text(
+        json.dumps({"times": times, "rows": rows}, ensure_ascii=False, default=str)
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
