@@ -212,3 +212,24 @@ def test_plain_text_drops_markdown_marks():
     assert plain_text("### 一、总体要求\n\n**加快**建设\n- 条目一\n\n---\n") == (
         "一、总体要求\n加快建设\n条目一"
     )
+
+
+def test_unchanged_files_are_hard_linked_from_the_previous_build(tmp_path):
+    docs = list(gold_docs())[:12]
+    cache = tmp_path / "cache"
+    old = tmp_path / "site" / "search"
+    write_search_index(docs, old, CONFIG, cache_dir=cache)
+    newer = SearchDoc("new/x/", "新文章", "新的正文。", "2099-01", "综合", "general", "新刊", "new")
+    stage = tmp_path / "site.tmp-4242" / "search"  # huikan's staging folder
+    stats = write_search_index([*docs, newer], stage, CONFIG, cache_dir=cache)
+
+    def same_file(p):
+        q = old / "d" / p.name
+        return q.exists() and p.stat().st_ino == q.stat().st_ino
+
+    linked = [p for p in (stage / "d").iterdir() if same_file(p)]
+    assert sorted(p.name for p in linked) == ["0.json", "1.json", "2.json"]  # 12 old docs, 4 a file
+    assert (stage / "d" / "3.json").exists()
+    assert stats.store_gzip > 0
+    # the old build is untouched
+    assert json.loads((old / "manifest.json").read_text("utf-8"))["docs"] == 12

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import marshal
 import os
+import re
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -99,6 +101,7 @@ def write_search_index(
     write: Callable[[str, bytes], object] | None = None,
     shard_bytes: int = DEFAULT_SHARD_BYTES,
     store_chunk: int = STORE_CHUNK,
+    previous: Path | None = None,
 ) -> SearchStats:
     """Write ``manifest.json``, ``facets.json``, index shards ``i/N.json`` and the document
     store ``d/N.json`` (``store_chunk`` consecutive documents each) into ``out_dir``
@@ -111,6 +114,8 @@ def write_search_index(
       ``out_dir``) instead of being written here — e.g. an incremental writer that
       hard-links files unchanged since the previous build. Documents are numbered by
       (date, url), so adding a newer bulletin leaves every other store file unchanged.
+    * ``previous``: the previous build's search folder; files identical to its files are
+      hard-linked from it (found by itself when ``out_dir`` is huikan's staging folder).
     """
     t0 = time.perf_counter()
     if cache_dir is None:
@@ -185,15 +190,17 @@ def write_search_index(
     raw_manifest = dumps(manifest).encode()
     files = [*shard_files, *store_files, ("facets.json", facets), ("manifest.json", raw_manifest)]
     if write is None:
-        _write_dir(out_dir, files)
+        _write_dir(out_dir, files, previous if previous is not None else _previous_build(out_dir))
     else:
         for rel, data in files:
             write(rel, data)
     t3 = time.perf_counter()
 
+    sizes = GzipSizes(cache_dir / "search" / "gzip-sizes.marshal")
     with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-        index_gz = sum(pool.map(_gzip_size, (data for _, data in shard_files)))
-        store_gz = sum(pool.map(_gzip_size, [facets, *(data for _, data in store_files)]))
+        index_gz = sum(sizes.of([data for _, data in shard_files], pool))
+        store_gz = sum(sizes.of([facets, *(data for _, data in store_files)], pool))
+    sizes.save()
     return SearchStats(
         docs=len(ordered),
         terms=len(index.terms),
@@ -217,6 +224,51 @@ def write_search_index(
     )
 
 
+def _link_same(old: Path, target: Path, data: bytes) -> bool:
+    try:
+        if old.stat().st_size != len(data) or old.read_bytes() != data:
+            return False
+        if target.exists():
+            target.unlink()
+        os.link(old, target)
+    except OSError:
+        return False
+    return True
+
+
+class GzipSizes:
+    """gzip sizes (for the build summary) remembered by content hash: unchanged files are not
+    compressed again."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.old: dict[bytes, int] = marshal.loads(path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            self.old = {}
+        self.new: dict[bytes, int] = {}
+
+    def of(self, blobs: list[bytes], pool: ThreadPoolExecutor) -> list[int]:
+        keys = [hashlib.blake2b(b, digest_size=12).digest() for b in blobs]
+        todo = [i for i, k in enumerate(keys) if k not in self.old and k not in self.new]
+        for i, n in zip(todo, pool.map(_gzip_size, [blobs[i] for i in todo]), strict=True):
+            self.new[keys[i]] = n
+        out = []
+        for k in keys:
+            n = self.new.get(k, self.old.get(k))
+            assert n is not None
+            self.new[k] = n
+            out.append(n)
+        return out
+
+    def save(self) -> None:
+        if self.new.keys() != self.old.keys():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"{self.path.name}.tmp{os.getpid()}")
+            tmp.write_bytes(marshal.dumps(dict(sorted(self.new.items()))))
+            os.replace(tmp, self.path)
+
+
 def _digest(chunks: Iterable[bytes]) -> str:
     h = hashlib.sha256()
     for c in chunks:
@@ -224,8 +276,20 @@ def _digest(chunks: Iterable[bytes]) -> str:
     return h.hexdigest()[:12]
 
 
-def _write_dir(out_dir: Path, files: list[tuple[str, bytes]]) -> None:
-    """Write ``files`` under ``out_dir``, deleting stale shards and store files."""
+def _previous_build(out_dir: Path) -> Path | None:
+    """The previous build's search folder when writing into huikan's staging folder
+    (``<out>.tmp-<pid>/search``, see huikan.site.output), else None."""
+    m = re.fullmatch(r"(.+)\.tmp-\d+", out_dir.parent.name)
+    if m is None:
+        return None
+    prev = out_dir.parent.parent / m.group(1) / out_dir.name
+    return prev if prev.is_dir() else None
+
+
+def _write_dir(out_dir: Path, files: list[tuple[str, bytes]], previous: Path | None) -> None:
+    """Write ``files`` under ``out_dir``, deleting stale shards and store files; a file
+    identical to the one at the same place in ``previous`` is hard-linked from there (much
+    cheaper than writing it: most store files do not change from one build to the next)."""
     keep: dict[Path, set[str]] = {}
     for rel, data in files:
         target = out_dir / rel
@@ -233,6 +297,10 @@ def _write_dir(out_dir: Path, files: list[tuple[str, bytes]]) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             keep[target.parent] = set()
         keep[target.parent].add(target.name)
+        if previous is not None and _link_same(previous / rel, target, data):
+            continue
+        if target.exists():
+            target.unlink()  # never write through a hard link into an older build
         target.write_bytes(data)
     for sub in ("i", "d"):
         for old in (out_dir / sub).glob("*.json"):
