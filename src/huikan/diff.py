@@ -105,12 +105,14 @@ def _pair(
             by_old.setdefault(key(x), []).append(x)
         for x in added:
             by_new.setdefault(key(x), []).append(x)
+        taken: set[int] = set()
         for k, olds in by_old.items():
             news = by_new.get(k, [])
             if all(k) and len(olds) == 1 and len(news) == 1:
                 pairs.append((olds[0], news[0]))
-                removed.remove(olds[0])
-                added.remove(news[0])
+                taken |= {id(olds[0]), id(news[0])}
+        removed[:] = [x for x in removed if id(x) not in taken]
+        added[:] = [x for x in added if id(x) not in taken]
     return pairs
 
 
