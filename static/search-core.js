@@ -149,8 +149,25 @@
     return out;
   }
 
-  /* Decode shards (parsed JSON, any order) into one lunr serialisation of their slice. */
-  function decodeShards(shards, manifest) {
+  var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var B64_VALUE = new Int32Array(128);
+  for (var b = 0; b < 64; b++) B64_VALUE[B64.charCodeAt(b)] = b;
+
+  /* Fixed-width base64url numbers (most significant digit first), as shard.py writes them. */
+  function decodeInts(text, width) {
+    var out = new Array(text.length / width);
+    for (var i = 0, k = 0; i < text.length; k++) {
+      var n = 0;
+      for (var j = 0; j < width; j++, i++) n = n * 64 + B64_VALUE[text.charCodeAt(i)];
+      out[k] = n;
+    }
+    return out;
+  }
+
+  /* Decode shards (parsed JSON, any order) into one lunr serialisation of their slice;
+   * with `keep(term)`, of only the terms it accepts (a query needs its own terms only: the
+   * scores stay the same, and lunr.Index.load has a much smaller token set to build). */
+  function decodeShards(shards, manifest, keep) {
     var fields = manifest.fields;
     var sorted = shards.slice().sort(function (a, b) {
       return a.i - b.i;
@@ -160,10 +177,11 @@
     var vectorOrder = [];
     sorted.forEach(function (shard) {
       for (var k = 0; k < shard.t.length; k++) {
+        if (keep && !keep(shard.t[k])) continue;
         var index = shard.i + k;
         var posting = { _index: index };
         for (var f = 0; f < fields.length; f++) {
-          var flat = shard.p[k][f];
+          var flat = decodeInts(shard.p[k][f], manifest.w);
           var docs = {};
           var doc = 0;
           for (var j = 0; j < flat.length; j += 2) {
@@ -249,6 +267,7 @@
     shardOf: shardOf,
     shardsWithPrefix: shardsWithPrefix,
     decodeShards: decodeShards,
+    decodeInts: decodeInts,
     registerPipeline: registerPipeline,
     huikanNormalize: huikanNormalize,
     normMap: normMap,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 from pathlib import Path
 
@@ -28,7 +27,15 @@ from huikan.search.query import (
     run_lunr_py,
     search_shards,
 )
-from huikan.search.shard import ints_to_text, make_shards, separators, to_lunr
+from huikan.search.shard import (
+    decode_ints,
+    encode_ints,
+    index_width,
+    make_shards,
+    separators,
+    to_lunr,
+    width_for,
+)
 from huikan.search.store import plain_text, read_store
 from huikan.search.tokenize import Tokenizer
 from search_samples import dev_queries, gold_docs
@@ -69,11 +76,12 @@ def test_milli_matches_python_round_on_ties():
     assert _milli(xs).tolist() == [round(round(x, 3) * 1000) for x in xs.tolist()]
 
 
-def test_ints_to_text():
-    x = np.array([0, 9, 10, 99, 100, 4581, 1_000_000, 7])
-    text, offset = ints_to_text(x)
-    assert text == ",".join(map(str, x.tolist()))
-    assert [text[a : b - 1] for a, b in itertools.pairwise(offset)] == list(map(str, x.tolist()))
+def test_fixed_width_numbers_round_trip():
+    x = np.array([0, 1, 63, 64, 4095, 4581, 262_143, 7])
+    assert width_for(262_143) == 3 and width_for(262_144) == 4 and width_for(0) == 1
+    text = encode_ints(x, 3)
+    assert len(text) == 3 * len(x) and text[:6] == "AAAAAB"
+    assert decode_ints(text, 3) == x.tolist()
 
 
 def test_shards_decode_to_the_whole_index(tokens):
@@ -82,7 +90,7 @@ def test_shards_decode_to_the_whole_index(tokens):
     index = build_index([str(i) for i in range(len(refs))], docs, vocab)
     shards = make_shards(index, max_bytes=4000)
     assert len(shards) > 50
-    decoded = to_lunr([json.loads(s.text) for s in shards], list(index.fields))
+    decoded = to_lunr([json.loads(s.text) for s in shards], list(index.fields), index_width(index))
     full = index.serialize()
     assert decoded["invertedIndex"] == full["invertedIndex"]
     assert dict(decoded["fieldVectors"]) == {k: v for k, v in full["fieldVectors"] if v}
@@ -110,7 +118,7 @@ def test_queries_on_loaded_shards_score_like_the_whole_index(built):
     out, stats = built
     manifest, load = _load(out)
     everything = [load(k) for k in range(stats.shards)]
-    full = Index.load(to_lunr(everything, manifest["fields"]))
+    full = Index.load(to_lunr(everything, manifest["fields"], manifest["w"]))
     vocabulary = {t for s in everything for t in s["t"]}
     queries = [*dev_queries(), "成电路", "电", "“产教融合共同体”", "AI 芯片", "car-t"]
     loaded_fractions = []

@@ -118,7 +118,7 @@ def test_shard_decoding_matches_python(site_index):
     manifest, shards = site_index
     pick = shards[3:9]
     js = node({"op": "decode", "shards": list(reversed(pick)), "manifest": manifest})
-    assert js == json.loads(json.dumps(to_lunr(pick, manifest["fields"])))
+    assert js == json.loads(json.dumps(to_lunr(pick, manifest["fields"], manifest["w"])))
     seps = manifest["shards"].split(" ")
     terms = [t for s in shards[::7] for t in s["t"][::50]] + ["", "\uffff", "𠀀", "zzz"]
     assert node({"op": "shardOf", "terms": terms, "separators": seps}) == [
@@ -172,7 +172,7 @@ def test_lunr_js_needs_our_pipeline_function():
 
 def test_lunr_js_on_decoded_shards_matches_lunr_py(site_index):
     manifest, shards = site_index
-    serialised = to_lunr(shards, manifest["fields"])
+    serialised = to_lunr(shards, manifest["fields"], manifest["w"])
     vocabulary = {t for s in shards for t in s["t"]}
     plans = _plans(vocabulary)
     js = node({"op": "query", "index": serialised, "plans": plans, "register": True})

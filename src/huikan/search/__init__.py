@@ -21,7 +21,7 @@ from typing import Any
 from huikan.config import SiteConfig
 from huikan.search.cache import TokenCache
 from huikan.search.index import LUNR_VERSION, PIPELINE_FN, build_index
-from huikan.search.shard import DEFAULT_SHARD_BYTES, make_shards, separators
+from huikan.search.shard import DEFAULT_SHARD_BYTES, index_width, make_shards, separators
 from huikan.search.store import doc_record, dumps, plain_text
 from huikan.search.tokenize import Tokenizer
 
@@ -181,6 +181,7 @@ def write_search_index(
         "docs": len(ordered),
         "terms": len(index.terms),
         "shards": " ".join(separators(shards)),
+        "w": index_width(index),
         "v": _digest(data for _, data in shard_files),
         "sv": _digest([facets, *(data for _, data in store_files)]),
         "store": store_chunk,

@@ -179,29 +179,38 @@ def build_index(
     if lunr_numbering:
         _, first = np.unique(tid, return_index=True)  # first occurrence, doc-major order
         term_index = {terms[t]: k for k, t in enumerate(np.argsort(first, kind="stable").tolist())}
-    docfield = np.repeat(np.arange(n * nf, dtype=np.int64), counts)
-    # Group by (term, field), docs ascending: one sort of a packed key is much faster than a
-    # stable argsort, and everything else is recovered from the sorted keys.
-    width = int(tf.max()) + 1
-    if len(terms) * nf * n * width < 2**62:
-        key = ((tid * nf + docfield % nf) * n + docfield // nf) * width + tf
-        key.sort()
-        rest, tf = np.divmod(key, width)
-        rest, doc = np.divmod(rest, n)
-        tid, fld = np.divmod(rest, nf)
-    else:  # pragma: no cover - astronomically large archives
-        order = np.argsort(tid * nf + docfield % nf, kind="stable")
-        tid, tf, docfield = tid[order], tf[order], docfield[order]
-        doc, fld = np.divmod(docfield, nf)
+    # Scores in document order (each cell's field-length factor is a plain repeat), then one
+    # sort of (term, field, doc, score) packed into an int64 groups the postings by term and
+    # field with documents ascending — bit fields unpack without any division.
     dfreq = np.bincount(tid, minlength=len(terms)).tolist()
     idf = np.array([math.log(1 + abs((n - c + 0.5) / (c + 0.5))) for c in dfreq])
     avg = lengths.sum(axis=0) / n
     kd = (K1 * (1 - B + B * (lengths / avg))).ravel()  # per (doc, field)
-    boost = np.array([float(boosts.get(f, 1)) for f in fields])
+    boost = np.tile(np.array([float(boosts.get(f, 1)) for f in fields]), n)
     tff = tf.astype(np.float64)
-    score = idf[tid] * ((K1 + 1) * tff) / (kd[doc * nf + fld] + tff)
-    score *= boost[fld]
-    return LunrIndex(fields, refs, terms, tid, fld, doc, _milli(score), term_index)
+    score = idf[tid] * ((K1 + 1) * tff) / (np.repeat(kd, counts) + tff)
+    score *= np.repeat(boost, counts)
+    milli = _milli(score)
+    cell = np.arange(n * nf, dtype=np.int64)
+    b_m = max(1, int(milli.max()).bit_length())
+    b_d = max(1, (n - 1).bit_length())
+    b_f = max(1, (nf - 1).bit_length())
+    if b_m + b_d + b_f + max(1, len(terms).bit_length()) <= 63:
+        cell_bits = ((cell % nf) << (b_d + b_m)) | ((cell // nf) << b_m)
+        key = tid << (b_f + b_d + b_m)
+        key |= np.repeat(cell_bits, counts)
+        key |= milli
+        key.sort()
+        milli = key & ((1 << b_m) - 1)
+        doc = (key >> b_m) & ((1 << b_d) - 1)
+        fld = (key >> (b_m + b_d)) & ((1 << b_f) - 1)
+        tid = key >> (b_m + b_d + b_f)
+    else:  # pragma: no cover - astronomically large archives
+        docfield = np.repeat(cell, counts)
+        order = np.argsort(tid * nf + docfield % nf, kind="stable")
+        tid, milli, docfield = tid[order], milli[order], docfield[order]
+        doc, fld = np.divmod(docfield, nf)
+    return LunrIndex(fields, refs, terms, tid, fld, doc, milli, term_index)
 
 
 def _milli(x: np.ndarray) -> np.ndarray:

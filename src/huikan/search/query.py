@@ -151,5 +151,5 @@ def search_shards(
     vocabulary = {t for s in shards for t in s["t"]}
     for p in parts:
         choose_words(p, vocabulary)
-    index = Index.load(to_lunr(shards, manifest["fields"]))
+    index = Index.load(to_lunr(shards, manifest["fields"], manifest["w"]))
     return parts, run_lunr_py(index, clauses(parts))

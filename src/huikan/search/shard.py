@@ -6,9 +6,11 @@ of its slice of the lunr index — the inverted-index entries of its terms and t
 elements of every field vector:
 
     {"i": <lunr _index of the first term>, "t": [term, ...],
-     "p": [[<title postings>], [<body postings>]] per term}
+     "p": [["<title postings>", "<body postings>"] per term]}
 
-where a postings list is ``[doc - previous doc, 1000 × field-vector value, ...]``. Decoding
+where a postings string holds pairs (doc - previous doc, 1000 × field-vector value) as
+fixed-width base64url numbers (``"w"`` characters each, in the manifest) — cheap to write for
+millions of postings and to read in the browser. Decoding
 (:func:`to_lunr` here, ``decodeShards`` in ``static/search-core.js``) gives exactly what
 lunr serialises for those terms, so the browser merges the shards a query needs into one small
 ``lunr.Index`` whose scores equal the whole index's: lunr's score is a dot product of the
@@ -37,41 +39,39 @@ class Shard:
     text: str  # the JSON file contents
 
 
-def _digits(x: np.ndarray) -> np.ndarray:
-    """Number of decimal characters of each non-negative integer."""
-    n = np.ones(len(x), dtype=np.int64)
-    p = 10
-    while True:
-        more = x >= p
-        if not more.any():
-            return n
-        n += more
-        p *= 10
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"  # base64url
+_ALPHABET = np.frombuffer(ALPHABET.encode(), dtype=np.uint8)
 
 
-def ints_to_text(x: np.ndarray) -> tuple[str, np.ndarray]:
-    """``",".join(map(str, x))`` for non-negative integers, vectorised (5-10x faster), and
-    the character offset where each number starts (plus one past the end)."""
-    nd = _digits(x)
-    offset = np.zeros(len(x) + 1, dtype=np.int64)
-    np.cumsum(nd + 1, out=offset[1:])
-    buf = np.full(int(offset[-1]), ord(","), dtype=np.uint8)
-    last = offset[:-1] + nd - 1  # position of the units digit
-    q = x.copy()
-    for k in range(int(nd.max()) if len(x) else 0):
-        live = np.flatnonzero(nd > k) if k else slice(None)
-        buf[last[live] - k] = 48 + q[live] % 10
-        q[live] //= 10
-    return buf[:-1].tobytes().decode("ascii") if len(x) else "", offset
+def width_for(largest: int) -> int:
+    """Characters per number so that every number up to ``largest`` fits (6 bits each)."""
+    return max(1, -(-max(1, int(largest).bit_length()) // 6))
 
 
-def term_texts(index: LunrIndex) -> list[str]:
-    """Each term's postings as JSON text: ``[[Δdoc,score,…],[…]]`` with one list per field."""
+def encode_ints(x: np.ndarray, width: int) -> str:
+    """Non-negative integers as fixed-width base64url digits, most significant first."""
+    out = np.empty((len(x), width), dtype=np.uint8)
+    for k in range(width):
+        out[:, k] = _ALPHABET[(x >> (6 * (width - 1 - k))) & 63]
+    return out.tobytes().decode("ascii")
+
+
+def decode_ints(text: str, width: int) -> list[int]:
+    value = {c: i for i, c in enumerate(ALPHABET)}
+    out = []
+    for i in range(0, len(text), width):
+        n = 0
+        for c in text[i : i + width]:
+            n = n * 64 + value[c]
+        out.append(n)
+    return out
+
+
+def term_texts(index: LunrIndex, width: int) -> list[str]:
+    """Each term's postings as JSON text: one string per field of (Δdoc, 1000 × score) pairs."""
     nf = len(index.fields)
     tid, fld, doc, milli = index.tid, index.fld, index.doc, index.milli
     p = len(tid)
-    if p == 0:
-        return ["[" + ",".join(["[]"] * nf) + "]" for _ in index.terms]
     group = tid * nf + fld
     start = np.ones(p, dtype=bool)
     start[1:] = group[1:] != group[:-1]
@@ -80,23 +80,23 @@ def term_texts(index: LunrIndex) -> list[str]:
     flat = np.empty(2 * p, dtype=np.int64)
     flat[0::2] = np.where(start, doc, doc - prev)
     flat[1::2] = milli
-    text, offset = ints_to_text(flat)
-    # cut the text into one slice per (term, field)
-    bounds = np.searchsorted(group, np.arange(len(index.terms) * nf + 1))
-    cut = (offset[2 * bounds]).tolist()
+    text = encode_ints(flat, width)
+    bounds = (np.searchsorted(group, np.arange(len(index.terms) * nf + 1)) * (2 * width)).tolist()
     out = []
     for t in range(len(index.terms)):
-        parts = []
-        for f in range(nf):
-            a, b = cut[t * nf + f], cut[t * nf + f + 1]
-            parts.append("[" + text[a : b - 1] + "]" if b > a else "[]")
-        out.append("[" + ",".join(parts) + "]")
+        parts = [text[bounds[t * nf + f] : bounds[t * nf + f + 1]] for f in range(nf)]
+        out.append('["' + '","'.join(parts) + '"]')
     return out
+
+
+def index_width(index: LunrIndex) -> int:
+    largest = max(int(index.milli.max()) if len(index.milli) else 0, len(index.refs))
+    return width_for(largest)
 
 
 def make_shards(index: LunrIndex, max_bytes: int = DEFAULT_SHARD_BYTES) -> list[Shard]:
     """Pack consecutive terms into shards of about ``max_bytes`` (a big term gets its own)."""
-    texts = term_texts(index)
+    texts = term_texts(index, index_width(index))
     shards: list[Shard] = []
     cur: list[int] = []
     size = 0
@@ -135,23 +135,22 @@ def separators(shards: list[Shard]) -> list[str]:
     return out
 
 
-def to_lunr(shards: list[dict[str, Any]], fields: list[str], refs: list[str] | None = None):
+def to_lunr(shards: list[dict[str, Any]], fields: list[str], width: int):
     """Decode shards (parsed JSON, any order) into the lunr serialisation of their slice."""
     inverted = []
     vectors: dict[str, list[float]] = {}
     for shard in sorted(shards, key=lambda s: s["i"]):
         for k, (term, plists) in enumerate(zip(shard["t"], shard["p"], strict=True)):
             index = shard["i"] + k
-            posting: dict[str, Any] = {"_index": index}
-            for f, flat in zip(fields, plists, strict=True):
-                docs: dict[str, Any] = {}
+            posting: dict[str, Any] = {f: {} for f in fields}
+            for f, text in zip(fields, plists, strict=True):
+                flat = decode_ints(text, width)
                 doc = 0
                 for j in range(0, len(flat), 2):
                     doc += flat[j]
-                    ref = refs[doc] if refs else str(doc)
-                    docs[ref] = {}
-                    vectors.setdefault(f"{f}/{ref}", []).extend([index, flat[j + 1] / 1000])
-                posting[f] = docs
+                    posting[f][str(doc)] = {}
+                    vectors.setdefault(f"{f}/{doc}", []).extend([index, flat[j + 1] / 1000])
+            posting["_index"] = index
             inverted.append([term, posting])
     return {
         "version": LUNR_VERSION,
