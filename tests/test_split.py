@@ -140,3 +140,38 @@ def test_no_boundary_publishes_one_article_with_a_warning(tmp_path, config):
     assert len(res.articles) == 1
     assert res.articles[0].text.count(BODY) == 5
     assert "no-boundary" in [w.code for w in res.warnings]
+
+
+def test_markdown_heading_level_of_titles_without_toc(tmp_path, config):
+    """In a Markdown export without a TOC, the heading level most titles share marks articles;
+    deeper headings are sub-headings and the lone top heading is the masthead."""
+    parts = ["# 经济科技要闻摘编", "第 8 期", "1983 年 8 月"]
+    for n in range(4):
+        parts += [
+            f"## 第{n + 1}篇：某地推进产业项目建设",
+            BODY,
+            "### 以专精特新企业作为",
+            "### 耐心资本向实体经济倾斜的抓手",
+            BODY,
+        ]
+    p = tmp_path / "digest.md"
+    p.write_text("\n\n".join(parts), encoding="utf-8")
+    res = ingest_file(p, config)
+    assert [a.title for a in res.articles] == [
+        f"第{n + 1}篇：某地推进产业项目建设" for n in range(4)
+    ]
+    assert all(a.column is None for a in res.articles)
+    assert res.bulletin.title == "经济科技要闻摘编"
+    assert "### 以专精特新企业作为" in res.articles[0].markdown
+
+
+def test_a_title_mentioning_an_issue_number_is_still_a_title(config):
+    blocks = [
+        Block("畜禽良种联盟举办第17期动物种业前沿科技论坛"),
+        Block(BODY),
+        Block("（畜禽良种产业技术创新战略联盟秘书处供稿）"),
+        Block("化纤联盟组织的国家重点研发计划项目通过综合绩效评价"),
+        Block(BODY),
+    ]
+    sp = split_blocks(blocks, config.taxonomy)
+    assert sp.articles[0].title == "畜禽良种联盟举办第17期动物种业前沿科技论坛"

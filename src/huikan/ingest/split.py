@@ -109,6 +109,13 @@ class _Doc:
         self.measure = ws[int(len(ws) * 0.9)] if self.hard_wrapped and len(ws) >= 3 else None
         if self.hard_wrapped and measure:
             self.measure = measure
+        self._md_level: int | None | bool = False  # computed on first use
+
+    @property
+    def md_level(self) -> int | None:
+        if self._md_level is False:
+            self._md_level = _md_level(self)
+        return self._md_level  # type: ignore[return-value]
 
     def title_like(self, i: int) -> bool:
         b = self.blocks[i]
@@ -241,10 +248,25 @@ def _title_level(d: _Doc) -> float | None:
     return max(common) if common else None
 
 
+def _md_level(d: _Doc) -> int | None:
+    """Markdown heading level of article titles: the top level several title-like headings
+    share (a lone "# 刊名" masthead does not count). None without Markdown headings."""
+    counts: dict[int, int] = {}
+    for i, b in enumerate(d.blocks):
+        if b.heading and d.title_like(i) and not is_numbered(b.text):
+            counts[b.heading] = counts.get(b.heading, 0) + 1
+    common = [lvl for lvl, c in counts.items() if c >= 2]
+    return min(common) if common else None
+
+
 def _is_column_label(d: _Doc, i: int, known_columns: set[str]) -> bool:
     """A short label (栏目) printed above a title, e.g. "国内 动态", "政 策", "热点资讯"."""
     b = d.blocks[i]
+    if d.md_level and b.heading > d.md_level:  # a sub-heading, whatever its length
+        return False
     t = collapse_spaces(strip_md(b.text))
+    if _is_masthead_line(t):
+        return False
     if not t or width(t) > 16 or is_numbered(t) or ends_sentence(t) or re.search(r"[:：，,]", t):
         return False
     if is_closing_line(t) or byline_line(t):
@@ -254,7 +276,7 @@ def _is_column_label(d: _Doc, i: int, known_columns: set[str]) -> bool:
     j = i + 1
     while j < len(d.blocks) and is_noise(d.blocks[j]):
         j += 1
-    if j >= len(d.blocks) or not d.title_like(j):
+    if j >= len(d.blocks) or not d.title_like(j) or _is_masthead_line(d.blocks[j].text):
         return False
     nb = d.blocks[j]
     nt = strip_md(nb.text)
@@ -293,7 +315,8 @@ def _candidates(
 ) -> list[tuple[int, int, tuple[str, int] | None]]:
     """Article starts by cue weighing: [(title start, title end, column label)]."""
     level = _title_level(d)
-    out: list[tuple[int, int, str | None]] = []
+    md_level = d.md_level
+    out: list[tuple[int, int, tuple[str, int] | None]] = []
     i = lo
     prev_credit = True  # the start of the range counts as a boundary
     column: tuple[str, int] | None = None
@@ -308,12 +331,22 @@ def _candidates(
             prev_credit = True
             i += 1
             continue
-        if not d.title_like(i) or is_numbered(t):
+        if (
+            not d.title_like(i)
+            or is_numbered(t)
+            or (md_level and b.heading > md_level)
+            or _is_masthead_line(t)
+        ):
             prev_credit = False
+            column = None  # a label belongs to the title right below it
             i += 1
             continue
         if _is_column_label(d, i, known_columns) and i + 1 < hi:
             column = (collapse_spaces(t), i)
+            i += 1
+            continue
+        if md_level and 0 < b.heading < md_level:
+            column = None  # a heading above the titles' level: the masthead or a section
             i += 1
             continue
         j = _title_span(d, i, hi)
@@ -328,6 +361,10 @@ def _candidates(
         if column is not None:
             score += 2
         if level and b.size >= level - 0.05:
+            score += 3
+        elif level and d.styled(b):
+            score -= 2  # set in a smaller face than the bulletin's titles: a sub-heading
+        if md_level and b.heading == md_level:
             score += 3
         if b.gap_before >= (1 if not d.styled(b) else 2.5):
             score += 2
@@ -495,10 +532,14 @@ def split_blocks(
 
 
 def _is_masthead_line(text: str) -> bool:
-    """An issue number or date line: masthead, never an article title."""
-    from huikan.ingest.metadata import find_date, find_number
+    """An issue number or date line ("第 8 期", "2024 年 4 月", "徐州市科学技术局 2024年4月"):
+    masthead, never an article title. A title that merely mentions "第17期" is not one."""
+    from huikan.ingest.metadata import _DATE, _NUMBER
 
-    return width(text) <= 30 and bool(find_number(text) or find_date(text))
+    if width(text) > 30:
+        return False
+    rest = _DATE.sub("", _NUMBER.sub("", text))
+    return rest != text and width(squash(rest)) <= 10
 
 
 def _has_long_body(d: _Doc, j: int, hi: int) -> bool:
