@@ -15,6 +15,7 @@ Around the articles: the masthead and 编者按 before them, the colophon (编�
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -109,13 +110,10 @@ class _Doc:
         self.measure = ws[int(len(ws) * 0.9)] if self.hard_wrapped and len(ws) >= 3 else None
         if self.hard_wrapped and measure:
             self.measure = measure
-        self._md_level: int | None | bool = False  # computed on first use
 
-    @property
+    @functools.cached_property
     def md_level(self) -> int | None:
-        if self._md_level is False:
-            self._md_level = _md_level(self)
-        return self._md_level  # type: ignore[return-value]
+        return _md_level(self)
 
     def title_like(self, i: int) -> bool:
         b = self.blocks[i]
