@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import unicodedata
+import re
 
 from huikan.model import IngestError
 
@@ -22,18 +22,14 @@ _BOMS = (
 )
 
 
+_BAD = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd\ud800-\udfff]")
+
+
 def _bad_ratio(text: str) -> float:
-    """Share of characters that no bulletin contains: controls, private use, U+FFFD."""
+    """Share of characters no bulletin contains: control codes, private use, U+FFFD."""
     if not text:
         return 0.0
-    bad = 0
-    for ch in text:
-        if ch in "\n\r\t\f":
-            continue
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Co", "Cs", "Cn") or ch == "\ufffd":
-            bad += 1
-    return bad / len(text)
+    return len(_BAD.findall(text)) / len(text)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
