@@ -70,7 +70,8 @@ def main() -> None:
         total_t += t
         print(f"{layout:<20} {p:>4} pages in {t:6.2f} s = {p / t:6.1f} pages/s (one core)")
     if total_t:
-        print(f"{'all PDFs':<20} {int(total_p):>4} pages in {total_t:6.2f} s = {total_p / total_t:6.1f} pages/s")
+        rate = total_p / total_t
+        print(f"{'all PDFs':<20} {int(total_p):>4} pages in {total_t:6.2f} s = {rate:6.1f} pages/s")
 
 
 if __name__ == "__main__":
