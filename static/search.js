@@ -497,8 +497,6 @@
     var params = new URLSearchParams(location.search);
     this.input.value = params.get("q") || "";
     this.wanted = { cluster: params.get("cluster") || "", year: params.get("year") || "" };
-    var header = document.getElementById("site-search-q");
-    if (header) header.value = this.input.value;
     this.run(false, true);
   };
 
@@ -530,6 +528,8 @@
     clearTimeout(this.timer);
     var st = this.state(fromURL);
     if (!fromURL) this.syncURL(st, push);
+    var header = document.getElementById("site-search-q");
+    if (header && document.activeElement !== header) header.value = st.q;
     document.title = (st.q ? st.q + " · " : "") + this.app.getAttribute("data-title");
     var seq = ++this.seq;
     if (!st.q) {
