@@ -20,6 +20,7 @@
   var SPACE = /^[\s\x1c-\x1f\x85]$/u;
   var MIN_WORD = 3; // shorter words are grams already
   var MAX_WORD = 16; // longest vocabulary word looked up inside a query run
+  var LONG_RUN = 12; // longer query runs need only every other bigram
 
   function normalize(text) {
     return String(text).normalize("NFKC").toLowerCase();
@@ -71,14 +72,24 @@
         out.push({ term: c[0], prefix: true });
         return;
       }
-      for (var i = 0; i + 1 < c.length; i++) {
+      gramPositions(c.length).forEach(function (i) {
         var g = c[i] + c[i + 1];
         if (!seen[g]) {
           seen[g] = true;
           out.push({ term: g, prefix: false });
         }
-      }
+      });
     });
+    return out;
+  }
+
+  /* Where a run's required bigrams start: all, or for long runs every other one plus the
+   * last (still covering every character, with half the shards to fetch). */
+  function gramPositions(n) {
+    var out = [];
+    var step = n > LONG_RUN ? 2 : 1;
+    for (var i = 0; i + 1 < n; i += step) out.push(i);
+    if (out[out.length - 1] !== n - 2) out.push(n - 2);
     return out;
   }
 
@@ -95,7 +106,7 @@
     }
     (squash(part).match(CJK_RUN) || []).forEach(function (run) {
       var c = chars(run);
-      for (var i = 0; i < c.length; i++) {
+      for (var i = 0; i < c.length; i += c.length > LONG_RUN ? 2 : 1) {
         for (var n = MIN_WORD; n <= MAX_WORD && i + n <= c.length; n++) add(c.slice(i, i + n).join(""));
       }
     });

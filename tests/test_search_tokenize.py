@@ -57,6 +57,8 @@ def test_query_grams_required_terms():
     assert list(query_grams("CAR-T")) == [("ca", False), ("ar", False), ("t", True)]
     assert list(query_grams("哈哈哈")) == [("哈哈", False)]  # duplicates once
     assert list(query_grams("，。")) == []
+    long = "数字经济成为发展新质生产力的主战场"  # 17 characters: every other bigram + the last
+    assert [g for g, _ in query_grams(long)] == [long[i : i + 2] for i in (*range(0, 16, 2), 15)]
 
 
 def _config(user_dict=(), keywords=()):

@@ -18,6 +18,7 @@ from huikan.search.shard import to_lunr
 from huikan.search.tokenize import (
     CJK_RUN,
     GRAM_RUN,
+    LONG_RUN,
     MIN_WORD,
     latin_words,
     normalize,
@@ -42,7 +43,7 @@ class Part:
 def word_candidates(norm: str) -> list[str]:
     out: dict[str, None] = {}
     for run in CJK_RUN.findall(norm):
-        for i in range(len(run)):
+        for i in range(0, len(run), 2 if len(run) > LONG_RUN else 1):
             for n in range(MIN_WORD, MAX_WORD + 1):
                 if i + n <= len(run):
                     out.setdefault(run[i : i + n])

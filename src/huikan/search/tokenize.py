@@ -192,6 +192,17 @@ def seams(lines: list[Line]) -> list[tuple[str, str]]:
     return out
 
 
+LONG_RUN = 12  # longer query runs need only every other bigram (fewer shards to fetch)
+
+
+def gram_positions(n: int) -> list[int]:
+    """Where the required bigrams of a run of n characters start: all of them, or for long
+    runs every other one plus the last, which still covers every character."""
+    if n <= LONG_RUN:
+        return list(range(n - 1))
+    return sorted({*range(0, n - 1, 2), n - 2})
+
+
 def query_grams(part: str) -> Iterator[tuple[str, bool]]:
     """Gram terms a query part must match: (term, is_prefix). Mirrors the JS query side."""
     seen: set[str] = set()
@@ -200,7 +211,7 @@ def query_grams(part: str) -> Iterator[tuple[str, bool]]:
         if len(run) == 1:
             yield run, True
         else:
-            for i in range(len(run) - 1):
+            for i in gram_positions(len(run)):
                 g = run[i : i + 2]
                 if g not in seen:
                     seen.add(g)
