@@ -32,6 +32,7 @@ lint: setup
 bench: setup
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/build.py
+	$(BIN)/python -m pip install --quiet -e '.[bench]'  # pagefind[extended] for the comparison
 	$(BIN)/python bench/search.py
 
 clean:
