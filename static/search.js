@@ -31,8 +31,10 @@
     this._indexes = new Map();
   }
 
-  function fetchJSON(url) {
-    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+  function fetchJSON(url, revalidate) {
+    var init = { credentials: "same-origin" };
+    if (revalidate) init.cache = "no-cache"; // the manifest names this build's shards
+    return fetch(url, init).then(function (r) {
       if (!r.ok) throw new Error(r.status + " " + url);
       return r.json();
     });
@@ -53,7 +55,7 @@
   Engine.prototype.manifest = function () {
     var self = this;
     if (!this._manifest) {
-      this._manifest = fetchJSON(new URL("manifest.json", this.base)).then(function (m) {
+      this._manifest = fetchJSON(new URL("manifest.json", this.base), true).then(function (m) {
         m.separators = m.shards ? m.shards.split(" ") : [];
         core.registerPipeline(lunr);
         return m;
