@@ -17,7 +17,7 @@
   "use strict";
   var core = window.huikanSearchCore;
   var lunr = window.lunr;
-  var VERIFY_WINDOW = 20; // results whose exactness is checked against the stored text
+  var WINDOW = 20; // results whose exactness is checked against the stored text, by default
   var PAGE = 20;
   var DEBOUNCE_MS = 180;
 
@@ -191,11 +191,12 @@
     return { exact: exact, title: title };
   }
 
+  /* 0: the query (likely) in the title; 1: in the text; 2: all its characters, but checked
+   * against the stored text and not as one string. Checking only ever moves a result down,
+   * so checking the top n gives the same first n whatever n is. */
   function classify(h) {
-    if (h.exact < 0) return 4;
-    if (h.title === 1) return 0;
-    if (h.title === 0) return 1;
-    return h.exact === 1 ? 2 : 3;
+    if (h.exact < 0) return 2;
+    return h.title >= 0 ? 0 : 1;
   }
 
   function order(a, b) {
@@ -290,20 +291,8 @@
 
   Engine.prototype._finish = function (m, parts, words, all, opts) {
     var self = this;
-    var quoted = parts.some(function (p) { return p.quoted; });
     var needFacets = !!opts.cluster || opts.facets;
-    var pre = quoted
-      ? this._verify(m, parts, all, all.filter(function (h) { return h.exact === 0; }))
-      : Promise.resolve();
-    return pre
-      .then(function () {
-        if (quoted) {
-          all = all.filter(function (h) {
-            return parts.every(function (p, i) { return !p.quoted || h.parts[i].exact === 1; });
-          });
-        }
-        return needFacets ? self.facets(m) : null;
-      })
+    return Promise.resolve(needFacets ? self.facets(m) : null)
       .then(function (facets) {
         all.forEach(function (h) {
           h.year = yearOf(m, h.id);
@@ -316,9 +305,8 @@
         var hits = all.filter(function (h) {
           return (!opts.cluster || h.cluster === ci) && (!opts.year || h.year === opts.year);
         });
-        return self._settle(m, parts, hits).then(function (hits) {
-          return { parts: parts, words: words, all: all, hits: hits, manifest: m, facets: facets };
-        });
+        var res = { parts: parts, words: words, all: all, hits: hits, manifest: m, facets: facets };
+        return self.settle(res, opts.window === undefined ? WINDOW : opts.window);
       });
   };
 
@@ -335,15 +323,30 @@
     });
   };
 
-  /* Check the top of the list against the stored text until it no longer moves. */
-  Engine.prototype._settle = function (m, parts, hits) {
+  /* Check the first `n` results against the stored text until they no longer move; results
+   * missing a "quoted" part are dropped. Resolves to `res` (its hits re-ordered). */
+  Engine.prototype.settle = function (res, n) {
     var self = this;
+    var parts = res.parts;
+    var quoted = parts.some(function (p) { return p.quoted; });
+    function exactQuotes(h) {
+      return parts.every(function (p, i) { return !p.quoted || h.parts[i].exact !== -1; });
+    }
     function round() {
-      var todo = hits.slice(0, VERIFY_WINDOW).filter(function (h) {
+      var todo = res.hits.slice(0, n).filter(function (h) {
         return !h.verified && (h.exact === 0 || h.title === 0);
       });
-      if (!todo.length) return Promise.resolve(hits);
-      return self._verify(m, parts, hits, todo).then(round);
+      if (!todo.length) {
+        res.approximate = quoted && res.hits.some(function (h) { return !h.verified && h.exact === 0; });
+        return Promise.resolve(res);
+      }
+      return self._verify(res.manifest, parts, res.hits, todo).then(function () {
+        if (quoted) {
+          res.hits = res.hits.filter(exactQuotes);
+          res.all = res.all.filter(exactQuotes);
+        }
+        return round();
+      });
     }
     return round();
   };
@@ -544,7 +547,7 @@
     this.app.setAttribute("aria-busy", "true");
     this.status.textContent = "正在搜索……";
     return this.engine
-      .search(st.q, { cluster: st.cluster, year: st.year, facets: true })
+      .search(st.q, { cluster: st.cluster, year: st.year, facets: true, window: PAGE })
       .then(function (res) {
         if (seq !== self.seq) return;
         self.result = res;
@@ -613,23 +616,39 @@
   };
 
   Page.prototype.render = function (res, st, seq) {
-    var n = res.hits.length;
-    var filtered = st.cluster || st.year;
-    if (!n) {
+    if (!res.hits.length) {
       this.status.textContent = "没有找到与“" + st.q + "”匹配的文章。";
       this.renderEmpty(res, st);
       return Promise.resolve();
     }
-    var text = "找到 " + n + " 篇文章";
-    if (filtered) text += "（筛选前共 " + res.all.length + " 篇）";
-    this.status.textContent = text + "。";
+    this.count(res, st);
     return this.showMore(seq);
+  };
+
+  Page.prototype.count = function (res, st) {
+    var text = (res.approximate ? "找到约 " : "找到 ") + res.hits.length + " 篇文章";
+    if (st.cluster || st.year) text += "（筛选前共 " + res.all.length + " 篇）";
+    this.status.textContent = text + "。";
   };
 
   Page.prototype.showMore = function (seq) {
     var self = this;
     var res = this.result;
     seq = seq || this.seq;
+    if (this.shown) {
+      this.more.disabled = true;
+      return this.engine.settle(res, this.shown + PAGE).then(function () {
+        self.more.disabled = false;
+        if (seq !== self.seq) return;
+        self.count(res, self.state());
+        return self.showSlice(res, seq);
+      });
+    }
+    return this.showSlice(res, seq);
+  };
+
+  Page.prototype.showSlice = function (res, seq) {
+    var self = this;
     var slice = res.hits.slice(this.shown, this.shown + PAGE);
     this.shown += slice.length;
     var m = res.manifest;
@@ -757,7 +776,8 @@
       eng = engines.get(key);
       if (!eng) engines.set(key, (eng = new Engine(key)));
     }
-    return eng.search(query, { cluster: options.cluster, year: options.year }).then(function (res) {
+    var opts = { cluster: options.cluster, year: options.year, window: limit };
+    return eng.search(query, opts).then(function (res) {
       var top = res.hits.slice(0, limit);
       return Promise.all(
         top.map(function (h) {

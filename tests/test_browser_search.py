@@ -284,3 +284,15 @@ def test_lunr_is_the_npm_copy_not_the_repository():
     assert (
         shutil.which("node") is None or (repo / "node_modules" / "lunr" / "package.json").exists()
     )
+
+
+def test_ranking_is_the_same_whatever_the_limit(search_page):
+    """Only the results asked for are checked against the stored text; checking only moves a
+    result down, so the first n never depend on how many were asked for."""
+    page, _ = search_page
+    for q in ["成电路", "生产 新质", '"产教融合共同体"', "数字经济", "电"]:
+        full = [r["url"] for r in hs(page, q, 60)]
+        for n in (1, 3, 10):
+            page.reload()
+            page.wait_for_function("typeof window.huikanSearch === 'function'")
+            assert [r["url"] for r in hs(page, q, n)] == full[:n], (q, n)
