@@ -22,7 +22,7 @@ from huikan.config import SiteConfig
 from huikan.search.cache import TokenCache
 from huikan.search.index import LUNR_VERSION, PIPELINE_FN, build_index
 from huikan.search.shard import DEFAULT_SHARD_BYTES, index_width, make_shards, separators
-from huikan.search.store import doc_record, dumps, plain_text
+from huikan.search.store import dumps, plain_text
 from huikan.search.tokenize import Tokenizer
 
 FORMAT = "huikan-search/1"
@@ -131,7 +131,8 @@ def write_search_index(
         titles = cache.field_terms([d.title for d in ordered], jobs)
         # index the text the store keeps (Markdown marks removed), so what a result shows
         # and what it was found by are the same text
-        bodies = cache.field_terms([plain_text(d.body) for d in ordered], jobs)
+        texts = [plain_text(d.body) for d in ordered]
+        bodies = cache.field_terms(texts, jobs)
     t1 = time.perf_counter()
 
     index = build_index(
@@ -150,15 +151,15 @@ def write_search_index(
 
     shard_files = [(f"i/{k}.json", s.text.encode()) for k, s in enumerate(shards)]
     records = [
-        doc_record(
-            url=d.url,
-            title=d.title,
-            date=d.date,
-            cluster=cluster_no[d.cluster],
-            bulletin=d.bulletin,
-            body=d.body,
-        )
-        for d in ordered
+        {
+            "url": d.url,
+            "title": d.title,
+            "date": d.date or "",
+            "cluster": cluster_no[d.cluster],
+            "bulletin": d.bulletin,
+            "text": text,
+        }
+        for d, text in zip(ordered, texts, strict=True)
     ]
     store_files = [
         (f"d/{k}.json", dumps({"docs": records[i : i + store_chunk]}).encode())

@@ -188,7 +188,11 @@ def build_index(
     kd = (K1 * (1 - B + B * (lengths / avg))).ravel()  # per (doc, field)
     boost = np.tile(np.array([float(boosts.get(f, 1)) for f in fields]), n)
     tff = tf.astype(np.float64)
-    score = idf[tid] * ((K1 + 1) * tff) / (np.repeat(kd, counts) + tff)
+    denominator = np.repeat(kd, counts)
+    denominator += tff
+    score = idf[tid]
+    score *= (K1 + 1) * tff  # same operations, same order as lunr: idf * ((k1+1)*tf) / (kd+tf)
+    score /= denominator
     score *= np.repeat(boost, counts)
     milli = _milli(score)
     cell = np.arange(n * nf, dtype=np.int64)
@@ -217,8 +221,11 @@ def _milli(x: np.ndarray) -> np.ndarray:
     """round(x, 3) * 1000 as exact integers; Python's correctly rounded round() on near-ties."""
     y = x * 1000.0
     k = np.rint(y)
-    risky = np.flatnonzero(np.abs(np.abs(y - k) - 0.5) < 1e-6)
-    for i in risky.tolist():
+    np.subtract(y, k, out=y)
+    np.abs(y, out=y)
+    y -= 0.5
+    np.abs(y, out=y)
+    for i in np.flatnonzero(y < 1e-6).tolist():
         k[i] = round(round(float(x[i]), 3) * 1000)
     return k.astype(np.int64)
 

@@ -2,7 +2,10 @@
 
 Small JSON files of a few consecutive articles each (numbered by date, so often articles of
 one bulletin), fetched only for the results on screen (and for checking an exact phrase), so
-a query never downloads much text it does not show.
+a query never downloads much text it does not show. A record: ``url`` (site-relative),
+``title``, ``date`` ("" when unknown), ``cluster`` (number in the manifest's list),
+``bulletin`` (display title) and ``text`` (:func:`plain_text` of the body, also what is
+indexed).
 """
 
 from __future__ import annotations
@@ -20,19 +23,6 @@ def plain_text(body: str) -> str:
     """Article text for snippets: Markdown marks removed, blank lines dropped."""
     text = _MARKS.sub("", body.replace("\r\n", "\n"))
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())
-
-
-def doc_record(
-    *, url: str, title: str, date: str | None, cluster: int, bulletin: str, body: str
-) -> dict[str, Any]:
-    return {
-        "url": url,
-        "title": title,
-        "date": date or "",
-        "cluster": cluster,
-        "bulletin": bulletin,
-        "text": plain_text(body),
-    }
 
 
 def dumps(data: Any) -> str:
