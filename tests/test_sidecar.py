@@ -103,7 +103,7 @@ def test_merge_and_drop_article(bulletin, config):
 @pytest.mark.parametrize(
     ("yaml_text", "line", "needle"),
     [
-        ("date: 2024-04\ntitle: [unclosed\n", 3, "YAML 语法错误"),
+        ("date: 2024-04\ntitle: [unclosed\n", 2, "YAML 语法错误"),  # where "[" was opened
         ("titel: 错字\n", 1, "未知的键 “titel”"),
         ("date: 2024-13\n", 1, "日期"),
         ("articles:\n  某篇文章:\n    cluster: 元宇宙\n", 3, "未知的产业集群 “元宇宙”"),

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import huikan
-from huikan.config import SiteConfig, load_config
+from huikan.config import ConfigError, SiteConfig, load_config
 from huikan.model import IngestError, IngestResult
 from huikan.model import Warning as IngestWarning
 from huikan.site import assets as site_assets
@@ -111,6 +111,12 @@ def _ingest_one(path: str, config: SiteConfig, cache_dir: str) -> tuple[str, Any
         return "ok", IngestCache(cache_dir).ingest(Path(path), config)
     except IngestError as e:
         return "error", (e.file, e.reason, e.code, e.page)
+    except ConfigError as e:  # its sidecar is malformed: skip the bulletin rather than guess
+        where = Path(e.file).name + (f":{e.line}" if e.line else "")
+        return "error", (Path(path).name, f"旁注文件有误（{where}）：{e.reason}", "sidecar", None)
+    except Exception as e:  # a bug on unusual input must not take the other bulletins down
+        reason = f"处理时出错，已跳过（{type(e).__name__}: {e}）；请把这个文件报告给维护者"
+        return "error", (Path(path).name, reason, "internal", None)
 
 
 def ingest_all(

@@ -112,6 +112,16 @@ class SiteConfig:
         return self.path.parent if self.path else Path.cwd()
 
 
+def yaml_error(path: str | Path, e: yaml.YAMLError) -> ConfigError:
+    """A YAML syntax error as a ConfigError naming the line to look at: where an unclosed
+    bracket or quote was opened (the context), else where the parser gave up."""
+    if isinstance(e, yaml.MarkedYAMLError):
+        mark = e.context_mark or e.problem_mark
+        what = "；".join(x for x in (e.context, e.problem) if x)
+        return ConfigError(path, f"YAML 语法错误：{what}", mark.line + 1 if mark else None)
+    return ConfigError(path, f"YAML 语法错误：{e}")
+
+
 def _load_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -119,11 +129,8 @@ def _load_yaml(path: Path) -> Any:
         raise ConfigError(path, f"不是 UTF-8 编码的文本（{e.reason}）") from e
     try:
         return yaml.safe_load(text)
-    except yaml.MarkedYAMLError as e:
-        line = e.problem_mark.line + 1 if e.problem_mark else None
-        raise ConfigError(path, f"YAML 语法错误：{e.problem}", line) from e
     except yaml.YAMLError as e:
-        raise ConfigError(path, f"YAML 语法错误：{e}") from e
+        raise yaml_error(path, e) from e
 
 
 def load_config(path: str | Path = "site.yml") -> SiteConfig:
@@ -190,11 +197,8 @@ def compose_yaml(path: Path) -> tuple[yaml.Node | None, str]:
         raise ConfigError(path, f"不是 UTF-8 编码的文本（{e.reason}）") from e
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader), text
-    except yaml.MarkedYAMLError as e:
-        line = e.problem_mark.line + 1 if e.problem_mark else None
-        raise ConfigError(path, f"YAML 语法错误：{e.problem}", line) from e
     except yaml.YAMLError as e:
-        raise ConfigError(path, f"YAML 语法错误：{e}") from e
+        raise yaml_error(path, e) from e
 
 
 def node_line(node: yaml.Node) -> int:

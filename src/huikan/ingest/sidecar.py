@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from huikan.config import ConfigError, Taxonomy
+from huikan.config import ConfigError, Taxonomy, yaml_error
 from huikan.ingest.textutil import squash
 
 META_KEYS = {"title", "publisher", "number", "date", "slug"}
@@ -92,9 +92,8 @@ def load_sidecar(path: Path, taxonomy: Taxonomy | None = None) -> Sidecar:
         raise ConfigError(path, "旁注文件不是 UTF-8 编码") from e
     try:
         data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as e:
-        line = e.problem_mark.line + 1 if e.problem_mark else None
-        raise ConfigError(path, f"YAML 语法错误：{e.problem}", line) from e
+    except yaml.YAMLError as e:
+        raise yaml_error(path, e) from e
     if data is None:
         return Sidecar(path=path, raw=raw)
     if not isinstance(data, dict):
