@@ -86,7 +86,8 @@ articles:
 def test_yaml_syntax_errors_and_repeated_keys(root):
     write(root / SIDECAR, "title: 甲\narticles:\n  - [unclosed\n")
     assert problems(root) == [
-        f"{SIDECAR}:4: YAML 语法错误：expected ',' or ']', but got '<stream end>'"
+        f"{SIDECAR}:3: YAML 语法错误：while parsing a flow sequence；"
+        "expected ',' or ']', but got '<stream end>'"
     ]
     write(root / SIDECAR, "title: 甲\ndate: 2023-12\ntitle: 乙\n")
     assert problems(root) == [f"{SIDECAR}:3: 键 “title” 重复（第 1 行已有）"]

@@ -237,7 +237,7 @@ def test_two_builds_at_once_give_one_correct_site(site_root):
     _force_full_rebuild(site_root)
     first, second = _start_build(site_root), _start_build(site_root)
     for proc in (first, second):
-        out, err = proc.communicate(timeout=180)
+        _, err = proc.communicate(timeout=180)
         assert proc.returncode == 0, err.decode()
     manifest = json.loads((site_root / "build" / "manifest.json").read_text("utf-8"))
     assert len(manifest["bulletins"]) == 6
