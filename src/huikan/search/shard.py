@@ -29,7 +29,7 @@ import numpy as np
 
 from huikan.search.index import LUNR_VERSION, PIPELINE_FN, LunrIndex, utf16_key
 
-DEFAULT_SHARD_BYTES = 24_000
+DEFAULT_SHARD_BYTES = 48_000
 
 
 @dataclass
