@@ -119,6 +119,19 @@ def test_shard_decoding_matches_python(site_index):
     pick = shards[3:9]
     js = node({"op": "decode", "shards": list(reversed(pick)), "manifest": manifest})
     assert js == json.loads(json.dumps(to_lunr(pick, manifest["fields"], manifest["w"])))
+    # only the terms a query uses: the same slice as decoding shards cut down to those terms
+    keep = [t for s in pick for t in s["t"][::5]]
+    js = node({"op": "decode", "shards": pick, "manifest": manifest, "keep": keep})
+    full = json.loads(json.dumps(to_lunr(pick, manifest["fields"], manifest["w"])))
+    inverted = [e for e in full["invertedIndex"] if e[0] in set(keep)]
+    kept = {posting["_index"] for _, posting in inverted}
+    vectors = {}
+    for ref, flat in full["fieldVectors"]:
+        pairs = [x for i in range(0, len(flat), 2) if flat[i] in kept for x in flat[i : i + 2]]
+        if pairs:
+            vectors[ref] = pairs
+    assert js["invertedIndex"] == inverted
+    assert dict(js["fieldVectors"]) == vectors
     seps = manifest["shards"].split(" ")
     terms = [t for s in shards[::7] for t in s["t"][::50]] + ["", "\uffff", "𠀀", "zzz"]
     assert node({"op": "shardOf", "terms": terms, "separators": seps}) == [

@@ -19,8 +19,10 @@ function run(req) {
       return req.queries.map((q) =>
         core.parseQuery(q).map((p) => ({ norm: p.norm, quoted: p.quoted, text: p.text }))
       );
-    case "decode":
-      return core.decodeShards(req.shards, req.manifest);
+    case "decode": {
+      const keep = req.keep ? new Set(req.keep) : null;
+      return core.decodeShards(req.shards, req.manifest, keep && ((t) => keep.has(t)));
+    }
     case "query": {
       if (req.register) core.registerPipeline(lunr);
       const idx = lunr.Index.load(req.index);
