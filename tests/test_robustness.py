@@ -246,3 +246,47 @@ def test_two_builds_at_once_give_one_correct_site(site_root):
     build(site_root, out=alone / "build")
     assert _tree_digest(site_root / "build") == _tree_digest(alone / "build")
     assert _cache_entries_are_whole(site_root) > 0
+
+
+# --- content: hostile and oversized text stays inert ------------------------------------------
+
+LONG_TITLE = (
+    "关于"
+    + "加快推进新型工业化和数字经济高质量发展" * 12
+    + "<script>window.__pwned=1</script>的意见"
+)
+
+
+@pytest.mark.browser
+def test_very_long_hostile_title_renders_inert_everywhere(site_root, serve_dir, page):
+    (site_root / "issues" / "2031-02-long.md").write_text(
+        f"# 长标题测试\n\n2031 年 2 月\n\n## {LONG_TITLE}\n\n"
+        '正文<img src=x onerror="window.__pwned=2">，[链接](javascript:window.__pwned=3)。'
+        "集成电路产业持续发展。\n",
+        "utf-8",
+    )
+    build(site_root)
+    out = site_root / "build"
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    art = next(
+        p
+        for p in manifest["pages"]
+        if p.get("kind") == "article" and p["title"].startswith("关于加快")
+    )
+    slug = art["url"].rstrip("/").rsplit("/", 1)[-1]
+    assert len(slug) <= 40  # a readable path, not a 250-character one
+    import xml.etree.ElementTree as ET
+
+    for name in ("feed.xml", "sitemap.xml"):
+        ET.parse(out / name)  # still well-formed XML
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    base = serve_dir(out)
+    page.goto(base + art["url"])
+    heading = page.locator("h1").inner_text()
+    assert "<script>window.__pwned=1</script>" in heading  # shown as text
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    links = page.locator("article a:has-text('链接')")
+    if links.count():
+        links.first.click()
+    assert page.evaluate("window.__pwned") is None and not dialogs

@@ -117,12 +117,14 @@ class _Doc:
 
     def title_like(self, i: int) -> bool:
         b = self.blocks[i]
-        if len(b.text) > 200:  # cheap exit before any regex work on a huge block
+        if len(b.text) > (600 if b.heading else 200):  # cheap exit before regex work
             return False
         t = strip_md(b.text).strip()
         if not t or is_noise(b) or is_closing_line(t):
             return False
-        if width(t) > 80:
+        # An explicit Markdown heading is a title whatever its length; elsewhere a "title"
+        # longer than two printed lines is a paragraph.
+        if width(t) > (300 if b.heading else 80):
             return False
         if t[-1] in _NO_TITLE_END:
             # Only the first line of a title wrapped after a comma may end like that.
@@ -132,7 +134,7 @@ class _Doc:
             if not nt or nt[-1] in _NO_TITLE_END or width(nt) > 40 or self.blocks[i + 1].lines > 1:
                 return False
         if self.styled(b):
-            return width(t) <= 80
+            return True  # length already bounded above
         if b.lines > 1 and self.hard_wrapped:
             return False
         if self.measure:
@@ -345,6 +347,13 @@ def _candidates(
             continue
         if md_level and 0 < b.heading < md_level:
             column = None  # a heading above the titles' level: the masthead or a section
+            i += 1
+            continue
+        k = i + 1
+        while k < hi and is_noise(d.blocks[k]):
+            k += 1
+        if k < hi and _is_masthead_line(d.blocks[k].text):
+            column = None  # "刊名" over "第 8 期" / "2024 年 4 月": the masthead
             i += 1
             continue
         j = _title_span(d, i, hi)

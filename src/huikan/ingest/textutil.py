@@ -7,7 +7,9 @@ import unicodedata
 
 _TERMINAL = "。！？!?…；;”」』\"'）)】"
 _LATIN = re.compile(r"[A-Za-z0-9%]")
-_MD_MARKS = re.compile(r"\*\*|__|(?<!\w)_(?=\S)|(?<=\S)_(?!\w)|`")
+# Paired emphasis and code marks only: "**粗体**", "__粗体__", "`代码`". A lone "__" or "*"
+# (an identifier, a footnote star) is text and stays.
+_MD_PAIRED = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|`([^`\n]+)`")
 _PUNCT = re.compile(
     r"[\s\"'“”‘’「」『』《》〈〉<>（）()【】\[\]{}：:，,。.、；;！!？?\-—–…·•・*#_~`|/\\]+"
 )
@@ -40,7 +42,9 @@ def join_cjk(a: str, b: str) -> str:
 
 def strip_md(s: str) -> str:
     """Remove inline Markdown emphasis marks (the text field carries no Markdown)."""
-    return _MD_MARKS.sub("", s)
+    if "*" not in s and "_" not in s and "`" not in s:
+        return s
+    return _MD_PAIRED.sub(lambda m: m.group(2) if m.group(2) is not None else m.group(3), s)
 
 
 def nfkc(s: str) -> str:
