@@ -149,6 +149,7 @@ def test_markdown_heading_level_of_titles_without_toc(tmp_path, config):
     for n in range(4):
         parts += [
             f"## 第{n + 1}篇：某地推进产业项目建设",
+            f"（合肥2024年{n + 1}月讯）",  # a dateline under the title is not a masthead
             BODY,
             "### 以专精特新企业作为",
             "### 耐心资本向实体经济倾斜的抓手",

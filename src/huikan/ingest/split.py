@@ -352,7 +352,7 @@ def _candidates(
         k = i + 1
         while k < hi and is_noise(d.blocks[k]):
             k += 1
-        if k < hi and _is_masthead_line(d.blocks[k].text):
+        if first and k < hi and _is_masthead_line(d.blocks[k].text):
             column = None  # "刊名" over "第 8 期" / "2024 年 4 月": the masthead
             i += 1
             continue
@@ -543,7 +543,8 @@ def _is_masthead_line(text: str) -> bool:
     masthead, never an article title. A title that merely mentions "第17期" is not one."""
     from huikan.ingest.metadata import _DATE, _NUMBER
 
-    if width(text) > 30:
+    text = text.strip()
+    if width(text) > 30 or text[:1] in "（(【[":  # "（合肥4月讯）" is a dateline, not a masthead
         return False
     rest = _DATE.sub("", _NUMBER.sub("", text))
     return rest != text and width(squash(rest)) <= 10
