@@ -9,7 +9,7 @@ month apart, so every URL differs — then measures, each in a fresh process:
 3. a rebuild after adding one new bulletin,
 
 and prints wall time, the build's own stage timings, files written/unchanged and peak memory
-(RSS of the build process and of its ingest workers). Targets (issue 3, 2-core machine):
+(RSS of the build process and of its largest child: an ingest worker or the search process). Targets (issue 3, 2-core machine):
 N=500 full build < 120 s, rebuild after one new bulletin < 10 s.
 
     .venv/bin/python bench/build.py [--n 500] [--jobs 2] [--keep]
@@ -185,7 +185,7 @@ def show(label: str, r: dict) -> None:
         f"{label}: {r['wall']:.1f} s  ({stages})  "
         f"{r['bulletins']} bulletins / {r['articles']} articles, ingested {r['ingested']}, "
         f"files written {r['written']} / unchanged {r['unchanged']}, "
-        f"peak RSS {r['rss_mb']:.0f} MB (ingest workers {r['worker_rss_mb']:.0f} MB)"
+        f"peak RSS {r['rss_mb']:.0f} MB (largest child process {r['worker_rss_mb']:.0f} MB)"
     )
     for line in r["search"]:
         print("    " + line)

@@ -194,11 +194,9 @@ def _search_api() -> tuple[Any, Any] | None:
     return SearchDoc, write_search_index
 
 
-def _write_search(
-    model: SiteModel, out: OutputDir, api: tuple[Any, Any], cache_dir: Path, jobs: int
-) -> Any:
-    SearchDoc, write_search_index = api
-    docs = [
+def _search_docs(model: SiteModel, api: tuple[Any, Any]) -> list[Any]:
+    SearchDoc, _ = api
+    return [
         SearchDoc(
             url=a.url,
             title=a.title,
@@ -212,15 +210,72 @@ def _write_search(
         for b in model.bulletins
         for a in b.articles
     ]
-    # Files go through the output writer, so unchanged shards are linked, not rewritten.
-    return write_search_index(
-        docs,
-        out.stage / "search",
-        model.config,
-        cache_dir=cache_dir,
-        jobs=jobs,
-        write=lambda rel, data: out.put_bytes(f"search/{rel}", data),
-    )
+
+
+class SearchJob:
+    """The search index, built in a forked process while this one renders the pages.
+
+    The two stages are independent and each takes seconds on a large archive, so on two
+    cores they overlap. The child writes straight into the staging folder (hard-linking
+    files unchanged since the previous build) and sends back its figures; the parent then
+    records the files (``OutputDir.adopt``). Where fork is unavailable, it runs in-process.
+    """
+
+    def __init__(self, docs: list[Any], out_dir: Path, config: SiteConfig, cache_dir: Path, api):
+        self._args = (docs, out_dir, config, cache_dir)
+        self._write = api[1]
+        self._proc = None
+        self._conn = None
+        import multiprocessing as mp
+
+        if "fork" in mp.get_all_start_methods():
+            ctx = mp.get_context("fork")
+            self._conn, child = ctx.Pipe(duplex=False)
+            self._proc = ctx.Process(target=self._child, args=(child,), daemon=False)
+            self._proc.start()
+            child.close()
+
+    def _run(self) -> Any:
+        docs, out_dir, config, cache_dir = self._args
+        return self._write(docs, out_dir, config, cache_dir=cache_dir, jobs=1)
+
+    def _child(self, conn) -> None:
+        try:
+            conn.send(("ok", self._run()))
+        except BaseException as e:  # report anything, including Ctrl-C, to the parent
+            conn.send(("error", f"{type(e).__name__}: {e}"))
+        finally:
+            conn.close()
+
+    def result(self) -> Any:
+        if self._proc is None:
+            return self._run()
+        try:
+            status, value = self._conn.recv()
+        except EOFError:
+            self._proc.join()
+            status, value = "error", f"搜索索引进程意外退出（退出码 {self._proc.exitcode}）"
+        except BaseException:  # Ctrl-C while waiting: do not leave the child behind
+            self.cancel()
+            raise
+        self._proc.join()
+        if status != "ok":
+            raise BuildError(f"生成搜索索引失败：{value}")
+        return value
+
+    def cancel(self) -> None:
+        if self._proc is not None and self._proc.is_alive():
+            self._proc.terminate()
+            self._proc.join()
+
+
+def _render_all(out, pages, salt, renderer, kinds, opts, timings, t1) -> None:
+    with Progress("生成页面", len(pages), enabled=opts.progress) as bar:
+        for page in pages:
+            out.put_rendered(page.path, page_key(salt, page), lambda p=page: renderer.render(p))
+            kinds[page.path] = {"kind": page.kind, "title": page.title, **page.meta}
+            bar.advance()
+    timings["页面"] = time.perf_counter() - t1
 
 
 def _manifest(
@@ -359,12 +414,18 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
     kinds: dict[str, dict[str, Any]] = {}
     t1 = time.perf_counter()
     with OutputDir(out_path) as out:
-        with Progress("生成页面", len(pages), enabled=opts.progress) as bar:
-            for page in pages:
-                out.put_rendered(page.path, page_key(salt, page), lambda p=page: renderer.render(p))
-                kinds[page.path] = {"kind": page.kind, "title": page.title, **page.meta}
-                bar.advance()
-        timings["页面"] = time.perf_counter() - t1
+        job = None
+        if has_search:
+            t3 = time.perf_counter()
+            job = SearchJob(
+                _search_docs(model, search_api), out.stage / "search", config, cache_dir, search_api
+            )
+        try:
+            _render_all(out, pages, salt, renderer, kinds, opts, timings, t1)
+        except BaseException:
+            if job is not None:
+                job.cancel()
+            raise
         t2 = time.perf_counter()
         for a in assets:
             out.put_file(a.rel, a.src, sha256=a.sha256)
@@ -379,13 +440,12 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
             }
         timings["文件"] = time.perf_counter() - t2
         search = None
-        if has_search:
-            t3 = time.perf_counter()
-            search = _write_search(model, out, search_api, cache_dir, jobs)
+        if job is not None:
+            search = job.result()
             for rel in out.adopt("search"):
                 kinds.setdefault(rel, {"kind": "search-index", "title": rel.rsplit("/", 1)[-1]})
             report.search_summary = list(search.summary_lines()) if search else []
-            timings["搜索"] = time.perf_counter() - t3
+            timings["搜索"] = time.perf_counter() - t3  # overlaps with 页面
         t4 = time.perf_counter()
         manifest = _manifest(model, out, kinds, errors, search, base_url)
         out.put_bytes("manifest.json", dumps(manifest))

@@ -42,15 +42,9 @@ def _tokenizer(words: tuple[str, ...]):
     with _lock:
         tok = _tokenizers.get(words)
         if tok is None:
-            import logging
+            from huikan.jiebautil import new_tokenizer
 
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)
-            tok = jieba.Tokenizer()
-            for w in words:
-                if len(w) > 1:
-                    tok.add_word(w, freq=20000)
+            tok = new_tokenizer([w for w in words if len(w) > 1], freq=20000)
             _tokenizers[words] = tok
         return tok
 

@@ -22,7 +22,6 @@ the index's vocabulary (in the shards) — it never has to imitate jieba.
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 import threading
 import unicodedata
@@ -32,6 +31,7 @@ from dataclasses import dataclass
 import jieba
 
 from huikan.config import SiteConfig
+from huikan.jiebautil import new_tokenizer
 
 # Bump when the terms produced for a text change: it keys the token cache.
 TOKENIZER_VERSION = "2"
@@ -126,12 +126,7 @@ class Tokenizer:
         """Loaded lazily: a build whose token cache is warm never pays jieba's start-up."""
         with self._lock:
             if self._jieba is None:
-                jieba.setLogLevel(logging.WARNING)
-                tok = jieba.Tokenizer()
-                tok.initialize()
-                for w in self.user_words:
-                    tok.add_word(w)
-                self._jieba = tok
+                self._jieba = new_tokenizer(self.user_words)
             return self._jieba
 
     def words(self, text: str) -> list[str]:
