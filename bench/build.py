@@ -9,7 +9,8 @@ month apart, so every URL differs — then measures, each in a fresh process:
 3. a rebuild after adding one new bulletin,
 
 and prints wall time, the build's own stage timings, files written/unchanged and peak memory
-(RSS of the build process and of its largest child: an ingest worker or the search process). Targets (issue 3, 2-core machine):
+(RSS of the build process and of its largest child: an ingest worker or the search
+process). Targets (issue 3, 2-core machine):
 N=500 full build < 120 s, rebuild after one new bulletin < 10 s.
 
     .venv/bin/python bench/build.py [--n 500] [--jobs 2] [--keep]
