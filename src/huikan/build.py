@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import cache
@@ -21,6 +22,7 @@ from typing import Any, TextIO
 
 import huikan
 from huikan.config import ConfigError, SiteConfig, load_config
+from huikan.ingest import SUFFIXES
 from huikan.model import IngestError, IngestResult
 from huikan.model import Warning as IngestWarning
 from huikan.site import assets as site_assets
@@ -32,7 +34,7 @@ from huikan.site.progress import Progress
 from huikan.site.render import Renderer, fingerprint_dirs, template_dirs
 from huikan.site.urls import is_absolute, normalize_base_url
 
-BULLETIN_SUFFIXES = (".pdf", ".txt", ".md")
+BULLETIN_SUFFIXES = tuple(SUFFIXES)  # what the ingest readers accept
 
 
 class BuildError(Exception):
@@ -85,21 +87,29 @@ class BuildReport:
 
 
 # -- ingest ----------------------------------------------------------------------------------
-def find_bulletins(issues_dir: Path) -> list[Path]:
-    """Every .pdf/.txt/.md under ``issues/`` (sub-folders too), skipping hidden files and
-    READMEs, in a stable order."""
-    if not issues_dir.is_dir():
-        raise BuildError(f"找不到简报文件夹 {issues_dir}")
+def issue_files(issues_dir: Path, suffixes: Iterable[str]) -> list[Path]:
+    """Files under ``issues/`` (sub-folders too) with one of ``suffixes``, skipping hidden
+    files and folders, in a stable order."""
+    suffixes = tuple(suffixes)
     found = []
     for p in issues_dir.rglob("*"):
         rel = p.relative_to(issues_dir)
         if any(part.startswith(".") for part in rel.parts):
             continue
-        if p.is_file() and p.suffix.lower() in BULLETIN_SUFFIXES:
-            if p.stem.lower() in ("readme", "changelog"):
-                continue
+        if p.is_file() and p.suffix.lower() in suffixes:
             found.append(p)
     return sorted(found, key=lambda p: p.relative_to(issues_dir).as_posix())
+
+
+def find_bulletins(issues_dir: Path) -> list[Path]:
+    """Every bulletin (.pdf/.txt/.md …) under ``issues/``, READMEs excepted."""
+    if not issues_dir.is_dir():
+        raise BuildError(f"找不到简报文件夹 {issues_dir}")
+    return [
+        p
+        for p in issue_files(issues_dir, BULLETIN_SUFFIXES)
+        if p.stem.lower() not in ("readme", "changelog")
+    ]
 
 
 def _ingest_one(path: str, config: SiteConfig, cache_dir: str) -> tuple[str, Any]:

@@ -231,17 +231,6 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _find_sidecars(issues_dir: Path) -> list[Path]:
-    found = []
-    for p in issues_dir.rglob("*"):
-        rel = p.relative_to(issues_dir)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if p.is_file() and p.suffix.lower() in SIDECAR_SUFFIXES:
-            found.append(p)
-    return sorted(found, key=lambda p: p.relative_to(issues_dir).as_posix())
-
-
 def check_site(
     root: Path,
     *,
@@ -250,7 +239,7 @@ def check_site(
     deep: bool = False,
 ) -> CheckReport:
     """Check ``site.yml`` and every sidecar under ``issues/``; never raises for bad input."""
-    from huikan.build import BuildError, find_bulletins
+    from huikan.build import BuildError, find_bulletins, issue_files
     from huikan.site.model import RESERVED
     from huikan.site.slugs import slugify
 
@@ -283,7 +272,7 @@ def check_site(
 
     infos: dict[Path, _SidecarInfo] = {}  # bulletin -> its sidecar's info
     sidecar_of: dict[Path, Path] = {}
-    for sc in _find_sidecars(issues_dir):
+    for sc in issue_files(issues_dir, SIDECAR_SUFFIXES):
         report.sidecars += 1
         errors, info = sidecar_problems(sc, taxonomy)
         for e in errors:
