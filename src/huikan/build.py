@@ -25,6 +25,7 @@ from huikan.config import ConfigError, SiteConfig, load_config
 from huikan.ingest import SUFFIXES
 from huikan.model import IngestError, IngestResult
 from huikan.model import Warning as IngestWarning
+from huikan.search import SearchDoc, write_search_index
 from huikan.site import assets as site_assets
 from huikan.site.manifest import FORMAT, dumps, search_stats_json
 from huikan.site.model import SiteModel, build_model
@@ -194,18 +195,7 @@ def page_key(salt: str, page: Page) -> str:
     return hashlib.sha256((salt + data).encode("utf-8")).hexdigest()
 
 
-def _search_api() -> tuple[Any, Any] | None:
-    try:
-        from huikan.search import SearchDoc, write_search_index
-    except ImportError as e:
-        if e.name and e.name.startswith("huikan.search"):
-            return None
-        raise
-    return SearchDoc, write_search_index
-
-
-def _search_docs(model: SiteModel, api: tuple[Any, Any]) -> list[Any]:
-    SearchDoc, _ = api
+def _search_docs(model: SiteModel) -> list[SearchDoc]:
     return [
         SearchDoc(
             url=a.url,
@@ -231,9 +221,8 @@ class SearchJob:
     records the files (``OutputDir.adopt``). Where fork is unavailable, it runs in-process.
     """
 
-    def __init__(self, docs: list[Any], out_dir: Path, config: SiteConfig, cache_dir: Path, api):
+    def __init__(self, docs: list[SearchDoc], out_dir: Path, config: SiteConfig, cache_dir: Path):
         self._args = (docs, out_dir, config, cache_dir)
-        self._write = api[1]
         self._proc = None
         self._conn = None
         import multiprocessing as mp
@@ -247,7 +236,7 @@ class SearchJob:
 
     def _run(self) -> Any:
         docs, out_dir, config, cache_dir = self._args
-        return self._write(docs, out_dir, config, cache_dir=cache_dir, jobs=1)
+        return write_search_index(docs, out_dir, config, cache_dir=cache_dir, jobs=1)
 
     def _child(self, conn) -> None:
         try:
@@ -405,10 +394,6 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
 
     # 2. render into a temporary folder next to the output
     report = BuildReport(out=out_path, errors=errors, warnings=warnings, ingested=ingested)
-    search_api = _search_api()
-    has_search = search_api is not None and renderer.has_template("search.html")
-    if not has_search:
-        report.notes.append("提示：搜索模块或 templates/search.html 尚未就绪，本次未生成搜索页。")
     if not is_absolute(base_url):
         report.notes.append(
             f"提示：base_url 为 {base_url}，不是完整网址；feed 与 sitemap 中使用相对地址。"
@@ -417,24 +402,18 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
         model,
         base_url=base_url,
         asset_version=site_assets.asset_version(assets),
-        has_search=has_search,
     )
     pages = planner.pages()
     salt = code_fingerprint() + fingerprint_dirs(dirs)
     kinds: dict[str, dict[str, Any]] = {}
     t1 = time.perf_counter()
     with OutputDir(out_path) as out:
-        job = None
-        if has_search:
-            t3 = time.perf_counter()
-            job = SearchJob(
-                _search_docs(model, search_api), out.stage / "search", config, cache_dir, search_api
-            )
+        t3 = time.perf_counter()
+        job = SearchJob(_search_docs(model), out.stage / "search", config, cache_dir)
         try:
             _render_all(out, pages, salt, renderer, kinds, opts, timings, t1)
         except BaseException:
-            if job is not None:
-                job.cancel()
+            job.cancel()
             raise
         t2 = time.perf_counter()
         for a in assets:
@@ -449,13 +428,11 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
                 "source_file": b.source_path.name,
             }
         timings["文件"] = time.perf_counter() - t2
-        search = None
-        if job is not None:
-            search = job.result()
-            for rel in out.adopt("search"):
-                kinds.setdefault(rel, {"kind": "search-index", "title": rel.rsplit("/", 1)[-1]})
-            report.search_summary = list(search.summary_lines()) if search else []
-            timings["搜索"] = time.perf_counter() - t3  # overlaps with 页面
+        search = job.result()
+        for rel in out.adopt("search"):
+            kinds.setdefault(rel, {"kind": "search-index", "title": rel.rsplit("/", 1)[-1]})
+        report.search_summary = list(search.summary_lines())
+        timings["搜索"] = time.perf_counter() - t3  # overlaps with 页面
         t4 = time.perf_counter()
         manifest = _manifest(model, out, kinds, errors, search, base_url)
         out.put_bytes("manifest.json", dumps(manifest))

@@ -91,9 +91,6 @@ class Taxonomy:
                     return self._by_key[stripped]
         return self._by_key.get(key)
 
-    def slug_of(self, name: str) -> str:
-        return self.by_name(name).slug
-
 
 @dataclass
 class SiteConfig:

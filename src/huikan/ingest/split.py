@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import re
-import statistics
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -573,7 +572,3 @@ def collapse_title(text: str) -> str:
     t = re.sub(r"\s+", " ", t).strip()
     # "淮海经济区安全应急装备 产教融合共同体": a space left by a wrapped line, not a word break.
     return t
-
-
-def median(xs: list[float]) -> float:
-    return statistics.median(xs) if xs else 0.0

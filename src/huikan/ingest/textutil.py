@@ -60,9 +60,3 @@ def collapse_spaces(s: str) -> str:
     """Drop spaces between CJK characters ("国内 动态" → "国内动态"), keep them between Latin."""
     s = re.sub(r"\s+", " ", s.strip())
     return re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", s)
-
-
-def cjk_ratio(s: str) -> float:
-    if not s:
-        return 0.0
-    return sum(1 for ch in s if "\u4e00" <= ch <= "\u9fff") / len(s)

@@ -138,7 +138,7 @@ def _bulletin_item(a: ArticleEntry) -> dict[str, Any]:
 class PagePlanner:
     """Turns the site model into the list of pages, each with its context."""
 
-    def __init__(self, model: SiteModel, *, base_url: str, asset_version: str, has_search: bool):
+    def __init__(self, model: SiteModel, *, base_url: str, asset_version: str):
         self.model = model
         cfg = model.config
         self.site = {
@@ -147,7 +147,6 @@ class PagePlanner:
             "base_url": base_url,
             "language": cfg.language,
             "asset_version": asset_version,
-            "has_search": has_search,
         }
 
     def _ctx(self, **kw: Any) -> dict[str, Any]:
@@ -156,9 +155,7 @@ class PagePlanner:
     def pages(self) -> list[Page]:
         m = self.model
         out = [self.home(), self.archive(), self.clusters_index(), self.not_found()]
-        # Without the search module/template a stand-in page keeps the header's form working.
-        search_tpl = "search.html" if self.site["has_search"] else "_search_unavailable.html"
-        out.append(Page("search/index.html", "search", "搜索", self._ctx(), search_tpl))
+        out.append(Page("search/index.html", "search", "搜索", self._ctx(), "search.html"))
         bulletins = m.bulletins
         for i, b in enumerate(bulletins):
             newer = bulletins[i - 1] if i > 0 else None

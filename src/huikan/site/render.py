@@ -66,9 +66,6 @@ class Renderer:
         self.env.filters["markdown"] = _markdown
         self.env.filters["date_cn"] = format_date
 
-    def has_template(self, name: str) -> bool:
-        return any((d / name).is_file() for d in self.dirs)
-
     def render(self, page: Page) -> bytes:
         if page.template is None:
             return _XML_RENDERERS[page.kind](page.context)
