@@ -90,12 +90,13 @@ def assemble(
     warnings: list[Warning],
 ) -> list[Article]:
     d = _Doc(list(doc.blocks), doc.measure)
+    index = {id(b): k for k, b in enumerate(d.blocks)}  # block → its position, for cues
     articles: list[Article] = []
     raws = sp.articles
     if sp.used_fallback or not raws:
         raws = [_fallback(sp, doc, file_name, warnings)]
     for raw in raws:
-        a = _one(raw, d, taxonomy)
+        a = _one(raw, d, index, taxonomy)
         o = sidecar.article_overrides(a.title) if sidecar.articles else None
         if o:
             if o.get("drop"):
@@ -142,7 +143,7 @@ def _fallback(sp: Split, doc: Document, file_name: str, warnings: list[Warning])
     return RawArticle(title=title, blocks=body, title_block=title_block)
 
 
-def _one(raw: RawArticle, d: _Doc, taxonomy: Taxonomy) -> Article:
+def _one(raw: RawArticle, d: _Doc, index: dict[int, int], taxonomy: Taxonomy) -> Article:
     title, subtitle = _split_subtitle(raw.title)
     body = list(raw.blocks)
     byline: str | None = None
@@ -167,7 +168,6 @@ def _one(raw: RawArticle, d: _Doc, taxonomy: Taxonomy) -> Article:
             body.pop(0)
             continue
         break
-    index = {id(b): k for k, b in enumerate(d.blocks)}
     md_parts = [*lead, *(_md_block(b, d, index.get(id(b), 0)) for b in body)]
     markdown = "\n\n".join(p for p in md_parts if p.strip())
     text = _plain(markdown)
