@@ -69,3 +69,35 @@ def test_gb18030_and_utf16_files_read_the_same(tmp_path):
 def test_form_feeds_give_pages(tmp_path):
     doc = read_text(write(tmp_path, "第一页标题\n\n正文一。\n\f第二页的段落。\n"))
     assert [b.page for b in doc.blocks] == [1, 1, 2]
+
+
+def test_running_heads_and_page_lines_of_a_text_dump_are_furniture(tmp_path):
+    """A short line repeated at every page break is a running head: flagged, and the paragraph
+    it interrupts is joined again."""
+    para = (
+        "近日，某市出台了推动集成电路产业高质量发展的若干措施，提出到二〇二五年产业规模突破千亿元，培育一批具有核心竞争力的龙头企业。"
+        * 12
+    )
+    lines = ["某市出台集成电路扶持政策", ""]
+    page = 1
+    for k, ln in enumerate(_wrapped(para, 32)):
+        lines.append(ln)
+        if k % 4 == 3:
+            lines += ["", f"— {page} —", "\f产业科技动态 2024年第4期", ""]
+            page += 1
+    doc = read_text(write(tmp_path, "\n".join(lines)))
+    body = [b for b in doc.blocks if not b.furniture]
+    furniture = [b.text for b in doc.blocks if b.furniture]
+    assert [b.text for b in body] == ["某市出台集成电路扶持政策", para]
+    assert "产业科技动态 2024年第4期" in furniture and "— 1 —" in furniture
+
+
+def test_a_repeated_column_label_is_not_a_running_head(tmp_path):
+    para = (
+        "近日，某市出台了推动集成电路产业高质量发展的若干措施，提出到二〇二五年产业规模突破千亿元。"
+    )
+    lines = []
+    for k in range(4):
+        lines += ["国内动态", f"某市出台第{k}项扶持政策", para, ""]
+    doc = read_text(write(tmp_path, "\n".join(lines)))
+    assert not any(b.furniture for b in doc.blocks)

@@ -29,6 +29,12 @@ class Block:
     gap_before: float = 0.0  # blank space above: blank lines (text) or body line heights (PDF)
     indent: bool = False  # starts with a paragraph indent / leading space
     page_top: bool = False  # first block on its page (after running headers are removed)
+    # Decorations read off the text by ingest.decor: a leading title marker ("◆"), a whole
+    # block in brackets ("【国内动态】"), or a bracketed label in front of a title.
+    marker: str = ""
+    bracketed: bool = False
+    furniture: bool = False  # a running head or page number (text dumps keep it, flagged)
+    label: str | None = None
 
 
 @dataclass

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from huikan.config import SiteConfig
 from huikan.ingest.assemble import assemble
+from huikan.ingest.decor import read_decorations
 from huikan.ingest.metadata import parse_masthead
 from huikan.ingest.sidecar import Sidecar, load_sidecar, sidecar_path
 from huikan.ingest.split import split_blocks
@@ -46,6 +47,7 @@ def ingest_file(path: Path, config: SiteConfig, *, use_sidecar: bool = True) -> 
     if use_sidecar and (sp := sidecar_path(path)):
         sidecar = load_sidecar(sp, config.taxonomy)
     doc = read_document(path)
+    read_decorations(doc.blocks)
     dropped = []
     if sidecar.drop:
         keys = [d.strip() for d in sidecar.drop if d.strip()]

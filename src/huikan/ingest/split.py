@@ -22,7 +22,9 @@ from difflib import SequenceMatcher
 
 from huikan.config import Taxonomy
 from huikan.ingest.credits import byline_line, is_closing_line
+from huikan.ingest.decor import title_markers
 from huikan.ingest.textutil import (
+    NEWS_LEAD,
     collapse_spaces,
     ends_sentence,
     join_cjk,
@@ -51,10 +53,7 @@ _COLOPHON = re.compile(
     r"主办单位|承办单位|《[^》]{1,20}》\s*联系方式|联系方式|联系人)",
     re.I,
 )
-_LEAD = re.compile(
-    r"^(?:近日|日前|近期|目前|今年|去年|本报讯|记者|据|\d{1,2}\s*月\s*\d{1,2}\s*日|"
-    r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月)"
-)
+_LEAD = NEWS_LEAD
 _NO_TITLE_END = "。；;：:，,、"
 
 
@@ -82,7 +81,7 @@ class Split:
 
 def is_noise(b: Block) -> bool:
     """Page numbers, footer URLs and rules: never content."""
-    return bool(_NOISE.match(b.text.strip())) and not b.heading
+    return b.furniture or (bool(_NOISE.match(b.text.strip())) and not b.heading)
 
 
 def is_numbered(text: str) -> bool:
@@ -109,6 +108,7 @@ class _Doc:
         self.measure = ws[int(len(ws) * 0.9)] if self.hard_wrapped and len(ws) >= 3 else None
         if self.hard_wrapped and measure:
             self.measure = measure
+        self.markers = title_markers(blocks)
 
     @functools.cached_property
     def md_level(self) -> int | None:
@@ -142,9 +142,18 @@ class _Doc:
             return b.lines == 1 and width(t) <= 1.05 * self.measure
         return width(t) <= 45
 
-    @staticmethod
-    def styled(b: Block) -> bool:
-        return bool(b.heading or b.bold or b.size >= 1.08)
+    def face(self, b: Block) -> tuple[bool, float]:
+        """The typeface a block is set in (bold, size), for telling a wrapped title's second
+        line from the line below it. Markers are not part of the face: they precede only the
+        first line of a title."""
+        return (bool(b.heading or b.bold), round(b.size * 20) / 20)
+
+    def styled(self, b: Block) -> bool:
+        """Set apart from body text: a heading, bold, larger type, or a title marker that
+        this document puts before its titles (see :func:`~huikan.ingest.decor.title_markers`)."""
+        return bool(
+            b.heading or b.bold or b.size >= 1.08 or (b.marker and b.marker in self.markers)
+        )
 
 
 def colophon_start(blocks: list[Block]) -> int:
@@ -266,6 +275,8 @@ def _is_column_label(d: _Doc, i: int, known_columns: set[str]) -> bool:
     t = collapse_spaces(strip_md(b.text))
     if _is_masthead_line(t):
         return False
+    if b.bracketed and t and width(t) <= 16 and squash(t) not in PREFACE_TITLES:
+        return not is_toc_header(b)  # "【国内动态】": brackets make it a label
     if not t or width(t) > 16 or is_numbered(t) or ends_sentence(t) or re.search(r"[:：，,]", t):
         return False
     if is_closing_line(t) or byline_line(t):
@@ -298,8 +309,8 @@ def _title_span(d: _Doc, i: int, hi: int) -> int:
             break
         if strip_md(b.text).lstrip().startswith("——") or byline_line(b.text):
             break
-        if d.styled(b0) != d.styled(b) or abs(b0.size - b.size) > 0.05 or b0.heading != b.heading:
-            break
+        if d.face(b0) != d.face(b) or b0.heading != b.heading or b.marker:
+            break  # a marker starts a new title; only the first line of a title carries it
         # A wrapped title line fills most of the measure, or ends mid-phrase.
         pw = width(strip_md(prev.text))
         full = d.measure and pw >= 0.6 * d.measure
@@ -372,6 +383,8 @@ def _candidates(
             score -= 2  # set in a smaller face than the bulletin's titles: a sub-heading
         if md_level and b.heading == md_level:
             score += 3
+        if b.marker and b.marker in d.markers:
+            score += 3  # the symbol this document sets before its titles
         if b.gap_before >= (1 if not d.styled(b) else 2.5):
             score += 2
         if j - i > 1 or b.lines > 1:
@@ -513,6 +526,8 @@ def split_blocks(
         if found and found[1] not in consumed:
             label = found[0]
             consumed.add(found[1])
+        if blocks[i].label:  # "【国内动态】标题": the label printed in front of the title
+            label = collapse_spaces(blocks[i].label)
         if label:
             column = label
         elif not sticky:

@@ -14,8 +14,9 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
+from huikan.ingest.decor import MARKERS
 from huikan.ingest.encoding import decode_bytes
-from huikan.ingest.textutil import ends_sentence, join_cjk, width
+from huikan.ingest.textutil import NEWS_LEAD, ends_sentence, ends_with_stop, join_cjk, width
 from huikan.model import Block, Document, Warning
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -36,6 +37,8 @@ class _Line:
     blank_before: int = 0
     hard_break: bool = False  # Markdown "two trailing spaces": the next line continues
     trailing: bool = False  # the raw line ends with whitespace
+    furniture: bool = False  # a page number or running header/footer of a text dump
+    after_break: bool = False  # page furniture stood between this line and the previous one
 
 
 def decode_file(path: Path) -> tuple[str, list[Warning]]:
@@ -137,6 +140,12 @@ def _is_continuation(
     if re.match(r"^([-*+]|\d{1,2}\s*/)\s", cur.text):
         return False
     p, c = prev.text, cur.text
+    if c[:1] in MARKERS:
+        return False  # "◆ 标题", "● 要点": a marker starts a new block
+    if measure and p[:1] in MARKERS:
+        # A marked line in a hard-wrapped dump is a title (or list item) of its own; a title
+        # wrapped onto a second line is re-joined by the splitter, which knows the title style.
+        return False
     if measure:  # hard-wrapped dump: a full line continues, a short one ends its paragraph
         if width(c) < 0.85 * measure and not ends_sentence(c) and c[-1] not in "：:，,、；;":
             # A short line that does not finish a sentence after a full one is a heading or
@@ -159,9 +168,46 @@ def _credit_like(s: str) -> bool:
     )
 
 
+_PAGE_LINE = re.compile(
+    r"^(?:[-—–~－\s]*\d{1,3}[-—–~－\s]*|第\s*\d{1,3}\s*页.*|\d{1,3}\s*/\s*\d{1,3}|"
+    r"[-—–]\s*第?\s*\d{1,3}\s*页?\s*[-—–])$"
+)
+
+
+def mark_page_furniture(lines: list[_Line], form_feeds: set[int]) -> None:
+    """Flag page numbers and running headers/footers of a text dump of a printed bulletin.
+
+    A page-number line ("— 3 —", "第 3 页", "3/12") stands alone. A running head is a short
+    line printed again and again, each time next to a page break (a page-number line or a form
+    feed): a column label or a TOC title also repeats, but in the flow of the text, not at page
+    breaks. The line after the furniture is marked ``after_break`` so that a paragraph broken
+    by the page is joined again.
+    """
+    breaks = set(form_feeds)
+    for k, ln in enumerate(lines):
+        if _PAGE_LINE.match(ln.text) and not ln.heading:
+            ln.furniture = True
+            breaks.add(k)
+    near = {k + d for k in breaks for d in (-2, -1, 0, 1, 2)}
+    seen: dict[str, list[int]] = {}
+    for k, ln in enumerate(lines):
+        key = re.sub(r"\s+", "", ln.text)
+        if not ln.furniture and 0 < width(key) <= 40:
+            seen.setdefault(key, []).append(k)
+    for ks in seen.values():
+        at_breaks = [k for k in ks if k in near]
+        if len(ks) >= 3 and len(at_breaks) >= 0.75 * len(ks):
+            for k in at_breaks:
+                lines[k].furniture = True
+    for k in range(1, len(lines)):
+        if not lines[k].furniture and (lines[k - 1].furniture or k in form_feeds):
+            lines[k].after_break = True
+
+
 def lines_to_blocks(lines: list[_Line], measure: float | None) -> list[Block]:
     eol_marks = trailing_marks_ends(lines, measure)
     blocks: list[Block] = []
+    furniture: list[Block] = []  # emitted after the paragraph the page break interrupted
     cur: list[_Line] = []
 
     def flush() -> None:
@@ -186,18 +232,38 @@ def lines_to_blocks(lines: list[_Line], measure: float | None) -> list[Block]:
         )
         cur.clear()
 
-    base_gap = _base_gap(lines)
+    base_gap = _base_gap([ln for ln in lines if not ln.furniture])
     for ln in lines:
+        if ln.furniture:
+            furniture.append(Block(text=ln.text, line=ln.no, furniture=True))
+            continue
+        # Within a page, a blank line more than the file's usual spacing ends a paragraph; across
+        # a page break blank lines mean nothing, and only the line widths decide.
+        gap_break = ln.blank_before > base_gap + (1 if ln.after_break or not measure else 0)
         if cur and (
-            (ln.blank_before > base_gap + 1 and not cur[-1].hard_break)
+            (gap_break and not cur[-1].hard_break)
             or not _is_continuation(cur[-1], ln, measure, eol_marks)
+            or _title_before_lead(cur, ln, blocks, measure)
         ):
             flush()
+            blocks.extend(furniture)
+            furniture.clear()
         cur.append(ln)
     flush()
+    blocks.extend(furniture)
     for b in blocks:  # express gaps relative to the file's normal paragraph spacing
         b.gap_before = max(0.0, b.gap_before - base_gap)
     return blocks
+
+
+def _title_before_lead(
+    cur: list[_Line], ln: _Line, blocks: list[Block], measure: float | None
+) -> bool:
+    """A full-width title line right after the previous article's closing credit, followed by a
+    news lead ("近日，…"): the title is a block of its own even though it fills the line."""
+    if not measure or len(cur) != 1 or not blocks or not NEWS_LEAD.match(ln.text):
+        return False
+    return _credit_like(blocks[-1].text) and not ends_with_stop(cur[0].text)
 
 
 def _base_gap(lines: list[_Line]) -> int:
@@ -209,7 +275,8 @@ def read_text(path: Path) -> Document:
     """Read a .txt/.md bulletin into a Document of blocks."""
     text, warnings = decode_file(path)
     lines = _scan(text)
-    measure = wrap_width([ln.text for ln in lines if not ln.heading])
+    mark_page_furniture(lines, _form_feed_lines(text, lines))
+    measure = wrap_width([ln.text for ln in lines if not ln.heading and not ln.furniture])
     blocks = lines_to_blocks(lines, measure)
     pages = text.count("\f") + 1 if "\f" in text else None
     if pages:
@@ -227,3 +294,15 @@ def _assign_pages(text: str, blocks: list[Block]) -> None:
     for b in blocks:
         if b.line:
             b.page = page_of_line[b.line - 1]
+
+
+def _form_feed_lines(text: str, lines: list[_Line]) -> set[int]:
+    """Indexes (into ``lines``) of the first line of each page after a form feed."""
+    ff_nos = {no for no, raw in enumerate(text.split("\n"), start=1) if "\f" in raw}
+    out: set[int] = set()
+    for k, ln in enumerate(lines):
+        if ff_nos and any(ln.no >= no for no in ff_nos):
+            hit = [no for no in ff_nos if no <= ln.no]
+            if hit and (k == 0 or lines[k - 1].no < max(hit)):
+                out.add(k)
+    return out

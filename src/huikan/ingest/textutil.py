@@ -14,6 +14,12 @@ _PUNCT = re.compile(
     r"[\s\"'“”‘’「」『』《》〈〉<>（）()【】\[\]{}：:，,。.、；;！!？?\-—–…·•・*#_~`|/\\]+"
 )
 
+# How a news item's first sentence begins: the line after a title.
+NEWS_LEAD = re.compile(
+    r"^(?:近日|日前|近期|目前|今年|去年|本报讯|记者|据|\d{1,2}\s*月\s*\d{1,2}\s*日|"
+    r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月)"
+)
+
 
 def width(s: str) -> float:
     """Display width in CJK character cells: ASCII (letters, digits, spaces) counts half.
@@ -28,6 +34,14 @@ def ends_sentence(s: str) -> bool:
     """True when ``s`` ends like a finished sentence or a closing quote/bracket."""
     s = s.rstrip()
     return bool(s) and s[-1] in _TERMINAL
+
+
+def ends_with_stop(s: str) -> bool:
+    """True when ``s`` ends with a full stop (。！？；…), possibly inside closing quotes. Unlike
+    :func:`ends_sentence`, a closing quote or bracket alone does not count: titles end with
+    them ("…研讨会”")."""
+    s = s.rstrip().rstrip("”」』\"'）)】")
+    return bool(s) and s[-1] in "。！？!?；;…"
 
 
 def join_cjk(a: str, b: str) -> str:

@@ -106,7 +106,7 @@ def _is_group(b: Block, item: _Item, taxonomy: Taxonomy) -> bool:
         return False
     if taxonomy.lookup(title) is not None:
         return True
-    if b.heading or b.bold or item.bold or b.size >= 1.03:
+    if b.bracketed or b.heading or b.bold or item.bold or b.size >= 1.03:
         return True
     return item.kind == "plain" and width(title) <= 8
 
