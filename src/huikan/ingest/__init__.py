@@ -13,6 +13,7 @@ from huikan.config import SiteConfig
 from huikan.ingest.assemble import assemble
 from huikan.ingest.decor import read_decorations
 from huikan.ingest.metadata import parse_masthead
+from huikan.ingest.selfcheck import check_split
 from huikan.ingest.sidecar import Sidecar, load_sidecar, sidecar_path
 from huikan.ingest.split import split_blocks
 from huikan.model import BulletinMeta, Document, IngestError, IngestResult, Warning
@@ -70,6 +71,8 @@ def ingest_file(path: Path, config: SiteConfig, *, use_sidecar: bool = True) -> 
         setattr(meta, k, v)
     warnings = list(doc.warnings)
     articles = assemble(sp_, doc, config.taxonomy, sidecar, path.name, warnings)
+    if not sp_.used_fallback:
+        warnings += check_split(sp_, articles, doc.blocks, doc.pages, path.name)
     leftover = [b.text for b in sp_.leftover] + [b.text for b in dropped]
     _meta_warnings(meta, path.name, warnings)
     return IngestResult(

@@ -173,14 +173,16 @@ def _parse_region(
             i += 1
             last_good = i
             continue
-        if item.kind == "entry" and not _is_group(b, item, taxonomy):
+        if item.kind == "entry" and not (
+            _is_group(b, item, taxonomy) or _paged_group(item, blocks, i + 1)
+        ):
             title = f"{pending}{item.title}" if pending else item.title
             pending = None
             entries.append(_entry(title, item.page, group, taxonomy))
             i += 1
             last_good = i
             continue
-        if _is_group(b, item, taxonomy):
+        if _is_group(b, item, taxonomy) or _paged_group(item, blocks, i + 1):
             # A group heading is followed by its entries; a heading that repeats an entry's
             # title (or is followed by prose) is where the body begins.
             if pending or squash(item.title) in {e.key for e in entries}:
@@ -205,6 +207,18 @@ def _parse_region(
             continue
         break
     return entries, last_good
+
+
+def _paged_group(item: _Item, blocks: list[Block], nxt: int) -> bool:
+    """ "理论 ……2" over "某篇文章标题 ……2": a column name with the page of its first article,
+    set like an entry. A name of a few characters on the same page as the entry below it is a
+    group, not an article (article titles are longer than a column name)."""
+    if item.kind != "entry" or item.page is None or width(item.title) > 6 or nxt >= len(blocks):
+        return False
+    below = classify_line(blocks[nxt], True)
+    return (
+        below.kind == "entry" and below.page == item.page and width(below.title) > width(item.title)
+    )
 
 
 def _entry_follows(blocks: list[Block], i: int) -> bool:

@@ -1,0 +1,183 @@
+"""After the split: weigh the result and say what looks wrong, in words an editor can act on.
+
+A split can fail silently in ways that are easy to see from the outside: the TOC lists ten
+articles and the body yields one; one "article" is eight times as long as the others; pages
+pass without an article starting although the issue's articles are short; a line set exactly
+like the titles was not taken as one; an "article" is a few characters long (a TOC line or a
+sub-heading promoted to a title). Each doubt becomes a :class:`~huikan.model.Warning` whose code
+starts with ``split-`` (see :func:`is_split_warning`), shown by ``huikan ingest``, counted by
+``huikan build --strict`` and listed in ``huikan diff``'s report.
+
+The rules compare the bulletin with itself (its median article, its own title face, its own
+TOC), never with a fixed layout, so they hold for layouts nobody has seen.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+
+from huikan.ingest.split import Split, _Doc, is_numbered
+from huikan.ingest.textutil import squash, strip_md, width
+from huikan.model import Article, Block, Warning
+
+SPLIT_CODES = {"no-boundary"}  # plus every code starting with "split-"
+
+# An article this many times the median length of the issue's articles is suspicious: bulletins
+# mix short news items with long reports, but a factor of four above the median in an issue of
+# five or more articles is almost always two or more articles run together.
+LONG_FACTOR = 4.0
+# Body text shorter than this (in CJK characters) is not an article: a TOC line, a label or a
+# sub-heading taken for a title.
+SHORT_BODY = 40
+
+
+def is_split_warning(w: Warning) -> bool:
+    """Does this warning doubt the split itself (not metadata or the cluster)?"""
+    return w.code in SPLIT_CODES or w.code.startswith("split-")
+
+
+def check_split(
+    sp: Split, articles: list[Article], doc_blocks: list[Block], pages: int | None, file: str
+) -> list[Warning]:
+    """Every doubt about the split of one bulletin, as warnings naming file, page or line."""
+    out: list[Warning] = []
+    out += _toc_coverage(sp, file)
+    out += _lengths(articles, file)
+    out += _page_gaps(articles, pages, file)
+    out += _unused_titles(sp, doc_blocks, file)
+    return out
+
+
+def _toc_coverage(sp: Split, file: str) -> list[Warning]:
+    """The TOC is a promise: each title it lists should start an article."""
+    listed = [e for e in sp.toc.entries if e.key]
+    if len(listed) < 2:
+        return []
+    found = {a.toc.key for a in sp.articles if a.toc is not None}
+    titles = {squash(a.title) for a in sp.articles}
+    missing = [e for e in listed if e.key not in found and e.key not in titles]
+    if not missing:
+        return []
+    names = "、".join(f"“{e.title}”" for e in missing[:3]) + ("等" if len(missing) > 3 else "")
+    return [
+        Warning(
+            "split-toc-missing",
+            f"目录列出 {len(listed)} 篇，正文只找到 {len(listed) - len(missing)} 篇；"
+            f"未找到：{names}。请检查拆分，或在旁注文件中用 split 指定标题。",
+            file=file,
+        )
+    ]
+
+
+def _lengths(articles: list[Article], file: str) -> list[Warning]:
+    out: list[Warning] = []
+    sizes = [len(a.text) for a in articles]
+    if len(articles) == 1 and sizes[0] >= 3000:
+        a = articles[0]
+        out.append(
+            Warning(
+                "split-one-article",
+                f"全文只分出 1 篇文章（{sizes[0]:,} 字）：如果本期不止一篇，说明没有认出标题；"
+                "可在旁注文件中用 split 指定标题。",
+                file=file,
+                page=a.page,
+                line=a.line,
+                article=a.title,
+            )
+        )
+    if len(articles) >= 4:
+        med = statistics.median(sizes)
+        for a, n in zip(articles, sizes, strict=True):
+            if med and n >= LONG_FACTOR * med and n >= 2500:
+                out.append(
+                    Warning(
+                        "split-long-article",
+                        f"文章 “{a.title}” 有 {n:,} 字，是本期中位数的 {n / med:.0f} 倍，"
+                        "可能把几篇文章连在了一起；可在旁注文件中用 split 补出标题。",
+                        file=file,
+                        page=a.page,
+                        line=a.line,
+                        article=a.title,
+                    )
+                )
+    for a, n in zip(articles, sizes, strict=True):
+        if 0 < width(a.text) < SHORT_BODY and len(articles) > 1:
+            out.append(
+                Warning(
+                    "split-short-article",
+                    f"文章 “{a.title}” 只有 {n} 字，可能是目录行、栏目名或小标题被当成了文章；"
+                    "可在旁注文件中用 merge 或 drop 更正。",
+                    file=file,
+                    page=a.page,
+                    line=a.line,
+                    article=a.title,
+                )
+            )
+    return out
+
+
+def _page_gaps(articles: list[Article], pages: int | None, file: str) -> list[Warning]:
+    """Pages with no article start, where this issue's articles are much shorter than that."""
+    starts = sorted({a.page for a in articles if a.page})
+    if not pages or len(starts) < 3:
+        return []
+    bounds = [*starts, pages + 1]
+    spans = [b - a for a, b in zip(bounds, bounds[1:], strict=False)]
+    typical = statistics.median(spans)
+    out = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        run = b - a - 1  # whole pages after the start page with no article start
+        if run >= 3 and run >= 3 * typical:
+            out.append(
+                Warning(
+                    "split-page-gap",
+                    f"第 {a + 1}–{b - 1} 页没有文章开头，而本期文章通常只占 {typical:g} 页；"
+                    "可能漏掉了标题。",
+                    file=file,
+                    page=a + 1,
+                )
+            )
+    return out
+
+
+def _unused_titles(sp: Split, blocks: list[Block], file: str) -> list[Warning]:
+    """A block set exactly like most of the chosen titles, standing alone like a title, that
+    does not start an article."""
+    titles = [a.title_block for a in sp.articles]
+    if len(titles) < 3:
+        return []
+    listed = [e for e in sp.toc.entries if e.key]
+    if len(listed) >= 2 and sum(a.toc is not None for a in sp.articles) >= len(listed):
+        return []  # every title the TOC promises was found: same-face lines are sub-headings
+    d = _Doc(blocks)
+    face = Counter(_face(d, b) for b in titles)
+    common, n = face.most_common(1)[0]
+    if n < 0.6 * len(titles) or common == (False, 1.0, 0, ""):
+        return []  # titles share no face of their own: nothing to compare with
+    # The title and the line under it (a subtitle or byline may share the title's face).
+    used = {id(b) for b in titles} | {id(a.blocks[0]) for a in sp.articles if a.blocks}
+    skip = {id(b) for b in sp.front} | {id(b) for b in sp.colophon} | {id(b) for b in sp.leftover}
+    out = []
+    for i, b in enumerate(blocks):
+        if id(b) in used or id(b) in skip or sp.toc.covers(i) or _face(d, b) != common:
+            continue
+        t = strip_md(b.text).strip()
+        if is_numbered(t) or not d.title_like(i) or width(t) < 6:
+            continue
+        out.append(
+            Warning(
+                "split-unused-title",
+                f"候选标题 “{t[:40]}” 与本期标题字体相同，但未作为文章开头；"
+                "如果它是标题，可在旁注文件的 split 中加上它。",
+                file=file,
+                page=b.page,
+                line=b.line,
+            )
+        )
+    return out[:5]
+
+
+def _face(d: _Doc, b: Block) -> tuple[bool, float, int, str]:
+    bold, size = d.face(b)
+    return bold, size, b.heading, b.marker if b.marker in d.markers else ""

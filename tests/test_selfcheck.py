@@ -1,0 +1,91 @@
+"""The split self-check: every doubt about a split becomes a warning an editor can act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from huikan.config import load_config
+from huikan.ingest import ingest_file
+from huikan.ingest.selfcheck import _page_gaps, is_split_warning
+from huikan.model import Article, Warning
+
+ROOT = Path(__file__).resolve().parents[1]
+PARA = "近日，某市出台推动产业高质量发展的若干措施，提出到明年产业规模突破千亿元，培育一批具有核心竞争力的龙头企业。"
+
+
+@pytest.fixture(scope="module")
+def config():
+    return load_config(ROOT / "site.yml")
+
+
+def _codes(res) -> list[str]:
+    return [w.code for w in res.warnings if is_split_warning(w)]
+
+
+def _write(tmp_path, text: str, name: str = "b.md") -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_a_clean_split_carries_no_split_warning(tmp_path, config):
+    parts = []
+    for k in range(5):
+        parts += [f"## 第{'一二三四五'[k]}篇新闻的标题", PARA * (3 + k % 2), "（来源：新华社）"]
+    res = ingest_file(_write(tmp_path, "\n\n".join(parts)), config)
+    assert len(res.articles) == 5
+    assert _codes(res) == []
+
+
+def test_toc_titles_missing_from_the_body(tmp_path, config):
+    toc = ["目 录", "甲地出台新政策……1", "乙地发布新规划……2", "丙地召开推进会……3", ""]
+    body = ["甲地出台新政策", PARA * 3, "（来源：新华社）", "乙地发布新规划", PARA * 3]
+    res = ingest_file(_write(tmp_path, "\n\n".join(toc + body), "b.txt"), config)
+    w = [w for w in res.warnings if w.code == "split-toc-missing"]
+    assert w and "目录列出 3 篇，正文只找到 2 篇" in w[0].message and "丙地召开推进会" in w[0].message
+
+
+def test_an_article_many_times_the_median_is_flagged(tmp_path, config):
+    parts = []
+    for k in range(5):
+        parts += [f"## 第{'一二三四五'[k]}篇新闻的标题", PARA * (60 if k == 2 else 4)]
+    res = ingest_file(_write(tmp_path, "\n\n".join(parts)), config)
+    w = [w for w in res.warnings if w.code == "split-long-article"]
+    assert len(w) == 1 and w[0].article == "第三篇新闻的标题" and "中位数" in w[0].message
+
+
+def test_one_long_article_is_flagged(tmp_path, config):
+    res = ingest_file(_write(tmp_path, "## 唯一的标题\n\n" + "\n\n".join([PARA * 6] * 12)), config)
+    assert "split-one-article" in _codes(res)
+
+
+def test_a_tiny_article_is_flagged(tmp_path, config):
+    parts = ["## 甲地出台新政策", PARA * 3, "## 乙地发布新规划", "见下文。", "## 丙地召开推进会", PARA * 3]
+    res = ingest_file(_write(tmp_path, "\n\n".join(parts)), config)
+    w = [w for w in res.warnings if w.code == "split-short-article"]
+    assert [x.article for x in w] == ["乙地发布新规划"]
+
+
+def test_a_line_set_like_the_titles_but_not_taken_is_flagged(tmp_path, config):
+    parts = []
+    for t in ["甲地出台新政策", "乙地发布新规划", "丙地召开推进会"]:
+        parts += [f"## {t}", PARA * 3, "（来源：新华社）"]
+    parts[2:2] = ["## 丁地为什么能够后来居上？", "经验表明，" + PARA * 2]
+    res = ingest_file(_write(tmp_path, "\n\n".join(parts)), config)
+    w = [w for w in res.warnings if w.code == "split-unused-title"]
+    assert w and "丁地为什么能够后来居上" in w[0].message
+
+
+def test_pages_without_an_article_start():
+    arts = [Article(title=f"t{p}", text="x", page=p) for p in (1, 2, 3, 4, 12)]
+    w = _page_gaps(arts, 13, "b.pdf")
+    assert len(w) == 1 and w[0].page == 5 and "第 5–11 页没有文章开头" in w[0].message
+    assert _page_gaps([Article(title="t", text="x", page=p) for p in (1, 4, 7, 10)], 12, "b") == []
+
+
+def test_split_warnings_are_recognised_by_code():
+    assert is_split_warning(Warning("no-boundary", "m"))
+    assert is_split_warning(Warning("split-page-gap", "m"))
+    assert not is_split_warning(Warning("no-date", "m"))
