@@ -14,6 +14,7 @@ TOC), never with a fixed layout, so they hold for layouts nobody has seen.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections import Counter
 
@@ -123,10 +124,10 @@ def _page_gaps(articles: list[Article], pages: int | None, file: str) -> list[Wa
     if not pages or len(starts) < 3:
         return []
     bounds = [*starts, pages + 1]
-    spans = [b - a for a, b in zip(bounds, bounds[1:], strict=False)]
+    spans = [b - a for a, b in itertools.pairwise(bounds)]
     typical = statistics.median(spans)
     out = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in itertools.pairwise(bounds):
         run = b - a - 1  # whole pages after the start page with no article start
         if run >= 3 and run >= 3 * typical:
             out.append(
