@@ -50,6 +50,7 @@ from huikan.ingest.pdf_layout import (
     rows_of,
     splits_fields,
 )
+from huikan.ingest.textutil import width
 from huikan.model import Document, IngestError, Warning
 
 GARBLED_SHARE = 0.3  # this much unreadable text and the file is not worth publishing
@@ -123,20 +124,41 @@ def meta_title(doc: PDFDocument, stem: str) -> str | None:
 
 
 def outline_titles(doc: PDFDocument) -> list[str]:
-    """Bookmark titles in document order (all levels); empty when there are none."""
-    titles: list[str] = []
+    """Bookmark titles of the articles, in document order; empty when there are none.
+
+    An office suite exports every heading style as a bookmark: the masthead, "目录" and group
+    headings, the article titles, and their sub-headings, one level each. The article titles
+    are the shallowest level whose entries are title-length (a group or masthead line is a
+    few characters; see :func:`article_level`).
+    """
+    entries: list[tuple[int, str]] = []
     try:
-        for _level, title, *_ in doc.get_outlines():
+        for level, title, *_ in doc.get_outlines():
             text = re.sub(r"\s+", " ", _decode(title)).strip()
             if text:
-                titles.append(text)
-            if len(titles) >= 5000:  # cyclic outline trees exist in the wild
+                entries.append((int(level or 1), text))
+            if len(entries) >= 5000:  # cyclic outline trees exist in the wild
                 break
     except PDFNoOutlines:
         return []
     except Exception:  # a broken outline must not make the file unreadable
-        return titles
-    return titles
+        pass
+    level = article_level(entries)
+    return [t for lv, t in entries if lv == level]
+
+
+def article_level(entries: list[tuple[int, str]]) -> int | None:
+    """The outline level that holds the article titles: the shallowest level with two or more
+    entries whose median is at least eight characters wide (titles are sentences; group names,
+    "目录" and mastheads are short)."""
+    by_level: dict[int, list[float]] = {}
+    for lv, t in entries:
+        by_level.setdefault(lv, []).append(width(t))
+    for lv in sorted(by_level):
+        ws = sorted(by_level[lv])
+        if len(ws) >= 2 and ws[len(ws) // 2] >= 8:
+            return lv
+    return min(by_level) if by_level else None
 
 
 # --- opening --------------------------------------------------------------------------------

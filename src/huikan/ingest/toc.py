@@ -193,6 +193,29 @@ def _parse_region(
             i += 1
             last_good = i
             continue
+        # A TOC without leaders or page numbers: a title-like line that is printed again
+        # further on (as a title) is an entry; its wrapped second half completes it.
+        if header and item.kind == "plain" and pending is None:
+            found = _reprinted(blocks, i, item.title, entries)
+            if found == "entry":
+                entries.append(_entry(item.title, None, group, taxonomy))
+                i += 1
+                last_good = i
+                continue
+            if found == "continues" and entries:
+                entries[-1] = _entry(entries[-1].title + item.title, None, group, taxonomy)
+                i += 1
+                last_good = i
+                continue
+            if (
+                _reprinted(blocks, i + 1, _clean(blocks[i + 1].text), entries) == "entry"
+                if (i + 1 < n and width(item.title) <= 16)
+                else False
+            ):
+                group = item.title  # a short line over reprinted entries: a group heading
+                i += 1
+                last_good = i
+                continue
         # A plain line: the first half of a wrapped entry, or the end of the TOC.
         nxt = classify_line(blocks[i + 1], True) if i + 1 < n else _Item("plain")
         if (
@@ -207,6 +230,28 @@ def _parse_region(
             continue
         break
     return entries, last_good
+
+
+def _reprinted(blocks: list[Block], i: int, title: str, entries: list[TocEntry]) -> str | None:
+    """Is the TOC line at block i printed again later as a title? "entry" if it begins a later
+    block (or two consecutive blocks: a title wrapped in the body), "continues" if it completes
+    the previous entry (an entry wrapped in the TOC), else None."""
+    key = squash(title)
+    if len(key) < 4 or width(title) > 60 or title.rstrip()[-1:] in "。；;，,：:":
+        return None
+    prev = entries[-1].key + key if entries else None
+    for k in range(i + 1, len(blocks)):
+        b = blocks[k].text
+        if width(b) > 150:
+            continue
+        here = squash(b)
+        if k + 1 < len(blocks) and width(blocks[k + 1].text) <= 150:
+            here += squash(blocks[k + 1].text)
+        if prev and here.startswith(prev):
+            return "continues"
+        if here.startswith(key) and not (prev and prev.startswith(here[: len(prev)])):
+            return "entry"
+    return None
 
 
 def _paged_group(item: _Item, blocks: list[Block], nxt: int) -> bool:
