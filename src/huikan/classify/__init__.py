@@ -2,122 +2,79 @@
 
 Explicit cues printed by the editors win: the TOC group an article is listed under, a
 research-team byline ("集成电路与 ICT 产业研究团队"), a column named after a cluster. Without
-one, the article is scored against each cluster's keywords (jieba search-mode tokens, title
-counted three times); an article whose keywords do not point to one industry is 综合.
+one, the article's title and body are scored against each cluster's vocabulary
+(:mod:`huikan.classify.vocab`: public classifications plus curated terms, extended by site.yml)
+and the decision rule of :mod:`huikan.classify.score` picks the cluster — 综合 when the article
+is about policy, finance, parks, IP, talent or several industries. Every tag carries its
+explanation (:class:`huikan.model.ClusterWhy`): the printed cue, or the top terms, the
+runner-up and the margin; a narrow margin is flagged as uncertain.
 """
 
 from __future__ import annotations
 
-import math
+import json
 import re
 import threading
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from huikan.config import GENERAL, Taxonomy, norm_key
+from huikan.classify.score import DEFAULT, Calibration, Matcher, contributions, decide, find
+from huikan.classify.vocab import Vocabulary, build_vocabulary
+from huikan.config import GENERAL, Taxonomy
+from huikan.model import ClusterWhy, TermWeight
+
+__all__ = [
+    "Tagging",
+    "classify",
+    "explicit_cluster",
+    "keyword_scores",
+    "matcher_for",
+    "uncertain_message",
+]
 
 _TEAM = re.compile(
     r"([\u4e00-\u9fffA-Za-z0-9 与和及、]{2,24}?)(?:产业)?(?:研究团队|研究组|课题组|团队)"
 )
-_TITLE_WEIGHT = 3.0
-# Below this much keyword evidence (one title hit counts 3, one body hit 1) the article has
-# no industry cue at all and is filed under 综合 by default.
-MIN_EVIDENCE = 3.0
+TOP_TERMS = 5  # terms shown in an explanation
 
 
 @dataclass
 class Tagging:
     cluster: str
     clusters: list[str]
-    cue: str  # "toc", "byline", "column", "keywords", "default", "sidecar"
+    cue: str  # "toc", "byline", "column", "keywords", "several", "default", "sidecar"
     scores: dict[str, float]
+    why: ClusterWhy = field(default_factory=lambda: ClusterWhy("default"))
 
 
 _lock = threading.Lock()
-_tokenizers: dict[tuple[str, ...], object] = {}
+_matchers: dict[str, tuple[Vocabulary, Matcher]] = {}
 
 
-def _tokenizer(words: tuple[str, ...]):
-    """A jieba tokenizer that keeps every taxonomy keyword whole (one per taxonomy)."""
+def matcher_for(taxonomy: Taxonomy) -> tuple[Vocabulary, Matcher]:
+    """The vocabulary and term matcher of a taxonomy (built once per taxonomy)."""
+    key = repr([(c.name, c.aliases, c.keywords, c.vocabulary) for c in taxonomy.clusters])
     with _lock:
-        tok = _tokenizers.get(words)
-        if tok is None:
-            from huikan.jiebautil import new_tokenizer
-
-            tok = new_tokenizer([w for w in words if len(w) > 1], freq=20000)
-            _tokenizers[words] = tok
-        return tok
-
-
-def _keyword_index(taxonomy: Taxonomy) -> dict[str, list[str]]:
-    """keyword (normalised) → clusters it points to."""
-    idx: dict[str, list[str]] = {}
-    for c in taxonomy.clusters:
-        for k in [*c.keywords, *c.aliases, c.name]:
-            if c.name == GENERAL and k in c.names():
-                continue
-            key = norm_key(k)
-            if key and c.name not in idx.setdefault(key, []):
-                idx[key].append(c.name)
-    return idx
-
-
-# Enough body to decide an article's industry; bounds the work on a pathological megabyte body.
-MAX_BODY_CHARS = 30_000
-# jieba segments each maximal run of these characters on its own (jieba.re_han_default), so
-# cutting only the runs that contain a keyword yields exactly the keyword tokens a full cut
-# would — at a fraction of the cost, since most runs contain none.
-_RUN = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
-
-
-class _Matcher:
-    """Per taxonomy: keyword → clusters, the jieba tokenizer, and a keyword pre-filter."""
-
-    def __init__(self, taxonomy: Taxonomy):
-        self.index = _keyword_index(taxonomy)
-        self.tokenizer = _tokenizer(tuple(sorted(self.index)))
-        keys = sorted(self.index, key=len, reverse=True)
-        self.prefilter = re.compile("|".join(map(re.escape, keys))) if keys else None
-
-    def counts(self, text: str) -> Counter[str]:
-        out: Counter[str] = Counter()
-        if self.prefilter is None:
-            return out
-        raw: Counter[str] = Counter()
-        for run in _RUN.findall(text):
-            # Runs hold no spaces or full-width forms, so lower() is their normalised key.
-            if self.prefilter.search(run.lower()):
-                raw.update(self.tokenizer.cut(run, HMM=False))  # type: ignore[attr-defined]
-        for tok, n in raw.items():  # normalise each distinct token once
-            out[norm_key(tok)] += n
-        return out
-
-
-_matchers: dict[str, _Matcher] = {}
-
-
-def _matcher(taxonomy: Taxonomy) -> _Matcher:
-    key = repr([(c.name, c.aliases, c.keywords) for c in taxonomy.clusters])
-    with _lock:
-        m = _matchers.get(key)
-    if m is None:
-        m = _Matcher(taxonomy)
+        got = _matchers.get(key)
+    if got is None:
+        vocab = build_vocabulary(taxonomy)
+        got = (vocab, Matcher(vocab))
         with _lock:
-            _matchers[key] = m
-    return m
+            _matchers[key] = got
+    return got
 
 
-def keyword_scores(title: str, text: str, taxonomy: Taxonomy) -> dict[str, float]:
-    m = _matcher(taxonomy)
-    scores: Counter[str] = Counter()
-    for part, weight in ((title, _TITLE_WEIGHT), (text[:MAX_BODY_CHARS], 1.0)):
-        # Precise mode with the keywords in the dictionary: "生物医药" counts once, not also
-        # as "医药"; compounds the taxonomy lists ("光伏组件") stay whole.
-        for key, n in m.counts(part).items():
-            for name in m.index.get(key, ()):
-                # Diminishing returns: one word repeated 30 times is not 30 pieces of evidence.
-                scores[name] += weight * (1 + math.log(n))
-    return dict(scores)
+def _scored(title: str, text: str, taxonomy: Taxonomy, cal: Calibration):
+    vocab, matcher = matcher_for(taxonomy)
+    contrib = contributions(find(matcher, title, text), vocab, cal)
+    scores = {c: sum(ts.values()) for c, ts in contrib.items()}
+    return contrib, scores, vocab
+
+
+def keyword_scores(
+    title: str, text: str, taxonomy: Taxonomy, cal: Calibration = DEFAULT
+) -> dict[str, float]:
+    """Each cluster's vocabulary score for an article (clusters without a term left out)."""
+    return _scored(title, text, taxonomy, cal)[1]
 
 
 def explicit_cluster(
@@ -127,18 +84,33 @@ def explicit_cluster(
     column: str | None = None,
 ) -> tuple[str, str] | None:
     """The cluster an editor printed, and the cue it came from."""
+    found = _explicit(taxonomy, toc_cluster, byline, column)
+    return (found[0], found[1]) if found else None
+
+
+def _explicit(
+    taxonomy: Taxonomy, toc_cluster: str | None, byline: str | None, column: str | None
+) -> tuple[str, str, str] | None:
+    """(cluster, cue, the printed text) of an explicit cue."""
     if toc_cluster and taxonomy.get(toc_cluster):
-        return taxonomy.by_name(toc_cluster).name, "toc"
+        return taxonomy.by_name(toc_cluster).name, "toc", toc_cluster
     if byline:
         for m in _TEAM.finditer(byline):
             c = taxonomy.lookup(m.group(1).strip())
             if c is not None and c.name != GENERAL:
-                return c.name, "byline"
+                return c.name, "byline", m.group(0).strip()
     if column:
         c = taxonomy.lookup(column)
         if c is not None:
-            return c.name, "column"
+            return c.name, "column", column
     return None
+
+
+def _top_terms(
+    contrib: dict[str, dict[str, float]], cluster: str, vocab: Vocabulary
+) -> list[TermWeight]:
+    terms = sorted(contrib.get(cluster, {}).items(), key=lambda kv: (-kv[1], kv[0]))
+    return [TermWeight(vocab.display.get(t, t), round(w, 2)) for t, w in terms[:TOP_TERMS]]
 
 
 def classify(
@@ -149,28 +121,62 @@ def classify(
     toc_cluster: str | None = None,
     byline: str | None = None,
     column: str | None = None,
+    calibration: Calibration = DEFAULT,
 ) -> Tagging:
-    scores = keyword_scores(title, text, taxonomy)
-    ranked = [name for name, s in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])) if s > 0]
-    explicit = explicit_cluster(taxonomy, toc_cluster, byline, column)
+    contrib, scores, vocab = _scored(title, text, taxonomy, calibration)
+    explicit = _explicit(taxonomy, toc_cluster, byline, column)
     if explicit:
-        name, cue = explicit
-        rest = [n for n in ranked if n != name]
-        return Tagging(name, [name, *_plausible(rest, scores)], cue, scores)
-    # 综合 has keywords of its own (policy, finance, IP, parks…), so it competes like any
-    # cluster: a policy article mentioning 光伏 once stays 综合.
-    if ranked and scores[ranked[0]] >= MIN_EVIDENCE:
-        best = ranked[0]
-        return Tagging(
-            best, [best, *_plausible(ranked[1:], scores, scores[best])], "keywords", scores
+        name, cue, printed = explicit
+        others = sorted(
+            ((c, s) for c, s in scores.items() if c != name and s > 0), key=lambda kv: -kv[1]
         )
-    top = scores[ranked[0]] if ranked else 0.0
-    return Tagging(GENERAL, [GENERAL, *_plausible(ranked, scores, top)], "default", scores)
+        runner, s2 = others[0] if others else (None, 0.0)
+        s1 = scores.get(name, 0.0)
+        why = ClusterWhy(
+            cue,
+            printed=printed,
+            terms=_top_terms(contrib, name, vocab),
+            score=round(s1, 2),
+            runner_up=runner,
+            runner_up_score=round(s2, 2),
+            ratio=round(min(s2 / s1, 9.99), 2) if s1 else 0.0,
+        )
+        rest = [c for c, _ in others]
+        return Tagging(name, [name, *_plausible(rest, scores, s2)], cue, scores, why)
+    d = decide(scores, calibration)
+    why = ClusterWhy(
+        d.cue,
+        terms=_top_terms(contrib, d.cluster if d.cue == "keywords" else d.runner_up or "", vocab),
+        score=round(scores.get(d.cluster, 0.0), 2),
+        runner_up=d.runner_up,
+        runner_up_score=round(scores.get(d.runner_up, 0.0), 2) if d.runner_up else 0.0,
+        ratio=round(d.ratio, 2),
+        uncertain=d.uncertain,
+    )
+    rest = [c for c, _ in d.ranked if c != d.cluster]
+    if d.runner_up and d.runner_up in rest:  # the runner-up first among the plausible others
+        rest.remove(d.runner_up)
+        rest.insert(0, d.runner_up)
+    top = max(scores.get(d.cluster, 0.0), scores.get(d.runner_up or "", 0.0))
+    clusters = [d.cluster, *_plausible(rest, scores, top)]
+    return Tagging(d.cluster, clusters, d.cue, scores, why)
 
 
-def _plausible(names: list[str], scores: dict[str, float], top: float | None = None) -> list[str]:
+def _plausible(names: list[str], scores: dict[str, float], top: float) -> list[str]:
     """Runners-up worth listing: at least a quarter of the leader's evidence."""
-    if not names:
-        return []
-    ref = top if top is not None else scores.get(names[0], 0.0)
-    return [n for n in names if scores.get(n, 0) >= 0.25 * ref and scores[n] > 0][:4]
+    return [n for n in names if scores.get(n, 0) > 0 and scores[n] >= 0.25 * top][:4]
+
+
+def uncertain_message(title: str, cluster: str, runner_up: str | None) -> str:
+    """The warning for a narrow margin, telling the editor the one sidecar line that settles
+    it."""
+    pair = f"{cluster} / {runner_up}" if runner_up else cluster
+    key = json.dumps(title, ensure_ascii=False) if _YAML_SPECIAL.search(title) else title
+    return (
+        f"文章 “{title}” 集群不确定：{pair}。请确认后在旁注文件中写一行："
+        f"articles: {{{key}: {{cluster: {cluster}}}}}"
+    )
+
+
+# Characters that would make a bare title mean something else in a YAML flow mapping.
+_YAML_SPECIAL = re.compile(r"[:{}\[\],#&*!|>'\"%@`?]|^[-\s]|\s$")
