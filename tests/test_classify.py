@@ -83,7 +83,9 @@ def test_builtin_vocabulary_names_its_sources():
 def test_without_site_yml_the_builtin_taxonomy_tags(tmp_path):
     config = load_config(tmp_path / "missing.yml")
     assert "新能源" in config.taxonomy.names and "综合" in config.taxonomy.names
-    t = classify("光伏组件出口增长", "光伏组件出口持续增长，储能电站装机规模扩大。", config.taxonomy)
+    t = classify(
+        "光伏组件出口增长", "光伏组件出口持续增长，储能电站装机规模扩大。", config.taxonomy
+    )
     assert (t.cluster, t.cue) == ("新能源", "keywords")
 
 
