@@ -95,8 +95,10 @@ class ClusterWhy:
     the printed text in ``printed``), the text's vocabulary ("keywords"; "several" when three
     or more industries score alike and the article is therefore 综合; "default" when no
     cluster's vocabulary occurs enough), or the editor ("sidecar"). ``terms`` are the chosen
-    cluster's strongest terms; ``ratio`` is the runner-up's score over the winner's (0: no
-    contest, 1: a tie). ``uncertain`` marks a decision an editor should confirm.
+    cluster's strongest terms (for "several", the leading industry's); ``ratio`` is the
+    runner-up's score over the winner's (0: no contest, 1: a tie; for "several", how near the
+    call came to one industry leading instead, 1 at the line). ``uncertain`` marks a decision
+    an editor should confirm (the "集群不确定" warning).
     """
 
     cue: str
