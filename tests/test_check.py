@@ -242,7 +242,7 @@ clusters:
         "site.yml:4: 未知的键 “theme”（可用：base_url、clusters、description、language、per_page、search、templates、title）",
         "site.yml:6: search.user_dict 应是一组文字（YAML 列表）",
         "site.yml:7: search 下有未知的键 “stopwords”（可用：user_dict）",
-        "site.yml:11: clusters 第 1 项有未知的键 “alias”（可用：aliases、keywords、name、slug）",
+        "site.yml:11: clusters 第 1 项有未知的键 “alias”（可用：aliases、keywords、name、slug、vocabulary）",
         "site.yml:13: 产业集群 “新材料”的 slug “new-energy” 与第 10 行重复",
         "site.yml:14: clusters 第 3 项缺少 name",
         "site.yml:15: 产业集群名称 “新能源” 重复：第 9 行的 “新能源” 已用了它",

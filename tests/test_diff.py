@@ -26,6 +26,11 @@ date: 2023-12
 articles:
   木竹联盟组织召开联盟专家委员会2023年度第二次会议:
     cluster: 新材料
+  # The sidecar's other lines, unchanged (they settle uncertain cluster tags); quoted so that
+  # the retitling test below replaces only the line above.
+  李新男秘书长应邀出席半导体照明联盟2023年理事会并讲话: {cluster: "综合"}
+  再生资源联盟主办2023年中俄“先进材料与技术”国际学术会议: {cluster: "新材料"}
+  电动汽车联盟承办2023无锡智能网联汽车生态大会: {cluster: "集成电路与ICT"}
 """
 
 

@@ -31,13 +31,16 @@ def code_fingerprint() -> str:
     for p in sorted(pkg.glob("*.py")):
         h.update(p.name.encode())
         h.update(p.read_bytes())
-    h.update(Path(huikan.classify.__file__).read_bytes())
+    classify = Path(huikan.classify.__file__).parent  # the tagger and its built-in vocabulary
+    for p in [*sorted(classify.glob("*.py")), classify.parent / "data" / "cluster_vocab.yml"]:
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
     h.update(Path(huikan.ingest.__file__).parent.parent.joinpath("model.py").read_bytes())
     return h.hexdigest()
 
 
 def taxonomy_fingerprint(config: SiteConfig) -> str:
-    data = [(c.name, c.slug, c.aliases, c.keywords) for c in config.taxonomy.clusters]
+    data = [(c.name, c.slug, c.aliases, c.keywords, c.vocabulary) for c in config.taxonomy.clusters]
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 

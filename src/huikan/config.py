@@ -34,7 +34,10 @@ class Cluster:
     name: str
     slug: str
     aliases: list[str] = field(default_factory=list)
+    # Site words added to the built-in vocabulary of this cluster (or, with
+    # ``vocabulary == "replace"``, the cluster's whole vocabulary besides its names).
     keywords: list[str] = field(default_factory=list)
+    vocabulary: str = "extend"  # "extend" | "replace"
 
     def names(self) -> list[str]:
         """Every name by which a bulletin may print this cluster (display name first)."""
@@ -101,7 +104,7 @@ class SiteConfig:
     templates: str | None = None
     per_page: int = 20
     user_dict: list[str] = field(default_factory=list)
-    taxonomy: Taxonomy = field(default_factory=lambda: Taxonomy([]))
+    taxonomy: Taxonomy = field(default_factory=lambda: default_taxonomy())
     path: Path | None = None  # where it was loaded from
 
     @property
@@ -130,8 +133,20 @@ def _load_yaml(path: Path) -> Any:
         raise yaml_error(path, e) from e
 
 
+VOCABULARY_MODES = ("extend", "replace")
+
+
+def default_taxonomy() -> Taxonomy:
+    """The built-in taxonomy (names, slugs, aliases) of ``huikan/data/cluster_vocab.yml``,
+    used when site.yml is missing or lists no clusters."""
+    from huikan.classify.vocab import builtin_clusters
+
+    return Taxonomy([Cluster(c.name, c.slug, list(c.aliases)) for c in builtin_clusters()])
+
+
 def load_config(path: str | Path = "site.yml") -> SiteConfig:
-    """Read site.yml; a missing file gives the built-in defaults with an empty taxonomy."""
+    """Read site.yml; a missing file (or one without ``clusters``) gives the built-in
+    defaults and the built-in taxonomy."""
     path = Path(path)
     if not path.exists():
         return SiteConfig(path=None)
@@ -148,6 +163,7 @@ def load_config(path: str | Path = "site.yml") -> SiteConfig:
                 slug=str(c.get("slug") or f"cluster-{i + 1}"),
                 aliases=[str(a) for a in c.get("aliases") or []],
                 keywords=[str(k) for k in c.get("keywords") or []],
+                vocabulary=_vocabulary_mode(path, c),
             )
         )
     search = data.get("search") or {}
@@ -159,9 +175,18 @@ def load_config(path: str | Path = "site.yml") -> SiteConfig:
         templates=data.get("templates"),
         per_page=int(data.get("per_page") or 20),
         user_dict=[str(w) for w in search.get("user_dict") or []],
-        taxonomy=Taxonomy(clusters),
+        taxonomy=Taxonomy(clusters) if clusters else default_taxonomy(),
         path=path,
     )
+
+
+def _vocabulary_mode(path: Path, c: dict[str, Any]) -> str:
+    mode = str(c.get("vocabulary") or "extend")
+    if mode not in VOCABULARY_MODES:
+        raise ConfigError(
+            path, f"产业集群 “{c['name']}” 的 vocabulary 应是 extend 或 replace，而不是 “{mode}”"
+        )
+    return mode
 
 
 # -- validation for `huikan check` -----------------------------------------------------------
@@ -179,7 +204,7 @@ CONFIG_KEYS = {
     "clusters",
 }
 SEARCH_KEYS = {"user_dict"}
-CLUSTER_KEYS = {"name", "slug", "aliases", "keywords"}
+CLUSTER_KEYS = {"name", "slug", "aliases", "keywords", "vocabulary"}
 CLUSTER_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 _STR = "tag:yaml.org,2002:str"
 _TEXT_TAGS = {_STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
@@ -376,6 +401,11 @@ def _cluster_problems(path: Path, node: yaml.Node) -> list[ConfigError]:
                 )
             else:
                 slugs[s] = node_line(slug_node)
+        mode = fields.get("vocabulary")
+        if mode is not None and not (is_text(mode) and str(mode.value) in VOCABULARY_MODES):
+            errors.append(
+                ConfigError(path, f"{label}的 vocabulary 应是 extend 或 replace", node_line(mode))
+            )
         aliases: list[tuple[str, int]] = []
         for key in ("aliases", "keywords"):
             if key in fields:

@@ -86,6 +86,43 @@ class BulletinMeta:
 
 
 @dataclass
+class TermWeight:
+    """One vocabulary term found in an article and what it added to its cluster's score."""
+
+    term: str
+    weight: float
+
+
+@dataclass
+class ClusterWhy:
+    """Why an article got its cluster, as ``huikan ingest`` shows it.
+
+    ``cue`` is where the decision came from: a printed cue ("toc", "byline", "column", with
+    the printed text in ``printed``), the text's vocabulary ("keywords"; "several" when three
+    or more industries score alike and the article is therefore 综合; "default" when no
+    cluster's vocabulary occurs enough), or the editor ("sidecar"). ``terms`` are the chosen
+    cluster's strongest terms (for "several", the leading industry's); ``ratio`` is the
+    runner-up's score over the winner's (0: no contest, 1: a tie; for "several", how near the
+    call came to one industry leading instead, 1 at the line). ``uncertain`` marks a decision
+    an editor should confirm (the "集群不确定" warning).
+    """
+
+    cue: str
+    printed: str | None = None
+    terms: list[TermWeight] = field(default_factory=list)
+    score: float = 0.0
+    runner_up: str | None = None
+    runner_up_score: float = 0.0
+    ratio: float = 0.0
+    uncertain: bool = False
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ClusterWhy:
+        terms = [TermWeight(**t) for t in data.get("terms") or []]
+        return cls(**{**data, "terms": terms})
+
+
+@dataclass
 class Article:
     """One self-contained piece of a bulletin."""
 
@@ -101,6 +138,7 @@ class Article:
     line: int | None = None  # 1-based source line of the title (text inputs)
     slug: str | None = None  # pinned by a sidecar; otherwise derived at render time
     cluster_cue: str | None = None  # why this cluster: "toc", "byline", "column", "keywords", ...
+    cluster_why: ClusterWhy | None = None  # the evidence behind ``cluster`` and its runner-up
     # The same body as Markdown for rendering: sub-headings as "### …", bold lead-ins as
     # "**…**", lists as "- …". Stripping its marks gives ``text``.
     markdown: str = ""
@@ -132,7 +170,7 @@ class IngestResult:
     def from_json(cls, data: dict[str, Any]) -> IngestResult:
         return cls(
             bulletin=BulletinMeta(**data["bulletin"]),
-            articles=[Article(**a) for a in data["articles"]],
+            articles=[_article(a) for a in data["articles"]],
             warnings=[Warning(**w) for w in data.get("warnings", [])],
             sha256=data.get("sha256", ""),
             leftover=list(data.get("leftover", [])),
@@ -155,3 +193,10 @@ class IngestError(Exception):
         self.page = page
         where = f"{file} 第{page}页" if page else file
         super().__init__(f"{where}: {reason}")
+
+
+def _article(data: dict[str, Any]) -> Article:
+    why = data.get("cluster_why")
+    if isinstance(why, dict):
+        data = {**data, "cluster_why": ClusterWhy.from_json(why)}
+    return Article(**data)

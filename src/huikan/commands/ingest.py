@@ -9,7 +9,18 @@ from pathlib import Path
 
 from huikan.config import ConfigError, load_config
 from huikan.ingest.textutil import width
-from huikan.model import IngestError, IngestResult
+from huikan.model import Article, IngestError, IngestResult
+
+# How a cluster was chosen, as the table's 依据 column says it.
+CUES = {
+    "toc": "目录",
+    "byline": "署名",
+    "column": "栏目",
+    "keywords": "词语",
+    "several": "多产业",
+    "default": "无线索",
+    "sidecar": "旁注",
+}
 
 
 def _fit(s: str | None, w: int) -> str:
@@ -39,21 +50,54 @@ def print_table(res: IngestResult, out=None) -> None:
     print(f"共 {len(res.articles)} 篇文章\n", file=out)
     head = (
         f"{'#':>3} {_fit('页', 4)} {_fit('标题', 44)} {_fit('栏目', 12)} {_fit('产业集群', 18)}"
-        f" {_fit('字数', 6)} {_fit('作者', 24)} {_fit('来源', 16)}"
+        f" {_fit('依据', 8)} {_fit('字数', 6)} {_fit('作者', 24)} {_fit('来源', 16)}"
     )
     print(head.rstrip(), file=out)
-    print("-" * 132, file=out)
+    print("-" * 141, file=out)
     for n, a in enumerate(res.articles, 1):
         page = str(a.page) if a.page else "—"
         print(
             f"{n:>3} {page:<4} {_fit(a.title, 44)} {_fit(a.column, 12)} {_fit(a.cluster, 18)}"
-            f" {len(a.text):>6} {_fit(a.byline, 24)} {_fit(a.source, 16)}".rstrip(),
+            f" {_fit(_cue(a), 8)} {len(a.text):>6} {_fit(a.byline, 24)}"
+            f" {_fit(a.source, 16)}".rstrip(),
             file=out,
         )
+    if res.articles:
+        print("\n产业集群依据：", file=out)
+        for n, a in enumerate(res.articles, 1):
+            print(f"{n:>3} {a.cluster} ← {explain(a)}", file=out)
     if res.warnings:
         print(f"\n警告 {len(res.warnings)} 条：", file=out)
         for w in res.warnings:
             print(f"  ⚠ {w}", file=out)
+
+
+def _cue(a: Article) -> str:
+    why = a.cluster_why
+    cue = CUES.get(why.cue if why else a.cluster_cue or "", a.cluster_cue or "—")
+    return cue + ("？" if why is not None and why.uncertain else "")
+
+
+def explain(a: Article) -> str:
+    """Why the article has its cluster, in one line: the printed cue, or the strongest terms;
+    then the runner-up and how close it came (its score over the winner's)."""
+    why = a.cluster_why
+    if why is None:
+        return CUES.get(a.cluster_cue or "", "—")
+    parts = [CUES.get(why.cue, why.cue)]
+    if why.printed:
+        parts[0] += f"“{why.printed}”"
+    if why.terms:
+        label = "词语" if why.cue in ("keywords", "sidecar") else "词语（次选）"
+        if why.cue in ("toc", "byline", "column"):
+            label = "文中词语"
+        terms = "、".join(f"{t.term} {t.weight:g}" for t in why.terms)
+        parts.append(f"{label}：{terms}" if why.cue != "keywords" else terms)
+    if why.runner_up:
+        parts.append(f"次选 {why.runner_up}（{why.ratio:.2f}）")
+    if why.uncertain:
+        parts.append("不确定")
+    return "；".join(parts)
 
 
 def run(args: argparse.Namespace) -> int:

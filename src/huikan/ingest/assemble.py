@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 
-from huikan.classify import classify
+from huikan.classify import classify, uncertain_message
 from huikan.config import Taxonomy
 from huikan.ingest.credits import byline_line, closing_credit, inline_source, is_closing_line
 from huikan.ingest.sidecar import Sidecar
 from huikan.ingest.split import RawArticle, Split, _Doc, is_numbered
 from huikan.ingest.textutil import ends_sentence, join_cjk, strip_md, width
-from huikan.model import Article, Block, Document, Warning
+from huikan.model import Article, Block, ClusterWhy, Document, Warning
 
 _ATTRIBUTION = re.compile(
     r"(研究员|教授|记者|院士|博士|主任|作者|撰文|副院长|院长|所长)\s*[\u4e00-\u9fff·]{2,4}$"
@@ -105,19 +105,32 @@ def assemble(
                 if k in o and o[k] is not None:
                     setattr(a, k, str(o[k]))
             if o.get("cluster"):
+                found = a.cluster
                 a.cluster = taxonomy.by_name(str(o["cluster"])).name
                 a.clusters = [a.cluster, *[c for c in a.clusters if c != a.cluster]]
                 a.cluster_cue = "sidecar"
+                old = a.cluster_why
+                a.cluster_why = ClusterWhy(
+                    "sidecar",
+                    printed=f"cluster: {a.cluster}",
+                    # what the tagger would have said: its choice, or its runner-up
+                    runner_up=found if found != a.cluster else (old.runner_up if old else None),
+                )
         where = {"file": file_name, "page": a.page, "line": a.line, "article": a.title}
         if not a.text.strip():
             warnings.append(Warning("empty-body", f"文章 “{a.title}” 没有正文。", **where))
-        elif a.cluster_cue == "default" and not (o and o.get("cluster")):
-            warnings_cluster = Warning(
-                "general-cluster",
-                f"文章 “{a.title}” 缺少产业线索，归入“综合”。如有误，可在旁注文件中指定 cluster。",
-                **where,
+        elif a.cluster_cue == "default":
+            warnings.append(
+                Warning(
+                    "general-cluster",
+                    f"文章 “{a.title}” 缺少产业线索，归入“综合”。如有误，可在旁注文件中指定"
+                    f" cluster：articles: {{{a.title}: {{cluster: …}}}}",
+                    **where,
+                )
             )
-            warnings.append(warnings_cluster)
+        elif a.cluster_why is not None and a.cluster_why.uncertain:
+            msg = uncertain_message(a.title, a.cluster, a.cluster_why.runner_up)
+            warnings.append(Warning("uncertain-cluster", msg, **where))
         articles.append(a)
     return articles
 
@@ -208,4 +221,5 @@ def _one(raw: RawArticle, d: _Doc, index: dict[int, int], taxonomy: Taxonomy) ->
         text=text,
         markdown=markdown,
         cluster_cue=tag.cue,
+        cluster_why=tag.why,
     )
