@@ -11,9 +11,10 @@ from pathlib import Path
 
 from huikan.config import SiteConfig
 from huikan.ingest.assemble import assemble
+from huikan.ingest.layout import build_regions
 from huikan.ingest.metadata import parse_masthead
 from huikan.ingest.sidecar import Sidecar, load_sidecar, sidecar_path
-from huikan.ingest.split import split_blocks
+from huikan.ingest.split import RawArticle, split_blocks
 from huikan.model import BulletinMeta, Document, IngestError, IngestResult, Warning
 
 # Bump when ingest output changes for the same input: it invalidates every cached result.
@@ -67,7 +68,8 @@ def ingest_file(path: Path, config: SiteConfig, *, use_sidecar: bool = True) -> 
     for k, v in sidecar.meta.items():
         setattr(meta, k, v)
     warnings = list(doc.warnings)
-    articles = assemble(sp_, doc, config.taxonomy, sidecar, path.name, warnings)
+    kept: list[RawArticle] = []
+    articles = assemble(sp_, doc, config.taxonomy, sidecar, path.name, warnings, kept)
     leftover = [b.text for b in sp_.leftover] + [b.text for b in dropped]
     _meta_warnings(meta, path.name, warnings)
     return IngestResult(
@@ -76,6 +78,8 @@ def ingest_file(path: Path, config: SiteConfig, *, use_sidecar: bool = True) -> 
         warnings=warnings,
         sha256=hashlib.sha256(data).hexdigest(),
         leftover=leftover,
+        regions=build_regions(doc, sp_, kept, dropped),
+        page_sizes=[list(s) for s in doc.page_sizes],
     )
 
 
