@@ -111,10 +111,10 @@ def test_pdf_review_draws_each_article_on_its_text(pdf_review, serve_dir, browse
             chip.scroll_into_view_if_needed()
             assert chip.is_visible() and chip.inner_text().startswith(str(n + 1))
 
-        # boxes sit on their text: for each article, a box on the first and on the last
-        # block's page contains that block's PDF rectangle, scaled to the rendered sheet
+        # boxes sit on their text: for each article, a box (or its title outline) on the first
+        # and on the last block's page contains that block's PDF rectangle, scaled to the sheet
         boxes = page.evaluate(
-            """() => [...document.querySelectorAll('.art[data-article]')].map(b => {
+            """() => [...document.querySelectorAll('.sheet [data-article]')].map(b => {
                 const s = b.closest('.sheet').getBoundingClientRect();
                 const r = b.getBoundingClientRect();
                 return {n: +b.dataset.article,

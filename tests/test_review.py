@@ -216,3 +216,27 @@ def test_pdf_review_with_no_page_sizes_still_renders(tmp_path, pdf_result):
 def test_page_image_paths_are_plain_names():
     assert review_images._name(7) == "p-007.png"
     assert Path(review_images._name(123)).name == "p-123.png"
+
+
+def test_warnings_are_pinned_where_they_apply(tmp_path, pdf_result):
+    from huikan.model import Warning
+
+    res = type(pdf_result).from_json(pdf_result.to_json())
+    a = res.articles[2]
+    res.warnings = [
+        Warning(
+            "general-cluster", "文章 <b>缺少线索</b>", file="x.pdf", page=a.page, article=a.title
+        ),
+        Warning("pdf-image-page", "第5页只有图片", file="x.pdf", page=5),
+        Warning("no-date", "没有找到出版日期", file="x.pdf"),
+    ]
+    html = make_review(DEV_PDF, res, template_dirs=TEMPLATES, cache_dir=tmp_path).html.decode()
+    assert html.count('class="pin"') == 2  # the bulletin-wide one is only listed
+    page_of = {
+        k: html.rfind('class="rv-page" id="page-', 0, html.index(f'href="#w-{k}" style'))
+        for k in (1, 2)
+    }
+    assert html[page_of[1] :].startswith(f'class="rv-page" id="page-{a.page}"')
+    assert html[page_of[2] :].startswith('class="rv-page" id="page-5"')
+    assert 'id="w-3"' in html and "没有找到出版日期" in html
+    assert "&lt;b&gt;缺少线索&lt;/b&gt;" in html and "<b>缺少线索" not in html

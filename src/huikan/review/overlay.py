@@ -71,9 +71,35 @@ class _Rect:
 @dataclass
 class _Group:
     key: tuple[Any, ...]  # (kind or "article", article, page)
-    rect: _Rect
-    title: _Rect | None = None
+    rect: _Rect | None = None  # the blocks except the title
+    title: _Rect | None = None  # the title's blocks
     texts: list[str] = field(default_factory=list)
+
+    def add(self, r: Region) -> None:
+        if r.kind == "title":
+            self.title = _grow(self.title, r)
+        else:
+            self.rect = _grow(self.rect, r)
+
+    def extent(self) -> _Rect:
+        """The box: the body's columns, reaching up to the title (a title set wider than the
+        column it heads is outlined on its own, not allowed to widen the box)."""
+        if self.rect is None:
+            assert self.title is not None
+            return self.title
+        if self.title is None:
+            return self.rect
+        r = self.rect
+        return _Rect(
+            r.page, r.x0, min(r.top, self.title.top), r.x1, max(r.bottom, self.title.bottom)
+        )
+
+
+def _grow(rect: _Rect | None, r: Region) -> _Rect:
+    if rect is None:
+        return _Rect(r.page or 0, *(r.bbox or (0, 0, 0, 0)))
+    rect.add(r)
+    return rect
 
 
 def _pct(rect: _Rect, size: tuple[float, float]) -> dict[str, float]:
@@ -197,17 +223,11 @@ def pdf_pages(
         mergeable = r.kind not in ("header", "footer", "page-number")
         # Only the group just drawn grows: two column labels with an article between them
         # stay two boxes.
-        if g is None or g is not groups[-1] or not mergeable or not g.rect.same_column(r):
-            g = _Group(key, _Rect(r.page, *r.bbox))
+        if g is None or g is not groups[-1] or not mergeable or not g.extent().same_column(r):
+            g = _Group(key)
             groups.append(g)
             last[key] = g
-        else:
-            g.rect.add(r)
-        if r.kind == "title":
-            if g.title is None:
-                g.title = _Rect(r.page, *r.bbox)
-            else:
-                g.title.add(r)
+        g.add(r)
         if len(g.texts) < 3:
             g.texts.append(r.text)
     titles = {n: a.title for n, a in enumerate(res.articles)}
@@ -217,7 +237,7 @@ def pdf_pages(
     for g in groups:
         kind, n, page = g.key
         size = sizes[page]
-        box: dict[str, Any] = {"rect": _pct(g.rect, size), "kind": kind, "page": page}
+        box: dict[str, Any] = {"rect": _pct(g.extent(), size), "kind": kind, "page": page}
         if kind == "article":
             box.update(
                 article=n,
