@@ -240,3 +240,26 @@ def test_warnings_are_pinned_where_they_apply(tmp_path, pdf_result):
     assert html[page_of[2] :].startswith('class="rv-page" id="page-5"')
     assert 'id="w-3"' in html and "没有找到出版日期" in html
     assert "&lt;b&gt;缺少线索&lt;/b&gt;" in html and "<b>缺少线索" not in html
+
+
+def test_sidecar_drops_keep_article_numbers_aligned(tmp_path, config):
+    """Articles the sidecar drops are drawn as dropped; the others keep data-article = their
+    position in the ingest result."""
+    src = tmp_path / "b.txt"
+    shutil.copy(TEXT, src)
+    full = ingest_file(src, config)
+    gone, para = full.articles[1].title, full.articles[3].text.split("\n\n")[1][:12]
+    (tmp_path / "b.yml").write_text(
+        yaml.safe_dump({"drop": [para], "articles": {gone: {"drop": True}}}, allow_unicode=True),
+        "utf-8",
+    )
+    res = ingest_file(src, config)
+    assert [a.title for a in res.articles] == [a.title for a in full.articles if a.title != gone]
+    dropped = [r for r in res.regions if r.kind == "dropped"]
+    assert any(r.text.startswith(para) for r in dropped)
+    assert any(r.line == full.articles[1].line for r in dropped)
+    for n, a in enumerate(res.articles):
+        title = next(r for r in res.regions if r.kind == "title" and r.article == n)
+        assert title.line == a.line
+    html = make_review(src, res, template_dirs=TEMPLATES).html.decode()
+    assert html.count('class="seg struck kind-dropped"') >= 2
