@@ -44,7 +44,9 @@ def test_toc_titles_missing_from_the_body(tmp_path, config):
     body = ["甲地出台新政策", PARA * 3, "（来源：新华社）", "乙地发布新规划", PARA * 3]
     res = ingest_file(_write(tmp_path, "\n\n".join(toc + body), "b.txt"), config)
     w = [w for w in res.warnings if w.code == "split-toc-missing"]
-    assert w and "目录列出 3 篇，正文只找到 2 篇" in w[0].message and "丙地召开推进会" in w[0].message
+    assert (
+        w and "目录列出 3 篇，正文只找到 2 篇" in w[0].message and "丙地召开推进会" in w[0].message
+    )
 
 
 def test_an_article_many_times_the_median_is_flagged(tmp_path, config):
@@ -62,7 +64,14 @@ def test_one_long_article_is_flagged(tmp_path, config):
 
 
 def test_a_tiny_article_is_flagged(tmp_path, config):
-    parts = ["## 甲地出台新政策", PARA * 3, "## 乙地发布新规划", "见下文。", "## 丙地召开推进会", PARA * 3]
+    parts = [
+        "## 甲地出台新政策",
+        PARA * 3,
+        "## 乙地发布新规划",
+        "见下文。",
+        "## 丙地召开推进会",
+        PARA * 3,
+    ]
     res = ingest_file(_write(tmp_path, "\n\n".join(parts)), config)
     w = [w for w in res.warnings if w.code == "split-short-article"]
     assert [x.article for x in w] == ["乙地发布新规划"]

@@ -112,6 +112,8 @@ def test_pull_request_workflow():
     # base and head built at the same preview URL, so pages differ only by content
     assert "make -C base site" in text and "make -C head site" in text
     assert text.count("--base-url $PREVIEW_URL") == 2
+    # the preview carries each bulletin's split review (huikan diff links it)
+    assert "--out $GITHUB_WORKSPACE/out/preview --base-url $PREVIEW_URL --review" in text
     assert "/pr-${PR_NUMBER}/" in text
     assert "huikan diff out/base out/preview --preview-url" in text
     assert "huikan diff out/base out/preview --json" in text

@@ -25,6 +25,7 @@ from huikan.config import ConfigError, SiteConfig, load_config
 from huikan.ingest import SUFFIXES
 from huikan.model import IngestError, IngestResult
 from huikan.model import Warning as IngestWarning
+from huikan.review import REVIEW_DIR
 from huikan.search import SearchDoc, write_search_index
 from huikan.site import assets as site_assets
 from huikan.site.manifest import FORMAT, dumps, search_stats_json
@@ -53,6 +54,7 @@ class BuildOptions:
     issues_dir: Path | None = None  # default <root>/issues
     cache_dir: Path | None = None  # default <root>/.huikan-cache
     progress: bool | None = None  # None: only when stderr is a terminal
+    review: bool = False  # also write each bulletin's split review under _review/<slug>/
 
 
 @dataclass
@@ -287,6 +289,8 @@ def _manifest(
 ) -> dict[str, Any]:
     pages = []
     for path, rec in sorted(out.records.items()):
+        if path.startswith(REVIEW_DIR + "/"):
+            continue  # editors' review pages: not part of the public site (see _add_reviews)
         info = kinds.get(path, {"kind": "search-index", "title": path})
         entry = {
             "path": path,
@@ -329,6 +333,51 @@ def _manifest(
         "pages": pages,
         "search": search_json,
     }
+
+
+def _write_reviews(
+    model: SiteModel,
+    out: OutputDir,
+    dirs: list[Path],
+    cache_dir: Path,
+    report: BuildReport,
+    log: TextIO,
+    progress: bool | None,
+) -> dict[str, str]:
+    """``_review/<slug>/``: each bulletin's split drawn on its pages (huikan review).
+
+    Page images come from the cache (rendered once per file content). A bulletin whose review
+    cannot be made is reported and skipped; the site itself is not affected.
+    """
+    from huikan.review import make_review
+
+    done: dict[str, str] = {}
+    with Progress("生成核对页", len(model.bulletins), enabled=progress) as bar:
+        for b in model.bulletins:
+            folder = f"{REVIEW_DIR}/{b.slug}/"
+            try:
+                review = make_review(
+                    b.source_path, b.result, template_dirs=dirs, cache_dir=cache_dir
+                )
+            except Exception as e:  # pdfium refusing a page must not fail the build
+                print(f"无法生成核对页：{b.source_path.name}：{type(e).__name__}: {e}", file=log)
+                bar.advance()
+                continue
+            out.put_bytes(folder + "index.html", review.html)
+            for name, src in review.files():
+                out.put_file(folder + name, src)
+            done[b.slug] = folder
+            bar.advance()
+    report.notes.append(f"拆分核对页：{len(done)} 期，见 {REVIEW_DIR}/（不在公开网站中链接）")
+    return done
+
+
+def _add_reviews(manifest: dict[str, Any], reviews: dict[str, str]) -> None:
+    """The review folders, kept apart from the public pages: per bulletin and as a list."""
+    for b in manifest["bulletins"]:
+        if b["slug"] in reviews:
+            b["review"] = reviews[b["slug"]]
+    manifest["reviews"] = [{"bulletin": s, "url": u} for s, u in sorted(reviews.items())]
 
 
 def _url_of(path: str) -> str:
@@ -428,6 +477,10 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
                 "source_file": b.source_path.name,
             }
         timings["文件"] = time.perf_counter() - t2
+        if opts.review:
+            t5 = time.perf_counter()
+            reviews = _write_reviews(model, out, dirs, cache_dir, report, log, opts.progress)
+            timings["核对页"] = time.perf_counter() - t5
         search = job.result()
         for rel in out.adopt("search"):
             kinds.setdefault(rel, {"kind": "search-index", "title": rel.rsplit("/", 1)[-1]})
@@ -435,6 +488,8 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
         timings["搜索"] = time.perf_counter() - t3  # overlaps with 页面
         t4 = time.perf_counter()
         manifest = _manifest(model, out, kinds, errors, search, base_url)
+        if opts.review:
+            _add_reviews(manifest, reviews)
         out.put_bytes("manifest.json", dumps(manifest))
         report.written, report.unchanged = out.counts()
         out.commit()

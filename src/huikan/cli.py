@@ -1,4 +1,4 @@
-"""Command-line entry point: ``huikan ingest|build|serve|diff|check``.
+"""Command-line entry point: ``huikan ingest|build|serve|review|diff|check``.
 
 Each sub-command lives in its own module; this file only parses arguments and imports the
 module that does the work, so ``huikan ingest`` does not pay for loading the renderer.
@@ -30,6 +30,12 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def _cmd_diff(args: argparse.Namespace) -> int:
     from huikan.commands.diff import run
+
+    return run(args)
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from huikan.commands.review import run
 
     return run(args)
 
@@ -67,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     srv.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
     srv.set_defaults(func=_cmd_serve)
+
+    from huikan.commands.review import add_arguments as add_review_arguments
+
+    rev = sub.add_parser("review", help="把拆分结果画在原版页面上，生成核对页（编辑检查新一期用）")
+    add_review_arguments(rev)
+    rev.set_defaults(func=_cmd_review)
 
     from huikan.commands.diff import add_arguments as add_diff_arguments
 

@@ -263,6 +263,16 @@ def compare(old: Build, new: Build) -> dict[str, Any]:
                     **w,
                 }
             )
+    # `huikan build --review`: where the split of each touched bulletin is drawn on its pages
+    reviews = [
+        {
+            "bulletin": slug,
+            "bulletin_title": new.bulletins[slug].get("title"),
+            "url": new.bulletins[slug]["review"],
+        }
+        for slug in sorted(touched)
+        if isinstance(new.bulletins[slug].get("review"), str)
+    ]
     old_errors = {(e.get("file"), e.get("reason")) for e in old.manifest.get("errors") or []}
     errors = [
         e
@@ -297,6 +307,7 @@ def compare(old: Build, new: Build) -> dict[str, Any]:
         "search": search,
         "warnings": warnings,
         "errors": errors,
+        "reviews": reviews,
     }
     lists = (added_b, removed_b, changed_b, added_a, removed_a, changed_a, errors)
     result["identical"] = not any(lists) and not (pages_added or pages_removed or pages_changed)
@@ -461,6 +472,21 @@ def render_markdown(d: dict[str, Any], *, preview_url: str | None = None) -> str
             )
     lines += _table(["", "基准", "本次", "变化"], [[f"**{r[0]}**", *r[1:]] for r in rows])
     lines.append("")
+
+    if d.get("reviews"):
+        lines += [
+            "#### 拆分核对",
+            "",
+            "新增或有改动的简报，拆分画在原版页面上，一眼看出每篇从哪里开始：",
+            "",
+        ]
+        for r in d["reviews"]:
+            title = r.get("bulletin_title") or r["bulletin"]
+            if preview_url:
+                lines.append(f"- {_link(title, r['url'], preview_url)}")
+            else:
+                lines.append(f"- {md(title)}：`{r['url']}`")
+        lines.append("")
 
     # bulletins
     if b["added"] or b["removed"] or b["changed"]:

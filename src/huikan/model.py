@@ -35,6 +35,10 @@ class Block:
     bracketed: bool = False
     furniture: bool = False  # a running head or page number (text dumps keep it, flagged)
     label: str | None = None
+    # Where it is printed (PDF): one (page, x0, top, x1, bottom) rectangle per page and column
+    # it spans, in points from the page's top-left corner. Used by ``huikan review`` only.
+    boxes: list[tuple[int, float, float, float, float]] = field(default_factory=list)
+    end_line: int | None = None  # last source line of the block (text inputs)
 
 
 @dataclass
@@ -48,6 +52,29 @@ class Document:
     # Width of a full body line in CJK character cells (hard-wrapped input), if the reader knows.
     measure: float | None = None
     warnings: list[Warning] = field(default_factory=list)
+    page_sizes: list[tuple[float, float]] = field(default_factory=list)  # PDF (width, height)
+    # Running headers/footers and page numbers the PDF reader removed before making blocks.
+    dropped: list[Region] = field(default_factory=list)
+
+
+@dataclass
+class Region:
+    """Where a piece of the bulletin is printed and what the split made of it (for review).
+
+    ``kind``: "title" and "body" (of article ``article``, its position in ``articles``),
+    "masthead", "toc", "preface", "column", "colophon", "header", "footer", "page-number",
+    "dropped" (by the sidecar) or "leftover" (in no article). PDF regions have ``page`` and
+    ``bbox`` = [x0, top, x1, bottom] in points from the page's top-left corner; text regions
+    have ``line``..``end_line`` (1-based source lines).
+    """
+
+    kind: str
+    page: int | None = None
+    bbox: list[float] | None = None
+    line: int | None = None
+    end_line: int | None = None
+    article: int | None = None
+    text: str = ""
 
 
 @dataclass
@@ -155,6 +182,9 @@ class IngestResult:
     # Printed text that is in no article: masthead, TOC, colophon, page numbers, dropped blocks.
     # Kept so that an editor (and the tests) can see that nothing was silently lost.
     leftover: list[str] = field(default_factory=list)
+    # Where each article, the front matter and what was dropped are printed (``huikan review``).
+    regions: list[Region] = field(default_factory=list)
+    page_sizes: list[list[float]] = field(default_factory=list)  # PDF pages: [width, height]
 
     def to_json(self) -> dict[str, Any]:
         """The shape printed by ``huikan ingest --json`` (a superset of the documented one)."""
@@ -164,6 +194,8 @@ class IngestResult:
             "warnings": [asdict(w) for w in self.warnings],
             "sha256": self.sha256,
             "leftover": list(self.leftover),
+            "regions": [asdict(r) for r in self.regions],
+            "page_sizes": [list(s) for s in self.page_sizes],
         }
 
     @classmethod
@@ -174,6 +206,8 @@ class IngestResult:
             warnings=[Warning(**w) for w in data.get("warnings", [])],
             sha256=data.get("sha256", ""),
             leftover=list(data.get("leftover", [])),
+            regions=[Region(**r) for r in data.get("regions", [])],
+            page_sizes=[list(s) for s in data.get("page_sizes", [])],
         )
 
 

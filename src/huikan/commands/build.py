@@ -18,6 +18,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--strict", action="store_true", help="有任何警告或无法读取的简报即失败，不发布")
     p.add_argument(
+        "--review",
+        action="store_true",
+        help="同时生成每期简报的拆分核对页（_review/<简报>/，不在公开网站中链接）",
+    )
+    p.add_argument(
         "--jobs", "-j", type=int, default=None, help="并行拆分简报的进程数（默认 CPU 核数）"
     )
 
@@ -34,6 +39,7 @@ def options_from_args(args: argparse.Namespace):
         base_url=args.base_url,
         strict=args.strict,
         jobs=args.jobs,
+        review=getattr(args, "review", False),
     )
 
 

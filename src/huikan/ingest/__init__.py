@@ -12,10 +12,11 @@ from pathlib import Path
 from huikan.config import SiteConfig
 from huikan.ingest.assemble import assemble
 from huikan.ingest.decor import read_decorations
+from huikan.ingest.layout import build_regions
 from huikan.ingest.metadata import parse_masthead
 from huikan.ingest.selfcheck import check_split
 from huikan.ingest.sidecar import Sidecar, load_sidecar, sidecar_path
-from huikan.ingest.split import split_blocks
+from huikan.ingest.split import RawArticle, split_blocks
 from huikan.model import BulletinMeta, Document, IngestError, IngestResult, Warning
 
 # Bump when ingest output changes for the same input: it invalidates every cached result.
@@ -70,7 +71,8 @@ def ingest_file(path: Path, config: SiteConfig, *, use_sidecar: bool = True) -> 
     for k, v in sidecar.meta.items():
         setattr(meta, k, v)
     warnings = list(doc.warnings)
-    articles = assemble(sp_, doc, config.taxonomy, sidecar, path.name, warnings)
+    kept: list[RawArticle] = []
+    articles = assemble(sp_, doc, config.taxonomy, sidecar, path.name, warnings, kept)
     if not sp_.used_fallback:
         warnings += check_split(sp_, articles, doc.blocks, doc.pages, path.name)
     leftover = [b.text for b in sp_.leftover] + [b.text for b in dropped]
@@ -81,6 +83,8 @@ def ingest_file(path: Path, config: SiteConfig, *, use_sidecar: bool = True) -> 
         warnings=warnings,
         sha256=hashlib.sha256(data).hexdigest(),
         leftover=leftover,
+        regions=build_regions(doc, sp_, kept, dropped),
+        page_sizes=[list(s) for s in doc.page_sizes],
     )
 
 

@@ -88,7 +88,9 @@ def assemble(
     sidecar: Sidecar,
     file_name: str,
     warnings: list[Warning],
+    kept: list[RawArticle] | None = None,
 ) -> list[Article]:
+    """Finished articles; ``kept`` (if given) receives the raw article behind each one."""
     d = _Doc(list(doc.blocks), doc.measure)
     index = {id(b): k for k, b in enumerate(d.blocks)}  # block → its position, for cues
     articles: list[Article] = []
@@ -132,6 +134,8 @@ def assemble(
             msg = uncertain_message(a.title, a.cluster, a.cluster_why.runner_up)
             warnings.append(Warning("uncertain-cluster", msg, **where))
         articles.append(a)
+        if kept is not None:
+            kept.append(raw)
     return articles
 
 

@@ -51,7 +51,7 @@ from huikan.ingest.pdf_layout import (
     splits_fields,
 )
 from huikan.ingest.textutil import width
-from huikan.model import Document, IngestError, Warning
+from huikan.model import Document, IngestError, Region, Warning
 
 GARBLED_SHARE = 0.3  # this much unreadable text and the file is not worth publishing
 SCANNED_SHARE = 0.5  # this share of image-only pages and the file needs OCR first
@@ -364,7 +364,8 @@ def read_pdf(path: Path) -> Document:
         raise IngestError(name, "PDF文件里没有任何页面", code="no-pages")
     _check_text(pages, name, warnings)
     geo = body_geometry(pages)
-    remove_running_heads(pages, geo.body_size)
+    dropped: list[Region] = []
+    remove_running_heads(pages, geo.body_size, dropped)
     _check_scans(pages, name, warnings)
     bold = _bold_fonts(pages, fonts, geo.body_size)
     lefts = sorted(min(s.x0 for s in p.segs) for p in pages if p.segs)
@@ -390,4 +391,6 @@ def read_pdf(path: Path) -> Document:
         outline=outline,
         meta_title=title,
         warnings=warnings,
+        page_sizes=[(round(p.width, 1), round(p.height, 1)) for p in pages],
+        dropped=dropped,
     )

@@ -314,6 +314,16 @@ def _local_white(lines: list[Line], geo: Geometry) -> dict[int, float]:
     return out
 
 
+def _boxes(group: list[Line]) -> list[tuple[int, float, float, float, float]]:
+    """One rectangle per page and column (leaf) the block's lines sit in."""
+    out: dict[tuple[int, int], list[float]] = {}
+    for line in group:
+        r = out.setdefault((line.page, line.leaf), [line.x0, line.top, line.x1, line.bottom])
+        r[0], r[1] = min(r[0], line.x0), min(r[1], line.top)
+        r[2], r[3] = max(r[2], line.x1), max(r[3], line.bottom)
+    return [(page, *(round(v, 1) for v in r)) for (page, _), r in out.items()]
+
+
 def build_blocks(lines: list[Line], geo: Geometry) -> list[Block]:
     """Join lines (in reading order, all pages) into blocks and fill in their cues."""
     joiner = _Joiner(geo, lines)
@@ -352,6 +362,7 @@ def build_blocks(lines: list[Line], geo: Geometry) -> list[Block]:
                 gap_before=round(gap, 1),
                 indent=joiner.indented(first) and not centered,
                 page_top=first.first_on_page,
+                boxes=_boxes(group),
             )
         )
         prev_last = group[-1]

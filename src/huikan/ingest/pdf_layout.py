@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from huikan.ingest.pdf_chars import Char
+from huikan.model import Region
 
 # Vertical extent of a glyph run, from its baseline and size (font metrics are unreliable
 # in subset and non-embedded fonts, so every run gets the same ascent/descent).
@@ -125,6 +126,7 @@ _URL = re.compile(
 )
 BAND = 0.12  # top/bottom share of the page height where running heads live
 OUTER_ROWS = 3  # only the outermost rows of a page can be running heads
+_BAND_KIND = {"top": "header", "bottom": "footer"}
 
 
 @dataclass(slots=True)
@@ -203,13 +205,16 @@ def _slot(band: str, row: list[Seg]) -> tuple[str, int, float]:
     return band, main.fid, round(main.size, 1)
 
 
-def remove_running_heads(pages: list[PageData], body_size: float) -> int:
+def remove_running_heads(
+    pages: list[PageData], body_size: float, dropped: list[Region] | None = None
+) -> int:
     """Drop page numbers, footer URLs and text repeated in the top/bottom band of many pages.
 
     Repetition is counted per normalised text (digits folded) at a similar height, so an
     alternating left/right header or "第 3 期 · 4" style lines are caught; text that is not
     a page number must also be small or repeated on at least half of the pages, so that a
-    column label printed at the top of a few pages is kept. Returns how many runs went.
+    column label printed at the top of a few pages is kept. Returns how many runs went;
+    ``dropped`` (if given) receives where each removed row was printed, for ``huikan review``.
     """
     text_pages = [p for p in pages if p.segs]
     if not text_pages:
@@ -255,6 +260,21 @@ def remove_running_heads(pages: list[PageData], body_size: float) -> int:
         victims = row
         for s in victims:
             drop[page.number].add(id(s))
+        if dropped is not None:
+            kind = "page-number" if _PAGE_NUMBER.match(text) else _BAND_KIND[band]
+            dropped.append(
+                Region(
+                    kind,
+                    page=page.number,
+                    bbox=[
+                        round(min(s.x0 for s in row), 1),
+                        round(min(s.top for s in row), 1),
+                        round(max(s.x1 for s in row), 1),
+                        round(max(s.bottom for s in row), 1),
+                    ],
+                    text=text,
+                )
+            )
     for page in text_pages:
         ids = drop.get(page.number)
         if ids:

@@ -228,6 +228,7 @@ def lines_to_blocks(lines: list[_Line], measure: float | None) -> list[Block]:
                 lines=len(cur),
                 gap_before=float(first.blank_before),
                 indent=first.indent,
+                end_line=cur[-1].no,
             )
         )
         cur.clear()
