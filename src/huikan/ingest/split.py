@@ -225,6 +225,8 @@ def _anchor_entries(
                 continue
             if d.styled(d.blocks[i]) or d.title_like(i):
                 s += 0.05
+            if _body_follows(d, j, hi):
+                s += 0.1  # the title in the body, not its line in a TOC or a list of titles
             if best is None or s > best[0] + 1e-9:
                 best = (s, i, j)
         if best and best[0] >= 0.8:
@@ -241,6 +243,15 @@ def _anchor_entries(
         out[i] = (j, e)
         last_end = j
     return out
+
+
+def _body_follows(d: _Doc, j: int, hi: int) -> bool:
+    """Is the span ending at block j followed by prose (after at most a subtitle and a byline)?"""
+    for b in d.blocks[j : min(hi, j + 4)]:
+        t = strip_md(b.text)
+        if width(t) >= 40 or (ends_sentence(t) and width(t) >= 12):
+            return True
+    return False
 
 
 def _title_level(d: _Doc) -> float | None:

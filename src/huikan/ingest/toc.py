@@ -187,7 +187,11 @@ def _parse_region(
             # title (or is followed by prose) is where the body begins.
             if pending or squash(item.title) in {e.key for e in entries}:
                 break
-            if not _entry_follows(blocks, i + 1):
+            if not _entry_follows(blocks, i + 1) and not (
+                header
+                and i + 1 < n
+                and _reprinted(blocks, i + 1, _clean(blocks[i + 1].text), entries) == "entry"
+            ):
                 break
             group = item.title
             i += 1
