@@ -25,6 +25,7 @@ from huikan.search.shard import DEFAULT_SHARD_BYTES, index_width, make_shards, s
 from huikan.search.store import dumps, plain_text
 from huikan.search.t2s import build_map
 from huikan.search.tokenize import Tokenizer
+from huikan.search.trend import month_key
 
 FORMAT = "huikan-search/1"
 STORE_CHUNK = 4  # documents per store file: fewer files to write, little more to fetch
@@ -121,12 +122,6 @@ def field_values(
 def _aliases(config: SiteConfig, cluster: str) -> list[list[str]]:
     aliases = cluster_names(config, cluster)[1:]
     return [aliases] if aliases else []
-
-
-def month_key(date: str | None) -> str:
-    """ "2024-04" for a date in April 2024, "2024" when only the year is known, else ""."""
-    date = date or ""
-    return date[:7] if len(date) >= 7 else date[:4]
 
 
 def _ranges(keys: list[str]) -> list[list[Any]]:
