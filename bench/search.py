@@ -145,6 +145,11 @@ def pagefind_site(site: Path, dest: Path) -> float:
     return seconds
 
 
+def _aliases(cluster: list) -> list[str]:
+    """A manifest cluster entry is [name, slug] or [name, slug, aliases]."""
+    return list(cluster[2]) if len(cluster) > 2 else []
+
+
 def dir_size(path: Path) -> tuple[int, int]:
     raw = gz = files = 0
     for f in path.rglob("*"):
@@ -275,8 +280,20 @@ def main() -> int:
     sys.path.insert(0, str(REPO / "src"))
     from huikan.search.store import read_store
 
-    docs = {
-        d["url"].strip("/"): squash(d["title"] + d["text"]) for d in read_store(site / "search")
+    store = read_store(site / "search")
+    docs = {d["url"].strip("/"): squash(d["title"] + d["text"]) for d in store}
+    # the article page's metadata too (column, source, byline, bulletin) and its cluster's
+    # names: what huikan's search fields cover (issue 13)
+    clusters = json.loads((site / "search" / "manifest.json").read_text("utf-8"))["clusters"]
+    meta_docs = {
+        d["url"].strip("/"): docs[d["url"].strip("/")]
+        + "|"
+        + "|".join(squash(d.get(k, "")) for k in ("column", "source", "byline", "bulletin"))
+        + "|"
+        + "|".join(
+            squash(n) for n in [clusters[d["cluster"]][0], *_aliases(clusters[d["cluster"]])]
+        )
+        for d in store
     }
     queries = dev_queries()
     articles = times["cold"]["articles"]
@@ -304,7 +321,9 @@ def main() -> int:
                 two = first_result_bytes(browser, base, page_name, TWO_WORDS)
                 each = [first_result_bytes(browser, base, page_name, q) for q in queries]
                 rec = recall(browser, base, page_name, queries, docs)
+                rec_meta = recall(browser, base, page_name, queries, meta_docs)
                 rows[name] = {"two": two, "each": each, "rec": rec, "first": [], "lat": []}
+                rows[name]["rec_meta"] = rec_meta
             for _ in range(ROUNDS):  # interleaved, so both see the same machine load
                 for name, page_name in engines:
                     first, lat = latencies(browser, base, page_name, queries)
@@ -318,6 +337,7 @@ def main() -> int:
         empty = {"raw": 0, "gzip": 0, "requests": 0, "ms": 0}
         per_query = {q: (0, 0, 0) for q in queries}
         rows["pagefind"] = {
+            "rec_meta": {"recall": 0.0, "precision": 0.0, "per_query": per_query},
             "two": empty,
             "each": [empty],
             "rec": {"recall": 0.0, "precision": 0.0, "per_query": per_query},
@@ -366,6 +386,9 @@ def main() -> int:
         f"{h['rec']['precision']:.3f}",
         f"{p['rec']['precision']:.3f}",
     )
+    if "rec_meta" in p:
+        row("  recall, relevant by text or metadata", f"{h['rec_meta']['recall']:.3f}", "")
+        row("  top-10 precision, text or metadata", f"{h['rec_meta']['precision']:.3f}", "")
     print("\nper query (found/relevant/returned): huikan | pagefind")
     for q in queries:
         a, b = h["rec"]["per_query"][q], p["rec"]["per_query"][q]
