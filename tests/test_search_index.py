@@ -261,3 +261,47 @@ def test_unchanged_files_are_hard_linked_from_the_previous_build(tmp_path):
     assert stats.store_gzip > 0
     # the old build is untouched
     assert json.loads((old / "manifest.json").read_text("utf-8"))["docs"] == 12
+
+
+def test_field_prefixes_and_traditional_queries_in_python(built):
+    out, _ = built
+    manifest, load = _load(out)
+    store = read_store(out)
+    t2s = json.loads((out / "t2s.json").read_text("utf-8"))
+    for q in ("来源:经济参考报", "来源：经济参考报", "供稿: 经济参考报"):
+        parts, results = search_shards(q, manifest, load)
+        assert [p.field for p in parts] == ["source"]
+        want = {i for i, d in enumerate(store) if "经济参考报" in d.get("source", "")}
+        assert {int(r) for r, _ in results} == want and want, q
+    _, anywhere = search_shards("经济参考报", manifest, load)
+    assert want <= {int(r) for r, _ in anywhere}
+    for trad, simp in (
+        ("集成電路", "集成电路"),
+        ("數字經濟", "数字经济"),
+        ("新能源汽車", "新能源汽车"),
+    ):
+        _, a = search_shards(trad, manifest, load, lambda: t2s)
+        _, b = search_shards(simp, manifest, load)
+        assert a == b and b, trad
+        assert search_shards(trad, manifest, load)[1] == []  # without the map: nothing
+
+    def never():
+        raise AssertionError("a query with every term in the index needs no map")
+
+    assert search_shards("集成电路", manifest, load, never)[1]
+
+
+def test_t2s_map_keeps_only_characters_the_index_holds(built):
+    from huikan.search.t2s import build_map, char_pairs, to_simplified
+
+    out, _ = built
+    data = json.loads((out / "t2s.json").read_text("utf-8"))
+    pairs = char_pairs(data)
+    assert pairs["電"] == "电" and pairs["經"] == "经" and 200 < len(pairs) < 3000
+    shards = [json.loads(p.read_text("utf-8")) for p in (out / "i").glob("*.json")]
+    held = {c for shard in shards for t in shard["t"] for c in t}
+    assert set(pairs.values()) <= held
+    small = build_map(set("电路干隆乾了解"))
+    assert char_pairs(small).get("電") == "电" and "經" not in char_pairs(small)
+    assert to_simplified("乾隆電路", small) == "乾隆电路"  # 乾 is simplified text here
+    assert to_simplified("瞭解", small) == "了解"
