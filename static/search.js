@@ -556,6 +556,7 @@
       self.run(true);
     });
     this.input.addEventListener("input", function () {
+      self.period = ""; // a chosen period belongs to the previous query's chart
       clearTimeout(self.timer);
       self.timer = setTimeout(function () { self.run(false); }, DEBOUNCE_MS);
     });

@@ -241,6 +241,14 @@ def test_trend_chart_counts_and_filters(search_page):
     # back restores every period
     page.go_back()
     page.wait_for_function("!new URLSearchParams(location.search).get('period')")
+    # typing a new query forgets the period chosen on the previous chart
+    page.click(".trend-bar >> nth=0")
+    page.wait_for_function("!!new URLSearchParams(location.search).get('period')")
+    page.fill("#search-q", "数字经济")
+    page.wait_for_function(
+        "new URLSearchParams(location.search).get('q') === '数字经济'"
+        " && !new URLSearchParams(location.search).get('period')"
+    )
 
 
 def test_cluster_page_trend_chart(page, built_site, serve_dir, archive):
