@@ -275,6 +275,10 @@ def test_field_prefixes_and_traditional_queries_in_python(built):
         assert {int(r) for r, _ in results} == want and want, q
     _, anywhere = search_shards("经济参考报", manifest, load)
     assert want <= {int(r) for r, _ in anywhere}
+    # the bulletin's title and number as printed
+    _, issue = search_shards("刊期:第8期（总第39期）", manifest, load)
+    want = {i for i, d in enumerate(store) if "第8期（总第39期）" in d["bulletin"]}
+    assert {int(r) for r, _ in issue} == want and want
     for trad, simp in (
         ("集成電路", "集成电路"),
         ("數字經濟", "数字经济"),
