@@ -18,7 +18,7 @@ by side:
 * recall of the dev queries (tests/corpus/queries/dev.txt): the share of articles whose text
   contains the query that each engine returns, and top-10 precision.
 
-    .venv/bin/python bench/search.py [--n 500] [--keep] [--jobs 2]
+    .venv/bin/python bench/search.py [--n 500] [--keep] [--jobs 2] [--no-pagefind]
 
 Needs ``pip install -e '.[bench]'`` (pagefind[extended]) and Chromium at /usr/bin/chromium.
 Prints the figures; asserts nothing.
@@ -145,6 +145,11 @@ def pagefind_site(site: Path, dest: Path) -> float:
     return seconds
 
 
+def _aliases(cluster: list) -> list[str]:
+    """A manifest cluster entry is [name, slug] or [name, slug, aliases]."""
+    return list(cluster[2]) if len(cluster) > 2 else []
+
+
 def dir_size(path: Path) -> tuple[int, int]:
     raw = gz = files = 0
     for f in path.rglob("*"):
@@ -244,6 +249,9 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=500, help="bulletins (default 500)")
     ap.add_argument("--jobs", type=int, default=0, help="build processes (default: CPUs)")
     ap.add_argument("--keep", action="store_true", help="reuse the archive and builds")
+    ap.add_argument(
+        "--no-pagefind", action="store_true", help="huikan only (no pagefind[extended] needed)"
+    )
     args = ap.parse_args()
     jobs = args.jobs or os.cpu_count() or 1
     root = OUT / f"n{args.n}"
@@ -259,7 +267,11 @@ def main() -> int:
         (root / "build-times.json").write_text(json.dumps({"cold": cold, "warm": warm}))
     times = json.loads((root / "build-times.json").read_text())
     pf_dir = root / "pagefind-site"
-    if not (args.keep and (pf_dir / "pagefind").is_dir()):
+    if args.no_pagefind:
+        if pf_dir.exists():
+            shutil.rmtree(pf_dir)
+        subprocess.run(["cp", "-al", str(site), str(pf_dir)], check=True)
+    elif not (args.keep and (pf_dir / "pagefind").is_dir()):
         times["pagefind"] = pagefind_site(site, pf_dir)
         (root / "build-times.json").write_text(json.dumps(times))
     (pf_dir / "bench-pagefind.html").write_text(PAGEFIND_PAGE, "utf-8")
@@ -268,8 +280,20 @@ def main() -> int:
     sys.path.insert(0, str(REPO / "src"))
     from huikan.search.store import read_store
 
-    docs = {
-        d["url"].strip("/"): squash(d["title"] + d["text"]) for d in read_store(site / "search")
+    store = read_store(site / "search")
+    docs = {d["url"].strip("/"): squash(d["title"] + d["text"]) for d in store}
+    # the article page's metadata too (column, source, byline, bulletin) and its cluster's
+    # names: what huikan's search fields cover (issue 13)
+    clusters = json.loads((site / "search" / "manifest.json").read_text("utf-8"))["clusters"]
+    meta_docs = {
+        d["url"].strip("/"): docs[d["url"].strip("/")]
+        + "|"
+        + "|".join(squash(d.get(k, "")) for k in ("column", "source", "byline", "bulletin"))
+        + "|"
+        + "|".join(
+            squash(n) for n in [clusters[d["cluster"]][0], *_aliases(clusters[d["cluster"]])]
+        )
+        for d in store
     }
     queries = dev_queries()
     articles = times["cold"]["articles"]
@@ -290,12 +314,16 @@ def main() -> int:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            engines = (("huikan", "bench-huikan.html"), ("pagefind", "bench-pagefind.html"))
+            engines: tuple[tuple[str, str], ...] = (("huikan", "bench-huikan.html"),)
+            if not args.no_pagefind:
+                engines += (("pagefind", "bench-pagefind.html"),)
             for name, page_name in engines:
                 two = first_result_bytes(browser, base, page_name, TWO_WORDS)
                 each = [first_result_bytes(browser, base, page_name, q) for q in queries]
                 rec = recall(browser, base, page_name, queries, docs)
+                rec_meta = recall(browser, base, page_name, queries, meta_docs)
                 rows[name] = {"two": two, "each": each, "rec": rec, "first": [], "lat": []}
+                rows[name]["rec_meta"] = rec_meta
             for _ in range(ROUNDS):  # interleaved, so both see the same machine load
                 for name, page_name in engines:
                     first, lat = latencies(browser, base, page_name, queries)
@@ -305,8 +333,19 @@ def main() -> int:
     finally:
         server.shutdown()
 
+    if args.no_pagefind:  # a column of zeros where Pagefind's figures would be
+        empty = {"raw": 0, "gzip": 0, "requests": 0, "ms": 0}
+        per_query = {q: (0, 0, 0) for q in queries}
+        rows["pagefind"] = {
+            "rec_meta": {"recall": 0.0, "precision": 0.0, "per_query": per_query},
+            "two": empty,
+            "each": [empty],
+            "rec": {"recall": 0.0, "precision": 0.0, "per_query": per_query},
+            "first": [0],
+            "lat": [0],
+        }
     hk_raw, hk_gz, hk_files = dir_size(site / "search")
-    pf_raw, pf_gz, pf_files = dir_size(pf_dir / "pagefind")
+    pf_raw, pf_gz, pf_files = dir_size(pf_dir / "pagefind") if not args.no_pagefind else (0, 0, 0)
     kb = lambda n: f"{n / 1024:,.1f} KB"  # noqa: E731
     print(f"\n{'':44}{'huikan':>18}{'pagefind':>18}")
 
@@ -347,6 +386,9 @@ def main() -> int:
         f"{h['rec']['precision']:.3f}",
         f"{p['rec']['precision']:.3f}",
     )
+    if "rec_meta" in p:
+        row("  recall, relevant by text or metadata", f"{h['rec_meta']['recall']:.3f}", "")
+        row("  top-10 precision, text or metadata", f"{h['rec_meta']['precision']:.3f}", "")
     print("\nper query (found/relevant/returned): huikan | pagefind")
     for q in queries:
         a, b = h["rec"]["per_query"][q], p["rec"]["per_query"][q]

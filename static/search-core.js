@@ -22,6 +22,32 @@
   var MAX_WORD = 16; // longest vocabulary word looked up inside a query run
   var LONG_RUN = 12; // longer query runs need only every other bigram
 
+  /* Field prefixes (after NFKC "来源：" is "来源:"), as FIELD_PREFIXES in query.py. */
+  var FIELD_PREFIXES = {
+    "标题": "title",
+    title: "title",
+    "集群": "cluster",
+    "产业集群": "cluster",
+    cluster: "cluster",
+    "栏目": "column",
+    column: "column",
+    "来源": "source",
+    "供稿": "source",
+    source: "source",
+    "作者": "byline",
+    "署名": "byline",
+    author: "byline",
+    "刊名": "bulletin",
+    "刊期": "bulletin",
+    "简报": "bulletin",
+    bulletin: "bulletin",
+  };
+  var PREFIX_ALT = Object.keys(FIELD_PREFIXES)
+    .sort(function (a, b) {
+      return b.length - a.length || (a < b ? -1 : a > b ? 1 : 0);
+    })
+    .join("|");
+
   function normalize(text) {
     return String(text).normalize("NFKC").toLowerCase();
   }
@@ -114,15 +140,16 @@
     return out;
   }
 
-  /* Split a query into parts: "quoted phrases" (exact) and whitespace-separated words. */
+  /* Split a query into parts: "quoted phrases" (exact) and whitespace-separated words, each
+   * with an optional field prefix (作者:张勇慈 → field "byline"). */
   function parseQuery(query) {
     var parts = [];
-    var re = /"([^"]*)"|“([^”]*)”|(\S+)/g;
+    var re = new RegExp("(?:(" + PREFIX_ALT + "):\\s*)?(?:\"([^\"]*)\"|“([^”]*)”|(\\S+))", "g");
     var q = normalize(query || "");
     var m;
     while ((m = re.exec(q))) {
-      var quoted = m[3] === undefined;
-      var text = quoted ? m[1] !== undefined ? m[1] : m[2] : m[3];
+      var quoted = m[4] === undefined;
+      var text = quoted ? m[2] !== undefined ? m[2] : m[3] : m[4];
       var norm = squash(text).replace(/^"+|"+$/g, "");
       var gs = queryGrams(norm);
       if (!gs.length) continue; // punctuation only
@@ -130,6 +157,7 @@
         text: text.trim(),
         norm: norm,
         quoted: quoted,
+        field: m[1] ? FIELD_PREFIXES[m[1]] : null,
         grams: gs,
         candidates: wordCandidates(norm),
         // one run of word characters: the whole part can be confirmed as one term
@@ -192,7 +220,7 @@
         var index = shard.i + k;
         var posting = { _index: index };
         for (var f = 0; f < fields.length; f++) {
-          var flat = decodeInts(shard.p[k][f], manifest.w);
+          var flat = decodeInts(shard.p[k][f] || "", manifest.w); // trailing empty fields left out
           var docs = {};
           var doc = 0;
           for (var j = 0; j < flat.length; j += 2) {
@@ -219,6 +247,134 @@
       }),
       invertedIndex: inverted,
       pipeline: manifest.pipeline,
+    };
+  }
+
+  /* Traditional → simplified (search/t2s.json: {c: "與与…" code-point pairs, p: phrases}):
+   * the longest phrase at each position, else the character; as to_simplified in t2s.py. */
+  function toSimplified(text, data) {
+    var pairs = chars(data.c || "");
+    var map = Object.create(null);
+    for (var i = 0; i + 1 < pairs.length; i += 2) map[pairs[i]] = pairs[i + 1];
+    var phrases = data.p || {};
+    var longest = 0;
+    Object.keys(phrases).forEach(function (p) {
+      longest = Math.max(longest, chars(p).length);
+    });
+    var c = chars(text);
+    var out = "";
+    for (var k = 0; k < c.length; ) {
+      var done = false;
+      for (var n = Math.min(longest, c.length - k); n > 1; n--) {
+        var key = c.slice(k, k + n).join("");
+        if (Object.prototype.hasOwnProperty.call(phrases, key)) {
+          out += phrases[key];
+          k += n;
+          done = true;
+          break;
+        }
+      }
+      if (!done) {
+        out += map[c[k]] || c[k];
+        k += 1;
+      }
+    }
+    return out;
+  }
+
+  /* "2024-04" for a date in April 2024, "2024" when only the year is known, else "". */
+  function monthKey(date) {
+    date = date || "";
+    return date.length >= 7 ? date.slice(0, 7) : date.slice(0, 4);
+  }
+
+  /* Bars of the trend chart for the month keys of some articles (as trend.py): one per month
+   * from the first to the last, or one per year when they span more than 36 months or some
+   * article has only a year; articles without a date in a last bar of their own (key "").
+   * → {unit: "month" | "year", bins: [{key, count}]} */
+  function trendBins(keys) {
+    var dated = keys.filter(function (k) { return k; }).sort();
+    var undated = keys.length - dated.length;
+    var bins = [];
+    var unit = "month";
+    if (dated.length) {
+      var first = dated[0];
+      var last = dated[dated.length - 1];
+      var span = (+last.slice(0, 4) - +first.slice(0, 4)) * 12 + (+last.slice(5, 7) || 1) - (+first.slice(5, 7) || 1);
+      var yearOnly = dated.some(function (k) { return k.length < 7; });
+      unit = span >= 36 || yearOnly ? "year" : "month";
+      var counts = Object.create(null);
+      dated.forEach(function (k) {
+        var key = unit === "year" ? k.slice(0, 4) : k;
+        counts[key] = (counts[key] || 0) + 1;
+      });
+      var y = +first.slice(0, 4);
+      var mo = unit === "year" ? 0 : +first.slice(5, 7);
+      for (;;) {
+        var key = unit === "year" ? String(y) : y + "-" + (mo < 10 ? "0" : "") + mo;
+        bins.push({ key: key, count: counts[key] || 0 });
+        if (key >= (unit === "year" ? last.slice(0, 4) : last)) break;
+        if (unit === "year") y += 1;
+        else if (++mo > 12) {
+          mo = 1;
+          y += 1;
+        }
+      }
+    }
+    if (undated) bins.push({ key: "", count: undated });
+    return { unit: unit, bins: bins };
+  }
+
+  /* "2024-04" → 2024年4月, "2024" → 2024年, "" → 日期不详. */
+  function periodLabel(key) {
+    if (!key) return "日期不详";
+    return key.length >= 7 ? key.slice(0, 4) + "年" + +key.slice(5, 7) + "月" : key + "年";
+  }
+
+  /* The chart's geometry (pixels), as trend_geometry in trend.py: a slot per bin, bars scaled
+   * to the largest count, x-axis labels at the first bin and each new year. */
+  var TREND = { month: 20, year: 44, pad: 3, top: 16, plot: 60, label: 18 };
+
+  function trendGeometry(t) {
+    var step = TREND[t.unit];
+    var most = Math.max.apply(null, t.bins.map(function (b) { return b.count; }).concat([1]));
+    var base = TREND.top + TREND.plot;
+    var bars = t.bins.map(function (b, i) {
+      var h = b.count ? Math.max(2, Math.floor((TREND.plot * b.count * 2 + most) / (2 * most))) : 0;
+      return {
+        key: b.key,
+        period: b.key || "-",
+        count: b.count,
+        label: periodLabel(b.key),
+        x: i * step,
+        slot: step,
+        pad: TREND.pad,
+        w: step - 2 * TREND.pad,
+        h: h,
+        y: base - h,
+        cx: i * step + step / 2,
+      };
+    });
+    var ticks = [];
+    var last = -Infinity;
+    var every = t.unit === "year" ? Math.max(1, Math.ceil(t.bins.length / 12)) : 1;
+    t.bins.forEach(function (b, i) {
+      var text;
+      if (!b.key) text = "不详";
+      else if (t.unit === "year") text = i % every === 0 ? b.key : "";
+      else if (i === 0) text = b.key.slice(5, 7) === "01" ? b.key.slice(0, 4) + "年" : periodLabel(b.key);
+      else if (b.key.slice(5, 7) === "01" && i - last >= 4) text = b.key.slice(0, 4) + "年";
+      if (text) {
+        ticks.push({ x: i * step + 1, text: text });
+        last = i;
+      }
+    });
+    return {
+      width: Math.max(1, t.bins.length) * step,
+      height: base + TREND.label,
+      base: base,
+      bars: bars,
+      ticks: ticks,
     };
   }
 
@@ -283,6 +439,12 @@
     huikanNormalize: huikanNormalize,
     normMap: normMap,
     formatDate: formatDate,
+    toSimplified: toSimplified,
+    monthKey: monthKey,
+    trendBins: trendBins,
+    periodLabel: periodLabel,
+    trendGeometry: trendGeometry,
+    FIELD_PREFIXES: FIELD_PREFIXES,
     MIN_WORD: MIN_WORD,
   };
 });

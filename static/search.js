@@ -101,6 +101,19 @@
     });
   };
 
+  /* The traditional → simplified map (search/t2s.json), fetched the first time a query has a
+   * term the index lacks. */
+  Engine.prototype.t2s = function (m) {
+    if (!this._t2s) {
+      var self = this;
+      this._t2s = fetchJSON(new URL("t2s.json?v=" + m.t2s, this.base));
+      this._t2s.catch(function () {
+        self._t2s = null;
+      });
+    }
+    return this._t2s;
+  };
+
   Engine.prototype.facets = function (m) {
     if (!this._facets) {
       var self = this;
@@ -129,6 +142,23 @@
     }
     return idx;
   };
+
+  /* A month key ("2024-04", "2024" or "") is in a period ("2024-04", "2024", or "-" for
+   * articles without a date). */
+  function inPeriod(key, period) {
+    return period === "-" ? !key : !!key && (key === period || key.lastIndexOf(period + "-", 0) === 0);
+  }
+
+  function rangeKey(ranges, id) {
+    var lo = 0;
+    var hi = ranges.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (ranges[mid][1] <= id) lo = mid;
+      else hi = mid - 1;
+    }
+    return ranges.length ? ranges[lo][0] : "";
+  }
 
   function yearOf(m, id) {
     var ys = m.years;
@@ -179,15 +209,27 @@
     return false;
   }
 
+  /* Fields where a hit counts as "the query in the title": the title and the article's
+   * cluster (its name and aliases: 集成电路 finds every article tagged 集成电路与ICT first). */
+  var TOP_FIELDS = ["title", "cluster"];
+
+  function topFields(part) {
+    return part.field ? TOP_FIELDS.filter(function (f) { return f === part.field; }) : TOP_FIELDS;
+  }
+
   /* Per part: exact (1 yes, 0 unknown, -1 no) and inTitle (1 yes, 0 likely, -1 no). */
   function judge(part, md) {
-    var inTitle = part.grams.every(function (g) {
-      return matched(md, g, "title");
+    var top = topFields(part);
+    var inTitle = top.some(function (f) {
+      return part.grams.every(function (g) {
+        return matched(md, g, f);
+      });
     });
     var short = part.single && Array.from(part.norm).length <= 2;
     var whole = md[part.norm];
     var exact = short || whole ? 1 : 0;
-    var title = inTitle ? (short || (whole && whole.title) ? 1 : 0) : -1;
+    var wholeTop = whole && top.some(function (f) { return whole[f]; });
+    var title = inTitle ? (short || wholeTop ? 1 : 0) : -1;
     return { exact: exact, title: title };
   }
 
@@ -209,10 +251,29 @@
     h.cls = classify(h);
   }
 
-  function verifyWith(h, doc, parts) {
+  /* The stored article's text of each index field, normalised (as the index saw it). */
+  function fieldTexts(m, doc) {
+    if (!doc.norm) {
+      var c = m.clusters[doc.cluster] || [];
+      doc.norm = {
+        title: doc.normTitle,
+        body: doc.normText,
+        cluster: core.squash([c[0] || ""].concat(c[2] || []).join("、")),
+        column: core.squash(doc.column || ""),
+        source: core.squash(doc.source || ""),
+        byline: core.squash(doc.byline || ""),
+        bulletin: core.squash(doc.bulletin || ""),
+      };
+    }
+    return doc.norm;
+  }
+
+  function verifyWith(h, doc, parts, m) {
+    var texts = fieldTexts(m, doc);
     h.parts = parts.map(function (p) {
-      var inTitle = doc.normTitle.indexOf(p.norm) >= 0;
-      var exact = inTitle || doc.normText.indexOf(p.norm) >= 0;
+      var has = function (f) { return texts[f].indexOf(p.norm) >= 0; };
+      var inTitle = topFields(p).some(has);
+      var exact = inTitle || (p.field ? has(p.field) : Object.keys(texts).some(has));
       return { exact: exact ? 1 : -1, title: inTitle ? 1 : -1 };
     });
     h.verified = true;
@@ -248,64 +309,102 @@
           var s = byK.get(core.shardOf(t, sep));
           return !!s && s.terms.has(t);
         }
-        var words = [];
-        parts.forEach(function (p) {
-          p.words = partWords(p, hasTerm);
-          words = words.concat(p.words);
-        });
-        var exact = new Set();
-        var prefixes = [];
-        parts.forEach(function (p) {
-          p.grams.forEach(function (g) {
-            if (g.prefix) prefixes.push(g.term);
-            else exact.add(g.term);
+        if (!opts.simplified && missing(parts, shards, hasTerm)) {
+          // a term the index lacks: try the query in simplified characters (集成電路)
+          return self.t2s(m).then(function (t2s) {
+            var simplified = core.toSimplified(core.normalize(query), t2s);
+            if (simplified === core.normalize(query)) return null;
+            return self.search(simplified, Object.assign({}, opts, { simplified: simplified }));
+          }).then(function (res) {
+            return res || self._run(m, parts, shards, hasTerm, opts);
           });
-          p.words.forEach(function (w) { exact.add(w.term); });
-        });
-        var idx = self.index(m, shards, exact, prefixes);
-        var results = idx.query(function (q) {
-          parts.forEach(function (p) {
-            p.grams.forEach(function (g) {
-              q.term(g.term, {
-                presence: lunr.Query.presence.REQUIRED,
-                wildcard: g.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
-                usePipeline: !g.prefix,
-              });
-            });
-            p.words.forEach(function (w) {
-              q.term(w.term, { presence: lunr.Query.presence.OPTIONAL, boost: w.long ? 3 : 1 });
-            });
-          });
-        });
-        var all = results.map(function (r) {
-          var md = r.matchData.metadata;
-          var h = { id: +r.ref, score: r.score, parts: parts.map(function (p) { return judge(p, md); }) };
-          summarise(h);
-          return h;
-        });
-        all.sort(order);
-        return self._finish(m, parts, words, all, opts);
+        }
+        return self._run(m, parts, shards, hasTerm, opts);
       });
     });
   };
 
+  /* Does a required gram (or prefix character) of the query occur nowhere in the index? */
+  function missing(parts, shards, hasTerm) {
+    return parts.some(function (p) {
+      return p.grams.some(function (g) {
+        if (!g.prefix) return !hasTerm(g.term);
+        return !shards.some(function (s) {
+          return s.t.some(function (t) { return t.lastIndexOf(g.term, 0) === 0; });
+        });
+      });
+    });
+  }
+
+  Engine.prototype._run = function (m, parts, shards, hasTerm, opts) {
+    var self = this;
+    var words = [];
+    parts.forEach(function (p) {
+      p.words = partWords(p, hasTerm);
+      words = words.concat(p.words);
+    });
+    var exact = new Set();
+    var prefixes = [];
+    parts.forEach(function (p) {
+      p.grams.forEach(function (g) {
+        if (g.prefix) prefixes.push(g.term);
+        else exact.add(g.term);
+      });
+      p.words.forEach(function (w) { exact.add(w.term); });
+    });
+    var idx = self.index(m, shards, exact, prefixes);
+    var results = idx.query(function (q) {
+      parts.forEach(function (p) {
+        // a 来源: / 作者: … prefix: that field only (lunr wants no `fields` key otherwise)
+        var only = function (o) {
+          if (p.field) o.fields = [p.field];
+          return o;
+        };
+        p.grams.forEach(function (g) {
+          q.term(g.term, only({
+            presence: lunr.Query.presence.REQUIRED,
+            wildcard: g.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
+            usePipeline: !g.prefix,
+          }));
+        });
+        p.words.forEach(function (w) {
+          q.term(w.term, only({ presence: lunr.Query.presence.OPTIONAL, boost: w.long ? 3 : 1 }));
+        });
+      });
+    });
+    var all = results.map(function (r) {
+      var md = r.matchData.metadata;
+      var h = { id: +r.ref, score: r.score, parts: parts.map(function (p) { return judge(p, md); }) };
+      summarise(h);
+      return h;
+    });
+    all.sort(order);
+    return self._finish(m, parts, words, all, opts);
+  };
+
   Engine.prototype._finish = function (m, parts, words, all, opts) {
     var self = this;
-    var needFacets = !!opts.cluster || opts.facets;
+    var needFacets = !!opts.cluster || !!opts.period || opts.facets;
     return Promise.resolve(needFacets ? self.facets(m) : null)
       .then(function (facets) {
         all.forEach(function (h) {
           h.year = yearOf(m, h.id);
           h.cluster = facets ? facets.cluster[h.id] : -1;
+          h.month = facets && facets.months ? rangeKey(facets.months, h.id) : h.year;
         });
         var ci = -1;
         if (opts.cluster) {
           ci = m.clusters.findIndex(function (c) { return c[1] === opts.cluster; });
         }
-        var hits = all.filter(function (h) {
+        // `trend`: the results the chart counts (every filter but the period's)
+        var trend = all.filter(function (h) {
           return (!opts.cluster || h.cluster === ci) && (!opts.year || h.year === opts.year);
         });
-        var res = { parts: parts, words: words, all: all, hits: hits, manifest: m, facets: facets };
+        var hits = trend.filter(function (h) {
+          return !opts.period || inPeriod(h.month, opts.period);
+        });
+        var res = { parts: parts, words: words, all: all, hits: hits, trend: trend, manifest: m, facets: facets };
+        if (opts.simplified) res.simplified = opts.simplified;
         return self.settle(res, opts.window === undefined ? WINDOW : opts.window);
       });
   };
@@ -315,7 +414,7 @@
     return Promise.all(
       hits.map(function (h) {
         return self.doc(m, h.id).then(function (d) {
-          verifyWith(h, d, parts);
+          verifyWith(h, d, parts, m);
         });
       })
     ).then(function () {
@@ -441,6 +540,7 @@
     this.list = app.querySelector("#search-results");
     this.more = app.querySelector("#search-more");
     this.empty = app.querySelector("#search-empty");
+    this.trend = app.querySelector("#search-trend");
     this.seq = 0;
     this.timer = 0;
     this.shown = 0;
@@ -456,6 +556,7 @@
       self.run(true);
     });
     this.input.addEventListener("input", function () {
+      self.period = ""; // a chosen period belongs to the previous query's chart
       clearTimeout(self.timer);
       self.timer = setTimeout(function () { self.run(false); }, DEBOUNCE_MS);
     });
@@ -502,6 +603,7 @@
     var params = new URLSearchParams(location.search);
     this.input.value = params.get("q") || "";
     this.wanted = { cluster: params.get("cluster") || "", year: params.get("year") || "" };
+    this.period = params.get("period") || "";
     this.run(false, true);
   };
 
@@ -513,6 +615,7 @@
       q: this.input.value.trim(),
       cluster: w ? w.cluster : this.cluster.value,
       year: w ? w.year : this.year.value,
+      period: this.period || "",
     };
   };
 
@@ -521,6 +624,7 @@
     if (st.q) params.set("q", st.q);
     if (st.cluster) params.set("cluster", st.cluster);
     if (st.year) params.set("year", st.year);
+    if (st.period) params.set("period", st.period);
     var qs = params.toString();
     var url = location.pathname + (qs ? "?" + qs : "") + location.hash;
     if (url !== location.pathname + location.search + location.hash) {
@@ -547,7 +651,7 @@
     this.app.setAttribute("aria-busy", "true");
     this.status.textContent = "正在搜索……";
     return this.engine
-      .search(st.q, { cluster: st.cluster, year: st.year, facets: true, window: PAGE })
+      .search(st.q, { cluster: st.cluster, year: st.year, period: st.period, facets: true, window: PAGE })
       .then(function (res) {
         if (seq !== self.seq) return;
         self.result = res;
@@ -571,6 +675,8 @@
     this.empty.hidden = true;
     this.more.hidden = true;
     this.shown = 0;
+    this.trend.textContent = "";
+    this.trend.hidden = true;
   };
 
   Page.prototype.fillFacets = function (res, st) {
@@ -616,6 +722,7 @@
   };
 
   Page.prototype.render = function (res, st, seq) {
+    this.renderTrend(res, st);
     if (!res.hits.length) {
       this.status.textContent = "没有找到与“" + st.q + "”匹配的文章。";
       this.renderEmpty(res, st);
@@ -627,8 +734,94 @@
 
   Page.prototype.count = function (res, st) {
     var text = (res.approximate ? "找到约 " : "找到 ") + res.hits.length + " 篇文章";
-    if (st.cluster || st.year) text += "（筛选前共 " + res.all.length + " 篇）";
-    this.status.textContent = text + "。";
+    if (st.cluster || st.year || st.period) text += "（筛选前共 " + res.all.length + " 篇）";
+    text += "。";
+    if (res.simplified) text += "已按简体“" + res.simplified + "”查找。";
+    this.status.textContent = text;
+  };
+
+  /* ---------------------------------------------------------------- trend chart ----- */
+  var SVG = "http://www.w3.org/2000/svg";
+
+  function svg(tag, attrs, text) {
+    var e = document.createElementNS(SVG, tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  /* Matching articles per month (per year for long ranges) above the results: inline SVG,
+   * one link per bar (aria-label "2024年4月：3 篇"); a click shows that period only, a click
+   * on the chosen bar shows every period again. Same geometry as trend.py (cluster pages). */
+  Page.prototype.renderTrend = function (res, st) {
+    var self = this;
+    var box = this.trend;
+    box.textContent = "";
+    var t = core.trendBins(res.trend.map(function (h) { return h.month; }));
+    box.hidden = !t.bins.length;
+    if (!t.bins.length) return;
+    var g = core.trendGeometry(t);
+    var fig = el("figure", "trend");
+    var capId = "search-trend-caption";
+    var cap = el("figcaption", "trend-caption", (t.unit === "year" ? "按年份" : "按月份") + "统计的文章数，点击柱形只看该时期");
+    cap.id = capId;
+    fig.appendChild(cap);
+    var scroll = el("div", "trend-scroll");
+    var chart = svg("svg", {
+      class: "trend-chart",
+      width: g.width,
+      height: g.height,
+      viewBox: "0 0 " + g.width + " " + g.height,
+      role: "group",
+      "aria-labelledby": capId,
+    });
+    chart.appendChild(svg("line", { class: "trend-axis", x1: 0, x2: g.width, y1: g.base + 0.5, y2: g.base + 0.5 }));
+    g.bars.forEach(function (b) {
+      if (!b.count) return;
+      var selected = st.period === b.period;
+      var a = svg("a", {
+        class: "trend-bar" + (selected ? " is-selected" : ""),
+        href: self.periodHref(st, selected ? "" : b.period),
+        "aria-label": b.label + "：" + b.count + " 篇" + (selected ? "（已选中，再次点击显示全部时期）" : ""),
+      });
+      if (selected) a.setAttribute("aria-current", "true");
+      a.appendChild(svg("title", {}, b.label + "：" + b.count + " 篇"));
+      a.appendChild(svg("rect", { class: "trend-hit", x: b.x, y: 0, width: b.slot, height: g.base }));
+      a.appendChild(svg("rect", { class: "trend-fill", x: b.x + b.pad, y: b.y, width: b.w, height: b.h }));
+      a.appendChild(svg("text", { class: "trend-count", x: b.cx, y: b.y - 3, "text-anchor": "middle" }, String(b.count)));
+      a.setAttribute("data-count", b.count);
+      a.setAttribute("data-period", b.period);
+      a.addEventListener("click", function (e) {
+        e.preventDefault();
+        self.period = selected ? "" : b.period;
+        self.run(true);
+      });
+      chart.appendChild(a);
+    });
+    g.ticks.forEach(function (tk) {
+      chart.appendChild(svg("text", { class: "trend-tick", x: tk.x, y: g.height - 4, "aria-hidden": "true" }, tk.text));
+    });
+    scroll.appendChild(chart);
+    fig.appendChild(scroll);
+    if (st.period) {
+      var clear = el("button", "link-button trend-clear", "显示全部时期（当前：" + core.periodLabel(st.period === "-" ? "" : st.period) + "）");
+      clear.type = "button";
+      clear.addEventListener("click", function () {
+        self.period = "";
+        self.run(true);
+      });
+      fig.appendChild(clear);
+    }
+    box.appendChild(fig);
+  };
+
+  Page.prototype.periodHref = function (st, period) {
+    var params = new URLSearchParams();
+    params.set("q", st.q);
+    if (st.cluster) params.set("cluster", st.cluster);
+    if (st.year) params.set("year", st.year);
+    if (period) params.set("period", period);
+    return "?" + params.toString();
   };
 
   Page.prototype.showMore = function (seq) {
@@ -711,18 +904,20 @@
         self.input.value = q;
         self.cluster.value = "";
         self.year.value = "";
+        self.period = "";
         self.run(true);
       });
       li.appendChild(a);
       ul.appendChild(li);
     }
-    if ((st.cluster || st.year) && res.all.length) {
+    if ((st.cluster || st.year || st.period) && res.all.length) {
       var li = el("li");
       var b = el("button", "link-button", "清除筛选条件（共有 " + res.all.length + " 篇结果）");
       b.type = "button";
       b.addEventListener("click", function () {
         self.cluster.value = "";
         self.year.value = "";
+        self.period = "";
         self.run(true);
       });
       li.appendChild(b);
@@ -776,7 +971,7 @@
       eng = engines.get(key);
       if (!eng) engines.set(key, (eng = new Engine(key)));
     }
-    var opts = { cluster: options.cluster, year: options.year, window: limit };
+    var opts = { cluster: options.cluster, year: options.year, period: options.period, window: limit };
     return eng.search(query, opts).then(function (res) {
       var top = res.hits.slice(0, limit);
       return Promise.all(

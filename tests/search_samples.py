@@ -30,8 +30,11 @@ def gold_docs() -> tuple[SearchDoc, ...]:
                     date=b.get("date") or b.get("date_guess"),
                     cluster=a["cluster"],
                     cluster_slug="x",
-                    bulletin=b.get("title") or "",
+                    bulletin=" ".join(x for x in (b.get("title"), b.get("number")) if x),
                     bulletin_slug=gold.stem,
+                    column=a.get("column") or "",
+                    source=a.get("source") or "",
+                    byline=a.get("byline") or "",
                 )
             )
     return tuple(docs)

@@ -10,8 +10,9 @@ import pytest
 from lunr.index import Index
 
 from huikan.config import load_config
-from huikan.search import SearchDoc, write_search_index
+from huikan.search import SearchDoc, field_values, write_search_index
 from huikan.search.index import (
+    FIELDS,
     PIPELINE_FN,
     Vocabulary,
     _milli,
@@ -46,11 +47,12 @@ CONFIG = load_config(REPO / "site.yml")
 
 @pytest.fixture(scope="module")
 def tokens():
-    """(refs, [{field: terms}]) of the gold sample articles."""
+    """(refs, [{field: terms}]) of the gold sample articles, every field."""
     tok = Tokenizer.for_config(CONFIG)
-    docs = gold_docs()
+    docs = list(gold_docs())
+    values = field_values(docs, [plain_text(d.body) for d in docs], CONFIG)
     return [d.url for d in docs], [
-        {"title": tok.terms(d.title), "body": tok.terms(plain_text(d.body))} for d in docs
+        {f: tok.terms(values[f][i]) for f in FIELDS} for i in range(len(docs))
     ]
 
 
@@ -69,6 +71,10 @@ def test_index_is_byte_identical_to_lunr_py(tokens):
     assert json.dumps(ours, ensure_ascii=False) == json.dumps(reference, ensure_ascii=False)
     assert ours["pipeline"] == [PIPELINE_FN]
     assert len(ours["invertedIndex"]) > 20_000
+    assert ours["fields"] == list(FIELDS) and len(FIELDS) == 7
+    # the metadata fields are in it: some term has postings in each of them
+    for f in FIELDS:
+        assert any(posting[f] for _, posting in ours["invertedIndex"]), f
 
 
 def test_milli_matches_python_round_on_ties():
@@ -156,16 +162,27 @@ def test_write_search_index_files_and_stats(built):
     out, stats = built
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     assert manifest["docs"] == len(gold_docs()) == stats.docs
-    assert manifest["lunr"] == "2.3.9" and manifest["fields"] == ["title", "body"]
+    assert manifest["lunr"] == "2.3.9" and manifest["fields"] == list(FIELDS)
     assert len(manifest["shards"].split(" ")) == stats.shards - 1
-    assert sorted(p.name for p in out.iterdir()) == ["d", "facets.json", "i", "manifest.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "d",
+        "facets.json",
+        "i",
+        "manifest.json",
+        "t2s.json",
+    ]
     assert len(read_store(out)) == stats.docs
     assert len(list((out / "d").iterdir())) == -(-stats.docs // manifest["store"])
     # documents are numbered by date: year ranges are contiguous
     years = manifest["years"]
     assert [y[0] for y in years] == sorted(y[0] for y in years)
     doc = read_store(out)[0]
-    assert set(doc) == {"url", "title", "date", "cluster", "bulletin", "text"}
+    assert {"url", "title", "date", "cluster", "bulletin", "text"} <= set(doc)
+    assert set(doc) <= {"url", "title", "date", "cluster", "bulletin", "text", "column"} | {
+        "source",
+        "byline",
+    }
+    assert any("source" in d and "byline" in d for d in read_store(out))
     assert stats.index_gzip < stats.index_bytes and stats.store_gzip < stats.store_bytes
     lines = stats.summary_lines()
     assert "搜索索引" in lines[0] and "gzip" in lines[1]
@@ -178,7 +195,10 @@ def test_output_is_deterministic_and_cache_is_used(tmp_path):
     b = write_search_index(
         list(reversed(docs)), tmp_path / "b", CONFIG, cache_dir=tmp_path / "cache"
     )
-    assert a.to_json()["token_cache_misses"] == 40 and b.to_json()["token_cache_hits"] == 40
+    values = field_values(docs, [plain_text(d.body) for d in docs], CONFIG)
+    distinct = len({t for v in values.values() for t in v})  # each distinct text once
+    assert a.to_json()["token_cache_misses"] == distinct
+    assert b.to_json()["token_cache_hits"] == len(docs) * len(FIELDS)
     files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.json"))
     files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*.json"))
     assert files_a == files_b
@@ -188,7 +208,7 @@ def test_output_is_deterministic_and_cache_is_used(tmp_path):
     other = load_config(REPO / "site.yml")
     other.user_dict.append("先进制程芯片")
     c = write_search_index(docs, tmp_path / "c", other, cache_dir=tmp_path / "cache")
-    assert c.to_json()["token_cache_misses"] == 40
+    assert c.to_json()["token_cache_misses"] == distinct
     assert len(list((tmp_path / "cache" / "search").glob("tokens-*"))) == 2
 
 
@@ -241,3 +261,51 @@ def test_unchanged_files_are_hard_linked_from_the_previous_build(tmp_path):
     assert stats.store_gzip > 0
     # the old build is untouched
     assert json.loads((old / "manifest.json").read_text("utf-8"))["docs"] == 12
+
+
+def test_field_prefixes_and_traditional_queries_in_python(built):
+    out, _ = built
+    manifest, load = _load(out)
+    store = read_store(out)
+    t2s = json.loads((out / "t2s.json").read_text("utf-8"))
+    for q in ("来源:经济参考报", "来源：经济参考报", "供稿: 经济参考报"):
+        parts, results = search_shards(q, manifest, load)
+        assert [p.field for p in parts] == ["source"]
+        want = {i for i, d in enumerate(store) if "经济参考报" in d.get("source", "")}
+        assert {int(r) for r, _ in results} == want and want, q
+    _, anywhere = search_shards("经济参考报", manifest, load)
+    assert want <= {int(r) for r, _ in anywhere}
+    # the bulletin's title and number as printed
+    _, issue = search_shards("刊期:第8期（总第39期）", manifest, load)
+    want = {i for i, d in enumerate(store) if "第8期（总第39期）" in d["bulletin"]}
+    assert {int(r) for r, _ in issue} == want and want
+    for trad, simp in (
+        ("集成電路", "集成电路"),
+        ("數字經濟", "数字经济"),
+        ("新能源汽車", "新能源汽车"),
+    ):
+        _, a = search_shards(trad, manifest, load, lambda: t2s)
+        _, b = search_shards(simp, manifest, load)
+        assert a == b and b, trad
+        assert search_shards(trad, manifest, load)[1] == []  # without the map: nothing
+
+    def never():
+        raise AssertionError("a query with every term in the index needs no map")
+
+    assert search_shards("集成电路", manifest, load, never)[1]
+
+
+def test_t2s_map_keeps_only_characters_the_index_holds(built):
+    from huikan.search.t2s import build_map, char_pairs, to_simplified
+
+    out, _ = built
+    data = json.loads((out / "t2s.json").read_text("utf-8"))
+    pairs = char_pairs(data)
+    assert pairs["電"] == "电" and pairs["經"] == "经" and 200 < len(pairs) < 3000
+    shards = [json.loads(p.read_text("utf-8")) for p in (out / "i").glob("*.json")]
+    held = {c for shard in shards for t in shard["t"] for c in t}
+    assert set(pairs.values()) <= held
+    small = build_map(set("电路干隆乾了解"))
+    assert char_pairs(small).get("電") == "电" and "經" not in char_pairs(small)
+    assert to_simplified("乾隆電路", small) == "乾隆电路"  # 乾 is simplified text here
+    assert to_simplified("瞭解", small) == "了解"

@@ -15,8 +15,8 @@ import pytest
 from lunr.index import Index
 
 from huikan.config import load_config
-from huikan.search import write_search_index
-from huikan.search.index import lunr_py_index
+from huikan.search import field_values, write_search_index
+from huikan.search.index import FIELDS, lunr_py_index
 from huikan.search.query import (
     choose_words,
     clauses,
@@ -99,10 +99,61 @@ def test_mixed_chinese_latin_and_full_width_in_js():
 
 def test_query_parsing_matches_python():
     queries = ["芯片 出口", '"产教融合共同体"', "“新质 生产力” 徐州", 'AI "', "，", "  HBM  "]
+    queries += [
+        "来源:经济参考报",
+        "来源：经济参考报 芯片",
+        "作者: 张勇慈",
+        '集群:"新材料"',
+        "标题:集成电路 栏目：国内动态",
+        "Source:Reuters author:smith",
+        "来源:",
+        "供稿：徐州 刊期:第8期",
+        "未知:前缀",
+    ]
     js = node({"op": "parse", "queries": queries})
     for q, parts in zip(queries, js, strict=True):
-        py = [{"norm": p.norm, "quoted": p.quoted, "text": p.text} for p in parse_query(q)]
+        py = [
+            {"norm": p.norm, "quoted": p.quoted, "text": p.text, "field": p.field}
+            for p in parse_query(q)
+        ]
         assert parts == py, q
+    fields = [p["field"] for parts in js for p in parts]
+    assert {"source", "byline", "cluster", "title", "column", "bulletin"} <= set(fields)
+    assert [p["field"] for p in js[queries.index("来源:")]] == [None]  # a prefix alone is a word
+
+
+def test_traditional_to_simplified_matches_python():
+    from huikan.search.t2s import build_map, to_simplified
+
+    data = build_map(set("集成电路新能源汽车数字经济了解发展干隆乾") | set("一目了然"))
+    assert data["c"] and "電电" in data["c"]
+    texts = ["集成電路", "新能源汽車", "數字經濟", "一目瞭然的發展", "乾隆", "𠀀電", "", "ABC 電"]
+    texts += _random_texts(50)
+    js = node({"op": "t2s", "texts": texts, "map": data})
+    assert js == [to_simplified(t, data) for t in texts]
+    assert js[:3] == ["集成电路", "新能源汽车", "数字经济"]
+    assert js[3] == "一目了然的发展" and js[4] == "乾隆"  # 乾 is simplified text here
+
+
+def test_trend_bins_and_geometry_match_python():
+    from huikan.search.trend import trend_bins, trend_geometry
+
+    cases = [
+        ["2024-04", "2024-04", "2023-12", "2022-10"],
+        ["2024-04", ""],
+        ["2019-01", "2024-04"],  # more than three years: per year
+        ["2024", "2024-03"],  # a year-only date: per year
+        ["2023-11", "2024-02", "2024-01"],
+        [""],
+        [],
+    ]
+    js = node({"op": "trend", "keys": cases})
+    for keys, out in zip(cases, js, strict=True):
+        t = trend_bins(keys)
+        assert out == json.loads(json.dumps({**t, **trend_geometry(t)})), keys
+        assert sum(b["count"] for b in t["bins"]) == len(keys)
+    assert js[0]["unit"] == "month" and len(js[0]["bins"]) == 19
+    assert js[2]["unit"] == "year" and [b["key"] for b in js[2]["bins"]][-1] == "2024"
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +192,9 @@ def test_shard_decoding_matches_python(site_index):
 
 def _plans(vocabulary: set[str]) -> list[list[dict[str, Any]]]:
     plans = []
-    for q in [*dev_queries(), "成电路", "电", "新质生产力 徐州", "CAR-T", "产教融合共同体"]:
+    extra = ["成电路", "电", "新质生产力 徐州", "CAR-T", "产教融合共同体", "来源:经济参考报"]
+    extra += ["作者:张勇慈 数字", "集群:新材料", "标题:集成电路"]
+    for q in [*dev_queries(), *extra]:
         parts = parse_query(q)
         for p in parts:
             choose_words(p, vocabulary)
@@ -159,9 +212,10 @@ def test_lunr_js_answers_like_lunr_py_on_a_python_built_index():
     """An index serialised by lunr.py's own Builder (our pipeline function), loaded by lunr.js."""
     tok = Tokenizer.for_config(CONFIG)
     docs = gold_docs()
+    values = field_values(list(docs), [plain_text(d.body) for d in docs], CONFIG)
     index = lunr_py_index(
         [d.url for d in docs],
-        [{"title": tok.terms(d.title), "body": tok.terms(plain_text(d.body))} for d in docs],
+        [{f: tok.terms(values[f][i]) for f in FIELDS} for i in range(len(docs))],
     )
     serialised = json.loads(json.dumps(index.serialize()))
     # lunr.js's TokenSet builder needs the terms in JavaScript (UTF-16) order

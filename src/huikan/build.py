@@ -208,6 +208,9 @@ def _search_docs(model: SiteModel) -> list[SearchDoc]:
             cluster_slug=a.cluster.slug,
             bulletin=b.display_title(),
             bulletin_slug=b.slug,
+            column=a.article.column or "",
+            source=a.article.source or "",
+            byline=a.article.byline or "",
         )
         for b in model.bulletins
         for a in b.articles

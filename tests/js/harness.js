@@ -17,7 +17,7 @@ function run(req) {
       }));
     case "parse":
       return req.queries.map((q) =>
-        core.parseQuery(q).map((p) => ({ norm: p.norm, quoted: p.quoted, text: p.text }))
+        core.parseQuery(q).map((p) => ({ norm: p.norm, quoted: p.quoted, text: p.text, field: p.field }))
       );
     case "decode": {
       const keep = req.keep ? new Set(req.keep) : null;
@@ -35,12 +35,20 @@ function run(req) {
                 wildcard: c.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
                 usePipeline: !c.prefix,
                 boost: c.boost,
+                ...(c.fields ? { fields: c.fields } : {}),
               });
             }
           })
           .map((r) => [r.ref, r.score])
       );
     }
+    case "t2s":
+      return req.texts.map((t) => core.toSimplified(t, req.map));
+    case "trend":
+      return req.keys.map((k) => {
+        const t = core.trendBins(k);
+        return Object.assign({}, t, core.trendGeometry(t));
+      });
     case "shardOf":
       return req.terms.map((t) => core.shardOf(t, req.separators));
     default:

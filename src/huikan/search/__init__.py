@@ -20,10 +20,12 @@ from typing import Any
 
 from huikan.config import SiteConfig
 from huikan.search.cache import TokenCache
-from huikan.search.index import LUNR_VERSION, PIPELINE_FN, build_index
+from huikan.search.index import FIELDS, LUNR_VERSION, PIPELINE_FN, build_index
 from huikan.search.shard import DEFAULT_SHARD_BYTES, index_width, make_shards, separators
 from huikan.search.store import dumps, plain_text
+from huikan.search.t2s import build_map
 from huikan.search.tokenize import Tokenizer
+from huikan.search.trend import month_key
 
 FORMAT = "huikan-search/1"
 STORE_CHUNK = 4  # documents per store file: fewer files to write, little more to fetch
@@ -39,8 +41,11 @@ class SearchDoc:
     date: str | None
     cluster: str
     cluster_slug: str
-    bulletin: str
+    bulletin: str  # display title, with the number as printed (科技参考 第8期（总第39期）)
     bulletin_slug: str
+    column: str = ""  # 栏目 printed above the article
+    source: str = ""  # 来源 / 供稿
+    byline: str = ""  # 作者
 
 
 @dataclass
@@ -87,6 +92,50 @@ class SearchStats:
         }
 
 
+def cluster_names(config: SiteConfig, cluster: str) -> list[str]:
+    """A cluster's display name and its aliases from site.yml (just the name if unknown)."""
+    for c in config.taxonomy.clusters:
+        if c.name == cluster:
+            return c.names()
+    return [cluster]
+
+
+def field_values(
+    docs: list[SearchDoc], texts: list[str], config: SiteConfig
+) -> dict[str, list[str]]:
+    """The text of every index field of every document (``texts``: the plain bodies).
+
+    The cluster field holds the cluster's name and aliases (``新能源、绿色低碳能源、…``):
+    "、" keeps one name's last character and the next name's first from forming a bigram.
+    """
+    return {
+        "title": [d.title for d in docs],
+        "body": texts,
+        "cluster": ["、".join(cluster_names(config, d.cluster)) for d in docs],
+        "column": [d.column for d in docs],
+        "source": [d.source for d in docs],
+        "byline": [d.byline for d in docs],
+        "bulletin": [d.bulletin for d in docs],
+    }
+
+
+def _aliases(config: SiteConfig, cluster: str) -> list[list[str]]:
+    aliases = cluster_names(config, cluster)[1:]
+    return [aliases] if aliases else []
+
+
+def _ranges(keys: list[str]) -> list[list[Any]]:
+    """[key, first, last] for each run of equal keys (documents are numbered by date, so
+    each year and each month is one run)."""
+    out: list[list[Any]] = []
+    for i, key in enumerate(keys):
+        if out and out[-1][0] == key:
+            out[-1][2] = i
+        else:
+            out.append([key, i, i])
+    return out
+
+
 def _gzip_size(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=6, mtime=0))
 
@@ -103,9 +152,10 @@ def write_search_index(
     store_chunk: int = STORE_CHUNK,
     previous: Path | None = None,
 ) -> SearchStats:
-    """Write ``manifest.json``, ``facets.json``, index shards ``i/N.json`` and the document
-    store ``d/N.json`` (``store_chunk`` consecutive documents each) into ``out_dir``
-    (``<site>/search/``).
+    """Write ``manifest.json``, ``facets.json`` (cluster of each document, month ranges),
+    ``t2s.json`` (traditional → simplified, :mod:`huikan.search.t2s`), index shards
+    ``i/N.json`` and the document store ``d/N.json`` (``store_chunk`` consecutive documents
+    each) into ``out_dir`` (``<site>/search/``).
 
     * ``cache_dir``: the site's cache folder (default ``.huikan-cache`` beside site.yml);
       search keeps its token cache in ``cache_dir/search``.
@@ -127,17 +177,17 @@ def write_search_index(
             raise ValueError(f"两篇文章的网址相同：{d.url}")
         seen.add(d.url)
 
+    # index the text the store keeps (Markdown marks removed), so what a result shows
+    # and what it was found by are the same text
+    texts = [plain_text(d.body) for d in ordered]
+    values = field_values(ordered, texts, config)
     with TokenCache(cache_dir / "search", Tokenizer.for_config(config)) as cache:
-        titles = cache.field_terms([d.title for d in ordered], jobs)
-        # index the text the store keeps (Markdown marks removed), so what a result shows
-        # and what it was found by are the same text
-        texts = [plain_text(d.body) for d in ordered]
-        bodies = cache.field_terms(texts, jobs)
+        terms = {f: cache.field_terms(values[f], jobs) for f in FIELDS}
     t1 = time.perf_counter()
 
     index = build_index(
         [str(i) for i in range(len(ordered))],
-        [{"title": t, "body": b} for t, b in zip(titles, bodies, strict=True)],
+        [{f: terms[f][i] for f in FIELDS} for i in range(len(ordered))],
         cache.vocab,
     )
     shards = make_shards(index, shard_bytes)
@@ -150,8 +200,9 @@ def write_search_index(
     cluster_no = {name: i for i, (name, _) in enumerate(clusters)}
 
     shard_files = [(f"i/{k}.json", s.text.encode()) for k, s in enumerate(shards)]
-    records = [
-        {
+    records = []
+    for d, text in zip(ordered, texts, strict=True):
+        record: dict[str, Any] = {
             "url": d.url,
             "title": d.title,
             "date": d.date or "",
@@ -159,21 +210,23 @@ def write_search_index(
             "bulletin": d.bulletin,
             "text": text,
         }
-        for d, text in zip(ordered, texts, strict=True)
-    ]
+        for key in ("column", "source", "byline"):  # only when printed: most have none
+            if getattr(d, key):
+                record[key] = getattr(d, key)
+        records.append(record)
     store_files = [
         (f"d/{k}.json", dumps({"docs": records[i : i + store_chunk]}).encode())
         for k, i in enumerate(range(0, len(records), store_chunk))
     ]
-    facets = dumps({"cluster": [cluster_no[d.cluster] for d in ordered]}).encode()
+    facets = dumps(
+        {
+            "cluster": [cluster_no[d.cluster] for d in ordered],
+            "months": _ranges([month_key(d.date) for d in ordered]),
+        }
+    ).encode()
+    t2s = build_map({c for t in index.terms for c in t})
+    t2s_file = dumps(t2s).encode()
 
-    years: list[list[Any]] = []
-    for i, d in enumerate(ordered):
-        year = (d.date or "")[:4]
-        if years and years[-1][0] == year:
-            years[-1][2] = i
-        else:
-            years.append([year, i, i])
     manifest = {
         "format": FORMAT,
         "lunr": LUNR_VERSION,
@@ -186,11 +239,19 @@ def write_search_index(
         "v": _digest(data for _, data in shard_files),
         "sv": _digest([facets, *(data for _, data in store_files)]),
         "store": store_chunk,
-        "clusters": [list(c) for c in clusters],
-        "years": years,
+        # [name, slug, aliases] (aliases only when site.yml gives some)
+        "clusters": [[name, slug, *_aliases(config, name)] for name, slug in clusters],
+        "years": _ranges([(d.date or "")[:4] for d in ordered]),
+        "t2s": _digest([t2s_file]),
     }
     raw_manifest = dumps(manifest).encode()
-    files = [*shard_files, *store_files, ("facets.json", facets), ("manifest.json", raw_manifest)]
+    files = [
+        *shard_files,
+        *store_files,
+        ("facets.json", facets),
+        ("t2s.json", t2s_file),
+        ("manifest.json", raw_manifest),
+    ]
     if write is None:
         _write_dir(out_dir, files, previous if previous is not None else _previous_build(out_dir))
     else:

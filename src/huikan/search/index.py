@@ -24,8 +24,20 @@ from lunr.pipeline import Pipeline
 from huikan.search.tokenize import normalize
 
 LUNR_VERSION = "2.3.9"  # lunr.js version the serialised index targets (package.json pins it)
-FIELDS: tuple[str, ...] = ("title", "body")
-BOOSTS: dict[str, float] = {"title": 5, "body": 1}
+# title and body first: a shard lists a term's postings per field and drops trailing empty
+# fields, so the metadata fields cost nothing for the many terms found in the text only.
+FIELDS: tuple[str, ...] = ("title", "body", "cluster", "column", "source", "byline", "bulletin")
+# A hit in the title or in the article's cluster (its name and aliases) counts far more than
+# a passing mention in the text; the printed credits in between.
+BOOSTS: dict[str, float] = {
+    "title": 5,
+    "body": 1,
+    "cluster": 4,
+    "column": 2,
+    "source": 2,
+    "byline": 2,
+    "bulletin": 1,
+}
 K1 = 1.2
 B = 0.75
 PIPELINE_FN = "huikanNormalize"
@@ -185,7 +197,8 @@ def build_index(
     dfreq = np.bincount(tid, minlength=len(terms)).tolist()
     idf = np.array([math.log(1 + abs((n - c + 0.5) / (c + 0.5))) for c in dfreq])
     avg = lengths.sum(axis=0) / n
-    kd = (K1 * (1 - B + B * (lengths / avg))).ravel()  # per (doc, field)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a field empty in every document
+        kd = (K1 * (1 - B + B * (lengths / avg))).ravel()  # per (doc, field)
     boost = np.tile(np.array([float(boosts.get(f, 1)) for f in fields]), n)
     tff = tf.astype(np.float64)
     denominator = np.repeat(kd, counts)

@@ -15,6 +15,7 @@ from lunr.query import Query, QueryPresence
 
 from huikan.search.index import utf16_key
 from huikan.search.shard import to_lunr
+from huikan.search.t2s import to_simplified
 from huikan.search.tokenize import (
     CJK_RUN,
     GRAM_RUN,
@@ -27,7 +28,30 @@ from huikan.search.tokenize import (
 )
 
 MAX_WORD = 16  # longest vocabulary word looked up inside a query run
-_PART = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')
+
+# Field prefixes (after NFKC: "来源：" is "来源:"): 来源:经济参考报 looks in the source only.
+# static/search-core.js has the same table.
+FIELD_PREFIXES: dict[str, str] = {
+    "标题": "title",
+    "title": "title",
+    "集群": "cluster",
+    "产业集群": "cluster",
+    "cluster": "cluster",
+    "栏目": "column",
+    "column": "column",
+    "来源": "source",
+    "供稿": "source",
+    "source": "source",
+    "作者": "byline",
+    "署名": "byline",
+    "author": "byline",
+    "刊名": "bulletin",
+    "刊期": "bulletin",
+    "简报": "bulletin",
+    "bulletin": "bulletin",
+}
+_PREFIX = "|".join(sorted(FIELD_PREFIXES, key=lambda k: (-len(k), k)))
+_PART = re.compile(rf'(?:({_PREFIX}):\s*)?(?:"([^"]*)"|“([^”]*)”|(\S+))')
 
 
 @dataclass
@@ -38,6 +62,7 @@ class Part:
     grams: list[tuple[str, bool]]  # (term, is_prefix)
     candidates: list[str]
     words: list[tuple[str, bool]] = field(default_factory=list)  # (term, is_longest_match)
+    field: str | None = None  # only this index field (a 来源: / 作者: … prefix)
 
 
 def word_candidates(norm: str) -> list[str]:
@@ -53,17 +78,32 @@ def word_candidates(norm: str) -> list[str]:
 
 
 def parse_query(query: str) -> list[Part]:
-    """Quoted phrases and whitespace-separated words, as ``parseQuery`` in search-core.js."""
+    """Quoted phrases and whitespace-separated words, each with an optional field prefix
+    (``作者:张勇慈``), as ``parseQuery`` in search-core.js."""
     parts = []
     q = normalize(query)
     for m in _PART.finditer(q):
-        quoted = m.group(3) is None
-        text = (m.group(1) if m.group(1) is not None else m.group(2)) if quoted else m.group(3)
+        quoted = m.group(4) is None
+        text = (m.group(2) if m.group(2) is not None else m.group(3)) if quoted else m.group(4)
         norm = squash(text).strip('"')
         grams = list(query_grams(norm))
         if grams:
-            parts.append(Part(text.strip(), norm, quoted, grams, word_candidates(norm)))
+            fld = FIELD_PREFIXES[m.group(1)] if m.group(1) else None
+            parts.append(Part(text.strip(), norm, quoted, grams, word_candidates(norm), field=fld))
     return parts
+
+
+def missing_terms(parts: list[Part], vocabulary: set[str]) -> bool:
+    """Does some required gram (or prefix character) of the query not occur in the index?
+    Then the query cannot match as typed, and is tried in simplified characters."""
+    for p in parts:
+        for term, prefix in p.grams:
+            if prefix:
+                if not any(t.startswith(term) for t in vocabulary):
+                    return True
+            elif term not in vocabulary:
+                return True
+    return False
 
 
 def shard_of(term: str, separators: list[str]) -> int:
@@ -117,10 +157,12 @@ def clauses(parts: list[Part]) -> list[dict[str, Any]]:
     """The lunr clauses: required grams (prefix → trailing wildcard), optional words."""
     out: list[dict[str, Any]] = []
     for p in parts:
+        only = {"fields": [p.field]} if p.field else {}
         for term, prefix in p.grams:
-            out.append({"term": term, "required": True, "prefix": prefix, "boost": 1})
+            out.append({"term": term, "required": True, "prefix": prefix, "boost": 1, **only})
         for w, long in p.words:
-            out.append({"term": w, "required": False, "prefix": False, "boost": 3 if long else 1})
+            boost = 3 if long else 1
+            out.append({"term": w, "required": False, "prefix": False, "boost": boost, **only})
     return out
 
 
@@ -135,21 +177,30 @@ def run_lunr_py(index: Index, plan: list[dict[str, Any]]) -> list[tuple[str, flo
                 wildcard=Query.WILDCARD_TRAILING if c["prefix"] else Query.WILDCARD_NONE,
                 use_pipeline=not c["prefix"],
                 boost=c["boost"],
+                **({"fields": c["fields"]} if c.get("fields") else {}),
             )
 
     return [(r["ref"], r["score"]) for r in index.query(callback=build)]
 
 
 def search_shards(
-    query: str, manifest: dict[str, Any], load_shard: Any
+    query: str, manifest: dict[str, Any], load_shard: Any, load_t2s: Any = None
 ) -> tuple[list[Part], list[tuple[str, float]]]:
-    """Plan a query, load only its shards (``load_shard(k)`` → parsed JSON), run lunr.py."""
+    """Plan a query, load only its shards (``load_shard(k)`` → parsed JSON), run lunr.py.
+
+    With ``load_t2s`` (→ the parsed ``t2s.json``), a query with a term the index lacks is run
+    in simplified characters instead when that changes it (``Engine.search`` in search.js).
+    """
     separators = manifest["shards"].split(" ") if manifest["shards"] else []
     parts = parse_query(query)
     if not parts:
         return parts, []
     shards = [load_shard(k) for k in needed_shards(parts, separators)]
     vocabulary = {t for s in shards for t in s["t"]}
+    if load_t2s is not None and missing_terms(parts, vocabulary):
+        simplified = to_simplified(normalize(query), load_t2s())
+        if simplified != normalize(query):
+            return search_shards(simplified, manifest, load_shard)
     for p in parts:
         choose_words(p, vocabulary)
     index = Index.load(to_lunr(shards, manifest["fields"], manifest["w"]))

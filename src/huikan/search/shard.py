@@ -6,7 +6,9 @@ of its slice of the lunr index — the inverted-index entries of its terms and t
 elements of every field vector:
 
     {"i": <lunr _index of the first term>, "t": [term, ...],
-     "p": [["<title postings>", "<body postings>"] per term]}
+     "p": [["<title postings>", "<body postings>", "<cluster postings>", …] per term]}
+
+(one string per field in the manifest's ``fields`` order, trailing empty ones left out)
 
 where a postings string holds pairs (doc - previous doc, 1000 × field-vector value) as
 fixed-width base64url numbers (``"w"`` characters each, in the manifest) — cheap to write for
@@ -85,6 +87,8 @@ def term_texts(index: LunrIndex, width: int) -> list[str]:
     out = []
     for t in range(len(index.terms)):
         parts = [text[bounds[t * nf + f] : bounds[t * nf + f + 1]] for f in range(nf)]
+        while len(parts) > 1 and not parts[-1]:
+            parts.pop()  # a term of the text alone needs no empty metadata fields
         out.append('["' + '","'.join(parts) + '"]')
     return out
 
@@ -143,7 +147,7 @@ def to_lunr(shards: list[dict[str, Any]], fields: list[str], width: int):
         for k, (term, plists) in enumerate(zip(shard["t"], shard["p"], strict=True)):
             index = shard["i"] + k
             posting: dict[str, Any] = {f: {} for f in fields}
-            for f, text in zip(fields, plists, strict=True):
+            for f, text in zip(fields, plists, strict=False):  # trailing empty fields left out
                 flat = decode_ints(text, width)
                 doc = 0
                 for j in range(0, len(flat), 2):

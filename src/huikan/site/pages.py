@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from huikan.search.trend import trend_chart
 from huikan.site.markup import excerpt
 from huikan.site.model import ArticleEntry, BulletinEntry, ClusterEntry, SiteModel
 from huikan.site.textutil import UNDATED, format_date, parse_date
@@ -329,6 +330,7 @@ class PagePlanner:
                     "feed_url": f"{c.url}feed.xml",
                 },
                 articles=[_article_card(a) for a in chunk],
+                trend=trend_chart([a.date for a in c.articles]),  # every page: all articles
                 pagination={
                     "page": n,
                     "total": total,
