@@ -22,7 +22,7 @@ from huikan.ingest.split import Split, _Doc, is_numbered
 from huikan.ingest.textutil import squash, strip_md, width
 from huikan.model import Article, Block, Warning
 
-SPLIT_CODES = {"no-boundary"}  # plus every code starting with "split-"
+SPLIT_CODES = {"no-boundary", "empty-body"}  # plus every code starting with "split-"
 
 # An article this many times the median length of the issue's articles is suspicious: bulletins
 # mix short news items with long reports, but a factor of four above the median in an issue of

@@ -16,6 +16,7 @@ Around the articles: the masthead and 编者按 before them, the colophon (编�
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -468,6 +469,8 @@ def split_blocks(
     entries = list(toc.entries)
     seen = {e.key for e in entries}
     for title in outline or []:
+        if squash(title) in PREFACE_TITLES or is_toc_header(Block(title)):
+            continue  # a bookmark of the 编者按 or of the TOC itself
         e = TocEntry(title=title)
         if e.key and e.key not in seen:
             seen.add(e.key)
@@ -509,6 +512,7 @@ def split_blocks(
             if squash("".join(b.text for b in blocks[i:j])) in drop:
                 del anchors[i]
 
+    _labels_from_empty_anchors(d, anchors, end)
     starts = sorted(anchors)
     if not starts:
         res.used_fallback = True
@@ -561,6 +565,23 @@ def split_blocks(
         )
     res.leftover += [b for k, b in enumerate(blocks) if k not in consumed]
     return res
+
+
+def _labels_from_empty_anchors(
+    d: _Doc, anchors: dict[int, tuple[int, TocEntry | None, tuple[str, int] | None]], end: int
+) -> None:
+    """A short "title" directly followed by the next title, with nothing in between, is the
+    label of a group or column (a bookmarked group heading, a TOC group printed again above
+    its first article): it becomes that article's column label instead of an empty article."""
+    starts = sorted(anchors)
+    for a, b in itertools.pairwise(starts):
+        j, _entry, _col = anchors[a]
+        between = [x for x in d.blocks[j:b] if not is_noise(x)]
+        label = collapse_spaces(strip_md(" ".join(x.text for x in d.blocks[a:j])))
+        if not between and width(label) <= 16:
+            del anchors[a]
+            bj, be, bcol = anchors[b]
+            anchors[b] = (bj, be, bcol or (label, a))
 
 
 def _is_masthead_line(text: str) -> bool:

@@ -190,7 +190,8 @@ def _parse_region(
             if not _entry_follows(blocks, i + 1) and not (
                 header
                 and i + 1 < n
-                and _reprinted(blocks, i + 1, _clean(blocks[i + 1].text), entries) == "entry"
+                and _reprints(blocks, i + 1, _clean(blocks[i + 1].text), entries)[0]
+                in ("entry", "entries")
             ):
                 break
             group = item.title
@@ -200,9 +201,9 @@ def _parse_region(
         # A TOC without leaders or page numbers: a title-like line that is printed again
         # further on (as a title) is an entry; its wrapped second half completes it.
         if header and item.kind == "plain" and pending is None:
-            found = _reprinted(blocks, i, item.title, entries)
-            if found == "entry":
-                entries.append(_entry(item.title, None, group, taxonomy))
+            found, titles = _reprints(blocks, i, item.title, entries)
+            if found in ("entry", "entries"):
+                entries += [_entry(t, None, group, taxonomy) for t in titles]
                 i += 1
                 last_good = i
                 continue
@@ -211,8 +212,15 @@ def _parse_region(
                 i += 1
                 last_good = i
                 continue
+            if _printed_before(blocks, i, item.title):
+                # The lead article printed before the TOC (on the cover) and listed in it.
+                entries.append(_entry(item.title, None, group, taxonomy))
+                i += 1
+                last_good = i
+                continue
             if (
-                _reprinted(blocks, i + 1, _clean(blocks[i + 1].text), entries) == "entry"
+                _reprints(blocks, i + 1, _clean(blocks[i + 1].text), entries)[0]
+                in ("entry", "entries")
                 if (i + 1 < n and width(item.title) <= 16)
                 else False
             ):
@@ -240,22 +248,66 @@ def _reprinted(blocks: list[Block], i: int, title: str, entries: list[TocEntry])
     """Is the TOC line at block i printed again later as a title? "entry" if it begins a later
     block (or two consecutive blocks: a title wrapped in the body), "continues" if it completes
     the previous entry (an entry wrapped in the TOC), else None."""
+    kind, _ = _reprints(blocks, i, title, entries)
+    return kind
+
+
+def _reprints(
+    blocks: list[Block], i: int, title: str, entries: list[TocEntry]
+) -> tuple[str | None, list[str]]:
+    """As :func:`_reprinted`, and "entries" with the titles when the TOC block holds several
+    entries run together (a PDF reader joins TOC lines that fill the measure): the block is
+    tiled, left to right, by titles printed later."""
     key = squash(title)
-    if len(key) < 4 or width(title) > 60 or title.rstrip()[-1:] in "。；;，,：:":
-        return None
+    if len(key) < 4 or title.rstrip()[-1:] in "。；;，,：:":
+        return None, []
+    later = _later_titles(blocks, i)
     prev = entries[-1].key + key if entries else None
-    for k in range(i + 1, len(blocks)):
-        b = blocks[k].text
-        if width(b) > 150:
-            continue
-        here = squash(b)
-        if k + 1 < len(blocks) and width(blocks[k + 1].text) <= 150:
-            here += squash(blocks[k + 1].text)
+    for here, _text in later:
         if prev and here.startswith(prev):
-            return "continues"
-        if here.startswith(key) and not (prev and prev.startswith(here[: len(prev)])):
-            return "entry"
-    return None
+            return "continues", []
+        if here.startswith(key) and width(title) <= 60:
+            return "entry", [title]
+    if width(title) < 16:
+        return None, []
+    found: list[str] = []
+    pos = 0
+    while pos < len(key):
+        best = max(
+            ((h, t) for h, t in later if len(h) >= 4 and key.startswith(h, pos)),
+            key=lambda ht: len(ht[0]),
+            default=None,
+        )
+        if best is None:
+            return None, []
+        found.append(best[1])
+        pos += len(best[0])
+    return ("entries", found) if len(found) >= 2 else (None, [])
+
+
+def _printed_before(blocks: list[Block], i: int, title: str) -> bool:
+    """Is this TOC line the title of an article printed before the TOC (followed by prose)?"""
+    key = squash(title)
+    for k in range(max(0, i - 60), i - 1):
+        if squash(blocks[k].text) == key and k + 1 < i and width(blocks[k + 1].text) >= 40:
+            return True
+    return False
+
+
+def _later_titles(blocks: list[Block], i: int) -> list[tuple[str, str]]:
+    """(squashed key, text) of the title-length blocks after block i, alone and joined with the
+    next one (a title wrapped over two blocks in the body)."""
+    out = []
+    for k in range(i + 1, len(blocks)):
+        t = _clean(blocks[k].text)
+        if width(t) > 90 or not t:
+            continue
+        out.append((squash(t), t))
+        if k + 1 < len(blocks):
+            t2 = _clean(blocks[k + 1].text)
+            if 0 < width(t2) <= 60:
+                out.append((squash(t + t2), t + t2))
+    return out
 
 
 def _paged_group(item: _Item, blocks: list[Block], nxt: int) -> bool:
