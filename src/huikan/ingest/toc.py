@@ -22,7 +22,9 @@ _LEADER = re.compile(
 )
 _TAB = re.compile(r"^(?P<title>\S.*?)\t+\s*(?P<page>\d{1,3})\s*$")
 _NUM_SLASH = re.compile(r"^(?:[-*+•]\s*)?(?P<page>\d{1,3})\s*[/|／]\s*(?P<title>\S.*)$")
-_TRAILING_NUM = re.compile(r"^(?P<title>\S.*?\S)\s+(?P<page>\d{1,3})$")
+_TRAILING_NUM = re.compile(
+    r"^(?P<title>\S.*?\S)(?:\s+|(?<=[\u4e00-\u9fff”」》）]))(?P<page>\d{1,3})$"
+)  # "标题 12", or "标题12" where a narrow TOC column leaves no room for leaders
 _BULLET = re.compile(r"^[-*+•·]\s*(?P<title>\S.*)$")
 
 
@@ -115,6 +117,7 @@ def find_toc(blocks: list[Block], taxonomy: Taxonomy) -> Toc:
     """Locate TOC regions and parse their entries (entries of several TOCs are merged)."""
     toc = Toc()
     seen: set[str] = set()
+    titles: list[tuple[int, str, str]] | None = None  # computed when a TOC header is seen
     i = 0
     n = len(blocks)
     while i < n:
@@ -123,7 +126,11 @@ def find_toc(blocks: list[Block], taxonomy: Taxonomy) -> Toc:
         if not header and not _strong(blocks, i, taxonomy):
             i += 1
             continue
-        entries, end = _parse_region(blocks, start + (1 if header else 0), taxonomy, header)
+        if header and titles is None:
+            titles = later_titles(blocks)
+        entries, end = _parse_region(
+            blocks, start + (1 if header else 0), taxonomy, header, titles or []
+        )
         paged = sum(1 for e in entries if e.page is not None)
         if (header and entries) or paged >= 3:
             toc.regions.append((start, end))
@@ -154,11 +161,16 @@ def _strong(blocks: list[Block], i: int, taxonomy: Taxonomy) -> bool:
 
 
 def _parse_region(
-    blocks: list[Block], i: int, taxonomy: Taxonomy, header: bool
+    blocks: list[Block],
+    i: int,
+    taxonomy: Taxonomy,
+    header: bool,
+    later: list[tuple[int, str, str]] | None = None,
 ) -> tuple[list[TocEntry], int]:
     entries: list[TocEntry] = []
     group: str | None = None
     n = len(blocks)
+    later = later if later is not None else later_titles(blocks)
     pending: str | None = None  # first line of an entry wrapped onto the next line
     last_good = i
     while i < n:
@@ -173,11 +185,30 @@ def _parse_region(
             i += 1
             last_good = i
             continue
+        if (
+            header
+            and entries
+            and item.kind in ("plain", "entry")
+            and pending is None
+            and entries[-1].page is None
+            and _reprints(later, i, _tail(item)[0], entries)[0] == "continues"
+        ):
+            # The second line of an entry wrapped in a narrow TOC ("…新能源消" / "纳能力 12").
+            last = entries[-1]
+            tail, page = _tail(item)
+            entries[-1] = _entry(last.title + tail, page, last.group, taxonomy)
+            i += 1
+            last_good = i
+            continue
         if item.kind == "entry" and not (
             _is_group(b, item, taxonomy) or _paged_group(item, blocks, i + 1)
         ):
             title = f"{pending}{item.title}" if pending else item.title
             pending = None
+            kind, titles = _reprints(later, i, title, entries)
+            if kind == "entries":  # several entries run together in one block
+                entries += [_entry(t, None, group, taxonomy) for t in titles[:-1]]
+                title = titles[-1]
             entries.append(_entry(title, item.page, group, taxonomy))
             i += 1
             last_good = i
@@ -190,7 +221,7 @@ def _parse_region(
             if not _entry_follows(blocks, i + 1) and not (
                 header
                 and i + 1 < n
-                and _reprints(blocks, i + 1, _clean(blocks[i + 1].text), entries)[0]
+                and _reprints(later, i + 1, _clean(blocks[i + 1].text), entries)[0]
                 in ("entry", "entries")
             ):
                 break
@@ -201,7 +232,7 @@ def _parse_region(
         # A TOC without leaders or page numbers: a title-like line that is printed again
         # further on (as a title) is an entry; its wrapped second half completes it.
         if header and item.kind == "plain" and pending is None:
-            found, titles = _reprints(blocks, i, item.title, entries)
+            found, titles = _reprints(later, i, item.title, entries)
             if found in ("entry", "entries"):
                 entries += [_entry(t, None, group, taxonomy) for t in titles]
                 i += 1
@@ -219,7 +250,7 @@ def _parse_region(
                 last_good = i
                 continue
             if (
-                _reprints(blocks, i + 1, _clean(blocks[i + 1].text), entries)[0]
+                _reprints(later, i + 1, _clean(blocks[i + 1].text), entries)[0]
                 in ("entry", "entries")
                 if (i + 1 < n and width(item.title) <= 16)
                 else False
@@ -244,28 +275,32 @@ def _parse_region(
     return entries, last_good
 
 
-def _reprinted(blocks: list[Block], i: int, title: str, entries: list[TocEntry]) -> str | None:
-    """Is the TOC line at block i printed again later as a title? "entry" if it begins a later
-    block (or two consecutive blocks: a title wrapped in the body), "continues" if it completes
-    the previous entry (an entry wrapped in the TOC), else None."""
-    kind, _ = _reprints(blocks, i, title, entries)
-    return kind
+def _tail(item: _Item) -> tuple[str, int | None]:
+    """The text and page number of a TOC line's wrapped tail ("能16" → "能", 16)."""
+    m = re.fullmatch(r"(.*?[^\d\s])\s*(\d{1,3})", item.title)
+    if item.page is None and m:
+        return m.group(1), int(m.group(2))
+    return item.title, item.page
 
 
 def _reprints(
-    blocks: list[Block], i: int, title: str, entries: list[TocEntry]
+    titles_after: list[tuple[int, str, str]], i: int, title: str, entries: list[TocEntry]
 ) -> tuple[str | None, list[str]]:
-    """As :func:`_reprinted`, and "entries" with the titles when the TOC block holds several
-    entries run together (a PDF reader joins TOC lines that fill the measure): the block is
-    tiled, left to right, by titles printed later."""
+    """Is the TOC line at block i printed again later as a title? "entry" if it begins a later
+    block (or two consecutive blocks: a title wrapped in the body); "continues" if it completes
+    the previous entry (an entry wrapped in the TOC); "entries", with their titles, when the
+    line holds several entries run together (a PDF reader joins TOC lines that fill the
+    measure): it is tiled, left to right, by titles printed later. None otherwise."""
     key = squash(title)
-    if len(key) < 4 or title.rstrip()[-1:] in "。；;，,：:":
+    if not key or title.rstrip()[-1:] in "。；;，,：:":
         return None, []
-    later = _later_titles(blocks, i)
+    later = [(h, t) for k, h, t in titles_after if k > i]
     prev = entries[-1].key + key if entries else None
+    if prev and any(here.startswith(prev) for here, _ in later):
+        return "continues", []
+    if len(key) < 4:
+        return None, []
     for here, _text in later:
-        if prev and here.startswith(prev):
-            return "continues", []
         if here.startswith(key) and width(title) <= 60:
             return "entry", [title]
     if width(title) < 16:
@@ -273,6 +308,10 @@ def _reprints(
     found: list[str] = []
     pos = 0
     while pos < len(key):
+        if found and (m := re.match(r"\d{1,3}", key[pos:])):
+            pos += m.end()  # the page number of the entry before, left between two entries
+            if pos >= len(key):
+                break
         best = max(
             ((h, t) for h, t in later if len(h) >= 4 and key.startswith(h, pos)),
             key=lambda ht: len(ht[0]),
@@ -294,19 +333,20 @@ def _printed_before(blocks: list[Block], i: int, title: str) -> bool:
     return False
 
 
-def _later_titles(blocks: list[Block], i: int) -> list[tuple[str, str]]:
-    """(squashed key, text) of the title-length blocks after block i, alone and joined with the
-    next one (a title wrapped over two blocks in the body)."""
+def later_titles(blocks: list[Block]) -> list[tuple[int, str, str]]:
+    """(block index, squashed key, text) of every title-length block, alone and joined with the
+    next one (a title wrapped over two blocks in the body): what a TOC line may reappear as.
+    Computed once per document."""
     out = []
-    for k in range(i + 1, len(blocks)):
-        t = _clean(blocks[k].text)
+    for k, b in enumerate(blocks):
+        t = _clean(b.text)
         if width(t) > 90 or not t:
             continue
-        out.append((squash(t), t))
+        out.append((k, squash(t), t))
         if k + 1 < len(blocks):
             t2 = _clean(blocks[k + 1].text)
             if 0 < width(t2) <= 60:
-                out.append((squash(t + t2), t + t2))
+                out.append((k, squash(t + t2), t + t2))
     return out
 
 
