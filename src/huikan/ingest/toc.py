@@ -209,7 +209,11 @@ def _parse_region(
             if kind == "entries":  # several entries run together in one block
                 entries += [_entry(t, None, group, taxonomy) for t in titles[:-1]]
                 title = titles[-1]
-            entries.append(_entry(title, item.page, group, taxonomy))
+            if kind == "entries+group":
+                entries += [_entry(t, None, group, taxonomy) for t in titles[:-1]]
+                group = titles[-1]
+            else:
+                entries.append(_entry(title, item.page, group, taxonomy))
             i += 1
             last_good = i
             continue
@@ -222,7 +226,7 @@ def _parse_region(
                 header
                 and i + 1 < n
                 and _reprints(later, i + 1, _clean(blocks[i + 1].text), entries)[0]
-                in ("entry", "entries")
+                in ("entry", "entries", "entries+group")
             ):
                 break
             group = item.title
@@ -233,7 +237,13 @@ def _parse_region(
         # further on (as a title) is an entry; its wrapped second half completes it.
         if header and item.kind == "plain" and pending is None:
             found, titles = _reprints(later, i, item.title, entries)
-            if found in ("entry", "entries"):
+            if found == "entries+group":
+                entries += [_entry(t, None, group, taxonomy) for t in titles[:-1]]
+                group = titles[-1]
+                i += 1
+                last_good = i
+                continue
+            if found in ("entry", "entries", "entries+group"):
                 entries += [_entry(t, None, group, taxonomy) for t in titles]
                 i += 1
                 last_good = i
@@ -251,7 +261,7 @@ def _parse_region(
                 continue
             if (
                 _reprints(later, i + 1, _clean(blocks[i + 1].text), entries)[0]
-                in ("entry", "entries")
+                in ("entry", "entries", "entries+group")
                 if (i + 1 < n and width(item.title) <= 16)
                 else False
             ):
@@ -318,6 +328,10 @@ def _reprints(
             default=None,
         )
         if best is None:
+            rest = key[pos:]
+            if found and 2 <= len(rest) <= 12:
+                # "…技术医药健康产业": the last entry of a group, then the next group's heading.
+                return "entries+group", [*found, rest]
             return None, []
         found.append(best[1])
         pos += len(best[0])
