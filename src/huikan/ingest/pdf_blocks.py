@@ -230,6 +230,8 @@ class _Joiner:
             if not same_size:
                 return False
             if self.bold(prev) != self.bold(line):  # a bold lead sentence, or a heading
+                if _ENDS_WITH_PAGE.search(prev.text):
+                    return False  # "标题 6" over a bold "产业分析": a TOC entry, then a group
                 return self.full(prev, line) and not self.indented(line) and not self.centered(prev)
             if (
                 self.flush_right(prev)

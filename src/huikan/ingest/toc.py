@@ -102,7 +102,9 @@ def _bold(s: str) -> bool:
     return s.startswith("**") and s.endswith("**") and len(s) > 4
 
 
-def _is_group(b: Block, item: _Item, taxonomy: Taxonomy) -> bool:
+def _is_group(b: Block, item: _Item, taxonomy: Taxonomy, styled_groups: bool = False) -> bool:
+    """A group heading of the TOC (a cluster or a column). ``styled_groups``: this TOC sets its
+    group headings apart (bold, larger, bracketed), so a plain short line is an entry."""
     title = item.title
     if not title or width(title) > 16:
         return False
@@ -110,7 +112,17 @@ def _is_group(b: Block, item: _Item, taxonomy: Taxonomy) -> bool:
         return True
     if b.bracketed or b.heading or b.bold or item.bold or b.size >= 1.03:
         return True
-    return item.kind == "plain" and width(title) <= 8
+    return item.kind == "plain" and width(title) <= 8 and not styled_groups
+
+
+def _styled_groups(blocks: list[Block], i: int) -> bool:
+    """Does the TOC starting at block i set short lines (its group headings) in a style of
+    their own? Then style, not length, tells a group from a short entry."""
+    return any(
+        (b.bold or b.heading or b.bracketed or b.size >= 1.03) and 0 < width(b.text) <= 16
+        for b in blocks[i : i + 40]
+        if not is_toc_header(b)
+    )
 
 
 def find_toc(blocks: list[Block], taxonomy: Taxonomy) -> Toc:
@@ -171,6 +183,7 @@ def _parse_region(
     group: str | None = None
     n = len(blocks)
     later = later if later is not None else later_titles(blocks)
+    styled = _styled_groups(blocks, i)
     pending: str | None = None  # first line of an entry wrapped onto the next line
     last_good = i
     while i < n:
@@ -201,7 +214,7 @@ def _parse_region(
             last_good = i
             continue
         if item.kind == "entry" and not (
-            _is_group(b, item, taxonomy) or _paged_group(item, blocks, i + 1)
+            _is_group(b, item, taxonomy, styled) or _paged_group(item, blocks, i + 1)
         ):
             title = f"{pending}{item.title}" if pending else item.title
             pending = None
@@ -217,7 +230,7 @@ def _parse_region(
             i += 1
             last_good = i
             continue
-        if _is_group(b, item, taxonomy) or _paged_group(item, blocks, i + 1):
+        if _is_group(b, item, taxonomy, styled) or _paged_group(item, blocks, i + 1):
             # A group heading is followed by its entries; a heading that repeats an entry's
             # title (or is followed by prose) is where the body begins.
             if pending or squash(item.title) in {e.key for e in entries}:
@@ -349,18 +362,20 @@ def _printed_before(blocks: list[Block], i: int, title: str) -> bool:
 
 def later_titles(blocks: list[Block]) -> list[tuple[int, str, str]]:
     """(block index, squashed key, text) of every title-length block, alone and joined with the
-    next one (a title wrapped over two blocks in the body): what a TOC line may reappear as.
-    Computed once per document."""
+    next one or two (a title wrapped over several blocks in the body): what a TOC line may
+    reappear as. Computed once per document."""
     out = []
     for k, b in enumerate(blocks):
         t = _clean(b.text)
         if width(t) > 90 or not t:
             continue
         out.append((k, squash(t), t))
-        if k + 1 < len(blocks):
-            t2 = _clean(blocks[k + 1].text)
-            if 0 < width(t2) <= 60:
-                out.append((k, squash(t + t2), t + t2))
+        for nxt in blocks[k + 1 : k + 3]:  # a title wrapped over two or three lines
+            t2 = _clean(nxt.text)
+            if not 0 < width(t2) <= 60:
+                break
+            t += t2
+            out.append((k, squash(t), t))
     return out
 
 
