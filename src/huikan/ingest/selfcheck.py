@@ -24,13 +24,17 @@ from huikan.model import Article, Block, Warning
 
 SPLIT_CODES = {"no-boundary", "empty-body"}  # plus every code starting with "split-"
 
-# An article this many times the median length of the issue's articles is suspicious: bulletins
-# mix short news items with long reports, but a factor of four above the median in an issue of
-# five or more articles is almost always two or more articles run together.
-LONG_FACTOR = 4.0
+# An article this many times the median length of the issue's other articles is suspicious:
+# bulletins mix short news items with long reports (a report runs three or four times a news
+# item), but five times the others is almost always several articles run together.
+LONG_FACTOR = 5.0
+LONG_MIN = 3000  # characters: a short issue's longest item is not suspicious below this
 # Body text shorter than this (in CJK characters) is not an article: a TOC line, a label or a
 # sub-heading taken for a title.
 SHORT_BODY = 40
+# Whole pages without an article start, and how many times this issue's typical article length
+# in pages, before a run of pages looks like a missed title (a long report runs four pages).
+PAGE_GAP = 4
 
 
 def is_split_warning(w: Warning) -> bool:
@@ -57,7 +61,18 @@ def _toc_coverage(sp: Split, file: str) -> list[Warning]:
         return []
     found = {a.toc.key for a in sp.articles if a.toc is not None}
     titles = {squash(a.title) for a in sp.articles}
-    missing = [e for e in listed if e.key not in found and e.key not in titles]
+    labels = {squash(a.column) for a in sp.articles if a.column}
+    labels |= {squash(b.text) for b in sp.leftover if width(b.text) <= 16}
+    missing = [
+        e
+        for e in listed
+        if e.key not in found
+        and e.key not in titles
+        and e.key not in labels  # a group name, printed again as a column label
+        and not e.key.isdigit()  # a stray page number
+        and len(e.key) >= 2
+        and not any(t and (e.key.endswith(t) or e.key.startswith(t)) for t in titles)
+    ]
     if not missing:
         return []
     names = "、".join(f"“{e.title}”" for e in missing[:3]) + ("等" if len(missing) > 3 else "")
@@ -87,10 +102,10 @@ def _lengths(articles: list[Article], file: str) -> list[Warning]:
                 article=a.title,
             )
         )
-    if len(articles) >= 4:
-        med = statistics.median(sizes)
-        for a, n in zip(articles, sizes, strict=True):
-            if med and n >= LONG_FACTOR * med and n >= 2500:
+    if len(articles) >= 2:
+        for k, (a, n) in enumerate(zip(articles, sizes, strict=True)):
+            med = statistics.median(sizes[:k] + sizes[k + 1 :])  # the other articles
+            if med and n >= LONG_FACTOR * med and n >= LONG_MIN:
                 out.append(
                     Warning(
                         "split-long-article",
@@ -129,7 +144,7 @@ def _page_gaps(articles: list[Article], pages: int | None, file: str) -> list[Wa
     out = []
     for a, b in itertools.pairwise(bounds):
         run = b - a - 1  # whole pages after the start page with no article start
-        if run >= 3 and run >= 3 * typical:
+        if run >= PAGE_GAP and run >= PAGE_GAP * typical:
             out.append(
                 Warning(
                     "split-page-gap",
@@ -159,6 +174,8 @@ def _unused_titles(sp: Split, blocks: list[Block], file: str) -> list[Warning]:
     # The title and the line under it (a subtitle or byline may share the title's face).
     used = {id(b) for b in titles} | {id(a.blocks[0]) for a in sp.articles if a.blocks}
     skip = {id(b) for b in sp.front} | {id(b) for b in sp.colophon} | {id(b) for b in sp.leftover}
+    title_keys = [squash(a.title) for a in sp.articles]
+    starts = {id(b) for b in titles}
     out = []
     for i, b in enumerate(blocks):
         if id(b) in used or id(b) in skip or sp.toc.covers(i) or _face(d, b) != common:
@@ -166,6 +183,11 @@ def _unused_titles(sp: Split, blocks: list[Block], file: str) -> list[Warning]:
         t = strip_md(b.text).strip()
         if is_numbered(t) or not d.title_like(i) or width(t) < 6:
             continue
+        key = squash(t)
+        if any(key in k for k in title_keys):
+            continue  # a line of a title wrapped over several blocks
+        if i + 1 < len(blocks) and id(blocks[i + 1]) in starts:
+            continue  # a group or column label printed above a title
         out.append(
             Warning(
                 "split-unused-title",
