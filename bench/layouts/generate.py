@@ -23,7 +23,7 @@ from pathlib import Path
 
 from . import GENERATOR_VERSION
 from .model import gold_path, load, seed_path, stems
-from .params import Layout, draw, rng_for
+from .params import FAMILIES, Layout, draw, rng_for
 
 EXT = {"chromium": "pdf", "reportlab": "pdf", "libreoffice": "pdf", "text": "txt", "markdown": "md"}
 
@@ -59,14 +59,22 @@ class Job:
         }
 
 
-def plan(n: int, seed: int = 0, producers: Iterable[str] | None = None) -> list[Job]:
-    """``n`` jobs for base ``seed``; deterministic, bulletins in turn."""
+def plan(
+    n: int, seed: int = 0, producers: Iterable[str] | None = None, *, stratify: bool = False
+) -> list[Job]:
+    """``n`` jobs for base ``seed``; deterministic, bulletins in turn.
+
+    Families are drawn by weight, or with ``stratify`` taken in turn (every family that one of
+    ``producers`` can make), so that a small sample still covers them all.
+    """
     names = stems()
     prods = tuple(producers) if producers else None
+    fams = [f for f, (ps, _, _) in FAMILIES.items() if prods is None or set(ps) & set(prods)]
     jobs = []
     for i in range(n):
         s = rng_for("plan", seed, i).randrange(10**8)
-        jobs.append(Job(names[i % len(names)], draw(s, producers=prods)))
+        family = fams[i % len(fams)] if stratify else None
+        jobs.append(Job(names[i % len(names)], draw(s, family, producers=prods)))
     return jobs
 
 

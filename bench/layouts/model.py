@@ -140,15 +140,15 @@ def _title_block(lines: list[str], title: str, subtitle: str | None) -> list[str
 @cache
 def load(stem: str) -> Bulletin:
     """Parse ``gold/<stem>.yml`` + ``seeds/<stem>.txt`` (cached: the corpus never changes)."""
-    gold = yaml.safe_load(gold_path(stem).read_text("utf-8"))
+    g_all = gold(stem)
     seed = seed_path(stem).read_text("utf-8").split("\n")
-    g = gold["bulletin"]
+    g = g_all["bulletin"]
     b = Bulletin(stem, g.get("title"), g.get("publisher"), g.get("number"), g.get("date"))
-    for f in gold.get("front_matter") or []:
+    for f in g_all.get("front_matter") or []:
         lo, hi = f["lines"]
         lines = [clean(x) for x in seed[lo - 1 : hi] if clean(x)]
         b.items.append(Front(f["kind"], f.get("title"), lines, lo))
-    for a in gold["articles"]:
+    for a in g_all["articles"]:
         block = seed[a["title_line"] - 1 : a["body_start"] - 1]
         b.items.append(
             Article(
@@ -166,9 +166,14 @@ def load(stem: str) -> Bulletin:
     return b
 
 
+@cache
+def gold(stem: str) -> dict:
+    """The parsed gold YAML (cached: treat it as read-only)."""
+    return yaml.safe_load(gold_path(stem).read_text("utf-8"))
+
+
 def gold_body(stem: str, index: int) -> str:
     """The squashed gold body of article ``index`` (what the scorer matches against)."""
-    gold = yaml.safe_load(gold_path(stem).read_text("utf-8"))
     seed = seed_path(stem).read_text("utf-8").split("\n")
-    a = gold["articles"][index]
+    a = gold(stem)["articles"][index]
     return squash("".join(seed[a["body_start"] - 1 : a["end_line"]]))
