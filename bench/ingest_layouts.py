@@ -114,10 +114,22 @@ def evaluate(entry: dict) -> dict:
 
 def evaluate_all(jobs: list[Job], workers: int = 2) -> list[dict]:
     entries = [j.index_entry() for j in jobs if j.path().exists()]
+    out: list[dict] = []
+    t0 = time.time()
+
+    def progress(r: dict) -> None:
+        out.append(r)
+        if len(out) % 20 == 0 or len(out) == len(entries):
+            print(f"  scored {len(out)}/{len(entries)} ({time.time() - t0:.0f} s)", file=sys.stderr)
+
     if workers <= 1:
-        return [evaluate(e) for e in entries]
+        for e in entries:
+            progress(evaluate(e))
+        return out
     with ProcessPoolExecutor(max_workers=workers, initializer=_init) as pool:
-        return list(pool.map(evaluate, entries, chunksize=2))
+        for r in pool.map(evaluate, entries, chunksize=2):
+            progress(r)
+    return out
 
 
 def _dist(xs: list[float]) -> str:

@@ -85,9 +85,11 @@ def _page_estimates(b: Bulletin, lay: Layout, first: int) -> list[int]:
     return out
 
 
-def _toc(b: Bulletin, lay: Layout) -> list[Block]:
+def _toc(b: Bulletin, lay: Layout, found: dict[int, int] | None) -> list[Block]:
     first = 2 if lay.toc == "own_page" or lay.masthead_own_page else 1
     pages = _page_estimates(b, lay, first)
+    for i, p in (found or {}).items():
+        pages[i] = p
     out = [Block("toc-title", lay.toc_title)]
     group = None
     for i, a in enumerate(b.articles):
@@ -114,15 +116,19 @@ def _article(a: Article, i: int, lay: Layout) -> list[Block]:
     return out
 
 
-def flatten(b: Bulletin, lay: Layout) -> list[Block]:
-    """The bulletin as ``lay`` prints it, in reading order."""
+def flatten(b: Bulletin, lay: Layout, pages: dict[int, int] | None = None) -> list[Block]:
+    """The bulletin as ``lay`` prints it, in reading order.
+
+    ``pages`` (article index → page) are the TOC's numbers where a first layout found them
+    (:mod:`.pages`); the others are estimated from the text length.
+    """
     out: list[Block] = _masthead(b, lay)
     if out and lay.masthead_own_page:
         out.append(Block("break", level="page"))
     toc_done = lay.toc == "none"
     has_toc = bool(b.fronts("toc"))
     if not toc_done and not has_toc:
-        out += _toc(b, lay)
+        out += _toc(b, lay, pages)
         out.append(Block("break", level="page" if lay.toc == "own_page" else "space"))
         toc_done = True
     col = clu = None
@@ -131,7 +137,7 @@ def flatten(b: Bulletin, lay: Layout) -> list[Block]:
         if isinstance(item, Front):
             if item.kind == "toc":
                 if not toc_done:
-                    out += _toc(b, lay)
+                    out += _toc(b, lay, pages)
                     out.append(Block("break", level="page" if lay.toc == "own_page" else "space"))
                     toc_done = True
             elif item.kind == "preface":

@@ -75,3 +75,16 @@ class Printer:
         finally:
             page.close()
         return fix_dates(data)
+
+
+def typeset(printer: Printer, b, lay) -> bytes:
+    """The bulletin as PDF; printed twice when the TOC shows page numbers (see :mod:`.pages`)."""
+    from . import html
+    from .blocks import flatten
+    from .pages import needs_pages, page_texts, title_pages
+
+    pdf = printer.pdf(html.render(b, lay))
+    if needs_pages(lay):
+        found = title_pages(page_texts(pdf), flatten(b, lay))
+        pdf = printer.pdf(html.render(b, lay, found))
+    return pdf

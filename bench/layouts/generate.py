@@ -105,20 +105,19 @@ def _chunk(kind: str, jobs: list[Job], root: Path) -> list[str]:
     """Produce a chunk of same-producer jobs in this process; return the names written."""
     done = []
     if kind == "chromium":
-        from . import html
-        from .chromium import Printer
+        from .chromium import Printer, typeset
 
         with Printer() as p:
             for j in jobs:
                 dest = j.path(root)
                 tmp = dest.with_name(dest.name + ".tmp")
-                tmp.write_bytes(p.pdf(html.render(load(j.stem), j.layout)))
+                tmp.write_bytes(typeset(p, load(j.stem), j.layout))
                 tmp.replace(dest)
                 done.append(j.name)
     elif kind == "libreoffice":
         from . import office
 
-        office.convert([(office.html(load(j.stem), j.layout), j.path(root)) for j in jobs])
+        office.typeset([(load(j.stem), j.layout, j.path(root)) for j in jobs])
         done += [j.name for j in jobs]
     else:
         for j in jobs:

@@ -147,9 +147,9 @@ def _line_chars(lay: Layout) -> int:
     return max(8, int(width / (lay.body_pt * 25.4 / 72)))
 
 
-def body_html(b: Bulletin, lay: Layout, blocks: list[Block] | None = None) -> str:
+def body_html(b: Bulletin, lay: Layout, pages: dict[int, int] | None = None) -> str:
     """The ``<body>`` content: masthead, then the flow (in columns when the layout says so)."""
-    blocks = flatten(b, lay) if blocks is None else blocks
+    blocks = flatten(b, lay, pages)
     mast = [bl for bl in blocks if bl.kind.startswith("mast-")]
     rest = [bl for bl in blocks if not bl.kind.startswith("mast-")]
     out = []
@@ -208,10 +208,10 @@ def body_html(b: Bulletin, lay: Layout, blocks: list[Block] | None = None) -> st
     return "\n".join(out)
 
 
-def render(b: Bulletin, lay: Layout) -> str:
-    """A complete HTML document for ``lay``."""
+def render(b: Bulletin, lay: Layout, pages: dict[int, int] | None = None) -> str:
+    """A complete HTML document for ``lay`` (TOC page numbers from ``pages`` where given)."""
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         f"<title>{escape(b.title or b.stem)}</title><style>{css(b, lay)}</style></head>"
-        f"<body>\n{body_html(b, lay)}\n</body></html>\n"
+        f"<body>\n{body_html(b, lay, pages)}\n</body></html>\n"
     )

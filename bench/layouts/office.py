@@ -20,6 +20,7 @@ from .blocks import flatten
 from .chromium import fix_dates
 from .html import FONTS
 from .model import Bulletin
+from .pages import needs_pages, page_texts, title_pages
 from .params import PAGE_SIZES_MM, Layout
 
 SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
@@ -29,7 +30,7 @@ def available() -> bool:
     return Path(SOFFICE).exists()
 
 
-def html(b: Bulletin, lay: Layout) -> str:
+def html(b: Bulletin, lay: Layout, pages: dict[int, int] | None = None) -> str:
     """Heading-styled HTML that Writer imports with its own paragraph styles."""
     w, h = PAGE_SIZES_MM[lay.page]
     pt = lay.body_pt
@@ -42,7 +43,7 @@ def html(b: Bulletin, lay: Layout) -> str:
     }
     align = ' align="center"' if lay.title_align == "center" else ""
     parts = []
-    for bl in flatten(b, lay):
+    for bl in flatten(b, lay, pages):
         k, t = bl.kind, escape(bl.text)
         if k == "break":
             if bl.level == "page":
@@ -115,3 +116,14 @@ def convert(items: list[tuple[str, Path]], timeout: float = 600) -> None:
             out = t / "out" / f"in{i:04d}.pdf"
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(fix_dates(out.read_bytes()))
+
+
+def typeset(items: list[tuple[Bulletin, Layout, Path]]) -> None:
+    """Write each bulletin's PDF; those whose TOC shows page numbers are converted twice."""
+    convert([(html(b, lay), dest) for b, lay, dest in items])
+    again = []
+    for b, lay, dest in items:
+        if needs_pages(lay):
+            found = title_pages(page_texts(dest.read_bytes()), flatten(b, lay))
+            again.append((html(b, lay, found), dest))
+    convert(again)

@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 
 from .blocks import Block, flatten
 from .model import Bulletin
+from .pages import needs_pages, page_texts, title_pages
 from .params import PAGE_SIZES_MM, Layout
 
 ARPHIC = Path("/usr/share/fonts/truetype/arphic")
@@ -322,9 +323,12 @@ def _build(b: Bulletin, lay: Layout, blocks: list[Block], total: int) -> tuple[b
 
 
 def render(b: Bulletin, lay: Layout) -> bytes:
-    """PDF bytes for ``lay`` (laid out twice when the page numbers print the total, N/M)."""
+    """PDF bytes for ``lay``, laid out again for true TOC page numbers and for N/M totals."""
     blocks = flatten(b, lay)
-    data, pages = _build(b, lay, blocks, 0)
+    data, total = _build(b, lay, blocks, 0)
+    if needs_pages(lay):
+        blocks = flatten(b, lay, title_pages(page_texts(data), blocks))
+        data, total = _build(b, lay, blocks, total)
     if lay.page_number == "N/M":
-        data, _ = _build(b, lay, blocks, pages)
+        data, _ = _build(b, lay, blocks, total)
     return data

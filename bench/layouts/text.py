@@ -12,6 +12,7 @@ import unicodedata
 
 from .blocks import Block, flatten
 from .model import Bulletin
+from .pages import needs_pages
 from .params import Layout
 
 _NO_START = set("，。、；：！？）》”’」』】〕,.;:!?)")
@@ -93,20 +94,37 @@ def _block_lines(bl: Block, lay: Layout, md: bool) -> list[str]:
     return lines
 
 
-def render(b: Bulletin, lay: Layout) -> str:
-    """The bulletin as a .txt (``lay.producer == "text"``) or .md file."""
-    md = lay.producer == "markdown"
+def _body(blocks: list[Block], lay: Layout, md: bool) -> tuple[list[str], dict[int, int]]:
+    """All lines before pagination, and the line index of each article's title."""
     body: list[str] = []
-    for bl in flatten(b, lay):
+    where: dict[int, int] = {}
+    for bl in blocks:
         lines = _block_lines(bl, lay, md)
         if not lines:
             continue
+        if bl.kind == "title":
+            where[bl.article] = len(body)
         body += lines
         if lay.blank_between or md or bl.kind in ("title", "label", "subtitle"):
             body.append("")
+    return body, where
+
+
+def render(b: Bulletin, lay: Layout) -> str:
+    """The bulletin as a .txt (``lay.producer == "text"``) or .md file.
+
+    The TOC's page numbers are the pages the titles land on (``page_lines`` lines a page, or
+    45 when the text has no page lines), found by paginating twice.
+    """
+    md = lay.producer == "markdown"
+    per = lay.page_lines or 45
+    body, where = _body(flatten(b, lay), lay, md)
+    if needs_pages(lay):
+        for _ in range(2):
+            found = {i: n // per + 1 for i, n in where.items()}
+            body, where = _body(flatten(b, lay, found), lay, md)
     if not lay.page_lines:
         return "\n".join(body).rstrip() + "\n"
-    per = lay.page_lines
     total = (len(body) + per - 1) // per
     header = (b.title or "").replace("·", " ") or "产业科技动态"
     out: list[str] = []
