@@ -85,6 +85,39 @@ def _init() -> None:
     _STATE["scorer"] = load_scorer()
 
 
+def _misses(scorer, gold: Path, seed: Path, pred: dict, rows: list[str]) -> list[str]:
+    """For each gold article the scorer missed: the prediction covering most of it, with that
+    coverage and its purity (covered but impure: merged into a bigger one; poorly covered: cut
+    or lost). Uses the scorer's own normalisation and 5-grams."""
+    import yaml
+
+    missed = {r.split(" | ")[1] for r in rows if r.startswith("MISS")}
+    if not missed:
+        return []
+    g = yaml.safe_load(gold.read_text("utf-8"))
+    lines = seed.read_text("utf-8").split("\n")
+    preds = pred.get("articles", [])
+    pg = [
+        scorer.grams(
+            scorer.norm((p.get("text") or "") + (p.get("byline") or "") + (p.get("source") or ""))
+        )
+        for p in preds
+    ]
+    out = []
+    for a in scorer.gold_articles(g, lines):
+        if a["title"] not in missed:
+            continue
+        G = scorer.grams(a["body"])
+        best = max(
+            ((len(G & P) / len(G), len(G & P) / len(P), j) for j, P in enumerate(pg) if P and G),
+            default=(0.0, 0.0, -1),
+        )
+        cov, pur, j = best
+        title = preds[j].get("title") if j >= 0 else None
+        out.append(f"WHY | {a['title']} | best pred {title!r} covers {cov:.2f}, purity {pur:.2f}")
+    return out
+
+
 def evaluate(entry: dict) -> dict:
     """Ingest and score one generated file (runs in a worker process)."""
     from huikan.ingest import ingest_file
@@ -100,6 +133,7 @@ def evaluate(entry: dict) -> dict:
         res = {"articles": [], "warnings": [{"code": f"error:{e.code}", "message": str(e)}]}
     secs = time.perf_counter() - t
     s, rows = score(_STATE["scorer"], Path(entry["gold"]), Path(entry["seed"]), res)
+    rows += _misses(_STATE["scorer"], Path(entry["gold"]), Path(entry["seed"]), res, rows)
     return {
         **entry,
         **s,
