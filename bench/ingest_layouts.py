@@ -1,5 +1,5 @@
 """Score the splitter on generated layouts: ``bench/ingest_layouts.py [--n 200] [--seed S]
-[--jobs 2] [--out results.json] [--export DIR]``.
+[--jobs 2] [--out results.json] [--export DIR] [--index DIR/index.json]``.
 
 Generates (or reuses from the cache) ``n`` bulletin × layout files (bench/layouts), ingests each
 in-process exactly as ``huikan ingest FILE --json`` does (``ingest_file(...).to_json()``, no
@@ -25,10 +25,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))  # bench.layouts; huikan comes from the interpreter's install
 
-from bench.layouts.generate import Job, available_producers, cache_dir, export, plan, produce  # noqa: E402
+from bench.layouts.generate import available_producers, cache_dir, export, plan, produce  # noqa: E402
 
 SCORER = ROOT / "tests" / "corpus" / "score_split.py"
 # Warning codes that say nothing about the split (metadata, classification, file damage).
@@ -146,8 +145,8 @@ def evaluate(entry: dict) -> dict:
     }
 
 
-def evaluate_all(jobs: list[Job], workers: int = 2) -> list[dict]:
-    entries = [j.index_entry() for j in jobs if j.path().exists()]
+def evaluate_all(entries: list[dict], workers: int = 2) -> list[dict]:
+    """Ingest and score every ``index.json``-style entry (path, gold, seed, layout …)."""
     out: list[dict] = []
     t0 = time.time()
 
@@ -275,15 +274,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path("bench/out/layouts-results.json"))
     ap.add_argument("--export", type=Path, help="also export the files + index.json here")
     ap.add_argument("--worst", type=int, default=15)
+    ap.add_argument(
+        "--index",
+        type=Path,
+        help="score the files an exported index.json lists (no generation: any interpreter"
+        " with huikan installed can score, e.g. another checkout's .venv/bin/python)",
+    )
     args = ap.parse_args(argv)
-    jobs = plan(args.n, args.seed, sorted(available_producers()))
     t0 = time.time()
-    gen = produce(jobs, workers=args.jobs)
-    print(f"generated the missing files in {gen:.0f} s (cache: {cache_dir()})", file=sys.stderr)
-    if args.export:
-        export(jobs, args.export)
+    gen = 0.0
+    if args.index:
+        entries = json.loads(args.index.read_text("utf-8"))["files"]
+    else:
+        jobs = plan(args.n, args.seed, sorted(available_producers()))
+        gen = produce(jobs, workers=args.jobs)
+        print(f"generated the missing files in {gen:.0f} s ({cache_dir()})", file=sys.stderr)
+        if args.export:
+            export(jobs, args.export)
+        entries = [j.index_entry() for j in jobs if j.path().exists()]
     t1 = time.time()
-    results = evaluate_all(jobs, args.jobs)
+    results = evaluate_all(entries, args.jobs)
     t2 = time.time()
     summary = report(results, args.worst)
     print(
