@@ -196,7 +196,20 @@ def export(jobs: list[Job], out: Path, root: Path | None = None) -> Path:
         "files": entries,
     }
     (out / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=1), "utf-8")
+    (out / "README.txt").write_text(_EXPORT_README, "utf-8")
     return out / "index.json"
+
+
+_EXPORT_README = """Generated bulletin x layout files (bench/layouts), symlinks into the cache.
+index.json lists per file: path, stem, gold, seed, producer, family, layout (all parameters).
+Names: <family>-<layout seed>-<bulletin stem>.<ext>.
+
+Score them all with your checkout's huikan (no generation needed):
+  .venv/bin/python /work/wt-issue-9-gen/bench/ingest_layouts.py --index THIS/index.json
+Score one:
+  huikan ingest FILE --json --no-cache > /tmp/p.json
+  python3 tests/corpus/score_split.py GOLD SEED /tmp/p.json --verbose
+"""
 
 
 def main(argv: list[str] | None = None) -> int:
