@@ -7,4 +7,4 @@ from heading-styled HTML (:mod:`.office`) or plain text / Markdown (:mod:`.text`
 :mod:`.generate` caches the files and exports them; ``bench/ingest_layouts.py`` scores them.
 """
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3

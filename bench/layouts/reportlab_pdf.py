@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 
 from .blocks import Block, flatten
 from .model import Bulletin
-from .pages import needs_pages, page_texts, title_pages
+from .pages import needs_pages
 from .params import PAGE_SIZES_MM, Layout
 
 ARPHIC = Path("/usr/share/fonts/truetype/arphic")
@@ -221,6 +221,8 @@ def _flowables(blocks: list[Block], lay: Layout, per_line: int) -> list:
             or k in ("mast-title", "toc-title", "preface-title", "toc-group")
         )
         f = _bold(p) if bold else p
+        if k == "title":
+            f._article = bl.article  # afterFlowable records the page it lands on
         if k in ("para", "subhead"):
             run.append(f)
             continue
@@ -277,15 +279,31 @@ def _furniture(b: Bulletin, lay: Layout, total: int):
     return draw
 
 
-def _build(b: Bulletin, lay: Layout, blocks: list[Block], total: int) -> tuple[bytes, int]:
+def _doc_class():
+    from reportlab.platypus import BaseDocTemplate
+
+    class Doc(BaseDocTemplate):
+        """Records the page each article title is drawn on (for the TOC's page numbers)."""
+
+        def afterFlowable(self, flowable) -> None:
+            i = getattr(flowable, "_article", None)
+            if i is not None:
+                self.title_pages.setdefault(i, self.page)
+
+    return Doc
+
+
+def _build(
+    b: Bulletin, lay: Layout, blocks: list[Block], total: int
+) -> tuple[bytes, int, dict[int, int]]:
     from reportlab.lib.units import mm
-    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+    from reportlab.platypus import Frame, PageTemplate
 
     w, h = (x * mm for x in PAGE_SIZES_MM[lay.page])
     m = lay.margin_mm * mm
     gap = lay.column_gap_mm * mm
     buf = io.BytesIO()
-    doc = BaseDocTemplate(
+    doc = _doc_class()(
         buf,
         pagesize=(w, h),
         leftMargin=m,
@@ -318,17 +336,18 @@ def _build(b: Bulletin, lay: Layout, blocks: list[Block], total: int) -> tuple[b
     else:
         doc.addPageTemplates([PageTemplate("one", [Frame(m, m, fw, fh, id="f")], onPage=draw)])
         per_line = int(fw / (lay.body_pt))
+    doc.title_pages = {}
     doc.build(_flowables(blocks, lay, per_line))
-    return buf.getvalue(), doc.page
+    return buf.getvalue(), doc.page, doc.title_pages
 
 
 def render(b: Bulletin, lay: Layout) -> bytes:
     """PDF bytes for ``lay``, laid out again for true TOC page numbers and for N/M totals."""
     blocks = flatten(b, lay)
-    data, total = _build(b, lay, blocks, 0)
+    data, total, found = _build(b, lay, blocks, 0)
     if needs_pages(lay):
-        blocks = flatten(b, lay, title_pages(page_texts(data), blocks))
-        data, total = _build(b, lay, blocks, total)
+        blocks = flatten(b, lay, found)
+        data, total, _ = _build(b, lay, blocks, total)
     if lay.page_number == "N/M":
-        data, _ = _build(b, lay, blocks, total)
+        data, _, _ = _build(b, lay, blocks, total)
     return data
