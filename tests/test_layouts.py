@@ -70,6 +70,33 @@ def test_reportlab_output_is_byte_identical():
     assert reportlab_pdf.render(b, lay) == reportlab_pdf.render(b, lay)
 
 
+@pytest.mark.slow
+def test_chromium_output_is_byte_identical():
+    """Chromium's dates are overwritten; the rest of its PDF is a function of the HTML."""
+    if not chromium.available():
+        pytest.skip("Chromium or Playwright missing (scripts/ensure-chromium.sh installs it)")
+    lay = draw(2, "a5-booklet", producers=("chromium",))
+    b = load(stems()[2])
+    with chromium.Printer() as p:
+        assert chromium.typeset(p, b, lay) == chromium.typeset(p, b, lay)
+
+
+@pytest.mark.slow
+def test_libreoffice_output_has_identical_pages(tmp_path):
+    """LibreOffice salts its embedded Type 1 font programs, so its bytes vary; the text of every
+    page (hence the layout) does not."""
+    from bench.layouts import office
+    from bench.layouts.pages import page_texts
+
+    if not office.available():
+        pytest.skip("LibreOffice (soffice) is not installed; only bench/ingest_layouts.py uses it")
+    lay = draw(6, "office-headings")
+    b = load(stems()[1])
+    office.typeset([(b, lay, tmp_path / "a.pdf"), (b, lay, tmp_path / "b.pdf")])
+    a, b2 = (page_texts((tmp_path / n).read_bytes()) for n in ("a.pdf", "b.pdf"))
+    assert a == b2 and len(a) > 1
+
+
 def test_text_keeps_every_gold_body():
     """Without page lines (which may fall inside a paragraph) each gold body is in the file."""
     from bench.layouts.model import gold, gold_body

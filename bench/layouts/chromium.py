@@ -21,6 +21,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 _DATE = re.compile(rb"\(D:\d{14}[^)]*\)")
+_ID = re.compile(rb"/ID\s*\[\s*<[0-9A-Fa-f]+>\s*<[0-9A-Fa-f]+>\s*\]")
 
 
 def available() -> bool:
@@ -34,14 +35,12 @@ def available() -> bool:
 
 
 def fix_dates(pdf: bytes) -> bytes:
-    """Replace every PDF date string with a fixed one of the same length."""
-
-    def sub(m: re.Match[bytes]) -> bytes:
-        s = m.group(0)
-        fixed = b"(D:20240101000000"
-        return fixed + b"Z" * 0 + s[len(fixed) :] if len(s) >= len(fixed) else s
-
-    return _DATE.sub(sub, pdf)
+    """Replace every PDF date string with a fixed one of the same length, and zero the random
+    file /ID that LibreOffice writes (same length again, so no offset moves)."""
+    fixed = b"(D:20240101000000"
+    pdf = _DATE.sub(lambda m: fixed + m.group(0)[len(fixed) :], pdf)
+    zero = lambda h: b"<" + b"0" * (len(h.group(0)) - 2) + b">"  # noqa: E731
+    return _ID.sub(lambda m: re.sub(rb"<[0-9A-Fa-f]+>", zero, m.group(0)), pdf)
 
 
 class Printer:

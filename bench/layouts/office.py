@@ -4,7 +4,8 @@ The bulletin is written as plain HTML where titles are ``<h2>``, sub-headings ``
 cluster labels ``<h1>``; Writer imports them as 标题 1/2/3 paragraph styles and its PDF export
 turns the heading styles into the PDF outline (bookmarks), as an editor's "export as PDF" does.
 Many files go through one ``soffice`` call (startup dominates); each call gets its own profile
-directory so parallel runs never share one.
+directory so parallel runs never share one. The output is deterministic in layout and text, not
+in bytes: Writer salts the Type 1 font programs it embeds (dates and /ID are fixed here).
 """
 
 from __future__ import annotations
