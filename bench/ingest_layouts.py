@@ -5,9 +5,9 @@ Generates (or reuses from the cache) ``n`` bulletin × layout files (bench/layou
 in-process exactly as ``huikan ingest FILE --json`` does (``ingest_file(...).to_json()``, no
 sidecar, no cache), scores it with the corpus's own ``tests/corpus/score_split.py`` (imported and
 run on the JSON, ``--verbose`` rows kept for the report), and prints the F1 / title / cluster
-distribution, a per-family and per-producer breakdown, the worst cases with their layout, and
-the self-check figures of issue 9: of files with F1 < 0.95 the share carrying a split warning,
-of files with F1 = 1.0 the share carrying one.
+distribution, a per-family and per-producer breakdown, the worst cases with their layout, the
+self-check figures of issue 9 (of files with F1 < 0.95 the share carrying a split warning, of
+files with F1 = 1.0 the share carrying one) and the failure patterns (bench/layouts/patterns.py).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # bench.layouts; huikan comes from the interpreter's install
 
+from bench.layouts import patterns  # noqa: E402
 from bench.layouts.generate import available_producers, cache_dir, export, plan, produce  # noqa: E402
 
 SCORER = ROOT / "tests" / "corpus" / "score_split.py"
@@ -296,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     results = evaluate_all(entries, args.jobs)
     t2 = time.time()
     summary = report(results, args.worst)
+    patterns.report(results)
     print(
         f"\ntimes: generate {gen:.0f} s, ingest + score {t2 - t1:.0f} s with {args.jobs} jobs"
         f" (ingest alone: {sum(r['ingest_seconds'] for r in results):.0f} s summed),"
