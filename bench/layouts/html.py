@@ -134,7 +134,7 @@ def _toc_entry(bl: Block, lay: Layout) -> str:
     if lay.toc_leaders:
         per_line = _line_chars(lay) - 1 - (1 if lay.toc_groups != "none" else 0)
         n = int(per_line - len(bl.text) % per_line - len(str(bl.page)) - 1)
-        lead = "…" * max(2, n // 1) if n > 2 else "……"
+        lead = "…" * max(2, n)
         return f'<p class="toc-entry">{t}{lead}{bl.page}</p>'
     return f'<p class="toc-entry">{t}　{bl.page}</p>'
 
