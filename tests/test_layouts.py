@@ -5,7 +5,7 @@
   whitespace), so score_split.py's gold applies unchanged.
 * The self-check contract, per generated file: F1 ≥ 0.95 **or** the ingest carries a split
   warning; and over the sample, median F1 ≥ 0.99. The sample (20 files, every family that
-  Chromium, reportlab or text can make) is generated once per session with one browser.
+  Chromium, reportlab or text can make) is generated once, with the session's browser.
   LibreOffice is left out of the sample so that it is the same on every machine (CI does not
   install it); ``bench/ingest_layouts.py`` includes it.
 """
@@ -71,13 +71,11 @@ def test_reportlab_output_is_byte_identical():
 
 
 @pytest.mark.slow
-def test_chromium_output_is_byte_identical():
+def test_chromium_output_is_byte_identical(browser):
     """Chromium's dates are overwritten; the rest of its PDF is a function of the HTML."""
-    if not chromium.available():
-        pytest.skip("Chromium or Playwright missing (scripts/ensure-chromium.sh installs it)")
     lay = draw(2, "a5-booklet", producers=("chromium",))
     b = load(stems()[2])
-    with chromium.Printer() as p:
+    with chromium.Printer(browser) as p:
         assert chromium.typeset(p, b, lay) == chromium.typeset(p, b, lay)
 
 
@@ -122,16 +120,15 @@ def test_markers_and_labels_are_printed_but_not_in_the_gold_title():
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    if not chromium.available():
-        pytest.skip("Chromium or Playwright missing (scripts/ensure-chromium.sh installs it)")
+def sample(browser, tmp_path_factory):
+    """The sample, made with the session's browser (conftest: skips when Chromium is missing)."""
     pytest.importorskip("reportlab")
     from bench.ingest_layouts import evaluate
 
     env = os.environ.get("HUIKAN_LAYOUTS_DIR")
     root = Path(env) if env else tmp_path_factory.mktemp("layouts")
     jobs = plan(SAMPLE_N, SAMPLE_SEED, SAMPLE_PRODUCERS, stratify=True)
-    produce(jobs, root, workers=1)  # one process, one browser
+    produce(jobs, root, printer=chromium.Printer(browser))
     return [evaluate(j.index_entry(root)) for j in jobs]
 
 

@@ -44,13 +44,20 @@ def fix_dates(pdf: bytes) -> bytes:
 
 
 class Printer:
-    """A headless Chromium that prints HTML strings to PDF bytes; use as a context manager."""
+    """A headless Chromium that prints HTML strings to PDF bytes; use as a context manager.
 
-    def __init__(self) -> None:
+    Pass a running Playwright ``browser`` to reuse it (the test session's: Playwright's sync API
+    allows one instance per thread); otherwise one is launched and closed here.
+    """
+
+    def __init__(self, browser=None) -> None:
         self._pw = None
-        self._browser = None
+        self._browser = browser
+        self._own = browser is None
 
     def __enter__(self) -> Printer:
+        if not self._own:
+            return self
         from playwright.sync_api import sync_playwright
 
         self._pw = sync_playwright().start()
@@ -60,6 +67,8 @@ class Printer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if not self._own:
+            return
         if self._browser is not None:
             self._browser.close()
         if self._pw is not None:

@@ -101,13 +101,14 @@ def produce_one(job: Job, dest: Path) -> None:
     tmp.replace(dest)
 
 
-def _chunk(kind: str, jobs: list[Job], root: Path) -> list[str]:
-    """Produce a chunk of same-producer jobs in this process; return the names written."""
+def _chunk(kind: str, jobs: list[Job], root: Path, printer=None) -> list[str]:
+    """Produce a chunk of same-producer jobs in this process; return the names written.
+    Chromium jobs use ``printer`` when given (a :class:`.chromium.Printer`), else their own."""
     done = []
     if kind == "chromium":
         from .chromium import Printer, typeset
 
-        with Printer() as p:
+        with printer or Printer() as p:
             for j in jobs:
                 dest = j.path(root)
                 tmp = dest.with_name(dest.name + ".tmp")
@@ -139,8 +140,14 @@ def available_producers() -> set[str]:
     return out
 
 
-def produce(jobs: list[Job], root: Path | None = None, workers: int = 2, log=sys.stderr) -> float:
-    """Make every job's file that is not cached yet; returns seconds spent."""
+def produce(
+    jobs: list[Job], root: Path | None = None, workers: int = 2, log=sys.stderr, printer=None
+) -> float:
+    """Make every job's file that is not cached yet; returns seconds spent.
+
+    With ``printer`` (a :class:`.chromium.Printer` on a running browser) everything is made in
+    this process, one producer after the other: what the tests do with their session browser.
+    """
     root = root or cache_dir()
     root.mkdir(parents=True, exist_ok=True)
     for j in jobs:
@@ -161,6 +168,10 @@ def produce(jobs: list[Job], root: Path | None = None, workers: int = 2, log=sys
         size = min(size, 25)
         chunks += [(kind, js[i : i + size]) for i in range(0, len(js), size)]
     chunks.sort(key=lambda c: c[0] != "chromium")  # the slowest first
+    if printer is not None:
+        for kind, js in chunks:
+            _chunk(kind, js, root, printer)
+        return time.time() - t0
     with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
         futs = [pool.submit(_chunk, kind, js, root) for kind, js in chunks]
         for f in futs:
