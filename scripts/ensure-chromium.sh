@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
-# Install it, and the CJK fonts screenshots need, when they are missing.
+# Install it, and the CJK fonts screenshots need, when they are missing; poppler's pdftotext
+# lets tests/test_layouts.py read back generated PDFs 10x faster than pdfminer (a few MB).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
-echo "installing ${need[*]} (Debian packages) for the browser tests"
+echo "installing ${need[*]} (Debian packages) for the browser and layout tests"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO apt-get update -qq
