@@ -31,24 +31,15 @@ from bench.layouts import patterns  # noqa: E402
 from bench.layouts.generate import available_producers, cache_dir, export, plan, produce  # noqa: E402
 
 SCORER = ROOT / "tests" / "corpus" / "score_split.py"
-# Warning codes that say nothing about the split (metadata, classification, file damage).
-# Every other code counts as a split warning, so new self-check codes count without a change here.
-NOT_SPLIT = {
-    "no-date",
-    "general-cluster",
-    "duplicate-slug",
-    "nul-bytes",
-    "encoding",
-    "pdf-garbage-chars",
-    "pdf-page-error",
-    "pdf-image-page",
-    "scanned",
-}
 
 
 def split_warnings(result: dict) -> list[str]:
-    """Codes of the ingest JSON's warnings that concern the split."""
-    return [w.get("code", "") for w in result.get("warnings", []) if w.get("code") not in NOT_SPLIT]
+    """Codes of the ingest JSON's warnings that concern the split (the self-check's own rule:
+    :func:`huikan.ingest.selfcheck.is_split_warning`)."""
+    from huikan.ingest.selfcheck import is_split_warning
+    from huikan.model import Warning
+
+    return [w["code"] for w in result.get("warnings", []) if is_split_warning(Warning(**w))]
 
 
 def load_scorer():
@@ -210,7 +201,7 @@ def report(results: list[dict], worst: int = 15, out=sys.stdout) -> dict:
     perfect = [r for r in results if r["f1"] >= 1.0]
     bad_w = sum(bool(r["split_warnings"]) for r in bad)
     perf_w = sum(bool(r["split_warnings"]) for r in perfect)
-    p("\nself-check (split warning = any warning code not in NOT_SPLIT):")
+    p("\nself-check (split warning = huikan.ingest.selfcheck.is_split_warning):")
     p(f"  F1 < 0.95 with a split warning: {_share(bad_w, len(bad))}   (issue 9 wants ≥ 95 %)")
     p(f"  F1 = 1.0 with a split warning:  {_share(perf_w, len(perfect))}   (issue 9 wants ≤ 5 %)")
     codes: dict[str, int] = {}

@@ -232,6 +232,15 @@ class _Joiner:
             if self.bold(prev) != self.bold(line):  # a bold lead sentence, or a heading
                 if _ENDS_WITH_PAGE.search(prev.text):
                     return False  # "标题 6" over a bold "产业分析": a TOC entry, then a group
+                if (
+                    prev.nbold >= 0.95 * prev.nchars
+                    and line.nbold == 0
+                    and prev.text.rstrip()[-1:] not in "，,、：:；;"
+                ):
+                    # A whole bold line over plain text: a bold lead sentence that wraps carries
+                    # its bold onto the next line, or ends with punctuation; a title fills its
+                    # line (a long one, set at body size) and stops.
+                    return False
                 return self.full(prev, line) and not self.indented(line) and not self.centered(prev)
             if (
                 self.flush_right(prev)
