@@ -184,6 +184,7 @@ def _parse_region(
     n = len(blocks)
     later = later if later is not None else later_titles(blocks)
     styled = _styled_groups(blocks, i)
+    group_at = -1  # block index of the last group heading
     pending: str | None = None  # first line of an entry wrapped onto the next line
     last_good = i
     while i < n:
@@ -225,12 +226,23 @@ def _parse_region(
             if kind == "entries+group":
                 entries += [_entry(t, None, group, taxonomy) for t in titles[:-1]]
                 group = titles[-1]
+                group_at = i
             else:
                 entries.append(_entry(title, item.page, group, taxonomy))
             i += 1
             last_good = i
             continue
-        if _is_group(b, item, taxonomy, styled) or _paged_group(item, blocks, i + 1):
+        group_line = _is_group(b, item, taxonomy, styled) or _paged_group(item, blocks, i + 1)
+        if (
+            group_line
+            and header
+            and group_at == i - 1
+            and item.kind == "plain"
+            and _reprints(later, i, item.title, entries)[0] == "entry"
+        ):
+            group_line = False  # a group has entries: a short title right under one is an entry
+        if group_line:
+            group_at = i
             # A group heading is followed by its entries; a heading that repeats an entry's
             # title (or is followed by prose) is where the body begins.
             if pending or squash(item.title) in {e.key for e in entries}:
@@ -238,8 +250,11 @@ def _parse_region(
             if not _entry_follows(blocks, i + 1) and not (
                 header
                 and i + 1 < n
-                and _reprints(later, i + 1, _clean(blocks[i + 1].text), entries)[0]
-                in ("entry", "entries", "entries+group")
+                and (
+                    _reprints(later, i + 1, _clean(blocks[i + 1].text), entries)[0]
+                    in ("entry", "entries", "entries+group")
+                    or _printed_before(blocks, i + 1, _clean(blocks[i + 1].text))
+                )
             ):
                 break
             group = item.title
@@ -253,6 +268,7 @@ def _parse_region(
             if found == "entries+group":
                 entries += [_entry(t, None, group, taxonomy) for t in titles[:-1]]
                 group = titles[-1]
+                group_at = i
                 i += 1
                 last_good = i
                 continue
@@ -279,6 +295,7 @@ def _parse_region(
                 else False
             ):
                 group = item.title  # a short line over reprinted entries: a group heading
+                group_at = i
                 i += 1
                 last_good = i
                 continue
