@@ -258,7 +258,13 @@ def _body_follows(d: _Doc, j: int, hi: int) -> bool:
 def _title_level(d: _Doc) -> float | None:
     """Font size (relative) of article titles in typeset input: the largest size that several
     title-like blocks share. None for plain text."""
-    sizes = [round(b.size, 2) for i, b in enumerate(d.blocks) if b.size >= 1.08 and d.title_like(i)]
+    # The masthead (刊名 in large type, before any prose) is not a title.
+    first_prose = next((i for i, b in enumerate(d.blocks) if width(b.text) >= 40), 0)
+    sizes = [
+        round(b.size, 2)
+        for i, b in enumerate(d.blocks)
+        if i >= first_prose and b.size >= 1.08 and d.title_like(i)
+    ]
     if len(sizes) < 2:
         return None
     counts: dict[float, int] = {}
@@ -270,10 +276,11 @@ def _title_level(d: _Doc) -> float | None:
 
 def _md_level(d: _Doc) -> int | None:
     """Markdown heading level of article titles: the top level several title-like headings
-    share (a lone "# 刊名" masthead does not count). None without Markdown headings."""
+    share (a lone "# 刊名" masthead does not count, nor "# 【集群】" group labels). None without
+    Markdown headings."""
     counts: dict[int, int] = {}
     for i, b in enumerate(d.blocks):
-        if b.heading and d.title_like(i) and not is_numbered(b.text):
+        if b.heading and d.title_like(i) and not is_numbered(b.text) and not b.bracketed:
             counts[b.heading] = counts.get(b.heading, 0) + 1
     common = [lvl for lvl, c in counts.items() if c >= 2]
     return min(common) if common else None
