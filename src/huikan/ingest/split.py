@@ -309,8 +309,10 @@ def _is_column_label(d: _Doc, i: int, known_columns: set[str]) -> bool:
         return False
     nb = d.blocks[j]
     nt = strip_md(nb.text)
-    if nt.lstrip().startswith("——"):
-        return False
+    if nt.lstrip().startswith("——") or byline_line(nt):
+        return False  # a title over its subtitle or byline, not a label over a title
+    if b.marker and b.marker in d.markers:
+        return False  # the document's title marker
     if width(t) <= 10 and width(nt) > width(t):
         return True
     # A wider gap below, or a different face, separates a label from a wrapped title.
@@ -363,6 +365,7 @@ def _candidates(
         if (
             not d.title_like(i)
             or is_numbered(t)
+            or t.startswith("——")  # a subtitle or attribution under a title
             or (md_level and b.heading > md_level)
             or _is_masthead_line(t)
         ):
@@ -585,7 +588,8 @@ def _labels_from_empty_anchors(
         j, _entry, _col = anchors[a]
         between = [x for x in d.blocks[j:b] if not is_noise(x)]
         label = collapse_spaces(strip_md(" ".join(x.text for x in d.blocks[a:j])))
-        if not between and width(label) <= 16:
+        nxt = strip_md(d.blocks[b].text).lstrip()
+        if not between and width(label) <= 16 and not nxt.startswith("——"):
             del anchors[a]
             bj, be, bcol = anchors[b]
             anchors[b] = (bj, be, bcol or (label, a))
