@@ -403,6 +403,8 @@ def _candidates(
             score += 3
         elif level and d.styled(b):
             score -= 2  # set in a smaller face than the bulletin's titles: a sub-heading
+        elif level:
+            score -= 3  # titles have a type size of their own; a plain short line is not one
         if md_level and b.heading == md_level:
             score += 3
         if b.marker and b.marker in d.markers:
