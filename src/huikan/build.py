@@ -33,7 +33,7 @@ from huikan.site.model import SiteModel, build_model
 from huikan.site.output import OutputDir
 from huikan.site.pages import Page, PagePlanner
 from huikan.site.progress import Progress
-from huikan.site.render import Renderer, fingerprint_dirs, template_dirs
+from huikan.site.render import Renderer, fingerprint_dirs
 from huikan.site.urls import is_absolute, normalize_base_url
 
 BULLETIN_SUFFIXES = tuple(SUFFIXES)  # what the ingest readers accept
@@ -403,27 +403,25 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     root = Path(opts.root)
-    config = load_config(opts.config_path or root / "site.yml")
+    config = load_config(opts.config_path if opts.config_path else root / "site.yml")
     base_url = normalize_base_url(opts.base_url or config.base_url)
     issues_dir = opts.issues_dir or root / "issues"
     cache_dir = opts.cache_dir or root / ".huikan-cache"
     out_path = opts.out or root / "build"
     jobs = opts.jobs or os.cpu_count() or 1
 
-    default_templates = site_assets.find_dir(root, "templates")
-    if default_templates is None:
-        raise BuildError("找不到 templates/ 文件夹")
-    override = (config.root / config.templates) if config.templates else None
+    override = (root / config.templates) if config.templates else None
     if override is not None and not override.is_dir():
         raise BuildError(f"site.yml 指定的模板文件夹 {override} 不存在")
-    dirs = template_dirs(default_templates, override)
-    renderer = Renderer(dirs)
     try:
-        assets = site_assets.collect_assets(
-            site_assets.find_dir(root, "static"), site_assets.find_lunr(root)
-        )
+        theme = site_assets.default_theme()
     except site_assets.AssetError as e:
         raise BuildError(str(e)) from e
+    dirs = site_assets.theme_template_dirs(root, override, theme)
+    renderer = Renderer(dirs)
+    assets = site_assets.collect_assets(
+        site_assets.site_dirs(root, "static", theme.static), theme.lunr
+    )
 
     # 1. ingest
     paths = find_bulletins(issues_dir)

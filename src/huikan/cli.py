@@ -40,10 +40,33 @@ def _cmd_review(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _cmd_new(args: argparse.Namespace) -> int:
+    from huikan.commands.new import run
+
+    return run(args)
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from huikan.commands.check import run
 
     return run(args)
+
+
+CONFIG_HELP = "站点配置文件 site.yml（默认：从当前文件夹向上查找）"
+
+
+def add_config_argument(p: argparse.ArgumentParser, default: object = argparse.SUPPRESS) -> None:
+    """``--config`` before or after the command: ``huikan --config x.yml build`` and
+    ``huikan build --config x.yml`` (a sub-command's copy leaves the namespace alone unless
+    given, so it never resets the global one)."""
+    p.add_argument("--config", default=default, metavar="FILE", help=CONFIG_HELP)
+
+
+def project_from_args(args: argparse.Namespace, start=None):
+    """The site of this command (see :mod:`huikan.project`)."""
+    from huikan.project import discover
+
+    return discover(getattr(args, "config", None), start)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,9 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="huikan",
         description="汇刊：把产业科技简报档案生成可检索的静态网站。",
     )
-    p.add_argument("--config", default="site.yml", help="站点配置文件（默认 site.yml）")
+    add_config_argument(p, default=None)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
+
+    from huikan.commands.new import add_arguments as add_new_arguments
+
+    new = sub.add_parser("new", help="新建一个网站：site.yml、issues/、模板覆盖文件夹和发布流程")
+    add_new_arguments(new)
+    new.set_defaults(func=_cmd_new)
 
     ing = sub.add_parser("ingest", help="拆分一期简报并显示文章列表（检查新一期用）")
     ing.add_argument("file", help="简报文件：.pdf、.txt 或 .md")
@@ -92,14 +121,21 @@ def build_parser() -> argparse.ArgumentParser:
     add_check_arguments(chk)
     chk.set_defaults(func=_cmd_check)
 
+    for sp in sub.choices.values():
+        add_config_argument(sp)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from huikan.project import ProjectError
+
     try:
         return int(args.func(args) or 0)
+    except ProjectError as e:
+        print(f"huikan：{e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130

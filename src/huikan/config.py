@@ -144,9 +144,11 @@ def default_taxonomy() -> Taxonomy:
     return Taxonomy([Cluster(c.name, c.slug, list(c.aliases)) for c in builtin_clusters()])
 
 
-def load_config(path: str | Path = "site.yml") -> SiteConfig:
-    """Read site.yml; a missing file (or one without ``clusters``) gives the built-in
-    defaults and the built-in taxonomy."""
+def load_config(path: str | Path | None = "site.yml") -> SiteConfig:
+    """Read site.yml; no file (``None`` or a missing path), or one without ``clusters``, gives
+    the built-in defaults and the built-in taxonomy."""
+    if path is None:
+        return SiteConfig(path=None)
     path = Path(path)
     if not path.exists():
         return SiteConfig(path=None)

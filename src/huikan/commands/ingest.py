@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from huikan.cli import project_from_args
 from huikan.config import ConfigError, load_config
 from huikan.ingest.textutil import width
 from huikan.model import Article, IngestError, IngestResult
@@ -100,13 +101,28 @@ def explain(a: Article) -> str:
     return "；".join(parts)
 
 
+def bulletin_arg_problem(path: Path, command: str) -> str | None:
+    """Why ``path`` cannot be the one bulletin ``huikan ingest|review`` looks at, or None."""
+    if path.is_dir():
+        return (
+            f"huikan {command}：{path} 是一个文件夹；huikan {command} 一次看一期简报，"
+            f"如 huikan {command} {path / '文件名.pdf'}。整个文件夹请用 huikan build 或 "
+            "huikan check --deep。"
+        )
+    if not path.exists():
+        return f"huikan {command}：找不到文件 {path}"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     path = Path(args.file)
-    if not path.exists():
-        print(f"huikan: 找不到文件 {path}", file=sys.stderr)
+    if problem := bulletin_arg_problem(path, "ingest"):
+        print(problem, file=sys.stderr)
         return 2
     try:
-        config = load_config(args.config)
+        project = project_from_args(args, start=path.resolve().parent)
+        print(project.describe(), file=sys.stderr)
+        config = load_config(project.config_path)
         if args.no_cache:
             from huikan.ingest import ingest_file
 
@@ -114,9 +130,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             from huikan.cache import IngestCache
 
-            res = IngestCache(config.root / ".huikan-cache").ingest(
-                path, config, use_sidecar=not args.no_sidecar
-            )
+            res = IngestCache(project.cache).ingest(path, config, use_sidecar=not args.no_sidecar)
     except (IngestError, ConfigError) as e:
         print(f"huikan: {e}", file=sys.stderr)
         return 1
