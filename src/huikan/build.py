@@ -115,6 +115,34 @@ def find_bulletins(issues_dir: Path) -> list[Path]:
     ]
 
 
+def check_sidecars(paths: list[Path], config: SiteConfig, root: Path) -> None:
+    """BuildError listing every mistake in the bulletins' sidecars (file:line), before
+    anything is ingested or published: a typo must neither drop an issue nor publish what
+    the sidecar meant to leave out."""
+    from huikan.ingest.sidecar import parse_sidecar, sidecar_path
+
+    problems: list[str] = []
+    for p in paths:
+        sc = sidecar_path(p)
+        if sc is None:
+            continue
+        for e in parse_sidecar(sc, config.taxonomy)[1]:
+            where = _relative(Path(e.file), root) + (f":{e.line}" if e.line else "")
+            problems.append(f"{where}: {e.reason}")
+    if problems:
+        lines = "\n".join(f"  {p}" for p in problems)
+        raise BuildError(
+            f"旁注文件有 {len(problems)} 个错误，未发布任何内容（原有网站保持不变）：\n{lines}"
+        )
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _ingest_one(path: str, config: SiteConfig, cache_dir: str) -> tuple[str, Any]:
     """Worker: ingest one file through the cache. Errors come back as data (IngestError's
     keyword-only constructor does not survive pickling)."""
@@ -425,6 +453,7 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
 
     # 1. ingest
     paths = find_bulletins(issues_dir)
+    check_sidecars(paths, config, root)
     results, errors, ingested = ingest_all(paths, config, cache_dir, jobs, opts.progress)
     timings["拆分"] = time.perf_counter() - t0
     for e in errors:
