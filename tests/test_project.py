@@ -142,3 +142,22 @@ def test_a_folder_instead_of_a_bulletin_is_a_message(tmp_path, monkeypatch, caps
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert "文件夹" in err and "Traceback" not in err
+
+
+def test_ingest_reports_corrections_that_match_no_article(tmp_path, monkeypatch, capsys):
+    root = _site(tmp_path)
+    (root / "issues" / SAMPLE.with_suffix(".yml").name).write_text(
+        "articles:\n  没有这篇文章:\n    cluster: 新能源\n", encoding="utf-8"
+    )
+    capsys.readouterr()
+    assert main(["ingest", str(root / "issues" / SAMPLE.name), "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    assert f"{SAMPLE.with_suffix('.yml').name}:2: 没有标题为 “没有这篇文章” 的文章" in err
+
+
+def test_the_same_bulletin_twice_is_a_warning(tmp_path):
+    root = _site(tmp_path)
+    shutil.copy(SAMPLE, root / "issues" / "copy-of-it.txt")
+    report = build(root)
+    dup = [w for w in report.warnings if w.code == "duplicate-bulletin"]
+    assert len(dup) == 1 and SAMPLE.name in dup[0].message

@@ -136,6 +136,37 @@ def check_sidecars(paths: list[Path], config: SiteConfig, root: Path) -> None:
         )
 
 
+def duplicate_bulletins(results: list[tuple[Path, IngestResult]]) -> list[IngestWarning]:
+    """A warning for each bulletin that looks like another one added under a second file
+    name: the same masthead, number and date, or the same articles."""
+    from huikan.ingest.textutil import squash
+
+    seen: dict[tuple, Path] = {}
+    out = []
+    for p, r in results:
+        b = r.bulletin
+        keys = []
+        if b.title and b.number and b.date:
+            keys.append(("masthead", b.title, b.number, b.date))
+        titles = tuple(squash(a.title) for a in r.articles)
+        if len(titles) >= 2:
+            keys.append(("articles", titles))
+        for key in keys:
+            if key in seen:
+                what = "刊名、期号和日期" if key[0] == "masthead" else "全部文章标题"
+                out.append(
+                    IngestWarning(
+                        "duplicate-bulletin",
+                        f"与 {seen[key].name} 的{what}相同：同一期简报是否以另一个文件名"
+                        "加了两次？请删去其中一个",
+                        file=p.name,
+                    )
+                )
+                break
+            seen[key] = p
+    return out
+
+
 def _relative(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
@@ -461,6 +492,7 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
     pinned = {p: getattr(r.bulletin, "slug", None) for p, r in results}
     model = build_model(results, config, {p: s for p, s in pinned.items() if s})
     warnings = [w for b in model.bulletins for w in b.warnings]
+    warnings += duplicate_bulletins(results)
     for w in warnings:
         print(f"警告：{w}", file=log)
     if opts.strict and (warnings or errors):

@@ -211,10 +211,26 @@ def _duplicate_article_slugs(sc, info, root, report, slugify) -> None:
             seen[s] = (title, pin.line)
 
 
+def unmatched_corrections(sidecar, result) -> list[tuple[str, int]]:
+    """``(title, line)`` of each article correction of ``sidecar`` that matches no article of
+    the ingested ``result``: it would silently do nothing."""
+    from huikan.ingest.textutil import squash
+
+    titles = {squash(a.title) for a in result.articles}
+    matched = {id(o) for a in result.articles if (o := sidecar.article_overrides(a.title))}
+    out = []
+    for title, o in sidecar.articles.items():
+        if o.get("drop") is True:
+            continue  # a dropped article is gone from the result: nothing to compare
+        if id(o) in matched or squash(str(o.get("title", ""))) in titles:
+            continue
+        out.append((title, sidecar.article_lines.get(title, 0)))
+    return out
+
+
 def _unmatched_articles(root, config, bulletins, infos, sidecar_of, report) -> None:
     """Sidecar corrections whose title matches no article of the ingested bulletin."""
     from huikan.cache import IngestCache
-    from huikan.ingest.textutil import squash
     from huikan.model import IngestError
 
     cache = IngestCache(config.root / ".huikan-cache")
@@ -231,14 +247,7 @@ def _unmatched_articles(root, config, bulletins, infos, sidecar_of, report) -> N
         except (IngestError, ConfigError) as e:
             report.problems.append(Problem(_display(b, root), None, f"无法拆分：{e}"))
             continue
-        titles = {squash(a.title) for a in res.articles}
-        matched = {id(o) for a in res.articles if (o := sidecar.article_overrides(a.title))}
-        for title, line, fields in info.article_titles:
-            o = sidecar.articles.get(title)
-            if o is None or fields.get("drop") == "true":
-                continue  # a dropped article is gone from the result: nothing to compare
-            if id(o) in matched or squash(fields.get("title", "")) in titles:
-                continue
+        for title, line in unmatched_corrections(sidecar, res):
             report.problems.append(
                 Problem(
                     _display(sc, root),

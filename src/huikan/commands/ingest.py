@@ -101,6 +101,21 @@ def explain(a: Article) -> str:
     return "；".join(parts)
 
 
+def _report_unmatched(path: Path, config, res: IngestResult) -> None:
+    """Sidecar corrections that match no article of this bulletin, on stderr."""
+    from huikan.check import unmatched_corrections
+    from huikan.ingest.sidecar import load_sidecar, sidecar_path
+
+    sc = sidecar_path(path)
+    if sc is None:
+        return
+    for title, line in unmatched_corrections(load_sidecar(sc, config.taxonomy), res):
+        print(
+            f"旁注 {sc.name}:{line}: 没有标题为 “{title}” 的文章，这一项修改不会生效",
+            file=sys.stderr,
+        )
+
+
 def bulletin_arg_problem(path: Path, command: str) -> str | None:
     """Why ``path`` cannot be the one bulletin ``huikan ingest|review`` looks at, or None."""
     if path.is_dir():
@@ -134,6 +149,8 @@ def run(args: argparse.Namespace) -> int:
     except (IngestError, ConfigError) as e:
         print(f"huikan: {e}", file=sys.stderr)
         return 1
+    if not args.no_sidecar:
+        _report_unmatched(path, config, res)
     if args.json:
         json.dump(res.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
