@@ -161,3 +161,26 @@ def test_the_same_bulletin_twice_is_a_warning(tmp_path):
     report = build(root)
     dup = [w for w in report.warnings if w.code == "duplicate-bulletin"]
     assert len(dup) == 1 and SAMPLE.name in dup[0].message
+
+
+def test_help_and_usage_errors_are_in_chinese(capsys):
+    from huikan.cli import build_parser
+
+    parser = build_parser()
+    sub = next(
+        a for a in parser._actions if isinstance(a, __import__("argparse")._SubParsersAction)
+    )
+    for argv in (["--help"], *([name, "--help"] for name in sub.choices)):
+        with pytest.raises(SystemExit) as e:
+            main(argv)
+        assert e.value.code == 0
+        out = capsys.readouterr().out
+        assert out.startswith("用法：") and "show this help" not in out and "usage" not in out
+        if len(argv) == 2:
+            assert sub.choices[argv[0]].description, argv  # a one-line summary
+    for argv in (["nope"], ["ingest"], ["build", "--jobs", "x"], ["--bogus", "build"]):
+        with pytest.raises(SystemExit) as e:
+            main(argv)
+        assert e.value.code == 2
+        err = capsys.readouterr().err
+        assert "错误" in err and "error" not in err, err
