@@ -184,3 +184,37 @@ def test_help_and_usage_errors_are_in_chinese(capsys):
         assert e.value.code == 2
         err = capsys.readouterr().err
         assert "错误" in err and "error" not in err, err
+
+
+def test_declared_dependencies_match_imports():
+    """Every third-party module src/huikan imports belongs to a distribution pyproject.toml
+    declares (pdfminer.six was imported without being declared)."""
+    import ast
+    import importlib.metadata as md
+    import re
+    import tomllib
+
+    declared = {
+        re.split(r"[<>=!\[ ;]", d, maxsplit=1)[0].lower().replace("_", "-")
+        for d in tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"][
+            "dependencies"
+        ]
+    }
+    owners = md.packages_distributions()
+    missing = {}
+    for f in (REPO / "src" / "huikan").rglob("*.py"):
+        for node in ast.walk(ast.parse(f.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                mods = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                mods = [node.module]
+            else:
+                continue
+            for m in mods:
+                top = m.split(".")[0]
+                if top in sys.stdlib_module_names or top == "huikan":
+                    continue
+                dists = {d.lower().replace("_", "-") for d in owners.get(top, [top])}
+                if not dists & declared:
+                    missing[top] = f.relative_to(REPO).as_posix()
+    assert not missing, missing
