@@ -21,7 +21,15 @@ from huikan.model import IngestResult
 
 # What an ingest result depends on besides its inputs: these modules and packages of huikan
 # (relative to the package folder), every data file, and the installed version.
-FINGERPRINT_SOURCES = ("ingest", "classify", "config", "config.py", "jiebautil.py", "model.py")
+FINGERPRINT_SOURCES = (
+    "ingest",
+    "classify",
+    "config.py",
+    "config_errors.py",
+    "schema.py",
+    "jiebautil.py",
+    "model.py",
+)
 
 
 def package_version() -> str:
