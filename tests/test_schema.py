@@ -164,3 +164,14 @@ def test_random_yaml_never_raises_anything_but_config_error(tmp_path, text):
     config, errors = parse_config(p)
     assert (config is None) == bool(errors)
     parse_sidecar(p, TAXONOMY)
+
+
+def test_a_build_lists_every_site_yml_mistake(tmp_path, capsys):
+    from huikan.cli import main
+
+    root = _site(tmp_path)
+    (root / "site.yml").write_text("theme: dark\nper_page: 0\n", encoding="utf-8")
+    assert main(["--config", str(root / "site.yml"), "build"]) == 1
+    err = capsys.readouterr().err
+    assert "site.yml:1: 未知的键 “theme”" in err and "site.yml:2: per_page 应是正整数" in err
+    assert not (root / "build").exists()

@@ -21,6 +21,12 @@ class ConfigError(Exception):
         where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.reason}"
 
+    def report(self) -> str:
+        """Every problem, one ``file:line: message`` per line."""
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        return "\n".join(f"  {p}" for p in self.problems)
+
     @classmethod
     def of(cls, errors: list[ConfigError]) -> ConfigError:
         """One exception for several problems: the first's file:line and message, the count

@@ -55,7 +55,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         report = build_site(options_from_args(args))
-    except (BuildError, ConfigError, IngestError, OutputError) as e:
+    except ConfigError as e:
+        sep = "\n" if len(e.problems) > 1 else ""
+        print(f"构建失败，未发布任何内容：{sep}{e.report()}", file=sys.stderr)
+        return 1
+    except (BuildError, IngestError, OutputError) as e:
         print(f"构建失败：{e}", file=sys.stderr)
         return 1
     for line in report.summary_lines():
