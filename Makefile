@@ -5,7 +5,7 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: site test setup lint bench clean
+.PHONY: site test setup lint bench clean dist
 
 $(BIN)/huikan: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ bench: setup
 	$(BIN)/python bench/build.py
 	$(BIN)/python -m pip install --quiet -e '.[bench]'  # pagefind[extended] for the comparison
 	$(BIN)/python bench/search.py
+
+# The wheel (dist/huikan-*.whl), with the default theme and lunr.js inside (setup.py).
+dist: setup
+	rm -rf dist
+	$(BIN)/python -m pip wheel --quiet --no-deps -w dist .
 
 clean:
 	rm -rf build .huikan-cache

@@ -76,6 +76,7 @@ def ci_copy(tmp_path):
     root = tmp_path / "repo"
     (root / ".ci").mkdir(parents=True)
     shutil.copy(CI_RUN, root / ".ci" / "run")
+    (root / "scripts").mkdir()
     log = tmp_path / "calls.log"
     stub = (
         "#!/usr/bin/env bash\n"
@@ -88,6 +89,7 @@ def ci_copy(tmp_path):
         (bin_dir, "make"),
         (root / ".venv" / "bin", "huikan"),
         (root / ".venv" / "bin", "python"),
+        (root / "scripts", "check-wheel.sh"),
     ):
         d.mkdir(parents=True, exist_ok=True)
         (d / name).write_text(stub, encoding="utf-8")
@@ -113,6 +115,7 @@ def test_ci_run_runs_every_step_in_order(ci_copy):
         "huikan check --deep",
         "make site ARGS=--strict",
         "python -m huikan.site.linkcheck build /",
+        "check-wheel.sh ",
     ]
 
 
@@ -124,6 +127,7 @@ def test_ci_run_runs_every_step_in_order(ci_copy):
         ({"huikan_check": 1}, 1, 2),
         ({"make_site": 2}, 2, 3),  # a strict build with a warning
         ({"python__m": 1}, 1, 4),  # a broken link
+        ({"check_wheel_sh_": 1}, 1, 5),  # the installed wheel cannot build a site
     ],
 )
 def test_ci_run_stops_at_the_first_failure(ci_copy, failing, code, steps_run):

@@ -110,13 +110,10 @@ def _bad_files(issues: Path) -> dict[str, str]:
     )
     (issues / "2024-07-empty.txt").write_bytes(b"")
     (issues / "2024-08-junk.txt").write_bytes(bytes(range(256)) * 50)
-    (issues / "2024-09-broken-sidecar.txt").write_text("某标题\n\n正文。\n", encoding="utf-8")
-    (issues / "2024-09-broken-sidecar.yml").write_text("date: [2024\n", encoding="utf-8")
     return {
         "2024-05-truncated.pdf": "损坏",
         "2024-07-empty.txt": "空",
         "2024-08-junk.txt": "编码",
-        "2024-09-broken-sidecar.txt": "2024-09-broken-sidecar.yml:1",
     }
 
 
@@ -150,6 +147,31 @@ def test_strict_fails_on_a_bad_bulletin_and_keeps_the_last_good_site(site_root):
     )
     assert proc.returncode != 0
     assert "2024-05-truncated.pdf" in proc.stdout + proc.stderr
+    assert _tree_digest(site_root / "build") == before
+
+
+@pytest.mark.parametrize(
+    ("sidecar", "where"),
+    [
+        ("date: [2024\n", "2024-09-x.yml:1"),  # YAML syntax
+        ("title: 某刊\ndate: 2024-02-31\n", "2024-09-x.yml:2"),  # no such day
+        ("titel: 某刊\n", "2024-09-x.yml:1"),  # a typo must not unpublish the issue
+        ("articles:\n  某标题:\n    dorp: true\n", "2024-09-x.yml:3"),  # nor publish it
+    ],
+)
+def test_a_sidecar_mistake_stops_the_build_and_keeps_the_last_site(site_root, sidecar, where):
+    build(site_root)
+    before = _tree_digest(site_root / "build")
+    (site_root / "issues" / "2024-09-x.txt").write_text("某标题\n\n正文。\n", encoding="utf-8")
+    (site_root / "issues" / "2024-09-x.yml").write_text(sidecar, encoding="utf-8")
+    proc = subprocess.run(
+        [*HUIKAN, "--config", str(site_root / "site.yml"), "build"],
+        capture_output=True,
+        text=True,
+        cwd=site_root,
+    )
+    assert proc.returncode == 1
+    assert f"issues/{where}" in proc.stderr and "Traceback" not in proc.stderr
     assert _tree_digest(site_root / "build") == before
 
 

@@ -1,19 +1,18 @@
 """The GitHub Actions workflows cannot run here, so their shape is checked instead: triggers,
 the job graph, permissions, pinned actions, caches, and that every ``huikan`` command they call
 exists with those flags in our CLI (the commands themselves are tested end to end elsewhere).
-``actionlint`` runs over them when it is installed."""
+``check-jsonschema`` validates them (and the two ``huikan new`` writes) against GitHub's
+workflow schema."""
 
 from __future__ import annotations
 
 import argparse
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
 from conftest import REPO
@@ -236,17 +235,45 @@ def test_the_scripts_the_workflows_call_exist_with_their_flags():
     assert callable(linkcheck.main)
 
 
-def _actionlint() -> str | None:
-    venv = Path(sys.executable).parent / "actionlint"
-    return str(venv) if venv.exists() else shutil.which("actionlint")
+SCAFFOLD = REPO / "src" / "huikan" / "scaffold" / "workflows"
 
 
-@pytest.mark.skipif(_actionlint() is None, reason="actionlint not installed")
-def test_actionlint():
+def test_workflows_match_githubs_schema(tmp_path):
+    """check-jsonschema's built-in GitHub workflow schema (dev extra, no network), over the
+    repository's workflows and the two that `huikan new` writes."""
+    exe = Path(sys.executable).parent / "check-jsonschema"
+    assert exe.exists(), "pip install -e '.[dev]' installs check-jsonschema"
+    from huikan.commands.new import plan
+
+    files = sorted(WORKFLOWS.glob("*.yml"))
+    for rel, text in plan("汇刊").items():
+        if rel.startswith(".github/workflows/"):
+            dest = tmp_path / Path(rel).name
+            dest.write_text(text, encoding="utf-8")
+            files.append(dest)
+    assert len(files) == 4
     r = subprocess.run(
-        [_actionlint(), "-no-color", "-oneline", *map(str, sorted(WORKFLOWS.glob("*.yml")))],
+        [str(exe), "--builtin-schema", "vendor.github-workflows", *map(str, files)],
         capture_output=True,
         text=True,
         cwd=REPO,
     )
     assert r.returncode == 0, r.stdout + r.stderr
+    # and the validator does catch a broken one
+    bad = tmp_path / "bad.yml"
+    bad.write_text("name: x\non: push\njobs:\n  a:\n    runs-on: 3\n    stepz: []\n", "utf-8")
+    r = subprocess.run(
+        [str(exe), "--builtin-schema", "vendor.github-workflows", str(bad)],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 1
+
+
+def test_scaffold_workflows_install_huikan_as_a_package():
+    for wf in SCAFFOLD.glob("*.yml"):
+        text = wf.read_text("utf-8")
+        assert "pip install" in text and "make " not in text and ".venv" not in text
+        for ref, _comment in USES.findall(text):
+            name, _, sha = ref.partition("@")
+            assert name.startswith("actions/") and re.fullmatch(r"[0-9a-f]{40}", sha), ref

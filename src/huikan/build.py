@@ -33,7 +33,7 @@ from huikan.site.model import SiteModel, build_model
 from huikan.site.output import OutputDir
 from huikan.site.pages import Page, PagePlanner
 from huikan.site.progress import Progress
-from huikan.site.render import Renderer, fingerprint_dirs, template_dirs
+from huikan.site.render import Renderer, fingerprint_dirs
 from huikan.site.urls import is_absolute, normalize_base_url
 
 BULLETIN_SUFFIXES = tuple(SUFFIXES)  # what the ingest readers accept
@@ -113,6 +113,65 @@ def find_bulletins(issues_dir: Path) -> list[Path]:
         for p in issue_files(issues_dir, BULLETIN_SUFFIXES)
         if p.stem.lower() not in ("readme", "changelog")
     ]
+
+
+def check_sidecars(paths: list[Path], config: SiteConfig, root: Path) -> None:
+    """BuildError listing every mistake in the bulletins' sidecars (file:line), before
+    anything is ingested or published: a typo must neither drop an issue nor publish what
+    the sidecar meant to leave out."""
+    from huikan.ingest.sidecar import parse_sidecar, sidecar_path
+
+    problems: list[str] = []
+    for p in paths:
+        sc = sidecar_path(p)
+        if sc is None:
+            continue
+        for e in parse_sidecar(sc, config.taxonomy)[1]:
+            where = _relative(Path(e.file), root) + (f":{e.line}" if e.line else "")
+            problems.append(f"{where}: {e.reason}")
+    if problems:
+        lines = "\n".join(f"  {p}" for p in problems)
+        raise BuildError(
+            f"旁注文件有 {len(problems)} 个错误，未发布任何内容（原有网站保持不变）：\n{lines}"
+        )
+
+
+def duplicate_bulletins(results: list[tuple[Path, IngestResult]]) -> list[IngestWarning]:
+    """A warning for each bulletin that looks like another one added under a second file
+    name: the same masthead, number and date, or the same articles."""
+    from huikan.ingest.textutil import squash
+
+    seen: dict[tuple, Path] = {}
+    out = []
+    for p, r in results:
+        b = r.bulletin
+        keys = []
+        if b.title and b.number and b.date:
+            keys.append(("masthead", b.title, b.number, b.date))
+        titles = tuple(squash(a.title) for a in r.articles)
+        if len(titles) >= 2:
+            keys.append(("articles", titles))
+        for key in keys:
+            if key in seen:
+                what = "刊名、期号和日期" if key[0] == "masthead" else "全部文章标题"
+                out.append(
+                    IngestWarning(
+                        "duplicate-bulletin",
+                        f"与 {seen[key].name} 的{what}相同：同一期简报是否以另一个文件名"
+                        "加了两次？请删去其中一个",
+                        file=p.name,
+                    )
+                )
+                break
+            seen[key] = p
+    return out
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _ingest_one(path: str, config: SiteConfig, cache_dir: str) -> tuple[str, Any]:
@@ -406,30 +465,29 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     root = Path(opts.root)
-    config = load_config(opts.config_path or root / "site.yml")
+    config = load_config(opts.config_path if opts.config_path else root / "site.yml")
     base_url = normalize_base_url(opts.base_url or config.base_url)
     issues_dir = opts.issues_dir or root / "issues"
     cache_dir = opts.cache_dir or root / ".huikan-cache"
     out_path = opts.out or root / "build"
     jobs = opts.jobs or os.cpu_count() or 1
 
-    default_templates = site_assets.find_dir(root, "templates")
-    if default_templates is None:
-        raise BuildError("找不到 templates/ 文件夹")
-    override = (config.root / config.templates) if config.templates else None
+    override = (root / config.templates) if config.templates else None
     if override is not None and not override.is_dir():
         raise BuildError(f"site.yml 指定的模板文件夹 {override} 不存在")
-    dirs = template_dirs(default_templates, override)
-    renderer = Renderer(dirs)
     try:
-        assets = site_assets.collect_assets(
-            site_assets.find_dir(root, "static"), site_assets.find_lunr(root)
-        )
+        theme = site_assets.default_theme()
     except site_assets.AssetError as e:
         raise BuildError(str(e)) from e
+    dirs = site_assets.theme_template_dirs(root, override, theme)
+    renderer = Renderer(dirs)
+    assets = site_assets.collect_assets(
+        site_assets.site_dirs(root, "static", theme.static), theme.lunr
+    )
 
     # 1. ingest
     paths = find_bulletins(issues_dir)
+    check_sidecars(paths, config, root)
     results, errors, ingested = ingest_all(paths, config, cache_dir, jobs, opts.progress)
     timings["拆分"] = time.perf_counter() - t0
     for e in errors:
@@ -437,6 +495,7 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
     pinned = {p: getattr(r.bulletin, "slug", None) for p, r in results}
     model = build_model(results, config, {p: s for p, s in pinned.items() if s})
     warnings = [w for b in model.bulletins for w in b.warnings]
+    warnings += duplicate_bulletins(results)
     for w in warnings:
         print(f"警告：{w}", file=log)
     if opts.strict and (warnings or errors):

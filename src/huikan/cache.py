@@ -19,23 +19,56 @@ from pathlib import Path
 from huikan.config import SiteConfig
 from huikan.model import IngestResult
 
+# What an ingest result depends on besides its inputs: these modules and packages of huikan
+# (relative to the package folder), every data file, and the installed version.
+FINGERPRINT_SOURCES = (
+    "ingest",
+    "classify",
+    "config.py",
+    "config_errors.py",
+    "schema.py",
+    "jiebautil.py",
+    "model.py",
+)
+
+
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("huikan")
+    except PackageNotFoundError:  # running from a checkout without installing
+        return "unknown"
+
+
+def fingerprint_files() -> list[Path]:
+    """The package files the ingest result depends on (sorted)."""
+    import huikan
+
+    pkg = Path(huikan.__file__).resolve().parent
+    files: list[Path] = []
+    for name in (*FINGERPRINT_SOURCES, "data"):
+        p = pkg / name
+        if p.is_file():
+            files.append(p)
+        elif p.is_dir():
+            files += [f for f in p.rglob("*") if f.is_file() and f.suffix != ".pyc"]
+    return sorted(files)
+
 
 @functools.cache
 def code_fingerprint() -> str:
-    """Hash of the ingest and classification source, so code changes invalidate the cache."""
-    import huikan.classify
+    """Hash of the installed version and of the ingest, classification and configuration code
+    and data (the built-in vocabulary …), so an upgrade or a code change invalidates the cache."""
+    import huikan
     import huikan.ingest
 
+    pkg = Path(huikan.__file__).resolve().parent
     h = hashlib.sha256(huikan.ingest.INGEST_VERSION.encode())
-    pkg = Path(huikan.ingest.__file__).parent
-    for p in sorted(pkg.glob("*.py")):
-        h.update(p.name.encode())
+    h.update(package_version().encode() + b"\0")
+    for p in fingerprint_files():
+        h.update(p.relative_to(pkg).as_posix().encode() + b"\0")
         h.update(p.read_bytes())
-    classify = Path(huikan.classify.__file__).parent  # the tagger and its built-in vocabulary
-    for p in [*sorted(classify.glob("*.py")), classify.parent / "data" / "cluster_vocab.yml"]:
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    h.update(Path(huikan.ingest.__file__).parent.parent.joinpath("model.py").read_bytes())
     return h.hexdigest()
 
 

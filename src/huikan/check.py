@@ -12,32 +12,16 @@ nothing.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from huikan.config import ConfigError, SiteConfig, Taxonomy, config_problems, load_config
+from huikan.ingest.sidecar import load_sidecar, parse_sidecar
+from huikan.schema import date_problem, slug_problem
 
-from huikan.config import (
-    ConfigError,
-    SiteConfig,
-    Taxonomy,
-    compose_yaml,
-    config_problems,
-    is_null,
-    is_text,
-    load_config,
-    mapping_pairs,
-    node_line,
-    text_list,
-)
-from huikan.ingest.sidecar import ARTICLE_KEYS, META_KEYS, SLUG, TOP_KEYS, load_sidecar
+__all__ = ["CheckReport", "Problem", "check_site", "date_problem", "slug_problem"]
 
 SIDECAR_SUFFIXES = (".yml", ".yaml")
-_DATE_FORMS = (("%Y", re.compile(r"^\d{4}$")), ("%Y-%m", re.compile(r"^\d{4}-\d{2}$")))
-_BOOL = "tag:yaml.org,2002:bool"
-_TRUE = {"true", "yes", "on", "y"}
 
 
 @dataclass(frozen=True)
@@ -78,149 +62,21 @@ class _SidecarInfo:
 
 
 # -- one sidecar -----------------------------------------------------------------------------
-def date_problem(value: str) -> str | None:
-    """Why ``value`` is not a YYYY, YYYY-MM or YYYY-MM-DD date, or None."""
-    forms = [*_DATE_FORMS, ("%Y-%m-%d", re.compile(r"^\d{4}-\d{2}-\d{2}$"))]
-    for fmt, pattern in forms:
-        if pattern.match(value):
-            try:
-                d = dt.datetime.strptime(value, fmt)
-            except ValueError:
-                return "没有这一天或这个月"
-            if not 1900 <= d.year <= 2099:
-                return "年份不在 1900–2099 之间"
-            return None
-    return "格式应为 YYYY、YYYY-MM 或 YYYY-MM-DD（如 2024-04）"
-
-
-def slug_problem(value: str) -> str | None:
-    """Why a pinned slug is unsafe or invalid, or None (the rule is load_sidecar's SLUG)."""
-    if SLUG.match(value):
-        return None
-    if "/" in value or "\\" in value or value.startswith(".") or ".." in value:
-        return "不能含 /、\\ 或 ..，也不能以 . 开头（网址会跑出所在的文件夹）"
-    if not value.strip():
-        return "不能为空"
-    return "只能用字母、数字、汉字、- 和 .，且不超过 80 个字符"
-
-
 def sidecar_problems(
     path: Path, taxonomy: Taxonomy | None
 ) -> tuple[list[ConfigError], _SidecarInfo]:
-    """Every mistake in one sidecar, with lines, plus its slug pins for the archive checks."""
+    """Every mistake in one sidecar, with lines (the loader's own: one schema), plus its slug
+    pins and corrected titles for the archive checks."""
+    sc, errors = parse_sidecar(path, taxonomy)
     info = _SidecarInfo()
-    errors: list[ConfigError] = []
-    try:
-        root, _ = compose_yaml(path)
-    except ConfigError as e:
-        return [e], info
-    if root is None or is_null(root):
-        return [], info
-    if not isinstance(root, yaml.MappingNode):
-        return [ConfigError(path, "顶层应是键值映射，例如 `date: 2024-04`", node_line(root))], info
-    for key, k, v in mapping_pairs(path, root, errors):
-        if key not in TOP_KEYS:
-            known = "、".join(sorted(TOP_KEYS))
-            errors.append(ConfigError(path, f"未知的键 “{key}”（可用：{known}）", node_line(k)))
-        elif is_null(v):
-            continue
-        elif key in META_KEYS:
-            if not is_text(v) and not (key == "date" and isinstance(v, yaml.ScalarNode)):
-                errors.append(ConfigError(path, f"{key} 应是一段文字", node_line(v)))
-            elif key == "date" and (why := date_problem(str(v.value).strip())):
-                errors.append(ConfigError(path, f"日期 “{v.value}” 不对：{why}", node_line(v)))
-            elif key == "slug":
-                s = str(v.value).strip()
-                if why := slug_problem(s):
-                    errors.append(ConfigError(path, f"slug “{s}” 不合法：{why}", node_line(v)))
-                else:
-                    info.slug = _Pin(s, node_line(v))
-        elif key in ("split", "merge", "drop"):
-            text_list(path, key, v, errors, allow_scalar=True)
-        elif key == "articles":
-            _article_problems(path, v, taxonomy, errors, info)
-    if not errors:
-        try:  # the loader the build uses must accept it too
-            load_sidecar(path, taxonomy)
-        except ConfigError as e:
-            errors.append(e)
+    if "slug" in sc.meta and sc.slug_line:
+        info.slug = _Pin(sc.meta["slug"], sc.slug_line)
+    for title, o in sc.articles.items():
+        if title in sc.article_slug_lines and "slug" in o:
+            info.article_slugs.append((title, _Pin(o["slug"], sc.article_slug_lines[title])))
+        fields = {k: str(v).lower() if k == "drop" else str(v) for k, v in o.items()}
+        info.article_titles.append((title, sc.article_lines.get(title, 0), fields))
     return errors, info
-
-
-def _article_problems(
-    path: Path,
-    node: yaml.Node,
-    taxonomy: Taxonomy | None,
-    errors: list[ConfigError],
-    info: _SidecarInfo,
-) -> None:
-    entries: list[tuple[str, int, yaml.Node]] = []  # (title, line, overrides node)
-    if isinstance(node, yaml.MappingNode):
-        for title, k, v in mapping_pairs(path, node, errors, "articles 下"):
-            entries.append((title, node_line(k), v))
-    elif isinstance(node, yaml.SequenceNode):  # [{title: …, cluster: …}, …]
-        for item in node.value:
-            fields = (
-                {k.value: v for k, v in item.value if isinstance(k, yaml.ScalarNode)}
-                if isinstance(item, yaml.MappingNode)
-                else {}
-            )
-            title = fields.get("match") or fields.get("title")
-            if title is None or not is_text(title):
-                errors.append(
-                    ConfigError(path, "articles 列表的每一项都需要 title", node_line(item))
-                )
-                continue
-            entries.append((str(title.value), node_line(item), item))
-    else:
-        errors.append(ConfigError(path, "articles 应是“标题: 修改项”的映射", node_line(node)))
-        return
-    allowed = ARTICLE_KEYS | ({"match"} if isinstance(node, yaml.SequenceNode) else set())
-    for title, line, v in entries:
-        if not isinstance(v, yaml.MappingNode):
-            errors.append(
-                ConfigError(
-                    path, f"文章 “{title}” 的修改项应是键值映射（如 cluster: 数字经济）", line
-                )
-            )
-            continue
-        fields: dict[str, str] = {}
-        for key, k, val in mapping_pairs(path, v, errors, f"文章 “{title}” 下"):
-            where = node_line(k)
-            if key not in allowed:
-                known = "、".join(sorted(ARTICLE_KEYS))
-                errors.append(
-                    ConfigError(
-                        path, f"文章 “{title}” 下有未知的键 “{key}”（可用：{known}）", where
-                    )
-                )
-            elif key == "drop":
-                if not (isinstance(val, yaml.ScalarNode) and val.tag == _BOOL):
-                    errors.append(ConfigError(path, "drop 应是 true 或 false", where))
-                else:
-                    fields[key] = "true" if val.value.lower() in _TRUE else "false"
-            elif is_null(val):
-                continue
-            elif not is_text(val):
-                errors.append(ConfigError(path, f"文章 “{title}” 的 {key} 应是一段文字", where))
-            elif key == "cluster":
-                name = str(val.value)
-                if taxonomy is not None and taxonomy.get(name) is None:
-                    known = "、".join(taxonomy.names)
-                    errors.append(
-                        ConfigError(
-                            path, f"未知的产业集群 “{name}”（site.yml 中有：{known}）", where
-                        )
-                    )
-            elif key == "slug":
-                s = str(val.value).strip()
-                if why := slug_problem(s):
-                    errors.append(ConfigError(path, f"slug “{s}” 不合法：{why}", where))
-                else:
-                    info.article_slugs.append((title, _Pin(s, where)))
-            if key in ARTICLE_KEYS and key != "drop" and is_text(val):
-                fields[key] = str(val.value)
-        info.article_titles.append((title, line, fields))
 
 
 # -- the archive -----------------------------------------------------------------------------
@@ -355,10 +211,26 @@ def _duplicate_article_slugs(sc, info, root, report, slugify) -> None:
             seen[s] = (title, pin.line)
 
 
+def unmatched_corrections(sidecar, result) -> list[tuple[str, int]]:
+    """``(title, line)`` of each article correction of ``sidecar`` that matches no article of
+    the ingested ``result``: it would silently do nothing."""
+    from huikan.ingest.textutil import squash
+
+    titles = {squash(a.title) for a in result.articles}
+    matched = {id(o) for a in result.articles if (o := sidecar.article_overrides(a.title))}
+    out = []
+    for title, o in sidecar.articles.items():
+        if o.get("drop") is True:
+            continue  # a dropped article is gone from the result: nothing to compare
+        if id(o) in matched or squash(str(o.get("title", ""))) in titles:
+            continue
+        out.append((title, sidecar.article_lines.get(title, 0)))
+    return out
+
+
 def _unmatched_articles(root, config, bulletins, infos, sidecar_of, report) -> None:
     """Sidecar corrections whose title matches no article of the ingested bulletin."""
     from huikan.cache import IngestCache
-    from huikan.ingest.textutil import squash
     from huikan.model import IngestError
 
     cache = IngestCache(config.root / ".huikan-cache")
@@ -375,14 +247,7 @@ def _unmatched_articles(root, config, bulletins, infos, sidecar_of, report) -> N
         except (IngestError, ConfigError) as e:
             report.problems.append(Problem(_display(b, root), None, f"无法拆分：{e}"))
             continue
-        titles = {squash(a.title) for a in res.articles}
-        matched = {id(o) for a in res.articles if (o := sidecar.article_overrides(a.title))}
-        for title, line, fields in info.article_titles:
-            o = sidecar.articles.get(title)
-            if o is None or fields.get("drop") == "true":
-                continue  # a dropped article is gone from the result: nothing to compare
-            if id(o) in matched or squash(fields.get("title", "")) in titles:
-                continue
+        for title, line in unmatched_corrections(sidecar, res):
             report.problems.append(
                 Problem(
                     _display(sc, root),

@@ -1,4 +1,8 @@
-"""Command-line entry point: ``huikan ingest|build|serve|review|diff|check``.
+"""Command-line entry point: ``huikan new|ingest|build|serve|review|diff|check``.
+
+Exit codes: 0 done; 1 the work found problems (a failed build, ``huikan check`` findings, an
+unreadable bulletin for ``ingest``); 2 the command itself is wrong (unknown option, a missing
+file or ``--config``, a folder instead of a bulletin, a busy ``serve`` port); 130 Ctrl-C.
 
 Each sub-command lives in its own module; this file only parses arguments and imports the
 module that does the work, so ``huikan ingest`` does not pay for loading the renderer.
@@ -40,20 +44,85 @@ def _cmd_review(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _cmd_new(args: argparse.Namespace) -> int:
+    from huikan.commands.new import run
+
+    return run(args)
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from huikan.commands.check import run
 
     return run(args)
 
 
+# argparse's own words, in the language of the rest of the command (argparse looks each up
+# through its module-level gettext ``_``).
+ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "the following arguments are required: %s": "缺少参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "没有 %(value)r 这个选项（可选：%(choices)s）"
+    ),
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid %(type)s value: %(value)r": "%(value)r 不是有效的值（应为 %(type)s）",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多一个值",
+    "expected at least one argument": "至少需要一个值",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "选项 %(option)s 不明确，可能是 %(matches)s"
+    ),
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ignored explicit argument %r": "忽略了多余的值 %r",
+    "one of the arguments %s is required": "需要以下参数之一：%s",
+}
+
+
+def _zh(message: str) -> str:
+    return ARGPARSE_ZH.get(message, message)
+
+
+CONFIG_HELP = "站点配置文件 site.yml（默认：从当前文件夹向上查找）"
+
+
+def add_config_argument(p: argparse.ArgumentParser, default: object = argparse.SUPPRESS) -> None:
+    """``--config`` before or after the command: ``huikan --config x.yml build`` and
+    ``huikan build --config x.yml`` (a sub-command's copy leaves the namespace alone unless
+    given, so it never resets the global one)."""
+    p.add_argument("--config", default=default, metavar="FILE", help=CONFIG_HELP)
+
+
+def project_from_args(args: argparse.Namespace, start=None):
+    """The site of this command (see :mod:`huikan.project`)."""
+    from huikan.project import discover
+
+    return discover(getattr(args, "config", None), start)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    argparse._ = _zh  # type: ignore[attr-defined]
     p = argparse.ArgumentParser(
         prog="huikan",
         description="汇刊：把产业科技简报档案生成可检索的静态网站。",
+        epilog=(
+            "站点配置 site.yml 从当前文件夹向上查找（或用 --config 指定）。"
+            "退出码：0 成功；1 发现问题或构建失败；2 命令用法有误（参数、文件、端口）；130 已中断。"
+        ),
     )
-    p.add_argument("--config", default="site.yml", help="站点配置文件（默认 site.yml）")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    add_config_argument(p, default=None)
+    sub = p.add_subparsers(dest="command", metavar="命令")
     sub.required = True
+
+    from huikan.commands.new import add_arguments as add_new_arguments
+
+    new = sub.add_parser("new", help="新建一个网站：site.yml、issues/、模板覆盖文件夹和发布流程")
+    add_new_arguments(new)
+    new.set_defaults(func=_cmd_new)
 
     ing = sub.add_parser("ingest", help="拆分一期简报并显示文章列表（检查新一期用）")
     ing.add_argument("file", help="简报文件：.pdf、.txt 或 .md")
@@ -92,14 +161,23 @@ def build_parser() -> argparse.ArgumentParser:
     add_check_arguments(chk)
     chk.set_defaults(func=_cmd_check)
 
+    for action in sub._choices_actions:  # `huikan X --help` opens with X's one-line summary
+        sub.choices[action.dest].description = action.help
+    for sp in sub.choices.values():
+        add_config_argument(sp)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from huikan.project import ProjectError
+
     try:
         return int(args.func(args) or 0)
+    except ProjectError as e:
+        print(f"huikan：{e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130

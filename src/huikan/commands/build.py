@@ -29,12 +29,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def options_from_args(args: argparse.Namespace):
     from huikan.build import BuildOptions
+    from huikan.cli import project_from_args
 
-    config_path = Path(args.config)
-    root = config_path.parent if config_path.parent != Path("") else Path.cwd()
+    project = project_from_args(args)
+    if not project.found:
+        print(project.describe(), file=sys.stderr)
     return BuildOptions(
-        root=root.resolve(),
-        config_path=config_path,
+        root=project.root,
+        config_path=project.config_path,
         out=Path(args.out) if args.out else None,
         base_url=args.base_url,
         strict=args.strict,
@@ -53,7 +55,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         report = build_site(options_from_args(args))
-    except (BuildError, ConfigError, IngestError, OutputError) as e:
+    except ConfigError as e:
+        sep = "\n" if len(e.problems) > 1 else ""
+        print(f"构建失败，未发布任何内容：{sep}{e.report()}", file=sys.stderr)
+        return 1
+    except (BuildError, IngestError, OutputError) as e:
         print(f"构建失败：{e}", file=sys.stderr)
         return 1
     for line in report.summary_lines():

@@ -18,12 +18,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from huikan.check import check_site
+    from huikan.cli import project_from_args
 
-    config_path = Path(args.config)
-    root = config_path.parent if config_path.parent != Path("") else Path.cwd()
+    project = project_from_args(args)
+    if not project.found:
+        print(f"检查未进行：{project.describe().removeprefix('提示：')}", file=sys.stderr)
+        return 1
     report = check_site(
-        root,
-        config_path=config_path,
+        project.root,
+        config_path=project.config_path,
         issues_dir=Path(args.issues) if args.issues else None,
         deep=args.deep,
     )

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from huikan.cli import project_from_args
 from huikan.config import ConfigError, load_config
 from huikan.ingest.textutil import width
 from huikan.model import Article, IngestError, IngestResult
@@ -100,13 +101,43 @@ def explain(a: Article) -> str:
     return "；".join(parts)
 
 
+def _report_unmatched(path: Path, config, res: IngestResult) -> None:
+    """Sidecar corrections that match no article of this bulletin, on stderr."""
+    from huikan.check import unmatched_corrections
+    from huikan.ingest.sidecar import load_sidecar, sidecar_path
+
+    sc = sidecar_path(path)
+    if sc is None:
+        return
+    for title, line in unmatched_corrections(load_sidecar(sc, config.taxonomy), res):
+        print(
+            f"旁注 {sc.name}:{line}: 没有标题为 “{title}” 的文章，这一项修改不会生效",
+            file=sys.stderr,
+        )
+
+
+def bulletin_arg_problem(path: Path, command: str) -> str | None:
+    """Why ``path`` cannot be the one bulletin ``huikan ingest|review`` looks at, or None."""
+    if path.is_dir():
+        return (
+            f"huikan {command}：{path} 是一个文件夹；huikan {command} 一次看一期简报，"
+            f"如 huikan {command} {path / '文件名.pdf'}。整个文件夹请用 huikan build 或 "
+            "huikan check --deep。"
+        )
+    if not path.exists():
+        return f"huikan {command}：找不到文件 {path}"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     path = Path(args.file)
-    if not path.exists():
-        print(f"huikan: 找不到文件 {path}", file=sys.stderr)
+    if problem := bulletin_arg_problem(path, "ingest"):
+        print(problem, file=sys.stderr)
         return 2
     try:
-        config = load_config(args.config)
+        project = project_from_args(args, start=path.resolve().parent)
+        print(project.describe(), file=sys.stderr)
+        config = load_config(project.config_path)
         if args.no_cache:
             from huikan.ingest import ingest_file
 
@@ -114,12 +145,12 @@ def run(args: argparse.Namespace) -> int:
         else:
             from huikan.cache import IngestCache
 
-            res = IngestCache(config.root / ".huikan-cache").ingest(
-                path, config, use_sidecar=not args.no_sidecar
-            )
+            res = IngestCache(project.cache).ingest(path, config, use_sidecar=not args.no_sidecar)
     except (IngestError, ConfigError) as e:
         print(f"huikan: {e}", file=sys.stderr)
         return 1
+    if not args.no_sidecar:
+        _report_unmatched(path, config, res)
     if args.json:
         json.dump(res.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

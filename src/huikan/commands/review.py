@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from huikan.cli import project_from_args
 from huikan.config import ConfigError, load_config
 from huikan.model import IngestError
 
@@ -28,13 +29,17 @@ def run(args: argparse.Namespace) -> int:
     from huikan.site.model import bulletin_slugs
 
     t0 = time.perf_counter()
+    from huikan.commands.ingest import bulletin_arg_problem
+
     path = Path(args.file)
-    if not path.is_file():
-        print(f"huikan: 找不到文件 {path}", file=sys.stderr)
+    if problem := bulletin_arg_problem(path, "review"):
+        print(problem, file=sys.stderr)
         return 2
     try:
-        config = load_config(args.config)
-        cache_dir = None if args.no_cache else config.root / ".huikan-cache"
+        project = project_from_args(args, start=path.resolve().parent)
+        print(project.describe(), file=sys.stderr)
+        config = load_config(project.config_path)
+        cache_dir = None if args.no_cache else project.cache
         if cache_dir is None:
             from huikan.ingest import ingest_file
 
@@ -46,18 +51,18 @@ def run(args: argparse.Namespace) -> int:
     except (IngestError, ConfigError) as e:
         print(f"huikan: {e}", file=sys.stderr)
         return 1
-    templates = site_assets.find_dir(config.root, "templates")
-    if templates is None:
-        print("huikan: 找不到 templates/ 文件夹", file=sys.stderr)
+    try:
+        theme = site_assets.default_theme()
+    except site_assets.AssetError as e:
+        print(f"huikan: {e}", file=sys.stderr)
         return 1
-    dirs = [templates]
-    if config.templates and (config.root / config.templates).is_dir():
-        dirs.insert(0, config.root / config.templates)
+    override = project.root / config.templates if config.templates else None
+    dirs = site_assets.theme_template_dirs(project.root, override, theme)
     if args.out:
         out = Path(args.out)
     else:
         slug = bulletin_slugs([path], [res.bulletin.slug])[0]
-        out = config.root / "build" / REVIEW_DIR / slug
+        out = project.output / REVIEW_DIR / slug
     try:
         review = make_review(path, res, template_dirs=dirs, cache_dir=cache_dir)
     except Exception as e:  # pdfium refusing a file ingest could read: say so, do not crash

@@ -82,9 +82,25 @@ def run(args: argparse.Namespace) -> int:
     from huikan.build import BuildError, build_site
     from huikan.config import ConfigError, load_config
     from huikan.model import IngestError
+    from huikan.site.urls import base_path, normalize_base_url
 
     opts = options_from_args(args)
     out = opts.out or opts.root / "build"
+    try:
+        cfg = load_config(opts.config_path)
+    except ConfigError as e:
+        print(f"构建失败：{e}", file=sys.stderr)
+        return 1
+    prefix = base_path(normalize_base_url(opts.base_url or cfg.base_url))
+    try:  # the port first: a busy one is said at once, not after a whole build
+        server = make_server(out, args.port, args.host, prefix)
+    except OSError as e:
+        print(
+            f"huikan serve：无法在 {args.host}:{args.port} 上预览（{e.strerror or e}）；"
+            "端口可能已被占用，请用 --port 换一个。",
+            file=sys.stderr,
+        )
+        return 2
 
     def rebuild() -> bool:
         try:
@@ -97,20 +113,17 @@ def run(args: argparse.Namespace) -> int:
         return True
 
     if not rebuild() and not out.is_dir():
+        server.server_close()
         return 1
-    cfg = load_config(opts.config_path or opts.root / "site.yml")
     watched = [
         opts.root / "issues",
-        opts.config_path or opts.root / "site.yml",
         opts.root / "templates",
         opts.root / "static",
     ]
+    if opts.config_path:
+        watched.append(opts.config_path)
     if cfg.templates:
-        watched.append(cfg.root / cfg.templates)
-    from huikan.site.urls import base_path, normalize_base_url
-
-    prefix = base_path(normalize_base_url(opts.base_url or cfg.base_url))
-    server = make_server(out, args.port, args.host, prefix)
+        watched.append(opts.root / cfg.templates)
     host, port = server.server_address[:2]
     print(
         f"正在预览：http://{host}:{port}{prefix}\n"

@@ -16,22 +16,32 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from huikan.config import ConfigError, Taxonomy, yaml_error
+from huikan.config import ConfigError, Taxonomy
 from huikan.ingest.textutil import squash
+from huikan.schema import (
+    ARTICLE,
+    META_KEYS,
+    SIDECAR,
+    SLUG_RE,
+    compose_yaml,
+    is_missing,
+    is_null,
+    is_text,
+    mapping_pairs,
+    node_line,
+    read_value,
+    unknown_key,
+)
 
-META_KEYS = {"title", "publisher", "number", "date", "slug"}
-TOP_KEYS = META_KEYS | {"split", "merge", "drop", "articles"}
-ARTICLE_KEYS = {"cluster", "column", "slug", "title", "subtitle", "byline", "source", "drop"}
-_DATE = re.compile(r"^(19|20)\d{2}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
-SLUG = re.compile(r"^[\w\u4e00-\u9fff][\w\u4e00-\u9fff.-]{0,79}$")
+TOP_KEYS = set(SIDECAR)
+ARTICLE_KEYS = set(ARTICLE)
+SLUG = SLUG_RE  # the pattern a pinned slug must match (kept under its old name)
 
 
 @dataclass
@@ -43,6 +53,10 @@ class Sidecar:
     drop: list[str] = field(default_factory=list)
     articles: dict[str, dict[str, Any]] = field(default_factory=dict)
     raw: bytes = b""
+    # where things are, for the archive-wide checks of `huikan check`
+    slug_line: int | None = None
+    article_lines: dict[str, int] = field(default_factory=dict)  # title -> line of its entry
+    article_slug_lines: dict[str, int] = field(default_factory=dict)  # title -> line of slug
 
     def article_overrides(self, title: str) -> dict[str, Any] | None:
         """Overrides for the article with this title: exact match first, then by beginning."""
@@ -65,110 +79,106 @@ def sidecar_path(source: Path) -> Path | None:
     return None
 
 
-def _line_of(text: str, key: str) -> int | None:
-    for n, line in enumerate(text.splitlines(), 1):
-        if re.match(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*:", line):
-            return n
-    return None
-
-
-def _str_list(path: Path, text: str, data: dict, key: str) -> list[str]:
-    v = data.get(key)
-    if v is None:
-        return []
-    if isinstance(v, str | int | float):
-        v = [v]
-    if not isinstance(v, list) or not all(isinstance(x, str | int | float) for x in v):
-        raise ConfigError(path, f"{key} 应是一组文字（YAML 列表）", _line_of(text, key))
-    return [str(x) for x in v]
-
-
 def load_sidecar(path: Path, taxonomy: Taxonomy | None = None) -> Sidecar:
-    """Parse and validate a sidecar; errors name the file and line."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ConfigError(path, "旁注文件不是 UTF-8 编码") from e
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        raise yaml_error(path, e) from e
-    if data is None:
-        return Sidecar(path=path, raw=raw)
-    if not isinstance(data, dict):
-        raise ConfigError(path, "旁注文件的顶层应是键值映射，例如 `date: 2024-04`", 1)
-    for k in data:
-        if k not in TOP_KEYS:
-            raise ConfigError(
-                path,
-                f"未知的键 “{k}”（可用：{'、'.join(sorted(TOP_KEYS))}）",
-                _line_of(text, str(k)),
-            )
-    sc = Sidecar(path=path, raw=raw)
-    for k in META_KEYS:
-        if k not in data or data[k] is None:
-            continue
-        v = data[k]
-        if k == "date":
-            if isinstance(v, dt.date):
-                v = v.isoformat()
-            v = str(v)
-            if not _DATE.match(v):
-                raise ConfigError(
-                    path,
-                    f"日期 “{v}” 格式不对，应为 YYYY、YYYY-MM 或 YYYY-MM-DD",
-                    _line_of(text, k),
-                )
-        elif not isinstance(v, str | int | float):
-            raise ConfigError(path, f"{k} 应是一段文字", _line_of(text, k))
-        v = str(v).strip()
-        if k == "slug" and not SLUG.match(v):
-            raise ConfigError(
-                path,
-                f"slug “{v}” 不合法：只能用字母、数字、汉字、- 和 .，不能含 / 或 ..",
-                _line_of(text, k),
-            )
-        sc.meta[k] = v
-    sc.split = _str_list(path, text, data, "split")
-    sc.merge = _str_list(path, text, data, "merge")
-    sc.drop = _str_list(path, text, data, "drop")
-    arts = data.get("articles") or {}
-    if isinstance(arts, list):  # also accept a list of {title: …, cluster: …}
-        conv = {}
-        for a in arts:
-            if not isinstance(a, dict) or "title" not in a:
-                raise ConfigError(
-                    path, "articles 列表的每一项都需要 title", _line_of(text, "articles")
-                )
-            a = dict(a)
-            conv[str(a.pop("match", a["title"]))] = a
-        arts = conv
-    if not isinstance(arts, dict):
-        raise ConfigError(path, "articles 应是“标题: 修改项”的映射", _line_of(text, "articles"))
-    for title, o in arts.items():
-        if not isinstance(o, dict):
-            raise ConfigError(
-                path, f"文章 “{title}” 的修改项应是键值映射", _line_of(text, str(title))
-            )
-        for k, v in o.items():
-            if k not in ARTICLE_KEYS:
-                raise ConfigError(
-                    path,
-                    f"文章 “{title}” 下有未知的键 “{k}”（可用：{'、'.join(sorted(ARTICLE_KEYS))}）",
-                    _line_of(text, str(k)),
-                )
-            if k == "cluster" and taxonomy is not None and taxonomy.get(str(v)) is None:
-                raise ConfigError(
-                    path,
-                    f"未知的产业集群 “{v}”（site.yml 中有：{'、'.join(taxonomy.names)}）",
-                    _line_of(text, str(k)),
-                )
-            if k == "slug" and not SLUG.match(str(v)):
-                raise ConfigError(
-                    path, f"slug “{v}” 不合法：不能含 / 或 ..", _line_of(text, "slug")
-                )
-            if k == "drop" and not isinstance(v, bool):
-                raise ConfigError(path, "drop 应是 true 或 false", _line_of(text, "drop"))
-        sc.articles[str(title)] = o
+    """Parse and validate a sidecar through the schema; any mistake raises ConfigError
+    (file:line, all problems in ``.problems``)."""
+    sc, errors = parse_sidecar(path, taxonomy)
+    if errors:
+        raise ConfigError.of(errors)
     return sc
+
+
+def parse_sidecar(
+    path: Path, taxonomy: Taxonomy | None = None
+) -> tuple[Sidecar, list[ConfigError]]:
+    """The sidecar and every problem in it, each with its own line (:mod:`huikan.schema`)."""
+    raw = path.read_bytes()
+    sc = Sidecar(path=path, raw=raw)
+    errors: list[ConfigError] = []
+    try:
+        root, _ = compose_yaml(path, raw)
+    except ConfigError as e:
+        return sc, [e]
+    if root is None or is_null(root):
+        return sc, []
+    if not isinstance(root, yaml.MappingNode):
+        why = "顶层应是键值映射，例如 `date: 2024-04`"
+        return sc, [ConfigError(path, why, node_line(root))]
+    for key, k, v in mapping_pairs(path, root, errors):
+        spec = SIDECAR.get(key)
+        if spec is None:
+            errors.append(unknown_key(path, key, k, SIDECAR))
+        elif key == "articles":
+            if not is_null(v):
+                _articles(path, v, taxonomy, errors, sc)
+        else:
+            value = read_value(path, key, spec, v, errors)
+            if is_missing(value):
+                continue
+            if key in META_KEYS:
+                sc.meta[key] = value
+                if key == "slug":
+                    sc.slug_line = node_line(v)
+            else:
+                setattr(sc, key, value)
+    return sc, errors
+
+
+def _articles(
+    path: Path, node: yaml.Node, taxonomy: Taxonomy | None, errors: list[ConfigError], sc: Sidecar
+) -> None:
+    entries: list[tuple[str, int, yaml.Node]] = []  # (title, line, overrides node)
+    listed = isinstance(node, yaml.SequenceNode)
+    if isinstance(node, yaml.MappingNode):
+        for title, k, v in mapping_pairs(path, node, errors, "articles 下"):
+            entries.append((title, node_line(k), v))
+    elif listed:  # [{title: …, cluster: …}, …]
+        for item in node.value:
+            fields = (
+                {k.value: v for k, v in item.value if isinstance(k, yaml.ScalarNode)}
+                if isinstance(item, yaml.MappingNode)
+                else {}
+            )
+            title = fields.get("match") or fields.get("title")
+            if title is None or not is_text(title):
+                errors.append(
+                    ConfigError(path, "articles 列表的每一项都需要 title", node_line(item))
+                )
+                continue
+            entries.append((str(title.value), node_line(item), item))
+    else:
+        errors.append(ConfigError(path, "articles 应是“标题: 修改项”的映射", node_line(node)))
+        return
+    for title, line, v in entries:
+        if not isinstance(v, yaml.MappingNode):
+            why = f"文章 “{title}” 的修改项应是键值映射（如 cluster: 数字经济）"
+            errors.append(ConfigError(path, why, line))
+            continue
+        overrides: dict[str, Any] = {}
+        for key, k, val in mapping_pairs(path, v, errors, f"文章 “{title}” 下"):
+            if listed and key == "match":
+                continue
+            spec = ARTICLE.get(key)
+            if spec is None:
+                errors.append(unknown_key(path, key, k, ARTICLE, f"文章 “{title}” 下有"))
+                continue
+            if key != "drop" and not is_null(val) and not is_text(val):
+                why = f"文章 “{title}” 的 {key} 应是一段文字"
+                errors.append(ConfigError(path, why, node_line(k)))
+                continue
+            n = len(errors)
+            value = read_value(path, key, spec, val, errors)
+            for e in errors[n:]:
+                e.line = node_line(k)  # the key's line: where the editor looks
+            if is_missing(value):
+                continue
+            if key == "cluster" and taxonomy is not None and taxonomy.get(value) is None:
+                known = "、".join(taxonomy.names)
+                why = f"未知的产业集群 “{value}”（site.yml 中有：{known}）"
+                errors.append(ConfigError(path, why, node_line(k)))
+                continue
+            if key == "slug":
+                sc.article_slug_lines[title] = node_line(k)
+            overrides[key] = value
+        sc.articles[title] = overrides
+        sc.article_lines[title] = line

@@ -1,4 +1,14 @@
-"""Static files: the site's CSS/JS/icons, lunr.js from npm, and the original bulletins."""
+"""Static files and templates: the default theme, a site's own overrides, the bulletins.
+
+The default theme (templates, CSS/JS/icons, lunr.js) ships inside the package as
+``huikan/theme/`` (copied there when the wheel is built, see setup.py). In a development
+checkout installed with ``pip install -e .`` that folder does not exist and the theme is read
+from the checkout itself: ``templates/``, ``static/`` and ``node_modules/lunr/``.
+
+A site overrides the theme file by file: its own ``templates/`` (and the folder named by
+``templates:`` in site.yml) is searched before the default templates, and its own ``static/``
+adds to or replaces the default static files of the same name.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +19,21 @@ from pathlib import Path
 import huikan
 
 LUNR_REL = Path("node_modules/lunr/lunr.min.js")
+PACKAGE_THEME = Path(huikan.__file__).resolve().parent / "theme"
 
 
 class AssetError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Where the default theme's three parts are."""
+
+    templates: Path
+    static: Path
+    lunr: Path
+    packaged: bool  # inside the installed package (else read from a checkout)
 
 
 def _repo_root() -> Path:
@@ -20,21 +41,36 @@ def _repo_root() -> Path:
     return Path(huikan.__file__).resolve().parents[2]
 
 
-def find_dir(site_root: Path, name: str) -> Path | None:
-    """``<site root>/<name>``, else the huikan checkout's own (for sites kept elsewhere)."""
-    for cand in (site_root / name, _repo_root() / name):
-        if cand.is_dir():
-            return cand
-    return None
+def default_theme() -> Theme:
+    """The package's theme, else the checkout's; AssetError when neither is complete."""
+    if (PACKAGE_THEME / "templates").is_dir():
+        return Theme(
+            PACKAGE_THEME / "templates",
+            PACKAGE_THEME / "static",
+            PACKAGE_THEME / "lunr" / "lunr.min.js",
+            packaged=True,
+        )
+    root = _repo_root()
+    if not (root / "templates").is_dir():
+        raise AssetError(
+            f"找不到默认模板：{PACKAGE_THEME} 不存在（huikan 安装不完整？请重新安装 huikan）"
+        )
+    lunr = root / LUNR_REL
+    if not lunr.is_file():
+        raise AssetError(
+            f"找不到 {LUNR_REL}（lunr@2.3.9，搜索页需要它）。请在 {root} 运行 `npm ci` 后重试。"
+        )
+    return Theme(root / "templates", root / "static", lunr, packaged=False)
 
 
-def find_lunr(site_root: Path) -> Path:
-    for cand in (site_root / LUNR_REL, _repo_root() / LUNR_REL):
-        if cand.is_file():
-            return cand
-    raise AssetError(
-        f"找不到 {LUNR_REL}（lunr@2.3.9，搜索页需要它）。请在项目根目录运行 `npm ci` 后重试。"
-    )
+def site_dirs(site_root: Path, name: str, default: Path) -> list[Path]:
+    """``[<site root>/<name>, default]``: the site's own folder first when it has one (and it
+    is not the default itself, as in the huikan checkout)."""
+    own = site_root / name
+    dirs = [default]
+    if own.is_dir() and own.resolve() != default.resolve():
+        dirs.insert(0, own)
+    return dirs
 
 
 @dataclass
@@ -44,17 +80,24 @@ class Asset:
     sha256: str
 
 
-def collect_assets(static_dir: Path | None, lunr: Path) -> list[Asset]:
-    """Every file of ``static/`` (as ``assets/…``) plus ``assets/lunr.min.js``."""
-    out: list[Asset] = []
-    if static_dir is not None:
+def collect_assets(static_dirs: list[Path] | Path | None, lunr: Path) -> list[Asset]:
+    """Every file of the static folders (as ``assets/…``; an earlier folder's file wins over
+    a later one's of the same name) plus ``assets/lunr.min.js``."""
+    if static_dirs is None:
+        static_dirs = []
+    elif isinstance(static_dirs, Path):
+        static_dirs = [static_dirs]
+    found: dict[str, Path] = {}
+    for static_dir in static_dirs:
+        if not static_dir.is_dir():
+            continue
         for f in sorted(p for p in static_dir.rglob("*") if p.is_file()):
             rel = f.relative_to(static_dir)
             if any(part.startswith(".") for part in rel.parts):
                 continue
-            out.append(Asset(f"assets/{rel.as_posix()}", f, _sha(f)))
-    out.append(Asset("assets/lunr.min.js", lunr, _sha(lunr)))
-    return out
+            found.setdefault(f"assets/{rel.as_posix()}", f)
+    found.setdefault("assets/lunr.min.js", lunr)
+    return [Asset(rel, src, _sha(src)) for rel, src in sorted(found.items())]
 
 
 def asset_version(assets: list[Asset]) -> str:
@@ -67,3 +110,12 @@ def asset_version(assets: list[Asset]) -> str:
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def theme_template_dirs(site_root: Path, override: Path | None, theme: Theme) -> list[Path]:
+    """Template folders, searched in order: site.yml's ``templates:`` folder, the site's own
+    ``templates/``, the default theme's."""
+    dirs = site_dirs(site_root, "templates", theme.templates)
+    if override is not None and override.resolve() not in {d.resolve() for d in dirs}:
+        dirs.insert(0, override)
+    return dirs

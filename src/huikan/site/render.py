@@ -33,10 +33,6 @@ def _markdown(text: str | None) -> Markup:
     return Markup(render_markdown(text or ""))
 
 
-def template_dirs(default: Path, override: Path | None) -> list[Path]:
-    return [d for d in (override, default) if d is not None]
-
-
 def fingerprint_dirs(dirs: list[Path]) -> str:
     """A hash of every file under the template folders (names and bytes), for page keys."""
     h = hashlib.sha256()
