@@ -464,7 +464,17 @@ def reading_order(
     limit = max(1, int(0.2 * _nrows(segs)))
     g = _gutter(segs, geo, max_blockers=limit)
     if g:
-        blockers = {id(s) for s in segs if _crosses(s, g)}
+        crossing = [s for s in segs if _crosses(s, g)]
+        if all(s.x1 < g[1] - _EPS or s.x0 > g[0] + _EPS for s in crossing):
+            # Nothing spans the gutter from side to side: the runs that enter it are lines
+            # overhanging their column (a number or punctuation that would not wrap).
+            left = [s for s in segs if s.x0 < g[0]]
+            right = [s for s in segs if s.x0 >= g[0]]
+            if left and right:
+                return reading_order(left, geo, _extent(left), depth + 1) + reading_order(
+                    right, geo, _extent(right), depth + 1
+                )
+        blockers = {id(s) for s in crossing}
         bands = _band_cut(segs, blockers)
         if len(bands) > 1:
             return [leaf for b in bands for leaf in reading_order(b, geo, frame, depth + 1)]
