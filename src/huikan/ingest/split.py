@@ -362,10 +362,12 @@ def _candidates(
             prev_credit = True
             i += 1
             continue
+        prev_t = strip_md(d.blocks[i - 1].text).strip() if i > lo else ""
         if (
             not d.title_like(i)
             or is_numbered(t)
             or t.startswith("——")  # a subtitle or attribution under a title
+            or (prev_t.startswith("——") and prev_t[-1:] in "、，,—-")  # ... wrapped
             or (md_level and b.heading > md_level)
             or _is_masthead_line(t)
         ):
@@ -455,6 +457,13 @@ def _preface(d: _Doc, lo: int, hi: int) -> tuple[str | None, set[int]]:
                 b = d.blocks[j]
                 if is_toc_header(b) or (d.styled(b) and not ends_sentence(b.text)):
                     break
+                if paras and d.title_like(j) and not _has_long_body(d, j + 1, j + 2):
+                    # A short line after the paragraphs: the signature, or a label over the
+                    # first title. The 编者按 ends here; a signature is kept with it.
+                    if j + 1 < hi and d.title_like(j + 1):
+                        paras.append(strip_md(b.text).strip())
+                        used.add(j)
+                    break
                 paras.append(strip_md(b.text).strip())
                 used.add(j)
             return ("\n\n".join(paras) or None), used
@@ -504,9 +513,15 @@ def split_blocks(
         for i, (j, e) in _anchor_entries(d, entries, body_lo, end, toc).items():
             anchors[i] = (j, e, None)
     if not anchors:
+        pre = min(preface_used, default=None)
         for i, j, col in _candidates(d, body_lo, end, known_columns):
-            if i not in preface_used and i + 1 not in preface_used:
-                anchors[i] = (j, None, col)
+            if i in preface_used or i + 1 in preface_used:
+                continue
+            if squash(blocks[i].text) in PREFACE_TITLES:
+                continue
+            if pre is not None and i < pre and not _has_long_body(d, j, pre - 1):
+                continue  # a masthead line before the 编者按, not an article
+            anchors[i] = (j, None, col)
     if toc.regions and front_hi > 0:
         # Before the TOC: masthead, 编者按, and sometimes a lead article of its own.
         segments = [(0, front_hi)]
