@@ -352,6 +352,7 @@ def _candidates(
     prev_credit = True  # the start of the range counts as a boundary
     column: tuple[str, int] | None = None
     first = True
+    last_title = -1  # end of the last title taken: a byline right there is not a title
     while i < hi:
         b = d.blocks[i]
         if is_noise(b):
@@ -363,14 +364,18 @@ def _candidates(
             i += 1
             continue
         prev_t = strip_md(d.blocks[i - 1].text).strip() if i > lo else ""
+        prev_title = last_title == i
         if (
             not d.title_like(i)
             or is_numbered(t)
             or t.startswith("——")  # a subtitle or attribution under a title
+            or (prev_title and byline_line(t))  # the byline under the title just taken
             or (prev_t.startswith("——") and prev_t[-1:] in "、，,—-")  # ... wrapped
             or (md_level and b.heading > md_level)
             or _is_masthead_line(t)
         ):
+            if prev_title and t.startswith("——"):
+                last_title = i + 1  # the byline may follow the subtitle
             prev_credit = False
             column = None  # a label belongs to the title right below it
             i += 1
@@ -434,6 +439,7 @@ def _candidates(
         if score >= 2:
             out.append((i, j, column))  # column: (label, its block index) or None
             first = False
+            last_title = j
         column = None
         prev_credit = False
         i = j
