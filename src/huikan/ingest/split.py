@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -335,7 +336,9 @@ def _title_span(d: _Doc, i: int, hi: int) -> int:
         # A wrapped title line fills most of the measure, or ends mid-phrase.
         pw = width(strip_md(prev.text))
         full = d.measure and pw >= 0.6 * d.measure
-        if not (full or prev.text.rstrip()[-1:] in "、，,—-" or (d.styled(b0) and pw >= 12)):
+        # (width in body-text characters: a large title fills a narrow column with fewer)
+        wide = pw * max(1.0, b0.size) >= 12
+        if not (full or prev.text.rstrip()[-1:] in "、，,—-" or (d.styled(b0) and wide)):
             break
         j += 1
     return j
@@ -545,7 +548,9 @@ def split_blocks(
             if squash("".join(b.text for b in blocks[i:j])) in drop:
                 del anchors[i]
 
-    _labels_from_empty_anchors(d, anchors, end)
+    _labels_from_empty_anchors(
+        d, anchors, lambda t: squash(t) in known_columns or taxonomy.lookup(t) is not None
+    )
     starts = sorted(anchors)
     if not starts:
         res.used_fallback = True
@@ -601,21 +606,36 @@ def split_blocks(
 
 
 def _labels_from_empty_anchors(
-    d: _Doc, anchors: dict[int, tuple[int, TocEntry | None, tuple[str, int] | None]], end: int
+    d: _Doc,
+    anchors: dict[int, tuple[int, TocEntry | None, tuple[str, int] | None]],
+    known_label: Callable[[str], bool],
 ) -> None:
     """A short "title" directly followed by the next title, with nothing in between, is the
     label of a group or column (a bookmarked group heading, a TOC group printed again above
-    its first article): it becomes that article's column label instead of an empty article."""
+    its first article): it becomes that article's column label instead of an empty article.
+    Unless it is the first line of a large title wrapped onto the next: the same large face,
+    at least as wide as the line after it, and not a known cluster or column name."""
     starts = sorted(anchors)
     for a, b in itertools.pairwise(starts):
+        if a not in anchors:  # merged into the title before it
+            continue
         j, _entry, _col = anchors[a]
         between = [x for x in d.blocks[j:b] if not is_noise(x)]
         label = collapse_spaces(strip_md(" ".join(x.text for x in d.blocks[a:j])))
         nxt = strip_md(d.blocks[b].text).lstrip()
         if not between and width(label) <= 16 and not nxt.startswith("——"):
-            del anchors[a]
             bj, be, bcol = anchors[b]
-            anchors[b] = (bj, be, bcol or (label, a))
+            wrapped = (
+                d.blocks[a].size >= 1.08
+                and d.face(d.blocks[a]) == d.face(d.blocks[b])
+                and width(label) >= width(strip_md(d.blocks[b].text))
+                and not known_label(label)
+            )
+            del anchors[b if wrapped else a]
+            if b not in anchors:  # same face: a large title wrapped over two lines
+                anchors[a] = (bj, be or _entry, _col)
+            else:
+                anchors[b] = (bj, be, bcol or (label, a))
 
 
 def _is_masthead_line(text: str) -> bool:
