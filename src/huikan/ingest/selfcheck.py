@@ -90,16 +90,13 @@ def _lengths(articles: list[Article], file: str) -> list[Warning]:
     out: list[Warning] = []
     sizes = [len(a.text) for a in articles]
     if len(articles) == 1 and sizes[0] >= 3000:
-        a = articles[0]
         out.append(
-            Warning(
+            _about(
+                articles[0],
                 "split-one-article",
                 f"全文只分出 1 篇文章（{sizes[0]:,} 字）：如果本期不止一篇，说明没有认出标题；"
                 "可在旁注文件中用 split 指定标题。",
-                file=file,
-                page=a.page,
-                line=a.line,
-                article=a.title,
+                file,
             )
         )
     if len(articles) >= 2:
@@ -107,30 +104,31 @@ def _lengths(articles: list[Article], file: str) -> list[Warning]:
             med = statistics.median(sizes[:k] + sizes[k + 1 :])  # the other articles
             if med and n >= LONG_FACTOR * med and n >= LONG_MIN:
                 out.append(
-                    Warning(
+                    _about(
+                        a,
                         "split-long-article",
                         f"文章 “{a.title}” 有 {n:,} 字，是本期中位数的 {n / med:.0f} 倍，"
                         "可能把几篇文章连在了一起；可在旁注文件中用 split 补出标题。",
-                        file=file,
-                        page=a.page,
-                        line=a.line,
-                        article=a.title,
+                        file,
                     )
                 )
     for a, n in zip(articles, sizes, strict=True):
         if 0 < width(a.text) < SHORT_BODY and len(articles) > 1:
             out.append(
-                Warning(
+                _about(
+                    a,
                     "split-short-article",
                     f"文章 “{a.title}” 只有 {n} 字，可能是目录行、栏目名或小标题被当成了文章；"
                     "可在旁注文件中用 merge 或 drop 更正。",
-                    file=file,
-                    page=a.page,
-                    line=a.line,
-                    article=a.title,
+                    file,
                 )
             )
     return out
+
+
+def _about(a: Article, code: str, message: str, file: str) -> Warning:
+    """A warning about one article, pointing at where it starts."""
+    return Warning(code, message, file=file, page=a.page, line=a.line, article=a.title)
 
 
 def _page_gaps(articles: list[Article], pages: int | None, file: str) -> list[Warning]:

@@ -299,11 +299,12 @@ def _assign_pages(text: str, blocks: list[Block]) -> None:
 
 def _form_feed_lines(text: str, lines: list[_Line]) -> set[int]:
     """Indexes (into ``lines``) of the first line of each page after a form feed."""
-    ff_nos = {no for no, raw in enumerate(text.split("\n"), start=1) if "\f" in raw}
+    feeds = sorted(no for no, raw in enumerate(text.split("\n"), start=1) if "\f" in raw)
     out: set[int] = set()
+    p = 0
     for k, ln in enumerate(lines):
-        if ff_nos and any(ln.no >= no for no in ff_nos):
-            hit = [no for no in ff_nos if no <= ln.no]
-            if hit and (k == 0 or lines[k - 1].no < max(hit)):
-                out.add(k)
+        if p < len(feeds) and ln.no >= feeds[p]:
+            out.add(k)  # the first non-blank line at or after the form feed
+            while p < len(feeds) and feeds[p] <= ln.no:
+                p += 1
     return out
