@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from huikan.cli import project_from_args
-from huikan.config import ConfigError, load_config
+from huikan.config import ConfigError, SiteConfig, load_config
 from huikan.ingest.textutil import width
 from huikan.model import Article, IngestError, IngestResult
+from huikan.project import Project
 
 # How a cluster was chosen, as the table's 依据 column says it.
 CUES = {
@@ -129,9 +131,22 @@ def bulletin_arg_problem(path: Path, command: str) -> str | None:
     return None
 
 
-def run(args: argparse.Namespace) -> int:
+@dataclass
+class Loaded:
+    """One bulletin named on the command line, read through the site it belongs to."""
+
+    path: Path
+    project: Project
+    config: SiteConfig
+    result: IngestResult
+
+
+def load_bulletin(args: argparse.Namespace, command: str) -> Loaded | int:
+    """Check FILE, find its site, and ingest it (from the cache unless ``--no-cache``): the
+    first half of ``huikan ingest`` and ``huikan review``. An int is the exit code, after the
+    message was printed."""
     path = Path(args.file)
-    if problem := bulletin_arg_problem(path, "ingest"):
+    if problem := bulletin_arg_problem(path, command):
         print(problem, file=sys.stderr)
         return 2
     try:
@@ -149,6 +164,14 @@ def run(args: argparse.Namespace) -> int:
     except (IngestError, ConfigError) as e:
         print(f"huikan: {e}", file=sys.stderr)
         return 1
+    return Loaded(path, project, config, res)
+
+
+def run(args: argparse.Namespace) -> int:
+    loaded = load_bulletin(args, "ingest")
+    if isinstance(loaded, int):
+        return loaded
+    path, config, res = loaded.path, loaded.config, loaded.result
     if not args.no_sidecar:
         _report_unmatched(path, config, res)
     if args.json:

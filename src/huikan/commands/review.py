@@ -7,10 +7,6 @@ import sys
 import time
 from pathlib import Path
 
-from huikan.cli import project_from_args
-from huikan.config import ConfigError, load_config
-from huikan.model import IngestError
-
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="简报文件：.pdf、.txt 或 .md")
@@ -29,28 +25,13 @@ def run(args: argparse.Namespace) -> int:
     from huikan.site.model import bulletin_slugs
 
     t0 = time.perf_counter()
-    from huikan.commands.ingest import bulletin_arg_problem
+    from huikan.commands.ingest import load_bulletin
 
-    path = Path(args.file)
-    if problem := bulletin_arg_problem(path, "review"):
-        print(problem, file=sys.stderr)
-        return 2
-    try:
-        project = project_from_args(args, start=path.resolve().parent)
-        print(project.describe(), file=sys.stderr)
-        config = load_config(project.config_path)
-        cache_dir = None if args.no_cache else project.cache
-        if cache_dir is None:
-            from huikan.ingest import ingest_file
-
-            res = ingest_file(path, config, use_sidecar=not args.no_sidecar)
-        else:
-            from huikan.cache import IngestCache
-
-            res = IngestCache(cache_dir).ingest(path, config, use_sidecar=not args.no_sidecar)
-    except (IngestError, ConfigError) as e:
-        print(f"huikan: {e}", file=sys.stderr)
-        return 1
+    loaded = load_bulletin(args, "review")
+    if isinstance(loaded, int):
+        return loaded
+    path, project, config, res = loaded.path, loaded.project, loaded.config, loaded.result
+    cache_dir = None if args.no_cache else project.cache
     try:
         theme = site_assets.default_theme()
     except site_assets.AssetError as e:
