@@ -46,6 +46,12 @@ def test_markers_are_stripped_and_recorded(text, out, marker):
         ("[1] 参考文献条目。", "[1] 参考文献条目。", False, None),  # a citation
         ("〔2024〕12号文件要求各地落实。", "〔2024〕12号文件要求各地落实。", False, None),
         ("【注】本文有删节。", "【注】本文有删节。", False, None),
+        (  # a long column name, and a title that ends in a closing quote
+            "〔试点联盟动态及协发网网员单位动态〕某联盟举办“建筑业智能建造高级研修班”",
+            "某联盟举办“建筑业智能建造高级研修班”",
+            False,
+            "试点联盟动态及协发网网员单位动态",
+        ),
     ],
 )
 def test_bracketed_labels(text, out, bracketed, label):

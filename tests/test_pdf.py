@@ -15,6 +15,8 @@ import pytest
 import yaml
 
 from huikan.ingest.pdf import read_pdf
+from huikan.ingest.pdf_columns import Geometry, _spanning_cut
+from huikan.ingest.pdf_layout import Seg
 from huikan.model import Block, IngestError
 from pdfwriter import (
     BODY,
@@ -440,3 +442,58 @@ def test_fonts_that_map_to_garbage_are_garbled(tmp_path, font):
         for i in range(5)
     ]
     assert _code(write(tmp_path, [Page(runs)])) == "garbled"
+
+
+def test_short_spanning_title_and_byline_on_either_side_of_the_gutter(tmp_path):
+    """A title over two columns that stays left of the gutter, with its byline flush right on
+    the next line: the columns above are read before it, the columns below after it."""
+    a1, a2 = text_of(80, 0), text_of(80, 11)
+    b1, b2 = text_of(80, 23), text_of(80, 47)
+    runs = []
+    top_left, y1 = paragraph(100, a1, left=60, right=290)
+    top_right, _ = paragraph(100, a2, left=310, right=540)
+    runs += top_left + top_right
+    runs.append(Run(60, y1 + 30, "短标题只占左栏宽", 12, "bold"))
+    runs.append(Run(400, y1 + 50, "研究团队 张三"))
+    low_left, _ = paragraph(y1 + 80, b1, left=60, right=290)
+    low_right, _ = paragraph(y1 + 80, b2, left=310, right=540)
+    runs += low_right + low_left
+    doc = read_pdf(write(tmp_path, [Page(runs)]))
+    assert blocks_text(doc.blocks) == [a1, a2, "短标题只占左栏宽", "研究团队 张三", b1, b2]
+
+
+def _seg(text: str, x0: float, base: float, size: float = 10.0, fid: int = 1) -> Seg:
+    return Seg(text, x0, x0 + size * len(text), base, size, fid, False, len(text))
+
+
+def _two_columns(top: float, rows: int) -> list[Seg]:
+    return [_seg("正" * 20, 60, top + 14 * r) for r in range(rows)] + [
+        _seg("文" * 20, 280, top + 14 * r) for r in range(rows)
+    ]
+
+
+def test_spanning_cut_takes_out_a_title_between_two_column_sets():
+    geo = Geometry(body_size=10.0, pitch=14.0)
+    title = _seg("标题", 60, 100 + 14 * 5 + 10, size=14, fid=2)
+    byline = _seg("作者", 500, title.base + 16)
+    above, below = _two_columns(100, 5), _two_columns(byline.base + 20, 5)
+    parts = _spanning_cut([*above, title, byline, *below], (262.0, 278.0), geo)
+    assert [len(p) for p in parts] == [10, 2, 10]
+
+
+def test_spanning_cut_leaves_a_title_that_starts_inside_the_right_column():
+    geo = Geometry(body_size=10.0, pitch=14.0)
+    title = _seg("标题", 280, 100 + 14 * 5 + 10, size=14, fid=2)
+    segs = [*_two_columns(100, 5), title, *_two_columns(title.base + 20, 5)]
+    assert _spanning_cut(segs, (262.0, 278.0), geo) == [segs]
+
+
+def test_spanning_cut_needs_both_columns_to_start_under_the_title():
+    """Under a title in the left column, the right column goes on with a title of its own:
+    the page reads column by column."""
+    geo = Geometry(body_size=10.0, pitch=14.0)
+    title = _seg("标题", 60, 100 + 14 * 5 + 10, size=14, fid=2)
+    below = _two_columns(title.base + 20, 5)
+    below[5] = _seg("另一栏的标题", 280, below[5].base, size=14, fid=2)
+    segs = [*_two_columns(100, 5), title, *below]
+    assert _spanning_cut(segs, (262.0, 278.0), geo) == [segs]

@@ -8,7 +8,7 @@ import pytest
 
 from huikan.config import load_config
 from huikan.ingest import ingest_file
-from huikan.ingest.selfcheck import _page_gaps, is_split_warning
+from huikan.ingest.selfcheck import _page_gaps, _read_across, _titles_inside, is_split_warning
 from huikan.model import Article, Warning
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,3 +98,33 @@ def test_split_warnings_are_recognised_by_code():
     assert is_split_warning(Warning("no-boundary", "m"))
     assert is_split_warning(Warning("split-page-gap", "m"))
     assert not is_split_warning(Warning("no-date", "m"))
+
+
+def test_two_columns_read_across_are_flagged():
+    left = "十月十六日光明日报刊登了党的二十大代表的专访文章畅谈徐州科技创新工作"
+    right = "宋乐伟表示下一步徐州将深入学习贯彻党的二十大精神以国家可持续发展议程"
+    across = "".join(f"{left[k : k + 9]} {right[k : k + 9]}" for k in range(0, 36, 9))
+    w = _read_across(Article("标题", across * 2), "b.pdf")
+    assert w is not None and w.code == "split-columns-mixed" and "逐行" in w.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PARA * 5,
+        "近 日 ， 存 储 产 业 技 术 创 新 战 略 联 盟 组 织 成 员 单 位 邀 请 了 专 家。"
+        + PARA * 2,
+        "第一章 总 则第一条 为进一步加快创新资源集聚。第二条 本办法所称机构。第三条 评价原则。"
+        "第四条 评价内容。第五条 评价范围。第六条 评价方式。" + PARA,
+    ],
+)
+def test_prose_letter_spacing_and_numbered_clauses_are_not_read_across(text):
+    assert _read_across(Article("标题", text), "b.pdf") is None
+
+
+def test_titles_of_other_articles_inside_a_body_are_flagged():
+    a = Article("封面文章", PARA + "\n\n目 录\n\n第二篇文章的标题\n\n第三篇文章的\n\n标题")
+    others = [Article("第二篇文章的标题", PARA), Article("第三篇文章的标题", PARA)]
+    w = _titles_inside([a, *others], "b.pdf")
+    assert [x.code for x in w] == ["split-titles-inside"] and "第二篇文章的标题" in w[0].message
+    assert _titles_inside([Article("封面文章", PARA * 3), *others], "b.pdf") == []

@@ -176,3 +176,47 @@ def test_a_title_mentioning_an_issue_number_is_still_a_title(config):
     ]
     sp = split_blocks(blocks, config.taxonomy)
     assert sp.articles[0].title == "畜禽良种联盟举办第17期动物种业前沿科技论坛"
+
+
+def test_a_line_set_off_from_the_text_below_it_is_a_title(config):
+    """Where paragraphs follow each other without blank lines, a blank line under a short line
+    sets it apart as a title, even when a page break took the blank line above it."""
+    blocks = [
+        Block("甲地发布储能产业规划", line=1),
+        Block(BODY, line=3, gap_before=1),
+        Block(BODY, line=4),
+        Block("乙地推进集成电路项目建设", line=5),
+        Block("近日，" + BODY, line=7, gap_before=1),
+    ]
+    sp = split_blocks(blocks, config.taxonomy)
+    assert [a.title for a in sp.articles] == ["甲地发布储能产业规划", "乙地推进集成电路项目建设"]
+
+
+def test_a_line_centred_where_the_prose_is_flush_is_a_title(config):
+    """In a text dump a title centred with spaces stands out from indented prose, even with no
+    more space above it than a paragraph has."""
+    blocks = [Block("甲地发布储能产业规划", line=1, centered=True)]
+    blocks += [Block(BODY, line=3 + 2 * k, gap_before=1, indent=True) for k in range(4)]
+    blocks += [Block("乙地推进集成电路项目建设", line=20, gap_before=1, centered=True)]
+    blocks += [Block("第一章 总则。" + BODY, line=22, gap_before=1, indent=True)]
+    sp = split_blocks(blocks, config.taxonomy)
+    assert [a.title for a in sp.articles] == ["甲地发布储能产业规划", "乙地推进集成电路项目建设"]
+
+
+def test_a_group_heading_over_a_column_label_over_a_title(config):
+    blocks = [
+        Block("医药健康产业", bold=True),
+        Block("新华健康周刊", bold=True),
+        Block("两仪泰和大健康产业有限公司董事长：积极向创新型企业转型升级", bold=True, size=1.0),
+        Block(BODY),
+        Block("来源：经济参考报"),
+        Block("综合", bold=True),
+        Block("理论", bold=True),
+        Block("海内外专家共话全球经济金融治理", bold=True),
+        Block(BODY),
+    ]
+    sp = split_blocks(blocks, config.taxonomy)
+    assert [(a.title, a.column) for a in sp.articles] == [
+        ("两仪泰和大健康产业有限公司董事长：积极向创新型企业转型升级", "新华健康周刊"),
+        ("海内外专家共话全球经济金融治理", "理论"),
+    ]

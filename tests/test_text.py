@@ -101,3 +101,73 @@ def test_a_repeated_column_label_is_not_a_running_head(tmp_path):
         lines += ["国内动态", f"某市出台第{k}项扶持政策", para, ""]
     doc = read_text(write(tmp_path, "\n".join(lines)))
     assert not any(b.furniture for b in doc.blocks)
+
+
+def test_setext_underlined_lines_are_headings(tmp_path):
+    doc = read_text(
+        write(
+            tmp_path, "科技参考\n========\n\n甲地发布储能规划\n--------\n\n正文第一段。\n", "b.md"
+        )
+    )
+    assert [(b.text, b.heading) for b in doc.blocks] == [
+        ("科技参考", 1),
+        ("甲地发布储能规划", 2),
+        ("正文第一段。", 0),
+    ]
+
+
+def test_blank_lines_a_page_break_brings_are_not_a_gap(tmp_path):
+    """Only blank lines beyond the file's usual count around page furniture set the next line
+    apart: a title that ended the page keeps the blank line that followed it."""
+    para = (
+        "近日，某市出台了推动集成电路产业高质量发展的若干措施，提出到二〇二五年产业规模突破千亿元。"
+    )
+    lines = [
+        "标题一",
+        "",
+        para,
+        para,
+        "",
+        "— 1 —",
+        "",
+        para,
+        para,
+        "标题二",
+        "",
+        "— 2 —",
+        "",
+        "",
+        para,
+    ]
+    doc = read_text(write(tmp_path, "\n".join(lines)))
+    body = [b for b in doc.blocks if not b.furniture]
+    gaps = {b.text[:4]: b.gap_before for b in body}
+    assert [b.page_top for b in body if b.text == para] == [False, False, True, False, True]
+    assert body[-1].gap_before == 1.0  # the extra blank line after "标题二"
+    assert gaps["标题二"] == 0.0
+
+
+def test_a_whole_line_label_is_never_the_tail_of_a_full_line(tmp_path):
+    full = "建筑信息模型联盟举办建筑业智能建造技术与应用实践高级研修班学员结业"
+    lines = [full, "【食品及农副产品加工产业】", "肉类加工联盟协办国际研讨会"] + [full] * 6
+    doc = read_text(write(tmp_path, "\n".join(lines)))
+    assert "【食品及农副产品加工产业】" in [b.text for b in doc.blocks]
+
+
+def test_paragraph_spacing_of_a_hard_wrapped_file_with_a_spaced_toc(tmp_path):
+    """A TOC and labels each followed by a blank line do not make a blank line the spacing
+    *inside* paragraphs: a blank line still ends a paragraph."""
+    p1 = (
+        "近日，某市出台了推动集成电路产业高质量发展的若干措施，提出到二〇二五年产业规模突破千亿元，培育龙头企业。"
+        * 3
+    )
+    toc = [f"第{n}篇文章的标题在目录里" for n in range(12)]
+    lines = [x for t in toc for x in (t, "")]
+    lines += [
+        *_wrapped(p1, 30),
+        "",
+        "下一篇文章的标题在一个整行里写满了三十个字符的宽度吗不是的",
+        *_wrapped(p1, 30),
+    ]
+    doc = read_text(write(tmp_path, "\n".join(lines)))
+    assert doc.blocks[12].text == p1

@@ -130,3 +130,112 @@ def test_title_split_over_two_lines_is_found(tax):
     )
     sp = split_blocks(doc, tax)
     assert sp.articles[0].title == "深圳市发布《培育发展新材料产业集群行动计划》"
+
+
+LEAD = (
+    "近日，有关方面召开会议，部署下一阶段重点工作，会议强调要加强统筹协调，确保各项任务落到实处。"
+)
+
+
+def test_a_short_title_printed_again_over_a_byline_is_an_entry_not_a_group(tax):
+    """ "MCU 的国产加速度" is as short as a column name; where it is printed again it stands
+    over a byline, so the TOC lists it as an article."""
+    doc = blocks(
+        "目 录",
+        "热点资讯",
+        "甲地发布储能产业规划",
+        "MCU 的国产加速度",
+        "热点资讯",
+        "乙地推进集成电路项目建设",
+        "热点资讯",
+        "甲地发布储能产业规划",
+        LEAD,
+        "MCU 的国产加速度",
+        "集成电路产业研究团队 张三",
+        LEAD,
+        "热点资讯",
+        "乙地推进集成电路项目建设",
+        LEAD,
+    )
+    toc = find_toc(doc, tax)
+    assert [(e.title, e.group) for e in toc.entries] == [
+        ("甲地发布储能产业规划", "热点资讯"),
+        ("MCU 的国产加速度", "热点资讯"),
+        ("乙地推进集成电路项目建设", "热点资讯"),
+    ]
+
+
+def test_the_end_of_a_wrapped_entry_run_into_the_next_group_heading(tax):
+    doc = blocks(
+        "目 录",
+        "数字经济产业",
+        "存储联盟组织千亿级分布式文件系统",
+        "架构与实现技术分享活动节能环保产业",
+        "水环境联盟主办绿色产业创新创业大赛",
+        "存储联盟组织千亿级分布式文件系统架构与实现技术分享活动",
+        LEAD,
+        "水环境联盟主办绿色产业创新创业大赛",
+        LEAD,
+    )
+    toc = find_toc(doc, tax)
+    assert [(e.title, e.group) for e in toc.entries] == [
+        ("存储联盟组织千亿级分布式文件系统架构与实现技术分享活动", "数字经济产业"),
+        ("水环境联盟主办绿色产业创新创业大赛", "节能环保产业"),
+    ]
+
+
+def test_an_entry_run_together_with_the_next_group_heading(tax):
+    """A reader joined a full TOC line with the group heading under it; the heading is printed
+    again in the body over a title, so it is a group, not a short entry."""
+    doc = blocks(
+        "目 录",
+        "精品钢材产业",
+        "钒钛资源联盟主办第五届钒钛微合金化高强钢开发与应用技术交流会集成电路与ICT产业",
+        "封测联盟举办集成电路先进封装产业链协同创新发展论坛",
+        "钒钛资源联盟主办第五届钒钛微合金化高强钢开发与应用技术交流会",
+        LEAD,
+        "集成电路与ICT产业",
+        "封测联盟举办集成电路先进封装产业链协同创新发展论坛",
+        LEAD,
+    )
+    toc = find_toc(doc, tax)
+    assert [e.title for e in toc.entries] == [
+        "钒钛资源联盟主办第五届钒钛微合金化高强钢开发与应用技术交流会",
+        "封测联盟举办集成电路先进封装产业链协同创新发展论坛",
+    ]
+    assert toc.entries[1].group == "集成电路与ICT产业"
+
+
+def test_the_first_body_title_after_the_toc_is_not_a_toc_line(tax):
+    """The TOC's own lines are not "a lead article printed before the TOC": the title right
+    after the TOC starts the body."""
+    title = "两仪泰和大健康产业有限公司董事长杨爱君：积极向创新型生物医药企业转型升级"
+    other = "中国工程院院士、生物芯片北京国家工程研究中心主任程京：AI技术将成为推动中医药传承创新发展的关键"
+    doc = blocks("目 录", "医药健康产业", title, other, "新华健康周刊", title, LEAD, other, LEAD)
+    toc = find_toc(doc, tax)
+    assert [e.title for e in toc.entries] == [title, other]
+    assert toc.end <= 5
+
+
+def test_a_plain_group_heading_printed_again_over_a_title(tax):
+    """The TOC sets its group headings like its entries; the body prints them again, styled,
+    over a title: a heading over a title is a group, not an entry."""
+    doc = [
+        Block("本期导读", size=1.3, bold=True),
+        Block("专家观点"),
+        Block("让数字经济成为发展新质生产力的主战场……3"),
+        Block("国内动态"),
+        Block("加快数字人才培养 助力数字经济赋能新质生产力发展……5"),
+        Block("专家观点", bold=True),
+        Block("让数字经济成为发展新质生产力的主战场", bold=True, size=1.6),
+        Block(LEAD),
+        Block("国内动态", bold=True),
+        Block("加快数字人才培养 助力数字经济赋能新质生产力发展", bold=True, size=1.6),
+        Block("——访某研究院院长"),
+        Block(LEAD),
+    ]
+    toc = find_toc(doc, tax)
+    assert [(e.title, e.group) for e in toc.entries] == [
+        ("让数字经济成为发展新质生产力的主战场", "专家观点"),
+        ("加快数字人才培养 助力数字经济赋能新质生产力发展", "国内动态"),
+    ]

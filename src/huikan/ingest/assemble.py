@@ -13,7 +13,8 @@ from huikan.classify import classify, uncertain_message
 from huikan.config import Taxonomy
 from huikan.ingest.credits import byline_line, closing_credit, inline_source, is_closing_line
 from huikan.ingest.sidecar import Sidecar
-from huikan.ingest.split import RawArticle, Split, _Doc, is_numbered
+from huikan.ingest.split import RawArticle, Split
+from huikan.ingest.split_doc import Doc, is_numbered
 from huikan.ingest.textutil import ends_sentence, join_cjk, strip_md, width
 from huikan.model import Article, Block, ClusterWhy, Document, Warning
 
@@ -31,7 +32,7 @@ def _split_subtitle(title: str) -> tuple[str, str | None]:
     return title, None
 
 
-def _md_block(b: Block, d: _Doc, idx: int) -> str:
+def _md_block(b: Block, d: Doc, idx: int) -> str:
     """One body block as Markdown."""
     text = _unbreak(b.text.strip())
     plain = strip_md(text).strip()
@@ -91,7 +92,7 @@ def assemble(
     kept: list[RawArticle] | None = None,
 ) -> list[Article]:
     """Finished articles; ``kept`` (if given) receives the raw article behind each one."""
-    d = _Doc(list(doc.blocks), doc.measure)
+    d = Doc(list(doc.blocks), doc.measure)
     index = {id(b): k for k, b in enumerate(d.blocks)}  # block → its position, for cues
     articles: list[Article] = []
     raws = sp.articles
@@ -160,7 +161,7 @@ def _fallback(sp: Split, doc: Document, file_name: str, warnings: list[Warning])
     return RawArticle(title=title, blocks=body, title_block=title_block)
 
 
-def _one(raw: RawArticle, d: _Doc, index: dict[int, int], taxonomy: Taxonomy) -> Article:
+def _one(raw: RawArticle, d: Doc, index: dict[int, int], taxonomy: Taxonomy) -> Article:
     title, subtitle = _split_subtitle(raw.title)
     body = list(raw.blocks)
     byline: str | None = None

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from huikan.ingest.textutil import ends_sentence, strip_md, width
+from huikan.ingest.textutil import ends_sentence, ends_with_stop, strip_md, width
 from huikan.model import Block
 
 # Symbols used as title or list markers. Kept to geometric/ornamental marks: digits, letters and
@@ -61,7 +61,7 @@ def _is_citation(inner: str) -> bool:
 
 def _label_prefix(inner: str, rest: str) -> bool:
     """Is "【inner】rest" a label in front of a title (not a bracket inside a sentence)?"""
-    return width(inner) <= 12 and not ends_sentence(strip_md(rest)) and width(rest) <= 80
+    return width(inner) <= 24 and not ends_with_stop(strip_md(rest)) and width(rest) <= 80
 
 
 def title_markers(blocks: list[Block]) -> set[str]:

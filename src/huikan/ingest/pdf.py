@@ -38,18 +38,9 @@ from pdfminer.utils import decode_text
 
 from huikan.ingest.pdf_blocks import build_blocks, classify_toc
 from huikan.ingest.pdf_chars import CharSink, FontInfo
-from huikan.ingest.pdf_layout import (
-    Line,
-    PageData,
-    body_geometry,
-    build_segments,
-    edges,
-    leaf_lines,
-    reading_order,
-    remove_running_heads,
-    rows_of,
-    splits_fields,
-)
+from huikan.ingest.pdf_columns import body_geometry, edges, reading_order
+from huikan.ingest.pdf_layout import PageData, build_segments, remove_running_heads, rows_of
+from huikan.ingest.pdf_lines import Line, leaf_lines, splits_fields
 from huikan.ingest.textutil import width
 from huikan.model import Document, IngestError, Region, Warning
 

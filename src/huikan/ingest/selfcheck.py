@@ -15,10 +15,12 @@ TOC), never with a fixed layout, so they hold for layouts nobody has seen.
 from __future__ import annotations
 
 import itertools
+import re
 import statistics
 from collections import Counter
 
-from huikan.ingest.split import Split, _Doc, is_numbered
+from huikan.ingest.split import Split
+from huikan.ingest.split_doc import Doc, is_numbered
 from huikan.ingest.textutil import squash, strip_md, width
 from huikan.model import Article, Block, Warning
 
@@ -35,6 +37,13 @@ SHORT_BODY = 40
 # Whole pages without an article start, and how many times this issue's typical article length
 # in pages, before a run of pages looks like a missed title (a long report runs four pages).
 PAGE_GAP = 4
+# Two columns read across, line by line, leave a word space between two Chinese characters at
+# every printed line ("刊登了党的二十 宋乐伟表示"): Chinese prose has no such spaces, apart
+# from numbered clauses ("第一条 为…") and spaced headings ("总 则").
+_ACROSS = re.compile(r"[\u4e00-\u9fff，。、；”》）] (?=[\u4e00-\u9fff“《（])")
+_CLAUSE = re.compile(r"第[一二三四五六七八九十百\d]{1,4}[条章节款项]$|^.?[总附]$")
+ACROSS_MIN = 5  # such spaces in one article ...
+ACROSS_RATE = 1 / 250  # ... and at least one per this many characters
 
 
 def is_split_warning(w: Warning) -> bool:
@@ -51,7 +60,63 @@ def check_split(
     out += _lengths(articles, file)
     out += _page_gaps(articles, pages, file)
     out += _unused_titles(sp, doc_blocks, file)
+    out += [w for a in articles if (w := _read_across(a, file))]
+    out += _titles_inside(articles, file)
     return out
+
+
+def _titles_inside(articles: list[Article], file: str) -> list[Warning]:
+    """An article whose body holds, as lines of their own, the titles of other articles: a
+    TOC or a run of titles was taken into it (a TOC set in a column the reader went through
+    in the wrong order, say)."""
+    keys = {squash(a.title): a.title for a in articles if len(squash(a.title)) >= 6}
+    out = []
+    for a in articles:
+        own = squash(a.title)
+        paras = [squash(p) for p in a.text.split("\n\n")]
+        found = []
+        for k, p in enumerate(paras):
+            for cand in (p, p + paras[k + 1] if k + 1 < len(paras) else ""):
+                if cand in keys and cand != own and keys[cand] not in found:
+                    found.append(keys[cand])
+        if len(found) >= 2:
+            names = "、".join(f"“{t}”" for t in found[:2]) + ("等" if len(found) > 2 else "")
+            out.append(
+                _about(
+                    a,
+                    "split-titles-inside",
+                    f"文章 “{a.title}” 的正文里单独成行地出现了其他 {len(found)} 篇文章的标题"
+                    f"（{names}），可能把目录或几篇文章的标题并了进来；请在审阅页核对。",
+                    file,
+                )
+            )
+    return out
+
+
+def _read_across(a: Article, file: str) -> Warning | None:
+    """Text of two columns interleaved line by line: the columns were not told apart.
+
+    Reading across leaves one space a printed line (every 10–40 characters); letter-spaced
+    text ("近 日 ， 存 储") has one between every two characters and does not count.
+    """
+    hits: list[re.Match[str]] = []
+    for m in _ACROSS.finditer(a.text):
+        if _CLAUSE.search(a.text[max(0, m.start() - 5) : m.end() - 1]):
+            continue
+        t, k = a.text, m.start()
+        if t[k - 1 : k] == " " or t[m.end() + 1 : m.end() + 2] == " ":
+            continue  # letter-spaced
+        hits.append(m)
+    if len(hits) < ACROSS_MIN or len(hits) < ACROSS_RATE * len(a.text):
+        return None
+    sample = a.text[max(0, hits[0].start() - 8) : hits[0].end() + 8].replace("\n", "")
+    return _about(
+        a,
+        "split-columns-mixed",
+        f"文章 “{a.title}” 有 {len(hits)} 处汉字之间夹着空格（如 “{sample}”），"
+        "像是两栏文字被逐行拼在了一起，分篇和正文可能都不对；请在审阅页核对这几页。",
+        file,
+    )
 
 
 def _toc_coverage(sp: Split, file: str) -> list[Warning]:
@@ -164,7 +229,7 @@ def _unused_titles(sp: Split, blocks: list[Block], file: str) -> list[Warning]:
     listed = [e for e in sp.toc.entries if e.key]
     if len(listed) >= 2 and sum(a.toc is not None for a in sp.articles) >= len(listed):
         return []  # every title the TOC promises was found: same-face lines are sub-headings
-    d = _Doc(blocks)
+    d = Doc(blocks)
     face = Counter(_face(d, b) for b in titles)
     common, n = face.most_common(1)[0]
     if n < 0.6 * len(titles) or common == (False, 1.0, 0, ""):
@@ -199,6 +264,6 @@ def _unused_titles(sp: Split, blocks: list[Block], file: str) -> list[Warning]:
     return out[:5]
 
 
-def _face(d: _Doc, b: Block) -> tuple[bool, float, int, str]:
+def _face(d: Doc, b: Block) -> tuple[bool, float, int, str]:
     bold, size = d.face(b)
     return bold, size, b.heading, b.marker if b.marker in d.markers else ""

@@ -20,6 +20,9 @@ from huikan.ingest.textutil import NEWS_LEAD, ends_sentence, ends_with_stop, joi
 from huikan.model import Block, Document, Warning
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+CENTRED_LEAD = 3  # leading white space in CJK cells: more than the usual two-character indent
+_WHOLE_LABEL = re.compile(r"^[【〔〖][^【】〔〕〖〗]{1,24}[】〕〗]$")
+_SETEXT = re.compile(r"^(=+|-+)$")
 _MD_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 _HTML_BOLD = re.compile(r"</?(b|strong)>", re.I)
 _HTML_TAG = re.compile(r"</?(b|strong|i|em|u|span|font|br|p)\b[^>]*>", re.I)
@@ -38,7 +41,9 @@ class _Line:
     hard_break: bool = False  # Markdown "two trailing spaces": the next line continues
     trailing: bool = False  # the raw line ends with whitespace
     furniture: bool = False  # a page number or running header/footer of a text dump
+    lead: float = 0.0  # width of the leading white space, in CJK cells
     after_break: bool = False  # page furniture stood between this line and the previous one
+    break_blanks: int = 0  # after a page break: all blank lines since the previous text line
 
 
 def decode_file(path: Path) -> tuple[str, list[Warning]]:
@@ -60,6 +65,11 @@ def _scan(text: str) -> list[_Line]:
     for no, raw in enumerate(text.split("\n"), start=1):
         raw = raw.replace("\f", "")
         s = raw.strip().replace("\u3000", " ").strip()
+        if _SETEXT.match(s) and not blanks and lines and lines[-1].no == no - 1:
+            # Setext heading: a line underlined with === (level 1) or --- (level 2).
+            if not lines[-1].heading:
+                lines[-1].heading = 1 if s[0] == "=" else 2
+            continue
         if not s or _MD_RULE.match(s):
             blanks += 1
             continue
@@ -85,6 +95,7 @@ def _scan(text: str) -> list[_Line]:
                 heading=heading,
                 bold=bold,
                 indent=raw[:1] in (" ", "\t", "\u3000"),
+                lead=width(raw[: len(raw) - len(raw.lstrip())].replace("\t", "    ")),
                 blank_before=blanks,
                 hard_break=raw.endswith("  ") and raw.strip() != "",
                 trailing=raw != raw.rstrip(),
@@ -142,6 +153,8 @@ def _is_continuation(
     p, c = prev.text, cur.text
     if c[:1] in MARKERS:
         return False  # "◆ 标题", "● 要点": a marker starts a new block
+    if _WHOLE_LABEL.match(c):
+        return False  # "【数字经济产业】": a whole-line label is never a paragraph's tail
     if measure and p[:1] in MARKERS:
         # A marked line in a hard-wrapped dump is a title (or list item) of its own; a title
         # wrapped onto a second line is re-joined by the splitter, which knows the title style.
@@ -202,6 +215,11 @@ def mark_page_furniture(lines: list[_Line], form_feeds: set[int]) -> None:
     for k in range(1, len(lines)):
         if not lines[k].furniture and (lines[k - 1].furniture or k in form_feeds):
             lines[k].after_break = True
+            total, j = lines[k].blank_before, k - 1
+            while j >= 0 and lines[j].furniture:
+                total += lines[j].blank_before
+                j -= 1
+            lines[k].break_blanks = total
 
 
 def lines_to_blocks(lines: list[_Line], measure: float | None) -> list[Block]:
@@ -226,14 +244,25 @@ def lines_to_blocks(lines: list[_Line], measure: float | None) -> list[Block]:
                 heading=first.heading,
                 bold=first.bold,
                 lines=len(cur),
-                gap_before=float(first.blank_before),
+                gap_before=float(
+                    base_gap + max(0, first.break_blanks - break_gap)
+                    if first.after_break
+                    else first.blank_before
+                ),
                 indent=first.indent,
+                page_top=first.after_break,
+                # Set in by much more than a paragraph indent, alone: a line centred by spaces.
+                centered=len(cur) == 1 and first.lead >= CENTRED_LEAD,
                 end_line=cur[-1].no,
             )
         )
         cur.clear()
 
-    base_gap = _base_gap([ln for ln in lines if not ln.furniture])
+    base_gap = _base_gap([ln for ln in lines if not ln.furniture], measure)
+    # A page break brings its own blank lines (around the page number and running head);
+    # only blank lines beyond the file's usual count there are a gap in the text.
+    at_breaks = [ln.break_blanks for ln in lines if ln.after_break]
+    break_gap = min(at_breaks, default=0)
     for ln in lines:
         if ln.furniture:
             furniture.append(Block(text=ln.text, line=ln.no, furniture=True))
@@ -267,7 +296,20 @@ def _title_before_lead(
     return _credit_like(blocks[-1].text) and not ends_with_stop(cur[0].text)
 
 
-def _base_gap(lines: list[_Line]) -> int:
+def _base_gap(lines: list[_Line], measure: float | None = None) -> int:
+    """Blank lines between two lines of one paragraph (0, or 1 in a double-spaced dump).
+
+    In a hard-wrapped file that is the spacing after a full line cut mid-sentence: a TOC, labels
+    and short paragraphs, each followed by a blank line, can outnumber the lines of prose.
+    """
+    if measure:
+        inner = [
+            ln.blank_before
+            for prev, ln in itertools.pairwise(lines)
+            if width(prev.text) >= 0.9 * measure and not ends_sentence(prev.text)
+        ]
+        if len(inner) >= 5:
+            return int(statistics.median_low(inner))
     gaps = [ln.blank_before for ln in lines[1:]]
     return int(statistics.median(gaps)) if gaps else 0
 

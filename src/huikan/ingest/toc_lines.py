@@ -1,0 +1,96 @@
+"""One line of a table of contents: what kind it is (entry, leader, header, plain) and the
+records a TOC is read into."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from huikan.ingest.textutil import squash, strip_md
+from huikan.model import Block
+
+TOC_HEADERS = {"目录", "目次", "本期要目", "要目", "本期导读", "导读", "本期目录", "contents"}
+
+_LEADER = re.compile(
+    r"^(?P<title>.*?\S)?\s*(?:…{2,}|(?:[.．·…。・•_－-]\s*){3,})\s*(?P<page>\d{1,3})?\s*$"
+)
+_TAB = re.compile(r"^(?P<title>\S.*?)\t+\s*(?P<page>\d{1,3})\s*$")
+_NUM_SLASH = re.compile(r"^(?:[-*+•]\s*)?(?P<page>\d{1,3})\s*[/|／]\s*(?P<title>\S.*)$")
+_TRAILING_NUM = re.compile(
+    r"^(?P<title>\S.*?\S)(?:\s+|(?<=[\u4e00-\u9fff”」》）]))(?P<page>\d{1,3})$"
+)  # "标题 12", or "标题12" where a narrow TOC column leaves no room for leaders
+_BULLET = re.compile(r"^[-*+•·]\s*(?P<title>\S.*)$")
+
+
+@dataclass
+class TocEntry:
+    title: str
+    page: int | None = None
+    group: str | None = None  # the group heading it is listed under, as printed
+    cluster: str | None = None  # the group resolved to a taxonomy cluster, if it is one
+    column: str | None = None  # the group when it is not a cluster: a column (栏目)
+
+    @property
+    def key(self) -> str:
+        return squash(self.title)
+
+
+@dataclass
+class Toc:
+    entries: list[TocEntry] = field(default_factory=list)
+    regions: list[tuple[int, int]] = field(default_factory=list)  # block index ranges [a, b)
+
+    def covers(self, i: int) -> bool:
+        return any(a <= i < b for a, b in self.regions)
+
+    @property
+    def end(self) -> int:
+        return max((b for _, b in self.regions), default=0)
+
+
+@dataclass
+class _Item:
+    kind: str  # "entry", "leader-only", "header", "plain"
+    title: str = ""
+    page: int | None = None
+    leader: bool = False
+    bold: bool = False  # the title part was marked bold (**理论** ……2)
+
+
+def _clean(s: str) -> str:
+    return re.sub(r"\s+", " ", strip_md(s)).strip(" -–—:：")
+
+
+def is_toc_header(b: Block) -> bool:
+    return squash(b.text) in TOC_HEADERS
+
+
+def classify_line(b: Block, in_toc: bool) -> _Item:
+    """What a block would be if it sat in a TOC."""
+    text = b.text.strip()
+    if is_toc_header(b):
+        return _Item("header")
+    m = _LEADER.match(text)
+    if m and (m.group("page") or m.group("title")):
+        if not m.group("title"):
+            return _Item("leader-only", page=int(m.group("page")))
+        page = int(m.group("page")) if m.group("page") else None
+        return _Item("entry", _clean(m.group("title")), page, True, _bold(m.group("title")))
+    m = _TAB.match(text) or _NUM_SLASH.match(text)
+    if m:
+        return _Item(
+            "entry", _clean(m.group("title")), int(m.group("page")), True, _bold(m.group("title"))
+        )
+    if in_toc:
+        m = _TRAILING_NUM.match(text)
+        if m:
+            return _Item("entry", _clean(m.group("title")), int(m.group("page")))
+        m = _BULLET.match(text)
+        if m:
+            return _Item("entry", _clean(m.group("title")))
+    return _Item("plain", _clean(text))
+
+
+def _bold(s: str) -> bool:
+    s = s.strip()
+    return s.startswith("**") and s.endswith("**") and len(s) > 4

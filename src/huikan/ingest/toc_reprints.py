@@ -1,0 +1,168 @@
+"""Is a TOC line printed again further on? The body confirms what a TOC line is.
+
+A TOC without leaders or page numbers, entries wrapped over two lines, several entries run
+together by the reader, group headings that look like short titles: each is told apart by
+where (and over what) the line's text is printed again after the TOC.
+"""
+
+from __future__ import annotations
+
+import re
+
+from huikan.ingest.textutil import squash, width
+from huikan.ingest.toc_lines import TocEntry, _clean, _Item, classify_line
+from huikan.model import Block
+
+
+def _tail(item: _Item) -> tuple[str, int | None]:
+    """The text and page number of a TOC line's wrapped tail ("能16" → "能", 16)."""
+    m = re.fullmatch(r"(.*?[^\d\s])\s*(\d{1,3})", item.title)
+    if item.page is None and m:
+        return m.group(1), int(m.group(2))
+    return item.title, item.page
+
+
+def _reprints(
+    titles_after: list[tuple[int, str, str]], i: int, title: str, entries: list[TocEntry]
+) -> tuple[str | None, list[str]]:
+    """Is the TOC line at block i printed again later as a title? "entry" if it begins a later
+    block (or two consecutive blocks: a title wrapped in the body); "continues" if it completes
+    the previous entry (an entry wrapped in the TOC); "entries", with their titles, when the
+    line holds several entries run together (a PDF reader joins TOC lines that fill the
+    measure): it is tiled, left to right, by titles printed later. None otherwise."""
+    key = squash(title)
+    if not key or title.rstrip()[-1:] in "。；;，,：:":
+        return None, []
+    later = [(h, t) for k, h, t in titles_after if k > i]
+    prev = entries[-1].key + key if entries else None
+    if prev and any(here.startswith(prev) for here, _ in later):
+        return "continues", []
+    if len(key) < 4:
+        return None, []
+    for here, _text in later:
+        if here.startswith(key) and width(title) <= 60:
+            return "entry", [title]
+    if width(title) < 16:
+        return None, []
+    found: list[str] = []
+    pos = 0
+    while pos < len(key):
+        if found and (m := re.match(r"\d{1,3}", key[pos:])):
+            pos += m.end()  # the page number of the entry before, left between two entries
+            if pos >= len(key):
+                break
+        best = max(
+            ((h, t) for h, t in later if len(h) >= 4 and key.startswith(h, pos)),
+            key=lambda ht: len(ht[0]),
+            default=None,
+        )
+        if best is None:
+            rest = key[pos:]
+            if found and 2 <= len(rest) <= 12:
+                # "…技术医药健康产业": the last entry of a group, then the next group's heading.
+                return "entries+group", [*found, rest]
+            return None, []
+        found.append(best[1])
+        pos += len(best[0])
+    return ("entries", found) if len(found) >= 2 else (None, [])
+
+
+def _continues_then_group(
+    titles_after: list[tuple[int, str, str]], i: int, title: str, entries: list[TocEntry]
+) -> tuple[str, str] | None:
+    """The TOC line at block i ends the previous (wrapped) entry and then names the next
+    group, run together by the reader: ("技术分享活动", "节能环保产业"). The entry, completed,
+    is printed again later as a title; the rest is a short name."""
+    key = squash(title)
+    if len(key) < 4 or entries[-1].page is not None:
+        return None
+    later = {h for k, h, _t in titles_after if k > i}
+    for cut in range(len(title) - 2, 0, -1):
+        head, rest = title[:cut], title[cut:].strip()
+        if not 2 <= width(rest) <= 12 or not squash(rest) or len(squash(head)) < 2:
+            continue
+        if entries[-1].key + squash(head) in later:
+            return head, rest
+    return None
+
+
+def _group_tail(
+    blocks: list[Block], i: int, kind: str | None, titles: list[str]
+) -> tuple[str | None, list[str]]:
+    """Entries run together whose last piece is a short name that does not head an article
+    where it is printed again: the next group's heading ("…交流会集成电路与 ICT产业")."""
+    if (
+        kind == "entries"
+        and width(titles[-1]) <= 12
+        and not _heads_article(blocks, i, squash(titles[-1]))
+    ):
+        return "entries+group", titles
+    return kind, titles
+
+
+def _heads_article(blocks: list[Block], i: int, key: str | None = None) -> bool:
+    """Is the short TOC line at block i (or ``key``) printed again further on right over an
+    article's subtitle, byline or first paragraph, more often than over something else? Then it is a
+    short title ("MCU 的国产加速度"), not a group heading: a column or cluster name printed
+    again stands over a title (or over the next TOC line, where the TOC runs on)."""
+    from huikan.ingest.credits import byline_line
+
+    key = key or squash(_clean(blocks[i].text))
+    votes = 0
+    for k in range(i + 1, len(blocks) - 1):
+        if squash(_clean(blocks[k].text)) != key:
+            continue
+        t = _clean(blocks[k + 1].text)
+        prose = width(t) >= 60 or (t.rstrip()[-1:] in "。！？!?" and width(t) >= 12)
+        prose = prose or blocks[k + 1].text.lstrip().startswith("——")  # over its subtitle
+        votes += 1 if (k + 2 < len(blocks) and byline_line(t)) or prose else -1
+    return votes > 0
+
+
+def _printed_before(blocks: list[Block], i: int, title: str, start: int) -> bool:
+    """Is this TOC line the title of an article printed before the TOC (followed by prose)?
+    ``start`` is where the TOC begins: a line of the TOC itself is not such a title."""
+    key = squash(title)
+    for k in range(max(0, i - 60), min(i - 1, start)):
+        if squash(blocks[k].text) == key and k + 1 < i and width(blocks[k + 1].text) >= 40:
+            return True
+    return False
+
+
+def later_titles(blocks: list[Block]) -> list[tuple[int, str, str]]:
+    """(block index, squashed key, text) of every title-length block, alone and joined with the
+    next one or two (a title wrapped over several blocks in the body): what a TOC line may
+    reappear as. Computed once per document."""
+    out = []
+    for k, b in enumerate(blocks):
+        t = _clean(b.text)
+        if width(t) > 90 or not t:
+            continue
+        out.append((k, squash(t), t))
+        for nxt in blocks[k + 1 : k + 3]:  # a title wrapped over two or three lines
+            t2 = _clean(nxt.text)
+            if not 0 < width(t2) <= 60:
+                break
+            t += t2
+            out.append((k, squash(t), t))
+    return out
+
+
+def _paged_group(item: _Item, blocks: list[Block], nxt: int) -> bool:
+    """ "理论 ……2" over "某篇文章标题 ……2": a column name with the page of its first article,
+    set like an entry. A name of a few characters on the same page as the entry below it is a
+    group, not an article (article titles are longer than a column name)."""
+    if item.kind != "entry" or item.page is None or width(item.title) > 6 or nxt >= len(blocks):
+        return False
+    below = classify_line(blocks[nxt], True)
+    return (
+        below.kind == "entry" and below.page == item.page and width(below.title) > width(item.title)
+    )
+
+
+def _entry_follows(blocks: list[Block], i: int) -> bool:
+    """Is there a TOC entry at block i (or at i+1, after the first half of a wrapped one)?"""
+    for k in (i, i + 1):
+        if k < len(blocks) and classify_line(blocks[k], True).kind in ("entry", "leader-only"):
+            return True
+    return False
