@@ -23,6 +23,7 @@ from typing import Any, TextIO
 import huikan
 from huikan.config import ConfigError, SiteConfig, load_config
 from huikan.ingest import SUFFIXES
+from huikan.lifeline import die_with_parent
 from huikan.model import IngestError, IngestResult
 from huikan.model import Warning as IngestWarning
 from huikan.review import REVIEW_DIR
@@ -222,7 +223,11 @@ def ingest_all(
                 take(p, _ingest_one(str(p), config, str(cache_dir)))
                 bar.advance()
         else:
-            with ProcessPoolExecutor(max_workers=min(jobs, len(misses))) as pool:
+            with ProcessPoolExecutor(
+                max_workers=min(jobs, len(misses)),
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            ) as pool:
                 futures = {
                     pool.submit(_ingest_one, str(p), config, str(cache_dir)): p for p in misses
                 }
@@ -294,7 +299,7 @@ class SearchJob:
         if "fork" in mp.get_all_start_methods():
             ctx = mp.get_context("fork")
             self._conn, child = ctx.Pipe(duplex=False)
-            self._proc = ctx.Process(target=self._child, args=(child,), daemon=False)
+            self._proc = ctx.Process(target=self._child, args=(child, os.getpid()), daemon=False)
             self._proc.start()
             child.close()
 
@@ -302,7 +307,8 @@ class SearchJob:
         docs, out_dir, config, cache_dir = self._args
         return write_search_index(docs, out_dir, config, cache_dir=cache_dir, jobs=1)
 
-    def _child(self, conn) -> None:
+    def _child(self, conn, parent: int) -> None:
+        die_with_parent(parent)
         try:
             conn.send(("ok", self._run()))
         except BaseException as e:  # report anything, including Ctrl-C, to the parent
