@@ -27,7 +27,6 @@ from huikan.lifeline import die_with_parent
 from huikan.model import IngestError, IngestResult
 from huikan.model import Warning as IngestWarning
 from huikan.review import REVIEW_DIR
-from huikan.search import SearchDoc, write_search_index
 from huikan.site import assets as site_assets
 from huikan.site.manifest import FORMAT, dumps, search_stats_json
 from huikan.site.model import SiteModel, build_model
@@ -35,6 +34,7 @@ from huikan.site.output import OutputDir
 from huikan.site.pages import Page, PagePlanner
 from huikan.site.progress import Progress
 from huikan.site.render import Renderer, fingerprint_dirs
+from huikan.site.search_step import SearchStep, SearchStepError
 from huikan.site.urls import is_absolute, normalize_base_url
 
 BULLETIN_SUFFIXES = tuple(SUFFIXES)  # what the ingest readers accept
@@ -261,83 +261,6 @@ def page_key(salt: str, page: Page) -> str:
     return hashlib.sha256((salt + data).encode("utf-8")).hexdigest()
 
 
-def _search_docs(model: SiteModel) -> list[SearchDoc]:
-    return [
-        SearchDoc(
-            url=a.url,
-            title=a.title,
-            body=a.article.text,
-            date=a.date,
-            cluster=a.cluster.name,
-            cluster_slug=a.cluster.slug,
-            bulletin=b.display_title(),
-            bulletin_slug=b.slug,
-            column=a.article.column or "",
-            source=a.article.source or "",
-            byline=a.article.byline or "",
-        )
-        for b in model.bulletins
-        for a in b.articles
-    ]
-
-
-class SearchJob:
-    """The search index, built in a forked process while this one renders the pages.
-
-    The two stages are independent and each takes seconds on a large archive, so on two
-    cores they overlap. The child writes straight into the staging folder (hard-linking
-    files unchanged since the previous build) and sends back its figures; the parent then
-    records the files (``OutputDir.adopt``). Where fork is unavailable, it runs in-process.
-    """
-
-    def __init__(self, docs: list[SearchDoc], out_dir: Path, config: SiteConfig, cache_dir: Path):
-        self._args = (docs, out_dir, config, cache_dir)
-        self._proc = None
-        self._conn = None
-        import multiprocessing as mp
-
-        if "fork" in mp.get_all_start_methods():
-            ctx = mp.get_context("fork")
-            self._conn, child = ctx.Pipe(duplex=False)
-            self._proc = ctx.Process(target=self._child, args=(child, os.getpid()), daemon=False)
-            self._proc.start()
-            child.close()
-
-    def _run(self) -> Any:
-        docs, out_dir, config, cache_dir = self._args
-        return write_search_index(docs, out_dir, config, cache_dir=cache_dir, jobs=1)
-
-    def _child(self, conn, parent: int) -> None:
-        die_with_parent(parent)
-        try:
-            conn.send(("ok", self._run()))
-        except BaseException as e:  # report anything, including Ctrl-C, to the parent
-            conn.send(("error", f"{type(e).__name__}: {e}"))
-        finally:
-            conn.close()
-
-    def result(self) -> Any:
-        if self._proc is None:
-            return self._run()
-        try:
-            status, value = self._conn.recv()
-        except EOFError:
-            self._proc.join()
-            status, value = "error", f"搜索索引进程意外退出（退出码 {self._proc.exitcode}）"
-        except BaseException:  # Ctrl-C while waiting: do not leave the child behind
-            self.cancel()
-            raise
-        self._proc.join()
-        if status != "ok":
-            raise BuildError(f"生成搜索索引失败：{value}")
-        return value
-
-    def cancel(self) -> None:
-        if self._proc is not None and self._proc.is_alive():
-            self._proc.terminate()
-            self._proc.join()
-
-
 def _render_all(out, pages, salt, renderer, kinds, opts, timings, t1) -> None:
     with Progress("生成页面", len(pages), enabled=opts.progress) as bar:
         for page in pages:
@@ -526,11 +449,11 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
     t1 = time.perf_counter()
     with OutputDir(out_path) as out:
         t3 = time.perf_counter()
-        job = SearchJob(_search_docs(model), out.stage / "search", config, cache_dir)
+        step = SearchStep(model, out, config, cache_dir)
         try:
             _render_all(out, pages, salt, renderer, kinds, opts, timings, t1)
         except BaseException:
-            job.cancel()
+            step.cancel()
             raise
         t2 = time.perf_counter()
         for a in assets:
@@ -549,10 +472,15 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
             t5 = time.perf_counter()
             reviews = _write_reviews(model, out, dirs, cache_dir, report, log, opts.progress)
             timings["核对页"] = time.perf_counter() - t5
-        search = job.result()
-        for rel in out.adopt("search"):
+        try:
+            search, search_files, reused = step.finish()
+        except SearchStepError as e:
+            raise BuildError(str(e)) from e
+        for rel in search_files:
             kinds.setdefault(rel, {"kind": "search-index", "title": rel.rsplit("/", 1)[-1]})
         report.search_summary = list(search.summary_lines())
+        if reused:
+            report.search_summary.append("  （搜索索引的输入未变：沿用上次构建的索引文件）")
         timings["搜索"] = time.perf_counter() - t3  # overlaps with 页面
         t4 = time.perf_counter()
         manifest = _manifest(model, out, kinds, errors, search, base_url)
