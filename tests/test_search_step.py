@@ -20,9 +20,10 @@ def without_state(t: dict[str, bytes]) -> dict[str, bytes]:
 def test_unchanged_rebuild_reuses_the_index_and_equals_a_full_build(site_root, tmp_path):
     first = build(site_root)
     assert not any(REUSED in line for line in first.search_summary)
+    (site_root / "build" / "robots.txt").unlink()  # a real build again, same search inputs
     again = build(site_root)
     assert any(REUSED in line for line in again.search_summary)
-    assert again.written == 0
+    assert again.written == 1
     # the summary figures are the same as when the index was built
     assert again.search_summary[:2] == first.search_summary[:2] or (
         again.search_summary[0].split("，")[:3] == first.search_summary[0].split("，")[:3]
@@ -65,3 +66,19 @@ def test_the_key_covers_every_document_field(built_site):
         changed = search_step.SearchDoc(**{**vars(doc), name: value})
         assert search_step.search_key([changed], config) != base, name
     assert search_step.search_key([doc], config) == base
+
+
+def test_nothing_changed_leaves_the_site_alone_and_tells_the_same_report(site_root):
+    first = build(site_root)
+    before = tree(site_root / "build")
+    again = build(site_root)
+    assert any("没有任何变化" in n for n in again.notes)
+    assert tree(site_root / "build") == before
+    assert (again.bulletins, again.articles) == (first.bulletins, first.articles)
+    assert [str(w) for w in again.warnings] == [str(w) for w in first.warnings]
+    assert again.written == 0 and again.unchanged == first.written + first.unchanged
+    # a touched template, or a missing file, means a real build again
+    (site_root / "build" / "robots.txt").unlink()
+    third = build(site_root)
+    assert not any("没有任何变化" in n for n in third.notes)
+    assert tree(site_root / "build") == before  # the state file too: no timings in it

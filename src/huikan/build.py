@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, is_dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
@@ -35,6 +35,7 @@ from huikan.site.pages import Page, PagePlanner
 from huikan.site.progress import Progress
 from huikan.site.render import Renderer, fingerprint_dirs
 from huikan.site.search_step import SearchStep, SearchStepError
+from huikan.site.unchanged import Recorded, build_key, record, unchanged_site
 from huikan.site.urls import is_absolute, normalize_base_url
 
 BULLETIN_SUFFIXES = tuple(SUFFIXES)  # what the ingest readers accept
@@ -383,6 +384,71 @@ def _warning_json(w: IngestWarning) -> dict[str, Any]:
     return {k: v for k, v in vars(w).items() if v is not None}
 
 
+# -- nothing changed -------------------------------------------------------------------------
+def _input_key(
+    options: dict[str, Any],
+    config: SiteConfig,
+    config_file: Path,
+    dirs: list[Path],
+    assets: list[Any],
+    paths: list[Path],
+    issues_dir: Path,
+) -> str:
+    """Hash of everything this build reads (see huikan.site.unchanged)."""
+    from huikan.cache import cache_key
+
+    try:
+        config_bytes = config_file.read_bytes()
+    except OSError:
+        config_bytes = b""
+    return build_key(
+        options=options,
+        config_bytes=config_bytes,
+        config_repr=repr(config),
+        templates=fingerprint_dirs(dirs),
+        assets=[(a.rel, a.sha256) for a in assets],
+        bulletins=[(p.relative_to(issues_dir).as_posix(), cache_key(p, config)) for p in paths],
+    )
+
+
+def _timeless_summary(search: Any) -> list[str]:
+    """The search summary without its timing (the state file stays deterministic)."""
+    if is_dataclass(search) and hasattr(search, "seconds"):
+        search = replace(search, seconds=0.0)
+    return list(search.summary_lines())
+
+
+def _unchanged_report(
+    recorded: Recorded, out_path: Path, strict: bool, log: TextIO, t0: float
+) -> BuildReport:
+    """The report of a build that found nothing changed: the recorded figures, warnings
+    and unreadable bulletins told again."""
+    errors, warnings = recorded.error_objects(), recorded.warning_objects()
+    for e in errors:
+        print(f"无法读取：{e.file}：{e.reason}（已跳过）", file=log)
+    for w in warnings:
+        print(f"警告：{w}", file=log)
+    if strict and (warnings or errors):
+        raise BuildError(
+            f"--strict：{len(warnings)} 条警告、{len(errors)} 期无法读取，未发布任何内容"
+        )
+    seconds = time.perf_counter() - t0
+    return BuildReport(
+        out=out_path,
+        bulletins=recorded.bulletins,
+        articles=recorded.articles,
+        written=0,
+        unchanged=recorded.files,
+        warnings=warnings,
+        errors=errors,
+        seconds=seconds,
+        timings={"检查": seconds},
+        search_summary=recorded.search_summary,
+        notes=[*recorded.notes, "自上次构建以来没有任何变化：网站保持原样，未重新生成"],
+        ok=not errors,
+    )
+
+
 # -- the build -------------------------------------------------------------------------------
 def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
     """Build the site; raises BuildError (nothing published) or returns a report.
@@ -414,8 +480,16 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
         site_assets.site_dirs(root, "static", theme.static), theme.lunr
     )
 
-    # 1. ingest
+    # 0. nothing changed since the last build into out_path: leave the site as it is
     paths = find_bulletins(issues_dir)
+    config_file = opts.config_path if opts.config_path else root / "site.yml"
+    options = {"base_url": base_url, "strict": opts.strict, "review": opts.review}
+    key = _input_key(options, config, config_file, dirs, assets, paths, issues_dir)
+    recorded = unchanged_site(out_path, key)
+    if recorded is not None:
+        return _unchanged_report(recorded, out_path, opts.strict, log, t0)
+
+    # 1. ingest
     check_sidecars(paths, config, root)
     results, errors, ingested = ingest_all(paths, config, cache_dir, jobs, opts.progress)
     timings["拆分"] = time.perf_counter() - t0
@@ -488,7 +562,17 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
             _add_reviews(manifest, reviews)
         out.put_bytes("manifest.json", dumps(manifest))
         report.written, report.unchanged = out.counts()
-        out.commit()
+        n_articles = sum(len(b.articles) for b in model.bulletins)
+        recorded = record(
+            len(model.bulletins),
+            n_articles,
+            len(out.records),
+            warnings,
+            errors,
+            _timeless_summary(search),
+            report.notes,
+        )
+        out.commit({"key": key, "report": recorded.to_json()})
         timings["清单"] = time.perf_counter() - t4
 
     report.bulletins = len(model.bulletins)

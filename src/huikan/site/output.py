@@ -153,12 +153,15 @@ class OutputDir:
         files = data.get("files")
         return files if isinstance(files, dict) else {}
 
-    def commit(self) -> None:
-        """Swap the finished site into place."""
-        state = {
+    def commit(self, build: dict | None = None) -> None:
+        """Swap the finished site into place; ``build`` (the build's input key and report,
+        see huikan.site.unchanged) is kept in the state file."""
+        state: dict = {
             "version": STATE_VERSION,
             "files": {p: [r.key, r.sha256, r.size] for p, r in sorted(self.records.items())},
         }
+        if build is not None:
+            state["build"] = build
         text = json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         (self.stage / STATE_FILE).write_text(text + "\n", "utf-8")
         old = self.parent / f"{self.name}.old-{os.getpid()}"
