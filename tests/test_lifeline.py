@@ -116,7 +116,9 @@ def test_killed_while_indexing_leaves_no_search_process(tmp_path):
         check=True,
         capture_output=True,
     )
-    # ingest now comes from the cache; without the token cache, search runs for seconds
+    # ingest now comes from the cache; without the previous site (nothing to reuse) and the
+    # token cache, search runs for seconds
+    shutil.rmtree(root / "build")
     shutil.rmtree(root / ".huikan-cache" / "search")
     proc = start_build(root)
     assert_all_gone(kill_when_children(proc, want=1))
