@@ -30,11 +30,42 @@ from huikan.site.output import STATE_FILE, STATE_VERSION
 KEY_VERSION = "huikan-build-input/1"
 
 
+# libraries whose version can change what a build writes (ingest, tokens, pages, index)
+LIBRARIES = (
+    "pdfplumber",
+    "pdfminer.six",
+    "pypdfium2",
+    "jieba",
+    "jinja2",
+    "markupsafe",
+    "markdown-it-py",
+    "pyyaml",
+    "lunr",
+    "charset-normalizer",
+    "numpy",
+    "opencc-python-reimplemented",
+)
+
+
+def _library_versions() -> list[str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name in LIBRARIES:
+        try:
+            out.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name}: not installed")
+    return out
+
+
 @cache
 def package_fingerprint() -> str:
-    """Hash of every file of the installed huikan package (code and data)."""
+    """Hash of every file of the installed huikan package (code and data) and of the
+    versions of the libraries it builds with."""
     root = Path(huikan.__file__).resolve().parent
     h = hashlib.sha256(huikan.__version__.encode())
+    h.update("\n".join(_library_versions()).encode())
     for p in sorted(root.rglob("*")):
         if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
             h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes())
