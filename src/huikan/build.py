@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, is_dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
@@ -23,10 +23,10 @@ from typing import Any, TextIO
 import huikan
 from huikan.config import ConfigError, SiteConfig, load_config
 from huikan.ingest import SUFFIXES
+from huikan.lifeline import die_with_parent
 from huikan.model import IngestError, IngestResult
 from huikan.model import Warning as IngestWarning
 from huikan.review import REVIEW_DIR
-from huikan.search import SearchDoc, write_search_index
 from huikan.site import assets as site_assets
 from huikan.site.manifest import FORMAT, dumps, search_stats_json
 from huikan.site.model import SiteModel, build_model
@@ -34,6 +34,8 @@ from huikan.site.output import OutputDir
 from huikan.site.pages import Page, PagePlanner
 from huikan.site.progress import Progress
 from huikan.site.render import Renderer, fingerprint_dirs
+from huikan.site.search_step import SearchStep, SearchStepError
+from huikan.site.unchanged import Recorded, build_key, record, unchanged_site
 from huikan.site.urls import is_absolute, normalize_base_url
 
 BULLETIN_SUFFIXES = tuple(SUFFIXES)  # what the ingest readers accept
@@ -222,7 +224,11 @@ def ingest_all(
                 take(p, _ingest_one(str(p), config, str(cache_dir)))
                 bar.advance()
         else:
-            with ProcessPoolExecutor(max_workers=min(jobs, len(misses))) as pool:
+            with ProcessPoolExecutor(
+                max_workers=min(jobs, len(misses)),
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            ) as pool:
                 futures = {
                     pool.submit(_ingest_one, str(p), config, str(cache_dir)): p for p in misses
                 }
@@ -254,82 +260,6 @@ def page_key(salt: str, page: Page) -> str:
         default=str,
     )
     return hashlib.sha256((salt + data).encode("utf-8")).hexdigest()
-
-
-def _search_docs(model: SiteModel) -> list[SearchDoc]:
-    return [
-        SearchDoc(
-            url=a.url,
-            title=a.title,
-            body=a.article.text,
-            date=a.date,
-            cluster=a.cluster.name,
-            cluster_slug=a.cluster.slug,
-            bulletin=b.display_title(),
-            bulletin_slug=b.slug,
-            column=a.article.column or "",
-            source=a.article.source or "",
-            byline=a.article.byline or "",
-        )
-        for b in model.bulletins
-        for a in b.articles
-    ]
-
-
-class SearchJob:
-    """The search index, built in a forked process while this one renders the pages.
-
-    The two stages are independent and each takes seconds on a large archive, so on two
-    cores they overlap. The child writes straight into the staging folder (hard-linking
-    files unchanged since the previous build) and sends back its figures; the parent then
-    records the files (``OutputDir.adopt``). Where fork is unavailable, it runs in-process.
-    """
-
-    def __init__(self, docs: list[SearchDoc], out_dir: Path, config: SiteConfig, cache_dir: Path):
-        self._args = (docs, out_dir, config, cache_dir)
-        self._proc = None
-        self._conn = None
-        import multiprocessing as mp
-
-        if "fork" in mp.get_all_start_methods():
-            ctx = mp.get_context("fork")
-            self._conn, child = ctx.Pipe(duplex=False)
-            self._proc = ctx.Process(target=self._child, args=(child,), daemon=False)
-            self._proc.start()
-            child.close()
-
-    def _run(self) -> Any:
-        docs, out_dir, config, cache_dir = self._args
-        return write_search_index(docs, out_dir, config, cache_dir=cache_dir, jobs=1)
-
-    def _child(self, conn) -> None:
-        try:
-            conn.send(("ok", self._run()))
-        except BaseException as e:  # report anything, including Ctrl-C, to the parent
-            conn.send(("error", f"{type(e).__name__}: {e}"))
-        finally:
-            conn.close()
-
-    def result(self) -> Any:
-        if self._proc is None:
-            return self._run()
-        try:
-            status, value = self._conn.recv()
-        except EOFError:
-            self._proc.join()
-            status, value = "error", f"搜索索引进程意外退出（退出码 {self._proc.exitcode}）"
-        except BaseException:  # Ctrl-C while waiting: do not leave the child behind
-            self.cancel()
-            raise
-        self._proc.join()
-        if status != "ok":
-            raise BuildError(f"生成搜索索引失败：{value}")
-        return value
-
-    def cancel(self) -> None:
-        if self._proc is not None and self._proc.is_alive():
-            self._proc.terminate()
-            self._proc.join()
 
 
 def _render_all(out, pages, salt, renderer, kinds, opts, timings, t1) -> None:
@@ -454,6 +384,71 @@ def _warning_json(w: IngestWarning) -> dict[str, Any]:
     return {k: v for k, v in vars(w).items() if v is not None}
 
 
+# -- nothing changed -------------------------------------------------------------------------
+def _input_key(
+    options: dict[str, Any],
+    config: SiteConfig,
+    config_file: Path,
+    dirs: list[Path],
+    assets: list[Any],
+    paths: list[Path],
+    issues_dir: Path,
+) -> str:
+    """Hash of everything this build reads (see huikan.site.unchanged)."""
+    from huikan.cache import cache_key
+
+    try:
+        config_bytes = config_file.read_bytes()
+    except OSError:
+        config_bytes = b""
+    return build_key(
+        options=options,
+        config_bytes=config_bytes,
+        config_repr=repr(config),
+        templates=fingerprint_dirs(dirs),
+        assets=[(a.rel, a.sha256) for a in assets],
+        bulletins=[(p.relative_to(issues_dir).as_posix(), cache_key(p, config)) for p in paths],
+    )
+
+
+def _timeless_summary(search: Any) -> list[str]:
+    """The search summary without its timing (the state file stays deterministic)."""
+    if is_dataclass(search) and hasattr(search, "seconds"):
+        search = replace(search, seconds=0.0)
+    return list(search.summary_lines())
+
+
+def _unchanged_report(
+    recorded: Recorded, out_path: Path, strict: bool, log: TextIO, t0: float
+) -> BuildReport:
+    """The report of a build that found nothing changed: the recorded figures, warnings
+    and unreadable bulletins told again."""
+    errors, warnings = recorded.error_objects(), recorded.warning_objects()
+    for e in errors:
+        print(f"无法读取：{e.file}：{e.reason}（已跳过）", file=log)
+    for w in warnings:
+        print(f"警告：{w}", file=log)
+    if strict and (warnings or errors):
+        raise BuildError(
+            f"--strict：{len(warnings)} 条警告、{len(errors)} 期无法读取，未发布任何内容"
+        )
+    seconds = time.perf_counter() - t0
+    return BuildReport(
+        out=out_path,
+        bulletins=recorded.bulletins,
+        articles=recorded.articles,
+        written=0,
+        unchanged=recorded.files,
+        warnings=warnings,
+        errors=errors,
+        seconds=seconds,
+        timings={"检查": seconds},
+        search_summary=recorded.search_summary,
+        notes=[*recorded.notes, "自上次构建以来没有任何变化：网站保持原样，未重新生成"],
+        ok=not errors,
+    )
+
+
 # -- the build -------------------------------------------------------------------------------
 def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
     """Build the site; raises BuildError (nothing published) or returns a report.
@@ -485,8 +480,16 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
         site_assets.site_dirs(root, "static", theme.static), theme.lunr
     )
 
-    # 1. ingest
+    # 0. nothing changed since the last build into out_path: leave the site as it is
     paths = find_bulletins(issues_dir)
+    config_file = opts.config_path if opts.config_path else root / "site.yml"
+    options = {"base_url": base_url, "strict": opts.strict, "review": opts.review}
+    key = _input_key(options, config, config_file, dirs, assets, paths, issues_dir)
+    recorded = unchanged_site(out_path, key)
+    if recorded is not None:
+        return _unchanged_report(recorded, out_path, opts.strict, log, t0)
+
+    # 1. ingest
     check_sidecars(paths, config, root)
     results, errors, ingested = ingest_all(paths, config, cache_dir, jobs, opts.progress)
     timings["拆分"] = time.perf_counter() - t0
@@ -520,11 +523,11 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
     t1 = time.perf_counter()
     with OutputDir(out_path) as out:
         t3 = time.perf_counter()
-        job = SearchJob(_search_docs(model), out.stage / "search", config, cache_dir)
+        step = SearchStep(model, out, config, cache_dir)
         try:
             _render_all(out, pages, salt, renderer, kinds, opts, timings, t1)
         except BaseException:
-            job.cancel()
+            step.cancel()
             raise
         t2 = time.perf_counter()
         for a in assets:
@@ -543,10 +546,15 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
             t5 = time.perf_counter()
             reviews = _write_reviews(model, out, dirs, cache_dir, report, log, opts.progress)
             timings["核对页"] = time.perf_counter() - t5
-        search = job.result()
-        for rel in out.adopt("search"):
+        try:
+            search, search_files, reused = step.finish()
+        except SearchStepError as e:
+            raise BuildError(str(e)) from e
+        for rel in search_files:
             kinds.setdefault(rel, {"kind": "search-index", "title": rel.rsplit("/", 1)[-1]})
         report.search_summary = list(search.summary_lines())
+        if reused:
+            report.search_summary.append("  （搜索索引的输入未变：沿用上次构建的索引文件）")
         timings["搜索"] = time.perf_counter() - t3  # overlaps with 页面
         t4 = time.perf_counter()
         manifest = _manifest(model, out, kinds, errors, search, base_url)
@@ -554,7 +562,17 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
             _add_reviews(manifest, reviews)
         out.put_bytes("manifest.json", dumps(manifest))
         report.written, report.unchanged = out.counts()
-        out.commit()
+        n_articles = sum(len(b.articles) for b in model.bulletins)
+        recorded = record(
+            len(model.bulletins),
+            n_articles,
+            len(out.records),
+            warnings,
+            errors,
+            _timeless_summary(search),
+            report.notes,
+        )
+        out.commit({"key": key, "report": recorded.to_json()})
         timings["清单"] = time.perf_counter() - t4
 
     report.bulletins = len(model.bulletins)

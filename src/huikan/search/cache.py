@@ -27,6 +27,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from huikan.lifeline import die_with_parent
 from huikan.search.index import FieldTerms, Vocabulary
 from huikan.search.tokenize import Line, Tokenizer, seams
 
@@ -35,8 +36,9 @@ PARALLEL_MIN = 2000  # uncached lines worth starting worker processes for
 _worker: Tokenizer | None = None
 
 
-def _init_worker(user_words: list[str]) -> None:
+def _init_worker(user_words: list[str], parent: int) -> None:
     global _worker
+    die_with_parent(parent)
     _worker = Tokenizer(user_words)
 
 
@@ -198,7 +200,7 @@ class TokenCache:
                     max_workers=jobs,
                     mp_context=get_context("fork"),
                     initializer=_init_worker,
-                    initargs=(self.tokenizer.user_words,),
+                    initargs=(self.tokenizer.user_words, os.getpid()),
                 ) as pool:
                     return [r for chunk in pool.map(_work, chunks) for r in chunk]
             except (BrokenProcessPool, OSError):

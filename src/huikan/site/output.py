@@ -153,12 +153,15 @@ class OutputDir:
         files = data.get("files")
         return files if isinstance(files, dict) else {}
 
-    def commit(self) -> None:
-        """Swap the finished site into place."""
-        state = {
+    def commit(self, build: dict | None = None) -> None:
+        """Swap the finished site into place; ``build`` (the build's input key and report,
+        see huikan.site.unchanged) is kept in the state file."""
+        state: dict = {
             "version": STATE_VERSION,
             "files": {p: [r.key, r.sha256, r.size] for p, r in sorted(self.records.items())},
         }
+        if build is not None:
+            state["build"] = build
         text = json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         (self.stage / STATE_FILE).write_text(text + "\n", "utf-8")
         old = self.parent / f"{self.name}.old-{os.getpid()}"
@@ -236,8 +239,9 @@ class OutputDir:
         self.records[rel] = FileRecord(sha256, target.stat().st_size, sha256, WRITTEN)
         return WRITTEN
 
-    def adopt(self, rel_dir: str) -> list[str]:
-        """Record files another component wrote under ``rel_dir`` (the search index).
+    def adopt(self, rel_dir: str, *, key: str | None = None) -> list[str]:
+        """Record files another component wrote under ``rel_dir`` (the search index), made
+        from inputs hashing to ``key`` (see :meth:`reuse_tree`).
 
         They are compared with the previous build so the summary can count unchanged ones;
         returns their paths.
@@ -251,9 +255,28 @@ class OutputDir:
             sha = _sha256_file(f)
             prev = self._prev.get(rel)
             status = UNCHANGED if prev and prev[1] == sha else WRITTEN
-            self.records[rel] = FileRecord(sha, f.stat().st_size, None, status)
+            self.records[rel] = FileRecord(sha, f.stat().st_size, key, status)
             found.append(rel)
         return found
+
+    def reuse_tree(self, rel_dir: str, key: str) -> bool:
+        """Hard-link the files the previous build recorded under ``rel_dir`` with ``key``
+        (made from the same inputs; other files there, such as a page rendered into the
+        folder, have keys of their own); False, linking nothing, when there are none or
+        one is missing."""
+        prefix = _safe_rel(rel_dir) + "/"
+        prev = {r for r, rec in self._prev.items() if r.startswith(prefix) and rec[0] == key}
+        if not prev:
+            return False
+        linked = []
+        for rel in sorted(prev):
+            if rel in self.records or not self._reuse(rel, self._target(rel), key=key, sha=None):
+                for done in linked:  # undo: the caller builds the folder afresh
+                    del self.records[done]
+                    (self.stage / done).unlink(missing_ok=True)
+                return False
+            linked.append(rel)
+        return True
 
     def counts(self) -> tuple[int, int]:
         written = sum(1 for r in self.records.values() if r.status == WRITTEN)

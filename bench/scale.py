@@ -1,0 +1,346 @@
+"""Scale benchmark (issue 14): builds and search on realistic archives of N bulletins.
+
+For each N (default 500 and 2,000) it makes the archive of ``bench/archive.py`` (vocabulary
+that keeps growing, valid dates for any N) outside the repository, and for each code version
+— this checkout, and with ``--ref main`` that git ref too, side by side in the same run —
+measures, each build in a fresh process with its code frozen in a snapshot:
+
+* full build (cold caches), rebuild with nothing changed, rebuild after one new bulletin:
+  wall time, peak RSS of the build process and of its largest child (``getrusage``), and
+  the peak RSS of any single process of the build's tree sampled from /proc every 0.1 s;
+* the site: files, size on disk, search index size, distinct search terms;
+* search in headless Chromium against the served site: bytes (gzip, each response on its
+  own, level 6) of every request of a cold search page ``search/?q=…`` until the network is
+  idle — page, CSS, scripts, index parts, store — median over the dev queries and the
+  largest; warm median latency of ``huikanSearch`` (top 10) over the dev queries;
+* Pagefind (extended) on the same built site: index time, index size, cold bytes to the
+  first result, warm median latency (via bench/search.py).
+
+The load average is printed with every figure: the machine is shared.
+
+    .venv/bin/python bench/scale.py [--n 500 2000] [--ref main] [--dest DIR] [--jobs 2]
+        [--no-pagefind] [--keep]
+
+Needs ``pip install -e '.[bench]'`` and /usr/bin/chromium. Prints figures, asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+REPO = Path(__file__).resolve().parents[1]
+QUERIES = Path("/work/shared/queries/dev.txt")
+
+
+def load(name: str):
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", REPO / "bench" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+archive = load("archive")
+search_bench = load("search")
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def snapshot(ref: str | None, dest: Path) -> Path:
+    """src/, templates/, static/ and lunr.js of the checkout (``ref`` None) or of a git ref,
+    copied to ``dest`` so edits made while the benchmark runs do not change what it runs."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    if ref is None:
+        ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+        for name in ("src", "templates", "static"):
+            shutil.copytree(REPO / name, dest / name, ignore=ignore)
+    else:
+        tar = subprocess.run(
+            ["git", "-C", str(REPO), "archive", ref, "src", "templates", "static"],
+            check=True,
+            capture_output=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=tar, check=True)
+    lunr = dest / "node_modules" / "lunr"
+    lunr.mkdir(parents=True)
+    shutil.copy(REPO / "node_modules" / "lunr" / "lunr.min.js", lunr / "lunr.min.js")
+    return dest
+
+
+class TreeMemory:
+    """Peak RSS of each process in a process tree, sampled from /proc."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.peak: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _tree(self) -> list[int]:
+        kids: dict[int, list[int]] = {}
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                try:
+                    with open(f"/proc/{d}/stat") as f:
+                        ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+                kids.setdefault(ppid, []).append(int(d))
+        out, todo = [], [self.pid]
+        while todo:
+            p = todo.pop()
+            out.append(p)
+            todo += kids.get(p, [])
+        return out
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            for p in self._tree():
+                try:
+                    with open(f"/proc/{p}/statm") as f:
+                        rss = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+                except (OSError, ValueError, IndexError):
+                    continue
+                self.peak[p] = max(self.peak.get(p, 0), rss)
+
+    def stop(self) -> int:
+        """The largest single process's peak, bytes."""
+        self._stop.set()
+        self._thread.join()
+        return max(self.peak.values(), default=0)
+
+
+CHILD = """
+import json, resource, sys, time
+sys.path.insert(0, {src!r})
+from huikan.build import BuildOptions, build_site
+t = time.perf_counter()
+r = build_site(BuildOptions(root={root!r}, jobs={jobs}, progress=False), log=open("/dev/null", "w"))
+print(json.dumps({{
+    "wall": time.perf_counter() - t, "timings": r.timings, "articles": r.articles,
+    "bulletins": r.bulletins, "written": r.written, "unchanged": r.unchanged,
+    "rss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+    "rss_child": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
+}}, ensure_ascii=False))
+"""
+
+
+def run_build(code: Path, root: Path, jobs: int) -> dict:
+    """One build in a fresh process; its figures plus the sampled per-process peak RSS."""
+    load_before = loadavg()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD.format(src=str(code / "src"), root=str(root), jobs=jobs)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    mem = TreeMemory(proc.pid)
+    out, err = proc.communicate()
+    peak = mem.stop()
+    if proc.returncode:
+        sys.stderr.write(err)
+        raise SystemExit(f"build failed (exit {proc.returncode}) in {root}")
+    r = json.loads(out.strip().splitlines()[-1])
+    r["rss_any"] = max(peak, r["rss_self"], r["rss_child"])
+    r["load"] = f"{load_before} → {loadavg()}"
+    return r
+
+
+def site_figures(site: Path) -> dict:
+    files = size = 0
+    for f in site.rglob("*"):
+        if f.is_file():
+            files += 1
+            size += f.stat().st_blocks * 512
+    index = sum(f.stat().st_size for f in (site / "search").rglob("*") if f.is_file())
+    terms = json.loads((site / "search" / "manifest.json").read_text("utf-8")).get("terms")
+    return {"files": files, "disk": size, "index": index, "terms": terms}
+
+
+def queries() -> list[str]:
+    src = QUERIES if QUERIES.is_file() else search_bench.DEV
+    lines = src.read_text("utf-8").splitlines()
+    return [q.strip() for q in lines if q.strip() and not q.startswith("#")]
+
+
+def cold_page(browser, base: str, query: str) -> int:
+    """gzip bytes of every response of a fresh search page for ``query`` (network idle)."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    meter = search_bench.Meter(page)
+    page.goto(base + "search/?q=" + quote(query))
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(100)
+    ctx.close()
+    return meter.gz
+
+
+def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
+    """Cold page bytes and warm latency for huikan, and Pagefind's on the same site."""
+    pf_dir = work / "pagefind-site"
+    out: dict = {}
+    if pagefind:
+        out["pf_index_s"] = search_bench.pagefind_site(site, pf_dir)
+        out["pf_index_bytes"] = search_bench.dir_size(pf_dir / "pagefind")[0]
+    else:
+        if pf_dir.exists():
+            shutil.rmtree(pf_dir)
+        subprocess.run(["cp", "-al", str(site), str(pf_dir)], check=True)
+    (pf_dir / "bench-pagefind.html").write_text(search_bench.PAGEFIND_PAGE, "utf-8")
+    (pf_dir / "bench-huikan.html").write_text(search_bench.HUIKAN_PAGE, "utf-8")
+    qs = queries()
+    from playwright.sync_api import sync_playwright
+
+    server, base = search_bench.serve(pf_dir)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path="/usr/bin/chromium", args=search_bench.CHROMIUM_ARGS
+            )
+            cold = [cold_page(browser, base, q) for q in qs]
+            out["cold_median"], out["cold_max"] = statistics.median(cold), max(cold)
+            out["cold_max_query"] = qs[cold.index(max(cold))]
+            lat: dict[str, list[float]] = {"huikan": [], "pagefind": []}
+            engines = [("huikan", "bench-huikan.html")]
+            if pagefind:
+                engines.append(("pagefind", "bench-pagefind.html"))
+                pf_cold = [
+                    search_bench.first_result_bytes(browser, base, "bench-pagefind.html", q)
+                    for q in qs
+                ]
+                out["pf_cold_median"] = statistics.median(e["gzip"] for e in pf_cold)
+                out["pf_cold_max"] = max(e["gzip"] for e in pf_cold)
+            for _ in range(search_bench.ROUNDS):  # interleaved: the same machine load
+                for name, page_name in engines:
+                    lat[name] += search_bench.latencies(browser, base, page_name, qs)[1]
+            out["lat"] = statistics.median(lat["huikan"])
+            if pagefind:
+                out["pf_lat"] = statistics.median(lat["pagefind"])
+            browser.close()
+    finally:
+        server.shutdown()
+    out["load"] = loadavg()
+    return out
+
+
+def prepare_root(src_archive: Path, root: Path) -> None:
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    subprocess.run(["cp", "-al", str(src_archive / "issues"), str(root / "issues")], check=True)
+    shutil.copy(src_archive / "site.yml", root / "site.yml")
+
+
+def run_version(label: str, code: Path, n: int, dest: Path, args, model) -> dict:
+    root = dest / f"n{n}-{label}"
+    prepare_root(dest / f"archive-{n}", root)
+    r: dict = {}
+    print(f"[n={n} {label}] full build … (load {loadavg()})", flush=True)
+    r["full"] = run_build(code, root, args.jobs)
+    print(f"[n={n} {label}] rebuild, nothing changed …", flush=True)
+    r["same"] = run_build(code, root, args.jobs)
+    archive.add_bulletin(root, args.seed, model)
+    print(f"[n={n} {label}] rebuild after one new bulletin …", flush=True)
+    r["plus1"] = run_build(code, root, args.jobs)
+    r["site"] = site_figures(root / "build")
+    if not args.no_search:
+        print(f"[n={n} {label}] search in Chromium …", flush=True)
+        r["search"] = measure_search(root / "build", root, args.pagefind and label == "this")
+    (root / "scale-results.json").write_text(json.dumps(r, ensure_ascii=False, indent=1))
+    return r
+
+
+def table(n: int, results: dict[str, dict]) -> None:
+    labels = list(results)
+    mb = lambda b: f"{b / 2**20:,.0f} MB"  # noqa: E731
+    kb = lambda b: f"{b / 1024:,.1f} kB"  # noqa: E731
+    rows: list[tuple[str, list[str]]] = []
+    first = results[labels[0]]
+    print(f"\n== N = {n} bulletins, {first['full']['articles']} articles ==")
+    runs = (("full", "full build"), ("same", "nothing changed"), ("plus1", "+1 bulletin"))
+    for key, name in runs:
+        rows.append((f"{name} (s)", [f"{results[x][key]['wall']:.1f}" for x in labels]))
+        rows.append(("  load avg (before → after)", [results[x][key]["load"] for x in labels]))
+        rows.append(("  files written", [str(results[x][key]["written"]) for x in labels]))
+        rows.append(("  peak RSS, any process", [mb(results[x][key]["rss_any"]) for x in labels]))
+    for key, name, fmt in (
+        ("files", "site files", str),
+        ("disk", "site on disk", mb),
+        ("index", "search index", mb),
+        ("terms", "distinct search terms", str),
+    ):
+        rows.append((name, [fmt(results[x]["site"][key]) for x in labels]))
+    if all("search" in results[x] for x in labels):
+        s = {x: results[x]["search"] for x in labels}
+        rows.append(("cold search page, median gzip", [kb(s[x]["cold_median"]) for x in labels]))
+        rows.append(("cold search page, max gzip", [f"{kb(s[x]['cold_max'])}" for x in labels]))
+        rows.append(("  worst query", [s[x]["cold_max_query"] for x in labels]))
+        rows.append(("warm median latency (ms)", [f"{s[x]['lat']:.0f}" for x in labels]))
+        rows.append(("  load avg", [s[x]["load"] for x in labels]))
+        pf = s.get("this", {})
+        if "pf_lat" in pf:
+            print(
+                f"pagefind on the 'this' site: index {pf['pf_index_s']:.1f} s, "
+                f"{mb(pf['pf_index_bytes'])}; cold bytes to first result median "
+                f"{kb(pf['pf_cold_median'])}, max {kb(pf['pf_cold_max'])}; warm median "
+                f"{pf['pf_lat']:.0f} ms"
+            )
+    width = max(len(r[0]) for r in rows) + 2
+    print(" " * width + "".join(f"{x:>32}" for x in labels))
+    for name, cells in rows:
+        print(f"{name:{width}}" + "".join(f"{c:>32}" for c in cells))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, nargs="+", default=[500, 2000], help="bulletin counts")
+    ap.add_argument("--ref", help="also measure this git ref (e.g. main), side by side")
+    ap.add_argument(
+        "--dest", type=Path, default=Path(tempfile.gettempdir()) / "huikan-scale", help="work dir"
+    )
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-pagefind", dest="pagefind", action="store_false")
+    ap.add_argument("--no-search", action="store_true", help="builds only, no browser")
+    ap.add_argument("--keep", action="store_true", help="reuse generated archives")
+    args = ap.parse_args()
+    args.dest.mkdir(parents=True, exist_ok=True)
+    versions = {"this": snapshot(None, args.dest / "code-this")}
+    if args.ref:
+        versions[args.ref] = snapshot(args.ref, args.dest / f"code-{args.ref}")
+    print(f"machine: {os.cpu_count()} CPUs, jobs={args.jobs}, load {loadavg()}; dest {args.dest}")
+    model = archive.Model.train(archive.TRAINING)
+    for n in args.n:
+        arc = args.dest / f"archive-{n}"
+        if not (args.keep and (arc / "issues").is_dir()):
+            t0 = time.perf_counter()
+            archive.make_archive(arc, n, args.seed)
+            print(f"archive of {n} bulletins made in {time.perf_counter() - t0:.0f} s → {arc}")
+        results = {
+            label: run_version(label, code, n, args.dest, args, model)
+            for label, code in versions.items()
+        }
+        table(n, results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""The build's search stage: reuse the previous index when its inputs are unchanged, else
+build it in a forked process while the pages render.
+
+Rebuilding the index is the build's largest cost on a big archive (every article's terms
+read back from the token cache, the whole index laid out again), yet when no article, no
+cluster name and no search code changed, its files come out byte for byte the same. So the
+stage first computes a key over everything the index is made from — each document's fields,
+the clusters and user dictionary of site.yml, the code of :mod:`huikan.search` and lunr's
+version — and, when the previous build's ``search/`` files were all recorded with that key,
+hard-links them instead of indexing anything. The figures for the summary and
+``manifest.json`` then come from the previous ``manifest.json`` (the same figures, since the
+files are the same).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import fields
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import huikan
+from huikan.config import SiteConfig
+from huikan.lifeline import die_with_parent
+from huikan.search import SearchDoc, SearchStats, write_search_index
+from huikan.search.tokenize import Tokenizer
+from huikan.site.model import SiteModel
+from huikan.site.output import OutputDir
+
+SEARCH_DIR = "search"
+
+
+class SearchStepError(Exception):
+    """The search index could not be made; the message says why."""
+
+
+def search_docs(model: SiteModel) -> list[SearchDoc]:
+    return [
+        SearchDoc(
+            url=a.url,
+            title=a.title,
+            body=a.article.text,
+            date=a.date,
+            cluster=a.cluster.name,
+            cluster_slug=a.cluster.slug,
+            bulletin=b.display_title(),
+            bulletin_slug=b.slug,
+            column=a.article.column or "",
+            source=a.article.source or "",
+            byline=a.article.byline or "",
+        )
+        for b in model.bulletins
+        for a in b.articles
+    ]
+
+
+@cache
+def _search_code() -> str:
+    """Hash of the search package's files (code and data): new code, new index."""
+    h = hashlib.sha256(huikan.__version__.encode())
+    root = Path(__file__).resolve().parents[1] / "search"
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts:
+            h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+def search_key(docs: list[SearchDoc], config: SiteConfig) -> str:
+    """Hash of everything :func:`write_search_index` reads."""
+    h = hashlib.sha256(b"huikan-search-input/1\0" + _search_code().encode())
+    h.update(Tokenizer.for_config(config).key.encode())
+    clusters = [[c.name, c.slug, *c.names()] for c in config.taxonomy.clusters]
+    h.update(json.dumps(clusters, ensure_ascii=False).encode())
+    names = [f.name for f in fields(SearchDoc)]
+    for d in docs:
+        h.update(b"\1")
+        for n in names:
+            h.update(str(getattr(d, n)).encode() + b"\0")
+    return h.hexdigest()
+
+
+def reuse_previous(out: OutputDir, key: str) -> SearchStats | None:
+    """Hard-link the previous build's search files when they were made from ``key``; their
+    figures, read back from the previous manifest.json. None when anything differs."""
+    try:
+        old = json.loads((out.out / "manifest.json").read_text("utf-8")).get("search")
+    except (OSError, ValueError):
+        return None
+    if not isinstance(old, dict) or not out.reuse_tree(SEARCH_DIR, key):
+        return None
+    known = {f.name for f in fields(SearchStats)} - {"extra", "seconds"}
+    stats = SearchStats(**{k: v for k, v in old.items() if k in known})
+    stats.extra = {k: v for k, v in old.items() if k not in known and k != "summary"}
+    return stats
+
+
+class SearchJob:
+    """The search index, built in a forked process while this one renders the pages.
+
+    The two stages are independent and each takes seconds on a large archive, so on two
+    cores they overlap. The child writes straight into the staging folder (hard-linking
+    files unchanged since the previous build) and sends back its figures; the parent then
+    records the files (``OutputDir.adopt``). Where fork is unavailable, it runs in-process.
+    """
+
+    def __init__(self, docs: list[SearchDoc], out_dir: Path, config: SiteConfig, cache_dir: Path):
+        self._args = (docs, out_dir, config, cache_dir)
+        self._proc = None
+        self._conn = None
+        import multiprocessing as mp
+
+        if "fork" in mp.get_all_start_methods():
+            ctx = mp.get_context("fork")
+            self._conn, child = ctx.Pipe(duplex=False)
+            self._proc = ctx.Process(target=self._child, args=(child, os.getpid()), daemon=False)
+            self._proc.start()
+            child.close()
+
+    def _run(self) -> Any:
+        docs, out_dir, config, cache_dir = self._args
+        return write_search_index(docs, out_dir, config, cache_dir=cache_dir, jobs=1)
+
+    def _child(self, conn, parent: int) -> None:
+        die_with_parent(parent)
+        try:
+            conn.send(("ok", self._run()))
+        except BaseException as e:  # report anything, including Ctrl-C, to the parent
+            conn.send(("error", f"{type(e).__name__}: {e}"))
+        finally:
+            conn.close()
+
+    def result(self) -> Any:
+        if self._proc is None:
+            return self._run()
+        try:
+            status, value = self._conn.recv()
+        except EOFError:
+            self._proc.join()
+            status, value = "error", f"搜索索引进程意外退出（退出码 {self._proc.exitcode}）"
+        except BaseException:  # Ctrl-C while waiting: do not leave the child behind
+            self.cancel()
+            raise
+        self._proc.join()
+        if status != "ok":
+            raise SearchStepError(f"生成搜索索引失败：{value}")
+        return value
+
+    def cancel(self) -> None:
+        if self._proc is not None and self._proc.is_alive():
+            self._proc.terminate()
+            self._proc.join()
+
+
+class SearchStep:
+    """Either the previous index, reused at once, or a :class:`SearchJob` building a new one.
+
+    ``finish`` records the files in ``out`` (keyed, so the next build can reuse them) and
+    returns ``(stats, paths, reused)``.
+    """
+
+    def __init__(self, model: SiteModel, out: OutputDir, config: SiteConfig, cache_dir: Path):
+        docs = search_docs(model)
+        self.out = out
+        self.key = search_key(docs, config)
+        self.reused = reuse_previous(out, self.key)
+        self.job = None
+        if self.reused is None:
+            self.job = SearchJob(docs, out.stage / SEARCH_DIR, config, cache_dir)
+
+    def finish(self) -> tuple[Any, list[str], bool]:
+        if self.job is None:
+            paths = sorted(p for p in self.out.records if p.startswith(SEARCH_DIR + "/"))
+            return self.reused, paths, True
+        stats = self.job.result()
+        return stats, self.out.adopt(SEARCH_DIR, key=self.key), False
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()

@@ -1,0 +1,84 @@
+"""The build's search stage (huikan.site.search_step): the previous index is reused only when
+its inputs are unchanged, and an incremental build equals a full build byte for byte."""
+
+from __future__ import annotations
+
+import shutil
+
+from conftest import build
+from huikan.site import search_step
+from huikan.site.output import STATE_FILE
+from test_build import tree
+
+REUSED = "沿用上次构建的索引文件"
+
+
+def without_state(t: dict[str, bytes]) -> dict[str, bytes]:
+    return {k: v for k, v in t.items() if k != STATE_FILE}
+
+
+def test_unchanged_rebuild_reuses_the_index_and_equals_a_full_build(site_root, tmp_path):
+    first = build(site_root)
+    assert not any(REUSED in line for line in first.search_summary)
+    (site_root / "build" / "robots.txt").unlink()  # a real build again, same search inputs
+    again = build(site_root)
+    assert any(REUSED in line for line in again.search_summary)
+    assert again.written == 1
+    # the summary figures are the same as when the index was built
+    assert again.search_summary[:2] == first.search_summary[:2] or (
+        again.search_summary[0].split("，")[:3] == first.search_summary[0].split("，")[:3]
+    )
+    fresh_root = tmp_path / "fresh"
+    shutil.copytree(site_root / "issues", fresh_root / "issues")
+    shutil.copy(site_root / "site.yml", fresh_root / "site.yml")
+    build(fresh_root)
+    assert without_state(tree(site_root / "build")) == without_state(tree(fresh_root / "build"))
+
+
+def test_a_changed_article_rebuilds_the_index_and_equals_a_full_build(site_root, tmp_path):
+    build(site_root)
+    issues = site_root / "issues"
+    para = "氢能重卡示范运营线路开通，加氢站网络与燃料电池系统国产化同步推进。"
+    (issues / "2025-02-qingneng.md").write_text(
+        f"# 氢能动态\n\n2025 年 2 月\n\n## 氢能重卡示范线开通\n\n{para * 3}\n\n"
+        f"## 加氢站建设提速\n\n{para * 2}\n",
+        "utf-8",
+    )
+    report = build(site_root)
+    assert not any(REUSED in line for line in report.search_summary)
+    fresh_root = tmp_path / "fresh"
+    shutil.copytree(issues, fresh_root / "issues")
+    shutil.copy(site_root / "site.yml", fresh_root / "site.yml")
+    build(fresh_root)
+    assert without_state(tree(site_root / "build")) == without_state(tree(fresh_root / "build"))
+
+
+def test_the_key_covers_every_document_field(built_site):
+    from huikan.config import load_config
+
+    config = load_config(built_site.root / "site.yml")
+    doc = search_step.SearchDoc(
+        url="a/", title="标题", body="正文", date="2024-01", cluster="x", cluster_slug="x",
+        bulletin="b", bulletin_slug="b",
+    )  # fmt: skip
+    base = search_step.search_key([doc], config)
+    for name, value in (("body", "正文。"), ("byline", "作者"), ("date", "2024-02")):
+        changed = search_step.SearchDoc(**{**vars(doc), name: value})
+        assert search_step.search_key([changed], config) != base, name
+    assert search_step.search_key([doc], config) == base
+
+
+def test_nothing_changed_leaves_the_site_alone_and_tells_the_same_report(site_root):
+    first = build(site_root)
+    before = tree(site_root / "build")
+    again = build(site_root)
+    assert any("没有任何变化" in n for n in again.notes)
+    assert tree(site_root / "build") == before
+    assert (again.bulletins, again.articles) == (first.bulletins, first.articles)
+    assert [str(w) for w in again.warnings] == [str(w) for w in first.warnings]
+    assert again.written == 0 and again.unchanged == first.written + first.unchanged
+    # a touched template, or a missing file, means a real build again
+    (site_root / "build" / "robots.txt").unlink()
+    third = build(site_root)
+    assert not any("没有任何变化" in n for n in third.notes)
+    assert tree(site_root / "build") == before  # the state file too: no timings in it
