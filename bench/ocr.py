@@ -12,13 +12,8 @@ re-ingest. Scans and OCR pages are cached under ``$HUIKAN_OCR_BENCH`` (default
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import statistics
 import sys
-import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +58,10 @@ def cases(which: str) -> list[Case]:
         for name in UNSEEN:
             pdf = next(LAYOUTS.glob(f"v*/{name}"), None)
             if pdf is None:
-                print(f"缺少生成的版式文件 {name}（python -m bench.layouts.generate）", file=sys.stderr)
+                print(
+                    f"缺少生成的版式文件 {name}（python -m bench.layouts.generate）",
+                    file=sys.stderr,
+                )
                 continue
             stem = pdf.stem.rsplit("-", 1)[-1]
             out.append(Case(pdf.stem, pdf, stem, 100 + len(out)))

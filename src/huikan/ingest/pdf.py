@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pdfminer.pdfdocument import (
     PDFDocument,
@@ -52,6 +53,9 @@ from huikan.ingest.pdf_layout import (
 )
 from huikan.ingest.textutil import width
 from huikan.model import Document, IngestError, Region, Warning
+
+if TYPE_CHECKING:
+    from huikan.ingest.ocr import OcrOptions
 
 GARBLED_SHARE = 0.3  # this much unreadable text and the file is not worth publishing
 SCANNED_SHARE = 0.5  # this share of image-only pages and the file needs OCR first
@@ -343,8 +347,62 @@ def _frame(page: PageData, doc_box: tuple[float, float]) -> tuple[float, float]:
     return x0, x1
 
 
-def read_pdf(path: Path) -> Document:
-    """Read a bulletin PDF into blocks in reading order; raise IngestError if unusable."""
+def needs_ocr(pages: list[PageData]) -> list[int]:
+    """Pages without a usable text layer: a picture of a page (images, hardly a glyph), or
+    mostly glyphs without a Unicode mapping. When no page has any glyph at all, the text may
+    have been turned into outlines, so every page is worth reading."""
+    if not any(p.glyphs for p in pages):
+        return [p.number for p in pages]
+    out = []
+    for p in pages:
+        good = p.glyphs - p.garbage
+        if (p.images and good < SCAN_GLYPHS) or (
+            p.glyphs and p.garbage >= GARBLED_SHARE * p.glyphs
+        ):
+            out.append(p.number)
+    return out
+
+
+def _ocr(
+    path: Path,
+    pages: list[PageData],
+    fonts: list[FontInfo],
+    options: OcrOptions | None,
+    warnings: list[Warning],
+) -> list[int]:
+    """OCR the pages that need it; the page numbers read. Without the engine a wholly scanned
+    file is refused with the command that enables OCR, and a partly scanned one goes on as
+    before (its image pages are reported by :func:`_check_scans`)."""
+    from huikan.ingest import ocr
+
+    numbers = needs_ocr(pages)
+    if not numbers:
+        return []
+    try:
+        ocr.ocr_into_pages(path, pages, numbers, fonts, options or ocr.OcrOptions(), warnings)
+    except ocr.OcrUnavailable as err:
+        if len(numbers) >= SCANNED_SHARE * len(pages):
+            raise IngestError(
+                path.name,
+                f"{len(numbers)}/{len(pages)} 页是扫描件或没有可用的文字层，需要OCR文字识别，"
+                f"但{err}；安装后重新运行即可",
+                code="scanned",
+            ) from err
+        warnings.append(
+            Warning(
+                "ocr-unavailable",
+                f"第{'、'.join(map(str, numbers))}页需要OCR文字识别，但{err}",
+                file=path.name,
+            )
+        )
+        return []
+    return numbers
+
+
+def read_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
+    """Read a bulletin PDF into blocks in reading order; raise IngestError if unusable.
+
+    Pages without a usable text layer are read by OCR (``ocr``: workers, cache, progress)."""
     path = Path(path)
     name = path.name
     warnings: list[Warning] = []
@@ -362,6 +420,7 @@ def read_pdf(path: Path) -> Document:
         del doc
     if not pages:
         raise IngestError(name, "PDF文件里没有任何页面", code="no-pages")
+    ocr_pages = _ocr(path, pages, fonts, ocr, warnings)
     _check_text(pages, name, warnings)
     geo = body_geometry(pages)
     dropped: list[Region] = []
@@ -393,4 +452,5 @@ def read_pdf(path: Path) -> Document:
         warnings=warnings,
         page_sizes=[(round(p.width, 1), round(p.height, 1)) for p in pages],
         dropped=dropped,
+        ocr_pages=ocr_pages,
     )
