@@ -240,7 +240,7 @@ def main() -> None:
     if timed:
         pages = sum(r["pages"] for r in timed)
         secs = sum(r["seconds"] for r in timed)
-        print(f"speed    {60 * pages / secs:.1f} pages/min over {pages} cold pages, --jobs {a.jobs}")
+        print(f"speed    {60 * pages / secs:.1f} pages/min, {pages} cold pages, -j {a.jobs}")
     ms = cached_reingest_ms(next(c for c in cases(a.set) if c.name == rows[0]["name"]), config)
     print(f"cached re-ingest {ms:.1f} ms ({rows[0]['name']})")
     if a.out:
