@@ -149,19 +149,21 @@ def score(scorer, stem: str, pred: dict) -> dict:
 
 def run_case(case: Case, config, scorer, jobs: int) -> dict:
     """Scan (if needed), ingest with OCR, score, and measure CER and speed."""
-    import hashlib
-
     import pypdfium2 as pdfium
 
     from huikan.ingest import ingest_file
     from huikan.ingest.ocr.pages import OcrOptions
+    from huikan.ingest.ocr.raster import render_page
     from huikan.ingest.ocr.store import OcrStore, page_key
 
     ensure_scan(case)
     n_pages = len(pdfium.PdfDocument(str(case.scan)))
     store = OcrStore(WORK / "ocr")
-    sha = hashlib.sha256(case.scan.read_bytes()).hexdigest()
-    cold = sum(1 for n in range(1, n_pages + 1) if store.get(page_key(sha, n)) is None)
+    cold = sum(
+        1
+        for n in range(1, n_pages + 1)
+        if store.get(page_key(render_page(case.scan, n).grey)) is None
+    )
     ocr = OcrOptions(jobs=jobs, cache_dir=WORK / "ocr", progress=None)
     t0 = time.perf_counter()
     res = ingest_file(case.scan, config, use_sidecar=False, ocr=ocr)

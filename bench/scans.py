@@ -92,6 +92,23 @@ def make_scan(
     return style
 
 
+def mix(text_pdf: Path, scan_pdf: Path, scanned: Collection[int], dst: Path) -> None:
+    """A PDF with the (1-based) ``scanned`` pages taken from ``scan_pdf`` and the others from
+    ``text_pdf`` (same page count): a bulletin where only some pages were scanned, whose
+    scanned pages are pixel for pixel those of the all-scanned version."""
+    text, scan = pdfium.PdfDocument(str(text_pdf)), pdfium.PdfDocument(str(scan_pdf))
+    out = pdfium.PdfDocument.new()
+    try:
+        for n in range(1, len(text) + 1):
+            out.import_pages(scan if n in scanned else text, [n - 1])
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        out.save(str(dst))
+    finally:
+        out.close()
+        text.close()
+        scan.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("src", type=Path)

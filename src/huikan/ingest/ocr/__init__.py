@@ -10,7 +10,6 @@ Per page, so a PDF where only some pages were scanned works too.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from huikan.ingest.ocr.engine import INSTALL_HINT, OcrPage, OcrUnavailable, available
@@ -54,8 +53,7 @@ def ocr_into_pages(
     """
     if not available():
         raise OcrUnavailable(f"没有安装OCR组件（{INSTALL_HINT}）")
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    read = recognise_pages(path, sha, numbers, options)
+    read = recognise_pages(path, numbers, options)
     by_number = {p.number: p for p in pages}
     boxes = {n: page_boxes(read[n], by_number[n].width / read[n].width) for n in numbers}
     text_sizes = [(s.size, s.n) for p in pages if p.number not in read for s in p.segs if s.n]

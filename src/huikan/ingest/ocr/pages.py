@@ -53,17 +53,24 @@ def _one(args: tuple[str, int, int]) -> dict:
 
 def recognise_pages(
     path: Path,
-    file_sha: str,
     numbers: list[int],
     options: OcrOptions,
     on_page: Callable[[OcrPage], None] | None = None,
 ) -> dict[int, OcrPage]:
-    """OCR result of each page in ``numbers`` (1-based), from the cache where present."""
+    """OCR result of each page in ``numbers`` (1-based), from the cache where present.
+
+    Rendering a page for its cache key costs a fraction of a second, recognising it seconds;
+    a worker renders its page again rather than receiving megabytes of pixels per page."""
     store = OcrStore(options.cache_dir)
     out: dict[int, OcrPage] = {}
     todo: list[int] = []
+    keys: dict[int, str] = {}
     for n in numbers:
-        hit = store.get(page_key(file_sha, n))
+        if store.dir is None:
+            todo.append(n)
+            continue
+        keys[n] = page_key(render_page(path, n).grey)
+        hit = store.get(keys[n])
         if hit is not None:
             out[n] = hit
         else:
@@ -74,7 +81,8 @@ def recognise_pages(
 
     def take(data: dict) -> None:
         page = OcrPage.from_json(data)
-        store.put(page_key(file_sha, page.number), page)
+        if page.number in keys:
+            store.put(keys[page.number], page)
         out[page.number] = page
         if on_page:
             on_page(page)

@@ -3,7 +3,7 @@
 OCR is by far the slowest part of ingest (seconds a page), and the ingest cache is dropped
 whenever the splitter changes; recognising every scanned page again after a change to the
 splitter would turn a rebuild into a coffee break. So each page is also kept on its own:
-keyed by the PDF's bytes, the page number, the render settings, the engine version and
+keyed by the rendered page's pixels, the render settings, the engine version and
 :data:`OCR_VERSION` (bump it when the recognition step changes). Writes go through a
 temporary file and a rename, so concurrent workers never see half an entry.
 """
@@ -16,15 +16,21 @@ import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 from huikan.ingest.ocr.engine import OcrPage, engine_version
 from huikan.ingest.ocr.raster import LONG_SIDE, MAX_DPI
 
 OCR_VERSION = "1"
 
 
-def page_key(file_sha: str, number: int) -> str:
-    salt = f"ocr:{OCR_VERSION}:{engine_version()}:{LONG_SIDE}:{MAX_DPI}:{file_sha}:{number}"
-    return hashlib.sha256(salt.encode()).hexdigest()
+def page_key(grey: np.ndarray) -> str:
+    """Key of one rendered page: its pixels (so the same scan inside another PDF, or the same
+    page after the file's metadata changed, is not read twice) and the OCR settings."""
+    h = hashlib.sha256(f"ocr:{OCR_VERSION}:{engine_version()}:{LONG_SIDE}:{MAX_DPI}:".encode())
+    h.update(repr(grey.shape).encode())
+    h.update(grey.tobytes())
+    return h.hexdigest()
 
 
 class OcrStore:
