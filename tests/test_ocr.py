@@ -132,7 +132,7 @@ def test_ingest_prints_the_ocr_notice(fixture_dir, ocr_opts, capsys, tmp_path):
     assert json.loads(capsys.readouterr().out)["bulletin"]["ocr_pages"] == [1, 2]
 
 
-def test_without_the_engine_the_file_and_the_fix_are_named(fixture_dir, monkeypatch):
+def test_without_the_engine_the_file_and_the_fix_are_named(fixture_dir, monkeypatch, tmp_path):
     import huikan.ingest.ocr as ocr
 
     monkeypatch.setattr(ocr, "available", lambda: False)
@@ -142,10 +142,18 @@ def test_without_the_engine_the_file_and_the_fix_are_named(fixture_dir, monkeypa
         read_pdf(fixture_dir / "scan.pdf")
     assert e.value.file == "scan.pdf" and e.value.code == "scanned"
     assert "pip install 'huikan[ocr]'" in str(e.value)
-    # a partly scanned file is still read, with a warning naming the page and the fix
-    doc = read_pdf(fixture_dir / "mixed.pdf")
+    # a file with a few scanned pages is still read, with a warning naming them and the fix
+    import pypdfium2 as pdfium
+
+    few = pdfium.PdfDocument.new()
+    text, scan = (pdfium.PdfDocument(str(fixture_dir / n)) for n in ("text.pdf", "scan.pdf"))
+    few.import_pages(text, [0])
+    few.import_pages(scan, [1])
+    few.import_pages(text, [1])
+    few.save(str(tmp_path / "few.pdf"))
+    doc = read_pdf(tmp_path / "few.pdf")
     (w,) = [w for w in doc.warnings if w.code == "ocr-unavailable"]
-    assert "第2页" in w.message and "huikan[ocr]" in w.message and w.file == "mixed.pdf"
+    assert "第2页" in w.message and "huikan[ocr]" in w.message and w.file == "few.pdf"
 
 
 def test_killing_huikan_leaves_no_ocr_workers(fixture_dir, tmp_path):
