@@ -132,6 +132,16 @@ def test_ingest_prints_the_ocr_notice(fixture_dir, ocr_opts, capsys, tmp_path):
     assert json.loads(capsys.readouterr().out)["bulletin"]["ocr_pages"] == [1, 2]
 
 
+def test_the_review_page_says_the_text_was_read_by_ocr(fixture_dir, scan_result, text_result):
+    from huikan.review import make_review
+
+    templates = [REPO / "templates"]
+    html = make_review(fixture_dir / "scan.pdf", scan_result, template_dirs=templates).html
+    assert "<strong>经 OCR 识别</strong>：全部页面是扫描件" in html.decode("utf-8")
+    html = make_review(fixture_dir / "text.pdf", text_result, template_dirs=templates).html
+    assert "经 OCR 识别" not in html.decode("utf-8")
+
+
 def test_without_the_engine_the_file_and_the_fix_are_named(fixture_dir, monkeypatch, tmp_path):
     import huikan.ingest.ocr as ocr
 

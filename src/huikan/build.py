@@ -378,6 +378,8 @@ def _manifest(
             "source_file": b.source_path.name,
             "source_sha256": b.result.sha256,
             "articles": len(b.articles),
+            "page_count": b.meta.pages,
+            "ocr_pages": list(b.meta.ocr_pages),
             "warnings": [_warning_json(w) for w in b.warnings],
         }
         for b in sorted(model.bulletins, key=lambda b: b.slug)

@@ -264,11 +264,18 @@ def _read_pages(
     return pages, sink.fonts
 
 
-def _check_text(pages: list[PageData], name: str, warnings: list[Warning]) -> None:
-    """Refuse files without a text layer and mis-encoded files; warn about dropped garbage."""
+def _check_text(
+    pages: list[PageData], name: str, warnings: list[Warning], ocr_tried: bool = False
+) -> None:
+    """Refuse files without a text layer and mis-encoded files; warn about dropped garbage.
+    ``ocr_tried``: OCR looked at the unreadable pages and found no text on them."""
     glyphs = sum(p.glyphs for p in pages)
     garbage = sum(p.garbage for p in pages)
     if glyphs == 0:
+        if ocr_tried:
+            raise IngestError(
+                name, "这是扫描件，但OCR文字识别也没有在页面上找到文字", code="scanned"
+            )
         if any(p.images for p in pages):
             raise IngestError(
                 name, "这是扫描件：页面只有图片、没有文字层，需要先做OCR文字识别", code="scanned"
@@ -298,7 +305,9 @@ def _check_text(pages: list[PageData], name: str, warnings: list[Warning]) -> No
         )
 
 
-def _check_scans(pages: list[PageData], name: str, warnings: list[Warning]) -> None:
+def _check_scans(
+    pages: list[PageData], name: str, warnings: list[Warning], ocr_tried: bool = False
+) -> None:
     """Refuse mostly scanned files; warn about single image pages.
 
     Runs after running heads are gone: a scanner app's watermark or an added page number
@@ -308,14 +317,17 @@ def _check_scans(pages: list[PageData], name: str, warnings: list[Warning]) -> N
     if image_only and len(image_only) >= SCANNED_SHARE * len(pages):
         raise IngestError(
             name,
-            f"{len(image_only)}/{len(pages)} 页是扫描图片、没有文字层，需要先做OCR文字识别",
+            f"{len(image_only)}/{len(pages)} 页是扫描图片、没有文字层，"
+            + ("OCR也没有识别出文字" if ocr_tried else "需要先做OCR文字识别"),
             code="scanned",
         )
     for p in image_only:
         warnings.append(
             Warning(
                 "pdf-image-page",
-                f"第{p.number}页只有图片没有文字，内容未收录",
+                f"第{p.number}页只有图片没有文字"
+                + ("（OCR也没有识别出文字）" if ocr_tried else "")
+                + "，内容未收录",
                 file=name,
                 page=p.number,
             )
@@ -369,17 +381,20 @@ def _ocr(
     fonts: list[FontInfo],
     options: OcrOptions | None,
     warnings: list[Warning],
-) -> list[int]:
-    """OCR the pages that need it; the page numbers read. Without the engine a wholly scanned
-    file is refused with the command that enables OCR, and a partly scanned one goes on as
-    before (its image pages are reported by :func:`_check_scans`)."""
+) -> tuple[list[int], bool]:
+    """OCR the pages that need it: the pages where it read text, and whether it ran.
+
+    Without the engine a wholly scanned file is refused with the command that enables OCR,
+    and a partly scanned one goes on as before (its image pages are reported by
+    :func:`_check_scans`)."""
     from huikan.ingest import ocr
 
     numbers = needs_ocr(pages)
     if not numbers:
-        return []
+        return [], False
     try:
-        ocr.ocr_into_pages(path, pages, numbers, fonts, options or ocr.OcrOptions(), warnings)
+        opts = options or ocr.OcrOptions()
+        return ocr.ocr_into_pages(path, pages, numbers, fonts, opts, warnings), True
     except ocr.OcrUnavailable as err:
         if len(numbers) >= SCANNED_SHARE * len(pages):
             raise IngestError(
@@ -395,8 +410,7 @@ def _ocr(
                 file=path.name,
             )
         )
-        return []
-    return numbers
+        return [], False
 
 
 def read_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
@@ -420,12 +434,12 @@ def read_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
         del doc
     if not pages:
         raise IngestError(name, "PDF文件里没有任何页面", code="no-pages")
-    ocr_pages = _ocr(path, pages, fonts, ocr, warnings)
-    _check_text(pages, name, warnings)
+    ocr_pages, ocr_tried = _ocr(path, pages, fonts, ocr, warnings)
+    _check_text(pages, name, warnings, ocr_tried)
     geo = body_geometry(pages)
     dropped: list[Region] = []
     remove_running_heads(pages, geo.body_size, dropped)
-    _check_scans(pages, name, warnings)
+    _check_scans(pages, name, warnings, ocr_tried)
     bold = _bold_fonts(pages, fonts, geo.body_size)
     lefts = sorted(min(s.x0 for s in p.segs) for p in pages if p.segs)
     rights = sorted(max(s.x1 for s in p.segs) for p in pages if p.segs)

@@ -45,15 +45,17 @@ def ocr_into_pages(
     fonts: list[FontInfo],
     options: OcrOptions,
     warnings: list[Warning],
-) -> None:
-    """Replace the text of pages ``numbers`` (1-based) by what OCR reads on them.
-
-    Adds the two OCR faces (regular, heavy) to ``fonts``; low-confidence lines become
-    warnings with their page number. Raises :class:`OcrUnavailable` without the engine.
+) -> list[int]:
+    """Replace the text of pages ``numbers`` (1-based) by what OCR reads on them; returns
+    the pages where OCR found text (the others stay as they were, for the reader's own
+    checks to report). Adds the two OCR faces (regular, heavy) to ``fonts``; low-confidence
+    lines become warnings with their page number. Raises :class:`OcrUnavailable` without
+    the engine.
     """
     if not available():
         raise OcrUnavailable(f"没有安装OCR组件（{INSTALL_HINT}）")
     read = recognise_pages(path, numbers, options)
+    numbers = [n for n in numbers if read[n].lines]
     by_number = {p.number: p for p in pages}
     boxes = {n: page_boxes(read[n], by_number[n].width / read[n].width) for n in numbers}
     text_sizes = [(s.size, s.n) for p in pages if p.number not in read for s in p.segs if s.n]
@@ -75,3 +77,4 @@ def ocr_into_pages(
         page.garbage = 0
         if w := _low_confidence(read[n], path.name):
             warnings.append(w)
+    return numbers

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from huikan.ingest.ocr.engine import OcrPage, recognise
 from huikan.ingest.ocr.raster import render_page
 from huikan.ingest.ocr.store import OcrStore, page_key
@@ -44,9 +46,21 @@ def _worker_init() -> None:
             pass
 
 
+def blank(grey: np.ndarray) -> bool:
+    """Nothing to read: (almost) no pixel row crosses four or more sharp edges. A row
+    through a line of text crosses dozens; scanner noise, shading and the sides of a flat
+    picture or a frame cross none or two."""
+    steps = np.abs(np.diff(grey[::2, :].astype(np.int16), axis=1)) > 48
+    busy = (steps.sum(axis=1) >= 4).mean()
+    return float(busy) < 2e-3
+
+
 def _one(args: tuple[str, int, int]) -> dict:
     path, number, threads = args
     raster = render_page(Path(path), number)
+    if blank(raster.grey):
+        h, w = raster.grey.shape
+        return OcrPage(number, w, h, []).to_json()
     page = recognise(raster.grey, number, threads)
     return page.to_json()
 
