@@ -117,6 +117,88 @@ def _ink(grey: np.ndarray, quad: list[list[float]]) -> float:
     return float((box < 128).mean())
 
 
+def _ink_box(grey: np.ndarray, x0: int, x1: int, y0: int, y1: int) -> list[int] | None:
+    """The bounding box of the dark pixels in a region, if there are enough to be print."""
+    region = grey[y0:y1, x0:x1] < 128
+    if region.sum() < 12:
+        return None
+    cols = np.flatnonzero(region.any(axis=0))
+    rows = np.flatnonzero(region.any(axis=1))
+    return [x0 + int(cols[0]), x0 + int(cols[-1]) + 1, y0 + int(rows[0]), y0 + int(rows[-1]) + 1]
+
+
+def _row_rest(engine: Any, grey: np.ndarray, lines: list[OcrLine]) -> list[OcrLine]:
+    """Read what the detector skipped to the right of a line, on the same row.
+
+    The detector often drops a short token that stands apart from its line: a TOC page
+    number after leader dots, a lone page number at the right edge of a column. Where the
+    strip between a line and the next box on its row (or the page edge) holds print, the
+    recogniser reads that strip on its own. Body text leaves no such strips (justified lines
+    run to the edge, short last lines leave white), so this costs little."""
+    h, w = grey.shape
+    found: list[OcrLine] = []
+    for ln in lines:
+        xs = [p[0] for p in ln.quad]
+        ys = [p[1] for p in ln.quad]
+        top, bottom, right = min(ys), max(ys), max(xs)
+        height = bottom - top
+        if height <= 0:
+            continue
+        nxt = [
+            min(p[0] for p in o.quad)
+            for o in lines
+            if o is not ln
+            and min(p[0] for p in o.quad) > right
+            and min(p[1] for p in o.quad) < bottom
+            and max(p[1] for p in o.quad) > top
+        ]
+        x0, x1 = int(right + 0.3 * height), int(min(nxt, default=w) - 0.3 * height)
+        if x1 - x0 < height:
+            continue
+        box = _ink_box(grey, x0, x1, max(0, int(top)), min(h, int(bottom) + 1))
+        if box is None or box[1] - box[0] < 0.3 * height:
+            continue
+        parts = _split_tail(grey, box, height)
+        read = [_read(engine, grey, part) for part in parts]
+        if read and all(r is not None for r in read):
+            text = "".join(r[0] for r in read if r)
+            score = min(r[1] for r in read if r)
+            quad = [[box[0], box[2]], [box[1], box[2]], [box[1], box[3]], [box[0], box[3]]]
+            found.append(OcrLine(text, score, quad))
+    return found
+
+
+def _read(engine: Any, grey: np.ndarray, box: list[int]) -> tuple[str, float] | None:
+    w = grey.shape[1]
+    crop = grey[box[2] : box[3], max(0, box[0] - 4) : min(w, box[1] + 4)]
+    result, _ = engine(np.ascontiguousarray(crop), use_det=False, use_cls=False)
+    for text, score in result or []:
+        if score >= MIN_SCORE and str(text).strip():
+            return str(text).strip(), float(score)
+    return None
+
+
+def _split_tail(grey: np.ndarray, box: list[int], height: float) -> list[list[int]]:
+    """A long strip ending in a number after leader dots, as [leaders, number].
+
+    The recogniser loses the last characters of a long row of dots; the number is read on
+    its own when it stands a gap apart. Digits are wider than dots: the tail is the last
+    run of ink columns at least a quarter of the line height wide."""
+    if box[1] - box[0] < 4 * height:
+        return [box]
+    cols = (grey[box[2] : box[3], box[0] : box[1]] < 128).any(axis=0)
+    runs: list[list[int]] = []
+    for x, ink in enumerate(cols):
+        if ink and runs and x - runs[-1][1] <= 0.15 * height:
+            runs[-1][1] = x + 1
+        elif ink:
+            runs.append([x, x + 1])
+    if len(runs) < 2 or runs[-1][1] - runs[-1][0] < 0.25 * height:
+        return [box]
+    cut = box[0] + runs[-1][0]
+    return [[box[0], cut - 1, box[2], box[3]], [cut, box[1], box[2], box[3]]]
+
+
 def recognise(grey: np.ndarray, number: int, threads: int = -1) -> OcrPage:
     """Detect and read the text lines of one grey page image (uint8, white paper)."""
     engine = _engine(threads)
@@ -129,7 +211,6 @@ def recognise(grey: np.ndarray, number: int, threads: int = -1) -> OcrPage:
         box_thresh=BOX_THRESH,
     )
     lines: list[OcrLine] = []
-    ink: list[float] = []
     for item in result or []:
         quad, text, score = item[0], str(item[1]), float(item[2])
         words = item[3] if len(item) > 3 else None
@@ -137,5 +218,6 @@ def recognise(grey: np.ndarray, number: int, threads: int = -1) -> OcrPage:
         if not text.strip():
             continue
         lines.append(OcrLine(text, score, quad, _char_ranges(words, text)))
-        ink.append(_ink(grey, quad))
+    lines += _row_rest(engine, grey, lines)
+    ink = [_ink(grey, ln.quad) for ln in lines]
     return OcrPage(number, w, h, lines, ink)

@@ -45,6 +45,7 @@ class OcrBox:
     top: float
     bottom: float
     ink: float
+    pitch: float = 0.0  # em measured from the CJK character centres (0: not measurable)
     size: float = 0.0
     heavy: bool = False
 
@@ -61,6 +62,26 @@ def cells(text: str) -> float:
 def _wide_share(text: str) -> float:
     vis = [ch for ch in text if not ch.isspace()]
     return sum(1 for ch in vis if is_wide(ch)) / len(vis) if vis else 0.0
+
+
+def pitch(text: str, chars: list[tuple[float, float]]) -> float:
+    """The em of a line from the centres of neighbouring CJK characters (pixels), or 0.
+
+    Centres, because the detector pads a line's box by a fraction of its height at both
+    ends; neighbouring CJK pairs only, because Latin letters and digits have no fixed width
+    (a line mixing them is still measured on its Chinese). The median of the pairs, since
+    one character's centre can be off by a few pixels. Fewer than three pairs: 0 (the box
+    height decides)."""
+    if len(chars) != len(text):
+        return 0.0
+    steps = sorted(
+        (chars[i + 1][0] + chars[i + 1][1] - chars[i][0] - chars[i][1]) / 2
+        for i in range(len(text) - 1)
+        if is_wide(text[i]) and is_wide(text[i + 1])
+    )
+    if len(steps) < 3:
+        return 0.0
+    return steps[len(steps) // 2]
 
 
 def skew(page: OcrPage) -> float:
@@ -83,6 +104,7 @@ def page_boxes(page: OcrPage, pt_per_px: float) -> list[OcrBox]:
         text = normalize_line(ln.text.strip())
         if not text:
             continue
+        em = pitch(ln.text, ln.chars) * pt_per_px  # on the text as read: chars match it
         xs, ys = [], []
         for x, y in ln.quad:
             dx, dy = x - cx, y - cy
@@ -98,6 +120,7 @@ def page_boxes(page: OcrPage, pt_per_px: float) -> list[OcrBox]:
                 min(ys) * pt_per_px,
                 max(ys) * pt_per_px,
                 ink,
+                em,
             )
         )
     return out
@@ -128,17 +151,12 @@ def _snap(size: float, modes: list[float]) -> float:
 def assign_sizes(boxes: list[OcrBox], text_sizes: list[tuple[float, int]]) -> None:
     """Give every box a glyph size (see the module doc); ``text_sizes`` are (size, glyphs)
     of the text pages of a mixed PDF, which OCR sizes snap to first."""
-    ratios = [
-        (b.x1 - b.x0) / cells(b.text) / b.height
-        for b in boxes
-        if b.height > 0 and len(b.text) >= 6 and _wide_share(b.text) >= 0.8
-    ]
+    ratios = [b.pitch / b.height for b in boxes if b.height > 0 and b.pitch and len(b.text) >= 6]
     ratio = statistics.median(ratios) if ratios else 0.8
     for b in boxes:
         by_height = ratio * b.height
-        n = cells(b.text)
-        by_width = (b.x1 - b.x0) / n if n >= 2 else by_height
-        b.size = min(by_width, 1.15 * by_height) if _wide_share(b.text) >= 0.5 else by_height
+        # letter-spaced headings (目  录) have a wide pitch: the height caps it
+        b.size = min(b.pitch, 1.15 * by_height) if b.pitch else by_height
     own = _modes([(b.size, len(b.text)) for b in boxes if b.size > 0])
     printed = _modes(text_sizes) if text_sizes else []
     for b in boxes:
