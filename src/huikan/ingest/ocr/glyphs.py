@@ -28,7 +28,7 @@ from huikan.ingest.ocr.normalize import normalize_line
 from huikan.ingest.pdf_chars import Char
 from huikan.ingest.pdf_layout import is_wide
 
-SNAP = 0.06  # sizes within 6% of a mode are that mode
+SNAP = 0.08  # sizes within 8% of a mode are that mode (headings differ by 12%+)
 HEAVY_INK = 1.45  # ink share over the body text's that reads as a bold face
 NARROW = 0.55  # width of a Latin letter or digit, in em
 SPACE = 0.3
@@ -48,6 +48,7 @@ class OcrBox:
     pitch: float = 0.0  # em measured from the CJK character centres (0: not measurable)
     size: float = 0.0
     heavy: bool = False
+    follows: OcrBox | None = None  # the measured line this short line continues
 
     @property
     def height(self) -> float:
@@ -57,6 +58,10 @@ class OcrBox:
 def cells(text: str) -> float:
     """Length of a line in em: CJK one, Latin half-ish, spaces a third."""
     return sum(SPACE if ch.isspace() else 1.0 if is_wide(ch) else NARROW for ch in text)
+
+
+def wide_count(text: str) -> int:
+    return sum(1 for ch in text if is_wide(ch))
 
 
 def _wide_share(text: str) -> float:
@@ -148,6 +153,27 @@ def _snap(size: float, modes: list[float]) -> float:
     return best if abs(best - size) <= SNAP * best else size
 
 
+def _follow_line_above(boxes: list[OcrBox]) -> None:
+    """A short line (too few characters to measure) right under a measured line of the same
+    height continues it: the second line of a wrapped title ("…并讲" / "话") is set in the
+    title's size, not whatever its box height suggests."""
+    measured = [b for b in boxes if b.pitch]
+    for b in boxes:
+        if b.pitch:
+            continue
+        above = [
+            a
+            for a in measured
+            if 0 <= b.top - a.bottom <= 0.8 * a.height
+            and abs(b.height - a.height) <= 0.15 * a.height
+            and b.x0 < a.x1
+            and a.x0 < b.x1
+        ]
+        if above:
+            b.follows = max(above, key=lambda a: a.bottom)
+            b.size = b.follows.size
+
+
 def assign_sizes(boxes: list[OcrBox], text_sizes: list[tuple[float, int]]) -> None:
     """Give every box a glyph size (see the module doc); ``text_sizes`` are (size, glyphs)
     of the text pages of a mixed PDF, which OCR sizes snap to first."""
@@ -157,6 +183,7 @@ def assign_sizes(boxes: list[OcrBox], text_sizes: list[tuple[float, int]]) -> No
         by_height = ratio * b.height
         # letter-spaced headings (目  录) have a wide pitch: the height caps it
         b.size = min(b.pitch, 1.15 * by_height) if b.pitch else by_height
+    _follow_line_above(boxes)
     own = _modes([(b.size, len(b.text)) for b in boxes if b.size > 0])
     printed = _modes(text_sizes) if text_sizes else []
     for b in boxes:
@@ -175,6 +202,9 @@ def mark_heavy(boxes: list[OcrBox], body_size: float) -> None:
     for b in boxes:
         wide = sum(1 for ch in b.text if is_wide(ch))
         b.heavy = wide >= 2 and b.ink >= HEAVY_INK * normal
+    for b in boxes:
+        if b.follows is not None and wide_count(b.text) < 4:  # too little ink to judge
+            b.heavy = b.follows.heavy
 
 
 def glyphs(box: OcrBox, regular: int, heavy: int) -> list[Char]:

@@ -8,6 +8,8 @@ ideograph 一 (they are the same stroke). Each rule looks only at the neighbouri
     0, O, o between CJK numerals (二〇二四) become 〇;
   - 一, - and — between two ASCII digits are a range dash "-" (1-3月);
     two or more dash-like strokes in a row (一一, —一, --) are the Chinese dash "——";
+  - 一 beside a number with no Chinese on its other side is a dash (— 1 — page numbers);
+  - [ and ] touching Chinese are the lenticular brackets 【】 of column labels;
   - spaces between two CJK characters are dropped (CJK text has no word spaces).
 """
 
@@ -26,6 +28,10 @@ _O_IN_DIGITS = re.compile(r"(?<=\d)[Oo〇](?=[\dOo〇])|(?<=[\dOo〇])[Oo〇](?=
 _ZERO_IN_HAN = re.compile(rf"(?<=[{_HAN_NUM}])[0Oo](?=[{_HAN_NUM}])")
 _RANGE = re.compile(r"(?<=\d)\s*[一—－]\s*(?=\d)")
 _DOUBLE_DASH = re.compile(r"[一—－\-]{2,}")
+# 一 beside a number with no Chinese on its other side is a dash: "— 1 —" page numbers
+_DASH_BY_NUMBER = re.compile(rf"(?<![{_CJK}])一(?=\s*\d)|(?<=\d)(\s*)一(?![{_CJK}])")
+_OPEN_BRACKET = re.compile(rf"\[(?=[{_CJK}])")
+_CLOSE_BRACKET = re.compile(rf"(?<=[{_CJK}])\]")
 
 
 def normalize_line(text: str) -> str:
@@ -35,6 +41,9 @@ def normalize_line(text: str) -> str:
     text = _ZERO_IN_HAN.sub("〇", text)
     text = _RANGE.sub("-", text)
     text = _DOUBLE_DASH.sub(_dashes, text)
+    text = _DASH_BY_NUMBER.sub(lambda m: (m.group(1) or "") + "—", text)
+    text = _OPEN_BRACKET.sub("【", text)
+    text = _CLOSE_BRACKET.sub("】", text)
     text = _PUNCT_AFTER_CJK.sub(lambda m: m.group().translate(_FULL), text)
     text = _PUNCT_BEFORE_CJK.sub(lambda m: m.group().translate(_FULL), text)
     return text
