@@ -201,7 +201,10 @@ def mark_heavy(boxes: list[OcrBox], body_size: float) -> None:
     normal = statistics.median(body)
     for b in boxes:
         wide = sum(1 for ch in b.text if is_wide(ch))
-        b.heavy = wide >= 2 and b.ink >= HEAVY_INK * normal
+        # Thin strokes of small type blur to grey and count less than those of large type:
+        # the bar rises with the size (a large regular title is no bold).
+        bar = HEAVY_INK * normal * math.sqrt(max(1.0, b.size / body_size))
+        b.heavy = wide >= 2 and b.ink >= bar
     for b in boxes:
         if b.follows is not None and wide_count(b.text) < 4:  # too little ink to judge
             b.heavy = b.follows.heavy
