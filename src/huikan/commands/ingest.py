@@ -176,6 +176,9 @@ def load_bulletin(args: argparse.Namespace, command: str) -> Loaded | int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.jobs is not None and args.jobs < 1:
+        print("--jobs 至少为 1", file=sys.stderr)
+        return 2
     loaded = load_bulletin(args, "ingest")
     if isinstance(loaded, int):
         return loaded
