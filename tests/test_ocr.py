@@ -239,13 +239,18 @@ def test_page_ranges_and_notice():
 
 
 def _line(text: str, x0: float, y0: float, h: float, em: float, tilt: float = 0.0) -> OcrLine:
+    """A line as RapidOCR reports it: its box and one x-range per character."""
     w = cells(text) * em
-    return OcrLine(
-        text, 0.99, [[x0, y0], [x0 + w, y0 + tilt * w], [x0 + w, y0 + h + tilt * w], [x0, y0 + h]]
-    )
+    chars, x = [], x0
+    for ch in text:
+        step = cells(ch) * em
+        chars.append((x + 0.05 * step, x + 0.95 * step))
+        x += step
+    quad = [[x0, y0], [x0 + w, y0 + tilt * w], [x0 + w, y0 + h + tilt * w], [x0, y0 + h]]
+    return OcrLine(text, 0.99, quad, chars)
 
 
-def test_glyph_sizes_come_from_line_width_and_snap_to_the_documents_sizes():
+def test_glyph_sizes_come_from_character_spacing_and_snap_to_the_documents_sizes():
     em = 24.0  # pixels per em of body text
     body = [
         _line("集群化是产业链向中高端迈进的必由之路", 100, 100 + 40 * i, 27, em) for i in range(8)
