@@ -51,15 +51,12 @@ from huikan.ingest.pdf_layout import (
     rows_of,
     splits_fields,
 )
+from huikan.ingest.pdf_scan import GARBLED_SHARE, check_scans, read_scanned_pages
 from huikan.ingest.textutil import width
 from huikan.model import Document, IngestError, Region, Warning
 
 if TYPE_CHECKING:
     from huikan.ingest.ocr import OcrOptions
-
-GARBLED_SHARE = 0.3  # this much unreadable text and the file is not worth publishing
-SCANNED_SHARE = 0.5  # this share of image-only pages and the file needs OCR first
-SCAN_GLYPHS = 20  # a page with images and fewer glyphs than this is a picture of a page
 
 
 def _is_garbage(text: str) -> bool:
@@ -305,35 +302,6 @@ def _check_text(
         )
 
 
-def _check_scans(
-    pages: list[PageData], name: str, warnings: list[Warning], ocr_tried: bool = False
-) -> None:
-    """Refuse mostly scanned files; warn about single image pages.
-
-    Runs after running heads are gone: a scanner app's watermark or an added page number
-    does not make a picture of a page text.
-    """
-    image_only = [p for p in pages if p.images and sum(s.n for s in p.segs) < SCAN_GLYPHS]
-    if image_only and len(image_only) >= SCANNED_SHARE * len(pages):
-        raise IngestError(
-            name,
-            f"{len(image_only)}/{len(pages)} 页是扫描图片、没有文字层，"
-            + ("OCR也没有识别出文字" if ocr_tried else "需要先做OCR文字识别"),
-            code="scanned",
-        )
-    for p in image_only:
-        warnings.append(
-            Warning(
-                "pdf-image-page",
-                f"第{p.number}页只有图片没有文字"
-                + ("（OCR也没有识别出文字）" if ocr_tried else "")
-                + "，内容未收录",
-                file=name,
-                page=p.number,
-            )
-        )
-
-
 def _bold_fonts(pages: list[PageData], fonts: list[FontInfo], body_size: float) -> list[bool]:
     """Which fonts read as bold next to the body face (weights relative, Hei on Song = bold)."""
     use: Counter[int] = Counter()
@@ -359,60 +327,6 @@ def _frame(page: PageData, doc_box: tuple[float, float]) -> tuple[float, float]:
     return x0, x1
 
 
-def needs_ocr(pages: list[PageData]) -> list[int]:
-    """Pages without a usable text layer: a picture of a page (images, hardly a glyph), or
-    mostly glyphs without a Unicode mapping. When no page has any glyph at all, the text may
-    have been turned into outlines, so every page is worth reading."""
-    if not any(p.glyphs for p in pages):
-        return [p.number for p in pages]
-    out = []
-    for p in pages:
-        good = p.glyphs - p.garbage
-        if (p.images and good < SCAN_GLYPHS) or (
-            p.glyphs and p.garbage >= GARBLED_SHARE * p.glyphs
-        ):
-            out.append(p.number)
-    return out
-
-
-def _ocr(
-    path: Path,
-    pages: list[PageData],
-    fonts: list[FontInfo],
-    options: OcrOptions | None,
-    warnings: list[Warning],
-) -> tuple[list[int], bool]:
-    """OCR the pages that need it: the pages where it read text, and whether it ran.
-
-    Without the engine a wholly scanned file is refused with the command that enables OCR,
-    and a partly scanned one goes on as before (its image pages are reported by
-    :func:`_check_scans`)."""
-    from huikan.ingest import ocr
-
-    numbers = needs_ocr(pages)
-    if not numbers:
-        return [], False
-    try:
-        opts = options or ocr.OcrOptions()
-        return ocr.ocr_into_pages(path, pages, numbers, fonts, opts, warnings), True
-    except ocr.OcrUnavailable as err:
-        if len(numbers) >= SCANNED_SHARE * len(pages):
-            raise IngestError(
-                path.name,
-                f"{len(numbers)}/{len(pages)} 页是扫描件或没有可用的文字层，需要OCR文字识别，"
-                f"但{err}；安装后重新运行即可",
-                code="scanned",
-            ) from err
-        warnings.append(
-            Warning(
-                "ocr-unavailable",
-                f"第{'、'.join(map(str, numbers))}页需要OCR文字识别，但{err}",
-                file=path.name,
-            )
-        )
-        return [], False
-
-
 def read_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
     """Read a bulletin PDF into blocks in reading order; raise IngestError if unusable.
 
@@ -434,12 +348,12 @@ def read_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
         del doc
     if not pages:
         raise IngestError(name, "PDF文件里没有任何页面", code="no-pages")
-    ocr_pages, ocr_tried = _ocr(path, pages, fonts, ocr, warnings)
+    ocr_pages, ocr_tried = read_scanned_pages(path, pages, fonts, ocr, warnings)
     _check_text(pages, name, warnings, ocr_tried)
     geo = body_geometry(pages)
     dropped: list[Region] = []
     remove_running_heads(pages, geo.body_size, dropped)
-    _check_scans(pages, name, warnings, ocr_tried)
+    check_scans(pages, name, warnings, ocr_tried)
     bold = _bold_fonts(pages, fonts, geo.body_size)
     lefts = sorted(min(s.x0 for s in p.segs) for p in pages if p.segs)
     rights = sorted(max(s.x1 for s in p.segs) for p in pages if p.segs)
