@@ -285,3 +285,24 @@ def test_text_change_and_search_size(tmp_path):
     text = render_markdown(d)
     assert "正文有改动" in text
     assert "+2.0 KB（+68.3%）" in text and "+0.5 KB（+17.1%）" in text
+
+
+def test_a_scanned_bulletin_carries_the_ocr_notice(tmp_path):
+    old = _manifest([{"url": "b/x/", "title": "甲"}])
+    new = _manifest([{"url": "b/x/", "title": "甲"}, {"url": "b/y/", "title": "乙"}])
+    new["bulletins"][0].update(source_file="b.pdf", page_count=4, ocr_pages=[2, 3, 4])
+    d = compare(load_build(_write(tmp_path, "old", old)), load_build(_write(tmp_path, "new", new)))
+    assert d["ocr"] == [
+        {
+            "bulletin": "b",
+            "bulletin_title": "简报",
+            "source_file": "b.pdf",
+            "pages": [2, 3, 4],
+            "page_count": 4,
+        }
+    ]
+    text = render_markdown(d)
+    assert "#### 经 OCR 识别" in text and "第 2–4 页是扫描件，文字由OCR识别，请对照原件核对" in text
+    plain = _manifest([{"url": "b/x/", "title": "甲"}, {"url": "b/y/", "title": "乙"}])
+    d = compare(load_build(_write(tmp_path, "old", old)), load_build(_write(tmp_path, "p", plain)))
+    assert d["ocr"] == [] and "经 OCR 识别" not in render_markdown(d)

@@ -429,18 +429,8 @@ def test_one_image_page_among_text_pages_is_a_warning(tmp_path):
     assert doc.warnings[0].page == 2
 
 
-@pytest.mark.parametrize("font", ["pua", "nomap"])
-def test_fonts_that_map_to_garbage_are_garbled(tmp_path, font):
-    runs = [
-        Run(
-            LEFT,
-            100 + i * PITCH,
-            "Quarterly bulletin text" if font == "pua" else text_of(30),
-            BODY,
-            font,
-        )
-        for i in range(5)
-    ]
+def test_fonts_without_glyphs_to_read_are_garbled(tmp_path):
+    runs = [Run(LEFT, 100 + i * PITCH, text_of(30), BODY, "nomap") for i in range(5)]
     assert _code(write(tmp_path, [Page(runs)])) == "garbled"
 
 
@@ -497,3 +487,12 @@ def test_spanning_cut_needs_both_columns_to_start_under_the_title():
     below[5] = _seg("另一栏的标题", 280, below[5].base, size=14, fid=2)
     segs = [*_two_columns(100, 5), title, *below]
     assert _spanning_cut(segs, (262.0, 278.0), geo) == [segs]
+
+
+def test_a_text_layer_of_garbage_is_read_by_ocr(tmp_path):
+    """Glyphs drawn right but mapped to private-use code points: OCR reads what is printed
+    (tests/test_ocr.py covers OCR itself)."""
+    runs = [Run(LEFT, 100 + i * PITCH, "Quarterly bulletin text", BODY, "pua") for i in range(5)]
+    doc = read_pdf(write(tmp_path, [Page(runs)]))
+    assert doc.ocr_pages == [1]
+    assert " ".join(b.text for b in doc.blocks).count("Quarterly bulletin text") == 5

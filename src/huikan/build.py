@@ -176,13 +176,18 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _ingest_one(path: str, config: SiteConfig, cache_dir: str) -> tuple[str, Any]:
+def _ingest_one(
+    path: str, config: SiteConfig, cache_dir: str, ocr_jobs: int = 1, progress: bool | None = None
+) -> tuple[str, Any]:
     """Worker: ingest one file through the cache. Errors come back as data (IngestError's
-    keyword-only constructor does not survive pickling)."""
+    keyword-only constructor does not survive pickling). ``ocr_jobs`` processes read scanned
+    pages: all ``--jobs`` when this is the only file to ingest, else one (the files already
+    run in parallel)."""
     from huikan.cache import IngestCache
 
     try:
-        return "ok", IngestCache(cache_dir).ingest(Path(path), config)
+        cache = IngestCache(cache_dir)
+        return "ok", cache.ingest(Path(path), config, ocr=cache.ocr_options(ocr_jobs, progress))
     except IngestError as e:
         return "error", (e.file, e.reason, e.code, e.page)
     except ConfigError as e:  # its sidecar is malformed: skip the bulletin rather than guess
@@ -221,7 +226,7 @@ def ingest_all(
     with Progress("拆分简报", len(misses), enabled=show_progress) as bar:
         if jobs <= 1 or len(misses) <= 1:
             for p in misses:
-                take(p, _ingest_one(str(p), config, str(cache_dir)))
+                take(p, _ingest_one(str(p), config, str(cache_dir), jobs, show_progress))
                 bar.advance()
         else:
             with ProcessPoolExecutor(
@@ -303,6 +308,8 @@ def _manifest(
             "source_file": b.source_path.name,
             "source_sha256": b.result.sha256,
             "articles": len(b.articles),
+            "page_count": b.meta.pages,
+            "ocr_pages": list(b.meta.ocr_pages),
             "warnings": [_warning_json(w) for w in b.warnings],
         }
         for b in sorted(model.bulletins, key=lambda b: b.slug)

@@ -15,9 +15,13 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from huikan.config import SiteConfig
 from huikan.model import IngestResult
+
+if TYPE_CHECKING:
+    from huikan.ingest.ocr.pages import OcrOptions
 
 # What an ingest result depends on besides its inputs: these modules and packages of huikan
 # (relative to the package folder), every data file, and the installed version.
@@ -126,7 +130,21 @@ class IngestCache:
             Path(tmp).unlink(missing_ok=True)
             raise
 
-    def ingest(self, path: Path, config: SiteConfig, *, use_sidecar: bool = True) -> IngestResult:
+    def ocr_options(self, jobs: int = 1, progress: bool | None = None) -> OcrOptions:
+        """OCR settings that keep recognised pages next to the ingest results (``ocr/``), so a
+        change to the splitter re-splits scanned bulletins without reading them again."""
+        from huikan.ingest.ocr.pages import OcrOptions
+
+        return OcrOptions(jobs=jobs, cache_dir=self.dir.parent / "ocr", progress=progress)
+
+    def ingest(
+        self,
+        path: Path,
+        config: SiteConfig,
+        *,
+        use_sidecar: bool = True,
+        ocr: OcrOptions | None = None,
+    ) -> IngestResult:
         from huikan.ingest import ingest_file
 
         path = Path(path)
@@ -136,6 +154,6 @@ class IngestCache:
             self.hits += 1
             return hit
         self.misses += 1
-        result = ingest_file(path, config, use_sidecar=use_sidecar)
+        result = ingest_file(path, config, use_sidecar=use_sidecar, ocr=ocr or self.ocr_options())
         self.put(key, result)
         return result

@@ -129,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--json", action="store_true", help="输出 JSON（机器可读）")
     ing.add_argument("--no-cache", action="store_true", help="不读写拆分缓存")
     ing.add_argument("--no-sidecar", action="store_true", help="忽略同名 .yml 旁注文件")
+    ing.add_argument(
+        "--jobs", "-j", type=int, default=None, help="扫描件OCR识别的并行进程数（默认 CPU 核数）"
+    )
     ing.set_defaults(func=_cmd_ingest)
 
     from huikan.commands.build import add_arguments as add_build_arguments

@@ -273,6 +273,18 @@ def compare(old: Build, new: Build) -> dict[str, Any]:
         for slug in sorted(touched)
         if isinstance(new.bulletins[slug].get("review"), str)
     ]
+    # scanned bulletins this change touches: their text was read by OCR and needs a look
+    ocr = [
+        {
+            "bulletin": slug,
+            "bulletin_title": new.bulletins[slug].get("title"),
+            "source_file": new.bulletins[slug].get("source_file"),
+            "pages": new.bulletins[slug]["ocr_pages"],
+            "page_count": new.bulletins[slug].get("page_count"),
+        }
+        for slug in sorted(touched)
+        if new.bulletins[slug].get("ocr_pages")
+    ]
     old_errors = {(e.get("file"), e.get("reason")) for e in old.manifest.get("errors") or []}
     errors = [
         e
@@ -308,6 +320,7 @@ def compare(old: Build, new: Build) -> dict[str, Any]:
         "warnings": warnings,
         "errors": errors,
         "reviews": reviews,
+        "ocr": ocr,
     }
     lists = (added_b, removed_b, changed_b, added_a, removed_a, changed_a, errors)
     result["identical"] = not any(lists) and not (pages_added or pages_removed or pages_changed)
@@ -472,6 +485,16 @@ def render_markdown(d: dict[str, Any], *, preview_url: str | None = None) -> str
             )
     lines += _table(["", "基准", "本次", "变化"], [[f"**{r[0]}**", *r[1:]] for r in rows])
     lines.append("")
+
+    if d.get("ocr"):
+        from huikan.ingest.ocr.notice import NOTICE, ocr_detail
+
+        lines += [f"#### {NOTICE}", ""]
+        for o in d["ocr"]:
+            title = o.get("bulletin_title") or o["bulletin"]
+            detail = ocr_detail(o["pages"], o.get("page_count"))
+            lines.append(f"- {md(title)}（`{o.get('source_file')}`）：{detail}")
+        lines.append("")
 
     if d.get("reviews"):
         lines += [

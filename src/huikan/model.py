@@ -55,6 +55,7 @@ class Document:
     page_sizes: list[tuple[float, float]] = field(default_factory=list)  # PDF (width, height)
     # Running headers/footers and page numbers the PDF reader removed before making blocks.
     dropped: list[Region] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # PDF pages whose text OCR read
 
 
 @dataclass
@@ -110,6 +111,7 @@ class BulletinMeta:
     preface: str | None = None  # 编者按 / 卷首语 printed before the articles, if any
     kind: str = "text"  # "pdf" or "text": what the source file is
     slug: str | None = None  # URL slug pinned by the sidecar; otherwise derived from the file name
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (scans): check them
 
 
 @dataclass

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from huikan.cli import project_from_args
 from huikan.config import ConfigError, SiteConfig, load_config
+from huikan.ingest.ocr.notice import ocr_notice
 from huikan.ingest.textutil import width
 from huikan.model import Article, IngestError, IngestResult
 from huikan.project import Project
@@ -50,6 +52,8 @@ def print_table(res: IngestResult, out=None) -> None:
         f"　编印：{b.publisher or '—'}",
         file=out,
     )
+    if b.ocr_pages:
+        print(ocr_notice(b.ocr_pages, b.pages), file=out)
     print(f"共 {len(res.articles)} 篇文章\n", file=out)
     head = (
         f"{'#':>3} {_fit('页', 4)} {_fit('标题', 44)} {_fit('栏目', 12)} {_fit('产业集群', 18)}"
@@ -153,14 +157,18 @@ def load_bulletin(args: argparse.Namespace, command: str) -> Loaded | int:
         project = project_from_args(args, start=path.resolve().parent)
         print(project.describe(), file=sys.stderr)
         config = load_config(project.config_path)
+        from huikan.cache import IngestCache
+
+        cache = IngestCache(project.cache)
+        jobs = getattr(args, "jobs", None) or os.cpu_count() or 1
+        ocr = cache.ocr_options(jobs)
         if args.no_cache:
             from huikan.ingest import ingest_file
 
-            res = ingest_file(path, config, use_sidecar=not args.no_sidecar)
+            ocr.cache_dir = None
+            res = ingest_file(path, config, use_sidecar=not args.no_sidecar, ocr=ocr)
         else:
-            from huikan.cache import IngestCache
-
-            res = IngestCache(project.cache).ingest(path, config, use_sidecar=not args.no_sidecar)
+            res = cache.ingest(path, config, use_sidecar=not args.no_sidecar, ocr=ocr)
     except (IngestError, ConfigError) as e:
         print(f"huikan: {e}", file=sys.stderr)
         return 1
@@ -168,6 +176,9 @@ def load_bulletin(args: argparse.Namespace, command: str) -> Loaded | int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.jobs is not None and args.jobs < 1:
+        print("--jobs 至少为 1", file=sys.stderr)
+        return 2
     loaded = load_bulletin(args, "ingest")
     if isinstance(loaded, int):
         return loaded

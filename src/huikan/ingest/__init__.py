@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from huikan.config import SiteConfig
 from huikan.ingest.assemble import assemble
@@ -19,19 +20,23 @@ from huikan.ingest.sidecar import Sidecar, load_sidecar, sidecar_path
 from huikan.ingest.split import RawArticle, split_blocks
 from huikan.model import BulletinMeta, Document, IngestError, IngestResult, Warning
 
+if TYPE_CHECKING:
+    from huikan.ingest.ocr import OcrOptions
+
 # Bump when ingest output changes for the same input: it invalidates every cached result.
 INGEST_VERSION = "1"
 
 SUFFIXES = {".pdf": "pdf", ".txt": "text", ".md": "text", ".markdown": "text", ".text": "text"}
 
 
-def read_document(path: Path) -> Document:
-    """Dispatch on the file type to the PDF or text reader."""
+def read_document(path: Path, ocr: OcrOptions | None = None) -> Document:
+    """Dispatch on the file type to the PDF or text reader (``ocr``: how to run OCR on
+    scanned PDF pages)."""
     kind = SUFFIXES.get(path.suffix.lower())
     if kind == "pdf":
         from huikan.ingest.pdf import read_pdf
 
-        return read_pdf(path)
+        return read_pdf(path, ocr)
     if kind == "text":
         from huikan.ingest.text import read_text
 
@@ -41,14 +46,17 @@ def read_document(path: Path) -> Document:
     )
 
 
-def ingest_file(path: Path, config: SiteConfig, *, use_sidecar: bool = True) -> IngestResult:
-    """Read, split, describe and classify one bulletin."""
+def ingest_file(
+    path: Path, config: SiteConfig, *, use_sidecar: bool = True, ocr: OcrOptions | None = None
+) -> IngestResult:
+    """Read, split, describe and classify one bulletin (``ocr``: workers, page cache and
+    progress for scanned pages; only how, never what, is read)."""
     path = Path(path)
     data = path.read_bytes()
     sidecar = Sidecar()
     if use_sidecar and (sp := sidecar_path(path)):
         sidecar = load_sidecar(sp, config.taxonomy)
-    doc = read_document(path)
+    doc = read_document(path, ocr)
     read_decorations(doc.blocks)
     dropped = []
     if sidecar.drop:
@@ -68,6 +76,7 @@ def ingest_file(path: Path, config: SiteConfig, *, use_sidecar: bool = True) -> 
     meta.pages = doc.pages
     meta.preface = sp_.preface
     meta.kind = SUFFIXES[path.suffix.lower()]
+    meta.ocr_pages = list(doc.ocr_pages)
     for k, v in sidecar.meta.items():
         setattr(meta, k, v)
     warnings = list(doc.warnings)

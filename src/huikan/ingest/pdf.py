@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pdfminer.pdfdocument import (
     PDFDocument,
@@ -41,12 +42,12 @@ from huikan.ingest.pdf_chars import CharSink, FontInfo
 from huikan.ingest.pdf_columns import body_geometry, edges, reading_order
 from huikan.ingest.pdf_layout import PageData, build_segments, remove_running_heads, rows_of
 from huikan.ingest.pdf_lines import Line, leaf_lines, splits_fields
+from huikan.ingest.pdf_scan import GARBLED_SHARE, check_scans, read_scanned_pages
 from huikan.ingest.textutil import width
 from huikan.model import Document, IngestError, Region, Warning
 
-GARBLED_SHARE = 0.3  # this much unreadable text and the file is not worth publishing
-SCANNED_SHARE = 0.5  # this share of image-only pages and the file needs OCR first
-SCAN_GLYPHS = 20  # a page with images and fewer glyphs than this is a picture of a page
+if TYPE_CHECKING:
+    from huikan.ingest.ocr import OcrOptions
 
 
 def _is_garbage(text: str) -> bool:
@@ -251,11 +252,18 @@ def _read_pages(
     return pages, sink.fonts
 
 
-def _check_text(pages: list[PageData], name: str, warnings: list[Warning]) -> None:
-    """Refuse files without a text layer and mis-encoded files; warn about dropped garbage."""
+def _check_text(
+    pages: list[PageData], name: str, warnings: list[Warning], ocr_tried: bool = False
+) -> None:
+    """Refuse files without a text layer and mis-encoded files; warn about dropped garbage.
+    ``ocr_tried``: OCR looked at the unreadable pages and found no text on them."""
     glyphs = sum(p.glyphs for p in pages)
     garbage = sum(p.garbage for p in pages)
     if glyphs == 0:
+        if ocr_tried:
+            raise IngestError(
+                name, "这是扫描件，但OCR文字识别也没有在页面上找到文字", code="scanned"
+            )
         if any(p.images for p in pages):
             raise IngestError(
                 name, "这是扫描件：页面只有图片、没有文字层，需要先做OCR文字识别", code="scanned"
@@ -285,30 +293,6 @@ def _check_text(pages: list[PageData], name: str, warnings: list[Warning]) -> No
         )
 
 
-def _check_scans(pages: list[PageData], name: str, warnings: list[Warning]) -> None:
-    """Refuse mostly scanned files; warn about single image pages.
-
-    Runs after running heads are gone: a scanner app's watermark or an added page number
-    does not make a picture of a page text.
-    """
-    image_only = [p for p in pages if p.images and sum(s.n for s in p.segs) < SCAN_GLYPHS]
-    if image_only and len(image_only) >= SCANNED_SHARE * len(pages):
-        raise IngestError(
-            name,
-            f"{len(image_only)}/{len(pages)} 页是扫描图片、没有文字层，需要先做OCR文字识别",
-            code="scanned",
-        )
-    for p in image_only:
-        warnings.append(
-            Warning(
-                "pdf-image-page",
-                f"第{p.number}页只有图片没有文字，内容未收录",
-                file=name,
-                page=p.number,
-            )
-        )
-
-
 def _bold_fonts(pages: list[PageData], fonts: list[FontInfo], body_size: float) -> list[bool]:
     """Which fonts read as bold next to the body face (weights relative, Hei on Song = bold)."""
     use: Counter[int] = Counter()
@@ -334,8 +318,10 @@ def _frame(page: PageData, doc_box: tuple[float, float]) -> tuple[float, float]:
     return x0, x1
 
 
-def read_pdf(path: Path) -> Document:
-    """Read a bulletin PDF into blocks in reading order; raise IngestError if unusable."""
+def read_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
+    """Read a bulletin PDF into blocks in reading order; raise IngestError if unusable.
+
+    Pages without a usable text layer are read by OCR (``ocr``: workers, cache, progress)."""
     path = Path(path)
     name = path.name
     warnings: list[Warning] = []
@@ -353,11 +339,12 @@ def read_pdf(path: Path) -> Document:
         del doc
     if not pages:
         raise IngestError(name, "PDF文件里没有任何页面", code="no-pages")
-    _check_text(pages, name, warnings)
+    ocr_pages, ocr_tried = read_scanned_pages(path, pages, fonts, ocr, warnings)
+    _check_text(pages, name, warnings, ocr_tried)
     geo = body_geometry(pages)
     dropped: list[Region] = []
     remove_running_heads(pages, geo.body_size, dropped)
-    _check_scans(pages, name, warnings)
+    check_scans(pages, name, warnings, ocr_tried)
     bold = _bold_fonts(pages, fonts, geo.body_size)
     lefts = sorted(min(s.x0 for s in p.segs) for p in pages if p.segs)
     rights = sorted(max(s.x1 for s in p.segs) for p in pages if p.segs)
@@ -384,4 +371,5 @@ def read_pdf(path: Path) -> Document:
         warnings=warnings,
         page_sizes=[(round(p.width, 1), round(p.height, 1)) for p in pages],
         dropped=dropped,
+        ocr_pages=ocr_pages,
     )

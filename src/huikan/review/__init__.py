@@ -16,7 +16,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from huikan.model import IngestResult
+from huikan.model import BulletinMeta, IngestResult
 from huikan.review import overlay
 from huikan.review.images import PageImage, render_pdf_pages
 
@@ -41,6 +41,15 @@ def _env(template_dirs: list[Path]) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def _ocr_notice(b: BulletinMeta) -> str | None:
+    """What the editor must know about a scan: which pages OCR read (check their text)."""
+    if not b.ocr_pages:
+        return None
+    from huikan.ingest.ocr.notice import ocr_detail
+
+    return ocr_detail(b.ocr_pages, b.pages)
 
 
 def make_review(
@@ -86,6 +95,7 @@ def make_review(
             kind="pdf" if pages else "text",
             kinds=overlay.KIND_LABELS,
             site_url=site_url,
+            ocr_notice=_ocr_notice(b),
         )
     )
     return Review(html.encode("utf-8"), images)

@@ -5,7 +5,8 @@ Deterministic: sorted keys, no timestamps, paths in sorted order. Shape::
     {"format": 1, "generator": "huikan X.Y.Z",
      "site": {"title", "base_url"},
      "bulletins": [{"slug", "url", "title", "number", "date", "publisher", "source_file",
-                    "source_sha256", "articles", "warnings": [{"code", "message", ...}]}],
+                    "source_sha256", "articles", "page_count", "ocr_pages" (pages read by OCR),
+                    "warnings": [{"code", "message", ...}]}],
      "errors": [{"file", "code", "reason"}],        # bulletins that could not be read
      "pages": [{"path", "url", "kind", "title", "sha256", "size", ...}],
      "search": {docs, terms, shards, index_bytes, index_gzip, store_bytes, ...} | null}

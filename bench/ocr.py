@@ -1,0 +1,253 @@
+"""OCR benchmark: ``bench/ocr.py [--set dev|unseen|all] [--only SUBSTR] [--jobs 2]``.
+
+Makes scanned versions (bench/scans.py, seed = position in the list) of the dev PDFs
+(tests/corpus/pdf) and of a few generated layouts kept aside (bench/layouts cache, families
+the dev PDFs do not have), ingests each exactly as ``huikan ingest FILE --json`` does, and
+prints per file: pages, OCR pages per minute (on a cold OCR cache), the character error rate
+of the OCR body text against the text layer of the original PDF, and F1 / title / cluster
+from the corpus scorer — then the worst case of each figure, and the time of a cached
+re-ingest. Scans and OCR pages are cached under ``$HUIKAN_OCR_BENCH`` (default
+``~/.cache/huikan-ocr-bench``); delete it for cold timings. Nothing here is committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.scans import make_scan  # noqa: E402
+
+CORPUS = ROOT / "tests" / "corpus"
+LAYOUTS = Path(os.environ.get("HUIKAN_LAYOUTS_DIR") or Path.home() / ".cache" / "huikan-layouts")
+WORK = Path(os.environ.get("HUIKAN_OCR_BENCH") or Path.home() / ".cache" / "huikan-ocr-bench")
+DEV_LAYOUTS = ("a4-two-column", "a4-single", "cid-nonembedded")
+# Generated layouts of families the dev PDFs lack (an A5 booklet, office headings, B5 two
+# columns, a random PDF layout); files chosen by name, never by their scores.
+UNSEEN = (
+    "a5-booklet-18424439-004_04bd7fccb17faafb.pdf",
+    "office-headings-10746761-003_23b7605ecd9efc4b.pdf",
+    "two-col-flow-b5-1354369-000_16d7673c136be7b7.pdf",
+    "random-pdf-15192343-000_16d7673c136be7b7.pdf",
+)
+
+
+@dataclass
+class Case:
+    name: str
+    source: Path  # the text PDF the scan is made from
+    stem: str  # gold/seed stem
+    seed: int
+
+    @property
+    def scan(self) -> Path:
+        return WORK / "scans" / f"{self.name}-s{self.seed}.pdf"
+
+
+def cases(which: str) -> list[Case]:
+    out: list[Case] = []
+    if which in ("dev", "all"):
+        for layout in DEV_LAYOUTS:
+            for pdf in sorted((CORPUS / "pdf" / layout).glob("*.pdf")):
+                out.append(Case(f"{layout}-{pdf.stem}", pdf, pdf.stem, len(out)))
+    if which in ("unseen", "all"):
+        for name in UNSEEN:
+            pdf = next(LAYOUTS.glob(f"v*/{name}"), None)
+            if pdf is None:
+                print(
+                    f"缺少生成的版式文件 {name}（python -m bench.layouts.generate）",
+                    file=sys.stderr,
+                )
+                continue
+            stem = pdf.stem.rsplit("-", 1)[-1]
+            out.append(Case(pdf.stem, pdf, stem, 100 + len(out)))
+    return out
+
+
+def ensure_scan(case: Case) -> None:
+    if not case.scan.exists():
+        make_scan(case.source, case.scan, seed=case.seed)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance, bit-parallel (Myers/Hyyrö): whole bulletins in well under a
+    second, where the textbook table would take minutes."""
+    if not a:
+        return len(b)
+    if not b:
+        return len(a)
+    m = len(a)
+    peq: dict[str, int] = {}
+    for i, c in enumerate(a):
+        peq[c] = peq.get(c, 0) | (1 << i)
+    mask = (1 << m) - 1
+    high = 1 << (m - 1)
+    pv, mv, score = mask, 0, m
+    for c in b:
+        eq = peq.get(c, 0)
+        xv = eq | mv
+        xh = (((eq & pv) + pv) ^ pv) | eq
+        ph = mv | (~(xh | pv) & mask)
+        mh = pv & xh
+        if ph & high:
+            score += 1
+        elif mh & high:
+            score -= 1
+        ph = ((ph << 1) | 1) & mask
+        mh = (mh << 1) & mask
+        pv = mh | (~(xv | ph) & mask)
+        mv = ph & xv
+    return score
+
+
+def doc_text(path: Path, ocr=None) -> str:
+    """The bulletin's text as the layout pipeline reads it (running heads and page numbers
+    removed, reading order), without white space."""
+    from huikan.ingest.pdf import read_pdf
+
+    doc = read_pdf(path, ocr)
+    return "".join("".join(b.text.split()) for b in doc.blocks)
+
+
+def load_scorer():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("score_split", CORPUS / "score_split.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def score(scorer, stem: str, pred: dict) -> dict:
+    import contextlib
+    import io
+
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as f:
+        json.dump(pred, f, ensure_ascii=False)
+        name = f.name
+    out = io.StringIO()
+    argv = sys.argv
+    try:
+        gold, seed = CORPUS / "gold" / f"{stem}.yml", CORPUS / "seeds" / f"{stem}.txt"
+        sys.argv = ["score_split.py", str(gold), str(seed), name]
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            scorer.main()
+    finally:
+        sys.argv = argv
+        Path(name).unlink(missing_ok=True)
+    return json.loads(out.getvalue().strip().splitlines()[-1])
+
+
+def run_case(case: Case, config, scorer, jobs: int) -> dict:
+    """Scan (if needed), ingest with OCR, score, and measure CER and speed."""
+    import pypdfium2 as pdfium
+
+    from huikan.ingest import ingest_file
+    from huikan.ingest.ocr.pages import OcrOptions
+    from huikan.ingest.ocr.raster import render_page
+    from huikan.ingest.ocr.store import OcrStore, page_key
+
+    ensure_scan(case)
+    n_pages = len(pdfium.PdfDocument(str(case.scan)))
+    store = OcrStore(WORK / "ocr")
+    cold = sum(
+        1
+        for n in range(1, n_pages + 1)
+        if store.get(page_key(render_page(case.scan, n).grey)) is None
+    )
+    ocr = OcrOptions(jobs=jobs, cache_dir=WORK / "ocr", progress=None)
+    t0 = time.perf_counter()
+    res = ingest_file(case.scan, config, use_sidecar=False, ocr=ocr)
+    secs = time.perf_counter() - t0
+    pred = res.to_json()
+    s = score(scorer, case.stem, pred)
+    ref = doc_text(case.source)
+    hyp = doc_text(case.scan, ocr)
+    cer = edit_distance(ref, hyp) / max(1, len(ref))
+    return {
+        "name": case.name,
+        "pages": n_pages,
+        "ocr_pages": len(res.bulletin.ocr_pages),
+        "cold_pages": cold,
+        "seconds": round(secs, 1),
+        "ppm": round(60 * cold / secs, 1) if cold == n_pages else None,
+        "cer": round(cer, 4),
+        "f1": s.get("f1"),
+        "title": s.get("title_acc"),
+        "cluster": s.get("cluster_acc"),
+        "warnings": sum(1 for w in pred["warnings"] if w["code"].startswith("ocr")),
+    }
+
+
+def cached_reingest_ms(case: Case, config) -> float:
+    """Time of ``IngestCache.ingest`` on an unchanged scan, after a first ingest (median of 5)."""
+    from huikan.cache import IngestCache
+
+    with tempfile.TemporaryDirectory() as d:
+        cache = IngestCache(d)
+        ocr_cache = WORK / "ocr"
+        opts = cache.ocr_options()
+        opts.cache_dir = ocr_cache
+        cache.ingest(case.scan, config, use_sidecar=False, ocr=opts)
+        times = []
+        for _ in range(5):
+            t = time.perf_counter()
+            cache.ingest(case.scan, config, use_sidecar=False, ocr=opts)
+            times.append(1000 * (time.perf_counter() - t))
+    return statistics.median(times)
+
+
+def main() -> None:
+    from huikan.config import load_config
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--set", choices=["dev", "unseen", "all"], default="all")
+    ap.add_argument("--only", default="", help="only cases whose name contains this")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--out", type=Path, default=None, help="write the rows as JSON here")
+    a = ap.parse_args()
+    config = load_config(ROOT / "site.yml")
+    scorer = load_scorer()
+    rows = []
+    for case in cases(a.set):
+        if a.only and a.only not in case.name:
+            continue
+        row = run_case(case, config, scorer, a.jobs)
+        rows.append(row)
+        print(
+            f"{row['name']:<58} {row['pages']:>3}p  ppm {row['ppm'] or '—':>5}  "
+            f"CER {row['cer']:.2%}  F1 {row['f1']:.3f}  title {row['title']:.3f}  "
+            f"cluster {row['cluster']:.3f}  ocr-warn {row['warnings']}",
+            flush=True,
+        )
+    if not rows:
+        return
+    print()
+    for key, label in (("f1", "F1"), ("title", "title"), ("cluster", "cluster")):
+        worst = min(rows, key=lambda r: r[key])
+        mean = statistics.mean(r[key] for r in rows)
+        print(f"{label:<8} mean {mean:.3f}  worst {worst[key]:.3f} ({worst['name']})")
+    worst = max(rows, key=lambda r: r["cer"])
+    print(f"CER      mean {statistics.mean(r['cer'] for r in rows):.2%}  worst {worst['cer']:.2%}")
+    timed = [r for r in rows if r["ppm"]]
+    if timed:
+        pages = sum(r["pages"] for r in timed)
+        secs = sum(r["seconds"] for r in timed)
+        print(f"speed    {60 * pages / secs:.1f} pages/min, {pages} cold pages, -j {a.jobs}")
+    ms = cached_reingest_ms(next(c for c in cases(a.set) if c.name == rows[0]["name"]), config)
+    print(f"cached re-ingest {ms:.1f} ms ({rows[0]['name']})")
+    if a.out:
+        a.out.write_text(json.dumps(rows, ensure_ascii=False, indent=1), "utf-8")
+
+
+if __name__ == "__main__":
+    main()

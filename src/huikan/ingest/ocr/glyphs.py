@@ -1,0 +1,226 @@
+"""OCR lines → glyphs in PDF points, so scanned pages go through the same layout pipeline.
+
+The PDF reader's layout code (:mod:`huikan.ingest.pdf_layout`) reads typography from glyph
+positions and sizes: line height as size, centring, columns, spacing, running heads and
+page-number positions. OCR gives a box per line instead, so this module makes glyphs that
+carry the same cues:
+  - the page is deskewed (a scan is rarely straight: the median angle of long lines is
+    turned back), so rows share a baseline and columns share a left edge;
+  - the glyph size of a line is its width over its length in character cells (CJK glyphs
+    are one em wide, Latin ones about half): exact for unjustified lines and within a few
+    per cent for justified ones; letter-spaced headings (目  录) are capped by the box
+    height (scaled by the ratio the document's own CJK lines show);
+  - sizes are snapped to the document's modes (noise of a pixel or two must not look like
+    a size change), and in a mixed PDF to the sizes the text pages use;
+  - glyphs of lines printed with clearly more ink per area than body text get a heavy font:
+    bold and black heading faces are what a splitter sees as emphasis.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from huikan.ingest.ocr.engine import OcrPage
+from huikan.ingest.ocr.normalize import normalize_line
+from huikan.ingest.pdf_chars import Char
+from huikan.ingest.pdf_layout import is_wide
+
+SNAP = 0.08  # sizes within 8% of a mode are that mode (headings differ by 12%+)
+HEAVY_INK = 1.45  # ink share over the body text's that reads as a bold face
+NARROW = 0.55  # width of a Latin letter or digit, in em
+SPACE = 0.3
+
+
+@dataclass
+class OcrBox:
+    """One OCR line on the page, deskewed, in PDF points (y grows downwards)."""
+
+    text: str
+    score: float
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    ink: float
+    pitch: float = 0.0  # em measured from the CJK character centres (0: not measurable)
+    size: float = 0.0
+    heavy: bool = False
+    follows: OcrBox | None = None  # the measured line this short line continues
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+def cells(text: str) -> float:
+    """Length of a line in em: CJK one, Latin half-ish, spaces a third."""
+    return sum(SPACE if ch.isspace() else 1.0 if is_wide(ch) else NARROW for ch in text)
+
+
+def wide_count(text: str) -> int:
+    return sum(1 for ch in text if is_wide(ch))
+
+
+def _wide_share(text: str) -> float:
+    vis = [ch for ch in text if not ch.isspace()]
+    return sum(1 for ch in vis if is_wide(ch)) / len(vis) if vis else 0.0
+
+
+def pitch(text: str, chars: list[tuple[float, float]]) -> float:
+    """The em of a line from the centres of neighbouring CJK characters (pixels), or 0.
+
+    Centres, because the detector pads a line's box by a fraction of its height at both
+    ends; neighbouring CJK pairs only, because Latin letters and digits have no fixed width
+    (a line mixing them is still measured on its Chinese). The median of the pairs, since
+    one character's centre can be off by a few pixels. Fewer than three pairs: 0 (the box
+    height decides)."""
+    if len(chars) != len(text):
+        return 0.0
+    steps = sorted(
+        (chars[i + 1][0] + chars[i + 1][1] - chars[i][0] - chars[i][1]) / 2
+        for i in range(len(text) - 1)
+        if is_wide(text[i]) and is_wide(text[i + 1])
+    )
+    if len(steps) < 3:
+        return 0.0
+    return steps[len(steps) // 2]
+
+
+def skew(page: OcrPage) -> float:
+    """The page's tilt in radians: the median slope of the top edges of long lines."""
+    angles = []
+    for ln in page.lines:
+        (x0, y0), (x1, y1) = ln.quad[0], ln.quad[1]
+        if x1 - x0 > 8 * abs(ln.quad[3][1] - y0) and len(ln.text) >= 8:
+            angles.append(math.atan2(y1 - y0, x1 - x0))
+    return statistics.median(angles) if angles else 0.0
+
+
+def page_boxes(page: OcrPage, pt_per_px: float) -> list[OcrBox]:
+    """The page's lines as deskewed, normalised boxes in points."""
+    a = skew(page)
+    cos, sin = math.cos(-a), math.sin(-a)
+    cx, cy = page.width / 2, page.height / 2
+    out = []
+    for i, ln in enumerate(page.lines):
+        text = normalize_line(ln.text.strip())
+        if not text:
+            continue
+        em = pitch(ln.text, ln.chars) * pt_per_px  # on the text as read: chars match it
+        xs, ys = [], []
+        for x, y in ln.quad:
+            dx, dy = x - cx, y - cy
+            xs.append(cx + dx * cos - dy * sin)
+            ys.append(cy + dx * sin + dy * cos)
+        ink = page.ink[i] if i < len(page.ink) else 0.0
+        out.append(
+            OcrBox(
+                text,
+                ln.score,
+                min(xs) * pt_per_px,
+                max(xs) * pt_per_px,
+                min(ys) * pt_per_px,
+                max(ys) * pt_per_px,
+                ink,
+                em,
+            )
+        )
+    return out
+
+
+def _modes(values: list[tuple[float, int]]) -> list[float]:
+    """Sizes that many glyphs share, most used first: the histogram's peak, everything within
+    :data:`SNAP` of it taken out, and again."""
+    rest = list(values)
+    modes: list[float] = []
+    while rest:
+        hist: Counter[float] = Counter()
+        for v, n in rest:
+            hist[round(v * 4) / 4] += n
+        peak = max(hist, key=hist.__getitem__)
+        near = [(v, n) for v, n in rest if abs(v - peak) <= SNAP * peak]
+        weights = sorted(v for v, n in near for _ in range(n))
+        modes.append(weights[len(weights) // 2])
+        rest = [(v, n) for v, n in rest if abs(v - peak) > SNAP * peak]
+    return modes
+
+
+def _snap(size: float, modes: list[float]) -> float:
+    best = min(modes, key=lambda m: abs(m - size), default=size)
+    return best if abs(best - size) <= SNAP * best else size
+
+
+def _follow_line_above(boxes: list[OcrBox]) -> None:
+    """A short line (too few characters to measure) right under a measured line of the same
+    height continues it: the second line of a wrapped title ("…并讲" / "话") is set in the
+    title's size, not whatever its box height suggests."""
+    measured = [b for b in boxes if b.pitch]
+    for b in boxes:
+        if b.pitch:
+            continue
+        above = [
+            a
+            for a in measured
+            if 0 <= b.top - a.bottom <= 0.8 * a.height
+            and abs(b.height - a.height) <= 0.15 * a.height
+            and b.x0 < a.x1
+            and a.x0 < b.x1
+        ]
+        if above:
+            b.follows = max(above, key=lambda a: a.bottom)
+            b.size = b.follows.size
+
+
+def assign_sizes(boxes: list[OcrBox], text_sizes: list[tuple[float, int]]) -> None:
+    """Give every box a glyph size (see the module doc); ``text_sizes`` are (size, glyphs)
+    of the text pages of a mixed PDF, which OCR sizes snap to first."""
+    ratios = [b.pitch / b.height for b in boxes if b.height > 0 and b.pitch and len(b.text) >= 6]
+    ratio = statistics.median(ratios) if ratios else 0.8
+    for b in boxes:
+        by_height = ratio * b.height
+        # letter-spaced headings (目  录) have a wide pitch: the height caps it
+        b.size = min(b.pitch, 1.15 * by_height) if b.pitch else by_height
+    _follow_line_above(boxes)
+    own = _modes([(b.size, len(b.text)) for b in boxes if b.size > 0])
+    printed = _modes(text_sizes) if text_sizes else []
+    for b in boxes:
+        s = _snap(b.size, own)
+        b.size = round(_snap(s, printed) * 2) / 2 if printed else round(s * 4) / 4
+
+
+def mark_heavy(boxes: list[OcrBox], body_size: float) -> None:
+    """Lines whose ink share is clearly above the body text's print in a heavier face."""
+    body = [
+        b.ink for b in boxes if abs(b.size - body_size) <= SNAP * body_size and len(b.text) >= 6
+    ]
+    if not body:
+        return
+    normal = statistics.median(body)
+    for b in boxes:
+        wide = sum(1 for ch in b.text if is_wide(ch))
+        # Thin strokes of small type blur to grey and count less than those of large type:
+        # the bar rises with the size (a large regular title is no bold).
+        bar = HEAVY_INK * normal * math.sqrt(max(1.0, b.size / body_size))
+        b.heavy = wide >= 2 and b.ink >= bar
+    for b in boxes:
+        if b.follows is not None and wide_count(b.text) < 4:  # too little ink to judge
+            b.heavy = b.follows.heavy
+
+
+def glyphs(box: OcrBox, regular: int, heavy: int) -> list[Char]:
+    """The box's text as glyphs spread over its width by cell length, on a common baseline."""
+    size = box.size
+    base = (box.top + box.bottom) / 2 + 0.3 * size  # ASCENT 0.8, DESCENT 0.2 about the middle
+    n = cells(box.text)
+    step = (box.x1 - box.x0) / n if n else 0.0
+    fid = heavy if box.heavy else regular
+    out: list[Char] = []
+    x = box.x0
+    for ch in box.text:
+        w = step * (SPACE if ch.isspace() else 1.0 if is_wide(ch) else NARROW)
+        out.append((x, x + w, base, size, ch, fid, False))
+        x += w
+    return out

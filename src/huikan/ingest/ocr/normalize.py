@@ -1,0 +1,58 @@
+"""Repair what OCR typically confuses in Chinese text, with general rules only.
+
+The recogniser reads punctuation by shape, so a full-width comma in a Chinese sentence may
+come back as an ASCII comma, a zero between digits as the letter O, and a dash as the
+ideograph 一 (they are the same stroke). Each rule looks only at the neighbouring characters:
+  - ASCII , : ; ! ? ( ) next to a CJK character become their full-width forms;
+  - O, o and 〇 between digits (or after a digit before a digit-like context) become 0;
+    0, O, o between CJK numerals (二〇二四) become 〇;
+  - 一, - and — between two ASCII digits are a range dash "-" (1-3月);
+    two or more dash-like strokes in a row (一一, —一, --) are the Chinese dash "——";
+  - 一 beside a number with no Chinese on its other side is a dash (— 1 — page numbers);
+  - [ and ] touching Chinese are the lenticular brackets 【】 of column labels;
+  - spaces between two CJK characters are dropped (CJK text has no word spaces).
+"""
+
+from __future__ import annotations
+
+import re
+
+_CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_HAN_NUM = "一二三四五六七八九十百千〇零"
+_FULL = str.maketrans({",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"})
+
+_SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
+_PUNCT_AFTER_CJK = re.compile(rf"(?<=[{_CJK}])[,:;!?()]")
+_PUNCT_BEFORE_CJK = re.compile(rf"[,:;!?()](?=[{_CJK}])")
+_O_IN_DIGITS = re.compile(r"(?<=\d)[Oo〇](?=[\dOo〇])|(?<=[\dOo〇])[Oo〇](?=\d)")
+_ZERO_IN_HAN = re.compile(rf"(?<=[{_HAN_NUM}])[0Oo](?=[{_HAN_NUM}])")
+_RANGE = re.compile(r"(?<=\d)\s*[一—－]\s*(?=\d)")
+_DOUBLE_DASH = re.compile(r"[一—－\-]{2,}")
+# 一 beside a number with no Chinese on its other side is a dash: "— 1 —" page numbers
+_DASH_BY_NUMBER = re.compile(rf"(?<![{_CJK}])一(?=\s*\d)|(?<=\d)(\s*)一(?![{_CJK}])")
+_OPEN_BRACKET = re.compile(rf"\[(?=[{_CJK}])")
+_CLOSE_BRACKET = re.compile(rf"(?<=[{_CJK}])\]")
+
+
+def normalize_line(text: str) -> str:
+    """One OCR line with the confusions above repaired."""
+    text = _SPACE_IN_CJK.sub("", text)
+    text = _O_IN_DIGITS.sub("0", text)
+    text = _ZERO_IN_HAN.sub("〇", text)
+    text = _RANGE.sub("-", text)
+    text = _DOUBLE_DASH.sub(_dashes, text)
+    text = _DASH_BY_NUMBER.sub(lambda m: (m.group(1) or "") + "—", text)
+    text = _OPEN_BRACKET.sub("【", text)
+    text = _CLOSE_BRACKET.sub("】", text)
+    text = _PUNCT_AFTER_CJK.sub(lambda m: m.group().translate(_FULL), text)
+    text = _PUNCT_BEFORE_CJK.sub(lambda m: m.group().translate(_FULL), text)
+    return text
+
+
+def _dashes(m: re.Match[str]) -> str:
+    """A run of dash-like strokes: the Chinese dash unless it is a word (一一对应)."""
+    run = m.group()
+    if set(run) == {"一"}:
+        # 一一 is also a word (一一对应, 逐一); only at the start of a line is it a dash
+        return "——" if m.start() == 0 else run
+    return "——"

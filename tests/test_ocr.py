@@ -1,0 +1,292 @@
+"""OCR of scanned bulletins (src/huikan/ingest/ocr/), with the real RapidOCR engine.
+
+The fixture is made at test time (bench/scans.py): two dense two-column pages of a sample
+bulletin, rendered, turned, blurred, noised and saved as an image-only PDF. Its two pages
+are recognised once per session (with two worker processes) and kept in a session OCR
+cache, which the mixed PDF and the command-line tests reuse: their scanned pages are the
+same pixels. That keeps the cost of OCR in the suite to two pages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from huikan.cache import IngestCache
+from huikan.config import load_config
+from huikan.ingest import ingest_file
+from huikan.ingest.ocr import OcrOptions
+from huikan.ingest.ocr.engine import OcrLine, OcrPage
+from huikan.ingest.ocr.glyphs import OcrBox, assign_sizes, cells, glyphs, page_boxes, skew
+from huikan.ingest.ocr.normalize import normalize_line
+from huikan.ingest.ocr.notice import ocr_notice, page_ranges
+from huikan.ingest.ocr.pages import recognise_pages
+from huikan.model import IngestError
+
+sys.path.insert(0, str(REPO))
+from bench.ocr import edit_distance
+from bench.scans import make_scan, mix
+
+SOURCE = REPO / "tests" / "corpus" / "pdf" / "a4-two-column" / "004_04bd7fccb17faafb.pdf"
+PAGES = [2, 3]  # seven short articles over two columns
+
+
+@pytest.fixture(scope="session")
+def fixture_dir(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("ocr")
+    make_scan(SOURCE, d / "text.pdf", pages=PAGES, text_pages=PAGES)  # the all-text twin
+    make_scan(SOURCE, d / "scan.pdf", pages=PAGES, seed=7, dpi=200)
+    mix(d / "text.pdf", d / "scan.pdf", {2}, d / "mixed.pdf")  # page 1 text, page 2 scanned
+    return d
+
+
+@pytest.fixture(scope="session")
+def ocr_opts(fixture_dir) -> OcrOptions:
+    return OcrOptions(jobs=2, cache_dir=fixture_dir / "ocr-cache", progress=False)
+
+
+@pytest.fixture(scope="session")
+def config():
+    return load_config(REPO / "site.yml")
+
+
+@pytest.fixture(scope="session")
+def text_result(fixture_dir, config):
+    return ingest_file(fixture_dir / "text.pdf", config, use_sidecar=False)
+
+
+@pytest.fixture(scope="session")
+def scan_result(fixture_dir, config, ocr_opts):
+    t0 = time.perf_counter()
+    res = ingest_file(fixture_dir / "scan.pdf", config, use_sidecar=False, ocr=ocr_opts)
+    print(f"\nOCR of the {len(PAGES)}-page fixture: {time.perf_counter() - t0:.1f} s")
+    return res
+
+
+def _squash(s: str | None) -> str:
+    return "".join((s or "").split())
+
+
+def _titles(res) -> list[str]:
+    return [_squash(a.title) for a in res.articles]
+
+
+def test_a_scanned_pdf_splits_like_its_text_twin(scan_result, text_result):
+    assert scan_result.bulletin.ocr_pages == [1, 2]
+    assert len(text_result.articles) >= 5
+    assert _titles(scan_result) == _titles(text_result)
+    assert [a.cluster for a in scan_result.articles] == [a.cluster for a in text_result.articles]
+    ref = "".join(_squash(a.text) for a in text_result.articles)
+    hyp = "".join(_squash(a.text) for a in scan_result.articles)
+    assert edit_distance(ref, hyp) / len(ref) <= 0.01  # body CER at most 1 %
+
+
+def test_a_mixed_pdf_splits_like_its_text_twin(fixture_dir, config, ocr_opts, text_result):
+    res = ingest_file(fixture_dir / "mixed.pdf", config, use_sidecar=False, ocr=ocr_opts)
+    assert res.bulletin.ocr_pages == [2]  # only the scanned page was read by OCR
+    assert _titles(res) == _titles(text_result)
+    assert [a.page for a in res.articles] == [a.page for a in text_result.articles]
+
+
+def test_ocr_pages_are_cached_by_their_pixels(fixture_dir, scan_result, ocr_opts):
+    """The second reading of a page (same pixels, here inside the mixed PDF) is a cache hit."""
+    t0 = time.perf_counter()
+    pages = recognise_pages(fixture_dir / "mixed.pdf", [2], ocr_opts)
+    assert time.perf_counter() - t0 < 5  # rendering for the key; recognising takes far longer
+    assert pages[2].lines and pages[2].number == 2
+
+
+def test_a_cached_reingest_takes_milliseconds(fixture_dir, config, ocr_opts, tmp_path):
+    cache = IngestCache(tmp_path)
+    first = cache.ingest(fixture_dir / "scan.pdf", config, ocr=ocr_opts)
+    t0 = time.perf_counter()
+    again = cache.ingest(fixture_dir / "scan.pdf", config, ocr=ocr_opts)
+    assert time.perf_counter() - t0 < 0.5
+    assert cache.hits == 1 and again.to_json() == first.to_json()
+    assert again.bulletin.ocr_pages == [1, 2]
+
+
+def test_ingest_prints_the_ocr_notice(fixture_dir, ocr_opts, capsys, tmp_path):
+    """`huikan ingest` names the OCR pages; the site's OCR cache is reused (no new OCR)."""
+    from huikan.cli import main
+
+    site = tmp_path / "site"
+    (site / ".huikan-cache").mkdir(parents=True)
+    os.symlink(ocr_opts.cache_dir, site / ".huikan-cache" / "ocr")
+    (site / "issues").mkdir()
+    (site / "site.yml").write_text((REPO / "site.yml").read_text("utf-8"), "utf-8")
+    scan = site / "issues" / "scan.pdf"
+    scan.write_bytes((fixture_dir / "scan.pdf").read_bytes())
+    assert main(["ingest", str(scan), "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "经 OCR 识别：全部页面是扫描件" in out
+    assert main(["ingest", str(scan), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["bulletin"]["ocr_pages"] == [1, 2]
+
+
+def test_the_review_page_says_the_text_was_read_by_ocr(fixture_dir, scan_result, text_result):
+    from huikan.review import make_review
+
+    templates = [REPO / "templates"]
+    html = make_review(fixture_dir / "scan.pdf", scan_result, template_dirs=templates).html
+    assert "<strong>经 OCR 识别</strong>：全部页面是扫描件" in html.decode("utf-8")
+    html = make_review(fixture_dir / "text.pdf", text_result, template_dirs=templates).html
+    assert "经 OCR 识别" not in html.decode("utf-8")
+
+
+def test_without_the_engine_the_file_and_the_fix_are_named(fixture_dir, monkeypatch, tmp_path):
+    import huikan.ingest.ocr as ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    from huikan.ingest.pdf import read_pdf
+
+    with pytest.raises(IngestError) as e:
+        read_pdf(fixture_dir / "scan.pdf")
+    assert e.value.file == "scan.pdf" and e.value.code == "scanned"
+    assert "pip install 'huikan[ocr]'" in str(e.value)
+    # a file with a few scanned pages is still read, with a warning naming them and the fix
+    import pypdfium2 as pdfium
+
+    few = pdfium.PdfDocument.new()
+    text, scan = (pdfium.PdfDocument(str(fixture_dir / n)) for n in ("text.pdf", "scan.pdf"))
+    few.import_pages(text, [0])
+    few.import_pages(scan, [1])
+    few.import_pages(text, [1])
+    few.save(str(tmp_path / "few.pdf"))
+    doc = read_pdf(tmp_path / "few.pdf")
+    (w,) = [w for w in doc.warnings if w.code == "ocr-unavailable"]
+    assert "第2页" in w.message and "huikan[ocr]" in w.message and w.file == "few.pdf"
+
+
+def test_killing_huikan_leaves_no_ocr_workers(fixture_dir, tmp_path):
+    """Workers die with their parent (PR_SET_PDEATHSIG): no orphans after a kill -9."""
+    scan = tmp_path / "fresh.pdf"  # new pixels, so nothing is cached and workers start
+    make_scan(SOURCE, scan, pages=[2, 3], seed=11, dpi=150)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "huikan.cli", "ingest", str(scan), "--no-cache", "-j", "2"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    children: list[int] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(children) < 2:
+        time.sleep(0.2)
+        children = _children(proc.pid)
+    assert len(children) >= 2, "the OCR workers never started"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(c) for c in children):
+        time.sleep(0.2)
+    assert not any(_alive(c) for c in children)
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                fields = (p / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.append(int(p.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+# --- pure parts ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "fixed"),
+    [
+        ("数字经济,推动发展", "数字经济，推动发展"),
+        ("2O24年", "2024年"),
+        ("二0二四年", "二〇二四年"),
+        ("1一3月", "1-3月"),
+        ("一一广东燃气安全技术展", "——广东燃气安全技术展"),
+        ("逐一一对应", "逐一一对应"),
+        ("产业 科技", "产业科技"),
+        ("(一)总体要求", "（一）总体要求"),
+        ("ICT and AI, 5G", "ICT and AI, 5G"),
+    ],
+)
+def test_normalize_repairs_what_ocr_confuses(raw, fixed):
+    assert normalize_line(raw) == fixed
+
+
+def test_page_ranges_and_notice():
+    assert page_ranges([5, 1, 2, 3]) == "1–3、5"
+    assert ocr_notice([1, 2], 2).startswith("经 OCR 识别：全部页面")
+    assert "第 2 页" in ocr_notice([2], 3)
+
+
+def _line(text: str, x0: float, y0: float, h: float, em: float, tilt: float = 0.0) -> OcrLine:
+    """A line as RapidOCR reports it: its box and one x-range per character."""
+    w = cells(text) * em
+    chars, x = [], x0
+    for ch in text:
+        step = cells(ch) * em
+        chars.append((x + 0.05 * step, x + 0.95 * step))
+        x += step
+    quad = [[x0, y0], [x0 + w, y0 + tilt * w], [x0 + w, y0 + h + tilt * w], [x0, y0 + h]]
+    return OcrLine(text, 0.99, quad, chars)
+
+
+def test_glyph_sizes_come_from_character_spacing_and_snap_to_the_documents_sizes():
+    em = 24.0  # pixels per em of body text
+    body = [
+        _line("集群化是产业链向中高端迈进的必由之路", 100, 100 + 40 * i, 27, em) for i in range(8)
+    ]
+    body.append(_line("本册为新兴产业动态，每月一期", 100, 500, 28, em * 1.03))  # justified
+    title = _line("让数字经济成为发展新质生产力的主战场", 100, 40, 40, em * 1.5)
+    spaced = _line("目录", 100, 600, 30, em * 4)  # letter-spaced heading: capped by height
+    page = OcrPage(1, 1000, 1400, [title, *body, spaced], [0.1] * 11)
+    boxes = page_boxes(page, 0.5)
+    assign_sizes(boxes, [])
+    sizes = [b.size for b in boxes]
+    assert sizes[1:10] == [sizes[1]] * 9  # body lines share one size
+    assert abs(sizes[1] - em * 0.5) <= 0.5
+    assert sizes[0] >= 1.4 * sizes[1]  # the title is set larger
+    assert sizes[10] < 2 * sizes[1]  # not the 4 em its spacing suggests
+    # in a mixed PDF the OCR sizes take the sizes the text pages print
+    boxes = page_boxes(page, 0.5)
+    assign_sizes(boxes, [(12.5, 1000), (18.0, 40)])
+    assert boxes[1].size == 12.5 and boxes[0].size == 18.0
+
+
+def test_a_tilted_page_is_straightened():
+    lines = [
+        _line("数字经济赋能新质生产力发展数字经济", 100, 100 + 40 * i, 27, 24, 0.01)
+        for i in range(6)
+    ]
+    page = OcrPage(1, 1000, 1400, lines, [0.1] * 6)
+    assert abs(skew(page) - 0.01) < 1e-3
+    boxes = page_boxes(page, 1.0)
+    assert all(b.height < 30 for b in boxes)  # turned back: as tall as an upright line
+    assert max(b.x0 for b in boxes) - min(b.x0 for b in boxes) < 3  # one left edge
+
+
+def test_glyphs_spread_over_the_box_on_one_baseline():
+    box = OcrBox("数据要素ab", 0.99, 0.0, 50.0, 0.0, 10.0, 0.1, size=10.0)
+    chars = glyphs(box, 3, 4)
+    assert "".join(c[4] for c in chars) == "数据要素ab"
+    assert chars[0][0] == 0.0 and abs(chars[-1][1] - 50.0) < 1e-6
+    assert len({c[2] for c in chars}) == 1 and {c[5] for c in chars} == {3}
