@@ -213,7 +213,7 @@ def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
-                executable_path="/usr/bin/chromium", args=search_bench.CHROMIUM_ARGS
+                executable_path=str(search_bench.CHROMIUM), args=search_bench.CHROMIUM_ARGS
             )
             cold = [cold_page(browser, base, q) for q in qs]
             out["cold_median"], out["cold_max"] = statistics.median(cold), max(cold)

@@ -45,19 +45,13 @@ from pathlib import Path
 from urllib.parse import unquote
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from bench.layouts.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (one set of flags)
+
 OUT = REPO / "bench" / "out" / "search"
 DEV = REPO / "tests" / "corpus" / "queries" / "dev.txt"
 TWO_WORDS = "芯片 出口"
 ROUNDS = 3  # latency rounds per engine
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 HUIKAN_PAGE = """<!doctype html><meta charset="utf-8"><title>huikan</title>
 <script src="assets/lunr.min.js"></script><script src="assets/search-core.js"></script>
@@ -313,7 +307,7 @@ def main() -> int:
     rows = {}
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             engines: tuple[tuple[str, str], ...] = (("huikan", "bench-huikan.html"),)
             if not args.no_pagefind:
                 engines += (("pagefind", "bench-pagefind.html"),)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,18 +35,11 @@ import pytest
 from huikan.build import BuildOptions, BuildReport, build_site
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from bench.layouts.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (one set of flags)
+
 SAMPLE_ISSUES = REPO / "issues"
 SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def make_site_root(dest: Path) -> Path:
