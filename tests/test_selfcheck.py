@@ -8,7 +8,13 @@ import pytest
 
 from huikan.config import load_config
 from huikan.ingest import ingest_file
-from huikan.ingest.selfcheck import _page_gaps, _read_across, _titles_inside, is_split_warning
+from huikan.ingest.selfcheck import (
+    _page_gaps,
+    _read_across,
+    _titles_inside,
+    _unfinished_title,
+    is_split_warning,
+)
 from huikan.model import Article, Warning
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,3 +134,31 @@ def test_titles_of_other_articles_inside_a_body_are_flagged():
     w = _titles_inside([a, *others], "b.pdf")
     assert [x.code for x in w] == ["split-titles-inside"] and "第二篇文章的标题" in w[0].message
     assert _titles_inside([Article("封面文章", PARA * 3), *others], "b.pdf") == []
+
+
+def test_a_title_ending_mid_sentence_is_flagged(tmp_path, config):
+    """A bold run-in lead put on a line of its own by a text dump reads like a title; it ends
+    on a word that needs the rest of the sentence, which opens the next "article"."""
+    parts = []
+    for place in ("南京", "苏州", "无锡", "常州"):
+        parts += [f"{place}出台推动产业高质量发展新举措", "　　" + PARA * 2, "　　" + PARA * 2]
+        parts.append("（来源：新华日报）")
+    parts[4:4] = ["健康领域消费扩容提质和医疗资源下沉基层进一步", "　　推动了药械需求。" + PARA * 2]
+    res = ingest_file(_write(tmp_path, "\n\n".join(parts), "b.txt"), config)
+    w = [x for x in res.warnings if x.code == "split-title-unfinished"]
+    assert len(w) == 1 and "进一步" in w[0].message and w[0].line == 9
+
+
+@pytest.mark.parametrize(
+    "title", ["多地出台政策促进中美关系缓和", "推动工业互联网普及", "坚持以市场为导向", "如何应对"]
+)
+def test_titles_ending_in_an_ordinary_word_are_not_flagged(title):
+    assert _unfinished_title(Article(title, PARA), "b.txt") is None
+
+
+def test_no_title_of_the_real_bulletins_is_flagged():
+    import yaml
+
+    gold = sorted((ROOT / "tests" / "corpus" / "gold").glob("*.yml"))
+    titles = [a["title"] for g in gold for a in yaml.safe_load(g.read_text())["articles"]]
+    assert [t for t in titles if _unfinished_title(Article(t, PARA), "b.txt")] == []

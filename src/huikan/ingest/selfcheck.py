@@ -44,6 +44,17 @@ _ACROSS = re.compile(r"[\u4e00-\u9fff，。、；”》）] (?=[\u4e00-\u9fff“
 _CLAUSE = re.compile(r"第[一二三四五六七八九十百\d]{1,4}[条章节款项]$|^.?[总附]$")
 ACROSS_MIN = 5  # such spaces in one article ...
 ACROSS_RATE = 1 / 250  # ... and at least one per this many characters
+# A Chinese headline is a noun phrase or a whole clause: it never ends on a word that needs
+# what follows it — an adverb that modifies the next verb (进一步, 更加), a conjunction (以及,
+# 并且) or a preposition (对于, 随着). A "title" ending so is the first half of a sentence whose
+# second half opens the "body": typically a bold run-in lead ("**…进一步**推动了…") that a
+# text dump put on a line of its own. Only words of two or more characters: single characters
+# (和, 及, 向, 对 …) end ordinary words too (缓和, 普及, 导向, 应对).
+UNFINISHED = (
+    "进一步", "更加", "逐步", "正在", "已经", "仍然", "不断地", "以及", "并且", "而且",
+    "或者", "但是", "因为", "因此", "所以", "如果", "虽然", "不仅", "对于", "关于", "为了",
+    "按照", "根据", "随着", "由于", "以便", "从而", "进而",
+)  # fmt: skip
 
 
 def is_split_warning(w: Warning) -> bool:
@@ -62,7 +73,23 @@ def check_split(
     out += _unused_titles(sp, doc_blocks, file)
     out += [w for a in articles if (w := _read_across(a, file))]
     out += _titles_inside(articles, file)
+    out += [w for a in articles if (w := _unfinished_title(a, file))]
     return out
+
+
+def _unfinished_title(a: Article, file: str) -> Warning | None:
+    """A title that stops on a word needing a continuation (see :data:`UNFINISHED`)."""
+    t = squash(a.title)
+    word = next((w for w in UNFINISHED if t.endswith(w)), None)
+    if word is None:
+        return None
+    return _about(
+        a,
+        "split-title-unfinished",
+        f"标题 “{a.title}” 以 “{word}” 结尾，像是一句话的前半句（正文开头可能是它的后半句，"
+        "例如被单独成行的加粗导语）；请在审阅页核对，必要时在旁注文件中用 merge 更正。",
+        file,
+    )
 
 
 def _titles_inside(articles: list[Article], file: str) -> list[Warning]:
