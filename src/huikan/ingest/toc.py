@@ -9,6 +9,7 @@ numbers, "01 / 标题" lists, bullet lists under 本期要目, and entries wrapp
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from huikan.config import Taxonomy
 from huikan.ingest.textutil import collapse_spaces, squash, width
@@ -67,9 +68,9 @@ def find_toc(blocks: list[Block], taxonomy: Taxonomy) -> Toc:
             continue
         if header and titles is None:
             titles = later_titles(blocks)
-        entries, end = _parse_region(
-            blocks, start + (1 if header else 0), taxonomy, header, titles or []
-        )
+        entries, end = _RegionParser(
+            blocks, taxonomy, header, titles or [], start + (1 if header else 0)
+        ).parse()
         paged = sum(1 for e in entries if e.page is not None)
         if (header and entries) or paged >= 3:
             toc.regions.append((start, end))
@@ -99,167 +100,203 @@ def _strong(blocks: list[Block], i: int, taxonomy: Taxonomy) -> bool:
     return False
 
 
-def _parse_region(
-    blocks: list[Block],
-    i: int,
-    taxonomy: Taxonomy,
-    header: bool,
-    later: list[tuple[int, str, str]] | None = None,
-) -> tuple[list[TocEntry], int]:
-    entries: list[TocEntry] = []
-    start = i  # a lead article printed before the TOC is printed before this block
+_NEXT, _STOP = "next", "stop"  # what a step did with a TOC line: took it, or ended the TOC
+_ENTRY_KINDS = ("entry", "entries", "entries+group")
+
+
+@dataclass
+class _RegionParser:
+    """Reads one TOC region line by line. Each ``_step_*`` method handles one kind of line and
+    says whether it took it (``_NEXT``), ended the TOC (``_STOP``) or left it to the next step
+    (``None``); the first to answer wins, in the order of :meth:`parse`."""
+
+    blocks: list[Block]
+    taxonomy: Taxonomy
+    header: bool
+    later: list[tuple[int, str, str]]
+    i: int
+    start: int = 0  # a lead article printed before the TOC is printed before this block
+    entries: list[TocEntry] = field(default_factory=list)
     group: str | None = None
-    n = len(blocks)
-    later = later if later is not None else later_titles(blocks)
-    styled = _styled_groups(blocks, i)
-    group_at = -1  # block index of the last group heading
+    group_at: int = -1  # block index of the last group heading
     pending: str | None = None  # first line of an entry wrapped onto the next line
-    last_good = i
-    while i < n:
-        b = blocks[i]
-        item = classify_line(b, True)
-        if item.kind == "header":
-            break
-        if item.kind == "leader-only":
-            if pending:
-                entries.append(_entry(pending, item.page, group, taxonomy))
-                pending = None
-            i += 1
-            last_good = i
-            continue
-        if (
-            header
-            and entries
-            and item.kind in ("plain", "entry")
-            and pending is None
-            and entries[-1].page is None
-            and _reprints(later, i, _tail(item)[0], entries)[0] == "continues"
-        ):
-            # The second line of an entry wrapped in a narrow TOC ("…新能源消" / "纳能力 12").
-            last = entries[-1]
-            tail, page = _tail(item)
-            entries[-1] = _entry(last.title + tail, page, last.group, taxonomy)
-            i += 1
-            last_good = i
-            continue
-        split = (
-            _continues_then_group(later, i, item.title, entries)
-            if header and entries and item.kind == "plain" and pending is None
-            else None
+    last_good: int = 0
+    styled: bool = False
+
+    def __post_init__(self) -> None:
+        self.start = self.last_good = self.i
+        self.styled = _styled_groups(self.blocks, self.i)
+
+    def parse(self) -> tuple[list[TocEntry], int]:
+        steps = (
+            self._step_leader_only,
+            self._step_wrapped_tail,
+            self._step_continues_then_group,
+            self._step_entry,
+            self._step_group,
+            self._step_reprinted,
+            self._step_pending,
         )
-        if split:  # "…技术分享活动" + "节能环保产业": a wrapped entry's end, then a group
-            last = entries[-1]
-            entries[-1] = _entry(last.title + split[0], None, last.group, taxonomy)
-            group, group_at = split[1], i
-            i += 1
-            last_good = i
-            continue
-        if item.kind == "entry" and not (
-            _is_group(b, item, taxonomy, styled) or _paged_group(item, blocks, i + 1)
-        ):
-            title = f"{pending}{item.title}" if pending else item.title
-            pending = None
-            kind, titles = _group_tail(blocks, i, *_reprints(later, i, title, entries))
-            if kind == "entries":  # several entries run together in one block
-                entries += [_entry(t, None, group, taxonomy) for t in titles[:-1]]
-                title = titles[-1]
-            if kind == "entries+group":
-                entries += [_entry(t, None, group, taxonomy) for t in titles[:-1]]
-                group = titles[-1]
-                group_at = i
-            else:
-                entries.append(_entry(title, item.page, group, taxonomy))
-            i += 1
-            last_good = i
-            continue
-        group_line = _is_group(b, item, taxonomy, styled) or _paged_group(item, blocks, i + 1)
-        if (
-            group_line
-            and header
-            and group_at == i - 1
-            and item.kind == "plain"
-            and _reprints(later, i, item.title, entries)[0] == "entry"
-        ):
-            group_line = False  # a group has entries: a short title right under one is an entry
-        if group_line and header and item.kind == "plain" and _heads_article(blocks, i):
-            group_line = False  # printed again over a byline or prose: an article's title
-        if group_line:
-            group_at = i
-            # A group heading is followed by its entries; a heading that repeats an entry's
-            # title (or is followed by prose) is where the body begins.
-            if pending or squash(item.title) in {e.key for e in entries}:
+        while self.i < len(self.blocks):
+            item = classify_line(self.blocks[self.i], True)
+            if item.kind == "header":
                 break
-            if not _entry_follows(blocks, i + 1) and not (
-                header
-                and i + 1 < n
-                and (
-                    _reprints(later, i + 1, _clean(blocks[i + 1].text), entries)[0]
-                    in ("entry", "entries", "entries+group")
-                    or _printed_before(blocks, i + 1, _clean(blocks[i + 1].text), start)
-                )
-            ):
+            outcome = next((r for step in steps if (r := step(item)) is not None), _STOP)
+            if outcome == _STOP:
                 break
-            group = item.title
-            i += 1
-            last_good = i
-            continue
-        # A TOC without leaders or page numbers: a title-like line that is printed again
-        # further on (as a title) is an entry; its wrapped second half completes it.
-        if header and item.kind == "plain" and pending is None:
-            if _label_over_entry(blocks, later, i, item.title, entries):
-                group, group_at = item.title, i  # printed again over a title, not an article
-                i += 1
-                last_good = i
-                continue
-            found, titles = _group_tail(blocks, i, *_reprints(later, i, item.title, entries))
-            if found == "entries+group":
-                entries += [_entry(t, None, group, taxonomy) for t in titles[:-1]]
-                group = titles[-1]
-                group_at = i
-                i += 1
-                last_good = i
-                continue
-            if found in ("entry", "entries", "entries+group"):
-                entries += [_entry(t, None, group, taxonomy) for t in titles]
-                i += 1
-                last_good = i
-                continue
-            if found == "continues" and entries:
-                entries[-1] = _entry(entries[-1].title + item.title, None, group, taxonomy)
-                i += 1
-                last_good = i
-                continue
-            if _printed_before(blocks, i, item.title, start):
-                # The lead article printed before the TOC (on the cover) and listed in it.
-                entries.append(_entry(item.title, None, group, taxonomy))
-                i += 1
-                last_good = i
-                continue
-            if (
-                _reprints(later, i + 1, _clean(blocks[i + 1].text), entries)[0]
-                in ("entry", "entries", "entries+group")
-                if (i + 1 < n and width(item.title) <= 16)
-                else False
-            ):
-                group = item.title  # a short line over reprinted entries: a group heading
-                group_at = i
-                i += 1
-                last_good = i
-                continue
-        # A plain line: the first half of a wrapped entry, or the end of the TOC.
-        nxt = classify_line(blocks[i + 1], True) if i + 1 < n else _Item("plain")
+        return self.entries, self.last_good
+
+    def _took(self, *, good: bool = True) -> str:
+        self.i += 1
+        if good:
+            self.last_good = self.i
+        return _NEXT
+
+    def _add(self, title: str, page: int | None = None, group: str | None = None) -> None:
+        self.entries.append(_entry(title, page, group or self.group, self.taxonomy))
+
+    def _reprint_kind(self, k: int, title: str) -> str | None:
+        return _reprints(self.later, k, title, self.entries)[0]
+
+    def _step_leader_only(self, item: _Item) -> str | None:
+        if item.kind != "leader-only":
+            return None
+        if self.pending:
+            self._add(self.pending, item.page)
+            self.pending = None
+        return self._took()
+
+    def _step_wrapped_tail(self, item: _Item) -> str | None:
+        """The second line of an entry wrapped in a narrow TOC ("…新能源消" / "纳能力 12")."""
+        if not (
+            self.header
+            and self.entries
+            and item.kind in ("plain", "entry")
+            and self.pending is None
+            and self.entries[-1].page is None
+            and self._reprint_kind(self.i, _tail(item)[0]) == "continues"
+        ):
+            return None
+        last = self.entries[-1]
+        tail, page = _tail(item)
+        self.entries[-1] = _entry(last.title + tail, page, last.group, self.taxonomy)
+        return self._took()
+
+    def _step_continues_then_group(self, item: _Item) -> str | None:
+        """ "…技术分享活动" + "节能环保产业": a wrapped entry's end, then a group."""
+        if not (self.header and self.entries and item.kind == "plain" and self.pending is None):
+            return None
+        split = _continues_then_group(self.later, self.i, item.title, self.entries)
+        if not split:
+            return None
+        last = self.entries[-1]
+        self.entries[-1] = _entry(last.title + split[0], None, last.group, self.taxonomy)
+        self.group, self.group_at = split[1], self.i
+        return self._took()
+
+    def _is_group_line(self, item: _Item) -> bool:
+        b, i = self.blocks[self.i], self.i
+        return _is_group(b, item, self.taxonomy, self.styled) or _paged_group(
+            item, self.blocks, i + 1
+        )
+
+    def _step_entry(self, item: _Item) -> str | None:
+        if item.kind != "entry" or self._is_group_line(item):
+            return None
+        title = f"{self.pending}{item.title}" if self.pending else item.title
+        self.pending = None
+        kind, titles = _group_tail(
+            self.blocks, self.i, *_reprints(self.later, self.i, title, self.entries)
+        )
+        if kind == "entries":  # several entries run together in one block
+            for t in titles[:-1]:
+                self._add(t)
+            title = titles[-1]
+        if kind == "entries+group":
+            for t in titles[:-1]:
+                self._add(t)
+            self.group, self.group_at = titles[-1], self.i
+        else:
+            self._add(title, item.page)
+        return self._took()
+
+    def _step_group(self, item: _Item) -> str | None:
+        i, header = self.i, self.header
+        if not self._is_group_line(item):
+            return None
+        plain = header and item.kind == "plain"
+        if plain and self.group_at == i - 1 and self._reprint_kind(i, item.title) == "entry":
+            return None  # a group has entries: a short title right under one is an entry
+        if plain and _heads_article(self.blocks, i):
+            return None  # printed again over a byline or prose: an article's title
+        self.group_at = i
+        # A group heading is followed by its entries; a heading that repeats an entry's
+        # title (or is followed by prose) is where the body begins.
+        if self.pending or squash(item.title) in {e.key for e in self.entries}:
+            return _STOP
+        if not _entry_follows(self.blocks, i + 1) and not (
+            header and i + 1 < len(self.blocks) and self._reprinted_or_before(i + 1)
+        ):
+            return _STOP
+        self.group = item.title
+        return self._took()
+
+    def _reprinted_or_before(self, k: int) -> bool:
+        text = _clean(self.blocks[k].text)
+        return self._reprint_kind(k, text) in _ENTRY_KINDS or _printed_before(
+            self.blocks, k, text, self.start
+        )
+
+    def _step_reprinted(self, item: _Item) -> str | None:
+        """A TOC without leaders or page numbers: a title-like line that is printed again
+        further on (as a title) is an entry; its wrapped second half completes it."""
+        if not (self.header and item.kind == "plain" and self.pending is None):
+            return None
+        i, title = self.i, item.title
+        if _label_over_entry(self.blocks, self.later, i, title, self.entries):
+            self.group, self.group_at = title, i  # printed again over a title, not an article
+            return self._took()
+        found, titles = _group_tail(self.blocks, i, *_reprints(self.later, i, title, self.entries))
+        if found == "entries+group":
+            for t in titles[:-1]:
+                self._add(t)
+            self.group, self.group_at = titles[-1], i
+            return self._took()
+        if found in _ENTRY_KINDS:
+            for t in titles:
+                self._add(t)
+            return self._took()
+        if found == "continues" and self.entries:
+            self.entries[-1] = _entry(
+                self.entries[-1].title + title, None, self.group, self.taxonomy
+            )
+            return self._took()
+        if _printed_before(self.blocks, i, title, self.start):
+            self._add(title)  # the lead article printed before the TOC (on the cover), listed
+            return self._took()
         if (
-            pending is None
+            i + 1 < len(self.blocks)
+            and width(title) <= 16
+            and self._reprint_kind(i + 1, _clean(self.blocks[i + 1].text)) in _ENTRY_KINDS
+        ):
+            self.group, self.group_at = title, i  # a short line over reprinted entries: a group
+            return self._took()
+        return None
+
+    def _step_pending(self, item: _Item) -> str | None:
+        """A plain line: the first half of a wrapped entry (or else the end of the TOC)."""
+        i, n = self.i, len(self.blocks)
+        nxt = classify_line(self.blocks[i + 1], True) if i + 1 < n else _Item("plain")
+        if (
+            self.pending is None
             and item.kind == "plain"
             and width(item.title) <= 60
             and nxt.kind in ("entry", "leader-only")
-            and (entries or header)
+            and (self.entries or self.header)
         ):
-            pending = item.title
-            i += 1
-            continue
-        break
-    return entries, last_good
+            self.pending = item.title
+            return self._took(good=False)
+        return _STOP
 
 
 def _label_over_entry(
