@@ -239,3 +239,25 @@ def test_a_plain_group_heading_printed_again_over_a_title(tax):
         ("让数字经济成为发展新质生产力的主战场", "专家观点"),
         ("加快数字人才培养 助力数字经济赋能新质生产力发展", "国内动态"),
     ]
+
+
+def test_an_entry_wrapped_like_a_group_over_a_title_is_one_entry(tax):
+    """A TOC entry wrapped after "科技" looks like a group heading over a short entry, and its
+    first line is printed again in the body right over the second. But there the two lines
+    are set off together, in one face, with no space between: one title, wrapped. A group
+    heading is set off from its titles, and printed again over each of them."""
+    toc = blocks("目 录", "产业研究", "智慧应急争先手 科技", "兴安强能力", "行业资讯", "某地举办论坛")
+    body = [
+        Block(text="产业研究", bold=True, size=10.5, gap_before=0.8),
+        Block(text="智慧应急争先手 科技", bold=True, size=11, gap_before=1.3),
+        Block(text="兴安强能力", bold=True, size=11, gap_before=0.0),
+        Block(text=LEAD, size=10.5, gap_before=0.4),
+        Block(text="行业资讯", bold=True, size=10.5, gap_before=0.8),
+        Block(text="某地举办论坛", bold=True, size=11, gap_before=1.3),
+        Block(text=LEAD, size=10.5, gap_before=0.4),
+    ]
+    found = find_toc([*toc, *body], tax)
+    assert [(e.title, e.group) for e in found.entries] == [
+        ("智慧应急争先手 科技兴安强能力", "产业研究"),
+        ("某地举办论坛", "行业资讯"),
+    ]

@@ -13,6 +13,10 @@ from huikan.ingest.textutil import squash, width
 from huikan.ingest.toc_lines import TocEntry, _clean, _Item, classify_line
 from huikan.model import Block
 
+# Space above a line (in line heights beyond the normal leading) below which it runs on from
+# the line above: the lines of one wrapped heading.
+RUN_ON_GAP = 0.05
+
 
 def _tail(item: _Item) -> tuple[str, int | None]:
     """The text and page number of a TOC line's wrapped tail ("能16" → "能", 16)."""
@@ -108,15 +112,30 @@ def _heads_article(blocks: list[Block], i: int, key: str | None = None) -> bool:
     from huikan.ingest.credits import byline_line
 
     key = key or squash(_clean(blocks[i].text))
+    again = [k for k in range(i + 1, len(blocks) - 1) if squash(_clean(blocks[k].text)) == key]
     votes = 0
-    for k in range(i + 1, len(blocks) - 1):
-        if squash(_clean(blocks[k].text)) != key:
-            continue
+    for k in again:
         t = _clean(blocks[k + 1].text)
         prose = width(t) >= 60 or (t.rstrip()[-1:] in "。！？!?" and width(t) >= 12)
         prose = prose or blocks[k + 1].text.lstrip().startswith("——")  # over its subtitle
-        votes += 1 if (k + 2 < len(blocks) and byline_line(t)) or prose else -1
+        # Printed once, running straight on into the line below: a title's first line over
+        # its second. (A label is printed again over each title of its group.)
+        wrapped = len(again) == 1 and _runs_on(blocks[k], blocks[k + 1])
+        votes += 1 if (k + 2 < len(blocks) and byline_line(t)) or prose or wrapped else -1
     return votes > 0
+
+
+def _runs_on(line: Block, below: Block) -> bool:
+    """Do ``line`` and ``below`` make one wrapped heading: set off together from what is above,
+    in the same face, with no space between them? A group or column heading is set off from
+    the title under it (by space or by a face of its own); the first line of a title runs
+    straight on into its second. Without any spacing to go by, nothing is concluded."""
+    return (
+        line.gap_before > RUN_ON_GAP >= below.gap_before
+        and line.bold == below.bold
+        and abs(line.size - below.size) <= 0.02 * max(line.size, below.size)
+        and line.page == below.page
+    )
 
 
 def _printed_before(blocks: list[Block], i: int, title: str, start: int) -> bool:
