@@ -118,9 +118,14 @@ def _heads_article(blocks: list[Block], i: int, key: str | None = None) -> bool:
         t = _clean(blocks[k + 1].text)
         prose = width(t) >= 60 or (t.rstrip()[-1:] in "。！？!?" and width(t) >= 12)
         prose = prose or blocks[k + 1].text.lstrip().startswith("——")  # over its subtitle
-        # Printed once, running straight on into the line below: a title's first line over
-        # its second. (A label is printed again over each title of its group.)
-        wrapped = len(again) == 1 and _runs_on(blocks[k], blocks[k + 1])
+        # Printed once, over the same line as in the TOC and running straight on into it: a
+        # title's first line over its second. (A label is printed again over each title of
+        # its group, and in the TOC over its first entry, not over the rest of a title.)
+        wrapped = (
+            len(again) == 1
+            and squash(_clean(blocks[k + 1].text)) == squash(_clean(blocks[i + 1].text))
+            and _runs_on(blocks[k], blocks[k + 1])
+        )
         votes += 1 if (k + 2 < len(blocks) and byline_line(t)) or prose or wrapped else -1
     return votes > 0
 
