@@ -101,6 +101,11 @@ def _preface(d: Doc, lo: int, hi: int) -> tuple[str | None, set[int]]:
     return None, set()
 
 
+# An anchor: block index of a title -> (first body block, its TOC entry, a column label found
+# with it as (text, block index)).
+Anchors = dict[int, tuple[int, TocEntry | None, tuple[str, int] | None]]
+
+
 def split_blocks(
     blocks: list[Block],
     taxonomy: Taxonomy,
@@ -120,68 +125,108 @@ def split_blocks(
     d = Doc(blocks, measure)
     end = colophon_start(blocks)
     res.colophon = blocks[end:]
-    entries = list(toc.entries)
-    seen = {e.key for e in entries}
-    for title in outline or []:
-        if squash(title) in PREFACE_TITLES or is_toc_header(Block(title)):
-            continue  # a bookmark of the 编者按 or of the TOC itself
-        e = TocEntry(title=title)
-        if e.key and e.key not in seen:
-            seen.add(e.key)
-            entries.append(e)
-    for title in extra_titles or []:
-        e = TocEntry(title=title)
-        if e.key and e.key not in seen:
-            seen.add(e.key)
-            entries.append(e)
+    entries = _known_titles(toc, outline or [], extra_titles or [])
     known_columns = {squash(e.column) for e in entries if e.column}
-
-    body_lo = toc.end if toc.regions else 0
     # 编者按 comes before the articles: before the TOC, or near the top without one.
     front_hi = toc.regions[0][0] if toc.regions else min(end, 30)
-    preface, preface_used = _preface(d, 0, front_hi)
-    res.preface = preface
-    anchors: dict[int, tuple[int, TocEntry | None, tuple[str, int] | None]] = {}
-    if entries:
-        for i, (j, e) in anchor_entries(d, entries, body_lo, end, toc).items():
-            anchors[i] = (j, e, None)
-    if not anchors:
-        pre = min(preface_used, default=None)
-        for i, j, col in candidates(d, body_lo, end, known_columns):
-            if i in preface_used or i + 1 in preface_used:
-                continue
-            if squash(blocks[i].text) in PREFACE_TITLES:
-                continue
-            if pre is not None and i < pre and not has_long_body(d, j, pre - 1):
-                continue  # a masthead line before the 编者按, not an article
-            anchors[i] = (j, None, col)
+    res.preface, preface_used = _preface(d, 0, front_hi)
+    anchors = _anchors(d, toc, entries, end, preface_used, known_columns)
     if toc.regions and front_hi > 0:
-        # Before the TOC: masthead, 编者按, and sometimes a lead article of its own.
-        segments = [(0, front_hi)]
-        if preface_used:
-            segments = [(0, min(preface_used)), (max(preface_used) + 1, front_hi)]
-        for lo, hi in segments:
-            for i, j, col in candidates(d, lo, hi, known_columns):
-                if is_masthead_line(blocks[i].text) or not has_long_body(d, j, hi):
-                    continue
-                anchors.setdefault(i, (j, None, col))
+        _lead_articles(d, anchors, front_hi, preface_used, known_columns)
     if merge_titles:
         drop = {squash(t) for t in merge_titles}
         for i in list(anchors):
-            j = anchors[i][0]
-            if squash("".join(b.text for b in blocks[i:j])) in drop:
+            if squash("".join(b.text for b in blocks[i : anchors[i][0]])) in drop:
                 del anchors[i]
-
     labels_from_empty_anchors(
         d,
         anchors,
         lambda t: squash(t) in known_columns or taxonomy.lookup(t) is not None,
         lambda k: is_column_label(d, k, known_columns),
     )
-    starts = sorted(anchors)
-    if not starts:
+    if not anchors:
         res.used_fallback = True
         return res
+    _articles(res, d, toc, anchors, end, preface_used, known_columns)
+    return res
+
+
+def _known_titles(toc: Toc, outline: list[str], extra_titles: list[str]) -> list[TocEntry]:
+    """The titles the bulletin promises: its TOC, then its PDF bookmarks and a sidecar's
+    ``split`` titles that the TOC lacks."""
+    entries = list(toc.entries)
+    seen = {e.key for e in entries}
+    for title in outline:
+        if squash(title) in PREFACE_TITLES or is_toc_header(Block(title)):
+            continue  # a bookmark of the 编者按 or of the TOC itself
+        e = TocEntry(title=title)
+        if e.key and e.key not in seen:
+            seen.add(e.key)
+            entries.append(e)
+    for title in extra_titles:
+        e = TocEntry(title=title)
+        if e.key and e.key not in seen:
+            seen.add(e.key)
+            entries.append(e)
+    return entries
+
+
+def _anchors(
+    d: Doc,
+    toc: Toc,
+    entries: list[TocEntry],
+    end: int,
+    preface_used: set[int],
+    known_columns: set[str],
+) -> Anchors:
+    """Where articles start in the body: at the promised titles if any is found, otherwise
+    at the title-like blocks the typographic cues pick."""
+    body_lo = toc.end if toc.regions else 0
+    anchors: Anchors = {}
+    if entries:
+        for i, (j, e) in anchor_entries(d, entries, body_lo, end, toc).items():
+            anchors[i] = (j, e, None)
+    if anchors:
+        return anchors
+    pre = min(preface_used, default=None)
+    for i, j, col in candidates(d, body_lo, end, known_columns):
+        if i in preface_used or i + 1 in preface_used:
+            continue
+        if squash(d.blocks[i].text) in PREFACE_TITLES:
+            continue
+        if pre is not None and i < pre and not has_long_body(d, j, pre - 1):
+            continue  # a masthead line before the 编者按, not an article
+        anchors[i] = (j, None, col)
+    return anchors
+
+
+def _lead_articles(
+    d: Doc, anchors: Anchors, front_hi: int, preface_used: set[int], known_columns: set[str]
+) -> None:
+    """Before the TOC: masthead, 编者按, and sometimes a lead article of its own."""
+    segments = [(0, front_hi)]
+    if preface_used:
+        segments = [(0, min(preface_used)), (max(preface_used) + 1, front_hi)]
+    for lo, hi in segments:
+        for i, j, col in candidates(d, lo, hi, known_columns):
+            if is_masthead_line(d.blocks[i].text) or not has_long_body(d, j, hi):
+                continue
+            anchors.setdefault(i, (j, None, col))
+
+
+def _articles(
+    res: Split,
+    d: Doc,
+    toc: Toc,
+    anchors: Anchors,
+    end: int,
+    preface_used: set[int],
+    known_columns: set[str],
+) -> None:
+    """One article from each anchor to the next (its column label, title and body), and what
+    is left over: front matter before the first, blocks no article took."""
+    blocks = d.blocks
+    starts = sorted(anchors)
     consumed = set(preface_used)
     res.front = [
         b
@@ -214,14 +259,9 @@ def split_blocks(
             column = None
         if entry and entry.column:
             column = label or entry.column
-        title = collapse_title(blocks[i].text)
-        for b in blocks[i + 1 : j]:
-            title = join_cjk(title, collapse_title(b.text))
-        if entry and re.sub(r"\s+", "", entry.title) == re.sub(r"\s+", "", title):
-            title = entry.title  # the TOC prints it on one line, without stray spaces
         res.articles.append(
             RawArticle(
-                title=title.strip(),
+                title=_title(blocks[i], blocks[i + 1 : j], entry),
                 blocks=[b for b in blocks[j:stop] if not is_noise(b)],
                 title_block=blocks[i],
                 column=column,
@@ -229,7 +269,17 @@ def split_blocks(
             )
         )
     res.leftover += [b for k, b in enumerate(blocks) if k not in consumed]
-    return res
+
+
+def _title(first: Block, rest: list[Block], entry: TocEntry | None) -> str:
+    """A title printed over one or more blocks, joined; the TOC's spelling where it is the same
+    text (the TOC prints it on one line, without stray spaces)."""
+    title = collapse_title(first.text)
+    for b in rest:
+        title = join_cjk(title, collapse_title(b.text))
+    if entry and re.sub(r"\s+", "", entry.title) == re.sub(r"\s+", "", title):
+        title = entry.title
+    return title.strip()
 
 
 def collapse_title(text: str) -> str:
