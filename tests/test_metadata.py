@@ -59,3 +59,23 @@ def test_no_masthead_means_no_title():
     """A bulletin that opens with an article has no printed masthead: the title stays None."""
     meta = parse_masthead([Block("以创新链之强托举产业链之优")])
     assert (meta.title, meta.number, meta.date, meta.publisher) == (None, None, None, None)
+
+
+def test_masthead_run_together_on_one_line():
+    """The reader joined the issue line, publisher and date into one long line: the date and
+    publisher on it are still the masthead's (a long line is otherwise prose mentioning a date)."""
+    meta = parse_masthead(
+        [
+            Block("江苏创业投资", size=2.35),
+            Block(
+                "JIANGSU VENTURE CAPITAL 2024 年第 12 期（总第 250 期） 江苏省创业投资协会 主办 "
+                "2024 年 12 月 31 日"
+            ),
+        ]
+    )
+    assert (meta.title, meta.number, meta.date, meta.publisher) == (
+        "江苏创业投资",
+        "2024年第12期（总第250期）",
+        "2024-12-31",
+        "江苏省创业投资协会",
+    )

@@ -220,3 +220,53 @@ def test_a_group_heading_over_a_column_label_over_a_title(config):
         ("两仪泰和大健康产业有限公司董事长：积极向创新型企业转型升级", "新华健康周刊"),
         ("海内外专家共话全球经济金融治理", "理论"),
     ]
+
+
+def _issue(first: list[Block]) -> list[Block]:
+    """A typeset issue without a TOC: ``first`` blocks, then three articles (1.4× titles)."""
+    rest = []
+    for t in (
+        "加快推进电力市场建设 切实提升新能源消纳能力",
+        "甲地发布储能产业规划",
+        "乙地推进集成电路项目建设",
+    ):
+        rest += [Block(t, size=1.4, gap_before=1.5, page=1), Block(BODY * 3, page=1)]
+    return first + rest
+
+
+def test_a_large_name_over_a_run_together_masthead_is_not_an_article(config):
+    """The bulletin's name in large type over the issue line, publisher and date run together
+    by the reader: no prose under it, so it is the masthead, not a lead article."""
+    masthead = [
+        Block("江苏创业投资", size=2.35, centered=True, page=1),
+        Block(
+            "JIANGSU VENTURE CAPITAL 2024 年第 12 期（总第 250 期） 江苏省创业投资协会 主办 "
+            "2024 年 12 月 31 日",
+            centered=True,
+            page=1,
+        ),
+    ]
+    sp = split_blocks(_issue(masthead), config.taxonomy)
+    assert sp.articles[0].title == "加快推进电力市场建设 切实提升新能源消纳能力"
+    assert len(sp.articles) == 3
+
+
+def test_a_large_lead_title_over_its_text_is_an_article(config):
+    lead = [
+        Block("以新质生产力发展推动提升产业链供应链韧性", size=2.35, page=1),
+        Block(BODY * 3, page=1),
+    ]
+    sp = split_blocks(_issue(lead), config.taxonomy)
+    assert sp.articles[0].title == "以新质生产力发展推动提升产业链供应链韧性"
+    assert len(sp.articles) == 4
+
+
+def test_a_large_lead_title_over_its_byline_is_an_article(config):
+    lead = [
+        Block("以新质生产力发展推动提升产业链供应链韧性", size=2.35, page=1),
+        Block("工程机械与智能装备产业研究团队 马鑫勇", page=1),
+        Block(BODY * 3, page=1),
+    ]
+    sp = split_blocks(_issue(lead), config.taxonomy)
+    assert sp.articles[0].title == "以新质生产力发展推动提升产业链供应链韧性"
+    assert len(sp.articles) == 4

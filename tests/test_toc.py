@@ -246,7 +246,9 @@ def test_an_entry_wrapped_like_a_group_over_a_title_is_one_entry(tax):
     first line is printed again in the body right over the second. But there the two lines
     are set off together, in one face, with no space between: one title, wrapped. A group
     heading is set off from its titles, and printed again over each of them."""
-    toc = blocks("目 录", "产业研究", "智慧应急争先手 科技", "兴安强能力", "行业资讯", "某地举办论坛")
+    toc = blocks(
+        "目 录", "产业研究", "智慧应急争先手 科技", "兴安强能力", "行业资讯", "某地举办论坛"
+    )
     body = [
         Block(text="产业研究", bold=True, size=10.5, gap_before=0.8),
         Block(text="智慧应急争先手 科技", bold=True, size=11, gap_before=1.3),

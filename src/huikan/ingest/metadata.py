@@ -79,13 +79,16 @@ def parse_masthead(blocks: list[Block], meta_title: str | None = None) -> Bullet
         if meta.number is None and (n := find_number(text)):
             meta.number = n
             used.add(i)
-        if meta.date is None and (d := find_date(text)) and width(b.text) <= 40:
+        # A date in a long line is a date the prose mentions, unless the line is the issue
+        # line itself ("… 2024 年第 12 期 … 主办 2024 年 12 月 31 日", run together).
+        if meta.date is None and (d := find_date(text)) and (width(b.text) <= 40 or i in used):
             meta.date = d
             used.add(i)
     if meta.number is None and meta.date is None:
         return meta
     for i, b in enumerate(blocks):
-        if i in used and (p := find_publisher(re.sub(r"\d.*$", "", b.text))):
+        # On the issue or date line, the publisher is what is left around the number and date.
+        if i in used and (p := find_publisher(_DATE.sub(" ", _NUMBER.sub(" ", nfkc(b.text))))):
             meta.publisher = meta.publisher or p
         elif i not in used and meta.publisher is None and (p := find_publisher(b.text)):
             meta.publisher = p

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from huikan.ingest.credits import byline_line, is_closing_line
 from huikan.ingest.split_doc import (
+    CLAUSE_MARK,
     LEAD,
     PREFACE_TITLES,
     Doc,
@@ -29,6 +30,11 @@ from huikan.ingest.textutil import (
     width,
 )
 from huikan.ingest.toc import TocEntry, is_toc_header
+from huikan.model import Block
+
+# A first line set this much larger than the bulletin's titles, with no prose under it, is the
+# bulletin's name (刊名), not a lead article's title.
+MASTHEAD_SCALE = 1.2
 
 
 def is_column_label(d: Doc, i: int, known_columns: set[str]) -> bool:
@@ -138,55 +144,12 @@ def candidates(
         k = i + 1
         while k < hi and is_noise(d.blocks[k]):
             k += 1
-        if first and k < hi and is_masthead_line(d.blocks[k].text):
+        if first and k < hi and _masthead(d, b, d.blocks[k], level):
             column = None  # "刊名" over "第 8 期" / "2024 年 4 月": the masthead
             i += 1
             continue
         j = _title_span(d, i, hi)
-        k = j
-        while k < hi and is_noise(d.blocks[k]):
-            k += 1
-        score = 0.0
-        if first:
-            score += 2
-        if prev_credit:
-            score += 2
-        if column is not None:
-            score += 2
-        if level and b.size >= level - 0.05:
-            score += 3
-        elif level and d.styled(b):
-            score -= 2  # set in a smaller face than the bulletin's titles: a sub-heading
-        elif level:
-            score -= 3  # titles have a type size of their own; a plain short line is not one
-        if md_level and b.heading == md_level:
-            score += 3
-        if b.marker and b.marker in d.markers:
-            score += 3  # the symbol this document sets before its titles
-        if b.gap_before >= (1 if not d.styled(b) else 2.5) or (b.page_top and b.line is not None):
-            score += 2  # set off from the text above (in a text dump, a new page may be that)
-        if j - i > 1 or b.lines > 1:
-            score += 1
-        if b.centered and not d.styled(b) and b.lines == 1 and d.prose_flush:
-            score += 2  # centred where the prose is not: set apart like a title
-        nxt = d.blocks[k] if k < hi else None
-        if nxt is not None:
-            nt = strip_md(nxt.text).strip()
-            if byline_line(nt) or nt.startswith("——"):
-                score += 2
-            elif LEAD.match(nt):
-                score += 1
-            if nxt.gap_before >= 1 and b.gap_before < 1:
-                score += 1  # set off from the text below it (not above: a page broke there)
-            has_body = any(
-                width(x.text) >= 40 or ends_sentence(x.text) for x in d.blocks[k : min(hi, k + 3)]
-            )
-            if not has_body:
-                score -= 3
-        else:
-            score -= 3
-        if t.endswith(("？", "?")):
-            score -= 2
+        score = _weigh(d, i, j, hi, level, first + prev_credit + (column is not None))
         if score >= 2:
             out.append((i, j, column))  # column: (label, its block index) or None
             first = False
@@ -195,6 +158,70 @@ def candidates(
         prev_credit = False
         i = j
     return out
+
+
+def _masthead(d: Doc, b: Block, below: Block, level: float | None) -> bool:
+    """Is the first title-like block ``b`` the bulletin's name? It stands over an issue or date
+    line; or it is set well above the titles' size with no prose under it (the issue line,
+    publisher and date run together by the reader: "JIANGSU VENTURE CAPITAL 2024 年第 12 期 …").
+    A lead article's title, however large, has its text (or byline) right under it."""
+    if is_masthead_line(below.text):
+        return True
+    t = strip_md(below.text).strip()
+    credit = byline_line(t) or t.startswith("——")  # a lead title over its byline or subtitle
+    return bool(level) and b.size > MASTHEAD_SCALE * level and not _prose(t) and not credit
+
+
+def _prose(text: str) -> bool:
+    return ends_sentence(text) or (width(text) >= 40 and bool(CLAUSE_MARK.search(text)))
+
+
+def _weigh(d: Doc, i: int, j: int, hi: int, level: float | None, boundaries: int) -> float:
+    """How much the title-like block i (its title running to j) looks like an article start.
+    ``boundaries``: how many of "first in the range", "after a closing credit", "under a column
+    label" hold (2 points each). A score of 2 or more starts an article."""
+    b = d.blocks[i]
+    t = strip_md(b.text).strip()
+    md_level = d.md_level
+    k = j
+    while k < hi and is_noise(d.blocks[k]):
+        k += 1
+    score = 2.0 * boundaries
+    if level and b.size >= level - 0.05:
+        score += 3
+    elif level and d.styled(b):
+        score -= 2  # set in a smaller face than the bulletin's titles: a sub-heading
+    elif level:
+        score -= 3  # titles have a type size of their own; a plain short line is not one
+    if md_level and b.heading == md_level:
+        score += 3
+    if b.marker and b.marker in d.markers:
+        score += 3  # the symbol this document sets before its titles
+    if b.gap_before >= (1 if not d.styled(b) else 2.5) or (b.page_top and b.line is not None):
+        score += 2  # set off from the text above (in a text dump, a new page may be that)
+    if j - i > 1 or b.lines > 1:
+        score += 1
+    if b.centered and not d.styled(b) and b.lines == 1 and d.prose_flush:
+        score += 2  # centred where the prose is not: set apart like a title
+    nxt = d.blocks[k] if k < hi else None
+    if nxt is not None:
+        nt = strip_md(nxt.text).strip()
+        if byline_line(nt) or nt.startswith("——"):
+            score += 2
+        elif LEAD.match(nt):
+            score += 1
+        if nxt.gap_before >= 1 and b.gap_before < 1:
+            score += 1  # set off from the text below it (not above: a page broke there)
+        has_body = any(
+            width(x.text) >= 40 or ends_sentence(x.text) for x in d.blocks[k : min(hi, k + 3)]
+        )
+        if not has_body:
+            score -= 3
+    else:
+        score -= 3
+    if t.endswith(("？", "?")):
+        score -= 2
+    return score
 
 
 def _ends_with_credit(t: str) -> bool:

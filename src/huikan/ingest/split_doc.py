@@ -187,5 +187,11 @@ def is_masthead_line(text: str) -> bool:
     return rest != text and width(squash(rest)) <= 10
 
 
+# Clause punctuation: every paragraph of prose has some; a masthead run together by the reader
+# ("JIANGSU VENTURE CAPITAL 2024 年第 12 期 … 主办 2024 年 12 月 31 日") has none.
+CLAUSE_MARK = re.compile(r"[，。；！？,;]")
+
+
 def has_long_body(d: Doc, j: int, hi: int) -> bool:
-    return any(width(b.text) >= 60 for b in d.blocks[j:hi])
+    """Is there a paragraph of prose in blocks j..hi: long, with clause punctuation?"""
+    return any(width(b.text) >= 60 and CLAUSE_MARK.search(b.text) for b in d.blocks[j:hi])
