@@ -30,7 +30,7 @@ from pdfminer.pdfdocument import (
     PDFPasswordIncorrect,
     PDFXRefFallback,
 )
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
@@ -40,6 +40,7 @@ from pdfminer.utils import decode_text
 from huikan.ingest.pdf_blocks import build_blocks, classify_toc
 from huikan.ingest.pdf_chars import CharSink, FontInfo
 from huikan.ingest.pdf_columns import body_geometry, edges, reading_order
+from huikan.ingest.pdf_content import FastInterpreter
 from huikan.ingest.pdf_layout import PageData, build_segments, remove_running_heads, rows_of
 from huikan.ingest.pdf_lines import Line, leaf_lines, splits_fields
 from huikan.ingest.pdf_scan import GARBLED_SHARE, check_scans, read_scanned_pages
@@ -203,7 +204,7 @@ def _read_pages(
     """Interpret pages one at a time, keeping only glyph runs and counters."""
     rsrcmgr = PDFResourceManager(caching=True)
     sink = CharSink(rsrcmgr)
-    interpreter = PDFPageInterpreter(rsrcmgr, sink)
+    interpreter = FastInterpreter(rsrcmgr, sink)
     pages: list[PageData] = []
     failed = 0
     try:
