@@ -75,6 +75,7 @@ AWKWARD = [
     b"-.5 +3 .25 - . 1.2.3 0 Tc % a comment Tj\n4 Tw 12 TL T* (q) ' 1 2 (w) \"",
     b"q 1 0 0 1 0 0 cm BI /W 2 /H 1 /BPC 8 /CS /G ID \x01\x02 EI Q 3 Tr",
     b'BI /W 1 /H 1 /F /A85 ID 87cURD]i,"Ebo80~> EI true false null [1 [2 [3]] ] x',
+    b"(\\0015\\\r\nx\\\ry\\) z) Tj (a(b\\)c)d) Tj () Tj (\\",
     b"] } >> stray ) [ (unclosed array",
 ]
 

@@ -30,7 +30,6 @@ from pdfminer.pdfdocument import (
     PDFPasswordIncorrect,
     PDFXRefFallback,
 )
-from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
@@ -43,6 +42,7 @@ from huikan.ingest.pdf_columns import body_geometry, edges, reading_order
 from huikan.ingest.pdf_content import FastInterpreter
 from huikan.ingest.pdf_layout import PageData, build_segments, remove_running_heads, rows_of
 from huikan.ingest.pdf_lines import Line, leaf_lines, splits_fields
+from huikan.ingest.pdf_objects import FastDocument, FastResourceManager
 from huikan.ingest.pdf_scan import GARBLED_SHARE, check_scans, read_scanned_pages
 from huikan.ingest.textutil import width
 from huikan.model import Document, IngestError, Region, Warning
@@ -51,18 +51,9 @@ if TYPE_CHECKING:
     from huikan.ingest.ocr import OcrOptions
 
 
-def _is_garbage(text: str) -> bool:
-    """Private-use code points, U+FFFD (unmapped glyph) and control characters."""
-    for ch in text:
-        o = ord(ch)
-        if (
-            0xE000 <= o <= 0xF8FF
-            or o == 0xFFFD
-            or o >= 0xF0000
-            or (o < 0x20 and ch not in "\t\n\r")
-        ):
-            return True
-    return False
+# Private-use code points, U+FFFD (unmapped glyph) and control characters other than \t\n\r;
+# one regular expression so the per-glyph test runs in C.
+_GARBAGE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff\ufffd\U000f0000-\U0010ffff]")
 
 
 @contextmanager
@@ -166,7 +157,7 @@ def _open(path: Path, fp) -> PDFDocument:
             name, "不是PDF文件（文件头缺少 %PDF 标记），可能已损坏或扩展名有误", code="corrupt"
         )
     try:
-        doc = PDFDocument(PDFParser(fp), password="")
+        doc = FastDocument(PDFParser(fp), password="")
     except PDFPasswordIncorrect as err:
         raise IngestError(
             name, "文件已加密，需要密码才能打开；请提供未加密的版本", code="encrypted"
@@ -202,7 +193,7 @@ def _read_pages(
     doc: PDFDocument, name: str, warnings: list[Warning]
 ) -> tuple[list[PageData], list[FontInfo]]:
     """Interpret pages one at a time, keeping only glyph runs and counters."""
-    rsrcmgr = PDFResourceManager(caching=True)
+    rsrcmgr = FastResourceManager(caching=True)
     sink = CharSink(rsrcmgr)
     interpreter = FastInterpreter(rsrcmgr, sink)
     pages: list[PageData] = []
@@ -224,7 +215,8 @@ def _read_pages(
                     )
                 )
             chars = sink.chars
-            good = [c for c in chars if not _is_garbage(c[4])]
+            garbled = _GARBAGE.search
+            good = [c for c in chars if not garbled(c[4])]
             glyphs = sum(1 for c in chars if c[4] and not c[4].isspace())
             pages.append(
                 PageData(

@@ -69,7 +69,34 @@ def _hex(raw: bytes) -> bytes:
     return _HEX_PAIR.sub(lambda m: bytes((int(m[0], 16),)), _SPACE.sub(b"", raw))
 
 
+def _unescapes() -> dict[bytes, bytes]:
+    table = {bytes((k,)): bytes((v,)) for k, v in _ESCAPES.items()}
+    table[b"\r\n"] = b""
+    for width in (1, 2, 3):
+        for code in range(8**width):
+            table[format(code, f"0{width}o").encode()] = bytes((code & 0xFF,))
+    return table
+
+
+_UNESCAPE = _unescapes()  # what follows a backslash → its bytes; anything else is dropped
+_ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|.)", re.S)
+_FLAT_STRING = re.compile(rb"(?:[^()\\]|\\.)*", re.S)  # up to the first unescaped paren
+
+
 def read_string(data: bytes, i: int) -> tuple[bytes, int]:
+    """The literal string whose body starts at ``data[i]`` (after its '('), and where
+    reading goes on; see :func:`_read_string`. The usual string, without nested parentheses,
+    is found and unescaped by two regular expressions."""
+    j = _FLAT_STRING.match(data, i).end()
+    if data[j : j + 1] != b")":
+        return _read_string(data, i)
+    body = data[i:j]
+    if b"\\" in body:
+        body = _ESCAPE.sub(lambda m: _UNESCAPE.get(m[1], b""), body)
+    return body, j + 1
+
+
+def _read_string(data: bytes, i: int) -> tuple[bytes, int]:
     """The literal string whose body starts at ``data[i]`` (after its '('), and where
     reading goes on. Balanced parentheses nest; a backslash before anything but an escape
     letter, a parenthesis, a backslash or octal digits is dropped with that character."""
