@@ -3,7 +3,8 @@
 The splitter needs the bulletin as ordered, paragraph-like blocks with typographic cues.
 This module opens the file (turning every way a PDF can be unusable into an
 :class:`~huikan.model.IngestError` with a plain Chinese reason), reads glyphs page by page
-(:mod:`.pdf_chars`), puts them in reading order without running heads (:mod:`.pdf_layout`)
+(:mod:`.pdf_chars`; pdfminer's interpreter with the faster tokenisers of :mod:`.pdf_content`
+and :mod:`.pdf_objects`), puts them in reading order without running heads (:mod:`.pdf_layout`)
 and joins lines into blocks (:mod:`.pdf_blocks`). Pages are interpreted one at a time and
 only plain tuples survive a page, so memory stays bounded on long archives.
 
