@@ -3,7 +3,8 @@
 The splitter needs the bulletin as ordered, paragraph-like blocks with typographic cues.
 This module opens the file (turning every way a PDF can be unusable into an
 :class:`~huikan.model.IngestError` with a plain Chinese reason), reads glyphs page by page
-(:mod:`.pdf_chars`), puts them in reading order without running heads (:mod:`.pdf_layout`)
+(:mod:`.pdf_chars`; pdfminer's interpreter with the faster tokenisers of :mod:`.pdf_content`
+and :mod:`.pdf_objects`), puts them in reading order without running heads (:mod:`.pdf_layout`)
 and joins lines into blocks (:mod:`.pdf_blocks`). Pages are interpreted one at a time and
 only plain tuples survive a page, so memory stays bounded on long archives.
 
@@ -30,7 +31,6 @@ from pdfminer.pdfdocument import (
     PDFPasswordIncorrect,
     PDFXRefFallback,
 )
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
@@ -40,8 +40,10 @@ from pdfminer.utils import decode_text
 from huikan.ingest.pdf_blocks import build_blocks, classify_toc
 from huikan.ingest.pdf_chars import CharSink, FontInfo
 from huikan.ingest.pdf_columns import body_geometry, edges, reading_order
+from huikan.ingest.pdf_content import FastInterpreter
 from huikan.ingest.pdf_layout import PageData, build_segments, remove_running_heads, rows_of
 from huikan.ingest.pdf_lines import Line, leaf_lines, splits_fields
+from huikan.ingest.pdf_objects import FastDocument, FastResourceManager
 from huikan.ingest.pdf_scan import GARBLED_SHARE, check_scans, read_scanned_pages
 from huikan.ingest.textutil import width
 from huikan.model import Document, IngestError, Region, Warning
@@ -50,18 +52,9 @@ if TYPE_CHECKING:
     from huikan.ingest.ocr import OcrOptions
 
 
-def _is_garbage(text: str) -> bool:
-    """Private-use code points, U+FFFD (unmapped glyph) and control characters."""
-    for ch in text:
-        o = ord(ch)
-        if (
-            0xE000 <= o <= 0xF8FF
-            or o == 0xFFFD
-            or o >= 0xF0000
-            or (o < 0x20 and ch not in "\t\n\r")
-        ):
-            return True
-    return False
+# Private-use code points, U+FFFD (unmapped glyph) and control characters other than \t\n\r;
+# one regular expression so the per-glyph test runs in C.
+_GARBAGE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff\ufffd\U000f0000-\U0010ffff]")
 
 
 @contextmanager
@@ -165,7 +158,7 @@ def _open(path: Path, fp) -> PDFDocument:
             name, "不是PDF文件（文件头缺少 %PDF 标记），可能已损坏或扩展名有误", code="corrupt"
         )
     try:
-        doc = PDFDocument(PDFParser(fp), password="")
+        doc = FastDocument(PDFParser(fp), password="")
     except PDFPasswordIncorrect as err:
         raise IngestError(
             name, "文件已加密，需要密码才能打开；请提供未加密的版本", code="encrypted"
@@ -201,9 +194,9 @@ def _read_pages(
     doc: PDFDocument, name: str, warnings: list[Warning]
 ) -> tuple[list[PageData], list[FontInfo]]:
     """Interpret pages one at a time, keeping only glyph runs and counters."""
-    rsrcmgr = PDFResourceManager(caching=True)
+    rsrcmgr = FastResourceManager(caching=True)
     sink = CharSink(rsrcmgr)
-    interpreter = PDFPageInterpreter(rsrcmgr, sink)
+    interpreter = FastInterpreter(rsrcmgr, sink)
     pages: list[PageData] = []
     failed = 0
     try:
@@ -223,7 +216,8 @@ def _read_pages(
                     )
                 )
             chars = sink.chars
-            good = [c for c in chars if not _is_garbage(c[4])]
+            garbled = _GARBAGE.search
+            good = [c for c in chars if not garbled(c[4])]
             glyphs = sum(1 for c in chars if c[4] and not c[4].isspace())
             pages.append(
                 PageData(

@@ -1,0 +1,109 @@
+"""The regular-expression content-stream reader must hand pdfminer's operator methods exactly
+what pdfminer's own parser would: same operands, same operators, in the same order."""
+
+from __future__ import annotations
+
+import pytest
+from pdfminer.pdfdevice import PDFDevice
+from pdfminer.pdfinterp import PDFContentParser, PDFResourceManager
+from pdfminer.pdftypes import PDFStream
+from pdfminer.psparser import PSEOF, PSKeyword, PSLiteral
+
+from huikan.ingest.pdf import read_pdf
+from huikan.ingest.pdf_content import FastInterpreter, _hex, _name, inline_data, read_string
+from pdfwriter import LEFT, Page, Run, paragraph, text_of, write
+
+
+def _norm(obj: object) -> object:
+    if isinstance(obj, PSKeyword):
+        return ("kw", obj.name)
+    if isinstance(obj, PSLiteral):
+        return ("lit", obj.name)
+    if isinstance(obj, PDFStream):
+        return ("stream", _norm(obj.attrs), obj.rawdata)
+    if isinstance(obj, list):
+        return [_norm(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _norm(v) for k, v in obj.items()}
+    return obj
+
+
+def _stream(data: bytes, objid: int) -> PDFStream:
+    s = PDFStream({}, data)
+    s.objid = objid
+    return s
+
+
+def _pdfminer_ops(chunks: list[bytes]) -> list[tuple[object, list]]:
+    """(operator, operands) as pdfminer's PDFContentParser yields them."""
+    parser = PDFContentParser([_stream(c, i + 1) for i, c in enumerate(chunks)])
+    out, stack = [], []
+    while True:
+        try:
+            _, obj = parser.nextobject()
+        except PSEOF:
+            break
+        if isinstance(obj, PSKeyword):
+            out.append((obj.name, [_norm(x) for x in stack]))
+            stack = []
+        else:
+            stack.append(obj)
+    return out
+
+
+class _Recorder(FastInterpreter):
+    def _call(self, op: bytes) -> None:
+        self.seen.append((op, [_norm(x) for x in self.argstack]))
+        self.argstack = []
+
+
+def _fast_ops(chunks: list[bytes]) -> list[tuple[object, list]]:
+    rsrc = PDFResourceManager()
+    interp = _Recorder(rsrc, PDFDevice(rsrc))
+    interp.seen = []
+    interp.init_state((1, 0, 0, 1, 0, 0))
+    interp.execute([_stream(c, i + 1) for i, c in enumerate(chunks)])
+    return interp.seen
+
+
+AWKWARD = [
+    b"BT /F1 12 Tf 1 0 0 1 72 700 Tm (Hello) Tj ET",
+    b"BT [(A) -120 (B\\(c\\)) 33.5 <4142 43> (nested (paren) ok)] TJ ET",
+    b"(oct \\101\\1012\\7 end) Tj (esc \\n\\t\\\\ \\q drop) Tj (line\\\ncont) Tj",
+    b"<414> Tj <41 4> Tj < > Tj <<>> pop",
+    b"/Name#20with#41hex /a#2 /#e4#b8#ad /P <</MCID 3 /T (x)>> BDC EMC",
+    b"-.5 +3 .25 - . 1.2.3 0 Tc % a comment Tj\n4 Tw 12 TL T* (q) ' 1 2 (w) \"",
+    b"q 1 0 0 1 0 0 cm BI /W 2 /H 1 /BPC 8 /CS /G ID \x01\x02 EI Q 3 Tr",
+    b'BI /W 1 /H 1 /F /A85 ID 87cURD]i,"Ebo80~> EI true false null [1 [2 [3]] ] x',
+    b"(\\0015\\\r\nx\\\ry\\) z) Tj (a(b\\)c)d) Tj () Tj (\\",
+    b"] } >> stray ) [ (unclosed array",
+]
+
+
+@pytest.mark.parametrize("data", AWKWARD)
+def test_operators_and_operands_match_pdfminer(data):
+    assert _fast_ops([data]) == _pdfminer_ops([data])
+
+
+def test_streams_are_joined_between_tokens_like_pdfminer():
+    chunks = [b"BT /F1 12 Tf (ab) Tj", b"ET q", b"1 0 0 1 5 5 cm Q"]
+    assert _fast_ops(chunks) == _pdfminer_ops(chunks)
+    assert [op for op, _ in _fast_ops(chunks)] == [b"BT", b"Tf", b"Tj", b"ET", b"q", b"cm", b"Q"]
+
+
+def test_token_helpers():
+    assert read_string(b"a(b)c\\)d) rest", 0) == (b"a(b)c)d", 9)
+    assert read_string(b"\\0530\\x)", 0) == (b"+0", 8)
+    assert _hex(b"e4 b8ad") == "中".encode()
+    assert _hex(b"41 4") == b"A\x04"  # an odd digit is a byte of its own, as in pdfminer
+    assert _name(b"A#20B").name == "A B"
+    assert _name(b"#c4#e3").name == b"\xc4\xe3"  # not UTF-8: kept as bytes
+    assert inline_data(b" \x00EIx\nEI\nQ", 1, b"EI") == (b"\x00EIx", 9)  # one EOL dropped
+    assert inline_data(b" no end", 1, b"EI")[1] == -1
+
+
+def test_fake_bold_and_text_read_through_the_fast_reader(tmp_path):
+    runs, y = paragraph(100, text_of(60))
+    runs.append(Run(LEFT, y + 20, "加粗的小标题", 10.0, "song", render=2))
+    doc = read_pdf(write(tmp_path, [Page(runs)]))
+    assert [(b.text, b.bold) for b in doc.blocks] == [(text_of(60), False), ("加粗的小标题", True)]

@@ -1,0 +1,102 @@
+"""Pretokenised object-stream and CMap parsing must build what pdfminer's parsers build."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pdfminer.pdffont
+import pytest
+from pdfminer.cmapdb import CMapParser, FileUnicodeMap
+from pdfminer.pdfparser import PDFStreamParser
+from pdfminer.pdftypes import PDFObjRef
+from pdfminer.psparser import PSEOF, PSBaseParser, PSKeyword, PSLiteral
+
+from huikan.ingest.pdf_objects import (
+    FastCMapParser,
+    FastResourceManager,
+    FastStreamParser,
+    _fast_cmaps,
+    tokens,
+)
+
+TO_UNICODE = b"""/CIDInit /ProcSet findresource begin
+12 dict begin begincmap /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def
+/CMapName /Adobe-Identity-UCS def /CMapType 2 def
+1 begincodespacerange <0000> <FFFF> endcodespacerange
+3 beginbfchar <0003> <0020> <0011> <4E2D> <0012> <d835dc00> endbfchar
+2 beginbfrange <0020> <0022> <0041> <0030> <0031> [<6587> <5B57>] endbfrange
+endcmap CMapName currentdict /CMap defineresource pop end end"""
+
+OBJECTS = (
+    b"12 0 13 40 <</Type/Font/Subtype/Type0/BaseFont/ABCDEF+Noto#20Serif/Encoding/Identity-H"
+    b"/DescendantFonts[14 0 R]/ToUnicode 15 0 R>> [0[1000 500.5 -3]3 4 250] (a\\)b) true"
+)
+
+
+def _norm(obj: object) -> object:
+    if isinstance(obj, (PSKeyword, PSLiteral)):
+        return (type(obj).__name__, obj.name)
+    if isinstance(obj, PDFObjRef):
+        return ("ref", obj.objid)
+    if isinstance(obj, list):
+        return [_norm(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _norm(v) for k, v in obj.items()}
+    return obj
+
+
+def _pdfminer_tokens(data: bytes) -> list:
+    parser = PSBaseParser(BytesIO(data))
+    out = []
+    while True:
+        try:
+            out.append(parser.nexttoken())
+        except PSEOF:
+            return out
+
+
+@pytest.mark.parametrize("data", [TO_UNICODE, OBJECTS, b"<414>> /a#2 1.2.3 -. [{]}) %c\n"])
+def test_tokens_match_pdfminer(data):
+    assert [(p, _norm(t)) for p, t in tokens(data)] == [
+        (p, _norm(t)) for p, t in _pdfminer_tokens(data)
+    ]
+
+
+def _objects(cls: type[PDFStreamParser], data: bytes) -> list:
+    parser = cls(data)
+    parser.set_document(None)
+    out = []
+    try:
+        while True:
+            out.append(_norm(parser.nextobject()[1]))
+    except PSEOF:
+        return out
+
+
+def test_object_stream_objects_match_pdfminer():
+    fast = _objects(FastStreamParser, OBJECTS)
+    assert fast == _objects(PDFStreamParser, OBJECTS)
+    assert fast[4]["DescendantFonts"] == [("ref", 14)]
+    assert fast[4]["BaseFont"] == ("PSLiteral", "ABCDEF+Noto Serif")
+
+
+def test_to_unicode_cmap_matches_pdfminer():
+    maps = []
+    for cls in (CMapParser, FastCMapParser):
+        cmap = FileUnicodeMap()
+        cls(cmap, BytesIO(TO_UNICODE)).run()
+        maps.append(cmap.cid2unichr)
+    assert maps[0] == maps[1]
+    assert maps[1][0x11] == "中" and maps[1][0x21] == "B" and maps[1][0x31] == "字"
+
+
+def test_cmap_parser_name_is_restored_even_when_a_font_fails():
+    saved = pdfminer.pdffont.CMapParser
+    with pytest.raises(RuntimeError), _fast_cmaps():
+        assert pdfminer.pdffont.CMapParser is FastCMapParser
+        raise RuntimeError
+    assert pdfminer.pdffont.CMapParser is saved
+    rsrc = FastResourceManager()
+    spec = {"Subtype": PSLiteral("Type1"), "BaseFont": PSLiteral("Helvetica")}
+    assert rsrc.get_font(None, spec).fontname == "Helvetica"
+    assert pdfminer.pdffont.CMapParser is saved
