@@ -1,7 +1,9 @@
 """Full-text search: a prebuilt, sharded lunr index the browser loads piece by piece.
 
 The site build calls :func:`write_search_index` with one :class:`SearchDoc` per article; it
-writes a small manifest, the index shards and the document store under ``<site>/search/``.
+writes a small manifest, the index shards and the document store under ``<site>/search/``,
+segment by segment of documents (:mod:`huikan.search.segment`): a segment whose documents did
+not change since the previous build is hard-linked from it, so a new issue costs one segment.
 """
 
 from __future__ import annotations
