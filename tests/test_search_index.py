@@ -257,11 +257,13 @@ def test_output_is_deterministic_and_cache_is_used(tmp_path):
 def test_adding_a_newer_article_keeps_other_store_files(tmp_path):
     docs = list(gold_docs())[:10]
     seen: dict[str, bytes] = {}
-    write_search_index(docs, tmp_path / "a", CONFIG, write=seen.__setitem__)
+    write_search_index(docs, tmp_path / "a", CONFIG, write=seen.__setitem__, store_chunk=4)
     assert not (tmp_path / "a").exists()  # everything went through `write`
     newer = SearchDoc("new/x/", "新文章", "新的正文。", "2099-01", "综合", "general", "新刊", "new")
     again: dict[str, bytes] = {}
-    write_search_index([*docs, newer], tmp_path / "b", CONFIG, write=again.__setitem__)
+    write_search_index(
+        [*docs, newer], tmp_path / "b", CONFIG, write=again.__setitem__, store_chunk=4
+    )
     same = [k for k in seen if k.startswith("d/") and seen[k] == again.get(k)]
     assert len(same) == 2 and len(again["d/2.json"]) > len(seen["d/2.json"])  # 4 + 4 + 2(+1)
 
@@ -288,10 +290,12 @@ def test_unchanged_files_are_hard_linked_from_the_previous_build(tmp_path):
     docs = list(gold_docs())[:12]
     cache = tmp_path / "cache"
     old = tmp_path / "site" / "search"
-    write_search_index(docs, old, CONFIG, cache_dir=cache, segment_docs=4)
+    write_search_index(docs, old, CONFIG, cache_dir=cache, segment_docs=4, store_chunk=4)
     newer = SearchDoc("new/x/", "新文章", "新的正文。", "2099-01", "综合", "general", "新刊", "new")
     stage = tmp_path / "site.tmp-4242" / "search"  # huikan's staging folder
-    stats = write_search_index([*docs, newer], stage, CONFIG, cache_dir=cache, segment_docs=4)
+    stats = write_search_index(
+        [*docs, newer], stage, CONFIG, cache_dir=cache, segment_docs=4, store_chunk=4
+    )
 
     def same_file(p):
         q = old / "d" / p.name
