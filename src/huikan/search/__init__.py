@@ -186,10 +186,13 @@ def write_search_index(
             raise ValueError(f"两篇文章的网址相同：{d.url}")
         seen.add(d.url)
     clusters = [(c.name, c.slug) for c in config.taxonomy.clusters]
+    known = {name for name, _ in clusters}
     for d in ordered:
-        if d.cluster not in {name for name, _ in clusters}:
+        if d.cluster not in known:
+            known.add(d.cluster)
             clusters.append((d.cluster, d.cluster_slug))
     cluster_no = {name: i for i, (name, _) in enumerate(clusters)}
+    names = {name: "、".join(cluster_names(config, name)) for name in cluster_no}
     if write is None and previous is None:
         previous = previous_build(out_dir)
     writer = Writer(out_dir, write)
@@ -205,10 +208,7 @@ def write_search_index(
         job = _Job(config, cache, jobs, writer, cluster_no, store_chunk, shard_bytes, timing)
         for s, (a, b) in enumerate(segment_ranges(len(ordered), segment_docs)):
             part = ordered[a:b]
-            names = ["、".join(cluster_names(config, d.cluster)) for d in part]
-            key = segment_key(
-                common.encode(), a, [_key_record(d, cluster_no) for d in part], [[n] for n in names]
-            )
+            key = segment_key(common.encode(), a, [_key_inputs(d, names, cluster_no) for d in part])
             info = infos.get(key) if old.get(s) == (a, b - a, key[:16]) else None
             files = _segment_files(s, a, b, info, store_chunk) if info else []
             if info is None or not writer.link(previous, files):
@@ -218,7 +218,7 @@ def write_search_index(
             done.append(info)
             entries.append(info.entry(a, b - a, key))
         cache.prune = built == len(entries)
-    infos.prune()
+        infos.prune()  # under the token cache's lock, like every other cache write
     t2 = time.perf_counter()
     facets = dumps(
         {
@@ -274,9 +274,11 @@ def write_search_index(
     )
 
 
-def _key_record(d: SearchDoc, cluster_no: dict[str, int]) -> list[Any]:
-    """Every input of a document's store record and index fields (the body unprocessed)."""
-    return [*(getattr(d, f.name) for f in fields(SearchDoc)), cluster_no[d.cluster]]
+def _key_inputs(d: SearchDoc, names: dict[str, str], cluster_no: dict[str, int]) -> list[str]:
+    """Every input of a document's store record and index fields (the body unprocessed; the
+    cluster field's text, names and aliases, from ``names``)."""
+    values = [str(getattr(d, f.name)) for f in fields(SearchDoc)]
+    return [*values, str(cluster_no[d.cluster]), names[d.cluster]]
 
 
 def _record(d: SearchDoc, text: str, cluster_no: dict[str, int]) -> dict[str, Any]:

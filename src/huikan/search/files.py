@@ -30,6 +30,9 @@ class Writer:
 
     def __init__(self, out_dir: Path, write: Callable[[str, bytes], object] | None):
         self.out_dir = out_dir
+        # a new folder (huikan's staging folder) holds no older files to replace or delete:
+        # no existence checks, no sweep over tens of thousands of files at the end
+        self.fresh = not out_dir.exists()
         self.write = write
         self.kept: set[str] = set()
         self.dirs: set[Path] = set()
@@ -47,7 +50,7 @@ class Writer:
             self.write(rel, data)
             return
         target = self._target(rel)
-        if target.exists():
+        if not self.fresh and target.exists():
             target.unlink()  # never write through a hard link into an older build
         target.write_bytes(data)
 
@@ -58,7 +61,7 @@ class Writer:
         try:
             for rel in rels:
                 target = self._target(rel)
-                if target.exists():
+                if not self.fresh and target.exists():
                     target.unlink()
                 os.link(previous / rel, target)
         except OSError:
@@ -66,7 +69,7 @@ class Writer:
         return True
 
     def finish(self) -> None:
-        if self.write is not None or not self.out_dir.is_dir():
+        if self.write is not None or self.fresh or not self.out_dir.is_dir():
             return
         for sub in ("i", "d"):
             for old in sorted((self.out_dir / sub).rglob("*.json")):

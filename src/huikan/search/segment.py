@@ -83,15 +83,18 @@ def segment_ranges(n: int, size: int = SEGMENT_DOCS) -> list[tuple[int, int]]:
     return [(s, min(s + size, n)) for s in range(0, n, size)]
 
 
-def segment_key(common: bytes, start: int, records: list[Any], field_texts: list[list[str]]) -> str:
+def segment_key(common: bytes, start: int, docs: list[list[str]]) -> str:
     """Hash of everything a segment's files are made from: ``common`` (code, tokenizer,
-    layout), its first document's number, each document's store record and field texts."""
+    layout), its first document's number and each document's inputs (strings, each hashed
+    with its length, so no two lists hash alike). Plain hashing, no JSON: a build computes
+    the key of every segment of the archive."""
     h = hashlib.sha256(KEY_FORMAT + common)
     h.update(str(start).encode())
-    for record, texts in zip(records, field_texts, strict=True):
-        h.update(b"\1" + dumps(record).encode())
-        for t in texts:
-            h.update(b"\0" + t.encode())
+    for values in docs:
+        h.update(b"\1")
+        for v in values:
+            h.update(f"{len(v)}:".encode())
+            h.update(v.encode())
     return h.hexdigest()
 
 
