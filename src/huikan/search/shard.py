@@ -35,7 +35,9 @@ import numpy as np
 
 from huikan.search.index import LUNR_VERSION, PIPELINE_FN, LunrIndex, idf, utf16_key
 
-DEFAULT_SHARD_BYTES = 48_000
+# ~24 kB: a query fetches its terms' shard in every segment, so the neighbours a shard carries
+# cost once per segment; smaller shards cost only longer separator lists in the manifest.
+DEFAULT_SHARD_BYTES = 24_000
 
 
 @dataclass
