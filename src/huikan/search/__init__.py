@@ -179,18 +179,7 @@ def write_search_index(
         cache_dir = config.root / ".huikan-cache"
     if segment_docs % store_chunk:
         raise ValueError("segment_docs must be a multiple of store_chunk")
-    ordered = sorted(docs, key=lambda d: (d.date or "", d.url))
-    seen: set[str] = set()
-    for d in ordered:
-        if d.url in seen:
-            raise ValueError(f"两篇文章的网址相同：{d.url}")
-        seen.add(d.url)
-    clusters = [(c.name, c.slug) for c in config.taxonomy.clusters]
-    known = {name for name, _ in clusters}
-    for d in ordered:
-        if d.cluster not in known:
-            known.add(d.cluster)
-            clusters.append((d.cluster, d.cluster_slug))
+    ordered, clusters = _order(docs, config)
     cluster_no = {name: i for i, (name, _) in enumerate(clusters)}
     names = {name: "、".join(cluster_names(config, name)) for name in cluster_no}
     if write is None and previous is None:
@@ -249,29 +238,59 @@ def write_search_index(
         writer.put(rel, data)
     writer.put("manifest.json", raw_manifest)
     writer.finish()
-    t3 = time.perf_counter()
+    timing["write_seconds"] = time.perf_counter() - t2
+    extra = {
+        "segments": len(done),
+        "segment_cache_hits": len(done) - built,  # reused from the previous build
+        "token_cache_hits": cache.hits,
+        "token_cache_misses": cache.misses,
+        "token_cache_line_misses": cache.line_misses,
+        **{k: round(v, 3) for k, v in timing.items()},
+    }
+    return _stats(done, len(ordered), facets, raw_manifest, manifest["terms"], t0, extra)
+
+
+def _stats(
+    done: list[SegmentInfo],
+    docs: int,
+    facets: bytes,
+    manifest: bytes,
+    terms: int,
+    t0: float,
+    extra: dict[str, Any],
+) -> SearchStats:
+    """The figures of a search folder from its segments' figures and its global files."""
     return SearchStats(
-        docs=len(ordered),
-        terms=manifest["terms"],
+        docs=docs,
+        terms=terms,
         shards=sum(i.shards for i in done),
         index_bytes=sum(i.index_bytes for i in done),
         index_gzip=sum(i.index_gzip for i in done),
         store_bytes=len(facets) + sum(i.store_bytes for i in done),
         store_gzip=gzip_size(facets) + sum(i.store_gzip for i in done),
-        manifest_bytes=len(raw_manifest),
-        manifest_gzip=gzip_size(raw_manifest),
-        seconds=t3 - t0,
-        extra={
-            "postings": sum(i.postings for i in done),
-            "segments": len(done),
-            "segment_cache_hits": len(done) - built,  # reused from the previous build
-            "token_cache_hits": cache.hits,
-            "token_cache_misses": cache.misses,
-            "token_cache_line_misses": cache.line_misses,
-            **{k: round(v, 3) for k, v in timing.items()},
-            "write_seconds": round(t3 - t2, 3),
-        },
+        manifest_bytes=len(manifest),
+        manifest_gzip=gzip_size(manifest),
+        seconds=time.perf_counter() - t0,
+        extra={"postings": sum(i.postings for i in done), **extra},
     )
+
+
+def _order(docs: list[SearchDoc], config: SiteConfig) -> tuple[list[SearchDoc], list[Any]]:
+    """Documents in number order (date, url; a URL twice is an error) and the clusters,
+    (name, slug): site.yml's, then any other in order of first use."""
+    ordered = sorted(docs, key=lambda d: (d.date or "", d.url))
+    seen: set[str] = set()
+    for d in ordered:
+        if d.url in seen:
+            raise ValueError(f"两篇文章的网址相同：{d.url}")
+        seen.add(d.url)
+    clusters = [(c.name, c.slug) for c in config.taxonomy.clusters]
+    known = {name for name, _ in clusters}
+    for d in ordered:
+        if d.cluster not in known:
+            known.add(d.cluster)
+            clusters.append((d.cluster, d.cluster_slug))
+    return ordered, clusters
 
 
 def _key_inputs(d: SearchDoc, names: dict[str, str], cluster_no: dict[str, int]) -> list[str]:
