@@ -203,41 +203,72 @@
     return out;
   }
 
-  /* Decode shards (parsed JSON, any order) into one lunr serialisation of their slice;
-   * with `keep(term)`, of only the terms it accepts (a query needs its own terms only: the
-   * scores stay the same, and lunr.Index.load has a much smaller token set to build). */
+  /* lunr's idf (lunr.idf) of a term with `df` field postings among `n` documents. */
+  function idf(df, n) {
+    return Math.log(1 + Math.abs((n - df + 0.5) / (df + 0.5)));
+  }
+
+  /* Decode shards (parsed JSON with their segment number as `s`, any order) into one lunr
+   * serialisation of their slice, as to_lunr in shard.py: terms numbered in UTF-16 order,
+   * each posting's value idf × the stored tf part (idf from the term's field postings in
+   * the given shards — every segment's shard of a term is loaded — and the manifest's
+   * document count). With `keep(term)`, of only the terms it accepts (a query needs its own
+   * terms only: the scores stay the same, and lunr.Index.load has a much smaller token set
+   * to build). */
   function decodeShards(shards, manifest, keep) {
     var fields = manifest.fields;
     var sorted = shards.slice().sort(function (a, b) {
-      return a.i - b.i;
+      return a.s - b.s;
+    });
+    var found = new Map();
+    sorted.forEach(function (shard) {
+      var seg = manifest.segs[shard.s];
+      for (var k = 0; k < shard.t.length; k++) {
+        var term = shard.t[k];
+        if (keep && !keep(term)) continue;
+        var perField = found.get(term);
+        if (!perField) {
+          perField = fields.map(function () { return []; });
+          found.set(term, perField);
+        }
+        for (var f = 0; f < shard.p[k].length; f++) {
+          var flat = decodeInts(shard.p[k][f], seg[2]); // trailing empty fields left out
+          var doc = seg[0];
+          for (var j = 0; j < flat.length; j += 2) {
+            doc += flat[j];
+            perField[f].push(doc, flat[j + 1]);
+          }
+        }
+      }
+    });
+    var terms = Array.from(found.keys()).sort(function (a, b) {
+      return a < b ? -1 : a > b ? 1 : 0;
     });
     var inverted = [];
     var vectors = Object.create(null);
     var vectorOrder = [];
-    sorted.forEach(function (shard) {
-      for (var k = 0; k < shard.t.length; k++) {
-        if (keep && !keep(shard.t[k])) continue;
-        var index = shard.i + k;
-        var posting = { _index: index };
-        for (var f = 0; f < fields.length; f++) {
-          var flat = decodeInts(shard.p[k][f] || "", manifest.w); // trailing empty fields left out
-          var docs = {};
-          var doc = 0;
-          for (var j = 0; j < flat.length; j += 2) {
-            doc += flat[j];
-            docs[doc] = {};
-            var key = fields[f] + "/" + doc;
-            var v = vectors[key];
-            if (!v) {
-              v = vectors[key] = [];
-              vectorOrder.push(key);
-            }
-            v.push(index, flat[j + 1] / 1000);
+    terms.forEach(function (term, index) {
+      var perField = found.get(term);
+      var df = 0;
+      perField.forEach(function (p) { df += p.length / 2; });
+      var weight = idf(df, manifest.docs);
+      var posting = { _index: index };
+      for (var f = 0; f < fields.length; f++) {
+        var docs = {};
+        var p = perField[f];
+        for (var j = 0; j < p.length; j += 2) {
+          docs[p[j]] = {};
+          var key = fields[f] + "/" + p[j];
+          var v = vectors[key];
+          if (!v) {
+            v = vectors[key] = [];
+            vectorOrder.push(key);
           }
-          posting[fields[f]] = docs;
+          v.push(index, (weight * p[j + 1]) / 1000);
         }
-        inverted.push([shard.t[k], posting]);
+        posting[fields[f]] = docs;
       }
+      inverted.push([term, posting]);
     });
     return {
       version: manifest.lunr,
@@ -435,6 +466,7 @@
     shardsWithPrefix: shardsWithPrefix,
     decodeShards: decodeShards,
     decodeInts: decodeInts,
+    idf: idf,
     registerPipeline: registerPipeline,
     huikanNormalize: huikanNormalize,
     normMap: normMap,

@@ -56,7 +56,9 @@
     var self = this;
     if (!this._manifest) {
       this._manifest = fetchJSON(new URL("manifest.json", this.base), true).then(function (m) {
-        m.separators = m.shards ? m.shards.split(" ") : [];
+        m.segs.forEach(function (seg) {
+          seg.separators = seg[4] ? seg[4].split(" ") : [];
+        });
         core.registerPipeline(lunr);
         return m;
       });
@@ -67,13 +69,15 @@
     return this._manifest;
   };
 
-  Engine.prototype.shard = function (m, k) {
+  /* Shard k of segment s (each segment of documents has its own term shards). */
+  Engine.prototype.shard = function (m, s, k) {
     var base = this.base;
-    return memo(this._shards, k, function () {
-      return fetchJSON(new URL("i/" + k + ".json?v=" + m.v, base)).then(function (s) {
-        s.k = k;
-        s.terms = new Set(s.t);
-        return s;
+    return memo(this._shards, s + "/" + k, function () {
+      return fetchJSON(new URL("i/" + s + "/" + k + ".json?v=" + m.segs[s][3], base)).then(function (sh) {
+        sh.s = s;
+        sh.key = s + "/" + k;
+        sh.terms = new Set(sh.t);
+        return sh;
       });
     });
   };
@@ -85,7 +89,8 @@
     var size = m.store || 1;
     var chunk = Math.floor(id / size);
     return memo(this._docs, chunk, function () {
-      return fetchJSON(new URL("d/" + chunk + ".json?v=" + m.sv, base)).then(function (c) {
+      var v = m.segs[Math.floor((chunk * size) / m.segment)][3]; // the segment's version
+      return fetchJSON(new URL("d/" + chunk + ".json?v=" + v, base)).then(function (c) {
         c.docs.forEach(function (d, i) {
           d.id = chunk * size + i;
         });
@@ -117,7 +122,7 @@
   Engine.prototype.facets = function (m) {
     if (!this._facets) {
       var self = this;
-      this._facets = fetchJSON(new URL("facets.json?v=" + m.sv, this.base));
+      this._facets = fetchJSON(new URL("facets.json?v=" + m.fv, this.base));
       this._facets.catch(function () {
         self._facets = null;
       });
@@ -288,26 +293,32 @@
     var parts = core.parseQuery(query);
     return this.manifest().then(function (m) {
       if (!parts.length) return { parts: parts, words: [], all: [], hits: [], manifest: m };
-      var need = new Set();
-      var sep = m.separators;
-      parts.forEach(function (p) {
-        p.grams.forEach(function (g) {
-          if (g.prefix) core.shardsWithPrefix(g.term, sep).forEach(function (k) { need.add(k); });
-          else need.add(core.shardOf(g.term, sep));
-        });
-        p.candidates.forEach(function (w) {
-          need.add(core.shardOf(w, sep));
+      // every term's shard in every segment
+      var need = new Map();
+      m.segs.forEach(function (seg, s) {
+        var sep = seg.separators;
+        var add = function (k) { need.set(s + "/" + k, [s, k]); };
+        parts.forEach(function (p) {
+          p.grams.forEach(function (g) {
+            if (g.prefix) core.shardsWithPrefix(g.term, sep).forEach(add);
+            else add(core.shardOf(g.term, sep));
+          });
+          p.candidates.forEach(function (w) {
+            add(core.shardOf(w, sep));
+          });
         });
       });
       return Promise.all(
-        Array.from(need).map(function (k) {
-          return self.shard(m, k);
+        Array.from(need.values()).map(function (sk) {
+          return self.shard(m, sk[0], sk[1]);
         })
       ).then(function (shards) {
-        var byK = new Map(shards.map(function (s) { return [s.k, s]; }));
+        var byKey = new Map(shards.map(function (s) { return [s.key, s]; }));
         function hasTerm(t) {
-          var s = byK.get(core.shardOf(t, sep));
-          return !!s && s.terms.has(t);
+          return m.segs.some(function (seg, s) {
+            var sh = byKey.get(s + "/" + core.shardOf(t, seg.separators));
+            return !!sh && sh.terms.has(t);
+          });
         }
         if (!opts.simplified && missing(parts, shards, hasTerm)) {
           // a term the index lacks: try the query in simplified characters (集成電路)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -90,16 +91,42 @@ def test_fixed_width_numbers_round_trip():
     assert decode_ints(text, 3) == x.tolist()
 
 
-def test_shards_decode_to_the_whole_index(tokens):
+def _decoded(index, shards, n, start=0, s=0):
+    parsed = [{**json.loads(x.text), "s": s} for x in shards]
+    segs = [[0, 0, 1, "", ""]] * s + [[start, len(index.refs), index_width(index), "", ""]]
+    return parsed, segs
+
+
+def test_shards_decode_to_lunr_bm25(tokens):
+    """Document-local tf parts × idf computed at decoding: lunr's BM25 (to the stored three
+    decimals) when the length reference is the average; any split into segments decodes to
+    exactly the same index."""
     refs, token_docs = tokens
     vocab, docs = _encode(token_docs)
-    index = build_index([str(i) for i in range(len(refs))], docs, vocab)
-    shards = make_shards(index, max_bytes=4000)
+    n = len(refs)
+    full = build_index([str(i) for i in range(n)], docs, vocab).serialize()
+    avg = {f: sum(d[f].length for d in docs) / n for f in FIELDS}
+    local = build_index([str(i) for i in range(n)], docs, vocab, length_ref=avg)
+    shards = make_shards(local, max_bytes=4000)
     assert len(shards) > 50
-    decoded = to_lunr([json.loads(s.text) for s in shards], list(index.fields), index_width(index))
-    full = index.serialize()
+    parsed, segs = _decoded(local, shards, n)
+    manifest = {"fields": list(FIELDS), "docs": n, "segs": segs}
+    decoded = to_lunr(parsed, manifest)
     assert decoded["invertedIndex"] == full["invertedIndex"]
-    assert dict(decoded["fieldVectors"]) == {k: v for k, v in full["fieldVectors"] if v}
+    want = {k: v for k, v in full["fieldVectors"] if v}
+    assert dict(decoded["fieldVectors"]).keys() == want.keys()
+    for ref, flat in decoded["fieldVectors"]:
+        assert flat[0::2] == want[ref][0::2]
+        assert flat[1::2] == pytest.approx(want[ref][1::2], abs=0.0006 * 12)  # idf ≤ 12
+    # the same documents in three segments: the same index, to the last bit
+    cuts = [0, 20, 45, n]
+    parsed, segs = [], []
+    for s, (a, b) in enumerate(itertools.pairwise(cuts)):
+        part = build_index([str(i) for i in range(b - a)], docs[a:b], vocab, length_ref=avg)
+        p, sg = _decoded(part, make_shards(part, max_bytes=3000), n, a, s)
+        parsed += p
+        segs = segs[:s] + sg[s:]
+    assert to_lunr(parsed, {"fields": list(FIELDS), "docs": n, "segs": segs}) == decoded
     seps = separators(shards)
     for sep, prev, cur in zip(seps, shards, shards[1:], strict=False):
         assert utf16_key(prev.terms[-1]) < utf16_key(sep) <= utf16_key(cur.terms[0])
@@ -110,21 +137,35 @@ def test_shards_decode_to_the_whole_index(tokens):
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("search")
     stats = write_search_index(
-        list(gold_docs()), out, CONFIG, cache_dir=out.parent / "cache", shard_bytes=6000
+        list(gold_docs()),
+        out,
+        CONFIG,
+        cache_dir=out.parent / "cache",
+        shard_bytes=6000,
+        segment_docs=32,
     )
     return out, stats
 
 
 def _load(out):
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
-    return manifest, lambda k: json.loads((out / "i" / f"{k}.json").read_text("utf-8"))
+    return manifest, lambda s, k: json.loads((out / "i" / str(s) / f"{k}.json").read_text("utf-8"))
+
+
+def _all_shards(out, manifest):
+    return [
+        {**json.loads((out / "i" / str(s) / f"{k}.json").read_text("utf-8")), "s": s}
+        for s, seg in enumerate(manifest["segs"])
+        for k in range(len(seg[4].split(" ")) + 1 if seg[4] else 1)
+    ]
 
 
 def test_queries_on_loaded_shards_score_like_the_whole_index(built):
     out, stats = built
     manifest, load = _load(out)
-    everything = [load(k) for k in range(stats.shards)]
-    full = Index.load(to_lunr(everything, manifest["fields"], manifest["w"]))
+    everything = _all_shards(out, manifest)
+    assert len(everything) == stats.shards and len(manifest["segs"]) == 3
+    full = Index.load(to_lunr(everything, manifest))
     vocabulary = {t for s in everything for t in s["t"]}
     queries = [*dev_queries(), "成电路", "电", "“产教融合共同体”", "AI 芯片", "car-t"]
     loaded_fractions = []
@@ -134,8 +175,8 @@ def test_queries_on_loaded_shards_score_like_the_whole_index(built):
             choose_words(p, vocabulary)
         expected = run_lunr_py(full, clauses(parts))
         assert results == expected, q
-        seps = manifest["shards"].split(" ")
-        loaded_fractions.append(len(needed_shards(parts, seps)) / stats.shards)
+        loaded = sum(len(needed_shards(parts, seg[4].split(" "))) for seg in manifest["segs"])
+        loaded_fractions.append(loaded / stats.shards)
     assert max(loaded_fractions) < 0.25  # a query loads a small part of the index
 
 
@@ -163,7 +204,8 @@ def test_write_search_index_files_and_stats(built):
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     assert manifest["docs"] == len(gold_docs()) == stats.docs
     assert manifest["lunr"] == "2.3.9" and manifest["fields"] == list(FIELDS)
-    assert len(manifest["shards"].split(" ")) == stats.shards - 1
+    assert sum(len(seg[4].split(" ")) + 1 for seg in manifest["segs"]) == stats.shards
+    assert [seg[:2] for seg in manifest["segs"]] == [[0, 32], [32, 32], [64, 12]]
     assert sorted(p.name for p in out.iterdir()) == [
         "d",
         "facets.json",
@@ -215,11 +257,13 @@ def test_output_is_deterministic_and_cache_is_used(tmp_path):
 def test_adding_a_newer_article_keeps_other_store_files(tmp_path):
     docs = list(gold_docs())[:10]
     seen: dict[str, bytes] = {}
-    write_search_index(docs, tmp_path / "a", CONFIG, write=seen.__setitem__)
+    write_search_index(docs, tmp_path / "a", CONFIG, write=seen.__setitem__, store_chunk=4)
     assert not (tmp_path / "a").exists()  # everything went through `write`
     newer = SearchDoc("new/x/", "新文章", "新的正文。", "2099-01", "综合", "general", "新刊", "new")
     again: dict[str, bytes] = {}
-    write_search_index([*docs, newer], tmp_path / "b", CONFIG, write=again.__setitem__)
+    write_search_index(
+        [*docs, newer], tmp_path / "b", CONFIG, write=again.__setitem__, store_chunk=4
+    )
     same = [k for k in seen if k.startswith("d/") and seen[k] == again.get(k)]
     assert len(same) == 2 and len(again["d/2.json"]) > len(seen["d/2.json"])  # 4 + 4 + 2(+1)
 
@@ -246,10 +290,12 @@ def test_unchanged_files_are_hard_linked_from_the_previous_build(tmp_path):
     docs = list(gold_docs())[:12]
     cache = tmp_path / "cache"
     old = tmp_path / "site" / "search"
-    write_search_index(docs, old, CONFIG, cache_dir=cache)
+    write_search_index(docs, old, CONFIG, cache_dir=cache, segment_docs=4, store_chunk=4)
     newer = SearchDoc("new/x/", "新文章", "新的正文。", "2099-01", "综合", "general", "新刊", "new")
     stage = tmp_path / "site.tmp-4242" / "search"  # huikan's staging folder
-    stats = write_search_index([*docs, newer], stage, CONFIG, cache_dir=cache)
+    stats = write_search_index(
+        [*docs, newer], stage, CONFIG, cache_dir=cache, segment_docs=4, store_chunk=4
+    )
 
     def same_file(p):
         q = old / "d" / p.name
@@ -259,6 +305,12 @@ def test_unchanged_files_are_hard_linked_from_the_previous_build(tmp_path):
     assert sorted(p.name for p in linked) == ["0.json", "1.json", "2.json"]  # 12 old docs, 4 a file
     assert (stage / "d" / "3.json").exists()
     assert stats.store_gzip > 0
+    # the three full segments' shards too: only the new one was indexed
+    assert stats.extra["segments"] == 4 and stats.extra["segment_cache_hits"] == 3
+    shards = sorted(p.relative_to(stage) for p in (stage / "i").rglob("*.json"))
+    assert all(
+        (stage / p).stat().st_ino == (old / p).stat().st_ino for p in shards if p.parts[1] != "3"
+    )
     # the old build is untouched
     assert json.loads((old / "manifest.json").read_text("utf-8"))["docs"] == 12
 
@@ -302,10 +354,42 @@ def test_t2s_map_keeps_only_characters_the_index_holds(built):
     data = json.loads((out / "t2s.json").read_text("utf-8"))
     pairs = char_pairs(data)
     assert pairs["電"] == "电" and pairs["經"] == "经" and 200 < len(pairs) < 3000
-    shards = [json.loads(p.read_text("utf-8")) for p in (out / "i").glob("*.json")]
+    shards = [json.loads(p.read_text("utf-8")) for p in (out / "i").rglob("*.json")]
     held = {c for shard in shards for t in shard["t"] for c in t}
     assert set(pairs.values()) <= held
     small = build_map(set("电路干隆乾了解"))
     assert char_pairs(small).get("電") == "电" and "經" not in char_pairs(small)
     assert to_simplified("乾隆電路", small) == "乾隆电路"  # 乾 is simplified text here
     assert to_simplified("瞭解", small) == "了解"
+
+
+def _tree(root):
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("where", ["newest", "middle"])
+def test_an_incremental_index_equals_a_full_one_byte_for_byte(tmp_path, where):
+    """A new bulletin (newest: only the last segment is indexed; a back issue in the middle:
+    every segment from its place on) gives the files a build from scratch gives."""
+    docs = sorted(gold_docs(), key=lambda d: (d.date or "", d.url))
+    added = docs[40:44] if where == "middle" else docs[-4:]
+    before = [d for d in docs if d not in added]
+    old = tmp_path / "site" / "search"
+    write_search_index(before, old, CONFIG, cache_dir=tmp_path / "cache", segment_docs=16)
+    stage = tmp_path / "site.tmp-1" / "search"
+    stats = write_search_index(docs, stage, CONFIG, cache_dir=tmp_path / "cache", segment_docs=16)
+    fresh = tmp_path / "fresh"
+    full = write_search_index(docs, fresh, CONFIG, cache_dir=tmp_path / "cache", segment_docs=16)
+    assert _tree(stage) == _tree(fresh)
+    assert stats.extra["segments"] == 5
+    assert stats.extra["segment_cache_hits"] == (4 if where == "newest" else 2)
+    assert full.extra["segment_cache_hits"] == 0
+    assert (stats.terms, stats.index_gzip, stats.shards) == (
+        full.terms,
+        full.index_gzip,
+        full.shards,
+    )

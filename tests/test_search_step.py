@@ -3,9 +3,13 @@ its inputs are unchanged, and an incremental build equals a full build byte for 
 
 from __future__ import annotations
 
+import json
 import shutil
 
+import pytest
+
 from conftest import build
+from huikan.search import segment
 from huikan.site import search_step
 from huikan.site.output import STATE_FILE
 from test_build import tree
@@ -82,3 +86,37 @@ def test_nothing_changed_leaves_the_site_alone_and_tells_the_same_report(site_ro
     third = build(site_root)
     assert not any("没有任何变化" in n for n in third.notes)
     assert tree(site_root / "build") == before  # the state file too: no timings in it
+
+
+@pytest.mark.parametrize("date", ["2099-03", "2024-05"])
+def test_a_new_bulletin_reindexes_only_its_segments_and_equals_a_full_build(
+    site_root, tmp_path, monkeypatch, date
+):
+    """The newest bulletin (2099) is indexed alone: every earlier segment is hard-linked from
+    the previous build; a back issue (2024-05) re-indexes the segments from its place on. The
+    site equals one built from scratch either way."""
+    monkeypatch.setattr(segment, "SEGMENT_DOCS", 8)  # several segments in the sample archive
+    build(site_root)
+    search = site_root / "build" / "search"
+    segs = json.loads((search / "manifest.json").read_text("utf-8"))["segs"]
+    assert len(segs) >= 3
+    inodes = {p: p.stat().st_ino for p in (search / "i").rglob("*.json")}
+    year, month = date.split("-")
+    para = "氢能重卡示范运营线路开通，加氢站网络与燃料电池系统国产化同步推进。"
+    (site_root / "issues" / f"{date}-qingneng.md").write_text(
+        f"# 氢能动态\n\n{year} 年 {int(month)} 月\n\n## 氢能重卡示范线开通\n\n{para * 3}\n\n"
+        f"## 加氢站建设提速\n\n{para * 2}\n",
+        "utf-8",
+    )
+    build(site_root)
+    kept = {p for p, ino in inodes.items() if p.exists() and p.stat().st_ino == ino}
+    kept_segs = {int(p.relative_to(search / "i").parts[0]) for p in kept}
+    if date.startswith("2099"):
+        assert kept_segs == set(range(len(segs) - 1))  # all but the last segment
+    else:
+        assert kept_segs and max(kept_segs) < len(segs) - 1
+    fresh_root = tmp_path / "fresh"
+    shutil.copytree(site_root / "issues", fresh_root / "issues")
+    shutil.copy(site_root / "site.yml", fresh_root / "site.yml")
+    build(fresh_root)
+    assert without_state(tree(site_root / "build")) == without_state(tree(fresh_root / "build"))

@@ -1,34 +1,44 @@
 """Full-text search: a prebuilt, sharded lunr index the browser loads piece by piece.
 
 The site build calls :func:`write_search_index` with one :class:`SearchDoc` per article; it
-writes a small manifest, the index shards and the document store under ``<site>/search/``.
+writes a small manifest, the index shards and the document store under ``<site>/search/``,
+segment by segment of documents (:mod:`huikan.search.segment`): a segment whose documents did
+not change since the previous build is hard-linked from it, so a new issue costs one segment.
 """
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import marshal
-import os
-import re
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from huikan.config import SiteConfig
 from huikan.search.cache import TokenCache
-from huikan.search.index import FIELDS, LUNR_VERSION, PIPELINE_FN, build_index
-from huikan.search.shard import DEFAULT_SHARD_BYTES, index_width, make_shards, separators
+from huikan.search.files import Writer, digest, previous_build, previous_segments
+from huikan.search.index import FIELDS, LUNR_VERSION, PIPELINE_FN
+from huikan.search.segment import (
+    SEGMENT_DOCS,
+    InfoCache,
+    SegmentInfo,
+    build_segment,
+    distinct_terms,
+    gzip_size,
+    search_code,
+    segment_key,
+    segment_ranges,
+)
+from huikan.search.shard import DEFAULT_SHARD_BYTES
 from huikan.search.store import dumps, plain_text
 from huikan.search.t2s import build_map
 from huikan.search.tokenize import Tokenizer
 from huikan.search.trend import month_key
 
-FORMAT = "huikan-search/1"
-STORE_CHUNK = 4  # documents per store file: fewer files to write, little more to fetch
+FORMAT = "huikan-search/2"
+# Documents per store file. One: a query's results are scattered over the archive, so a file of
+# four held three articles nobody asked for — 3/4 of a cold search page's bytes went there.
+STORE_CHUNK = 1
 
 
 @dataclass
@@ -136,10 +146,6 @@ def _ranges(keys: list[str]) -> list[list[Any]]:
     return out
 
 
-def _gzip_size(data: bytes) -> int:
-    return len(gzip.compress(data, compresslevel=6, mtime=0))
-
-
 def write_search_index(
     docs: list[SearchDoc],
     out_dir: Path,
@@ -151,224 +157,206 @@ def write_search_index(
     shard_bytes: int = DEFAULT_SHARD_BYTES,
     store_chunk: int = STORE_CHUNK,
     previous: Path | None = None,
+    segment_docs: int = SEGMENT_DOCS,
 ) -> SearchStats:
     """Write ``manifest.json``, ``facets.json`` (cluster of each document, month ranges),
     ``t2s.json`` (traditional → simplified, :mod:`huikan.search.t2s`), index shards
-    ``i/N.json`` and the document store ``d/N.json`` (``store_chunk`` consecutive documents
-    each) into ``out_dir`` (``<site>/search/``).
+    ``i/<segment>/<k>.json`` and the document store ``d/N.json`` (``store_chunk`` consecutive
+    documents each) into ``out_dir`` (``<site>/search/``). Documents are numbered by
+    (date, url) and indexed in segments of ``segment_docs`` (:mod:`huikan.search.segment`).
 
     * ``cache_dir``: the site's cache folder (default ``.huikan-cache`` beside site.yml);
-      search keeps its token cache in ``cache_dir/search``.
+      search keeps its token cache and segment figures in ``cache_dir/search``.
     * ``jobs``: worker processes for tokenising uncached text (default: CPUs).
     * ``write(rel_path, data)``: when given, every file goes through it (paths relative to
-      ``out_dir``) instead of being written here — e.g. an incremental writer that
-      hard-links files unchanged since the previous build. Documents are numbered by
-      (date, url), so adding a newer bulletin leaves every other store file unchanged.
-    * ``previous``: the previous build's search folder; files identical to its files are
-      hard-linked from it (found by itself when ``out_dir`` is huikan's staging folder).
+      ``out_dir``) instead of being written here, and every segment is indexed.
+    * ``previous``: the previous build's search folder (found by itself when ``out_dir`` is
+      huikan's staging folder): a segment whose key its manifest records is hard-linked
+      from there instead of being indexed again.
     """
     t0 = time.perf_counter()
     if cache_dir is None:
         cache_dir = config.root / ".huikan-cache"
-    ordered = sorted(docs, key=lambda d: (d.date or "", d.url))
-    seen: set[str] = set()
-    for d in ordered:
-        if d.url in seen:
-            raise ValueError(f"两篇文章的网址相同：{d.url}")
-        seen.add(d.url)
-
-    # index the text the store keeps (Markdown marks removed), so what a result shows
-    # and what it was found by are the same text
-    texts = [plain_text(d.body) for d in ordered]
-    values = field_values(ordered, texts, config)
-    with TokenCache(cache_dir / "search", Tokenizer.for_config(config)) as cache:
-        terms = {f: cache.field_terms(values[f], jobs) for f in FIELDS}
-    t1 = time.perf_counter()
-
-    index = build_index(
-        [str(i) for i in range(len(ordered))],
-        [{f: terms[f][i] for f in FIELDS} for i in range(len(ordered))],
-        cache.vocab,
-    )
-    shards = make_shards(index, shard_bytes)
-    t2 = time.perf_counter()
-
-    clusters = [(c.name, c.slug) for c in config.taxonomy.clusters]
-    for d in ordered:
-        if d.cluster not in {name for name, _ in clusters}:
-            clusters.append((d.cluster, d.cluster_slug))
+    if segment_docs % store_chunk:
+        raise ValueError("segment_docs must be a multiple of store_chunk")
+    ordered, clusters = _order(docs, config)
     cluster_no = {name: i for i, (name, _) in enumerate(clusters)}
-
-    shard_files = [(f"i/{k}.json", s.text.encode()) for k, s in enumerate(shards)]
-    records = []
-    for d, text in zip(ordered, texts, strict=True):
-        record: dict[str, Any] = {
-            "url": d.url,
-            "title": d.title,
-            "date": d.date or "",
-            "cluster": cluster_no[d.cluster],
-            "bulletin": d.bulletin,
-            "text": text,
-        }
-        for key in ("column", "source", "byline"):  # only when printed: most have none
-            if getattr(d, key):
-                record[key] = getattr(d, key)
-        records.append(record)
-    store_files = [
-        (f"d/{k}.json", dumps({"docs": records[i : i + store_chunk]}).encode())
-        for k, i in enumerate(range(0, len(records), store_chunk))
-    ]
+    names = {name: "、".join(cluster_names(config, name)) for name in cluster_no}
+    if write is None and previous is None:
+        previous = previous_build(out_dir)
+    writer = Writer(out_dir, write)
+    tokenizer = Tokenizer.for_config(config)
+    common = "\0".join([search_code(), tokenizer.key, str(store_chunk), str(shard_bytes)])
+    old = previous_segments(previous, FORMAT)
+    infos = InfoCache(cache_dir / "search" / "segments")
+    done: list[SegmentInfo] = []
+    entries: list[list[Any]] = []
+    timing = {"tokenize_seconds": 0.0, "index_seconds": 0.0}
+    built = 0
+    with TokenCache(cache_dir / "search", tokenizer) as cache:
+        job = _Job(config, cache, jobs, writer, cluster_no, store_chunk, shard_bytes, timing)
+        for s, (a, b) in enumerate(segment_ranges(len(ordered), segment_docs)):
+            part = ordered[a:b]
+            key = segment_key(common.encode(), a, [_key_inputs(d, names, cluster_no) for d in part])
+            info = infos.get(key) if old.get(s) == (a, b - a, key[:16]) else None
+            files = _segment_files(s, a, b, info, store_chunk) if info else []
+            if info is None or not writer.link(previous, files):
+                info = _index_segment(job, part, s, a)
+                infos.put(key, info)
+                built += 1
+            done.append(info)
+            entries.append(info.entry(a, b - a, key))
+        cache.prune = built == len(entries)
+        infos.prune()  # under the token cache's lock, like every other cache write
+    t2 = time.perf_counter()
     facets = dumps(
         {
             "cluster": [cluster_no[d.cluster] for d in ordered],
             "months": _ranges([month_key(d.date) for d in ordered]),
         }
     ).encode()
-    t2s = build_map({c for t in index.terms for c in t})
-    t2s_file = dumps(t2s).encode()
-
+    t2s_file = dumps(build_map({c for i in done for c in i.chars})).encode()
     manifest = {
         "format": FORMAT,
         "lunr": LUNR_VERSION,
-        "fields": list(index.fields),
+        "fields": list(FIELDS),
         "pipeline": [PIPELINE_FN],
         "docs": len(ordered),
-        "terms": len(index.terms),
-        "shards": " ".join(separators(shards)),
-        "w": index_width(index),
-        "v": _digest(data for _, data in shard_files),
-        "sv": _digest([facets, *(data for _, data in store_files)]),
+        "terms": distinct_terms(done),
+        "segment": segment_docs,  # documents per segment (the last may hold fewer)
+        # per segment: [first doc, docs, width, version, shard separators]
+        "segs": entries,
         "store": store_chunk,
+        "fv": digest([facets]),
         # [name, slug, aliases] (aliases only when site.yml gives some)
         "clusters": [[name, slug, *_aliases(config, name)] for name, slug in clusters],
         "years": _ranges([(d.date or "")[:4] for d in ordered]),
-        "t2s": _digest([t2s_file]),
+        "t2s": digest([t2s_file]),
     }
     raw_manifest = dumps(manifest).encode()
-    files = [
-        *shard_files,
-        *store_files,
-        ("facets.json", facets),
-        ("t2s.json", t2s_file),
-        ("manifest.json", raw_manifest),
-    ]
-    if write is None:
-        _write_dir(out_dir, files, previous if previous is not None else _previous_build(out_dir))
-    else:
-        for rel, data in files:
-            write(rel, data)
-    t3 = time.perf_counter()
+    for rel, data in (("facets.json", facets), ("t2s.json", t2s_file)):
+        writer.put(rel, data)
+    writer.put("manifest.json", raw_manifest)
+    writer.finish()
+    timing["write_seconds"] = time.perf_counter() - t2
+    extra = {
+        "segments": len(done),
+        "segment_cache_hits": len(done) - built,  # reused from the previous build
+        "token_cache_hits": cache.hits,
+        "token_cache_misses": cache.misses,
+        "token_cache_line_misses": cache.line_misses,
+        **{k: round(v, 3) for k, v in timing.items()},
+    }
+    return _stats(done, len(ordered), facets, raw_manifest, manifest["terms"], t0, extra)
 
-    sizes = GzipSizes(cache_dir / "search" / "gzip-sizes.marshal")
-    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-        index_gz = sum(sizes.of([data for _, data in shard_files], pool))
-        store_gz = sum(sizes.of([facets, *(data for _, data in store_files)], pool))
-    sizes.save()
+
+def _stats(
+    done: list[SegmentInfo],
+    docs: int,
+    facets: bytes,
+    manifest: bytes,
+    terms: int,
+    t0: float,
+    extra: dict[str, Any],
+) -> SearchStats:
+    """The figures of a search folder from its segments' figures and its global files."""
     return SearchStats(
-        docs=len(ordered),
-        terms=len(index.terms),
-        shards=len(shards),
-        index_bytes=sum(len(data) for _, data in shard_files),
-        index_gzip=index_gz,
-        store_bytes=len(facets) + sum(len(data) for _, data in store_files),
-        store_gzip=store_gz,
-        manifest_bytes=len(raw_manifest),
-        manifest_gzip=_gzip_size(raw_manifest),
+        docs=docs,
+        terms=terms,
+        shards=sum(i.shards for i in done),
+        index_bytes=sum(i.index_bytes for i in done),
+        index_gzip=sum(i.index_gzip for i in done),
+        store_bytes=len(facets) + sum(i.store_bytes for i in done),
+        store_gzip=gzip_size(facets) + sum(i.store_gzip for i in done),
+        manifest_bytes=len(manifest),
+        manifest_gzip=gzip_size(manifest),
         seconds=time.perf_counter() - t0,
-        extra={
-            "postings": index.postings,
-            "token_cache_hits": cache.hits,
-            "token_cache_misses": cache.misses,
-            "token_cache_line_misses": cache.line_misses,
-            "tokenize_seconds": round(t1 - t0, 3),
-            "index_seconds": round(t2 - t1, 3),
-            "write_seconds": round(t3 - t2, 3),
-        },
+        extra={"postings": sum(i.postings for i in done), **extra},
     )
 
 
-def _link_same(old: Path, target: Path, data: bytes) -> bool:
-    try:
-        if old.stat().st_size != len(data) or old.read_bytes() != data:
-            return False
-        if target.exists():
-            target.unlink()
-        os.link(old, target)
-    except OSError:
-        return False
-    return True
+def _order(docs: list[SearchDoc], config: SiteConfig) -> tuple[list[SearchDoc], list[Any]]:
+    """Documents in number order (date, url; a URL twice is an error) and the clusters,
+    (name, slug): site.yml's, then any other in order of first use."""
+    ordered = sorted(docs, key=lambda d: (d.date or "", d.url))
+    seen: set[str] = set()
+    for d in ordered:
+        if d.url in seen:
+            raise ValueError(f"两篇文章的网址相同：{d.url}")
+        seen.add(d.url)
+    clusters = [(c.name, c.slug) for c in config.taxonomy.clusters]
+    known = {name for name, _ in clusters}
+    for d in ordered:
+        if d.cluster not in known:
+            known.add(d.cluster)
+            clusters.append((d.cluster, d.cluster_slug))
+    return ordered, clusters
 
 
-class GzipSizes:
-    """gzip sizes (for the build summary) remembered by content hash: unchanged files are not
-    compressed again."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        try:
-            self.old: dict[bytes, int] = marshal.loads(path.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
-            self.old = {}
-        self.new: dict[bytes, int] = {}
-
-    def of(self, blobs: list[bytes], pool: ThreadPoolExecutor) -> list[int]:
-        keys = [hashlib.blake2b(b, digest_size=12).digest() for b in blobs]
-        todo = [i for i, k in enumerate(keys) if k not in self.old and k not in self.new]
-        for i, n in zip(todo, pool.map(_gzip_size, [blobs[i] for i in todo]), strict=True):
-            self.new[keys[i]] = n
-        out = []
-        for k in keys:
-            n = self.new.get(k, self.old.get(k))
-            assert n is not None
-            self.new[k] = n
-            out.append(n)
-        return out
-
-    def save(self) -> None:
-        if self.new.keys() != self.old.keys():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f"{self.path.name}.tmp{os.getpid()}")
-            tmp.write_bytes(marshal.dumps(dict(sorted(self.new.items()))))
-            os.replace(tmp, self.path)
+def _key_inputs(d: SearchDoc, names: dict[str, str], cluster_no: dict[str, int]) -> list[str]:
+    """Every input of a document's store record and index fields (the body unprocessed; the
+    cluster field's text, names and aliases, from ``names``)."""
+    values = [str(getattr(d, f.name)) for f in fields(SearchDoc)]
+    return [*values, str(cluster_no[d.cluster]), names[d.cluster]]
 
 
-def _digest(chunks: Iterable[bytes]) -> str:
-    h = hashlib.sha256()
-    for c in chunks:
-        h.update(hashlib.sha256(c).digest())
-    return h.hexdigest()[:12]
+def _record(d: SearchDoc, text: str, cluster_no: dict[str, int]) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "url": d.url,
+        "title": d.title,
+        "date": d.date or "",
+        "cluster": cluster_no[d.cluster],
+        "bulletin": d.bulletin,
+        "text": text,
+    }
+    for key in ("column", "source", "byline"):  # only when printed: most have none
+        if getattr(d, key):
+            record[key] = getattr(d, key)
+    return record
 
 
-def _previous_build(out_dir: Path) -> Path | None:
-    """The previous build's search folder when writing into huikan's staging folder
-    (``<out>.tmp-<pid>/search``, see huikan.site.output), else None."""
-    m = re.fullmatch(r"(.+)\.tmp-\d+", out_dir.parent.name)
-    if m is None:
-        return None
-    prev = out_dir.parent.parent / m.group(1) / out_dir.name
-    return prev if prev.is_dir() else None
+@dataclass
+class _Job:
+    """What indexing a segment needs besides its documents."""
+
+    config: SiteConfig
+    cache: TokenCache
+    jobs: int | None
+    writer: Writer
+    cluster_no: dict[str, int]
+    store_chunk: int
+    shard_bytes: int
+    timing: dict[str, float]
 
 
-def _write_dir(out_dir: Path, files: list[tuple[str, bytes]], previous: Path | None) -> None:
-    """Write ``files`` under ``out_dir``, deleting stale shards and store files; a file
-    identical to the one at the same place in ``previous`` is hard-linked from there (much
-    cheaper than writing it: most store files do not change from one build to the next)."""
-    keep: dict[Path, set[str]] = {}
-    for rel, data in files:
-        target = out_dir / rel
-        if target.parent not in keep:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            keep[target.parent] = set()
-        keep[target.parent].add(target.name)
-        if previous is not None and _link_same(previous / rel, target, data):
-            continue
-        if target.exists():
-            target.unlink()  # never write through a hard link into an older build
-        target.write_bytes(data)
-    for sub in ("i", "d"):
-        for old in (out_dir / sub).glob("*.json"):
-            if old.name not in keep.get(out_dir / sub, set()):
-                old.unlink()
+def _index_segment(job: _Job, part: list[SearchDoc], s: int, start: int) -> SegmentInfo:
+    """Tokenise (from the cache) and index one segment, write its files, return its info."""
+    t0 = time.perf_counter()
+    # index the text the store keeps (Markdown marks removed), so what a result shows
+    # and what it was found by are the same text
+    texts = [plain_text(d.body) for d in part]
+    values = field_values(part, texts, job.config)
+    terms = {f: job.cache.field_terms(values[f], job.jobs) for f in FIELDS}
+    t1 = time.perf_counter()
+    info, files = build_segment(
+        [{f: terms[f][i] for f in FIELDS} for i in range(len(part))],
+        job.cache.vocab,
+        [_record(d, t, job.cluster_no) for d, t in zip(part, texts, strict=True)],
+        first_chunk=start // job.store_chunk,
+        store_chunk=job.store_chunk,
+        shard_bytes=job.shard_bytes,
+    )
+    for rel, data in files.items():
+        job.writer.put(rel if rel.startswith("d/") else f"i/{s}/{rel[2:]}", data)
+    job.timing["tokenize_seconds"] += t1 - t0
+    job.timing["index_seconds"] += time.perf_counter() - t1
+    return info
+
+
+def _segment_files(s: int, a: int, b: int, info: SegmentInfo, store_chunk: int) -> list[str]:
+    """The files of segment ``s`` (documents a..b-1), relative to the search folder."""
+    shards = [f"i/{s}/{k}.json" for k in range(info.shards)]
+    return shards + [f"d/{c}.json" for c in range(a // store_chunk, -(-b // store_chunk))]
 
 
 __all__ = ["SearchDoc", "SearchStats", "write_search_index"]

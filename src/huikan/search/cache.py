@@ -64,6 +64,9 @@ class TokenCache:
         self._used: dict[str, set[str]] = {}
         self._dirty: set[str] = set()
         self._lock: IO[str] | None = None
+        # drop entries this build did not use: only when it looked up every document (a
+        # build reusing segments looks up the documents of the segments it indexes)
+        self.prune = True
         self.hits = 0
         self.misses = 0
         self.line_misses = 0
@@ -222,9 +225,9 @@ class TokenCache:
                         self.dir / f"{name}.marshal", marshal.dumps(dict(sorted(bucket.items())))
                     )
                 continue
-            if name not in self._dirty and len(bucket) == len(used):
+            if name not in self._dirty and (not self.prune or len(bucket) == len(used)):
                 continue
-            kept = {k: bucket[k] for k in sorted(used) if k in bucket}
+            kept = {k: bucket[k] for k in sorted(used if self.prune else bucket) if k in bucket}
             _atomic_write(self.dir / f"{name}.marshal", marshal.dumps(kept))
         self._dirty.clear()
 

@@ -40,6 +40,19 @@ BOOSTS: dict[str, float] = {
 }
 K1 = 1.2
 B = 0.75
+# The site's index scores field lengths against these fixed references (terms per field,
+# about the average of real bulletins) instead of the archive's average field length: an
+# average moves with every new article and would change every posting of every shard, a
+# constant keeps each posting's value a function of its own document (see segment.py).
+LENGTH_REF: dict[str, float] = {
+    "title": 18,
+    "body": 1200,
+    "cluster": 10,
+    "column": 4,
+    "source": 6,
+    "byline": 4,
+    "bulletin": 10,
+}
 PIPELINE_FN = "huikanNormalize"
 
 
@@ -50,6 +63,11 @@ def huikan_normalize(token: Any, i: int, tokens: list[Any]) -> Any:
 
 
 Pipeline.register_function(huikan_normalize, PIPELINE_FN)
+
+
+def idf(df: int, n: int) -> float:
+    """lunr's idf (``lunr.idf``) of a term with ``df`` field postings among ``n`` documents."""
+    return math.log(1 + abs((n - df + 0.5) / (df + 0.5)))
 
 
 def utf16_key(term: str) -> bytes:
@@ -163,6 +181,7 @@ def build_index(
     fields: tuple[str, ...] = FIELDS,
     boosts: dict[str, float] = BOOSTS,
     lunr_numbering: bool = False,
+    length_ref: dict[str, float] | None = None,
 ) -> LunrIndex:
     """lunr's ``Builder.build()``: BM25 (k1=1.2, b=0.75), idf over field postings, boosts.
 
@@ -170,6 +189,12 @@ def build_index(
     (idf with ``math.log`` as lunr.py does). ``lunr_numbering`` numbers terms in first-seen
     order like lunr's Builder (for the byte-for-byte equality test); by default a term's
     number is its rank in sorted order, so a shard of consecutive terms needs only its first.
+
+    With ``length_ref`` (the site's index: :data:`LENGTH_REF`) the values are document-local:
+    field lengths are compared with those fixed references instead of the average, and idf is
+    left out (the browser multiplies it in from the document frequency it sees in the loaded
+    shards and the manifest's document count), so adding a document changes no other
+    document's postings.
     """
     n, nf = len(docs), len(fields)
     cells = [doc[f] for doc in docs for f in fields]  # doc-major, field-minor
@@ -194,16 +219,20 @@ def build_index(
     # Scores in document order (each cell's field-length factor is a plain repeat), then one
     # sort of (term, field, doc, score) packed into an int64 groups the postings by term and
     # field with documents ascending — bit fields unpack without any division.
-    dfreq = np.bincount(tid, minlength=len(terms)).tolist()
-    idf = np.array([math.log(1 + abs((n - c + 0.5) / (c + 0.5))) for c in dfreq])
-    avg = lengths.sum(axis=0) / n
+    if length_ref is None:
+        dfreq = np.bincount(tid, minlength=len(terms)).tolist()
+        weight = np.array([idf(c, n) for c in dfreq])
+        avg = lengths.sum(axis=0) / n
+    else:
+        weight = np.ones(len(terms))
+        avg = np.array([float(length_ref.get(f, 1)) for f in fields])
     with np.errstate(divide="ignore", invalid="ignore"):  # a field empty in every document
         kd = (K1 * (1 - B + B * (lengths / avg))).ravel()  # per (doc, field)
     boost = np.tile(np.array([float(boosts.get(f, 1)) for f in fields]), n)
     tff = tf.astype(np.float64)
     denominator = np.repeat(kd, counts)
     denominator += tff
-    score = idf[tid]
+    score = weight[tid]
     score *= (K1 + 1) * tff  # same operations, same order as lunr: idf * ((k1+1)*tf) / (kd+tf)
     score /= denominator
     score *= np.repeat(boost, counts)

@@ -186,16 +186,19 @@ def run_lunr_py(index: Index, plan: list[dict[str, Any]]) -> list[tuple[str, flo
 def search_shards(
     query: str, manifest: dict[str, Any], load_shard: Any, load_t2s: Any = None
 ) -> tuple[list[Part], list[tuple[str, float]]]:
-    """Plan a query, load only its shards (``load_shard(k)`` → parsed JSON), run lunr.py.
+    """Plan a query, load only its shards (``load_shard(segment, k)`` → parsed JSON) in every
+    segment, run lunr.py.
 
     With ``load_t2s`` (→ the parsed ``t2s.json``), a query with a term the index lacks is run
     in simplified characters instead when that changes it (``Engine.search`` in search.js).
     """
-    separators = manifest["shards"].split(" ") if manifest["shards"] else []
     parts = parse_query(query)
     if not parts:
         return parts, []
-    shards = [load_shard(k) for k in needed_shards(parts, separators)]
+    shards = []
+    for s, seg in enumerate(manifest["segs"]):
+        for k in needed_shards(parts, seg[4].split(" ") if seg[4] else []):
+            shards.append({**load_shard(s, k), "s": s})
     vocabulary = {t for s in shards for t in s["t"]}
     if load_t2s is not None and missing_terms(parts, vocabulary):
         simplified = to_simplified(normalize(query), load_t2s())
@@ -203,5 +206,5 @@ def search_shards(
             return search_shards(simplified, manifest, load_shard)
     for p in parts:
         choose_words(p, vocabulary)
-    index = Index.load(to_lunr(shards, manifest["fields"], manifest["w"]))
+    index = Index.load(to_lunr(shards, manifest))
     return parts, run_lunr_py(index, clauses(parts))

@@ -1,23 +1,27 @@
-"""Split the lunr index by term range into shards the browser fetches one by one.
+"""Split a segment's index by term range into shards the browser fetches one by one.
 
-Terms are in UTF-16 order (JavaScript's), so each shard holds a contiguous range of terms and
-the manifest needs only the first term of each shard. A shard is a compact, lossless encoding
-of its slice of the lunr index — the inverted-index entries of its terms and the matching
-elements of every field vector:
+The site's index is cut into document segments (:mod:`huikan.search.segment`) and each
+segment's terms into shards. Terms are in UTF-16 order (JavaScript's), so each shard holds a
+contiguous range of terms and the manifest needs only the first term of each shard (the
+shortest prefix that separates it from the previous one). A shard is a compact, lossless
+encoding of its slice of the segment's postings:
 
-    {"i": <lunr _index of the first term>, "t": [term, ...],
+    {"t": [term, ...],
      "p": [["<title postings>", "<body postings>", "<cluster postings>", …] per term]}
 
 (one string per field in the manifest's ``fields`` order, trailing empty ones left out)
 
-where a postings string holds pairs (doc - previous doc, 1000 × field-vector value) as
-fixed-width base64url numbers (``"w"`` characters each, in the manifest) — cheap to write for
-millions of postings and to read in the browser. Decoding
-(:func:`to_lunr` here, ``decodeShards`` in ``static/search-core.js``) gives exactly what
-lunr serialises for those terms, so the browser merges the shards a query needs into one small
-``lunr.Index`` whose scores equal the whole index's: lunr's score is a dot product of the
-query vector with field vectors, and every element it touches lives in the loaded shards.
-Merging (rather than querying shards one by one) keeps the AND of required terms exact too.
+where a postings string holds pairs (doc - previous doc, 1000 × BM25 tf part) as fixed-width
+base64url numbers (the segment's width ``w`` in the manifest; the first doc is counted from the
+segment's first document) — cheap to write for millions of postings and to read in the
+browser. The tf part (``build_index(length_ref=…)``) is local to its document; decoding
+(:func:`to_lunr` here, ``decodeShards`` in ``static/search-core.js``) multiplies in lunr's idf
+from the term's document frequency — the postings of the term in every segment, all loaded
+for a query — and the manifest's document count, and gives lunr's serialisation for those
+terms. So the browser merges the shards a query needs into one small ``lunr.Index`` whose
+scores equal those of the index of every shard: lunr's score is a dot product of the query
+vector with field vectors, and every element it touches lives in the loaded shards. Merging
+(rather than querying shards one by one) keeps the AND of required terms exact too.
 """
 
 from __future__ import annotations
@@ -29,14 +33,15 @@ from typing import Any
 
 import numpy as np
 
-from huikan.search.index import LUNR_VERSION, PIPELINE_FN, LunrIndex, utf16_key
+from huikan.search.index import LUNR_VERSION, PIPELINE_FN, LunrIndex, idf, utf16_key
 
-DEFAULT_SHARD_BYTES = 48_000
+# ~24 kB: a query fetches its terms' shard in every segment, so the neighbours a shard carries
+# cost once per segment; smaller shards cost only longer separator lists in the manifest.
+DEFAULT_SHARD_BYTES = 24_000
 
 
 @dataclass
 class Shard:
-    first: int  # term number of its first term
     terms: list[str]
     text: str  # the JSON file contents
 
@@ -109,10 +114,9 @@ def make_shards(index: LunrIndex, max_bytes: int = DEFAULT_SHARD_BYTES) -> list[
         terms = [index.terms[t] for t in cur]
         body = ",".join(texts[t] for t in cur)
         text = (
-            f'{{"i":{cur[0]},"t":{json.dumps(terms, ensure_ascii=False, separators=(",", ":"))}'
-            f',"p":[{body}]}}'
+            f'{{"t":{json.dumps(terms, ensure_ascii=False, separators=(",", ":"))},"p":[{body}]}}'
         )
-        shards.append(Shard(cur[0], terms, text))
+        shards.append(Shard(terms, text))
 
     for t, term in enumerate(index.terms):
         n = len(texts[t]) + len(term.encode()) + 4
@@ -139,23 +143,34 @@ def separators(shards: list[Shard]) -> list[str]:
     return out
 
 
-def to_lunr(shards: list[dict[str, Any]], fields: list[str], width: int):
-    """Decode shards (parsed JSON, any order) into the lunr serialisation of their slice."""
-    inverted = []
-    vectors: dict[str, list[float]] = {}
-    for shard in sorted(shards, key=lambda s: s["i"]):
-        for k, (term, plists) in enumerate(zip(shard["t"], shard["p"], strict=True)):
-            index = shard["i"] + k
-            posting: dict[str, Any] = {f: {} for f in fields}
-            for f, text in zip(fields, plists, strict=False):  # trailing empty fields left out
+def to_lunr(shards: list[dict[str, Any]], manifest: dict[str, Any]) -> dict[str, Any]:
+    """Decode shards (parsed JSON with their segment number as ``"s"``, any order) into the
+    lunr serialisation of their slice: terms numbered in UTF-16 order, each posting's value
+    idf × tf part, idf from the term's field postings in the given shards and ``docs``."""
+    fields, segs, n = manifest["fields"], manifest["segs"], manifest["docs"]
+    found: dict[str, list[list[tuple[int, int]]]] = {}
+    for shard in sorted(shards, key=lambda s: s["s"]):
+        start, width = segs[shard["s"]][0], segs[shard["s"]][2]
+        for term, plists in zip(shard["t"], shard["p"], strict=True):
+            per_field = found.setdefault(term, [[] for _ in fields])
+            for f, text in enumerate(plists):  # trailing empty fields left out
                 flat = decode_ints(text, width)
-                doc = 0
+                doc = start
                 for j in range(0, len(flat), 2):
                     doc += flat[j]
-                    posting[f][str(doc)] = {}
-                    vectors.setdefault(f"{f}/{doc}", []).extend([index, flat[j + 1] / 1000])
-            posting["_index"] = index
-            inverted.append([term, posting])
+                    per_field[f].append((doc, flat[j + 1]))
+    inverted = []
+    vectors: dict[str, list[float]] = {}
+    for index, term in enumerate(sorted(found, key=utf16_key)):
+        per_field = found[term]
+        weight = idf(sum(len(p) for p in per_field), n)
+        posting: dict[str, Any] = {f: {} for f in fields}
+        for f, postings in zip(fields, per_field, strict=True):
+            for doc, q in postings:
+                posting[f][str(doc)] = {}
+                vectors.setdefault(f"{f}/{doc}", []).extend([index, weight * q / 1000])
+        posting["_index"] = index
+        inverted.append([term, posting])
     return {
         "version": LUNR_VERSION,
         "fields": fields,

@@ -18,14 +18,13 @@ import hashlib
 import json
 import os
 from dataclasses import fields
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import huikan
 from huikan.config import SiteConfig
 from huikan.lifeline import die_with_parent
-from huikan.search import SearchDoc, SearchStats, write_search_index
+from huikan.search import SearchDoc, SearchStats, segment, write_search_index
+from huikan.search.segment import search_code
 from huikan.search.tokenize import Tokenizer
 from huikan.site.model import SiteModel
 from huikan.site.output import OutputDir
@@ -57,20 +56,9 @@ def search_docs(model: SiteModel) -> list[SearchDoc]:
     ]
 
 
-@cache
-def _search_code() -> str:
-    """Hash of the search package's files (code and data): new code, new index."""
-    h = hashlib.sha256(huikan.__version__.encode())
-    root = Path(__file__).resolve().parents[1] / "search"
-    for p in sorted(root.rglob("*")):
-        if p.is_file() and "__pycache__" not in p.parts:
-            h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()
-
-
 def search_key(docs: list[SearchDoc], config: SiteConfig) -> str:
     """Hash of everything :func:`write_search_index` reads."""
-    h = hashlib.sha256(b"huikan-search-input/1\0" + _search_code().encode())
+    h = hashlib.sha256(b"huikan-search-input/1\0" + search_code().encode())
     h.update(Tokenizer.for_config(config).key.encode())
     clusters = [[c.name, c.slug, *c.names()] for c in config.taxonomy.clusters]
     h.update(json.dumps(clusters, ensure_ascii=False).encode())
@@ -121,7 +109,9 @@ class SearchJob:
 
     def _run(self) -> Any:
         docs, out_dir, config, cache_dir = self._args
-        return write_search_index(docs, out_dir, config, cache_dir=cache_dir, jobs=1)
+        return write_search_index(
+            docs, out_dir, config, cache_dir=cache_dir, jobs=1, segment_docs=segment.SEGMENT_DOCS
+        )
 
     def _child(self, conn, parent: int) -> None:
         die_with_parent(parent)

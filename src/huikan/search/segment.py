@@ -1,0 +1,186 @@
+"""Document segments: the unit of work (and of reuse) of the search index.
+
+Documents are numbered by (date, url) and cut into segments of :data:`SEGMENT_DOCS`
+consecutive documents. Each segment has its own term shards (``i/<segment>/<k>.json``) and its
+own store files (``d/<chunk>.json``; a segment is a whole number of store chunks), and every
+byte of them is a function of the segment's documents alone:
+
+* posting values are document-local (BM25's tf part with a fixed field-length reference,
+  :data:`huikan.search.index.LENGTH_REF`; the browser multiplies in idf from the document
+  frequency it reads off the loaded postings and the manifest's document count);
+* document numbers in a shard are counted from the segment's first document;
+* a segment's shard boundaries depend on its own terms only.
+
+So a new bulletin — the newest, the common case — changes only the last segment: the build
+recomputes :func:`segment_key` for every segment (a hash of its documents), hard-links the
+files of every segment whose key the previous build's manifest records, and indexes only the
+others: work proportional to one segment, not to the archive, and memory bounded by one
+segment's postings. A back issue inserted in the middle shifts the numbers of every later
+document, so every segment from there on is rebuilt (still byte-identical to a full build,
+just not cheap). The price is one shard per segment per query term in the browser.
+
+What a reused segment contributes to the archive-wide figures (distinct terms, characters for
+the traditional → simplified map, sizes) is kept in the cache under its key
+(:class:`SegmentInfo`), so reusing a segment never reads its postings back.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import marshal
+import os
+from dataclasses import asdict, dataclass, fields
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from huikan.search.index import FIELDS, LENGTH_REF, FieldTerms, Vocabulary, build_index
+from huikan.search.shard import index_width, make_shards, separators
+from huikan.search.store import dumps
+
+SEGMENT_DOCS = 4096  # documents per segment: a multiple of every store chunk size used
+KEY_FORMAT = b"huikan-search-segment/1\0"
+
+
+@dataclass
+class SegmentInfo:
+    """What the archive-wide files and figures need from a segment, cached under its key."""
+
+    width: int  # base64 digits per number in its shards
+    seps: str  # shard separators, space-separated (see shard.separators)
+    shards: int
+    postings: int
+    chars: str  # every character of its terms (for t2s.json)
+    hashes: bytes  # 8-byte hashes of its distinct terms (to count distinct terms overall)
+    index_bytes: int
+    index_gzip: int
+    store_bytes: int
+    store_gzip: int
+
+    def entry(self, start: int, count: int, key: str) -> list[Any]:
+        """The segment's entry in manifest.json: [first doc, docs, width, version, separators]
+        (the version, a prefix of its key, also busts browser caches of its files)."""
+        return [start, count, self.width, key[:16], self.seps]
+
+
+@cache
+def search_code() -> str:
+    """Hash of the search package's files (code and data): new code, new index."""
+    import huikan
+
+    h = hashlib.sha256(huikan.__version__.encode())
+    root = Path(__file__).resolve().parent
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts:
+            h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+def segment_ranges(n: int, size: int = SEGMENT_DOCS) -> list[tuple[int, int]]:
+    return [(s, min(s + size, n)) for s in range(0, n, size)]
+
+
+def segment_key(common: bytes, start: int, docs: list[list[str]]) -> str:
+    """Hash of everything a segment's files are made from: ``common`` (code, tokenizer,
+    layout), its first document's number and each document's inputs (strings, each hashed
+    with its length, so no two lists hash alike). Plain hashing, no JSON: a build computes
+    the key of every segment of the archive."""
+    h = hashlib.sha256(KEY_FORMAT + common)
+    h.update(str(start).encode())
+    for values in docs:
+        h.update(b"\1")
+        for v in values:
+            h.update(f"{len(v)}:".encode())
+            h.update(v.encode())
+    return h.hexdigest()
+
+
+def gzip_size(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6, mtime=0))
+
+
+def build_segment(
+    terms: list[dict[str, FieldTerms]],
+    vocab: Vocabulary,
+    records: list[dict[str, Any]],
+    *,
+    first_chunk: int,
+    store_chunk: int,
+    shard_bytes: int,
+) -> tuple[SegmentInfo, dict[str, bytes]]:
+    """Index one segment: its info and its files ({"i/<k>.json" (relative to the segment's
+    folder) or "d/<chunk>.json": data})."""
+    index = build_index(
+        [str(i) for i in range(len(terms))], terms, vocab, fields=FIELDS, length_ref=LENGTH_REF
+    )
+    shards = make_shards(index, shard_bytes)
+    files = {f"i/{k}.json": s.text.encode() for k, s in enumerate(shards)}
+    store = {
+        f"d/{first_chunk + k}.json": dumps({"docs": records[i : i + store_chunk]}).encode()
+        for k, i in enumerate(range(0, len(records), store_chunk))
+    }
+    hashes = np.array(
+        [int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest()) for t in index.terms],
+        dtype=np.uint64,
+    )
+    info = SegmentInfo(
+        width=index_width(index),
+        seps=" ".join(separators(shards)),
+        shards=len(shards),
+        postings=index.postings,
+        chars="".join(sorted({c for t in index.terms for c in t})),
+        hashes=np.unique(hashes).tobytes(),
+        index_bytes=sum(len(d) for d in files.values()),
+        index_gzip=sum(gzip_size(d) for d in files.values()),
+        store_bytes=sum(len(d) for d in store.values()),
+        store_gzip=sum(gzip_size(d) for d in store.values()),
+    )
+    return info, {**files, **store}
+
+
+class InfoCache:
+    """:class:`SegmentInfo` by segment key, one small marshal file each in ``folder``."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def get(self, key: str) -> SegmentInfo | None:
+        if self.folder is None:
+            return None
+        try:
+            data = marshal.loads((self.folder / f"{key}.marshal").read_bytes())
+            info = SegmentInfo(**data)
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
+        if {f.name for f in fields(SegmentInfo)} != set(data):
+            return None
+        self.used.add(key)
+        return info
+
+    def put(self, key: str, info: SegmentInfo) -> None:
+        self.used.add(key)
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{key}.marshal"
+        tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
+        tmp.write_bytes(marshal.dumps(asdict(info)))
+        os.replace(tmp, path)
+
+    def prune(self) -> None:
+        """Forget segments this build did not use (their documents changed)."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for p in self.folder.glob("*.marshal"):
+            if p.stem not in self.used:
+                p.unlink(missing_ok=True)
+
+
+def distinct_terms(infos: list[SegmentInfo]) -> int:
+    if not infos:
+        return 0
+    return len(np.unique(np.concatenate([np.frombuffer(i.hashes, np.uint64) for i in infos])))
