@@ -1,4 +1,4 @@
-"""OCR benchmark: ``bench/ocr.py [--set dev|unseen|all] [--only SUBSTR] [--jobs 2]``.
+"""OCR benchmark: ``bench/ocr.py [--set dev|unseen|gen|all] [--only SUBSTR] [--jobs 2]``.
 
 Makes scanned versions (bench/scans.py, seed = position in the list) of the dev PDFs
 (tests/corpus/pdf) and of a few generated layouts kept aside (bench/layouts cache, families
@@ -6,7 +6,12 @@ the dev PDFs do not have), ingests each exactly as ``huikan ingest FILE --json``
 prints per file: pages, OCR pages per minute (on a cold OCR cache), the character error rate
 of the OCR body text against the text layer of the original PDF, and F1 / title / cluster
 from the corpus scorer — then the worst case of each figure, and the time of a cached
-re-ingest. Scans and OCR pages are cached under ``$HUIKAN_OCR_BENCH`` (default
+re-ingest. ``--set gen`` scans one more generated file per PDF family of the layouts index
+(``--index``, default ``$HUIKAN_LAYOUTS_INDEX`` or /work/layouts-gen/index.json): the file
+with the smallest hash of ``--pick`` and its name among those of at most ``--max-pages``
+pages (else the shortest: a choice by cost and chance, never by score), scanned with seeds
+from 300 on, so a new ``--pick`` gives files and scans the rules were not tuned on. Scans
+and OCR pages are cached under ``$HUIKAN_OCR_BENCH`` (default
 ``~/.cache/huikan-ocr-bench``); delete it for cold timings. Nothing here is committed.
 """
 
@@ -30,6 +35,7 @@ from bench.scans import make_scan  # noqa: E402
 CORPUS = ROOT / "tests" / "corpus"
 LAYOUTS = Path(os.environ.get("HUIKAN_LAYOUTS_DIR") or Path.home() / ".cache" / "huikan-layouts")
 WORK = Path(os.environ.get("HUIKAN_OCR_BENCH") or Path.home() / ".cache" / "huikan-ocr-bench")
+INDEX = os.environ.get("HUIKAN_LAYOUTS_INDEX") or "/work/layouts-gen/index.json"
 DEV_LAYOUTS = ("a4-two-column", "a4-single", "cid-nonembedded")
 # Generated layouts of families the dev PDFs lack (an A5 booklet, office headings, B5 two
 # columns, a random PDF layout); files chosen by name, never by their scores.
@@ -70,6 +76,31 @@ def cases(which: str) -> list[Case]:
                 continue
             stem = pdf.stem.rsplit("-", 1)[-1]
             out.append(Case(pdf.stem, pdf, stem, 100 + len(out)))
+    return out
+
+
+def generated(index: Path, pick: str, max_pages: int) -> list[Case]:
+    """One PDF per family of a layouts index (see the module doc), families in name order."""
+    import hashlib
+
+    import pypdfium2 as pdfium
+
+    files = json.loads(index.read_text("utf-8"))["files"]
+    by_family: dict[str, list[dict]] = {}
+    for f in files:
+        name = Path(f["path"]).name
+        if name.endswith(".pdf") and name not in UNSEEN:
+            by_family.setdefault(f["family"], []).append(f)
+    out: list[Case] = []
+    for family in sorted(by_family):
+        ranked = sorted(
+            by_family[family],
+            key=lambda f: hashlib.sha256(f"{pick}:{Path(f['path']).name}".encode()).hexdigest(),
+        )
+        pages = {f["path"]: len(pdfium.PdfDocument(f["path"])) for f in ranked}
+        short = [f for f in ranked if pages[f["path"]] <= max_pages]
+        f = short[0] if short else min(ranked, key=lambda f: pages[f["path"]])
+        out.append(Case(Path(f["path"]).stem, Path(f["path"]), f["stem"], 300 + len(out)))
     return out
 
 
@@ -210,7 +241,10 @@ def main() -> None:
     from huikan.config import load_config
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--set", choices=["dev", "unseen", "all"], default="all")
+    ap.add_argument("--set", choices=["dev", "unseen", "gen", "all"], default="all")
+    ap.add_argument("--index", type=Path, default=Path(INDEX))
+    ap.add_argument("--pick", default="1", help="--set gen: which files (any string)")
+    ap.add_argument("--max-pages", type=int, default=16, help="--set gen: longest file")
     ap.add_argument("--only", default="", help="only cases whose name contains this")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--out", type=Path, default=None, help="write the rows as JSON here")
@@ -218,7 +252,8 @@ def main() -> None:
     config = load_config(ROOT / "site.yml")
     scorer = load_scorer()
     rows = []
-    for case in cases(a.set):
+    todo = generated(a.index, a.pick, a.max_pages) if a.set == "gen" else cases(a.set)
+    for case in todo:
         if a.only and a.only not in case.name:
             continue
         row = run_case(case, config, scorer, a.jobs)
@@ -243,7 +278,7 @@ def main() -> None:
         pages = sum(r["pages"] for r in timed)
         secs = sum(r["seconds"] for r in timed)
         print(f"speed    {60 * pages / secs:.1f} pages/min, {pages} cold pages, -j {a.jobs}")
-    ms = cached_reingest_ms(next(c for c in cases(a.set) if c.name == rows[0]["name"]), config)
+    ms = cached_reingest_ms(next(c for c in todo if c.name == rows[0]["name"]), config)
     print(f"cached re-ingest {ms:.1f} ms ({rows[0]['name']})")
     if a.out:
         a.out.write_text(json.dumps(rows, ensure_ascii=False, indent=1), "utf-8")
