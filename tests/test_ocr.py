@@ -30,6 +30,7 @@ from huikan.ingest.ocr.glyphs import (
     assign_sizes,
     cells,
     glyphs,
+    ink_cells,
     page_boxes,
     pitch,
     skew,
@@ -340,3 +341,13 @@ def test_the_short_last_line_of_a_wrapped_title_keeps_the_titles_size():
     assign_sizes(boxes, [])
     assert boxes[1].size == boxes[0].size
     assert boxes[1].follows is boxes[0]
+
+
+def test_punctuation_is_measured_where_its_ink_is():
+    """。 prints in the left half of its cell and the box ends at its ink: "号。" is one and
+    a half cells wide, and a run's span stops at the last ideograph."""
+    assert ink_cells("号。") == 1.5 and ink_cells("“好”") == 2.0 and ink_cells("数据") == 2.0
+    text = "展望了中医药与现代科技融合的未来。"
+    chars = [(100 + 20.0 * i, 118 + 20.0 * i) for i in range(len(text))]
+    chars[-1] = (100 + 20.0 * (len(text) - 1) - 6, 100 + 20.0 * (len(text) - 1))  # 。's ink
+    assert abs(pitch(text, chars) - 20.0) < 0.1

@@ -68,6 +68,24 @@ def cells(text: str) -> float:
     return sum(SPACE if ch.isspace() else 1.0 if is_wide(ch) else NARROW for ch in text)
 
 
+# Full-width punctuation prints on one side of its em cell, and the detector's box ends
+# at the ink: a line ending in 。 is half a cell shorter than its cells, one opening with
+# “ or （ too.
+_INK_LEFT = frozenset("。，、；：！？”’）》」』】〕")
+_INK_RIGHT = frozenset("“‘（《「『【〔")
+
+
+def ink_cells(text: str) -> float:
+    """Length of a line in em as its box measures it: :func:`cells`, less the empty half
+    cell of punctuation at either end."""
+    n = cells(text)
+    if text[-1:] and text[-1] in _INK_LEFT:
+        n -= 0.5
+    if text[:1] and text[0] in _INK_RIGHT:
+        n -= 0.5
+    return n
+
+
 def wide_count(text: str) -> int:
     return sum(1 for ch in text if is_wide(ch))
 
@@ -77,12 +95,20 @@ def _wide_share(text: str) -> float:
     return sum(1 for ch in vis if is_wide(ch)) / len(vis) if vis else 0.0
 
 
+def _centred(ch: str) -> bool:
+    """A CJK ideograph or kana: its ink is centred in its em cell. Not punctuation: the
+    recogniser places 。，、” at their ink, a third of an em off the cell's centre, which
+    at the end of a run made its span, and the em of a short line, 3-5 % small."""
+    return is_wide(ch) and ch.isalpha()
+
+
 def pitch(text: str, chars: list[tuple[float, float]]) -> float:
     """The em of a line from the centres of its CJK characters (pixels), or 0.
 
     Centres, because the detector pads a line's box by a fraction of its height at both
-    ends; runs of neighbouring CJK characters only, because Latin letters and digits have
-    no fixed width (a line mixing them is still measured on its Chinese). Each run gives its
+    ends; runs of neighbouring CJK ideographs only (:func:`_centred`), because Latin
+    letters and digits have no fixed width (a line mixing them is still measured on its
+    Chinese). Each run gives its
     span (first centre to last) and its number of steps; the em is the spans' sum over the
     steps' sum. The recogniser places characters on a coarse grid (a step of its feature
     map, a few pixels), so one step is off by up to a grid cell, but a span of twenty steps
@@ -96,7 +122,7 @@ def pitch(text: str, chars: list[tuple[float, float]]) -> float:
     i = 0
     while i < len(text):
         j = i
-        while j < len(text) and is_wide(text[j]):
+        while j < len(text) and _centred(text[j]):
             j += 1
         if j - i >= 2:
             span += (chars[j - 1][0] + chars[j - 1][1] - chars[i][0] - chars[i][1]) / 2
@@ -202,7 +228,7 @@ def assign_sizes(boxes: list[OcrBox], text_sizes: list[tuple[float, int]]) -> No
         # unmeasured (one or two CJK steps, or Latin): the width over the cells, as tight
         # as type set without spacing is; letter-spaced headings (目  录) are short, and the
         # box height caps them
-        b.size = b.pitch or (b.x1 - b.x0) / cells(b.text)
+        b.size = b.pitch or (b.x1 - b.x0) / max(0.5, ink_cells(b.text))
         if wide_count(b.text) < SHORT:
             b.size = min(b.size, SPACED * ratio * b.height)
     _follow_line_above(boxes)
