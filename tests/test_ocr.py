@@ -35,6 +35,7 @@ from huikan.ingest.ocr.glyphs import (
     pitch,
     skew,
 )
+from huikan.ingest.ocr.metrics import line_metrics
 from huikan.ingest.ocr.normalize import normalize_line
 from huikan.ingest.ocr.notice import ocr_notice, page_ranges
 from huikan.ingest.ocr.pages import recognise_pages
@@ -351,3 +352,45 @@ def test_punctuation_is_measured_where_its_ink_is():
     chars = [(100 + 20.0 * i, 118 + 20.0 * i) for i in range(len(text))]
     chars[-1] = (100 + 20.0 * (len(text) - 1) - 6, 100 + 20.0 * (len(text) - 1))  # 。's ink
     assert abs(pitch(text, chars) - 20.0) < 0.1
+
+
+def _inked(text: str, em: float, ink: float, fill: bool, tilt: float = 0.0):
+    """A white page with one line of square "glyphs" (``ink`` px high, solid or hollow) as
+    RapidOCR would report it, padded box and all."""
+    import numpy as np
+
+    grey = np.full((200, 1200), 255, np.uint8)
+    line = _line(text, 100, 60, 2 * ink, em, tilt)
+    for a, b in line.chars:
+        mid = (a + b) / 2
+        y0 = int(60 + tilt * (mid - 100) + ink / 2)
+        x0, x1, y1 = int(mid - ink / 2), int(mid + ink / 2), y0 + int(ink)
+        grey[y0:y1, x0:x1] = 0
+        if not fill:
+            grey[y0 + 3 : y1 - 3, x0 + 3 : x1 - 3] = 255
+    return grey, line
+
+
+def test_line_metrics_read_the_ink_height_and_weight_of_the_glyphs():
+    grey, line = _inked("数字经济赋能新质生产力", 30, 24, fill=True, tilt=0.01)
+    glyph, fill = line_metrics(grey, line)
+    assert abs(glyph - 24) <= 1 and fill > 0.95  # the box is 48 px high: not its height
+    grey, line = _inked("数字经济赋能新质生产力", 30, 24, fill=False)
+    assert line_metrics(grey, line)[1] < 0.5  # a light face fills less of its ink box
+    assert line_metrics(grey, _line("AB", 100, 60, 40, 30)) == (0.0, 0.0)  # no ideographs
+
+
+def test_a_justified_line_keeps_the_body_size_by_its_ink():
+    """Justification stretches a line's spacing by 12 %, which alone reads as a larger
+    size; the ink height of its glyphs is the body's, and the two together stay in the
+    body's size."""
+    em = 24.0
+    lines = [
+        _line("集群化是产业链向中高端迈进的必由之路", 100, 100 + 40 * i, 30, em) for i in range(8)
+    ]
+    lines.append(_line("本册为新兴产业动态每月一期", 100, 500, 30, em * 1.12))
+    spaced = _line("目录", 100, 600, 34, em * 3)  # letter-spaced: the ink decides
+    page = OcrPage(1, 1000, 1400, [*lines, spaced], [0.1] * 10, [20.0] * 10, [0.5] * 10)
+    boxes = page_boxes(page, 0.5)
+    assign_sizes(boxes, [])
+    assert boxes[8].size == boxes[0].size == boxes[9].size

@@ -6,11 +6,13 @@ page-number positions. OCR gives a box per line instead, so this module makes gl
 carry the same cues:
   - the page is deskewed (a scan is rarely straight: the median angle of long lines is
     turned back), so rows share a baseline and columns share a left edge;
-  - the glyph size of a line is the spacing of its CJK characters (their centres, over
-    whole runs: :func:`pitch`), else its width over its length in character cells (CJK
-    glyphs are one em wide, Latin ones about half): exact for unjustified lines and within
-    a few per cent for justified ones; short lines that may be letter-spaced (目  录) are
-    capped by the box height (scaled by the ratio the document's own CJK lines show);
+  - the glyph size of a line comes from the ink height of its ideographs (measured in the
+    pixels, :mod:`.metrics`), scaled by the ratio of spacing to ink height the document's
+    own long lines show, the way a text PDF's glyph box relates to its font size: it holds
+    in justified and letter-spaced lines and whatever padding the detector drew. On long
+    lines it is averaged with the spacing of their CJK characters (their centres, over
+    whole runs: :func:`pitch`); without ink, the spacing, else the width over the length
+    in cells (CJK one em, Latin about half), short lines capped by the box height;
   - sizes are snapped to the document's modes (noise of a pixel or two must not look like
     a size change), and in a mixed PDF to the sizes the text pages use;
   - glyphs of lines printed with clearly more ink per area than body text get a heavy font:
@@ -40,6 +42,10 @@ SPACE = 0.3
 SHORT = 6
 SPACED = 1.5  # a short line's em may exceed its height-implied size by this much
 FOLLOW = 0.2  # a short line within this of the size of the line above continues it
+# A long line's spacing and ink height agreeing within this are averaged (each is off by a
+# pixel's rounding in its own way); further apart, a stray mark or a neighbouring line
+# reached into the glyphs' columns, and the spacing stands.
+AGREE = 0.15
 
 
 @dataclass
@@ -54,6 +60,8 @@ class OcrBox:
     bottom: float
     ink: float
     pitch: float = 0.0  # em measured from the CJK character centres (0: not measurable)
+    glyph: float = 0.0  # ink height of its ideographs (:mod:`.metrics`; 0: not measured)
+    fill: float = 0.0  # dark share inside its glyphs' ink boxes (0: not measured)
     size: float = 0.0
     heavy: bool = False
     follows: OcrBox | None = None  # the measured line this short line continues
@@ -158,6 +166,8 @@ def page_boxes(page: OcrPage, pt_per_px: float) -> list[OcrBox]:
             xs.append(cx + dx * cos - dy * sin)
             ys.append(cy + dx * sin + dy * cos)
         ink = page.ink[i] if i < len(page.ink) else 0.0
+        glyph = page.glyph[i] * pt_per_px if i < len(page.glyph) else 0.0
+        fill = page.fill[i] if i < len(page.fill) else 0.0
         out.append(
             OcrBox(
                 text,
@@ -168,6 +178,8 @@ def page_boxes(page: OcrPage, pt_per_px: float) -> list[OcrBox]:
                 max(ys) * pt_per_px,
                 ink,
                 em,
+                glyph,
+                fill,
             )
         )
     return out
@@ -219,18 +231,43 @@ def _follow_line_above(boxes: list[OcrBox]) -> None:
             b.size = b.follows.size
 
 
+def _ink_scale(boxes: list[OcrBox]) -> float:
+    """Size per point of ink height in this document, calibrated like a text PDF's glyph
+    box relates to its font size: the median ratio of character spacing to ink height over
+    its long lines (0 when it has none). Justified lines stretch the spacing by a few per
+    cent; the scale then follows for every line alike, so relative sizes hold."""
+    r = [b.pitch / b.glyph for b in boxes if b.pitch and b.glyph and wide_count(b.text) >= SHORT]
+    return statistics.median(r) if r else 0.0
+
+
+def _line_size(b: OcrBox, ratio: float, scale: float) -> float:
+    """One line's size before snapping. The ink height of its ideographs (times ``scale``)
+    where measured: it ignores justification, letter spacing and the detector's padding,
+    so it decides short lines, which may be letter-spaced (目  录) or too short to have a
+    spacing; on long lines it is averaged with the spacing (each rounds a pixel its own
+    way). Without ink: the spacing, else the width over the cells (as tight as type set
+    without spacing), short lines capped by their box height."""
+    size = b.pitch or (b.x1 - b.x0) / max(0.5, ink_cells(b.text))
+    short = wide_count(b.text) < SHORT
+    if short:
+        size = min(size, SPACED * ratio * b.height)
+    if scale and b.glyph:
+        by_ink = scale * b.glyph
+        if not b.pitch or short:
+            return by_ink
+        if abs(b.pitch - by_ink) <= AGREE * by_ink:
+            return (b.pitch + by_ink) / 2
+    return size
+
+
 def assign_sizes(boxes: list[OcrBox], text_sizes: list[tuple[float, int]]) -> None:
     """Give every box a glyph size (see the module doc); ``text_sizes`` are (size, glyphs)
     of the text pages of a mixed PDF, which OCR sizes snap to first."""
     ratios = [b.pitch / b.height for b in boxes if b.height > 0 and b.pitch and len(b.text) >= 6]
     ratio = statistics.median(ratios) if ratios else 0.8
+    scale = _ink_scale(boxes)
     for b in boxes:
-        # unmeasured (one or two CJK steps, or Latin): the width over the cells, as tight
-        # as type set without spacing is; letter-spaced headings (目  录) are short, and the
-        # box height caps them
-        b.size = b.pitch or (b.x1 - b.x0) / max(0.5, ink_cells(b.text))
-        if wide_count(b.text) < SHORT:
-            b.size = min(b.size, SPACED * ratio * b.height)
+        b.size = _line_size(b, ratio, scale)
     _follow_line_above(boxes)
     own = _modes([(b.size, len(b.text)) for b in boxes if b.size > 0])
     printed = _modes(text_sizes) if text_sizes else []
