@@ -394,3 +394,32 @@ def test_a_justified_line_keeps_the_body_size_by_its_ink():
     boxes = page_boxes(page, 0.5)
     assign_sizes(boxes, [])
     assert boxes[8].size == boxes[0].size == boxes[9].size
+
+
+def test_a_page_number_read_twice_is_kept_once():
+    """The detector boxed "...13" over the end of a TOC line, and the engine's second look
+    right of the line read "13" inside that box again: one reading is dropped."""
+    lines = [
+        _line("徐州牵头成立淮海经济区安全应急装备产教融合共同体", 179, 366, 40, 32),
+        _line("...13", 941, 369, 30, 25.5),
+        OcrLine("13", 0.99, [[977, 376], [1009, 376], [1009, 395], [977, 395]]),
+        _line("智慧应急争先手科技兴安强能力", 181, 465, 28, 27),
+        OcrLine("14", 0.99, [[724, 470], [746, 470], [746, 486], [724, 486]]),
+    ]
+    boxes = page_boxes(OcrPage(2, 1240, 1754, lines, [0.1] * 5), 0.5)
+    texts = [b.text for b in boxes]
+    assert texts[1:] == ["...13", "智慧应急争先手科技兴安强能力", "14"]
+
+
+def test_spacing_thrown_off_by_leader_dots_is_outvoted():
+    """Leader dots can throw the recogniser's placing of characters off: spacing 1.5 em
+    where ink height and box height both say body size. The median of the three wins."""
+    em = 24.0
+    lines = [
+        _line("集群化是产业链向中高端迈进的必由之路", 100, 100 + 40 * i, 30, em) for i in range(8)
+    ]
+    lines.append(_line("佛燃科技泄漏检测无人机等创新成果亮相", 100, 500, 30, em * 1.5))
+    page = OcrPage(1, 1000, 1400, lines, [0.1] * 9, [20.0] * 9, [0.5] * 9)
+    boxes = page_boxes(page, 0.5)
+    assign_sizes(boxes, [])
+    assert boxes[8].size == boxes[0].size

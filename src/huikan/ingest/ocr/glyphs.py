@@ -43,8 +43,7 @@ SHORT = 6
 SPACED = 1.5  # a short line's em may exceed its height-implied size by this much
 FOLLOW = 0.2  # a short line within this of the size of the line above continues it
 # A long line's spacing and ink height agreeing within this are averaged (each is off by a
-# pixel's rounding in its own way); further apart, a stray mark or a neighbouring line
-# reached into the glyphs' columns, and the spacing stands.
+# pixel's rounding in its own way); further apart, the median with the box height's size.
 AGREE = 0.15
 
 
@@ -182,6 +181,28 @@ def page_boxes(page: OcrPage, pt_per_px: float) -> list[OcrBox]:
                 fill,
             )
         )
+    return _drop_rereads(out)
+
+
+def _drop_rereads(boxes: list[OcrBox]) -> list[OcrBox]:
+    """Boxes without a second reading of the same print. The engine reads the strip right
+    of a line again for what the detector skipped (a TOC page number), and where another
+    box already covered that strip ("徐州…共同体" / "...13" / "13") the number came twice
+    and the entry's page read 1313. A box lying within another on its row, whose text the
+    other already has, is that second reading."""
+    out = []
+    for b in boxes:
+        key = "".join(b.text.split())
+        dup = any(
+            o is not b
+            and key in "".join(o.text.split())
+            and len(o.text) > len(b.text)
+            and min(b.x1, o.x1) - max(b.x0, o.x0) >= 0.8 * (b.x1 - b.x0)
+            and min(b.bottom, o.bottom) - max(b.top, o.top) >= 0.5 * b.height
+            for o in boxes
+        )
+        if not dup:
+            out.append(b)
     return out
 
 
@@ -257,6 +278,9 @@ def _line_size(b: OcrBox, ratio: float, scale: float) -> float:
             return by_ink
         if abs(b.pitch - by_ink) <= AGREE * by_ink:
             return (b.pitch + by_ink) / 2
+        # far apart: leader dots threw the recogniser's placing of characters off, or a
+        # rule under a title reached into the glyphs' columns; the box height decides
+        return statistics.median([b.pitch, by_ink, ratio * b.height])
     return size
 
 
