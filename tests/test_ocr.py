@@ -423,3 +423,24 @@ def test_spacing_thrown_off_by_leader_dots_is_outvoted():
     boxes = page_boxes(page, 0.5)
     assign_sizes(boxes, [])
     assert boxes[8].size == boxes[0].size
+
+
+def test_a_title_in_another_face_keeps_its_spacing_and_its_wrapped_end():
+    """A 楷体 title's ink fills more of its em than the body face that calibrated the page:
+    by ink it reads 20 % large. Spacing and box both well above the body: the spacing
+    stands, and the title's short last line is scaled like the line above it."""
+    em = 20.0
+    body = [
+        _line("集群化是产业链向中高端迈进的必由之路", 100, 300 + 40 * i, 24, em) for i in range(8)
+    ]
+    first = _line("智慧应急争先手科技兴安强", 100, 40, 40, 2 * em)
+    last = _line("能力", 100, 90, 40, 2 * em)
+    wrapped = _line("畜禽良种联盟举办第17期动物种业前沿科技论", 100, 200, 24, em)
+    tail = _line("坛7", 100, 228, 24, 1.6 * em)  # nothing to measure it by
+    lines = [first, last, wrapped, tail, *body]
+    glyph = [2 * 16 * 1.2] * 2 + [16.0, 0.0] + [16.0] * 8  # the title face: ink 20 % taller
+    page = OcrPage(1, 1000, 1400, lines, [0.1] * 12, glyph, [0.5] * 12)
+    boxes = page_boxes(page, 0.5)
+    assign_sizes(boxes, [])
+    assert boxes[0].size == boxes[1].size == 2 * boxes[4].size
+    assert boxes[3].size == boxes[2].size == boxes[4].size

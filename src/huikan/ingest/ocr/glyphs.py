@@ -45,6 +45,9 @@ FOLLOW = 0.2  # a short line within this of the size of the line above continues
 # A long line's spacing and ink height agreeing within this are averaged (each is off by a
 # pixel's rounding in its own way); further apart, the median with the box height's size.
 AGREE = 0.15
+# A line whose spacing and box both say this much above the body size is display type (see
+# _line_size); spacing alone may be thrown off by leader dots.
+DISPLAY = 1.2
 
 
 @dataclass
@@ -228,28 +231,45 @@ def _snap(size: float, modes: list[float]) -> float:
     return best if abs(best - size) <= SNAP * best else size
 
 
+def _measurable(b: OcrBox) -> bool:
+    """Whether a line has anything to measure its size by: two ideographs whose ink was
+    measured, or a spacing. A lone ideograph and a page number ("坛7", the wrapped end of a
+    TOC entry) has neither: its width over its cells was off by 60 %."""
+    return bool(b.pitch or b.glyph)
+
+
 def _follow_line_above(boxes: list[OcrBox]) -> None:
-    """A short line (too few characters to measure) right under a measured line of about
-    the same size continues it: the second line of a wrapped title ("…座" / "谈会") is set
-    in the title's size, not the few per cent off that its two cells suggest. "About the
-    same size" compares the sizes as estimated, not the box heights: the detector draws the
-    box of a two-character line relatively taller than that of a long line (by 20 % and
-    more), so heights differ where the type does not."""
-    measured = [b for b in boxes if b.pitch]
+    """A short line right under a measured line of about the same size continues it: the
+    second line of a wrapped title ("…座" / "谈会") is set in the title's size, not the few
+    per cent off that its few characters suggest. "About the same size" compares sizes, not
+    box heights (the detector draws the box of a two-character line relatively taller than
+    that of a long line, by 20 % and more), and the short line's ink is scaled like the
+    line above's, which is set in the same face: a title face fills its em differently
+    from the body face that calibrated the page. A line with nothing to measure
+    (:func:`_measurable`) continues the line above whatever its estimate."""
+    measured = [b for b in boxes if b.pitch and wide_count(b.text) >= SHORT]
     for b in boxes:
-        if b.pitch:
+        if b.pitch and wide_count(b.text) >= SHORT:
             continue
         above = [
             a
             for a in measured
             if 0 <= b.top - a.bottom <= 0.8 * a.height
-            and abs(b.size - a.size) <= FOLLOW * a.size
             and b.x0 < a.x1
             and a.x0 < b.x1
+            and (not _measurable(b) or abs(_as_above(b, a) - a.size) <= FOLLOW * a.size)
         ]
         if above:
             b.follows = max(above, key=lambda a: a.bottom)
             b.size = b.follows.size
+
+
+def _as_above(b: OcrBox, a: OcrBox) -> float:
+    """``b``'s size if set in the face of ``a``: its ink height at ``a``'s ratio of spacing
+    to ink height (its own estimate where either ink is unmeasured)."""
+    if a.glyph and b.glyph:
+        return b.glyph * a.pitch / a.glyph
+    return b.size
 
 
 def _ink_scale(boxes: list[OcrBox]) -> float:
@@ -261,13 +281,16 @@ def _ink_scale(boxes: list[OcrBox]) -> float:
     return statistics.median(r) if r else 0.0
 
 
-def _line_size(b: OcrBox, ratio: float, scale: float) -> float:
-    """One line's size before snapping. The ink height of its ideographs (times ``scale``)
-    where measured: it ignores justification, letter spacing and the detector's padding,
-    so it decides short lines, which may be letter-spaced (目  录) or too short to have a
-    spacing; on long lines it is averaged with the spacing (each rounds a pixel its own
-    way). Without ink: the spacing, else the width over the cells (as tight as type set
-    without spacing), short lines capped by their box height."""
+def _line_size(b: OcrBox, ratio: float, scale: float, body: float) -> float:
+    """One line's size before snapping. The ink height of its ideographs (times ``scale``,
+    the body face's) where measured: it ignores justification, letter spacing and the
+    detector's padding, so it decides short lines, which may be letter-spaced (目  录) or too
+    short to have a spacing; on long lines near the body size (``body``: their median
+    spacing) it is averaged with the spacing (each rounds a pixel its own way). Display
+    type is often another face (楷体, 黑体 titles) whose ink fills its em differently: a long
+    line whose spacing and box are both well above the body size keeps its spacing.
+    Without ink: the spacing, else the width over the cells (as tight as type set without
+    spacing), short lines capped by their box height."""
     size = b.pitch or (b.x1 - b.x0) / max(0.5, ink_cells(b.text))
     short = wide_count(b.text) < SHORT
     if short:
@@ -276,6 +299,8 @@ def _line_size(b: OcrBox, ratio: float, scale: float) -> float:
         by_ink = scale * b.glyph
         if not b.pitch or short:
             return by_ink
+        if body and min(b.pitch, ratio * b.height) >= DISPLAY * body:
+            return b.pitch
         if abs(b.pitch - by_ink) <= AGREE * by_ink:
             return (b.pitch + by_ink) / 2
         # far apart: leader dots threw the recogniser's placing of characters off, or a
@@ -290,8 +315,10 @@ def assign_sizes(boxes: list[OcrBox], text_sizes: list[tuple[float, int]]) -> No
     ratios = [b.pitch / b.height for b in boxes if b.height > 0 and b.pitch and len(b.text) >= 6]
     ratio = statistics.median(ratios) if ratios else 0.8
     scale = _ink_scale(boxes)
+    pitches = [b.pitch for b in boxes if b.pitch and wide_count(b.text) >= SHORT]
+    body = statistics.median(pitches) if pitches else 0.0
     for b in boxes:
-        b.size = _line_size(b, ratio, scale)
+        b.size = _line_size(b, ratio, scale, body)
     _follow_line_above(boxes)
     own = _modes([(b.size, len(b.text)) for b in boxes if b.size > 0])
     printed = _modes(text_sizes) if text_sizes else []
