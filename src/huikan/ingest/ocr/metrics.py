@@ -37,16 +37,17 @@ def _edge(quad: list[list[float]], top: bool, x: float) -> float:
     return ay + (by - ay) * (x - ax) / (bx - ax)
 
 
-def _glyph(grey: np.ndarray, quad: list[list[float]], x0: float, x1: float):
-    """(ink height, fill) of the glyph in the column slice [x0, x1) of a line's box."""
-    h, w = grey.shape
+def _glyph(print_: np.ndarray, quad: list[list[float]], x0: float, x1: float):
+    """(ink height, fill) of the glyph in the column slice [x0, x1) of a line's box
+    (``print_``: the page's dark pixels)."""
+    h, w = print_.shape
     mid = (x0 + x1) / 2
     top, bottom = _edge(quad, True, mid), _edge(quad, False, mid)
     y0, y1 = max(0, int(top)), min(h, int(bottom) + 1)
     c0, c1 = max(0, int(x0)), min(w, int(x1) + 1)
     if y1 - y0 < 4 or c1 - c0 < 2:
         return None
-    dark = grey[y0:y1, c0:c1] < DARK
+    dark = print_[y0:y1, c0:c1]
     rows = np.flatnonzero(dark.any(axis=1))
     cols = np.flatnonzero(dark.any(axis=0))
     if len(rows) < 2 or len(cols) < 2:
@@ -55,17 +56,22 @@ def _glyph(grey: np.ndarray, quad: list[list[float]], x0: float, x1: float):
     return float(rows[-1] - rows[0] + 1), float(box.mean())
 
 
-def line_metrics(grey: np.ndarray, line: OcrLine) -> tuple[float, float]:
+def line_metrics(
+    grey: np.ndarray, line: OcrLine, print_: np.ndarray | None = None
+) -> tuple[float, float]:
     """(glyph height in pixels, fill) of one line; (0, 0) when it has too few ideographs
     placed by the recogniser. The median over the ideographs: 一 and 口 are lower than
-    most, a stray mark above a line makes one taller."""
+    most, a stray mark above a line makes one taller. ``print_`` (the page's dark pixels)
+    saves thresholding the page again for every line."""
     if len(line.chars) != len(line.text):
         return 0.0, 0.0
+    if print_ is None:
+        print_ = grey < DARK
     heights, fills = [], []
     for ch, (a, b) in zip(line.text, line.chars, strict=True):
         if not (is_wide(ch) and ch.isalpha()):
             continue
-        got = _glyph(grey, line.quad, a, b)
+        got = _glyph(print_, line.quad, a, b)
         if got:
             heights.append(got[0])
             fills.append(got[1])
@@ -76,6 +82,7 @@ def line_metrics(grey: np.ndarray, line: OcrLine) -> tuple[float, float]:
 
 def measure(grey: np.ndarray, page: OcrPage) -> None:
     """Fill in ``page.glyph`` and ``page.fill`` (one value a line) from the page's pixels."""
-    got = [line_metrics(grey, ln) for ln in page.lines]
+    print_ = grey < DARK
+    got = [line_metrics(grey, ln, print_) for ln in page.lines]
     page.glyph = [g for g, _ in got]
     page.fill = [f for _, f in got]
