@@ -62,23 +62,23 @@ class Case:
 
 
 def cases(which: str) -> list[Case]:
+    """The dev and kept-aside cases; seeds are their positions in the full list (dev 0-14,
+    unseen 115+), whichever set is asked for, so a scan and its cached OCR are the same."""
     out: list[Case] = []
-    if which in ("dev", "all"):
-        for layout in DEV_LAYOUTS:
-            for pdf in sorted((CORPUS / "pdf" / layout).glob("*.pdf")):
-                out.append(Case(f"{layout}-{pdf.stem}", pdf, pdf.stem, len(out)))
-    if which in ("unseen", "all"):
-        for name in UNSEEN:
-            pdf = next(LAYOUTS.glob(f"v*/{name}"), None)
-            if pdf is None:
-                print(
-                    f"缺少生成的版式文件 {name}（python -m bench.layouts.generate）",
-                    file=sys.stderr,
-                )
-                continue
-            stem = pdf.stem.rsplit("-", 1)[-1]
-            out.append(Case(pdf.stem, pdf, stem, 100 + len(out)))
-    return out
+    for layout in DEV_LAYOUTS:
+        for pdf in sorted((CORPUS / "pdf" / layout).glob("*.pdf")):
+            out.append(Case(f"{layout}-{pdf.stem}", pdf, pdf.stem, len(out)))
+    dev = len(out)
+    for i, name in enumerate(UNSEEN):
+        pdf = next(LAYOUTS.glob(f"v*/{name}"), None)
+        if pdf is None:
+            print(f"缺少生成的版式文件 {name}（python -m bench.layouts.generate）", file=sys.stderr)
+            continue
+        stem = pdf.stem.rsplit("-", 1)[-1]
+        out.append(Case(pdf.stem, pdf, stem, 100 + dev + i))
+    if which == "dev":
+        return out[:dev]
+    return out[dev:] if which == "unseen" else out
 
 
 def generated(index: Path, pick: str, max_pages: int) -> list[Case]:
