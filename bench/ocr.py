@@ -1,12 +1,18 @@
-"""OCR benchmark: ``bench/ocr.py [--set dev|unseen|all] [--only SUBSTR] [--jobs 2]``.
+"""OCR benchmark: ``bench/ocr.py [--set dev|unseen|gen|all] [--only SUBSTR] [--jobs 2]``.
 
 Makes scanned versions (bench/scans.py, seed = position in the list) of the dev PDFs
 (tests/corpus/pdf) and of a few generated layouts kept aside (bench/layouts cache, families
 the dev PDFs do not have), ingests each exactly as ``huikan ingest FILE --json`` does, and
 prints per file: pages, OCR pages per minute (on a cold OCR cache), the character error rate
-of the OCR body text against the text layer of the original PDF, and F1 / title / cluster
+of the OCR body text against the text layer of the original PDF (NFKC, as the corpus scorer
+compares; raw in brackets), and F1 / title / cluster
 from the corpus scorer — then the worst case of each figure, and the time of a cached
-re-ingest. Scans and OCR pages are cached under ``$HUIKAN_OCR_BENCH`` (default
+re-ingest. ``--set gen`` scans one more generated file per PDF family of the layouts index
+(``--index``, default ``$HUIKAN_LAYOUTS_INDEX`` or /work/layouts-gen/index.json): the file
+with the smallest hash of ``--pick`` and its name among those of at most ``--max-pages``
+pages (else the shortest: a choice by cost and chance, never by score), scanned with seeds
+from 300 on, so a new ``--pick`` gives files and scans the rules were not tuned on. Scans
+and OCR pages are cached under ``$HUIKAN_OCR_BENCH`` (default
 ``~/.cache/huikan-ocr-bench``); delete it for cold timings. Nothing here is committed.
 """
 
@@ -19,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +37,7 @@ from bench.scans import make_scan  # noqa: E402
 CORPUS = ROOT / "tests" / "corpus"
 LAYOUTS = Path(os.environ.get("HUIKAN_LAYOUTS_DIR") or Path.home() / ".cache" / "huikan-layouts")
 WORK = Path(os.environ.get("HUIKAN_OCR_BENCH") or Path.home() / ".cache" / "huikan-ocr-bench")
+INDEX = os.environ.get("HUIKAN_LAYOUTS_INDEX") or "/work/layouts-gen/index.json"
 DEV_LAYOUTS = ("a4-two-column", "a4-single", "cid-nonembedded")
 # Generated layouts of families the dev PDFs lack (an A5 booklet, office headings, B5 two
 # columns, a random PDF layout); files chosen by name, never by their scores.
@@ -54,22 +62,47 @@ class Case:
 
 
 def cases(which: str) -> list[Case]:
+    """The dev and kept-aside cases; seeds are their positions in the full list (dev 0-14,
+    unseen 115+), whichever set is asked for, so a scan and its cached OCR are the same."""
     out: list[Case] = []
-    if which in ("dev", "all"):
-        for layout in DEV_LAYOUTS:
-            for pdf in sorted((CORPUS / "pdf" / layout).glob("*.pdf")):
-                out.append(Case(f"{layout}-{pdf.stem}", pdf, pdf.stem, len(out)))
-    if which in ("unseen", "all"):
-        for name in UNSEEN:
-            pdf = next(LAYOUTS.glob(f"v*/{name}"), None)
-            if pdf is None:
-                print(
-                    f"缺少生成的版式文件 {name}（python -m bench.layouts.generate）",
-                    file=sys.stderr,
-                )
-                continue
-            stem = pdf.stem.rsplit("-", 1)[-1]
-            out.append(Case(pdf.stem, pdf, stem, 100 + len(out)))
+    for layout in DEV_LAYOUTS:
+        for pdf in sorted((CORPUS / "pdf" / layout).glob("*.pdf")):
+            out.append(Case(f"{layout}-{pdf.stem}", pdf, pdf.stem, len(out)))
+    dev = len(out)
+    for i, name in enumerate(UNSEEN):
+        pdf = next(LAYOUTS.glob(f"v*/{name}"), None)
+        if pdf is None:
+            print(f"缺少生成的版式文件 {name}（python -m bench.layouts.generate）", file=sys.stderr)
+            continue
+        stem = pdf.stem.rsplit("-", 1)[-1]
+        out.append(Case(pdf.stem, pdf, stem, 100 + dev + i))
+    if which == "dev":
+        return out[:dev]
+    return out[dev:] if which == "unseen" else out
+
+
+def generated(index: Path, pick: str, max_pages: int) -> list[Case]:
+    """One PDF per family of a layouts index (see the module doc), families in name order."""
+    import hashlib
+
+    import pypdfium2 as pdfium
+
+    files = json.loads(index.read_text("utf-8"))["files"]
+    by_family: dict[str, list[dict]] = {}
+    for f in files:
+        name = Path(f["path"]).name
+        if name.endswith(".pdf") and name not in UNSEEN:
+            by_family.setdefault(f["family"], []).append(f)
+    out: list[Case] = []
+    for family in sorted(by_family):
+        ranked = sorted(
+            by_family[family],
+            key=lambda f: hashlib.sha256(f"{pick}:{Path(f['path']).name}".encode()).hexdigest(),
+        )
+        pages = {f["path"]: len(pdfium.PdfDocument(f["path"])) for f in ranked}
+        short = [f for f in ranked if pages[f["path"]] <= max_pages]
+        f = short[0] if short else min(ranked, key=lambda f: pages[f["path"]])
+        out.append(Case(Path(f["path"]).stem, Path(f["path"]), f["stem"], 300 + len(out)))
     return out
 
 
@@ -173,6 +206,10 @@ def run_case(case: Case, config, scorer, jobs: int) -> dict:
     ref = doc_text(case.source)
     hyp = doc_text(case.scan, ocr)
     cer = edit_distance(ref, hyp) / max(1, len(ref))
+    # as the corpus scorer compares text: NFKC, so ， and a comma typed as , in the text
+    # layer (OCR's normaliser makes it ，) are one character
+    nref, nhyp = unicodedata.normalize("NFKC", ref), unicodedata.normalize("NFKC", hyp)
+    cer_nfkc = edit_distance(nref, nhyp) / max(1, len(nref))
     return {
         "name": case.name,
         "pages": n_pages,
@@ -180,7 +217,8 @@ def run_case(case: Case, config, scorer, jobs: int) -> dict:
         "cold_pages": cold,
         "seconds": round(secs, 1),
         "ppm": round(60 * cold / secs, 1) if cold == n_pages else None,
-        "cer": round(cer, 4),
+        "cer": round(cer_nfkc, 4),
+        "cer_raw": round(cer, 4),
         "f1": s.get("f1"),
         "title": s.get("title_acc"),
         "cluster": s.get("cluster_acc"),
@@ -210,7 +248,10 @@ def main() -> None:
     from huikan.config import load_config
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--set", choices=["dev", "unseen", "all"], default="all")
+    ap.add_argument("--set", choices=["dev", "unseen", "gen", "all"], default="all")
+    ap.add_argument("--index", type=Path, default=Path(INDEX))
+    ap.add_argument("--pick", default="1", help="--set gen: which files (any string)")
+    ap.add_argument("--max-pages", type=int, default=16, help="--set gen: longest file")
     ap.add_argument("--only", default="", help="only cases whose name contains this")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--out", type=Path, default=None, help="write the rows as JSON here")
@@ -218,14 +259,16 @@ def main() -> None:
     config = load_config(ROOT / "site.yml")
     scorer = load_scorer()
     rows = []
-    for case in cases(a.set):
+    todo = generated(a.index, a.pick, a.max_pages) if a.set == "gen" else cases(a.set)
+    for case in todo:
         if a.only and a.only not in case.name:
             continue
         row = run_case(case, config, scorer, a.jobs)
         rows.append(row)
         print(
             f"{row['name']:<58} {row['pages']:>3}p  ppm {row['ppm'] or '—':>5}  "
-            f"CER {row['cer']:.2%}  F1 {row['f1']:.3f}  title {row['title']:.3f}  "
+            f"CER {row['cer']:.2%} (raw {row['cer_raw']:.2%})  F1 {row['f1']:.3f}  "
+            f"title {row['title']:.3f}  "
             f"cluster {row['cluster']:.3f}  ocr-warn {row['warnings']}",
             flush=True,
         )
@@ -237,13 +280,16 @@ def main() -> None:
         mean = statistics.mean(r[key] for r in rows)
         print(f"{label:<8} mean {mean:.3f}  worst {worst[key]:.3f} ({worst['name']})")
     worst = max(rows, key=lambda r: r["cer"])
-    print(f"CER      mean {statistics.mean(r['cer'] for r in rows):.2%}  worst {worst['cer']:.2%}")
+    print(
+        f"CER      mean {statistics.mean(r['cer'] for r in rows):.2%}  worst {worst['cer']:.2%}"
+        f" ({worst['name']}; raw {max(r['cer_raw'] for r in rows):.2%})"
+    )
     timed = [r for r in rows if r["ppm"]]
     if timed:
         pages = sum(r["pages"] for r in timed)
         secs = sum(r["seconds"] for r in timed)
         print(f"speed    {60 * pages / secs:.1f} pages/min, {pages} cold pages, -j {a.jobs}")
-    ms = cached_reingest_ms(next(c for c in cases(a.set) if c.name == rows[0]["name"]), config)
+    ms = cached_reingest_ms(next(c for c in todo if c.name == rows[0]["name"]), config)
     print(f"cached re-ingest {ms:.1f} ms ({rows[0]['name']})")
     if a.out:
         a.out.write_text(json.dumps(rows, ensure_ascii=False, indent=1), "utf-8")

@@ -25,7 +25,17 @@ from huikan.config import load_config
 from huikan.ingest import ingest_file
 from huikan.ingest.ocr import OcrOptions
 from huikan.ingest.ocr.engine import OcrLine, OcrPage
-from huikan.ingest.ocr.glyphs import OcrBox, assign_sizes, cells, glyphs, page_boxes, skew
+from huikan.ingest.ocr.glyphs import (
+    OcrBox,
+    assign_sizes,
+    cells,
+    glyphs,
+    ink_cells,
+    page_boxes,
+    pitch,
+    skew,
+)
+from huikan.ingest.ocr.metrics import line_metrics
 from huikan.ingest.ocr.normalize import normalize_line
 from huikan.ingest.ocr.notice import ocr_notice, page_ranges
 from huikan.ingest.ocr.pages import recognise_pages
@@ -290,3 +300,147 @@ def test_glyphs_spread_over_the_box_on_one_baseline():
     assert "".join(c[4] for c in chars) == "数据要素ab"
     assert chars[0][0] == 0.0 and abs(chars[-1][1] - 50.0) < 1e-6
     assert len({c[2] for c in chars}) == 1 and {c[5] for c in chars} == {3}
+
+
+def test_pitch_measures_whole_runs_not_single_steps():
+    """The recogniser places characters on a grid of a few pixels: single steps of a 22 px
+    em come out as 16 or 24 px, whose median is 9 % off; the span of the run is not."""
+    text = "集群化是产业链向中高端迈进的必由之路"
+    grid = 8.0
+    chars = []
+    for i in range(len(text)):
+        c = round((100 + 22.0 * i) / grid) * grid
+        chars.append((c - 10, c + 10))
+    assert abs(pitch(text, chars) - 22.0) < 0.5
+
+
+def test_a_title_is_not_shrunk_by_its_relatively_low_box():
+    """The detector's box is relatively lower for large type (0.9 of the size for a title,
+    1.2 for body text): a long title keeps the size its character spacing gives."""
+    em = 20.0
+    body = [
+        _line("集群化是产业链向中高端迈进的必由之路", 100, 100 + 40 * i, 24, em) for i in range(8)
+    ]
+    title = _line("让数字经济成为发展新质生产力的主战场", 100, 40, 27, em * 1.5)
+    page = OcrPage(1, 1000, 1400, [title, *body], [0.1] * 9)
+    boxes = page_boxes(page, 0.5)
+    assign_sizes(boxes, [])
+    assert boxes[0].size >= 1.45 * boxes[1].size
+
+
+def test_the_short_last_line_of_a_wrapped_title_keeps_the_titles_size():
+    """A two-character line has no spacing to measure and a relatively taller box: its
+    width over its cells, near the title's size, makes it the title's continuation."""
+    em = 20.0
+    body = [
+        _line("集群化是产业链向中高端迈进的必由之路", 100, 200 + 40 * i, 24, em) for i in range(8)
+    ]
+    first = _line("习近平总书记主持召开深入推进长三角一体化发展座", 100, 40, 26, em * 1.4)
+    last = _line("谈会", 300, 70, 34, em * 1.4 * 1.06)  # a little wide, box tall
+    page = OcrPage(1, 1000, 1400, [first, last, *body], [0.1] * 10)
+    boxes = page_boxes(page, 0.5)
+    assign_sizes(boxes, [])
+    assert boxes[1].size == boxes[0].size
+    assert boxes[1].follows is boxes[0]
+
+
+def test_punctuation_is_measured_where_its_ink_is():
+    """。 prints in the left half of its cell and the box ends at its ink: "号。" is one and
+    a half cells wide, and a run's span stops at the last ideograph."""
+    assert ink_cells("号。") == 1.5 and ink_cells("“好”") == 2.0 and ink_cells("数据") == 2.0
+    text = "展望了中医药与现代科技融合的未来。"
+    chars = [(100 + 20.0 * i, 118 + 20.0 * i) for i in range(len(text))]
+    chars[-1] = (100 + 20.0 * (len(text) - 1) - 6, 100 + 20.0 * (len(text) - 1))  # 。's ink
+    assert abs(pitch(text, chars) - 20.0) < 0.1
+
+
+def _inked(text: str, em: float, ink: float, fill: bool, tilt: float = 0.0):
+    """A white page with one line of square "glyphs" (``ink`` px high, solid or hollow) as
+    RapidOCR would report it, padded box and all."""
+    import numpy as np
+
+    grey = np.full((200, 1200), 255, np.uint8)
+    line = _line(text, 100, 60, 2 * ink, em, tilt)
+    for a, b in line.chars:
+        mid = (a + b) / 2
+        y0 = int(60 + tilt * (mid - 100) + ink / 2)
+        x0, x1, y1 = int(mid - ink / 2), int(mid + ink / 2), y0 + int(ink)
+        grey[y0:y1, x0:x1] = 0
+        if not fill:
+            grey[y0 + 3 : y1 - 3, x0 + 3 : x1 - 3] = 255
+    return grey, line
+
+
+def test_line_metrics_read_the_ink_height_and_weight_of_the_glyphs():
+    grey, line = _inked("数字经济赋能新质生产力", 30, 24, fill=True, tilt=0.01)
+    glyph, fill = line_metrics(grey, line)
+    assert abs(glyph - 24) <= 1 and fill > 0.95  # the box is 48 px high: not its height
+    grey, line = _inked("数字经济赋能新质生产力", 30, 24, fill=False)
+    assert line_metrics(grey, line)[1] < 0.5  # a light face fills less of its ink box
+    assert line_metrics(grey, _line("AB", 100, 60, 40, 30)) == (0.0, 0.0)  # no ideographs
+
+
+def test_a_justified_line_keeps_the_body_size_by_its_ink():
+    """Justification stretches a line's spacing by 12 %, which alone reads as a larger
+    size; the ink height of its glyphs is the body's, and the two together stay in the
+    body's size."""
+    em = 24.0
+    lines = [
+        _line("集群化是产业链向中高端迈进的必由之路", 100, 100 + 40 * i, 30, em) for i in range(8)
+    ]
+    lines.append(_line("本册为新兴产业动态每月一期", 100, 500, 30, em * 1.12))
+    spaced = _line("目录", 100, 600, 34, em * 3)  # letter-spaced: the ink decides
+    page = OcrPage(1, 1000, 1400, [*lines, spaced], [0.1] * 10, [20.0] * 10, [0.5] * 10)
+    boxes = page_boxes(page, 0.5)
+    assign_sizes(boxes, [])
+    assert boxes[8].size == boxes[0].size == boxes[9].size
+
+
+def test_a_page_number_read_twice_is_kept_once():
+    """The detector boxed "...13" over the end of a TOC line, and the engine's second look
+    right of the line read "13" inside that box again: one reading is dropped."""
+    lines = [
+        _line("徐州牵头成立淮海经济区安全应急装备产教融合共同体", 179, 366, 40, 32),
+        _line("...13", 941, 369, 30, 25.5),
+        OcrLine("13", 0.99, [[977, 376], [1009, 376], [1009, 395], [977, 395]]),
+        _line("智慧应急争先手科技兴安强能力", 181, 465, 28, 27),
+        OcrLine("14", 0.99, [[724, 470], [746, 470], [746, 486], [724, 486]]),
+    ]
+    boxes = page_boxes(OcrPage(2, 1240, 1754, lines, [0.1] * 5), 0.5)
+    texts = [b.text for b in boxes]
+    assert texts[1:] == ["...13", "智慧应急争先手科技兴安强能力", "14"]
+
+
+def test_spacing_thrown_off_by_leader_dots_is_outvoted():
+    """Leader dots can throw the recogniser's placing of characters off: spacing 1.5 em
+    where ink height and box height both say body size. The median of the three wins."""
+    em = 24.0
+    lines = [
+        _line("集群化是产业链向中高端迈进的必由之路", 100, 100 + 40 * i, 30, em) for i in range(8)
+    ]
+    lines.append(_line("佛燃科技泄漏检测无人机等创新成果亮相", 100, 500, 30, em * 1.5))
+    page = OcrPage(1, 1000, 1400, lines, [0.1] * 9, [20.0] * 9, [0.5] * 9)
+    boxes = page_boxes(page, 0.5)
+    assign_sizes(boxes, [])
+    assert boxes[8].size == boxes[0].size
+
+
+def test_a_title_in_another_face_keeps_its_spacing_and_its_wrapped_end():
+    """A 楷体 title's ink fills more of its em than the body face that calibrated the page:
+    by ink it reads 20 % large. Spacing and box both well above the body: the spacing
+    stands, and the title's short last line is scaled like the line above it."""
+    em = 20.0
+    body = [
+        _line("集群化是产业链向中高端迈进的必由之路", 100, 300 + 40 * i, 24, em) for i in range(8)
+    ]
+    first = _line("智慧应急争先手科技兴安强", 100, 40, 40, 2 * em)
+    last = _line("能力", 100, 90, 40, 2 * em)
+    wrapped = _line("畜禽良种联盟举办第17期动物种业前沿科技论", 100, 200, 24, em)
+    tail = _line("坛7", 100, 228, 24, 1.6 * em)  # nothing to measure it by
+    lines = [first, last, wrapped, tail, *body]
+    glyph = [2 * 16 * 1.2] * 2 + [16.0, 0.0] + [16.0] * 8  # the title face: ink 20 % taller
+    page = OcrPage(1, 1000, 1400, lines, [0.1] * 12, glyph, [0.5] * 12)
+    boxes = page_boxes(page, 0.5)
+    assign_sizes(boxes, [])
+    assert boxes[0].size == boxes[1].size == 2 * boxes[4].size
+    assert boxes[3].size == boxes[2].size == boxes[4].size

@@ -9,6 +9,7 @@ import pytest
 from huikan.config import load_config
 from huikan.ingest.split import split_blocks
 from huikan.ingest.toc import classify_line, find_toc
+from huikan.ingest.toc_reprints import _near_start
 from huikan.model import Block
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -263,3 +264,23 @@ def test_an_entry_wrapped_like_a_group_over_a_title_is_one_entry(tax):
         ("智慧应急争先手 科技兴安强能力", "产业研究"),
         ("某地举办论坛", "行业资讯"),
     ]
+
+
+def test_a_listed_title_is_found_again_with_one_character_misread(tax):
+    """OCR reads a rare character differently in the TOC and in the title (亟 as 函, or
+    drops it): a TOC without page numbers still keeps its last entry, because the title is
+    printed again but for one character."""
+    body = "储能安全再次成为焦点话题。近日，位于美国加利福尼亚州的储能电站发生火灾，" * 3
+    bs = blocks(
+        "目  录",
+        "竞逐新赛道 未来产业加速培育",
+        "储能全生命周期安全函待提升",
+        "竞逐新赛道 未来产业加速培育",
+        body,
+        "储能全生命周期安全待提升",
+        body,
+    )
+    toc = find_toc(bs, tax)
+    assert [e.title for e in toc.entries][-1] == "储能全生命周期安全函待提升"
+    assert not _near_start("储能全生命周期安全待提升", "储能全生命周期安全函数待提升再")
+    assert _near_start("储能全生命周期安全待提升", "储能全生命周期安全函待提升")

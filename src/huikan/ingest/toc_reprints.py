@@ -18,6 +18,30 @@ from huikan.model import Block
 RUN_ON_GAP = 0.05
 
 
+NEAR_KEY = 10  # characters of a key that may be found again with one character misread
+
+
+def _near_start(here: str, key: str) -> bool:
+    """Does ``here`` begin with ``key`` but for one character read differently, dropped or
+    added? OCR misreads a rare character (亟 as 函, or drops it) in the TOC and in the title
+    independently, so a listed title is not printed again letter for letter; one edit in
+    ten or more characters does not make another title's line."""
+    n = len(key)
+    for m in (n - 1, n, n + 1):
+        a = here[:m]
+        if len(a) != m:
+            continue
+        prev = list(range(m + 1))
+        for i in range(1, n + 1):
+            cur = [i] + [0] * m
+            for j in range(1, m + 1):
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (key[i - 1] != a[j - 1]))
+            prev = cur
+        if prev[m] <= 1:
+            return True
+    return False
+
+
 def _tail(item: _Item) -> tuple[str, int | None]:
     """The text and page number of a TOC line's wrapped tail ("能16" → "能", 16)."""
     m = re.fullmatch(r"(.*?[^\d\s])\s*(\d{1,3})", item.title)
@@ -46,6 +70,9 @@ def _reprints(
     for here, _text in later:
         if here.startswith(key) and width(title) <= 60:
             return "entry", [title]
+    near = len(key) >= NEAR_KEY and width(title) <= 60
+    if near and any(_near_start(here, key) for here, _ in later):
+        return "entry", [title]
     if width(title) < 16:
         return None, []
     found: list[str] = []

@@ -52,6 +52,10 @@ class OcrPage:
     height: int
     lines: list[OcrLine]
     ink: list[float] = field(default_factory=list)  # dark-pixel share inside each line box
+    # per line, from the pixels (:mod:`.metrics`; measured again after a cache hit, so
+    # pages cached before they existed get them too): glyph ink height, ink fill of glyphs
+    glyph: list[float] = field(default_factory=list)
+    fill: list[float] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -62,7 +66,15 @@ class OcrPage:
             OcrLine(ln["text"], ln["score"], ln["quad"], [tuple(c) for c in ln["chars"]])
             for ln in data["lines"]
         ]
-        return cls(data["number"], data["width"], data["height"], lines, data.get("ink", []))
+        return cls(
+            data["number"],
+            data["width"],
+            data["height"],
+            lines,
+            data.get("ink", []),
+            data.get("glyph", []),
+            data.get("fill", []),
+        )
 
 
 def available() -> bool:

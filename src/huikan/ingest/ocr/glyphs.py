@@ -6,10 +6,13 @@ page-number positions. OCR gives a box per line instead, so this module makes gl
 carry the same cues:
   - the page is deskewed (a scan is rarely straight: the median angle of long lines is
     turned back), so rows share a baseline and columns share a left edge;
-  - the glyph size of a line is its width over its length in character cells (CJK glyphs
-    are one em wide, Latin ones about half): exact for unjustified lines and within a few
-    per cent for justified ones; letter-spaced headings (目  录) are capped by the box
-    height (scaled by the ratio the document's own CJK lines show);
+  - the glyph size of a line comes from the ink height of its ideographs (measured in the
+    pixels, :mod:`.metrics`), scaled by the ratio of spacing to ink height the document's
+    own long lines show, the way a text PDF's glyph box relates to its font size: it holds
+    in justified and letter-spaced lines and whatever padding the detector drew. On long
+    lines it is averaged with the spacing of their CJK characters (their centres, over
+    whole runs: :func:`pitch`); without ink, the spacing, else the width over the length
+    in cells (CJK one em, Latin about half), short lines capped by the box height;
   - sizes are snapped to the document's modes (noise of a pixel or two must not look like
     a size change), and in a mixed PDF to the sizes the text pages use;
   - glyphs of lines printed with clearly more ink per area than body text get a heavy font:
@@ -32,6 +35,19 @@ SNAP = 0.08  # sizes within 8% of a mode are that mode (headings differ by 12%+)
 HEAVY_INK = 1.45  # ink share over the body text's that reads as a bold face
 NARROW = 0.55  # width of a Latin letter or digit, in em
 SPACE = 0.3
+# A line of fewer CJK characters than this may be letter-spaced (目  录, 编 者 按); longer
+# lines are set solid, and their measured em stands even where the box looks small: the
+# detector's box is relatively lower for large type (a 17 pt title's box is 0.9 of its
+# size, body text's 1.2), so a cap by height would shrink every title.
+SHORT = 6
+SPACED = 1.5  # a short line's em may exceed its height-implied size by this much
+FOLLOW = 0.2  # a short line within this of the size of the line above continues it
+# A long line's spacing and ink height agreeing within this are averaged (each is off by a
+# pixel's rounding in its own way); further apart, the median with the box height's size.
+AGREE = 0.15
+# A line whose spacing and box both say this much above the body size is display type (see
+# _line_size); spacing alone may be thrown off by leader dots.
+DISPLAY = 1.2
 
 
 @dataclass
@@ -46,6 +62,8 @@ class OcrBox:
     bottom: float
     ink: float
     pitch: float = 0.0  # em measured from the CJK character centres (0: not measurable)
+    glyph: float = 0.0  # ink height of its ideographs (:mod:`.metrics`; 0: not measured)
+    fill: float = 0.0  # dark share inside its glyphs' ink boxes (0: not measured)
     size: float = 0.0
     heavy: bool = False
     follows: OcrBox | None = None  # the measured line this short line continues
@@ -60,6 +78,24 @@ def cells(text: str) -> float:
     return sum(SPACE if ch.isspace() else 1.0 if is_wide(ch) else NARROW for ch in text)
 
 
+# Full-width punctuation prints on one side of its em cell, and the detector's box ends
+# at the ink: a line ending in 。 is half a cell shorter than its cells, one opening with
+# “ or （ too.
+_INK_LEFT = frozenset("。，、；：！？”’）》」』】〕")
+_INK_RIGHT = frozenset("“‘（《「『【〔")
+
+
+def ink_cells(text: str) -> float:
+    """Length of a line in em as its box measures it: :func:`cells`, less the empty half
+    cell of punctuation at either end."""
+    n = cells(text)
+    if text[-1:] and text[-1] in _INK_LEFT:
+        n -= 0.5
+    if text[:1] and text[0] in _INK_RIGHT:
+        n -= 0.5
+    return n
+
+
 def wide_count(text: str) -> int:
     return sum(1 for ch in text if is_wide(ch))
 
@@ -69,24 +105,40 @@ def _wide_share(text: str) -> float:
     return sum(1 for ch in vis if is_wide(ch)) / len(vis) if vis else 0.0
 
 
+def _centred(ch: str) -> bool:
+    """A CJK ideograph or kana: its ink is centred in its em cell. Not punctuation: the
+    recogniser places 。，、” at their ink, a third of an em off the cell's centre, which
+    at the end of a run made its span, and the em of a short line, 3-5 % small."""
+    return is_wide(ch) and ch.isalpha()
+
+
 def pitch(text: str, chars: list[tuple[float, float]]) -> float:
-    """The em of a line from the centres of neighbouring CJK characters (pixels), or 0.
+    """The em of a line from the centres of its CJK characters (pixels), or 0.
 
     Centres, because the detector pads a line's box by a fraction of its height at both
-    ends; neighbouring CJK pairs only, because Latin letters and digits have no fixed width
-    (a line mixing them is still measured on its Chinese). The median of the pairs, since
-    one character's centre can be off by a few pixels. Fewer than three pairs: 0 (the box
-    height decides)."""
+    ends; runs of neighbouring CJK ideographs only (:func:`_centred`), because Latin
+    letters and digits have no fixed width (a line mixing them is still measured on its
+    Chinese). Each run gives its
+    span (first centre to last) and its number of steps; the em is the spans' sum over the
+    steps' sum. The recogniser places characters on a coarse grid (a step of its feature
+    map, a few pixels), so one step is off by up to a grid cell, but a span of twenty steps
+    only by a twentieth of one: sizes come out within 2-3 %, where the median single step
+    scattered by 5-10 % and split one body size into two. Fewer than three steps: 0 (the
+    box decides)."""
     if len(chars) != len(text):
         return 0.0
-    steps = sorted(
-        (chars[i + 1][0] + chars[i + 1][1] - chars[i][0] - chars[i][1]) / 2
-        for i in range(len(text) - 1)
-        if is_wide(text[i]) and is_wide(text[i + 1])
-    )
-    if len(steps) < 3:
-        return 0.0
-    return steps[len(steps) // 2]
+    span = 0.0
+    steps = 0
+    i = 0
+    while i < len(text):
+        j = i
+        while j < len(text) and _centred(text[j]):
+            j += 1
+        if j - i >= 2:
+            span += (chars[j - 1][0] + chars[j - 1][1] - chars[i][0] - chars[i][1]) / 2
+            steps += j - 1 - i
+        i = j + 1
+    return span / steps if steps >= 3 else 0.0
 
 
 def skew(page: OcrPage) -> float:
@@ -116,6 +168,8 @@ def page_boxes(page: OcrPage, pt_per_px: float) -> list[OcrBox]:
             xs.append(cx + dx * cos - dy * sin)
             ys.append(cy + dx * sin + dy * cos)
         ink = page.ink[i] if i < len(page.ink) else 0.0
+        glyph = page.glyph[i] * pt_per_px if i < len(page.glyph) else 0.0
+        fill = page.fill[i] if i < len(page.fill) else 0.0
         out.append(
             OcrBox(
                 text,
@@ -126,8 +180,32 @@ def page_boxes(page: OcrPage, pt_per_px: float) -> list[OcrBox]:
                 max(ys) * pt_per_px,
                 ink,
                 em,
+                glyph,
+                fill,
             )
         )
+    return _drop_rereads(out)
+
+
+def _drop_rereads(boxes: list[OcrBox]) -> list[OcrBox]:
+    """Boxes without a second reading of the same print. The engine reads the strip right
+    of a line again for what the detector skipped (a TOC page number), and where another
+    box already covered that strip ("徐州…共同体" / "...13" / "13") the number came twice
+    and the entry's page read 1313. A box lying within another on its row, whose text the
+    other already has, is that second reading."""
+    out = []
+    for b in boxes:
+        key = "".join(b.text.split())
+        dup = any(
+            o is not b
+            and key in "".join(o.text.split())
+            and len(o.text) > len(b.text)
+            and min(b.x1, o.x1) - max(b.x0, o.x0) >= 0.8 * (b.x1 - b.x0)
+            and min(b.bottom, o.bottom) - max(b.top, o.top) >= 0.5 * b.height
+            for o in boxes
+        )
+        if not dup:
+            out.append(b)
     return out
 
 
@@ -153,25 +231,82 @@ def _snap(size: float, modes: list[float]) -> float:
     return best if abs(best - size) <= SNAP * best else size
 
 
+def _measurable(b: OcrBox) -> bool:
+    """Whether a line has anything to measure its size by: two ideographs whose ink was
+    measured, or a spacing. A lone ideograph and a page number ("坛7", the wrapped end of a
+    TOC entry) has neither: its width over its cells was off by 60 %."""
+    return bool(b.pitch or b.glyph)
+
+
 def _follow_line_above(boxes: list[OcrBox]) -> None:
-    """A short line (too few characters to measure) right under a measured line of the same
-    height continues it: the second line of a wrapped title ("…并讲" / "话") is set in the
-    title's size, not whatever its box height suggests."""
-    measured = [b for b in boxes if b.pitch]
+    """A short line right under a measured line of about the same size continues it: the
+    second line of a wrapped title ("…座" / "谈会") is set in the title's size, not the few
+    per cent off that its few characters suggest. "About the same size" compares sizes, not
+    box heights (the detector draws the box of a two-character line relatively taller than
+    that of a long line, by 20 % and more), and the short line's ink is scaled like the
+    line above's, which is set in the same face: a title face fills its em differently
+    from the body face that calibrated the page. A line with nothing to measure
+    (:func:`_measurable`) continues the line above whatever its estimate."""
+    measured = [b for b in boxes if b.pitch and wide_count(b.text) >= SHORT]
     for b in boxes:
-        if b.pitch:
+        if b.pitch and wide_count(b.text) >= SHORT:
             continue
         above = [
             a
             for a in measured
             if 0 <= b.top - a.bottom <= 0.8 * a.height
-            and abs(b.height - a.height) <= 0.15 * a.height
             and b.x0 < a.x1
             and a.x0 < b.x1
+            and (not _measurable(b) or abs(_as_above(b, a) - a.size) <= FOLLOW * a.size)
         ]
         if above:
             b.follows = max(above, key=lambda a: a.bottom)
             b.size = b.follows.size
+
+
+def _as_above(b: OcrBox, a: OcrBox) -> float:
+    """``b``'s size if set in the face of ``a``: its ink height at ``a``'s ratio of spacing
+    to ink height (its own estimate where either ink is unmeasured)."""
+    if a.glyph and b.glyph:
+        return b.glyph * a.pitch / a.glyph
+    return b.size
+
+
+def _ink_scale(boxes: list[OcrBox]) -> float:
+    """Size per point of ink height in this document, calibrated like a text PDF's glyph
+    box relates to its font size: the median ratio of character spacing to ink height over
+    its long lines (0 when it has none). Justified lines stretch the spacing by a few per
+    cent; the scale then follows for every line alike, so relative sizes hold."""
+    r = [b.pitch / b.glyph for b in boxes if b.pitch and b.glyph and wide_count(b.text) >= SHORT]
+    return statistics.median(r) if r else 0.0
+
+
+def _line_size(b: OcrBox, ratio: float, scale: float, body: float) -> float:
+    """One line's size before snapping. The ink height of its ideographs (times ``scale``,
+    the body face's) where measured: it ignores justification, letter spacing and the
+    detector's padding, so it decides short lines, which may be letter-spaced (目  录) or too
+    short to have a spacing; on long lines near the body size (``body``: their median
+    spacing) it is averaged with the spacing (each rounds a pixel its own way). Display
+    type is often another face (楷体, 黑体 titles) whose ink fills its em differently: a long
+    line whose spacing and box are both well above the body size keeps its spacing.
+    Without ink: the spacing, else the width over the cells (as tight as type set without
+    spacing), short lines capped by their box height."""
+    size = b.pitch or (b.x1 - b.x0) / max(0.5, ink_cells(b.text))
+    short = wide_count(b.text) < SHORT
+    if short:
+        size = min(size, SPACED * ratio * b.height)
+    if scale and b.glyph:
+        by_ink = scale * b.glyph
+        if not b.pitch or short:
+            return by_ink
+        if body and min(b.pitch, ratio * b.height) >= DISPLAY * body:
+            return b.pitch
+        if abs(b.pitch - by_ink) <= AGREE * by_ink:
+            return (b.pitch + by_ink) / 2
+        # far apart: leader dots threw the recogniser's placing of characters off, or a
+        # rule under a title reached into the glyphs' columns; the box height decides
+        return statistics.median([b.pitch, by_ink, ratio * b.height])
+    return size
 
 
 def assign_sizes(boxes: list[OcrBox], text_sizes: list[tuple[float, int]]) -> None:
@@ -179,10 +314,11 @@ def assign_sizes(boxes: list[OcrBox], text_sizes: list[tuple[float, int]]) -> No
     of the text pages of a mixed PDF, which OCR sizes snap to first."""
     ratios = [b.pitch / b.height for b in boxes if b.height > 0 and b.pitch and len(b.text) >= 6]
     ratio = statistics.median(ratios) if ratios else 0.8
+    scale = _ink_scale(boxes)
+    pitches = [b.pitch for b in boxes if b.pitch and wide_count(b.text) >= SHORT]
+    body = statistics.median(pitches) if pitches else 0.0
     for b in boxes:
-        by_height = ratio * b.height
-        # letter-spaced headings (目  录) have a wide pitch: the height caps it
-        b.size = min(b.pitch, 1.15 * by_height) if b.pitch else by_height
+        b.size = _line_size(b, ratio, scale, body)
     _follow_line_above(boxes)
     own = _modes([(b.size, len(b.text)) for b in boxes if b.size > 0])
     printed = _modes(text_sizes) if text_sizes else []

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from huikan.ingest.ocr.engine import OcrPage, recognise
+from huikan.ingest.ocr.metrics import measure
 from huikan.ingest.ocr.raster import render_page
 from huikan.ingest.ocr.store import OcrStore, page_key
 from huikan.site.progress import Progress
@@ -62,6 +63,7 @@ def _one(args: tuple[str, int, int]) -> dict:
         h, w = raster.grey.shape
         return OcrPage(number, w, h, []).to_json()
     page = recognise(raster.grey, number, threads)
+    measure(raster.grey, page)
     return page.to_json()
 
 
@@ -83,9 +85,11 @@ def recognise_pages(
         if store.dir is None:
             todo.append(n)
             continue
-        keys[n] = page_key(render_page(path, n).grey)
+        grey = render_page(path, n).grey
+        keys[n] = page_key(grey)
         hit = store.get(keys[n])
         if hit is not None:
+            measure(grey, hit)
             out[n] = hit
         else:
             todo.append(n)
