@@ -12,6 +12,7 @@ from huikan.ingest.selfcheck import (
     _page_gaps,
     _read_across,
     _titles_inside,
+    _unbalanced_title,
     _unfinished_title,
     is_split_warning,
 )
@@ -162,3 +163,26 @@ def test_no_title_of_the_real_bulletins_is_flagged():
     gold = sorted((ROOT / "tests" / "corpus" / "gold").glob("*.yml"))
     titles = [a["title"] for g in gold for a in yaml.safe_load(g.read_text())["articles"]]
     assert [t for t in titles if _unfinished_title(Article(t, PARA), "b.txt")] == []
+
+
+@pytest.mark.parametrize(
+    ("title", "flagged"),
+    [
+        ("建筑信息模型BIM联盟举办“建筑业‘BIM+’智能建造技术与", True),  # cut before ’…”
+        ("研修班”", True),
+        ("深圳市发布《培育发展新材料产业集群行动计划（2024—2025年）", True),
+        ("建筑信息模型BIM联盟举办“建筑业‘BIM+’智能建造技术与应用实践高级研修班”", False),
+        ("深圳市发布《培育发展新材料产业集群行动计划（2024—2025年）》", False),
+    ],
+)
+def test_a_title_with_a_quote_left_open_is_flagged(title, flagged):
+    w = _unbalanced_title(Article(title, PARA), "b.pdf")
+    assert (w is not None and w.code == "split-title-unbalanced") == flagged
+
+
+def test_every_title_of_the_real_bulletins_is_balanced():
+    import yaml
+
+    gold = sorted((ROOT / "tests" / "corpus" / "gold").glob("*.yml"))
+    titles = [a["title"] for g in gold for a in yaml.safe_load(g.read_text())["articles"]]
+    assert titles and [t for t in titles if _unbalanced_title(Article(t, PARA), "b.pdf")] == []

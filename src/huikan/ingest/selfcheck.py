@@ -74,7 +74,27 @@ def check_split(
     out += [w for a in articles if (w := _read_across(a, file))]
     out += _titles_inside(articles, file)
     out += [w for a in articles if (w := _unfinished_title(a, file))]
+    out += [w for a in articles if (w := _unbalanced_title(a, file))]
     return out
+
+
+# Quotes and brackets come in pairs in a title; one left open means the title was cut short
+# (its end went into the body, or into another article) or ran into the next line.
+PAIRS = ("“”", "《》", "（）", "()", "‘’", "【】", "〔〕")
+
+
+def _unbalanced_title(a: Article, file: str) -> Warning | None:
+    """A title with a quote or bracket opened and not closed (or closed and not opened)."""
+    for o, c in PAIRS:
+        if a.title.count(o) != a.title.count(c):
+            return _about(
+                a,
+                "split-title-unbalanced",
+                f"标题 “{a.title}” 中的 {o}{c} 不成对，标题可能被截断或与别的行连在了一起；"
+                "请在审阅页核对这一篇的开头。",
+                file,
+            )
+    return None
 
 
 def _unfinished_title(a: Article, file: str) -> Warning | None:
