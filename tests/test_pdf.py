@@ -8,6 +8,7 @@ can place text precisely: columns, indents, full and short lines, running heads.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -69,18 +70,29 @@ def test_paragraph_continues_across_the_column_break(tmp_path):
     assert doc.blocks[0].lines == len(lines)
 
 
-def test_full_width_title_between_column_sections(tmp_path):
+def _column_sections(
+    middle: Callable[[float], list[Run]], gap: float
+) -> tuple[list[Run], tuple[str, str, str, str]]:
+    """Two paragraphs side by side, the runs ``middle(y)`` under them (y: where the columns
+    end), two more paragraphs side by side ``gap`` points under that end (the lower right
+    column drawn first, against drawing order), and the four paragraphs' texts."""
     a1, a2 = text_of(80, 0), text_of(80, 11)
     b1, b2 = text_of(80, 23), text_of(80, 47)
-    runs = []
     top_left, y1 = paragraph(100, a1, left=60, right=290)
     top_right, _ = paragraph(100, a2, left=310, right=540)
-    runs += top_left + top_right
-    runs.append(Run(60, y1 + 30, "国内动态", 12, "bold"))  # narrow label under both columns
-    runs.append(Run(60, y1 + 60, "跨越两栏的文章标题在这里排成一整行", 16, "bold"))
-    low_left, _ = paragraph(y1 + 90, b1, left=60, right=290)
-    low_right, _ = paragraph(y1 + 90, b2, left=310, right=540)
-    runs += low_right + low_left
+    low_left, _ = paragraph(y1 + gap, b1, left=60, right=290)
+    low_right, _ = paragraph(y1 + gap, b2, left=310, right=540)
+    return top_left + top_right + middle(y1) + low_right + low_left, (a1, a2, b1, b2)
+
+
+def test_full_width_title_between_column_sections(tmp_path):
+    runs, (a1, a2, b1, b2) = _column_sections(
+        lambda y1: [
+            Run(60, y1 + 30, "国内动态", 12, "bold"),  # narrow label under both columns
+            Run(60, y1 + 60, "跨越两栏的文章标题在这里排成一整行", 16, "bold"),
+        ],
+        gap=90,
+    )
     doc = read_pdf(write(tmp_path, [Page(runs)]))
     assert blocks_text(doc.blocks) == [
         a1,
@@ -437,17 +449,13 @@ def test_fonts_without_glyphs_to_read_are_garbled(tmp_path):
 def test_short_spanning_title_and_byline_on_either_side_of_the_gutter(tmp_path):
     """A title over two columns that stays left of the gutter, with its byline flush right on
     the next line: the columns above are read before it, the columns below after it."""
-    a1, a2 = text_of(80, 0), text_of(80, 11)
-    b1, b2 = text_of(80, 23), text_of(80, 47)
-    runs = []
-    top_left, y1 = paragraph(100, a1, left=60, right=290)
-    top_right, _ = paragraph(100, a2, left=310, right=540)
-    runs += top_left + top_right
-    runs.append(Run(60, y1 + 30, "短标题只占左栏宽", 12, "bold"))
-    runs.append(Run(400, y1 + 50, "研究团队 张三"))
-    low_left, _ = paragraph(y1 + 80, b1, left=60, right=290)
-    low_right, _ = paragraph(y1 + 80, b2, left=310, right=540)
-    runs += low_right + low_left
+    runs, (a1, a2, b1, b2) = _column_sections(
+        lambda y1: [
+            Run(60, y1 + 30, "短标题只占左栏宽", 12, "bold"),
+            Run(400, y1 + 50, "研究团队 张三"),
+        ],
+        gap=80,
+    )
     doc = read_pdf(write(tmp_path, [Page(runs)]))
     assert blocks_text(doc.blocks) == [a1, a2, "短标题只占左栏宽", "研究团队 张三", b1, b2]
 

@@ -21,6 +21,26 @@ def without_state(t: dict[str, bytes]) -> dict[str, bytes]:
     return {k: v for k, v in t.items() if k != STATE_FILE}
 
 
+def _add_bulletin(site_root, date: str) -> None:
+    """A new two-article bulletin dated ``date`` (YYYY-MM) in the site's issues/."""
+    year, month = date.split("-")
+    para = "氢能重卡示范运营线路开通，加氢站网络与燃料电池系统国产化同步推进。"
+    (site_root / "issues" / f"{date}-qingneng.md").write_text(
+        f"# 氢能动态\n\n{year} 年 {int(month)} 月\n\n## 氢能重卡示范线开通\n\n{para * 3}\n\n"
+        f"## 加氢站建设提速\n\n{para * 2}\n",
+        "utf-8",
+    )
+
+
+def _assert_equals_a_full_build(site_root, tmp_path) -> None:
+    """The site built incrementally in ``site_root`` equals one built from scratch."""
+    fresh_root = tmp_path / "fresh"
+    shutil.copytree(site_root / "issues", fresh_root / "issues")
+    shutil.copy(site_root / "site.yml", fresh_root / "site.yml")
+    build(fresh_root)
+    assert without_state(tree(site_root / "build")) == without_state(tree(fresh_root / "build"))
+
+
 def test_unchanged_rebuild_reuses_the_index_and_equals_a_full_build(site_root, tmp_path):
     first = build(site_root)
     assert not any(REUSED in line for line in first.search_summary)
@@ -32,29 +52,15 @@ def test_unchanged_rebuild_reuses_the_index_and_equals_a_full_build(site_root, t
     assert again.search_summary[:2] == first.search_summary[:2] or (
         again.search_summary[0].split("，")[:3] == first.search_summary[0].split("，")[:3]
     )
-    fresh_root = tmp_path / "fresh"
-    shutil.copytree(site_root / "issues", fresh_root / "issues")
-    shutil.copy(site_root / "site.yml", fresh_root / "site.yml")
-    build(fresh_root)
-    assert without_state(tree(site_root / "build")) == without_state(tree(fresh_root / "build"))
+    _assert_equals_a_full_build(site_root, tmp_path)
 
 
 def test_a_changed_article_rebuilds_the_index_and_equals_a_full_build(site_root, tmp_path):
     build(site_root)
-    issues = site_root / "issues"
-    para = "氢能重卡示范运营线路开通，加氢站网络与燃料电池系统国产化同步推进。"
-    (issues / "2025-02-qingneng.md").write_text(
-        f"# 氢能动态\n\n2025 年 2 月\n\n## 氢能重卡示范线开通\n\n{para * 3}\n\n"
-        f"## 加氢站建设提速\n\n{para * 2}\n",
-        "utf-8",
-    )
+    _add_bulletin(site_root, "2025-02")
     report = build(site_root)
     assert not any(REUSED in line for line in report.search_summary)
-    fresh_root = tmp_path / "fresh"
-    shutil.copytree(issues, fresh_root / "issues")
-    shutil.copy(site_root / "site.yml", fresh_root / "site.yml")
-    build(fresh_root)
-    assert without_state(tree(site_root / "build")) == without_state(tree(fresh_root / "build"))
+    _assert_equals_a_full_build(site_root, tmp_path)
 
 
 def test_the_key_covers_every_document_field(built_site):
@@ -101,13 +107,7 @@ def test_a_new_bulletin_reindexes_only_its_segments_and_equals_a_full_build(
     segs = json.loads((search / "manifest.json").read_text("utf-8"))["segs"]
     assert len(segs) >= 3
     inodes = {p: p.stat().st_ino for p in (search / "i").rglob("*.json")}
-    year, month = date.split("-")
-    para = "氢能重卡示范运营线路开通，加氢站网络与燃料电池系统国产化同步推进。"
-    (site_root / "issues" / f"{date}-qingneng.md").write_text(
-        f"# 氢能动态\n\n{year} 年 {int(month)} 月\n\n## 氢能重卡示范线开通\n\n{para * 3}\n\n"
-        f"## 加氢站建设提速\n\n{para * 2}\n",
-        "utf-8",
-    )
+    _add_bulletin(site_root, date)
     build(site_root)
     kept = {p for p, ino in inodes.items() if p.exists() and p.stat().st_ino == ino}
     kept_segs = {int(p.relative_to(search / "i").parts[0]) for p in kept}
@@ -115,8 +115,4 @@ def test_a_new_bulletin_reindexes_only_its_segments_and_equals_a_full_build(
         assert kept_segs == set(range(len(segs) - 1))  # all but the last segment
     else:
         assert kept_segs and max(kept_segs) < len(segs) - 1
-    fresh_root = tmp_path / "fresh"
-    shutil.copytree(site_root / "issues", fresh_root / "issues")
-    shutil.copy(site_root / "site.yml", fresh_root / "site.yml")
-    build(fresh_root)
-    assert without_state(tree(site_root / "build")) == without_state(tree(fresh_root / "build"))
+    _assert_equals_a_full_build(site_root, tmp_path)
