@@ -28,10 +28,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-import jieba
-
 from huikan.config import SiteConfig
-from huikan.jiebautil import new_tokenizer
+from huikan.jiebautil import Cutter, search_cutter
 
 # Bump when the terms produced for a text change: it keys the token cache.
 TOKENIZER_VERSION = "2"
@@ -69,18 +67,27 @@ def squash(text: str) -> str:
 
 def grams(text: str) -> list[str]:
     """Bigram at each position of every word-character run, plus each run's last character."""
+    return _grams(squash(text))
+
+
+def _grams(flat: str) -> list[str]:
+    """:func:`grams` of text already squashed (NFKC is most of the cost: done once a line)."""
     out: list[str] = []
-    for m in GRAM_RUN.finditer(squash(text)):
-        run = m.group()
-        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    for run in GRAM_RUN.findall(flat):
+        out.extend(map(str.__add__, run[:-1], run[1:]))
         out.append(run[-1])
     return out
 
 
 def latin_words(text: str) -> list[str]:
     """Latin words and numbers of three or more characters, and the long parts of compounds."""
+    return _latin_words(normalize(text))
+
+
+def _latin_words(norm: str) -> list[str]:
+    """:func:`latin_words` of text already normalised."""
     out: list[str] = []
-    for m in LATIN_WORD.finditer(normalize(text)):
+    for m in LATIN_WORD.finditer(norm):
         word = m.group()
         if len(word) >= MIN_WORD:
             out.append(word)
@@ -114,7 +121,7 @@ class Tokenizer:
         self.user_words = sorted(set(user_words))
         digest = hashlib.sha256("\n".join(self.user_words).encode()).hexdigest()[:16]
         self.key = f"v{TOKENIZER_VERSION}-{digest}"
-        self._jieba: jieba.Tokenizer | None = None
+        self._cut: Cutter | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -122,27 +129,32 @@ class Tokenizer:
         return cls(dictionary_words(config))
 
     @property
-    def jieba(self) -> jieba.Tokenizer:
-        """Loaded lazily: a build whose token cache is warm never pays jieba's start-up."""
+    def cut(self) -> Cutter:
+        """jieba's search-mode cut with the site's words (:func:`huikan.jiebautil.search_cutter`);
+        loaded lazily: a build whose token cache is warm never pays jieba's start-up."""
         with self._lock:
-            if self._jieba is None:
-                self._jieba = new_tokenizer(self.user_words)
-            return self._jieba
+            if self._cut is None:
+                self._cut = search_cutter(self.user_words)
+            return self._cut
 
     def words(self, text: str) -> list[str]:
         """jieba search-mode words of three or more characters, in text order."""
+        return self._words(squash(text))
+
+    def _words(self, flat: str) -> list[str]:
         out: list[str] = []
-        cut = self.jieba.cut_for_search
-        for run in CJK_RUN.findall(squash(text)):
+        cut = self.cut
+        for run in CJK_RUN.findall(flat):
             if len(run) >= MIN_WORD:
                 out.extend(w for w in cut(run) if len(w) >= MIN_WORD)
         return out
 
     def line(self, line: str) -> Line:
         """Terms of one line: its grams, jieba words and Latin words."""
-        flat = squash(line)
+        norm = normalize(line)
+        flat = _WS.sub("", norm)
         return Line(
-            grams(line) + self.words(line) + latin_words(line),
+            _grams(flat) + self._words(flat) + _latin_words(norm),
             flat[0] if flat and _WORD_CHAR.match(flat[0]) else "",
             flat[-1] if flat and _WORD_CHAR.match(flat[-1]) else "",
             bool(flat),

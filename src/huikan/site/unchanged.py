@@ -36,6 +36,7 @@ LIBRARIES = (
     "pdfminer.six",
     "pypdfium2",
     "jieba",
+    "rjieba",
     "jinja2",
     "markupsafe",
     "markdown-it-py",
