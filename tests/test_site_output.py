@@ -1,5 +1,6 @@
 """Atomic, incremental output folders."""
 
+import json
 import os
 import subprocess
 import sys
@@ -63,6 +64,44 @@ def test_unchanged_files_are_linked_not_rewritten(tmp_path):
     assert calls == [b"B", b"C"]  # a.html was not even rendered
     assert (out / "a.html").stat().st_ino == ino
     assert STATE_FILE in os.listdir(out)
+
+
+def test_adopted_files_linked_from_the_last_build_are_not_read_again(tmp_path, monkeypatch):
+    """A folder another process wrote (the search index): files hard-linked from the
+    previous build keep their recorded hash unread; new or rewritten ones are hashed."""
+    import huikan.site.output as output
+
+    out = tmp_path / "build"
+
+    def build(files: dict[str, bytes], link: tuple[str, ...] = ()) -> OutputDir:
+        with OutputDir(out) as o:
+            (o.stage / "search").mkdir()
+            for name, data in files.items():
+                target = o.stage / "search" / name
+                if name in link:
+                    os.link(out / "search" / name, target)
+                else:
+                    target.write_bytes(data)
+            o.adopt("search", key="k")
+            o.commit()
+        return o
+
+    build({"a.json": b"A", "b.json": b"B", "c.json": b"C"})
+    hashed: list[str] = []
+    real = output._sha256_file
+    monkeypatch.setattr(output, "_sha256_file", lambda p: hashed.append(p.name) or real(p))
+    o = build({"a.json": b"", "b.json": b"B", "c.json": b"C2", "d.json": b"D"}, link=("a.json",))
+    assert sorted(hashed) == ["b.json", "c.json", "d.json"]
+    status = {rel: r.status for rel, r in o.records.items()}
+    assert status == {
+        "search/a.json": "unchanged",
+        "search/b.json": "unchanged",  # rewritten with the same bytes
+        "search/c.json": "written",
+        "search/d.json": "written",
+    }
+    state = json.loads((out / STATE_FILE).read_text("utf-8"))["files"]
+    assert state["search/a.json"][1] == real(out / "search" / "a.json")
+    assert state["search/c.json"][1] == real(out / "search" / "c.json")
 
 
 def test_a_deleted_output_is_rebuilt_fully(tmp_path):

@@ -23,7 +23,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO
 
 STATE_FILE = ".huikan-state.json"
@@ -51,7 +51,7 @@ def _safe_rel(path: str) -> str:
         raise OutputError(f"不安全的输出路径：{path!r}")
     if any(part.startswith(".") for part in parts):
         raise OutputError(f"输出路径不能以点开头：{path!r}")
-    return str(PurePosixPath(path))
+    return path  # already normal: no empty, "." or ".." part, no backslash
 
 
 class OutputDir:
@@ -65,7 +65,9 @@ class OutputDir:
         self.lock_path = self.parent / f"{self.name}.lock"
         self.records: dict[str, FileRecord] = {}
         self._prev: dict[str, list] = {}
-        self._dirs: set[Path] = set()
+        self._dirs: set[str] = set()
+        self._out = str(self.out)
+        self._stage = str(self.stage)
         self._lock: IO[str] | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -78,7 +80,7 @@ class OutputDir:
                 raise OutputError(f"{self.out} 已存在且不是文件夹")
             self._prev = self._load_state()
             self.stage.mkdir()
-            self._dirs = {self.stage}
+            self._dirs = {self._stage}
         except BaseException:
             self._release_lock()
             raise
@@ -172,15 +174,17 @@ class OutputDir:
             self._discard(old)
 
     # -- writing --------------------------------------------------------------------------
-    def _target(self, rel: str) -> Path:
-        target = self.stage / rel
-        d = target.parent
+    def _target(self, rel: str) -> str:
+        """The staged path of ``rel``, its folder made. Plain strings, not Path: a large
+        site passes every one of its files through here on every build."""
+        target = os.path.join(self._stage, rel)
+        d = os.path.dirname(target)
         if d not in self._dirs:
-            d.mkdir(parents=True, exist_ok=True)
+            os.makedirs(d, exist_ok=True)
             self._dirs.add(d)
         return target
 
-    def _reuse(self, rel: str, target: Path, *, key: str | None, sha: str | None) -> bool:
+    def _reuse(self, rel: str, target: str, *, key: str | None, sha: str | None) -> bool:
         """Hard-link the previous build's file when its key (or content hash) matches."""
         prev = self._prev.get(rel)
         if not prev:
@@ -188,9 +192,9 @@ class OutputDir:
         p_key, p_sha, p_size = prev
         if not ((key is not None and key == p_key) or (sha is not None and sha == p_sha)):
             return False
-        old = self.out / rel
+        old = os.path.join(self._out, rel)
         try:
-            if old.stat().st_size != p_size:
+            if os.stat(old).st_size != p_size:
                 return False
             try:
                 os.link(old, target)
@@ -215,7 +219,8 @@ class OutputDir:
         if self._reuse(rel, target, key=None, sha=sha):
             self.records[rel].key = key
             return UNCHANGED
-        target.write_bytes(data)
+        with open(target, "wb") as f:
+            f.write(data)
         self.records[rel] = FileRecord(sha, len(data), key, WRITTEN)
         return WRITTEN
 
@@ -236,7 +241,7 @@ class OutputDir:
         if self._reuse(rel, target, key=sha256, sha=sha256):
             return UNCHANGED
         shutil.copyfile(src, target)
-        self.records[rel] = FileRecord(sha256, target.stat().st_size, sha256, WRITTEN)
+        self.records[rel] = FileRecord(sha256, os.stat(target).st_size, sha256, WRITTEN)
         return WRITTEN
 
     def adopt(self, rel_dir: str, *, key: str | None = None) -> list[str]:
@@ -252,12 +257,23 @@ class OutputDir:
             rel = _safe_rel(f.relative_to(self.stage).as_posix())
             if rel in self.records:
                 continue
-            sha = _sha256_file(f)
+            st = f.stat()
             prev = self._prev.get(rel)
+            sha = prev[1] if prev and self._linked(rel, st) else _sha256_file(f)
             status = UNCHANGED if prev and prev[1] == sha else WRITTEN
-            self.records[rel] = FileRecord(sha, f.stat().st_size, key, status)
+            self.records[rel] = FileRecord(sha, st.st_size, key, status)
             found.append(rel)
         return found
+
+    def _linked(self, rel: str, st: os.stat_result) -> bool:
+        """Whether the staged file ``rel`` is the previous build's file, hard-linked: then
+        its recorded hash holds and reading it again is waste (most of a large search
+        folder is linked from the previous build, one file per article)."""
+        try:
+            old = os.stat(os.path.join(self._out, rel))
+        except OSError:
+            return False
+        return (old.st_ino, old.st_dev) == (st.st_ino, st.st_dev) and old.st_size == st.st_size
 
     def reuse_tree(self, rel_dir: str, key: str) -> bool:
         """Hard-link the files the previous build recorded under ``rel_dir`` with ``key``
