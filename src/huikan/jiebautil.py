@@ -53,7 +53,7 @@ def new_tokenizer(words: Iterable[str] = (), freq: int | None = None) -> jieba.T
 
 
 def engine() -> str:
-    """"rjieba" or "jieba": what :func:`search_cutter` will use in this process."""
+    """Which engine :func:`search_cutter` will use in this process, "rjieba" or "jieba"."""
     if os.environ.get("HUIKAN_JIEBA") == "python":
         return "jieba"
     try:
