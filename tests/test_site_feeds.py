@@ -45,3 +45,37 @@ def test_feeds_and_sitemap_use_absolute_urls_with_a_full_base_url(site_root, tmp
     assert "Sitemap: https://example.org/huikan/sitemap.xml" in robots
     html = (out / "index.html").read_text("utf-8")
     assert '<link rel="canonical" href="https://example.org/huikan/">' in html
+
+
+def _locs(path):
+    return [e.text for e in ET.parse(path).getroot().iter(f"{SM}loc")]
+
+
+def test_a_site_too_large_for_one_sitemap_gets_an_index_of_one_per_year(
+    site_root, tmp_path, built_site, monkeypatch
+):
+    """Past the protocol's 50,000 URLs a sitemap is rejected: sitemap.xml becomes a sitemap
+    index of files by year (here with a limit of 10 URLs, so the sample site needs it)."""
+    import huikan.site.pages as pages
+    from huikan.site.linkcheck import check_site
+
+    base = "https://example.org/huikan/"
+    whole = [u.removeprefix("/") for u in _locs(built_site.out / "sitemap.xml")]
+    monkeypatch.setattr(pages, "SITEMAP_MAX", 10)
+    out = tmp_path / "site"
+    build(site_root, out, base_url=base)
+    index = ET.parse(out / "sitemap.xml").getroot()
+    assert index.tag == f"{SM}sitemapindex"
+    files = _locs(out / "sitemap.xml")
+    assert len(files) >= 3 and all(f.startswith(base + "sitemaps/") for f in files)
+    names = [f.removeprefix(base + "sitemaps/").removesuffix(".xml") for f in files]
+    assert all(n.split("-")[0] == "pages" or n[:4].isdigit() for n in names), names
+    urls = []
+    for f in files:
+        part = ET.parse(out / f.removeprefix(base)).getroot()
+        assert part.tag == f"{SM}urlset"
+        locs = _locs(out / f.removeprefix(base))
+        assert 0 < len(locs) <= 10
+        urls += [u.removeprefix(base) for u in locs]
+    assert sorted(urls) == sorted(whole)  # the same pages, each once
+    assert check_site(out, base) == []

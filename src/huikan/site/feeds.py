@@ -56,17 +56,21 @@ def render_feed(ctx: dict[str, Any]) -> bytes:
 
 
 def render_sitemap(ctx: dict[str, Any]) -> bytes:
-    link = Linker("sitemap.xml", ctx["site"]["base_url"])
+    """A sitemap (``urls``) or, on a site too large for one, the sitemap index
+    (``sitemaps``: the sitemap files, see ``PagePlanner.sitemaps``)."""
+    link = Linker(ctx.get("path", "sitemap.xml"), ctx["site"]["base_url"])
+    index = "sitemaps" in ctx
+    root, item = ("sitemapindex", "sitemap") if index else ("urlset", "url")
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        f'<{root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    for u in ctx["urls"]:
-        out.append(f"  <url><loc>{_x(link.absolute(u['url']))}</loc>")
+    for u in ctx["sitemaps"] if index else ctx["urls"]:
+        out.append(f"  <{item}><loc>{_x(link.absolute(u['url']))}</loc>")
         if lastmod := w3c_date(u.get("lastmod")):
             out.append(f"    <lastmod>{lastmod}</lastmod>")
-        out.append("  </url>")
-    out.append("</urlset>")
+        out.append(f"  </{item}>")
+    out.append(f"</{root}>")
     return ("\n".join(out) + "\n").encode("utf-8")
 
 

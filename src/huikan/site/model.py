@@ -25,6 +25,7 @@ RESERVED = frozenset(
         "search",
         "feed.xml",
         "sitemap.xml",
+        "sitemaps",
         "robots.txt",
         "404.html",
         "index.html",

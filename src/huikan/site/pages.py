@@ -139,8 +139,16 @@ def _bulletin_item(a: ArticleEntry) -> dict[str, Any]:
 class PagePlanner:
     """Turns the site model into the list of pages, each with its context."""
 
-    def __init__(self, model: SiteModel, *, base_url: str, asset_version: str):
+    def __init__(
+        self,
+        model: SiteModel,
+        *,
+        base_url: str,
+        asset_version: str,
+        sitemap_max: int | None = None,
+    ):
         self.model = model
+        self.sitemap_max = sitemap_max or SITEMAP_MAX
         cfg = model.config
         self.site = {
             "title": cfg.title,
@@ -168,7 +176,7 @@ class PagePlanner:
             out.extend(self.cluster_pages(c))
             out.append(self.feed(c))
         out.append(self.feed(None))
-        out.append(self.sitemap(out))
+        out.extend(self.sitemaps(out))
         out.append(self.robots())
         return out
 
@@ -371,18 +379,42 @@ class PagePlanner:
         meta = {"cluster": c.cluster.name} if c else {}
         return Page(path, "feed", title, ctx, None, meta)
 
-    def sitemap(self, pages: list[Page]) -> Page:
+    def sitemaps(self, pages: list[Page]) -> list[Page]:
+        """sitemap.xml: every HTML page but 404 and search; when there are more than a
+        sitemap may list (:data:`SITEMAP_MAX`), a sitemap index of one sitemap per year of
+        the pages' dates (``sitemaps/<year>.xml``; ``-2``, ``-3`` … when a year alone is too
+        many; ``sitemaps/pages.xml`` for undated pages). By year, not in slices of the sorted
+        list, so that a new issue changes its year's file and the index, not every file after
+        the first new URL."""
         urls = []
         for p in pages:
             if p.template and p.kind not in ("404", "search"):
                 urls.append({"url": p.url, "lastmod": p.meta.get("date")})
         urls.sort(key=lambda u: u["url"])
-        return Page("sitemap.xml", "sitemap", "sitemap", self._ctx(urls=urls))
+        if len(urls) <= self.sitemap_max:
+            return [Page("sitemap.xml", "sitemap", "sitemap", self._ctx(urls=urls))]
+        years: dict[str, list[dict[str, Any]]] = {}
+        for u in urls:
+            parsed = parse_date(u["lastmod"])
+            years.setdefault(str(parsed[0]) if parsed else "pages", []).append(u)
+        out, index = [], []
+        for year in sorted(years):
+            group = years[year]
+            parts = range(0, len(group), self.sitemap_max)
+            for k, i in enumerate(parts, start=1):
+                part = group[i : i + self.sitemap_max]
+                path = f"sitemaps/{year}.xml" if len(parts) == 1 else f"sitemaps/{year}-{k}.xml"
+                out.append(Page(path, "sitemap", "sitemap", self._ctx(urls=part, path=path)))
+                dates = [u["lastmod"] for u in part if u["lastmod"]]
+                index.append({"url": path, "lastmod": max(dates) if dates else None})
+        out.append(Page("sitemap.xml", "sitemap", "sitemap", self._ctx(sitemaps=index)))
+        return out
 
     def robots(self) -> Page:
         return Page("robots.txt", "robots", "robots.txt", self._ctx())
 
 
+SITEMAP_MAX = 50_000  # URLs in one sitemap: the protocol's limit (sitemaps.org)
 PAGE_WINDOW = 2  # page links either side of the current page
 
 
