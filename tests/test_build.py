@@ -389,3 +389,25 @@ def test_cluster_pages_are_paginated_newest_first(site_root):
         dates += re.findall(r'<time datetime="([^"]+)"', html)
     assert dates == sorted(dates, reverse=True)
     assert check_site(out, "/") == []
+
+
+def test_a_rebuild_reads_only_the_bulletins_that_changed(site_root, tmp_path, monkeypatch):
+    """Bulletin hashes are remembered by stat (huikan.filedigest): a large PDF archive is not
+    read in full to find that one file is new."""
+    import huikan.filedigest as fd
+
+    monkeypatch.setattr(fd, "RACY_SECONDS", 0.0)  # the copied files are seconds old
+    read: list[str] = []
+    real = fd._hash_file
+    monkeypatch.setattr(fd, "_hash_file", lambda p: read.append(p.name) or real(p))
+    out = tmp_path / "built"
+    build(site_root, out)
+    bulletins = sorted(p.name for p in (site_root / "issues").iterdir() if p.suffix != ".yml")
+    assert sorted(read) == bulletins
+    read.clear()
+    build(site_root, out)
+    assert read == []
+    changed = site_root / "issues" / next(b for b in bulletins if b.endswith(".txt"))
+    changed.write_text(changed.read_text("utf-8") + "\n", "utf-8")
+    build(site_root, out)
+    assert read == [changed.name]

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 import huikan
 from huikan.config import ConfigError, SiteConfig, load_config
+from huikan.filedigest import FileDigests
 from huikan.ingest import SUFFIXES
 from huikan.lifeline import die_with_parent
 from huikan.model import IngestError, IngestResult
@@ -199,7 +200,12 @@ def _ingest_one(
 
 
 def ingest_all(
-    paths: list[Path], config: SiteConfig, cache_dir: Path, jobs: int, show_progress: bool | None
+    paths: list[Path],
+    config: SiteConfig,
+    cache_dir: Path,
+    jobs: int,
+    show_progress: bool | None,
+    digests: FileDigests | None = None,
 ) -> tuple[list[tuple[Path, IngestResult]], list[IngestError], int]:
     """Ingest every bulletin: cache hits in this process, misses in a pool of ``jobs``."""
     from huikan.cache import IngestCache, cache_key
@@ -209,7 +215,7 @@ def ingest_all(
     errors: list[IngestError] = []
     misses: list[Path] = []
     for p in paths:
-        hit = cache.get(cache_key(p, config))
+        hit = cache.get(cache_key(p, config, digests=digests))
         if hit is not None:
             results[p] = hit
         else:
@@ -400,6 +406,7 @@ def _input_key(
     assets: list[Any],
     paths: list[Path],
     issues_dir: Path,
+    digests: FileDigests,
 ) -> str:
     """Hash of everything this build reads (see huikan.site.unchanged)."""
     from huikan.cache import cache_key
@@ -414,7 +421,10 @@ def _input_key(
         config_repr=repr(config),
         templates=fingerprint_dirs(dirs),
         assets=[(a.rel, a.sha256) for a in assets],
-        bulletins=[(p.relative_to(issues_dir).as_posix(), cache_key(p, config)) for p in paths],
+        bulletins=[
+            (p.relative_to(issues_dir).as_posix(), cache_key(p, config, digests=digests))
+            for p in paths
+        ],
     )
 
 
@@ -491,14 +501,17 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
     paths = find_bulletins(issues_dir)
     config_file = opts.config_path if opts.config_path else root / "site.yml"
     options = {"base_url": base_url, "strict": opts.strict, "review": opts.review}
-    key = _input_key(options, config, config_file, dirs, assets, paths, issues_dir)
+    digests = FileDigests(cache_dir / "file-digests.json")
+    key = _input_key(options, config, config_file, dirs, assets, paths, issues_dir, digests)
     recorded = unchanged_site(out_path, key)
     if recorded is not None:
+        digests.save()
         return _unchanged_report(recorded, out_path, opts.strict, log, t0)
 
     # 1. ingest
     check_sidecars(paths, config, root)
-    results, errors, ingested = ingest_all(paths, config, cache_dir, jobs, opts.progress)
+    results, errors, ingested = ingest_all(paths, config, cache_dir, jobs, opts.progress, digests)
+    digests.save()
     timings["拆分"] = time.perf_counter() - t0
     for e in errors:
         print(f"无法读取：{e.file}：{e.reason}（已跳过）", file=log)

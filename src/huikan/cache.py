@@ -21,6 +21,7 @@ from huikan.config import SiteConfig
 from huikan.model import IngestResult
 
 if TYPE_CHECKING:
+    from huikan.filedigest import FileDigests
     from huikan.ingest.ocr.pages import OcrOptions
 
 # What an ingest result depends on besides its inputs: these modules and packages of huikan
@@ -81,7 +82,14 @@ def taxonomy_fingerprint(config: SiteConfig) -> str:
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
-def cache_key(path: Path, config: SiteConfig, *, use_sidecar: bool = True) -> str:
+def cache_key(
+    path: Path,
+    config: SiteConfig,
+    *,
+    use_sidecar: bool = True,
+    digests: FileDigests | None = None,
+) -> str:
+    """The ingest result's key; ``digests`` remembers the file's hash across builds."""
     from huikan.ingest.sidecar import sidecar_path
 
     h = hashlib.sha256()
@@ -89,7 +97,7 @@ def cache_key(path: Path, config: SiteConfig, *, use_sidecar: bool = True) -> st
     h.update(taxonomy_fingerprint(config).encode())
     h.update(path.suffix.lower().encode())
     h.update(path.name.encode())  # the result records the file name
-    h.update(hashlib.sha256(path.read_bytes()).digest())
+    h.update(digests.digest(path) if digests else hashlib.sha256(path.read_bytes()).digest())
     sc = sidecar_path(path) if use_sidecar else None
     h.update(sc.read_bytes() if sc else b"\x00no-sidecar")
     return h.hexdigest()
