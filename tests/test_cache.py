@@ -52,14 +52,14 @@ def test_corrupt_entry_is_ignored(tmp_path):
     assert len(res.articles) == 10
 
 
-def test_the_code_fingerprint_covers_config_tokeniser_data_and_version():
+def test_the_code_fingerprint_covers_config_classifier_data_and_version():
     """An upgrade or an edit of anything that shapes an ingest result must miss the cache."""
     import huikan
     from huikan.cache import code_fingerprint, fingerprint_files, package_version
 
     pkg = Path(huikan.__file__).resolve().parent
     names = {p.relative_to(pkg).as_posix() for p in fingerprint_files()}
-    for must in ("jiebautil.py", "model.py", "data/cluster_vocab.yml", "ingest/split.py"):
+    for must in ("model.py", "data/cluster_vocab.yml", "ingest/split.py"):
         assert must in names
     assert {"config.py", "schema.py", "ingest/sidecar.py"} <= names
     assert any(n.startswith("classify/") for n in names)

@@ -32,7 +32,6 @@ FINGERPRINT_SOURCES = (
     "config.py",
     "config_errors.py",
     "schema.py",
-    "jiebautil.py",
     "model.py",
 )
 
