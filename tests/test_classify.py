@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from huikan.classify import classify, explicit_cluster
 from huikan.config import load_config
@@ -107,6 +109,51 @@ def test_longest_match_and_latin_words(tax):
     assert got["生物医药"] == 1 and "医药" not in got  # "医药" is inside the longer term
     assert got["ai"] == 1  # a whole Latin word, not the "ai" inside "said"
     assert got["集成电路与ict产业"] == 1  # spaces a PDF puts inside a name are ignored
+
+
+def _reference_counts(terms: list[str], text: str):
+    """Leftmost-longest by brute force: at each position the longest term (a Latin term only
+    at the start and end of a Latin word), then on after it."""
+    import re
+    from collections import Counter
+
+    from huikan.classify.score import normalise
+
+    norm, out, i = normalise(text), Counter(), 0
+    alnum = re.compile(r"[a-z0-9]")
+    while i < len(norm):
+        best = ""
+        for t in terms:
+            if len(t) > len(best) and norm.startswith(t, i):
+                if alnum.match(t[0]) and i and alnum.match(norm[i - 1]):
+                    continue
+                end = i + len(t)
+                if alnum.match(t[-1]) and end < len(norm) and alnum.match(norm[end]):
+                    continue
+                best = t
+        if best:
+            out[best] += 1
+            i += len(best)
+        else:
+            i += 1
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_matcher_is_leftmost_longest_on_any_mix_of_terms(tax, data):
+    from huikan.classify import matcher_for
+
+    vocab, m = matcher_for(tax)
+    terms = sorted(vocab.weights)
+    pieces = data.draw(
+        st.lists(
+            st.sampled_from([*terms, "的", "a", "5", " ", "，", "生物", "said", "集成"]),
+            max_size=30,
+        )
+    )
+    text = "".join(pieces)
+    assert m.counts(text) == _reference_counts(terms, text)
 
 
 def test_sublinear_tf_and_title_boost(tax):
