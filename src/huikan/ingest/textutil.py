@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TERMINAL = "。！？!?…；;”」』\"'）)】"
 _LATIN = re.compile(r"[A-Za-z0-9%]")
@@ -65,8 +66,12 @@ def nfkc(s: str) -> str:
     return unicodedata.normalize("NFKC", s)
 
 
+@lru_cache(maxsize=16384)
 def squash(s: str) -> str:
-    """Key for comparing titles: NFKC, Markdown marks, punctuation and spaces removed."""
+    """Key for comparing titles: NFKC, Markdown marks, punctuation and spaces removed.
+
+    Cached: the TOC and split rules ask for the key of the same block texts again and again
+    (every later block, for every TOC line)."""
     return _PUNCT.sub("", nfkc(strip_md(s))).lower()
 
 
