@@ -100,3 +100,55 @@ def test_cmap_parser_name_is_restored_even_when_a_font_fails():
     spec = {"Subtype": PSLiteral("Type1"), "BaseFont": PSLiteral("Helvetica")}
     assert rsrc.get_font(None, spec).fontname == "Helvetica"
     assert pdfminer.pdffont.CMapParser is saved
+
+
+def _a85_outcome(decode, data: bytes) -> tuple:
+    try:
+        return ("ok", decode(data))
+    except Exception as err:  # the error must be the library's too
+        return ("error", type(err), str(err))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"z",
+        b"zz!!",
+        b"!",
+        b"uuuuu",
+        b"s8W-!",
+        b's8W-"',
+        b'<~87cURD]i,"Ebo80~>',
+        b'87cU RD]i,\n"Ebo8\r\n0~',
+        b"ab z",  # 'z' inside a group
+        b"ab\x0ccd",  # form feed is not ignored
+        b"abc{}",  # not a digit
+        b'87cURD]i,"Ebo80~>  ',
+    ],
+)
+def test_ascii85_matches_pdfminer(data):
+    from pdfminer.ascii85 import ascii85decode as library
+
+    from huikan.ingest.pdf_objects import ascii85decode
+
+    assert _a85_outcome(ascii85decode, data) == _a85_outcome(library, data)
+
+
+def test_ascii85_round_trips_and_is_patched_only_while_reading():
+    import base64
+    import random
+
+    import pdfminer.pdftypes
+
+    from huikan.ingest.pdf_objects import ascii85decode, faster_pdfminer
+
+    rng = random.Random(9)
+    for _ in range(300):
+        raw = bytes(rng.choice([0, 0, 0, 0, 32, rng.randrange(256)]) for _ in range(40))
+        enc = base64.a85encode(raw, wrapcol=rng.choice([0, 7, 75]), adobe=rng.random() < 0.5)
+        assert ascii85decode(enc) == raw
+    saved = pdfminer.pdftypes.ascii85decode
+    with faster_pdfminer():
+        assert pdfminer.pdftypes.ascii85decode is ascii85decode
+    assert pdfminer.pdftypes.ascii85decode is saved

@@ -43,7 +43,7 @@ from huikan.ingest.pdf_columns import body_geometry, edges, reading_order
 from huikan.ingest.pdf_content import FastInterpreter
 from huikan.ingest.pdf_layout import PageData, build_segments, remove_running_heads, rows_of
 from huikan.ingest.pdf_lines import Line, leaf_lines, splits_fields
-from huikan.ingest.pdf_objects import FastDocument, FastResourceManager
+from huikan.ingest.pdf_objects import FastDocument, FastResourceManager, faster_pdfminer
 from huikan.ingest.pdf_scan import GARBLED_SHARE, check_scans, read_scanned_pages
 from huikan.ingest.textutil import width
 from huikan.model import Document, IngestError, Region, Warning
@@ -325,7 +325,7 @@ def read_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
         raise IngestError(
             name, f"无法打开文件（{err.strerror or err}）", code="unreadable"
         ) from err
-    with fp, _quiet_pdfminer():
+    with fp, _quiet_pdfminer(), faster_pdfminer():
         doc = _open(path, fp)
         outline = outline_titles(doc)
         title = meta_title(doc, path.stem)

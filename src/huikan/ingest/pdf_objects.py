@@ -11,11 +11,16 @@ the map), so the objects and maps they build are the same.
 
 from __future__ import annotations
 
+import re
+from base64 import a85decode
 from collections import deque
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
+import numpy as np
 import pdfminer.pdffont
+import pdfminer.pdftypes
+from pdfminer.ascii85 import end_re, start_re
 from pdfminer.cmapdb import CMapParser
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdffont import PDFFont
@@ -109,6 +114,56 @@ def _fast_cmaps() -> Iterator[None]:
         yield
     finally:
         pdfminer.pdffont.CMapParser = saved  # type: ignore[misc]
+
+
+_A85_DIGITS = re.compile(rb"[!-uz]*")
+
+
+def ascii85decode(data: bytes) -> bytes:
+    """pdfminer's ASCII85Decode filter (``<~``/``~>`` stripped, then ``base64.a85decode``),
+    with the 5-to-4 arithmetic done by numpy: ReportLab writes every content stream and font
+    program in ASCII85, and the library decodes it one character at a time in Python. Input
+    the fast path does not cover (stray characters, a ``z`` inside a group, an overflowing
+    group) goes to ``a85decode`` itself, so the result or error is always the library's."""
+    body = end_re.sub(b"", start_re.sub(b"", data))
+    clean = body.translate(None, b" \t\n\r\v")  # a85decode's ignorechars
+    if not _A85_DIGITS.fullmatch(clean):
+        return a85decode(body)
+    parts = clean.split(b"z")  # 'z' is four zero bytes, only between groups
+    if any(len(p) % 5 for p in parts[:-1]):
+        return a85decode(body)
+    out = [_a85_groups(p) for p in parts]
+    if any(o is None for o in out):
+        return a85decode(body)
+    return b"\0\0\0\0".join(out)  # type: ignore[arg-type]
+
+
+def _a85_groups(digits: bytes) -> bytes | None:
+    """Whole 5-digit groups, the last one padded with 'u' and cut as a85decode does; None
+    when a group overflows 32 bits."""
+    short = len(digits) % 5
+    if short:
+        digits += b"u" * (5 - short)
+    if not digits:
+        return b""
+    a = (np.frombuffer(digits, np.uint8).astype(np.uint64) - 33).reshape(-1, 5)
+    v = (((a[:, 0] * 85 + a[:, 1]) * 85 + a[:, 2]) * 85 + a[:, 3]) * 85 + a[:, 4]
+    if (v > 0xFFFFFFFF).any():
+        return None
+    out = v.astype(">u4").tobytes()
+    return out[: len(out) - (5 - short)] if short else out
+
+
+@contextmanager
+def faster_pdfminer() -> Iterator[None]:
+    """While a document is read, pdfminer's stream filters use :func:`ascii85decode` (same
+    results as the library's); the name is restored afterwards, even on error."""
+    saved = pdfminer.pdftypes.ascii85decode
+    pdfminer.pdftypes.ascii85decode = ascii85decode  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        pdfminer.pdftypes.ascii85decode = saved  # type: ignore[assignment]
 
 
 class FastResourceManager(PDFResourceManager):
