@@ -77,6 +77,11 @@ AWKWARD = [
     b'BI /W 1 /H 1 /F /A85 ID 87cURD]i,"Ebo80~> EI true false null [1 [2 [3]] ] x',
     b"(\\0015\\\r\nx\\\ry\\) z) Tj (a(b\\)c)d) Tj () Tj (\\",
     b"] } >> stray ) [ (unclosed array",
+    # TJ arrays the one-match fast path reads, and near misses it leaves to the token loop
+    b"BT [<0102>-266<>-273.05<0574>6] TJ [<00>5.<01> .5 -.5 1.5.5 007] TJ ET",
+    b"[<00 01> 3] TJ [1 2] 0 d [<0a>] TJx [(a) <00>] TJ [<00>--5] TJ [+5]TJ [<00>]%c\nTJ",
+    b"[ ]TJ[\x00<01>\x00]\x00TJ [<00>>] TJ [<0a><0b>]TJ 5 [<01>] TJ [<0>]TJ[5..5]TJ",
+    b"[" + b"1" * 3000 + b" x] TJ [<" + b"0" * 3001 + b"> 2]TJ",
 ]
 
 
