@@ -90,6 +90,36 @@ def test_to_unicode_cmap_matches_pdfminer():
     assert maps[1][0x11] == "中" and maps[1][0x21] == "B" and maps[1][0x31] == "字"
 
 
+_BODY = b"begincmap 2 beginbfchar <0003> <0020> <0004> <00a0> endbfchar "
+CMAP_VARIANTS = [
+    TO_UNICODE,  # plain: read by the section fast path
+    _BODY + b"1 beginbfrange <0010> <0012> <FFFFFFFE> endbfrange endcmap",  # overflow: raises
+    _BODY + b"% a comment\n1 beginbfchar <05> <0041> endbfchar endcmap",
+    _BODY + b"/R (has endbfchar in it) def 1 beginbfchar <05> <0041> endbfchar endcmap",
+    _BODY + b"endcmap 1 beginbfchar <05> <0041> endbfchar",  # outside the map: ignored
+    _BODY + b"1 beginbfchar <05> /space endbfchar 1 beginbfchar <06> <0042> endbfchar",
+    _BODY + b"1 beginbfchar <0 5> <0041> endbfchar 1beginbfchar <07> <43> endbfchar",
+    _BODY + b"1 beginbfrange <01> <0003> <0041> <0a> <0b> [<0061>] <20> <21> <> endbfrange",
+    _BODY + b"1 beginbfrange <0005> <0003> <0041> <0100> <0101> [] endbfrange endcmap",
+    b"2 beginbfchar <0003> <0020> <0003> <00a0> <41> endbfchar endcmap",  # odd count, no begin
+    b"1 beginbfchar <0003> <0020> endbfchar /CMapName /X def /WMode 1 def usecmap",
+    _BODY + b"1 beginbfchar <0003> <0020> endbfcharx endbfchar",
+]
+
+
+@pytest.mark.parametrize("data", CMAP_VARIANTS)
+def test_to_unicode_variants_match_pdfminer(data):
+    outcome = []
+    for cls in (CMapParser, FastCMapParser):
+        cmap = FileUnicodeMap()
+        try:
+            cls(cmap, BytesIO(data)).run()
+        except Exception as err:
+            outcome.append(type(err))
+        outcome.append((list(cmap.cid2unichr.items()), cmap.attrs))
+    assert outcome[: len(outcome) // 2] == outcome[len(outcome) // 2 :]
+
+
 def test_cmap_parser_name_is_restored_even_when_a_font_fails():
     saved = pdfminer.pdffont.CMapParser
     with pytest.raises(RuntimeError), _fast_cmaps():

@@ -12,6 +12,7 @@ the map), so the objects and maps they build are the same.
 from __future__ import annotations
 
 import re
+import struct
 from base64 import a85decode
 from collections import deque
 from collections.abc import Iterator, Mapping
@@ -27,6 +28,7 @@ from pdfminer.pdffont import PDFFont
 from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdfparser import PDFStreamParser
 from pdfminer.psparser import KWD, PSEOF, PSBaseParserToken
+from pdfminer.utils import nunpack
 
 from huikan.ingest.pdf_content import _TOKEN, _hex, _name, _number, read_string
 
@@ -83,7 +85,129 @@ class FastStreamParser(_Pretokenised, PDFStreamParser):
 
 
 class FastCMapParser(_Pretokenised, CMapParser):
-    """pdfminer's CMap parser reading pretokenised input."""
+    """pdfminer's CMap parser reading pretokenised input.
+
+    A ToUnicode map is mostly ``beginbfchar``/``beginbfrange`` sections of hex strings, which
+    pdfminer pushes one token at a time onto its stack only to pop them all at the section's
+    end. When every such section is plain (see :func:`_plain_sections`), they are read by
+    regular expressions and added in their order with the parser's own rules, and the parser
+    runs over the rest of the map (names, ``def``, code space), which is all it would do there.
+    """
+
+    def run(self) -> None:
+        data = self.fp.read()
+        plan = _plain_sections(data)
+        if plan is None:
+            self._queue = deque(tokens(data))
+            super().run()
+            return
+        rest, adds = plan
+        self._queue = deque(tokens(rest))
+        for cid, code in adds:
+            self.cmap.add_cid2unichr(cid, code)
+        super().run()
+
+
+_WS = rb"[\s\x00]*+"
+_HEXS = rb"<[0-9A-Fa-f]*+>"
+_SECTION = re.compile(
+    rb"(?<=[\s\x00])begin(bfchar|bfrange)(?![^#/%\[\]()<>{}\s])"
+    rb"((?:" + _WS + rb"(?:" + _HEXS + rb"|\[(?:" + _WS + _HEXS + rb")*+" + _WS + rb"\]))*+)"
+    rb"" + _WS + rb"end\1(?![^#/%\[\]()<>{}\s])"
+)
+_BFCHAR = re.compile(rb"(?:" + _WS + rb"<([0-9A-Fa-f]*+)>" + _WS + rb"<([0-9A-Fa-f]*+)>)*+" + _WS)
+_BFRANGE = re.compile(
+    rb"(?:"
+    + _WS
+    + rb"<[0-9A-Fa-f]*+>"
+    + _WS
+    + rb"<[0-9A-Fa-f]*+>"
+    + _WS
+    + rb"(?:<[0-9A-Fa-f]*+>|\[(?:"
+    + _WS
+    + _HEXS
+    + rb")*+"
+    + _WS
+    + rb"\]))*+"
+    + _WS
+)
+_HEX_ITEM = re.compile(rb"<([0-9A-Fa-f]*)>|(\[)|(\])")
+_CMAP_KEYWORD = re.compile(rb"(?<=[\s\x00])(begincmap|endcmap)(?![^#/%\[\]()<>{}\s])")
+_SIMPLE_STRING = re.compile(rb"\(([^()\\]*)\)")
+
+
+def _plain_sections(data: bytes) -> tuple[bytes, list[tuple[int, bytes]]] | None:
+    """The map without its bfchar/bfrange section bodies, and the (cid, UTF-16 bytes) pairs
+    those sections add, in order; None unless that is certainly what pdfminer would do: no
+    comments, only simple strings without 'bf' or 'cmap' in them, every section plain hex
+    inside ``begincmap`` … ``endcmap``, and no range that overflows pdfminer's 32-bit
+    arithmetic (its errors stay its own)."""
+    if b"%" in data or b"usecmap" in data:
+        return None
+    strings = _SIMPLE_STRING.findall(data)
+    if data.count(b"(") != len(strings) or any(b"bf" in t or b"cmap" in t for t in strings):
+        return None
+    sections = list(_SECTION.finditer(data))
+    if data.count(b"beginbf") != len(sections):
+        return None
+    switches = [(m.start(), m[1] == b"begincmap") for m in _CMAP_KEYWORD.finditer(data)]
+    if data.count(b"cmap") != len(switches):
+        return None
+    adds: list[tuple[int, bytes]] = []
+    rest: list[bytes] = []
+    pos = 0
+    for m in sections:
+        in_cmap = next((on for at, on in reversed(switches) if at < m.start()), True)
+        body = m[2]
+        rule = _BFCHAR if m[1] == b"bfchar" else _BFRANGE
+        if not in_cmap or not rule.fullmatch(body):
+            return None
+        if not (_bfchar if m[1] == b"bfchar" else _bfrange)(body, adds):
+            return None
+        rest += [data[pos : m.start(2)], b" "]
+        pos = m.end(2)
+    rest.append(data[pos:])
+    return b"".join(rest), adds
+
+
+def _bfchar(body: bytes, adds: list[tuple[int, bytes]]) -> bool:
+    """pdfminer's ``endbfchar``: each (source, destination) pair of hex strings."""
+    items = [_hex(h) for h, _, _ in _HEX_ITEM.findall(body)]
+    for src, dst in zip(items[::2], items[1::2], strict=True):
+        adds.append((nunpack(src), dst))
+    return True
+
+
+def _bfrange(body: bytes, adds: list[tuple[int, bytes]]) -> bool:
+    """pdfminer's ``endbfrange``: (first, last, destination or [destinations]) triples;
+    False where pdfminer would raise (a destination counting past 32 bits)."""
+    objs: list[bytes | list[bytes]] = []
+    array: list[bytes] | None = None
+    for h, opening, closing in _HEX_ITEM.findall(body):
+        if opening:
+            array = []
+        elif closing:
+            objs.append(array or [])
+            array = None
+        elif array is not None:
+            array.append(_hex(h))
+        else:
+            objs.append(_hex(h))
+    for first, last, code in zip(objs[::3], objs[1::3], objs[2::3], strict=True):
+        if len(first) != len(last):  # pdfminer warns and skips
+            continue
+        start, end = nunpack(first), nunpack(last)
+        if isinstance(code, list):
+            adds.extend(zip(range(start, end + 1), code, strict=False))
+            continue
+        var = code[-4:]
+        base = nunpack(var)
+        if end >= start and base + end - start > 0xFFFFFFFF:
+            return False
+        prefix = code[:-4]
+        for i in range(end - start + 1):
+            adds.append((start + i, prefix + struct.pack(">L", base + i)[-len(var) :]))
+    return True
 
 
 class FastDocument(PDFDocument):
