@@ -166,11 +166,14 @@ def rows_of(segs: list[Seg]) -> list[list[Seg]]:
             rows[-1].append(s)
         else:
             rows.append([s])
+    sizes = [max(s.size for s in row) for row in rows]  # each row's largest size
     i = 0
     while i < len(rows):
-        host = _script_host(rows, i)
+        host = _script_host(rows, i, sizes)
         if host is not None:
-            rows[host].extend(rows.pop(i))
+            rows[host].extend(rows[i])
+            sizes[host] = max(sizes[host], sizes[i])
+            del rows[i], sizes[i]
             continue
         i += 1
     for row in rows:
@@ -178,21 +181,22 @@ def rows_of(segs: list[Seg]) -> list[list[Seg]]:
     return rows
 
 
-def _script_host(rows: list[list[Seg]], i: int) -> int | None:
-    """The neighbouring row that row ``i`` is a superscript/subscript of, if any."""
+def _script_host(rows: list[list[Seg]], i: int, sizes: list[float]) -> int | None:
+    """The neighbouring row that row ``i`` is a superscript/subscript of, if any (``sizes``:
+    each row's largest size, kept by :func:`rows_of` so that it is not searched for again)."""
     small = rows[i]
-    size = max(s.size for s in small)
+    size = sizes[i]
     for j in (i - 1, i + 1):
         if not 0 <= j < len(rows):
             continue
-        big = max(rows[j], key=lambda s: s.size)
-        if size > 0.85 * big.size:
+        big_size = sizes[j]
+        if size > 0.85 * big_size:
             continue
         top = min(s.top for s in rows[j])
         bottom = max(s.bottom for s in rows[j])
         if not all(top <= (s.top + s.bottom) / 2 <= bottom for s in small):
             continue
-        reach = big.size
+        reach = big_size
         if all(
             any(
                 t.x0 - reach <= s.x0 <= t.x1 + reach or t.x0 - reach <= s.x1 <= t.x1 + reach
