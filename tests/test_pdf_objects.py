@@ -80,6 +80,36 @@ def test_object_stream_objects_match_pdfminer():
     assert fast[4]["BaseFont"] == ("PSLiteral", "ABCDEF+Noto Serif")
 
 
+def _typed(obj: object) -> object:
+    """``_norm`` that also tells 3 from 3.0."""
+    if isinstance(obj, list):
+        return [_typed(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _typed(v) for k, v in obj.items()}
+    return (type(obj).__name__, _norm(obj))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        OBJECTS,
+        b"<</W [0 [500 600.5 .5 -3 5. 007] 3 [1 2] 9 9 250] /MediaBox [0 0 595.3 842]>> [1 2 3]",
+        b"<</A [1 2 3 ]>> <</B [ ]>> [[4 5] [6 +7] [8 - 9] [1.2.3] [2 0 R] [3 true]] [9",
+        b"<</C [1 2] >> ] [1 2] <</D [3 4]>> [5 6]",  # a stray ']': no fast arrays at all
+        b"{ [1 2] } [<< [3 4] >>] << /E [5 6 >> ] 7 >>",  # mismatched brackets
+        b"<</F [" + b"1" * 2000 + b" x]>>",
+    ],
+)
+def test_nested_number_arrays_match_pdfminer(data):
+    outcomes = []
+    for cls in (FastStreamParser, PDFStreamParser):
+        try:
+            outcomes.append(_typed(_objects(cls, data)))
+        except Exception as err:  # pdfminer's own error, from the same place
+            outcomes.append((type(err), str(err)))
+    assert outcomes[0] == outcomes[1]
+
+
 def test_to_unicode_cmap_matches_pdfminer():
     maps = []
     for cls in (CMapParser, FastCMapParser):

@@ -35,11 +35,30 @@ from huikan.ingest.pdf_content import _TOKEN, _hex, _name, _number, read_string
 _DICT_BEGIN, _DICT_END = KWD(b"<<"), KWD(b">>")
 
 
-def tokens(data: bytes) -> Iterator[tuple[int, PSBaseParserToken]]:
-    """(position, token) pairs as ``PSBaseParser.nexttoken`` yields them for ``data``."""
+_NUMBER = rb"-?+(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)"  # a subset of token 1 that converts
+_NUMBER_ARRAY = re.compile(rb"((?:[\s\x00]*+(?>" + _NUMBER + rb"))*+)[\s\x00]*+\]")
+_NUMBER_ITEM = re.compile(_NUMBER)
+_OPENER = {b"]": b"[", b">>": b"<<", b"}": b"{"}
+
+
+class _NumberArray(list):
+    """A nested array of plain numbers read in one match (``/Widths``, ``/W``, boxes)."""
+
+
+class _Unbalanced(Exception):
+    """Brackets that do not pair up: the parser's own recovery must see every token."""
+
+
+def tokens(data: bytes, number_arrays: bool = False) -> Iterator[tuple[int, PSBaseParserToken]]:
+    """(position, token) pairs as ``PSBaseParser.nexttoken`` yields them for ``data``.
+
+    With ``number_arrays``, an array of plain numbers inside another array or dictionary
+    comes as one :class:`_NumberArray` (see :meth:`FastStreamParser.nexttoken`); brackets
+    that do not pair up raise :class:`_Unbalanced`."""
     pos = 0
     n = len(data)
     match = _TOKEN.match
+    opened: list[bytes] = []
     while pos < n:
         m = match(data, pos)
         start, pos = pos, m.end()
@@ -59,11 +78,30 @@ def tokens(data: bytes) -> Iterator[tuple[int, PSBaseParserToken]]:
             text, pos = read_string(data, pos)
             yield start, text
         elif kind == 5:
+            if number_arrays:
+                _pair(opened, m[5])
             yield start, _DICT_BEGIN if m[5] == b"<<" else _DICT_END
         elif kind == 6:
             yield start, _hex(m[6])
         else:
-            yield start, KWD(m[8])
+            token = m[8]
+            if number_arrays:
+                if token == b"[" and opened and (arr := _NUMBER_ARRAY.match(data, pos)):
+                    items = _NUMBER_ITEM.findall(arr[1])
+                    yield start, _NumberArray(float(x) if b"." in x else int(x) for x in items)
+                    pos = arr.end()
+                    continue
+                _pair(opened, token)
+            yield start, KWD(token)
+
+
+def _pair(opened: list[bytes], token: bytes) -> None:
+    if token in (b"[", b"<<", b"{"):
+        opened.append(token)
+    elif token in _OPENER:
+        if not opened or opened[-1] != _OPENER[token]:
+            raise _Unbalanced
+        opened.pop()
 
 
 class _Pretokenised:
@@ -81,7 +119,27 @@ class _Pretokenised:
 
 
 class FastStreamParser(_Pretokenised, PDFStreamParser):
-    """pdfminer's object-stream parser reading pretokenised input."""
+    """pdfminer's object-stream parser reading pretokenised input.
+
+    Font widths (``/W``, ``/Widths``) are long arrays of numbers, each of which pdfminer's
+    ``nextobject`` would push by itself. Such an array nested in another array or dictionary
+    comes pretokenised as one list and is pushed here, which is what ``nextobject`` does
+    with it (inside an open array or dictionary nothing is flushed in between)."""
+
+    def nexttoken(self) -> tuple[int, PSBaseParserToken]:
+        queue = self._queue
+        if queue is None:
+            data = self.fp.read()  # type: ignore[attr-defined]
+            try:
+                queue = self._queue = deque(tokens(data, number_arrays=True))
+            except _Unbalanced:
+                queue = self._queue = deque(tokens(data))
+        while queue:
+            pos, token = queue.popleft()
+            if token.__class__ is not _NumberArray:
+                return pos, token
+            self.push((pos, list(token)))
+        raise PSEOF("Unexpected EOF")
 
 
 class FastCMapParser(_Pretokenised, CMapParser):
