@@ -77,6 +77,11 @@ AWKWARD = [
     b'BI /W 1 /H 1 /F /A85 ID 87cURD]i,"Ebo80~> EI true false null [1 [2 [3]] ] x',
     b"(\\0015\\\r\nx\\\ry\\) z) Tj (a(b\\)c)d) Tj () Tj (\\",
     b"] } >> stray ) [ (unclosed array",
+    # TJ arrays the one-match fast path reads, and near misses it leaves to the token loop
+    b"BT [<0102>-266<>-273.05<0574>6] TJ [<00>5.<01> .5 -.5 1.5.5 007] TJ ET",
+    b"[<00 01> 3] TJ [1 2] 0 d [<0a>] TJx [(a) <00>] TJ [<00>--5] TJ [+5]TJ [<00>]%c\nTJ",
+    b"[ ]TJ[\x00<01>\x00]\x00TJ [<00>>] TJ [<0a><0b>]TJ 5 [<01>] TJ [<0>]TJ[5..5]TJ",
+    b"[" + b"1" * 3000 + b" x] TJ [<" + b"0" * 3001 + b"> 2]TJ",
 ]
 
 
@@ -107,3 +112,43 @@ def test_fake_bold_and_text_read_through_the_fast_reader(tmp_path):
     runs.append(Run(LEFT, y + 20, "加粗的小标题", 10.0, "song", render=2))
     doc = read_pdf(write(tmp_path, [Page(runs)]))
     assert [(b.text, b.bold) for b in doc.blocks] == [(text_of(60), False), ("加粗的小标题", True)]
+
+
+def _glyphs(content: bytes) -> list[tuple]:
+    """Glyph tuples of one content stream shown with Helvetica (AFM widths: A, B 667, C 722,
+    space 278) on a 1000-unit-high page, through the fast reader and the glyph device."""
+    from huikan.ingest.pdf_chars import CharSink
+
+    rsrc = PDFResourceManager()
+    sink = CharSink(rsrc)
+    sink.reset(1000.0)
+    interp = FastInterpreter(rsrc, sink)
+    spec = {"Type": PSLiteral("Font"), "Subtype": PSLiteral("Type1")}
+    spec["BaseFont"] = PSLiteral("Helvetica")
+    interp.init_resources({"Font": {"F1": spec}})
+    interp.init_state((1, 0, 0, 1, 0, 0))
+    interp.execute([_stream(content, 1)])
+    return [(round(c[0], 3), round(c[1], 3), c[2], c[3], c[4]) for c in sink.chars]
+
+
+def test_kerning_char_spacing_and_horizontal_scaling():
+    # Tz 50 halves advances, Tc 2 adds 2 × 0.5 between glyphs, -500 in TJ moves 500/1000 em
+    # × 10 × 0.5 right: the upright fast loop must place glyphs as the PDF model says.
+    got = _glyphs(b"BT /F1 10 Tf 2 Tc 50 Tz 100 700 Td [(AB) -500 (C)] TJ ET")
+    assert got == [
+        (100.0, 103.335, 300.0, 10.0, "A"),
+        (104.335, 107.67, 300.0, 10.0, "B"),
+        (111.17, 114.78, 300.0, 10.0, "C"),
+    ]
+
+
+def test_word_spacing_takes_the_general_loop_and_adds_after_spaces():
+    got = _glyphs(b"BT /F1 10 Tf 3 Tw 100 700 Td (A B) Tj 0 -20 Td [<41> 1000 <42>] TJ ET")
+    assert [g[:2] for g in got] == [
+        (100.0, 106.67),
+        (106.67, 109.45),
+        (112.45, 119.12),  # after the space glyph: its width and the 3-unit word space
+        (100.0, 106.67),
+        (96.67, 103.34),  # a positive TJ number moves the next glyph left
+    ]
+    assert [g[2] for g in got] == [300.0] * 3 + [320.0] * 2

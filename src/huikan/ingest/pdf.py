@@ -38,12 +38,12 @@ from pdfminer.psparser import PSLiteral
 from pdfminer.utils import decode_text
 
 from huikan.ingest.pdf_blocks import build_blocks, classify_toc
-from huikan.ingest.pdf_chars import CharSink, FontInfo
+from huikan.ingest.pdf_chars import Char, CharSink, FontInfo
 from huikan.ingest.pdf_columns import body_geometry, edges, reading_order
 from huikan.ingest.pdf_content import FastInterpreter
 from huikan.ingest.pdf_layout import PageData, build_segments, remove_running_heads, rows_of
 from huikan.ingest.pdf_lines import Line, leaf_lines, splits_fields
-from huikan.ingest.pdf_objects import FastDocument, FastResourceManager
+from huikan.ingest.pdf_objects import FastDocument, FastResourceManager, faster_pdfminer
 from huikan.ingest.pdf_scan import GARBLED_SHARE, check_scans, read_scanned_pages
 from huikan.ingest.textutil import width
 from huikan.model import Document, IngestError, Region, Warning
@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 # Private-use code points, U+FFFD (unmapped glyph) and control characters other than \t\n\r;
 # one regular expression so the per-glyph test runs in C.
 _GARBAGE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff\ufffd\U000f0000-\U0010ffff]")
+_BLANK = re.compile(r"\s")  # the characters str.isspace() is true of
 
 
 @contextmanager
@@ -215,10 +216,7 @@ def _read_pages(
                         page=number,
                     )
                 )
-            chars = sink.chars
-            garbled = _GARBAGE.search
-            good = [c for c in chars if not garbled(c[4])]
-            glyphs = sum(1 for c in chars if c[4] and not c[4].isspace())
+            good, glyphs = _visible(sink.chars)
             pages.append(
                 PageData(
                     number=number,
@@ -226,7 +224,7 @@ def _read_pages(
                     height=height,
                     segs=build_segments(good),
                     images=sink.images,
-                    garbage=len(chars) - len(good),
+                    garbage=len(sink.chars) - len(good),
                     glyphs=glyphs,
                 )
             )
@@ -244,6 +242,19 @@ def _read_pages(
     if pages and failed == len(pages):
         raise IngestError(name, "PDF文件已损坏，所有页面都无法解析", code="corrupt")
     return pages, sink.fonts
+
+
+def _visible(chars: list[Char]) -> tuple[list[Char], int]:
+    """The page's glyphs without unreadable ones, and how many glyphs are not blank (unreadable
+    ones included). One regular-expression pass over the page's text decides for the usual
+    page of single-character glyphs, none of them garbage; otherwise glyph by glyph."""
+    texts = [c[4] for c in chars]
+    joined = "".join(texts)
+    if len(joined) == len(texts) and "" not in texts and not _GARBAGE.search(joined):
+        return chars, len(joined) - len(_BLANK.findall(joined))
+    garbled = _GARBAGE.search
+    good = [c for c in chars if not garbled(c[4])]
+    return good, sum(1 for t in texts if t and not t.isspace())
 
 
 def _check_text(
@@ -325,7 +336,7 @@ def read_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
         raise IngestError(
             name, f"无法打开文件（{err.strerror or err}）", code="unreadable"
         ) from err
-    with fp, _quiet_pdfminer():
+    with fp, _quiet_pdfminer(), faster_pdfminer():
         doc = _open(path, fp)
         outline = outline_titles(doc)
         title = meta_title(doc, path.stem)

@@ -53,6 +53,10 @@ _RADICALS = str.maketrans(
 )
 
 
+# Kangxi radicals, CJK compatibility ideographs and Latin ligatures: folded one by one by NFKC.
+_FOLD = re.compile("[\u2f00-\u2fdf\uf900-\ufaff\ufb00-\ufb06]")
+
+
 def _cjk_fix(text: str) -> str:
     """Radical code points, CJK compatibility ideographs and Latin ligatures → normal text.
 
@@ -60,14 +64,9 @@ def _cjk_fix(text: str) -> str:
     ranges repairs them without touching full-width CJK punctuation.
     """
     text = text.translate(_RADICALS)
-    out = []
-    for ch in text:
-        o = ord(ch)
-        if 0x2F00 <= o <= 0x2FDF or 0xF900 <= o <= 0xFAFF or 0xFB00 <= o <= 0xFB06:
-            out.append(unicodedata.normalize("NFKC", ch))
-        else:
-            out.append(ch)
-    return "".join(out)
+    if not _FOLD.search(text):  # the usual line: nothing to fold, no per-character loop
+        return text
+    return _FOLD.sub(lambda m: unicodedata.normalize("NFKC", m[0]), text)
 
 
 def classify_toc(lines: list[Line], geo: Geometry) -> None:

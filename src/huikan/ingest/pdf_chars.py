@@ -135,17 +135,18 @@ class CharSink(PDFTextDevice):
         scaling = textstate.scaling * 0.01
         charspace = textstate.charspace * scaling
         wordspace = 0.0 if font.is_multibyte() else textstate.wordspace * scaling
-        dxscale = 0.001 * fontsize * scaling
         fid, glyphs = self._font(font)
         # Render modes 1/2 (stroke, fill+stroke) are how office suites fake a bold face.
         fake_bold = textstate.render in (1, 2, 5, 6)
         vertical = font.is_vertical()
         upright = a > 0 and d > 0 and abs(b) <= 1e-3 * a and abs(c) <= 1e-3 * d and not vertical
-        size = fontsize * d
-        height = self.page_height
-        out = self.chars
+        style = (a, e, fontsize * d, self.page_height - (d * textstate.linematrix[1] + f))
+        face = (font, glyphs, fid, fake_bold, fontsize, scaling, charspace)
+        if upright and not wordspace:
+            textstate.linematrix = self._upright(seq, face, style, textstate.linematrix)
+            return
         x, y = textstate.linematrix
-        base = height - (d * y + f)
+        dxscale = 0.001 * fontsize * scaling
         needcharspace = False
         run: list[str] = []
         for obj in seq:
@@ -164,24 +165,11 @@ class CharSink(PDFTextDevice):
                         y += charspace
                     else:
                         x += charspace
-                glyph = glyphs.get(cid)
-                if glyph is None:
-                    try:
-                        text = font.to_unichr(cid)
-                    except PDFUnicodeNotDefined:
-                        text = "\ufffd"  # unmapped glyph; counted as garbage later
-                    except Exception:  # broken CMaps raise anything
-                        text = "\ufffd"
-                    try:
-                        width = font.char_width(cid)
-                    except Exception:
-                        width = 0.0
-                    glyph = glyphs[cid] = (text, width)
-                text, width = glyph
+                text, width = glyphs.get(cid) or self._glyph(font, glyphs, cid)
                 adv = width * fontsize * scaling
                 if upright:
                     x0 = a * x + e
-                    out.append((x0, x0 + a * adv, base, size, text, fid, fake_bold))
+                    self.chars.append((x0, x0 + a * adv, style[3], style[2], text, fid, fake_bold))
                     x += adv
                 elif vertical:
                     run.append(text)
@@ -198,6 +186,50 @@ class CharSink(PDFTextDevice):
         if run:
             self._vertical_run(a, d, e, f, textstate.linematrix, fontsize, run, fid, fake_bold)
         textstate.linematrix = (x, y)
+
+    def _upright(self, seq, face, style, start) -> tuple[float, float]:
+        """The usual case of :meth:`render_string`, upright horizontal text without word
+        spacing, in a loop without the branches for the others; the same arithmetic in the
+        same order, so the glyphs are bit-for-bit those of the general loop."""
+        font, glyphs, fid, fake_bold, fontsize, scaling, charspace = face
+        a, e, size, base = style
+        x, y = start
+        dxscale = 0.001 * fontsize * scaling
+        append = self.chars.append
+        get = glyphs.get
+        needcharspace = False
+        for obj in seq:
+            if isinstance(obj, bytes):
+                for cid in font.decode(obj):
+                    if needcharspace:
+                        x += charspace
+                    else:
+                        needcharspace = True
+                    glyph = get(cid) or self._glyph(font, glyphs, cid)
+                    adv = glyph[1] * fontsize * scaling
+                    x0 = a * x + e
+                    append((x0, x0 + a * adv, base, size, glyph[0], fid, fake_bold))
+                    x += adv
+            elif isinstance(obj, (int, float)):
+                x -= obj * dxscale
+                needcharspace = True
+        return x, y
+
+    @staticmethod
+    def _glyph(font: PDFFont, glyphs: dict[int, tuple[str, float]], cid: int) -> tuple[str, float]:
+        """Text and width of a glyph the first time its font shows it (then cached)."""
+        try:
+            text = font.to_unichr(cid)
+        except PDFUnicodeNotDefined:
+            text = "\ufffd"  # unmapped glyph; counted as garbage later
+        except Exception:  # broken CMaps raise anything
+            text = "\ufffd"
+        try:
+            width = font.char_width(cid)
+        except Exception:
+            width = 0.0
+        glyph = glyphs[cid] = (text, width)
+        return glyph
 
     def _vertical_run(self, a, d, e, f, start, fontsize, run, fid, fake_bold) -> None:
         """Vertical CJK writing becomes one short line at the top of its run.

@@ -34,6 +34,15 @@ _TOKEN = re.compile(
     rb"|(.)",  # 8 any other byte is a one-character keyword: [ ] { } ' " *
     re.S,
 )
+# A TJ array of hex strings and plain numbers, closed and followed by the TJ operator: the
+# bulk of a Chromium or WeasyPrint page, read in one match (anything else takes the token
+# loop). Its numbers are a subset of token 1 that always converts, split the same way;
+# possessive, so a long run of digits that fails to match cannot backtrack.
+_TJ_ARRAY = re.compile(
+    rb"((?:[\s\x00]*+(?>(?><[0-9A-Fa-f]*+>)|-?+(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)))*+)"
+    rb"[\s\x00]*+\][\s\x00]*+TJ(?![^#/%\[\]()<>{}\s])"
+)
+_TJ_ITEM = re.compile(rb"<([0-9A-Fa-f]*)>|(-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))")
 _STRING_STOP = re.compile(rb"[()\\]")
 _NAME_HEX = re.compile(rb"#([0-9a-fA-F]{1,2})?")
 _HEX_PAIR = re.compile(rb"[0-9a-fA-F]{2}|.", re.S)
@@ -67,6 +76,14 @@ def _hex(raw: bytes) -> bytes:
     except ValueError:
         pass
     return _HEX_PAIR.sub(lambda m: bytes((int(m[0], 16),)), _SPACE.sub(b"", raw))
+
+
+def _tj_items(body: bytes) -> list[bytes | int | float]:
+    """The elements of a TJ array matched by ``_TJ_ARRAY``, as the token loop makes them."""
+    return [
+        (float(num) if b"." in num else int(num)) if num else _hex(hexa)
+        for hexa, num in _TJ_ITEM.findall(body)
+    ]
 
 
 def _unescapes() -> dict[bytes, bytes]:
@@ -237,7 +254,12 @@ class FastInterpreter(PDFPageInterpreter):
                 continue
             else:
                 token = m[kind]
-                if token in (b"[", b"{", b"<<"):
+                if token == b"[" and not context and (tj := _TJ_ARRAY.match(data, pos)):
+                    cur.append(_tj_items(tj[1]))
+                    pos = tj.end()
+                    self._call(b"TJ")
+                    cur = self.argstack
+                elif token in (b"[", b"{", b"<<"):
                     context.append((token.decode(), cur))
                     cur = []
                 elif token in (b"]", b"}", b">>"):
@@ -286,6 +308,14 @@ class FastInterpreter(PDFPageInterpreter):
                 self._call(b"EI")
                 parent = self.argstack
         return parent, pos
+
+    def do_TJ(self, seq) -> None:
+        """pdfminer's ``do_TJ`` without copying the graphics state for every string: the
+        glyph device (:class:`~huikan.ingest.pdf_chars.CharSink`) never keeps or reads it."""
+        if self.textstate.font is None:
+            super().do_TJ(seq)  # pdfminer's own no-font handling
+            return
+        self.device.render_string(self.textstate, seq, self.graphicstate.ncs, self.graphicstate)
 
     def _call(self, op: bytes) -> None:
         """Run an operator with as many operands as its method takes (pdfminer's rule:

@@ -63,11 +63,13 @@ def build_segments(chars: list[Char]) -> list[Seg]:
 
     The split gap (0.8 em) is below any sensible column gutter, so a run never crosses
     columns; a run may end inside a column (style change, wide word space) and is re-joined
-    with its neighbours when lines are built.
+    with its neighbours when lines are built. (The open run's style and right edge are kept
+    in locals and :func:`needs_space` is written out: this loop sees every glyph.)
     """
     segs: list[Seg] = []
     parts: list[str] = []
     cur: Seg | None = None
+    fid_, fake_, size_, base_, right = -1, False, 0.0, 0.0, 0.0  # the open run's
     last = ""
     space = False
     for x0, x1, base, size, text, fid, fake in chars:
@@ -78,34 +80,42 @@ def build_segments(chars: list[Char]) -> list[Seg]:
             continue
         if (
             cur is not None
-            and fid == cur.fid
-            and fake == cur.fake_bold
-            and abs(size - cur.size) <= 0.02 * size
-            and abs(base - cur.base) <= 0.2 * size
-            and -0.3 * size <= x0 - cur.x1 <= 0.8 * size
+            and fid == fid_
+            and fake == fake_
+            and abs(size - size_) <= 0.02 * size
+            and abs(base - base_) <= 0.2 * size
+            and -0.3 * size <= x0 - right <= 0.8 * size
         ):
-            if space or needs_space(last, text[0], x0 - cur.x1, size):
+            if space:
                 parts.append(" ")
+            else:
+                o, p = ord(last), ord(text[0])
+                wide = o >= 0x2E80 or 0x2010 <= o <= 0x206F or p >= 0x2E80 or 0x2010 <= p <= 0x206F
+                if x0 - right > (0.55 if wide else 0.18) * size:  # needs_space
+                    parts.append(" ")
             parts.append(text)
-            if x1 > cur.x1:
-                cur.x1 = x1
+            if x1 > right:
+                right = x1
             cur.n += 1
             last = text[-1]
             space = False
             continue
         if cur is not None:
             cur.text = "".join(parts)
+            cur.x1 = right
             segs.append(cur)
         if size <= 0:
             cur = None
             space = False
             continue
         cur = Seg("", x0, x1, base, size, fid, fake, 1, lead_space=space)
+        fid_, fake_, size_, base_, right = fid, fake, size, base, x1
         parts = [text]
         last = text[-1]
         space = False
     if cur is not None:
         cur.text = "".join(parts)
+        cur.x1 = right
         segs.append(cur)
     return segs
 
@@ -156,11 +166,14 @@ def rows_of(segs: list[Seg]) -> list[list[Seg]]:
             rows[-1].append(s)
         else:
             rows.append([s])
+    sizes = [max(s.size for s in row) for row in rows]  # each row's largest size
     i = 0
     while i < len(rows):
-        host = _script_host(rows, i)
+        host = _script_host(rows, i, sizes)
         if host is not None:
-            rows[host].extend(rows.pop(i))
+            rows[host].extend(rows[i])
+            sizes[host] = max(sizes[host], sizes[i])
+            del rows[i], sizes[i]
             continue
         i += 1
     for row in rows:
@@ -168,21 +181,22 @@ def rows_of(segs: list[Seg]) -> list[list[Seg]]:
     return rows
 
 
-def _script_host(rows: list[list[Seg]], i: int) -> int | None:
-    """The neighbouring row that row ``i`` is a superscript/subscript of, if any."""
+def _script_host(rows: list[list[Seg]], i: int, sizes: list[float]) -> int | None:
+    """The neighbouring row that row ``i`` is a superscript/subscript of, if any (``sizes``:
+    each row's largest size, kept by :func:`rows_of` so that it is not searched for again)."""
     small = rows[i]
-    size = max(s.size for s in small)
+    size = sizes[i]
     for j in (i - 1, i + 1):
         if not 0 <= j < len(rows):
             continue
-        big = max(rows[j], key=lambda s: s.size)
-        if size > 0.85 * big.size:
+        big_size = sizes[j]
+        if size > 0.85 * big_size:
             continue
         top = min(s.top for s in rows[j])
         bottom = max(s.bottom for s in rows[j])
         if not all(top <= (s.top + s.bottom) / 2 <= bottom for s in small):
             continue
-        reach = big.size
+        reach = big_size
         if all(
             any(
                 t.x0 - reach <= s.x0 <= t.x1 + reach or t.x0 - reach <= s.x1 <= t.x1 + reach

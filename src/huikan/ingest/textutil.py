@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TERMINAL = "。！？!?…；;”」』\"'）)】"
 _LATIN = re.compile(r"[A-Za-z0-9%]")
@@ -65,9 +66,38 @@ def nfkc(s: str) -> str:
     return unicodedata.normalize("NFKC", s)
 
 
+@lru_cache(maxsize=16384)
 def squash(s: str) -> str:
-    """Key for comparing titles: NFKC, Markdown marks, punctuation and spaces removed."""
+    """Key for comparing titles: NFKC, Markdown marks, punctuation and spaces removed.
+
+    Cached: the TOC and split rules ask for the key of the same block texts again and again
+    (every later block, for every TOC line)."""
     return _PUNCT.sub("", nfkc(strip_md(s))).lower()
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Is the edit distance (Levenshtein) between ``a`` and ``b`` at most one? Linear time:
+    equal lengths allow one substitution, lengths one apart one insertion, found at the first
+    difference; the TOC reprint test asks this thousands of times per bulletin."""
+    la, lb = len(a), len(b)
+    if la == lb:
+        if a == b:
+            return True
+        diff = 0
+        for x, y in zip(a, b, strict=True):
+            if x != y:
+                diff += 1
+                if diff > 1:
+                    return False
+        return True
+    if la > lb:
+        a, b, la, lb = b, a, lb, la
+    if lb - la != 1:
+        return False
+    i = 0
+    while i < la and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
 
 
 def collapse_spaces(s: str) -> str:

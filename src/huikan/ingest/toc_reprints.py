@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from huikan.ingest.textutil import squash, width
+from huikan.ingest.textutil import squash, width, within_one_edit
 from huikan.ingest.toc_lines import TocEntry, _clean, _Item, classify_line
 from huikan.model import Block
 
@@ -29,15 +29,7 @@ def _near_start(here: str, key: str) -> bool:
     n = len(key)
     for m in (n - 1, n, n + 1):
         a = here[:m]
-        if len(a) != m:
-            continue
-        prev = list(range(m + 1))
-        for i in range(1, n + 1):
-            cur = [i] + [0] * m
-            for j in range(1, m + 1):
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (key[i - 1] != a[j - 1]))
-            prev = cur
-        if prev[m] <= 1:
+        if len(a) == m and within_one_edit(key, a):
             return True
     return False
 
