@@ -444,3 +444,22 @@ def test_a_title_in_another_face_keeps_its_spacing_and_its_wrapped_end():
     assign_sizes(boxes, [])
     assert boxes[0].size == boxes[1].size == 2 * boxes[4].size
     assert boxes[3].size == boxes[2].size == boxes[4].size
+
+
+def test_a_page_number_takes_the_size_of_the_toc_entry_on_its_row():
+    """A lone "1" has nothing to measure: by its width it read 20 % above the body, and the
+    TOC line with it read as a group heading. It is set like the entry on its row (not like
+    a line of another page at the same height)."""
+    em = 20.0
+    body = [
+        _line("集群化是产业链向中高端迈进的必由之路", 100, 300 + 40 * i, 24, em) for i in range(8)
+    ]
+    entry = _line("以创新链之强托举产业链之优", 100, 100, 24, em)
+    number = OcrLine("1", 0.99, [[900, 102], [914, 102], [914, 122], [900, 122]])
+    lines = [entry, number, *body]
+    glyph = [16.0, 0.0] + [16.0] * 8  # a digit has no ideograph to measure the ink of
+    page = OcrPage(1, 1000, 1400, lines, [0.1] * 10, glyph, [0.5] * 10)
+    other = OcrPage(2, 1000, 1400, [_line("目录", 880, 98, 40, 2.5 * em)], [0.1], [32.0])
+    boxes = page_boxes(page, 0.5) + page_boxes(other, 0.5)
+    assign_sizes(boxes, [])
+    assert boxes[1].size == boxes[0].size == boxes[2].size
