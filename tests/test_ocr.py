@@ -485,3 +485,28 @@ def test_a_running_head_gets_one_size_on_every_page():
     assert [p[0].size for p in pages.values()] == [7.25] * 4
     assert [p[2].size for p in pages.values()] == [8.0, 7.25, 7.25, 8.0]
     assert {p[1].size for p in pages.values()} == {9.5}
+
+
+@pytest.mark.parametrize(
+    ("title", "listed", "out"),
+    [
+        (
+            "从2024年政府工作报告看生物医药产业新超势",
+            "从2024年政府工作报告看生物医药产业新趋势",
+            "toc",
+        ),
+        ("储能全生命周期安全待提升", "储能全生命周期安全函待提升", "toc"),  # 亟 dropped
+        ("储能全生命周期安全亟待提升", "储能全生命周期安全待提升", "title"),  # the TOC dropped it
+        ("让数字经济成为主战场", "让数字经济成为发展新质生产力的主战场", "title"),  # not one slip
+        ("微迈思半导体攻克“卡脖子”技术", "微迈思半导体攻克卡脖子技术.4", "title"),  # leaders left
+        (
+            "佛燃科技“泄漏检测无人机”等创新成果亮相",
+            "佛燃科技“泄漏检测无人机”等创新成果亮相·9",
+            "title",
+        ),
+    ],
+)
+def test_a_title_misread_by_one_character_takes_its_toc_lines_reading(title, listed, out):
+    from huikan.ingest.assemble import ocr_title
+
+    assert ocr_title(title, listed) == (listed if out == "toc" else title)
