@@ -311,3 +311,31 @@ def test_a_title_wrapped_over_four_lines_is_one_entry_and_one_title(tax):
     assert [(e.title, e.group) for e in toc.entries][1] == (title, None)
     sp = split_blocks(doc, tax)
     assert [a.title for a in sp.articles][1] == title
+
+
+def test_leaders_read_as_a_comma(tax):
+    """OCR reads the first leader dot as a comma ("…提升，……11"), or the leaders as a comma
+    with a dot and the page number left on a line below ("…培育，" / ".10")."""
+    item = classify_line(Block(text="储能全生命周期安全亟待提升，……11"), in_toc=False)
+    assert (item.kind, item.title, item.page) == ("entry", "储能全生命周期安全亟待提升", 11)
+    assert classify_line(Block(text=".10"), in_toc=True).kind == "leader-only"
+    assert classify_line(Block(text=".10"), in_toc=False).kind == "plain"
+    doc = blocks(
+        "目 录",
+        "上海出台系列措施助企业升规提质……9",
+        "竞逐新赛道未来产业加速培育，",
+        ".10",
+        "储能全生命周期安全亟待提升，……11",
+        "上海出台系列措施助企业升规提质",
+        LEAD,
+        "竞逐新赛道未来产业加速培育",
+        LEAD,
+        "储能全生命周期安全亟待提升",
+        LEAD,
+    )
+    toc = find_toc(doc, tax)
+    assert [e.title for e in toc.entries] == [
+        "上海出台系列措施助企业升规提质",
+        "竞逐新赛道未来产业加速培育",
+        "储能全生命周期安全亟待提升",
+    ]
