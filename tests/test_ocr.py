@@ -510,3 +510,19 @@ def test_a_title_misread_by_one_character_takes_its_toc_lines_reading(title, lis
     from huikan.ingest.assemble import ocr_title
 
     assert ocr_title(title, listed) == (listed if out == "toc" else title)
+
+
+def test_a_stray_letter_on_a_toc_row_keeps_its_own_size():
+    """Only a page number is set like the entry on its row: a speck read as "L" keeps its
+    own (tiny) estimate, so it does not join the TOC lines around it into one block."""
+    em = 20.0
+    body = [
+        _line("集群化是产业链向中高端迈进的必由之路", 100, 300 + 40 * i, 24, em) for i in range(8)
+    ]
+    entry = _line("以创新链之强托举产业链之优", 100, 100, 24, em)
+    speck = OcrLine("L", 0.6, [[900, 110], [903, 110], [903, 116], [900, 116]])
+    glyph = [16.0, 0.0] + [16.0] * 8
+    page = OcrPage(1, 1000, 1400, [entry, speck, *body], [0.1] * 10, glyph, [0.5] * 10)
+    boxes = page_boxes(page, 0.5)
+    assign_sizes(boxes, [])
+    assert boxes[1].size < 0.5 * boxes[0].size

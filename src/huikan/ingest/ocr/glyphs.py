@@ -22,6 +22,7 @@ carry the same cues:
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
@@ -266,15 +267,18 @@ def _follow_line_above(boxes: list[OcrBox]) -> None:
             b.size = b.follows.size
 
 
+_PAGE_NUMBER = re.compile(r"^[.·…\s]*\d{1,3}$")
+
+
 def _follow_row(boxes: list[OcrBox]) -> None:
-    """A token with nothing to measure (:func:`_measurable`: a lone page number, "1") on the
+    """A page number with nothing to measure (:func:`_measurable`: a lone "1") on the
     row of a measured line takes that line's size: a TOC entry's page number is set like
     the entry. Its own estimate, its width over its cells, is off by half for a narrow digit
     ("1" came out 20 % above the body, and the whole TOC line with it read as a group
     heading). The nearest such line on the row, either side."""
     for b in boxes:
-        if _measurable(b) or b.follows is not None:
-            continue
+        if _measurable(b) or b.follows is not None or not _PAGE_NUMBER.match(b.text):
+            continue  # a stray letter ("L", a speck read as print) keeps its own estimate
         row = [
             a
             for a in boxes
