@@ -9,6 +9,7 @@ import pytest
 from huikan.config import load_config
 from huikan.ingest import ingest_file
 from huikan.ingest.selfcheck import (
+    _credit_inside,
     _page_gaps,
     _read_across,
     _titles_inside,
@@ -186,3 +187,25 @@ def test_every_title_of_the_real_bulletins_is_balanced():
     gold = sorted((ROOT / "tests" / "corpus" / "gold").glob("*.yml"))
     titles = [a["title"] for g in gold for a in yaml.safe_load(g.read_text())["articles"]]
     assert titles and [t for t in titles if _unbalanced_title(Article(t, PARA), "b.pdf")] == []
+
+
+def test_a_credit_inside_a_body_with_prose_after_it_is_flagged():
+    """Two articles run together (columns read in the wrong order): one's closing credit
+    stands inside the body, prose after it, and the other's credit at the end."""
+    text = "\n\n".join(
+        [
+            PARA,
+            "（封测产业技术创新战略联盟秘书处供稿）",
+            "医药健康产业",
+            PARA,
+            "（电动汽车联盟供稿）",
+        ]
+    )
+    w = _credit_inside(Article("封测联盟举办论坛", text), "b.pdf")
+    assert w is not None and w.code == "split-credit-inside" and "封测产业" in w.message
+    ok = [
+        PARA + "\n\n（电动汽车联盟供稿）",  # one credit, at the end
+        PARA + "\n\n来源：新华社\n\n" + PARA + "\n\n来源：新华社",  # the same credit twice
+        PARA + "\n\n（电动汽车联盟供稿）\n\n" + PARA,  # nothing closes the body after it
+    ]
+    assert [_credit_inside(Article("标题", t), "b.pdf") for t in ok] == [None] * 3

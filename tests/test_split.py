@@ -107,6 +107,8 @@ def test_colophon_is_cut_from_the_last_article():
         ("- 12 -", True),
         ("第 3 页", True),
         ("http://paper.example.com/a.html", True),
+        # a paragraph opening on a URL (OCR leaves no space after it) is content
+        ("http://paper.example.com/a.html去年9月，《方案》发布。", False),
         ("·····6", False),
         ("2024 年 4 月", False),
         ("5G", False),

@@ -284,3 +284,58 @@ def test_a_listed_title_is_found_again_with_one_character_misread(tax):
     assert [e.title for e in toc.entries][-1] == "储能全生命周期安全函待提升"
     assert not _near_start("储能全生命周期安全待提升", "储能全生命周期安全函数待提升再")
     assert _near_start("储能全生命周期安全待提升", "储能全生命周期安全函待提升")
+
+
+def test_a_title_wrapped_over_four_lines_is_one_entry_and_one_title(tax):
+    """Large type in a narrow column wraps a long title over four lines. The TOC line is
+    printed again over all four: one entry (not an entry "…高级" and a group "研修班”"), and
+    the title in the body takes all four lines."""
+    title = "建筑信息模型BIM联盟举办“建筑业‘BIM+’智能建造技术与应用实践高级研修班”"
+    other = "化纤联盟组织的国家重点研发计划项目通过综合绩效评价"
+    doc = blocks(
+        "目 录",
+        f"{other} 8",
+        f"{title} 8",
+        "肉类加工联盟协办动物源食品科学与人类健康国际研讨会 8",
+        other,
+        LEAD,
+        "建筑信息模型BIM联盟",
+        "举办“建筑",
+        "业‘BIM+’智能建造技术与应用实践高级",
+        "研修班”",
+        LEAD,
+        "肉类加工联盟协办动物源食品科学与人类健康国际研讨会",
+        LEAD,
+    )
+    toc = find_toc(doc, tax)
+    assert [(e.title, e.group) for e in toc.entries][1] == (title, None)
+    sp = split_blocks(doc, tax)
+    assert [a.title for a in sp.articles][1] == title
+
+
+def test_leaders_read_as_a_comma(tax):
+    """OCR reads the first leader dot as a comma ("…提升，……11"), or the leaders as a comma
+    with a dot and the page number left on a line below ("…培育，" / ".10")."""
+    item = classify_line(Block(text="储能全生命周期安全亟待提升，……11"), in_toc=False)
+    assert (item.kind, item.title, item.page) == ("entry", "储能全生命周期安全亟待提升", 11)
+    assert classify_line(Block(text=".10"), in_toc=True).kind == "leader-only"
+    assert classify_line(Block(text=".10"), in_toc=False).kind == "plain"
+    doc = blocks(
+        "目 录",
+        "上海出台系列措施助企业升规提质……9",
+        "竞逐新赛道未来产业加速培育，",
+        ".10",
+        "储能全生命周期安全亟待提升，……11",
+        "上海出台系列措施助企业升规提质",
+        LEAD,
+        "竞逐新赛道未来产业加速培育",
+        LEAD,
+        "储能全生命周期安全亟待提升",
+        LEAD,
+    )
+    toc = find_toc(doc, tax)
+    assert [e.title for e in toc.entries] == [
+        "上海出台系列措施助企业升规提质",
+        "竞逐新赛道未来产业加速培育",
+        "储能全生命周期安全亟待提升",
+    ]

@@ -15,13 +15,14 @@ from huikan.ingest.credits import byline_line, closing_credit, inline_source, is
 from huikan.ingest.sidecar import Sidecar
 from huikan.ingest.split import RawArticle, Split
 from huikan.ingest.split_doc import Doc, is_numbered
-from huikan.ingest.textutil import ends_sentence, join_cjk, strip_md, width
+from huikan.ingest.textutil import ends_sentence, join_cjk, squash, strip_md, width
 from huikan.model import Article, Block, ClusterWhy, Document, Warning
 
 _ATTRIBUTION = re.compile(
     r"(研究员|教授|记者|院士|博士|主任|作者|撰文|副院长|院长|所长)\s*[\u4e00-\u9fff·]{2,4}$"
 )
 _LIST = re.compile(r"^\s*[-*+•]\s+")
+_IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _split_subtitle(title: str) -> tuple[str, str | None]:
@@ -99,6 +100,8 @@ def assemble(
     if sp.used_fallback or not raws:
         raws = [_fallback(sp, doc, file_name, warnings)]
     for raw in raws:
+        if raw.toc and raw.title_block.page in doc.ocr_pages:
+            raw.title = ocr_title(raw.title, raw.toc.title)
         a = _one(raw, d, index, taxonomy)
         o = sidecar.article_overrides(a.title) if sidecar.articles else None
         if o:
@@ -138,6 +141,28 @@ def assemble(
         if kept is not None:
             kept.append(raw)
     return articles
+
+
+def ocr_title(title: str, listed: str) -> str:
+    """A title read by OCR, or its TOC line's reading where the two differ by one character
+    and the TOC's is not the shorter: the recogniser misreads or drops a character
+    (趋势 as 超势, 亟 dropped) in the title and in the TOC independently, and a title
+    matched to its TOC line despite one such difference has two readings. One more
+    character is more likely one the other reading dropped than one added; of two
+    different characters, the TOC line's body-size print reads at least as reliably as
+    display type, which the recogniser shrinks to its line height."""
+    a, b = squash(title), squash(listed)
+    if a == b or len(b) < len(a) or len(b) - len(a) > 1 or len(a) < 6:
+        return title
+    marks = len("".join(listed.split())) - len(b)
+    if marks != len("".join(title.split())) - len(a):
+        return title  # the TOC line kept leader dots or a page number ("…技术.4")
+    if len(a) == len(b):
+        diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+        one = len(diff) == 1 and all(_IDEOGRAPH.match(c) for c in diff[0])
+    else:
+        one = any(b[:k] + b[k + 1 :] == a and _IDEOGRAPH.match(b[k]) for k in range(len(b)))
+    return listed if one else title
 
 
 def _fallback(sp: Split, doc: Document, file_name: str, warnings: list[Warning]) -> RawArticle:

@@ -75,7 +75,32 @@ def check_split(
     out += _titles_inside(articles, file)
     out += [w for a in articles if (w := _unfinished_title(a, file))]
     out += [w for a in articles if (w := _unbalanced_title(a, file))]
+    out += [w for a in articles if (w := _credit_inside(a, file))]
     return out
+
+
+def _credit_inside(a: Article, file: str) -> Warning | None:
+    """A closing credit ("（…供稿）", "来源：…") as a paragraph inside the body, prose after it,
+    and another credit, naming someone else, at the end: the text of two articles run
+    together (columns read in the wrong order, say). An article ends at its credit."""
+    from huikan.ingest.credits import is_closing_line
+
+    paras = [p.strip() for p in a.text.split("\n\n") if p.strip()]
+    credits = [k for k, p in enumerate(paras) if is_closing_line(p)]
+    if len(credits) < 2 or credits[-1] != len(paras) - 1:
+        return None
+    last = squash(paras[-1])
+    for k in credits[:-1]:
+        if squash(paras[k]) != last and any(width(p) >= 40 for p in paras[k + 1 : -1]):
+            return _about(
+                a,
+                "split-credit-inside",
+                f"文章 “{a.title}” 的正文中间有一行结尾署名（“{paras[k][:30]}”），其后还有正文"
+                f"和另一行署名（“{paras[-1][:30]}”），像是两篇文章的文字接在了一起；"
+                "请在审阅页核对。",
+                file,
+            )
+    return None
 
 
 # Quotes and brackets come in pairs in a title; one left open means the title was cut short

@@ -71,6 +71,7 @@ def anchor_entries(
                 best = (s, i, j)
         if best and best[0] >= 0.8:
             s, i, j = best
+            j = _extend_to_entry(d, i, j, hi, key, toc)
             if i not in found or found[i][2] < s:
                 found[i] = (j, e, s)
     # Drop anchors that sit inside another anchor's title span.
@@ -83,6 +84,20 @@ def anchor_entries(
         out[i] = (j, e)
         last_end = j
     return out
+
+
+def _extend_to_entry(d: Doc, i: int, j: int, hi: int, key: str, toc: Toc) -> int:
+    """The end of a title span that is the start of its entry, taken on over the blocks that
+    continue the entry's text: a long title in large type wraps over more lines than a span
+    holds ("建筑信息模型BIM联盟" / "举办“建筑" / "业‘BIM+’…高级" / "研修班”")."""
+    acc = "".join(squash(b.text) for b in d.blocks[i:j])
+    while j < hi and not toc.covers(j) and acc != key:
+        nxt = acc + squash(d.blocks[j].text)
+        if len(nxt) > len(acc) and key.startswith(nxt):
+            acc, j = nxt, j + 1
+        else:
+            break
+    return j
 
 
 def _body_follows(d: Doc, j: int, hi: int) -> bool:

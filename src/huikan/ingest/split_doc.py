@@ -29,7 +29,7 @@ _NUMBERED = re.compile(
 )
 _NOISE = re.compile(
     r"^(?:[-—–~\s]*\d{1,3}[-—–~\s]*|第\s*\d{1,3}\s*页.*|\d{1,3}\s*/\s*\d{1,3}|"
-    r"(?:https?://|www\.)\S+|[-—_=*\s]+)$",
+    r"(?:https?://|www\.)[!-~]+|[-—_=*\s]+)$",  # a URL is ASCII: OCR runs one into the text
     re.I,
 )
 _COLOPHON = re.compile(

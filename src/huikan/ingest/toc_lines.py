@@ -6,14 +6,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from huikan.ingest.textutil import squash, strip_md
+from huikan.ingest.textutil import squash, strip_md, width
 from huikan.model import Block
 
 TOC_HEADERS = {"目录", "目次", "本期要目", "要目", "本期导读", "导读", "本期目录", "contents"}
 
+# OCR reads the first leader dot as a comma now and then ("…提升，……11"); a title never
+# ends in one, so a comma right before the leaders is taken with them.
 _LEADER = re.compile(
-    r"^(?P<title>.*?\S)?\s*(?:…{2,}|(?:[.．·…。・•_－-]\s*){3,})\s*(?P<page>\d{1,3})?\s*$"
+    r"^(?P<title>.*?\S)?\s*[，,]?\s*(?:…{2,}|(?:[.．·…。・•_－-]\s*){3,})\s*(?P<page>\d{1,3})?\s*$"
 )
+# In a TOC, a line of a dot or two and a number is the leader end of the line above
+# ("竞逐新赛道未来产业加速培育，" / ".10"), its leaders read as a comma and one dot.
+_SHORT_LEADER_ONLY = re.compile(r"^[.．·…。・]{1,2}\s*(?P<page>\d{1,3})$")
 _TAB = re.compile(r"^(?P<title>\S.*?)\t+\s*(?P<page>\d{1,3})\s*$")
 _NUM_SLASH = re.compile(r"^(?:[-*+•]\s*)?(?P<page>\d{1,3})\s*[/|／]\s*(?P<title>\S.*)$")
 _TRAILING_NUM = re.compile(
@@ -82,6 +87,11 @@ def classify_line(b: Block, in_toc: bool) -> _Item:
             "entry", _clean(m.group("title")), int(m.group("page")), True, _bold(m.group("title"))
         )
     if in_toc:
+        m = _SHORT_LEADER_ONLY.match(text)
+        if m:
+            return _Item("leader-only", page=int(m.group("page")))
+        if text[-1:] in "，," and width(text) <= 60:
+            text = text[:-1]  # leaders read as a comma, their page number on a line below
         m = _TRAILING_NUM.match(text)
         if m:
             return _Item("entry", _clean(m.group("title")), int(m.group("page")))

@@ -174,7 +174,7 @@ def _printed_before(blocks: list[Block], i: int, title: str, start: int) -> bool
 
 def later_titles(blocks: list[Block]) -> list[tuple[int, str, str]]:
     """(block index, squashed key, text) of every title-length block, alone and joined with the
-    next one or two (a title wrapped over several blocks in the body): what a TOC line may
+    next one to three (a title wrapped over several blocks in the body): what a TOC line may
     reappear as. Computed once per document."""
     out = []
     for k, b in enumerate(blocks):
@@ -182,7 +182,8 @@ def later_titles(blocks: list[Block]) -> list[tuple[int, str, str]]:
         if width(t) > 90 or not t:
             continue
         out.append((k, squash(t), t))
-        for nxt in blocks[k + 1 : k + 3]:  # a title wrapped over two or three lines
+        # a title wrapped over two to four lines (large type in a narrow column)
+        for nxt in blocks[k + 1 : k + 4]:
             t2 = _clean(nxt.text)
             if not 0 < width(t2) <= 60:
                 break

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from huikan.ingest.ocr.bands import one_size_per_slot
 from huikan.ingest.ocr.engine import INSTALL_HINT, OcrPage, OcrUnavailable, available
 from huikan.ingest.ocr.glyphs import assign_sizes, glyphs, mark_heavy, page_boxes
 from huikan.ingest.ocr.pages import OcrOptions, recognise_pages
@@ -65,7 +66,10 @@ def ocr_into_pages(
     for b in every:
         sizes[b.size] = sizes.get(b.size, 0) + len(b.text)
     if sizes:
-        mark_heavy(every, max(sizes, key=sizes.__getitem__))
+        body = max(sizes, key=sizes.__getitem__)
+        heights = {n: by_number[n].height for n in numbers}
+        one_size_per_slot(boxes, heights, body)
+        mark_heavy(every, body)
     regular = len(fonts)
     fonts.append(FontInfo(name="OCR", weight=400, serif=True))
     fonts.append(FontInfo(name="OCR-heavy", weight=700, sans=True))
