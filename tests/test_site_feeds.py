@@ -56,12 +56,12 @@ def test_a_site_too_large_for_one_sitemap_gets_an_index_of_one_per_year(
 ):
     """Past the protocol's 50,000 URLs a sitemap is rejected: sitemap.xml becomes a sitemap
     index of files by year (here with a limit of 10 URLs, so the sample site needs it)."""
-    import huikan.site.pages as pages
+    import huikan.site.sitemap as sitemap
     from huikan.site.linkcheck import check_site
 
     base = "https://example.org/huikan/"
     whole = [u.removeprefix("/") for u in _locs(built_site.out / "sitemap.xml")]
-    monkeypatch.setattr(pages, "SITEMAP_MAX", 10)
+    monkeypatch.setattr(sitemap, "SITEMAP_MAX", 10)
     out = tmp_path / "site"
     build(site_root, out, base_url=base)
     index = ET.parse(out / "sitemap.xml").getroot()

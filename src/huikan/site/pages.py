@@ -8,38 +8,17 @@ previous build's, the page cannot have changed and is not rendered again.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
 from huikan.search.trend import trend_chart
+from huikan.site import sitemap
 from huikan.site.markup import excerpt
 from huikan.site.model import ArticleEntry, BulletinEntry, ClusterEntry, SiteModel
+from huikan.site.page import Page
 from huikan.site.textutil import UNDATED, format_date, parse_date
 
 FEED_SIZE = 50
 HOME_BULLETINS = 8
-
-
-@dataclass
-class Page:
-    """One output file produced by rendering (HTML via a template, or XML/text in Python)."""
-
-    path: str  # file path inside the site, e.g. "2024-04-x/slug/index.html"
-    kind: str  # home, bulletin, article, cluster, clusters, archive, feed, sitemap, ...
-    title: str
-    context: dict[str, Any]
-    template: str | None = None  # Jinja template; None for feeds/sitemap/robots
-    meta: dict[str, Any] = field(default_factory=dict)  # extra manifest fields
-    absolute_links: bool = False  # 404.html is served at any path: link from the base path
-
-    @property
-    def url(self) -> str:
-        """The URL path users see: ``"a/b/"`` for ``"a/b/index.html"``."""
-        if self.path == "index.html":
-            return ""
-        if self.path.endswith("/index.html"):
-            return self.path[: -len("index.html")]
-        return self.path
 
 
 def _article_card(a: ArticleEntry) -> dict[str, Any]:
@@ -148,7 +127,7 @@ class PagePlanner:
         sitemap_max: int | None = None,
     ):
         self.model = model
-        self.sitemap_max = sitemap_max or SITEMAP_MAX
+        self.sitemap_max = sitemap_max or sitemap.SITEMAP_MAX
         cfg = model.config
         self.site = {
             "title": cfg.title,
@@ -176,8 +155,8 @@ class PagePlanner:
             out.extend(self.cluster_pages(c))
             out.append(self.feed(c))
         out.append(self.feed(None))
-        out.extend(self.sitemaps(out))
-        out.append(self.robots())
+        out.extend(sitemap.sitemap_pages(out, self._ctx, self.sitemap_max))
+        out.append(sitemap.robots_page(self._ctx))
         return out
 
     # -- HTML pages ------------------------------------------------------------------------
@@ -379,42 +358,7 @@ class PagePlanner:
         meta = {"cluster": c.cluster.name} if c else {}
         return Page(path, "feed", title, ctx, None, meta)
 
-    def sitemaps(self, pages: list[Page]) -> list[Page]:
-        """sitemap.xml: every HTML page but 404 and search; when there are more than a
-        sitemap may list (:data:`SITEMAP_MAX`), a sitemap index of one sitemap per year of
-        the pages' dates (``sitemaps/<year>.xml``; ``-2``, ``-3`` … when a year alone is too
-        many; ``sitemaps/pages.xml`` for undated pages). By year, not in slices of the sorted
-        list, so that a new issue changes its year's file and the index, not every file after
-        the first new URL."""
-        urls = []
-        for p in pages:
-            if p.template and p.kind not in ("404", "search"):
-                urls.append({"url": p.url, "lastmod": p.meta.get("date")})
-        urls.sort(key=lambda u: u["url"])
-        if len(urls) <= self.sitemap_max:
-            return [Page("sitemap.xml", "sitemap", "sitemap", self._ctx(urls=urls))]
-        years: dict[str, list[dict[str, Any]]] = {}
-        for u in urls:
-            parsed = parse_date(u["lastmod"])
-            years.setdefault(str(parsed[0]) if parsed else "pages", []).append(u)
-        out, index = [], []
-        for year in sorted(years):
-            group = years[year]
-            parts = range(0, len(group), self.sitemap_max)
-            for k, i in enumerate(parts, start=1):
-                part = group[i : i + self.sitemap_max]
-                path = f"sitemaps/{year}.xml" if len(parts) == 1 else f"sitemaps/{year}-{k}.xml"
-                out.append(Page(path, "sitemap", "sitemap", self._ctx(urls=part, path=path)))
-                dates = [u["lastmod"] for u in part if u["lastmod"]]
-                index.append({"url": path, "lastmod": max(dates) if dates else None})
-        out.append(Page("sitemap.xml", "sitemap", "sitemap", self._ctx(sitemaps=index)))
-        return out
 
-    def robots(self) -> Page:
-        return Page("robots.txt", "robots", "robots.txt", self._ctx())
-
-
-SITEMAP_MAX = 50_000  # URLs in one sitemap: the protocol's limit (sitemaps.org)
 PAGE_WINDOW = 2  # page links either side of the current page
 
 

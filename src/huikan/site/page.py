@@ -1,0 +1,28 @@
+"""A page of the site: an output file and the plain data it is rendered from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Page:
+    """One output file produced by rendering (HTML via a template, or XML/text in Python)."""
+
+    path: str  # file path inside the site, e.g. "2024-04-x/slug/index.html"
+    kind: str  # home, bulletin, article, cluster, clusters, archive, feed, sitemap, ...
+    title: str
+    context: dict[str, Any]
+    template: str | None = None  # Jinja template; None for feeds/sitemap/robots
+    meta: dict[str, Any] = field(default_factory=dict)  # extra manifest fields
+    absolute_links: bool = False  # 404.html is served at any path: link from the base path
+
+    @property
+    def url(self) -> str:
+        """The URL path users see: ``"a/b/"`` for ``"a/b/index.html"``."""
+        if self.path == "index.html":
+            return ""
+        if self.path.endswith("/index.html"):
+            return self.path[: -len("index.html")]
+        return self.path
