@@ -26,11 +26,8 @@ FORMAT = "huikan-file-digests/1"
 
 
 def _hash_file(path: Path) -> bytes:
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.digest()
+        return hashlib.file_digest(f, "sha256").digest()
 
 
 def _signature(st: os.stat_result) -> list[int]:

@@ -16,7 +16,7 @@ import struct
 from base64 import a85decode
 from collections import deque
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import numpy as np
 import pdfminer.pdffont
@@ -286,16 +286,21 @@ class FastDocument(PDFDocument):
 
 
 @contextmanager
-def _fast_cmaps() -> Iterator[None]:
-    """pdfminer's font classes name ``CMapParser`` at module level; point that name at the
-    faster parser while a font is built (ingest runs one document per process or thread of
-    control, and the name is restored even when the font fails)."""
-    saved = pdfminer.pdffont.CMapParser
-    pdfminer.pdffont.CMapParser = FastCMapParser  # type: ignore[misc]
+def _swapped(owner: object, name: str, value: object) -> Iterator[None]:
+    """``owner.name`` is ``value`` inside the block, restored afterwards even on error."""
+    saved = getattr(owner, name)
+    setattr(owner, name, value)
     try:
         yield
     finally:
-        pdfminer.pdffont.CMapParser = saved  # type: ignore[misc]
+        setattr(owner, name, saved)
+
+
+def _fast_cmaps() -> AbstractContextManager[None]:
+    """pdfminer's font classes name ``CMapParser`` at module level; point that name at the
+    faster parser while a font is built (ingest runs one document per process or thread of
+    control, and the name is restored even when the font fails)."""
+    return _swapped(pdfminer.pdffont, "CMapParser", FastCMapParser)
 
 
 _A85_DIGITS = re.compile(rb"[!-uz]*")
@@ -336,16 +341,10 @@ def _a85_groups(digits: bytes) -> bytes | None:
     return out[: len(out) - (5 - short)] if short else out
 
 
-@contextmanager
-def faster_pdfminer() -> Iterator[None]:
+def faster_pdfminer() -> AbstractContextManager[None]:
     """While a document is read, pdfminer's stream filters use :func:`ascii85decode` (same
     results as the library's); the name is restored afterwards, even on error."""
-    saved = pdfminer.pdftypes.ascii85decode
-    pdfminer.pdftypes.ascii85decode = ascii85decode  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        pdfminer.pdftypes.ascii85decode = saved  # type: ignore[assignment]
+    return _swapped(pdfminer.pdftypes, "ascii85decode", ascii85decode)
 
 
 class FastResourceManager(PDFResourceManager):
