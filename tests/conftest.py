@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import sys
 import threading
 from dataclasses import dataclass
@@ -40,6 +41,13 @@ from bench.layouts.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (one s
 
 SAMPLE_ISSUES = REPO / "issues"
 SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
+
+# A test run started in the background of a non-interactive shell (`cmd &` in a script) has
+# SIGINT ignored, and so would every huikan it starts (an ignored signal stays ignored across
+# exec): the tests that interrupt a build or `huikan serve` with SIGINT would see it run on.
+# A handled signal is reset to the default at exec, so handle it here.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def make_site_root(dest: Path) -> Path:
