@@ -253,20 +253,11 @@ def test_a_large_name_over_a_run_together_masthead_is_not_an_article(config):
     assert len(sp.articles) == 3
 
 
-def test_a_large_lead_title_over_its_text_is_an_article(config):
+@pytest.mark.parametrize("byline", [[], ["工程机械与智能装备产业研究团队 马鑫勇"]])
+def test_a_large_lead_title_over_its_text_or_byline_is_an_article(config, byline):
     lead = [
         Block("以新质生产力发展推动提升产业链供应链韧性", size=2.35, page=1),
-        Block(BODY * 3, page=1),
-    ]
-    sp = split_blocks(_issue(lead), config.taxonomy)
-    assert sp.articles[0].title == "以新质生产力发展推动提升产业链供应链韧性"
-    assert len(sp.articles) == 4
-
-
-def test_a_large_lead_title_over_its_byline_is_an_article(config):
-    lead = [
-        Block("以新质生产力发展推动提升产业链供应链韧性", size=2.35, page=1),
-        Block("工程机械与智能装备产业研究团队 马鑫勇", page=1),
+        *(Block(line, page=1) for line in byline),
         Block(BODY * 3, page=1),
     ]
     sp = split_blocks(_issue(lead), config.taxonomy)

@@ -30,11 +30,16 @@ def is_wide(ch: str) -> bool:
     return o >= 0x2E80 or 0x2010 <= o <= 0x206F
 
 
+# A gap wider than this share of the font size is a word space: next to a wide (CJK)
+# character only a spaced-out heading (目　录) has one, as justified CJK stays tight.
+WIDE_SPACE, SPACE = 0.55, 0.18
+
+
 def needs_space(left: str, right: str, gap: float, size: float) -> bool:
     """Whether a horizontal gap between two glyphs is a word space."""
     if is_wide(left) or is_wide(right):
-        return gap > 0.55 * size  # spaced-out headings (目　录); justified CJK stays tight
-    return gap > 0.18 * size
+        return gap > WIDE_SPACE * size
+    return gap > SPACE * size
 
 
 @dataclass(slots=True)
@@ -91,7 +96,7 @@ def build_segments(chars: list[Char]) -> list[Seg]:
             else:
                 o, p = ord(last), ord(text[0])
                 wide = o >= 0x2E80 or 0x2010 <= o <= 0x206F or p >= 0x2E80 or 0x2010 <= p <= 0x206F
-                if x0 - right > (0.55 if wide else 0.18) * size:  # needs_space
+                if x0 - right > (WIDE_SPACE if wide else SPACE) * size:  # needs_space
                     parts.append(" ")
             parts.append(text)
             if x1 > right:

@@ -57,7 +57,7 @@ def render_feed(ctx: dict[str, Any]) -> bytes:
 
 def render_sitemap(ctx: dict[str, Any]) -> bytes:
     """A sitemap (``urls``) or, on a site too large for one, the sitemap index
-    (``sitemaps``: the sitemap files, see ``PagePlanner.sitemaps``)."""
+    (``sitemaps``: the sitemap files, see :func:`huikan.site.sitemap.sitemap_pages`)."""
     link = Linker(ctx.get("path", "sitemap.xml"), ctx["site"]["base_url"])
     index = "sitemaps" in ctx
     root, item = ("sitemapindex", "sitemap") if index else ("urlset", "url")
