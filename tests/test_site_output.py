@@ -166,3 +166,78 @@ def test_manifest_dumps_is_json_one_item_per_line():
     assert json.loads(text) == m
     assert '{"a":"页","b":1},' in text.splitlines()
     assert dumps(m) == dumps(json.loads(text))
+
+
+def test_a_rebuild_moves_only_new_files_and_deletes_the_dropped_ones(tmp_path):
+    out = tmp_path / "build"
+    with OutputDir(out) as o:
+        for name in ("a/index.html", "b/index.html", "gone/deep/index.html"):
+            o.put_rendered(name, "k-" + name, lambda n=name: n.encode())
+        o.commit()
+    before = {p: (out / p).stat().st_ino for p in ("a/index.html", "b/index.html")}
+    with OutputDir(out) as o:
+        o.put_rendered("a/index.html", "k-a/index.html", lambda: b"never rendered")
+        o.put_rendered("b/index.html", "k-new", lambda: b"B2")
+        o.put_rendered("c/index.html", "k-c", lambda: b"C")
+        staged = sorted(p.relative_to(o.stage).as_posix() for p in o.stage.rglob("*.html"))
+        assert staged == ["b/index.html", "c/index.html"]  # the unchanged file is not copied
+        o.commit()
+    assert (out / "a/index.html").stat().st_ino == before["a/index.html"]
+    assert (out / "b/index.html").read_bytes() == b"B2"
+    assert (out / "c/index.html").read_bytes() == b"C"
+    assert not (out / "gone").exists()  # the dropped page and the folders it leaves empty
+    state = json.loads((out / STATE_FILE).read_text("utf-8"))["files"]
+    assert sorted(state) == ["a/index.html", "b/index.html", "c/index.html"]
+
+
+def test_a_commit_killed_while_moving_is_finished_by_the_next_build(tmp_path, monkeypatch):
+    import huikan.site.output as output
+
+    out = tmp_path / "build"
+    with OutputDir(out) as o:
+        o.put_bytes("a.html", b"A1")
+        o.put_bytes("b.html", b"B1")
+        o.put_bytes("old.html", b"O")
+        o.commit()
+    real_replace, moved = os.replace, []
+
+    def dies_after_one_move(src, dst):
+        if str(dst).endswith(".html"):
+            if moved:
+                raise KeyboardInterrupt  # the process dies between two moves
+            moved.append(dst)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(output.os, "replace", dies_after_one_move)
+    o = OutputDir(out)
+    with pytest.raises(KeyboardInterrupt):
+        o.__enter__()
+        o.put_bytes("a.html", b"A2")
+        o.put_bytes("b.html", b"B2")
+        o.commit()
+    o._release_lock()  # killed: the staging folder and its commit list stay behind
+    monkeypatch.setattr(output.os, "replace", real_replace)
+    assert not (out / STATE_FILE).exists()  # half moved: not a finished site
+    assert (out / "a.html").read_bytes() == b"A2" and (out / "b.html").read_bytes() == b"B1"
+    with OutputDir(out) as o2:  # the next build rolls the interrupted commit forward first
+        assert (out / "b.html").read_bytes() == b"B2"
+        assert not (out / "old.html").exists()
+        assert o2._load_state().keys() == {"a.html", "b.html"}
+        o2.put_bytes("a.html", b"A2")
+        o2.put_bytes("b.html", b"B2")
+        o2.commit()
+    assert sorted(p.name for p in out.iterdir()) == [STATE_FILE, "a.html", "b.html"]
+
+
+def test_a_build_killed_before_its_commit_changes_nothing(tmp_path):
+    out = tmp_path / "build"
+    with OutputDir(out) as o:
+        o.put_bytes("a.html", b"A1")
+        o.commit()
+    o = OutputDir(out)
+    o.__enter__()
+    o.put_bytes("a.html", b"A2")
+    o._release_lock()  # killed while rendering: no commit list was written
+    with OutputDir(out) as o2:
+        assert (out / "a.html").read_bytes() == b"A1"
+        assert "a.html" in o2._load_state()

@@ -1,18 +1,26 @@
-"""Writing the site atomically and incrementally.
+"""Writing the site safely and incrementally.
 
-* Atomic: files go to ``<out>.tmp-<pid>`` next to the output; only when the whole build has
-  succeeded is the old ``<out>`` moved aside and the new one renamed into place. A failure or
-  Ctrl-C midway deletes the temporary folder and leaves the previous site untouched; a crash
-  between the two renames is repaired by the next build (the old site is moved back).
+* Safe: a build writes only what changed, into ``<out>.tmp-<pid>`` next to the output, and
+  touches the published site only once the whole build has succeeded. A failure or Ctrl-C
+  midway deletes the temporary folder and leaves the previous site untouched.
+* Proportional: the commit moves the new files into place (``rename``, one per file) and
+  deletes the files the site no longer has; the files that did not change are never touched.
+  A rebuild after one new issue of a 5,000-issue archive moves a few hundred files instead of
+  hard-linking ~100,000 into a fresh tree. Before the first move the commit writes its list
+  (``.huikan-commit.json`` in the temporary folder): a build killed while moving is rolled
+  forward by the next one, so the site never stays half old, half new. During the moves the
+  state file is absent, so nothing mistakes the site for a finished one. (With no usable
+  previous state, the whole new tree is renamed into place as one.)
 * Incremental: ``<out>/.huikan-state.json`` remembers, per file, the hash of the inputs it was
-  made from ("key") and of its bytes. A file whose key is unchanged is hard-linked from the
-  previous build without rendering; a re-rendered file whose bytes are unchanged is linked
-  too and counted as unchanged. The summary reports written vs unchanged files.
+  made from ("key") and of its bytes. A file whose key is unchanged is kept without
+  rendering; a re-rendered file whose bytes are unchanged is kept too and counted as
+  unchanged. The summary reports written vs unchanged files.
 * Locked: ``<out>.lock`` (``flock``) serialises builds of the same output folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import itertools
@@ -27,6 +35,7 @@ from pathlib import Path
 from typing import IO
 
 STATE_FILE = ".huikan-state.json"
+COMMIT_FILE = ".huikan-commit.json"  # in the staging folder: the commit's list of moves
 STATE_VERSION = 1
 WRITTEN, UNCHANGED = "written", "unchanged"
 _TRASH_IDS = itertools.count(1)
@@ -66,6 +75,7 @@ class OutputDir:
         self.records: dict[str, FileRecord] = {}
         self._prev: dict[str, list] = {}
         self._dirs: set[str] = set()
+        self._staged: list[str] = []  # files written into the staging folder
         self._out = str(self.out)
         self._stage = str(self.stage)
         self._lock: IO[str] | None = None
@@ -133,8 +143,13 @@ class OutputDir:
             self._lock = None
 
     def _recover(self) -> None:
-        """Undo what an interrupted build left behind (we hold the lock, so nobody else is
-        using these): restore a site moved aside but not replaced, delete temporary folders."""
+        """Undo or finish what an interrupted build left behind (we hold the lock, so nobody
+        else is using these): finish a commit that had started moving files, restore a site
+        moved aside but not replaced, delete temporary folders."""
+        for stage in sorted(self.parent.glob(f"{self.name}.tmp-*")):
+            journal = _read_journal(stage)
+            if journal is not None and self.out.is_dir():
+                self._apply(stage, journal)
         olds = sorted(self.parent.glob(f"{self.name}.old-*"), key=lambda p: p.stat().st_mtime)
         if not self.out.exists() and olds:
             olds.pop().rename(self.out)
@@ -156,8 +171,8 @@ class OutputDir:
         return files if isinstance(files, dict) else {}
 
     def commit(self, build: dict | None = None) -> None:
-        """Swap the finished site into place; ``build`` (the build's input key and report,
-        see huikan.site.unchanged) is kept in the state file."""
+        """Put the finished site in place; ``build`` (the build's input key and report, see
+        huikan.site.unchanged) is kept in the state file."""
         state: dict = {
             "version": STATE_VERSION,
             "files": {p: [r.key, r.sha256, r.size] for p, r in sorted(self.records.items())},
@@ -166,12 +181,54 @@ class OutputDir:
             state["build"] = build
         text = json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         (self.stage / STATE_FILE).write_text(text + "\n", "utf-8")
+        if not self._prev or not self.out.is_dir():
+            self._swap()
+            return
+        journal = {
+            "moves": self._staged,
+            "deletes": sorted(set(self._prev) - set(self.records)),
+        }
+        tmp = self.stage / (COMMIT_FILE + ".tmp")
+        tmp.write_text(json.dumps(journal, ensure_ascii=False), "utf-8")
+        os.replace(tmp, self.stage / COMMIT_FILE)  # from here on, the next build rolls forward
+        self._apply(self.stage, journal)
+
+    def _swap(self) -> None:
+        """No usable previous state: the new tree replaces the old one as a whole."""
         old = self.parent / f"{self.name}.old-{os.getpid()}"
         if self.out.exists():
             os.rename(self.out, old)
         os.rename(self.stage, self.out)
         if old.exists():
             self._discard(old)
+
+    def _apply(self, stage: Path, journal: dict) -> None:
+        """Move the staged files over the site's, delete the ones it no longer has, then put
+        the new state file in place. Idempotent: a move already done is skipped, so a
+        build killed halfway is finished by running this again."""
+        out = self._out
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(out, STATE_FILE))
+        made: set[str] = set()
+        for rel in journal["moves"]:
+            src, dst = os.path.join(stage, rel), os.path.join(out, rel)
+            if not os.path.lexists(src):
+                continue  # moved before the interruption
+            d = os.path.dirname(dst)
+            if d not in made:
+                os.makedirs(d, exist_ok=True)
+                made.add(d)
+            try:
+                os.replace(src, dst)
+            except IsADirectoryError:  # a folder where the new site has a file
+                shutil.rmtree(dst)
+                os.replace(src, dst)
+        for rel in journal["deletes"]:
+            _remove(out, rel)
+        new_state = os.path.join(stage, STATE_FILE)
+        if os.path.exists(new_state):
+            os.replace(new_state, os.path.join(out, STATE_FILE))
+        self._discard(Path(stage))
 
     # -- writing --------------------------------------------------------------------------
     def _target(self, rel: str) -> str:
@@ -184,43 +241,38 @@ class OutputDir:
             self._dirs.add(d)
         return target
 
-    def _reuse(self, rel: str, target: str, *, key: str | None, sha: str | None) -> bool:
-        """Hard-link the previous build's file when its key (or content hash) matches."""
+    def _reuse(self, rel: str, *, key: str | None, sha: str | None) -> bool:
+        """Keep the previous build's file when its key (or content hash) matches and it is
+        still there with its recorded size: nothing is written or linked."""
         prev = self._prev.get(rel)
         if not prev:
             return False
         p_key, p_sha, p_size = prev
         if not ((key is not None and key == p_key) or (sha is not None and sha == p_sha)):
             return False
-        old = os.path.join(self._out, rel)
         try:
-            if os.stat(old).st_size != p_size:
+            if os.stat(os.path.join(self._out, rel)).st_size != p_size:
                 return False
-            try:
-                os.link(old, target)
-            except OSError:
-                shutil.copyfile(old, target)
         except OSError:
             return False
         self.records[rel] = FileRecord(p_sha, p_size, key, UNCHANGED)
         return True
 
     def reusable(self, rel: str, key: str) -> bool:
-        """True (and the file is in place) when the previous build made ``rel`` from ``key``."""
-        rel = _safe_rel(rel)
-        return self._reuse(rel, self._target(rel), key=key, sha=None)
+        """True (and the file is kept) when the previous build made ``rel`` from ``key``."""
+        return self._reuse(_safe_rel(rel), key=key, sha=None)
 
     def put_bytes(self, rel: str, data: bytes, *, key: str | None = None) -> str:
         rel = _safe_rel(rel)
         if rel in self.records:
             raise OutputError(f"两个页面要写入同一个文件：{rel}")
-        target = self._target(rel)
         sha = hashlib.sha256(data).hexdigest()
-        if self._reuse(rel, target, key=None, sha=sha):
+        if self._reuse(rel, key=None, sha=sha):
             self.records[rel].key = key
             return UNCHANGED
-        with open(target, "wb") as f:
+        with open(self._target(rel), "wb") as f:
             f.write(data)
+        self._staged.append(rel)
         self.records[rel] = FileRecord(sha, len(data), key, WRITTEN)
         return WRITTEN
 
@@ -235,12 +287,13 @@ class OutputDir:
         rel = _safe_rel(rel)
         if rel in self.records:
             raise OutputError(f"两个文件要写入同一个位置：{rel}")
-        target = self._target(rel)
         if sha256 is None:
             sha256 = _sha256_file(src)
-        if self._reuse(rel, target, key=sha256, sha=sha256):
+        if self._reuse(rel, key=sha256, sha=sha256):
             return UNCHANGED
+        target = self._target(rel)
         shutil.copyfile(src, target)
+        self._staged.append(rel)
         self.records[rel] = FileRecord(sha256, os.stat(target).st_size, sha256, WRITTEN)
         return WRITTEN
 
@@ -262,6 +315,7 @@ class OutputDir:
             sha = prev[1] if prev and self._linked(rel, st) else _sha256_file(f)
             status = UNCHANGED if prev and prev[1] == sha else WRITTEN
             self.records[rel] = FileRecord(sha, st.st_size, key, status)
+            self._staged.append(rel)  # a linked file moves onto itself: rename does nothing
             found.append(rel)
         return found
 
@@ -276,27 +330,54 @@ class OutputDir:
         return (old.st_ino, old.st_dev) == (st.st_ino, st.st_dev) and old.st_size == st.st_size
 
     def reuse_tree(self, rel_dir: str, key: str) -> bool:
-        """Hard-link the files the previous build recorded under ``rel_dir`` with ``key``
-        (made from the same inputs; other files there, such as a page rendered into the
-        folder, have keys of their own); False, linking nothing, when there are none or
-        one is missing."""
+        """Keep the files the previous build recorded under ``rel_dir`` with ``key`` (made
+        from the same inputs; other files there, such as a page rendered into the folder,
+        have keys of their own); False, keeping nothing, when there are none or one is
+        missing."""
         prefix = _safe_rel(rel_dir) + "/"
         prev = {r for r, rec in self._prev.items() if r.startswith(prefix) and rec[0] == key}
         if not prev:
             return False
-        linked = []
+        kept = []
         for rel in sorted(prev):
-            if rel in self.records or not self._reuse(rel, self._target(rel), key=key, sha=None):
-                for done in linked:  # undo: the caller builds the folder afresh
+            if rel in self.records or not self._reuse(rel, key=key, sha=None):
+                for done in kept:  # undo: the caller builds the folder afresh
                     del self.records[done]
-                    (self.stage / done).unlink(missing_ok=True)
                 return False
-            linked.append(rel)
+            kept.append(rel)
         return True
 
     def counts(self) -> tuple[int, int]:
         written = sum(1 for r in self.records.values() if r.status == WRITTEN)
         return written, len(self.records) - written
+
+
+def _read_journal(stage: Path) -> dict | None:
+    """The commit list of an interrupted build's staging folder, None if it never got there."""
+    try:
+        data = json.loads((stage / COMMIT_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    ok = isinstance(data, dict) and all(isinstance(data.get(k), list) for k in ("moves", "deletes"))
+    return data if ok else None
+
+
+def _remove(out: str, rel: str) -> None:
+    """Delete ``rel`` from the site and the folders it leaves empty."""
+    path = os.path.join(out, rel)
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        shutil.rmtree(path, ignore_errors=True)
+    d = os.path.dirname(path)
+    while len(d) > len(out):
+        try:
+            os.rmdir(d)
+        except OSError:
+            return
+        d = os.path.dirname(d)
 
 
 def _sha256_file(path: Path) -> str:
