@@ -64,18 +64,32 @@ def test_a_changed_article_rebuilds_the_index_and_equals_a_full_build(site_root,
 
 
 def test_the_key_covers_every_document_field(built_site):
+    """The key names documents by their articles' idents: any change to what a document is
+    made of (body, byline, date, title, cluster, order) changes it."""
+    from pathlib import Path
+
     from huikan.config import load_config
+    from huikan.model import Article, BulletinMeta, IngestResult
+    from huikan.site.model import build_model
 
     config = load_config(built_site.root / "site.yml")
-    doc = search_step.SearchDoc(
-        url="a/", title="标题", body="正文", date="2024-01", cluster="x", cluster_slug="x",
-        bulletin="b", bulletin_slug="b",
-    )  # fmt: skip
-    base = search_step.search_key([doc], config)
-    for name, value in (("body", "正文。"), ("byline", "作者"), ("date", "2024-02")):
-        changed = search_step.SearchDoc(**{**vars(doc), name: value})
-        assert search_step.search_key([changed], config) != base, name
-    assert search_step.search_key([doc], config) == base
+
+    def key(**change) -> str:
+        art = {"title": "标题", "text": "正文", "byline": None, "cluster": "综合", **change}
+        date = art.pop("date", "2024-01")
+        res = IngestResult(bulletin=BulletinMeta(title="b", date=date), articles=[Article(**art)])
+        return search_step.search_key(build_model([(Path("b.md"), res)], config, {}), config)
+
+    base = key()
+    for name, value in (
+        ("text", "正文。"),
+        ("byline", "作者"),
+        ("date", "2024-02"),
+        ("title", "标题二"),
+        ("cluster", "集成电路"),
+    ):
+        assert key(**{name: value}) != base, name
+    assert key() == base
 
 
 def test_nothing_changed_leaves_the_site_alone_and_tells_the_same_report(site_root):

@@ -8,12 +8,13 @@ re-read after ingest.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, is_dataclass, replace
 from functools import cache
@@ -38,6 +39,7 @@ from huikan.site.render import Renderer, fingerprint_dirs
 from huikan.site.search_step import SearchStep, SearchStepError
 from huikan.site.unchanged import Recorded, build_key, record, unchanged_site
 from huikan.site.urls import is_absolute, normalize_base_url
+from huikan.snapshot import ResultSnapshot, SlimArticle
 
 BULLETIN_SUFFIXES = tuple(SUFFIXES)  # what the ingest readers accept
 
@@ -199,6 +201,28 @@ def _ingest_one(
         return "error", (Path(path).name, reason, "internal", None)
 
 
+@dataclass
+class Ingested:
+    """What ingest_all found: results in the order of the paths, the unreadable bulletins,
+    how many were ingested afresh, and each result's cache key (it names the content)."""
+
+    results: list[tuple[Path, IngestResult]]
+    errors: list[IngestError]
+    misses: int
+    keys: dict[Path, str]
+    # results taken slim from the snapshot: their articles' leads and hashes, and a loader
+    slim: dict[Path, tuple[list[SlimArticle], Callable[[], IngestResult]]]
+
+
+def ingest_keys(
+    paths: list[Path], config: SiteConfig, digests: FileDigests | None = None
+) -> dict[Path, str]:
+    """Each bulletin's ingest cache key (see huikan.cache.cache_key)."""
+    from huikan.cache import cache_key
+
+    return {p: cache_key(p, config, digests=digests) for p in paths}
+
+
 def ingest_all(
     paths: list[Path],
     config: SiteConfig,
@@ -206,20 +230,35 @@ def ingest_all(
     jobs: int,
     show_progress: bool | None,
     digests: FileDigests | None = None,
-) -> tuple[list[tuple[Path, IngestResult]], list[IngestError], int]:
-    """Ingest every bulletin: cache hits in this process, misses in a pool of ``jobs``."""
-    from huikan.cache import IngestCache, cache_key
+    keys: dict[Path, str] | None = None,
+    before: Callable[[list[Path]], None] | None = None,
+) -> Ingested:
+    """Ingest every bulletin: slim results from the snapshot (huikan.snapshot), else cache
+    hits in this process, misses in a pool of ``jobs`` (``before`` is called with the
+    misses first: it may refuse them by raising)."""
+    from huikan.cache import IngestCache
 
     cache = IngestCache(cache_dir)
+    snapshot = ResultSnapshot(cache_dir)
     results: dict[Path, IngestResult] = {}
+    slim: dict[Path, tuple[list[SlimArticle], Callable[[], IngestResult]]] = {}
     errors: list[IngestError] = []
     misses: list[Path] = []
+    keys = keys if keys is not None else ingest_keys(paths, config, digests)
     for p in paths:
-        hit = cache.get(cache_key(p, config, digests=digests))
+        taken = snapshot.take(keys[p])
+        if taken is not None:
+            results[p], bodies = taken
+            slim[p] = (bodies, functools.partial(_load_full, cache, keys[p], p, config))
+            continue
+        hit = cache.get(keys[p])
         if hit is not None:
             results[p] = hit
         else:
             misses.append(p)
+
+    if before is not None:
+        before(misses)
 
     def take(p: Path, outcome: tuple[str, Any]) -> None:
         status, value = outcome
@@ -248,7 +287,13 @@ def ingest_all(
                     bar.advance()
     ordered = [(p, results[p]) for p in paths if p in results]
     errors.sort(key=lambda e: e.file)
-    return ordered, errors, len(misses)
+    snapshot.save({keys[p]: snapshot.entries[keys[p]] if p in slim else r for p, r in ordered})
+    return Ingested(ordered, errors, len(misses), {p: keys[p] for p, _ in ordered}, slim)
+
+
+def _load_full(cache: Any, key: str, path: Path, config: SiteConfig) -> IngestResult:
+    """A slim result's full one, from the ingest cache (ingested again if it was deleted)."""
+    return cache.get(key) or cache.ingest(path, config)
 
 
 # -- render ----------------------------------------------------------------------------------
@@ -263,8 +308,13 @@ def code_fingerprint() -> str:
 
 
 def page_key(salt: str, page: Page) -> str:
+    """Hash of what the page is made from: its ``inputs`` when the planner gave them (cheap:
+    the context is not built; plain strings, joined), else its whole context as JSON."""
+    if page.inputs is not None:
+        data = "\x1f".join([page.kind, page.template or "", *page.inputs])
+        return hashlib.sha256(f"{salt}\x1e{page.absolute_links}\x1e{data}".encode()).hexdigest()
     data = json.dumps(
-        [page.kind, page.template, page.absolute_links, page.context],
+        [page.kind, page.template, page.absolute_links, page.data()],
         ensure_ascii=False,
         sort_keys=True,
         separators=(",", ":"),
@@ -362,7 +412,7 @@ def _write_reviews(
             folder = f"{REVIEW_DIR}/{b.slug}/"
             try:
                 review = make_review(
-                    b.source_path, b.result, template_dirs=dirs, cache_dir=cache_dir
+                    b.source_path, b.full(), template_dirs=dirs, cache_dir=cache_dir
                 )
             except Exception as e:  # pdfium refusing a page must not fail the build
                 print(f"无法生成核对页：{b.source_path.name}：{type(e).__name__}: {e}", file=log)
@@ -406,11 +456,9 @@ def _input_key(
     assets: list[Any],
     paths: list[Path],
     issues_dir: Path,
-    digests: FileDigests,
+    keys: dict[Path, str],
 ) -> str:
     """Hash of everything this build reads (see huikan.site.unchanged)."""
-    from huikan.cache import cache_key
-
     try:
         config_bytes = config_file.read_bytes()
     except OSError:
@@ -421,10 +469,7 @@ def _input_key(
         config_repr=repr(config),
         templates=fingerprint_dirs(dirs),
         assets=[(a.rel, a.sha256) for a in assets],
-        bulletins=[
-            (p.relative_to(issues_dir).as_posix(), cache_key(p, config, digests=digests))
-            for p in paths
-        ],
+        bulletins=[(p.relative_to(issues_dir).as_posix(), keys[p]) for p in paths],
     )
 
 
@@ -502,21 +547,36 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
     config_file = opts.config_path if opts.config_path else root / "site.yml"
     options = {"base_url": base_url, "strict": opts.strict, "review": opts.review}
     digests = FileDigests(cache_dir / "file-digests.json")
-    key = _input_key(options, config, config_file, dirs, assets, paths, issues_dir, digests)
+    keys = ingest_keys(paths, config, digests)
+    key = _input_key(options, config, config_file, dirs, assets, paths, issues_dir, keys)
     recorded = unchanged_site(out_path, key)
     if recorded is not None:
         digests.save()
         return _unchanged_report(recorded, out_path, opts.strict, log, t0)
 
     # 1. ingest
-    check_sidecars(paths, config, root)
-    results, errors, ingested = ingest_all(paths, config, cache_dir, jobs, opts.progress, digests)
+    # A cached result was made with its sidecar as it is now, and ingest refuses a sidecar
+    # with any mistake: only the sidecars of bulletins to ingest need checking (parsing
+    # every sidecar of a large archive took seconds on every rebuild).
+    ingested = ingest_all(
+        paths,
+        config,
+        cache_dir,
+        jobs,
+        opts.progress,
+        digests,
+        keys,
+        before=lambda misses: check_sidecars(misses, config, root),
+    )
+    results, errors = ingested.results, ingested.errors
     digests.save()
     timings["拆分"] = time.perf_counter() - t0
     for e in errors:
         print(f"无法读取：{e.file}：{e.reason}（已跳过）", file=log)
     pinned = {p: getattr(r.bulletin, "slug", None) for p, r in results}
-    model = build_model(results, config, {p: s for p, s in pinned.items() if s})
+    model = build_model(
+        results, config, {p: s for p, s in pinned.items() if s}, ingested.keys, ingested.slim
+    )
     warnings = [w for b in model.bulletins for w in b.warnings]
     warnings += duplicate_bulletins(results)
     for w in warnings:
@@ -527,7 +587,7 @@ def build_site(opts: BuildOptions, *, log: TextIO | None = None) -> BuildReport:
         )
 
     # 2. render into a temporary folder next to the output
-    report = BuildReport(out=out_path, errors=errors, warnings=warnings, ingested=ingested)
+    report = BuildReport(out=out_path, errors=errors, warnings=warnings, ingested=ingested.misses)
     if not is_absolute(base_url):
         report.notes.append(
             f"提示：base_url 为 {base_url}，不是完整网址；feed 与 sitemap 中使用相对地址。"

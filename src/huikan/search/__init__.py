@@ -56,6 +56,18 @@ class SearchDoc:
     column: str = ""  # 栏目 printed above the article
     source: str = ""  # 来源 / 供稿
     byline: str = ""  # 作者
+    # A string that changes whenever any field above does (the site's article ident): the
+    # segment key then hashes it instead of the fields, so a build can tell which segments
+    # changed without the bodies. With it, ``body`` may be left empty and ``load_body``
+    # given: bodies are loaded only for the segments indexed again.
+    ident: str = ""
+    load_body: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+
+    def text(self) -> str:
+        """The body, loaded on first use when the caller deferred it."""
+        if self.load_body is not None:
+            self.body, self.load_body = self.load_body(), None
+        return self.body
 
 
 @dataclass
@@ -293,10 +305,17 @@ def _order(docs: list[SearchDoc], config: SiteConfig) -> tuple[list[SearchDoc], 
     return ordered, clusters
 
 
+_KEYED = [f.name for f in fields(SearchDoc) if f.name not in ("ident", "load_body")]
+
+
 def _key_inputs(d: SearchDoc, names: dict[str, str], cluster_no: dict[str, int]) -> list[str]:
-    """Every input of a document's store record and index fields (the body unprocessed; the
-    cluster field's text, names and aliases, from ``names``)."""
-    values = [str(getattr(d, f.name)) for f in fields(SearchDoc)]
+    """Every input of a document's store record and index fields (the body unprocessed, or
+    the document's ident when it has one; the cluster field's text, names and aliases, from
+    ``names``)."""
+    if d.ident:
+        values = ["ident", d.ident, d.url, d.date or "", d.cluster]
+    else:
+        values = [str(getattr(d, name)) for name in _KEYED]
     return [*values, str(cluster_no[d.cluster]), names[d.cluster]]
 
 
@@ -334,7 +353,7 @@ def _index_segment(job: _Job, part: list[SearchDoc], s: int, start: int) -> Segm
     t0 = time.perf_counter()
     # index the text the store keeps (Markdown marks removed), so what a result shows
     # and what it was found by are the same text
-    texts = [plain_text(d.body) for d in part]
+    texts = [plain_text(d.text()) for d in part]
     values = field_values(part, texts, job.config)
     terms = {f: job.cache.field_terms(values[f], job.jobs) for f in FIELDS}
     t1 = time.perf_counter()

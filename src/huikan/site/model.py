@@ -7,6 +7,8 @@ ordered deterministically: bulletins newest first (ties by slug), articles in re
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from huikan.model import Article, IngestResult
 from huikan.model import Warning as IngestWarning
 from huikan.site.slugs import safe_file_name, short_hash, slugify, unique_slugs
 from huikan.site.textutil import date_key, format_date
+from huikan.snapshot import SlimArticle, lead_of, text_sha256
 
 # Top-level names the site itself uses; a bulletin slug never takes one of them.
 RESERVED = frozenset(
@@ -44,10 +47,38 @@ class BulletinEntry:
     file_name: str  # the original's (sanitised) name inside the bulletin folder
     articles: list[ArticleEntry] = field(default_factory=list)
     warnings: list[IngestWarning] = field(default_factory=list)
+    digest: str = ""  # the ingest cache key: names the result's content (see ident)
+    # Set when ``result`` is slim (huikan.snapshot: no bodies, no regions): loads the full one.
+    loader: Callable[[], IngestResult] | None = field(default=None, repr=False)
+    _ident: str | None = field(default=None, repr=False)
+
+    def full(self) -> IngestResult:
+        """The full ingest result (bodies, regions), loaded on first use when ``result`` is
+        slim. Only the pages that are rendered need it."""
+        if self.loader is not None:
+            full = self.loader()
+            if len(full.articles) != len(self.result.articles):
+                raise ValueError(f"{self.source_path.name}：缓存的拆分结果与快照不一致")
+            self.result, self.loader = full, None
+            for a in self.articles:
+                a.article = full.articles[a.index]
+        return self.result
 
     @property
     def url(self) -> str:
         return f"{self.slug}/"
+
+    @property
+    def ident(self) -> str:
+        """A short string that changes whenever anything a page shows of this bulletin
+        does: its ingest result (by the cache key, which covers the file, its sidecar, the
+        taxonomy and the ingest code; hashed from the result when there is none), its slug
+        and file names. Page keys are made of these instead of the pages' contents, so
+        finding that a page is unchanged needs neither its context nor its text."""
+        if self._ident is None:
+            digest = self.digest or _result_digest(self.result)
+            self._ident = f"{digest}|{self.slug}|{self.source_path.name}|{self.file_name}"
+        return self._ident
 
     @property
     def original_url(self) -> str:
@@ -86,6 +117,7 @@ class ArticleEntry:
     cluster: Cluster
     related: list[ArticleEntry] = field(default_factory=list)
     card_cache: dict | None = field(default=None, repr=False)  # pages._article_card's result
+    slim: SlimArticle | None = field(default=None, repr=False)  # lead and hash, body not loaded
 
     @property
     def url(self) -> str:
@@ -100,11 +132,32 @@ class ArticleEntry:
         return self.bulletin.date
 
     @property
+    def text(self) -> str:
+        """The body as plain text (loads the bulletin's full result if it is slim). Pages
+        read the body only through here, :attr:`lead` and :attr:`body_markdown`."""
+        return self.bulletin.full().articles[self.index].text
+
+    @property
+    def lead(self) -> str:
+        """The body's first characters: enough for any excerpt, without loading it."""
+        return self.slim.lead if self.slim is not None else lead_of(self.article.text)
+
+    @property
     def body_markdown(self) -> str:
-        return self.article.markdown or self.article.text
+        art = self.bulletin.full().articles[self.index]
+        return art.markdown or art.text
 
     def text_sha256(self) -> str:
-        return hashlib.sha256(self.article.text.encode("utf-8")).hexdigest()
+        if self.slim is not None:
+            return self.slim.text_sha256
+        return text_sha256(self.article.text)
+
+    @property
+    def ident(self) -> str:
+        """Like :attr:`BulletinEntry.ident`, for what a page shows of this article (its
+        card, its own page): the bulletin's, its place, slug and cluster."""
+        c = self.cluster
+        return f"{self.bulletin.ident}#{self.index}|{self.slug}|{c.slug}|{c.name}"
 
 
 @dataclass
@@ -127,6 +180,11 @@ class SiteModel:
     @property
     def articles(self) -> list[ArticleEntry]:
         return [a for b in self.bulletins for a in b.articles]
+
+
+def _result_digest(result: IngestResult) -> str:
+    data = json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
 def bulletin_slugs(paths: list[Path], pinned: list[str | None]) -> list[str]:
@@ -172,9 +230,17 @@ def _safe_cluster(c: Cluster) -> Cluster:
 
 
 def build_model(
-    results: list[tuple[Path, IngestResult]], config: SiteConfig, pinned_slugs: dict[Path, str]
+    results: list[tuple[Path, IngestResult]],
+    config: SiteConfig,
+    pinned_slugs: dict[Path, str],
+    digests: dict[Path, str] | None = None,
+    slim: dict[Path, tuple[list[SlimArticle], Callable[[], IngestResult]]] | None = None,
 ) -> SiteModel:
-    """Assign URLs, order everything, group by cluster and find related articles."""
+    """Assign URLs, order everything, group by cluster and find related articles.
+
+    ``digests``: each result's ingest cache key, when known (see BulletinEntry.ident).
+    ``slim``: for results without bodies (huikan.snapshot), their articles' leads and
+    hashes and how to load the full result."""
     results = sorted(results, key=lambda r: r[0].name)
     paths = [p for p, _ in results]
     slugs = bulletin_slugs(paths, [pinned_slugs.get(p) for p in paths])
@@ -188,7 +254,11 @@ def build_model(
             source_path=path,
             file_name=safe_file_name(path.name),
             warnings=list(res.warnings),
+            digest=(digests or {}).get(path, ""),
         )
+        bodies: list[SlimArticle | None] = [None] * len(res.articles)
+        if slim and path in slim:
+            bodies, b.loader = slim[path]
         a_slugs, problems = unique_slugs(
             [a.title for a in res.articles], [a.slug for a in res.articles]
         )
@@ -199,7 +269,8 @@ def build_model(
             b.warnings.append(w)
             model_warnings.append(w)
         for i, (a, s) in enumerate(zip(res.articles, a_slugs, strict=True)):
-            b.articles.append(ArticleEntry(b, i, s, a, _cluster_for(a.cluster, config, extra)))
+            cluster = _cluster_for(a.cluster, config, extra)
+            b.articles.append(ArticleEntry(b, i, s, a, cluster, slim=bodies[i]))
         bulletins.append(b)
 
     # Newest first; equal dates by slug so the order never depends on file-system order.

@@ -7,6 +7,7 @@ previous build's, the page cannot have changed and is not rendered again.
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -42,7 +43,7 @@ def _make_card(a: ArticleEntry) -> dict[str, Any]:
         "bulletin_url": a.bulletin.url,
         "column": a.article.column,
         "byline": a.article.byline,
-        "excerpt": excerpt(a.article.text, 90),
+        "excerpt": excerpt(a.lead, 90),
     }
 
 
@@ -136,6 +137,7 @@ class PagePlanner:
             "language": cfg.language,
             "asset_version": asset_version,
         }
+        self._site_key = json.dumps(self.site, ensure_ascii=False, sort_keys=True)
 
     def _ctx(self, **kw: Any) -> dict[str, Any]:
         return {"site": self.site, **kw}
@@ -223,7 +225,34 @@ class PagePlanner:
         self, b: BulletinEntry, newer: BulletinEntry | None, older: BulletinEntry | None
     ) -> Page:
         m = b.meta
-        ctx = self._ctx(
+        meta = {
+            "bulletin": b.slug,
+            "source_file": b.source_path.name,
+            "date": b.date,
+            "number": m.number,
+        }
+        inputs = [
+            self._site_key,
+            b.ident,
+            "newer:" + (newer.ident if newer else ""),
+            "older:" + (older.ident if older else ""),
+            *(a.ident for a in b.articles),
+        ]
+        return Page(
+            f"{b.slug}/index.html",
+            "bulletin",
+            b.display_title(),
+            lambda: self._bulletin_context(b, newer, older),
+            "bulletin.html",
+            meta,
+            inputs=inputs,
+        )
+
+    def _bulletin_context(
+        self, b: BulletinEntry, newer: BulletinEntry | None, older: BulletinEntry | None
+    ) -> dict[str, Any]:
+        m = b.meta
+        return self._ctx(
             bulletin={
                 **_bulletin_card(b),
                 "source_file": b.source_path.name,
@@ -237,23 +266,41 @@ class PagePlanner:
             newer=_bulletin_nav(newer),
             older=_bulletin_nav(older),
         )
+
+    def article(self, a: ArticleEntry) -> Page:
+        b, art = a.bulletin, a.article
         meta = {
             "bulletin": b.slug,
             "source_file": b.source_path.name,
-            "date": b.date,
-            "number": m.number,
+            "date": a.date,
+            "cluster": a.cluster.name,
+            "cluster_slug": a.cluster.slug,
+            "article_title": art.title,
+            "subtitle": art.subtitle,
+            "column": art.column,
+            "page": art.page,
+            "index": a.index,  # reading order in the bulletin (huikan diff lists by it)
+            "text_sha256": a.text_sha256(),
         }
+        # Its neighbours in the bulletin are named by the bulletin's ident (in a.ident).
+        inputs = [self._site_key, a.ident, *(r.ident for r in a.related)]
         return Page(
-            f"{b.slug}/index.html", "bulletin", b.display_title(), ctx, "bulletin.html", meta
+            f"{a.url}index.html",
+            "article",
+            art.title,
+            lambda: self._article_context(a),
+            "article.html",
+            meta,
+            inputs=inputs,
         )
 
-    def article(self, a: ArticleEntry) -> Page:
+    def _article_context(self, a: ArticleEntry) -> dict[str, Any]:
         b = a.bulletin
         arts = b.articles
         prev_a = arts[a.index - 1] if a.index > 0 else None
         next_a = arts[a.index + 1] if a.index + 1 < len(arts) else None
         art = a.article
-        ctx = self._ctx(
+        return self._ctx(
             article={
                 "title": art.title,
                 "subtitle": art.subtitle,
@@ -267,7 +314,7 @@ class PagePlanner:
                 "date_text": format_date(a.date),
                 "url": a.url,
                 "body": a.body_markdown,
-                "description": excerpt(art.text, 120),
+                "description": excerpt(a.lead, 120),
             },
             bulletin={
                 "display_title": b.display_title(),
@@ -282,64 +329,93 @@ class PagePlanner:
             next={"title": next_a.title, "url": next_a.url} if next_a else None,
             related=[_article_card(r) for r in a.related],
         )
-        meta = {
-            "bulletin": b.slug,
-            "source_file": b.source_path.name,
-            "date": a.date,
-            "cluster": a.cluster.name,
-            "cluster_slug": a.cluster.slug,
-            "article_title": art.title,
-            "subtitle": art.subtitle,
-            "column": art.column,
-            "page": art.page,
-            "index": a.index,  # reading order in the bulletin (huikan diff lists by it)
-            "text_sha256": a.text_sha256(),
-        }
-        return Page(f"{a.url}index.html", "article", art.title, ctx, "article.html", meta)
 
     def cluster_pages(self, c: ClusterEntry) -> list[Page]:
-        """A cluster's articles, newest first, ``per_page`` to a page."""
+        """A cluster's landing page (its newest articles, the count and the trend chart) and
+        its numbered pages.
+
+        Pages are numbered from the oldest article (page 1 holds the first ``per_page``), so
+        a new issue appends to the newest pages and never moves an article to another page:
+        the numbered pages it changes are a few at the newest end, not the whole cluster (with
+        newest-first numbering every page of every cluster the issue touches shifted). The
+        landing page shows the two newest numbered pages (``per_page`` + 1 to 2 × ``per_page``
+        articles; all of them when there are no more); the numbered pages hold the rest and
+        link to their neighbours, page 1 and the landing page, never to the last page.
+        """
         per = max(1, self.model.config.per_page)
-        total = max(1, math.ceil(len(c.articles) / per))
-        pages = []
-        trend = trend_chart([a.date for a in c.articles])  # the same on every page
+        arts = c.articles  # newest first
+        total = math.ceil(len(arts) / per)  # numbered pages, counted from the oldest
+        landing_n = max(0, total - 2)  # the highest numbered page not on the landing page
+        on_landing = len(arts) - landing_n * per
+        info = {
+            "name": c.cluster.name,
+            "slug": c.cluster.slug,
+            "url": c.url,
+            "count": len(arts),
+            "feed_url": f"{c.url}feed.xml",
+        }
 
         def page_url(k: int) -> str:
-            return c.url if k == 1 else f"{c.url}page/{k}/"
+            return c.url if k > landing_n else f"{c.url}page/{k}/"
 
-        for n in range(1, total + 1):
-            url = page_url(n)
-            chunk = c.articles[(n - 1) * per : n * per]
-
-            ctx = self._ctx(
-                cluster={
-                    "name": c.cluster.name,
-                    "slug": c.cluster.slug,
-                    "url": c.url,
-                    "count": len(c.articles),
-                    "feed_url": f"{c.url}feed.xml",
-                },
-                articles=[_article_card(a) for a in chunk],
-                trend=trend,
-                pagination={
-                    "page": n,
-                    "total": total,
-                    "prev": page_url(n - 1) if n > 1 else None,
-                    "next": page_url(n + 1) if n < total else None,
-                    "pages": [
-                        {"n": k, "url": page_url(k) if k else None} for k in page_window(n, total)
-                    ],
-                },
+        def nav(k: int) -> dict[str, Any]:
+            """Links of page k (landing: k = landing_n + 1)."""
+            links = (
+                [
+                    {"label": str(n), "url": page_url(n) if n else None, "current": n == k}
+                    for n in page_window(k, landing_n)
+                ]
+                if landing_n
+                else []
             )
-            title = c.cluster.name if n == 1 else f"{c.cluster.name}（第{n}页）"
+            latest = {"label": "最新", "url": c.url, "current": k > landing_n}
+            return {
+                "prev": page_url(k + 1) if k <= landing_n else None,
+                "next": page_url(k - 1) if k > 1 else None,
+                "pages": [latest, *links],
+            }
+
+        landing_cards = arts[:on_landing]
+        pages = [
+            Page(
+                f"{c.url}index.html",
+                "cluster",
+                c.cluster.name,
+                lambda: self._ctx(
+                    cluster=info,
+                    articles=[_article_card(a) for a in landing_cards],
+                    trend=trend_chart([a.date for a in arts]),
+                    pagination=nav(landing_n + 1),
+                ),
+                "cluster.html",
+                {"cluster": c.cluster.name, "page_number": 0},
+            )
+        ]
+        for k in range(1, landing_n + 1):
+            # page k holds the k-th oldest per_page articles, shown newest first
+            chunk = arts[len(arts) - k * per : len(arts) - (k - 1) * per]
+            links = nav(k)
             pages.append(
                 Page(
-                    f"{url}index.html",
+                    f"{page_url(k)}index.html",
                     "cluster",
-                    title,
-                    ctx,
+                    f"{c.cluster.name}（第{k}页）",
+                    lambda chunk=chunk, links=links, k=k: self._ctx(
+                        cluster={**info, "count": None, "page": k},
+                        articles=[_article_card(a) for a in chunk],
+                        trend=None,
+                        pagination=links,
+                    ),
                     "cluster.html",
-                    {"cluster": c.cluster.name, "page_number": n},
+                    {"cluster": c.cluster.name, "page_number": k},
+                    inputs=[
+                        self._site_key,
+                        info["name"],
+                        info["url"],
+                        str(k),
+                        json.dumps(links, ensure_ascii=False, sort_keys=True),
+                        *(a.ident for a in chunk),
+                    ],
                 )
             )
         return pages
@@ -348,7 +424,7 @@ class PagePlanner:
     def feed(self, c: ClusterEntry | None) -> Page:
         arts = c.articles if c else [a for b in self.model.bulletins for a in b.articles]
         dated = [a for a in arts if parse_date(a.date)][:FEED_SIZE]
-        entries = [{**_article_card(a), "summary": excerpt(a.article.text, 200)} for a in dated]
+        entries = [{**_article_card(a), "summary": excerpt(a.lead, 200)} for a in dated]
         if c:
             path, title = f"{c.url}feed.xml", f"{self.site['title']} · {c.cluster.name}"
             html_url = c.url
@@ -362,12 +438,15 @@ class PagePlanner:
 PAGE_WINDOW = 2  # page links either side of the current page
 
 
-def page_window(n: int, total: int) -> list[int]:
-    """Page numbers to link from page ``n`` of ``total``: the first, the last and those near
-    ``n``, with 0 where pages are left out (shown as …). Linking every page made each page's
-    size — and the work of planning all of them — grow with the square of a cluster's size
-    (4,000 pages of 4,000 links each for a cluster of 80,000 articles)."""
-    keep = {1, total, *range(max(1, n - PAGE_WINDOW), min(total, n + PAGE_WINDOW) + 1)}
+def page_window(n: int, last: int) -> list[int]:
+    """Numbered pages to link from page ``n`` of a cluster whose numbered pages are
+    ``1 … last`` (the landing page, linked as 最新, shows the newer ones): page 1 and those
+    near ``n``, with 0 where pages are left out (shown as …). ``last`` only clips the
+    neighbourhood, so a new page at the end changes the links of the few pages next to it,
+    not of every page; and their number never grows with the cluster (linking every page made
+    each page's size, and the work of planning them all, grow with the square of a cluster's
+    size)."""
+    keep = {1, *range(max(1, n - PAGE_WINDOW), min(last, n + PAGE_WINDOW) + 1)}
     out: list[int] = []
     for k in sorted(keep):
         if out and k == out[-1] + 2:  # a gap of one page: link it rather than write …

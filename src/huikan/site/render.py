@@ -64,12 +64,12 @@ class Renderer:
 
     def render(self, page: Page) -> bytes:
         if page.template is None:
-            return _XML_RENDERERS[page.kind](page.context)
-        base_url = page.context["site"]["base_url"]
+            return _XML_RENDERERS[page.kind](page.data())
+        base_url = page.data()["site"]["base_url"]
         link = Linker(page.path, base_url, absolute_links=page.absolute_links)
         canonical = link.absolute(page.url) if is_absolute(base_url) else None
         html = self.env.get_template(page.template).render(
-            page.context,
+            page.data(),
             url=link.url,
             absolute=link.absolute,
             base_url=base_url,

@@ -14,6 +14,7 @@ files are the same).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -26,7 +27,7 @@ from huikan.lifeline import die_with_parent
 from huikan.search import SearchDoc, SearchStats, segment, write_search_index
 from huikan.search.segment import search_code
 from huikan.search.tokenize import Tokenizer
-from huikan.site.model import SiteModel
+from huikan.site.model import ArticleEntry, SiteModel
 from huikan.site.output import OutputDir
 
 SEARCH_DIR = "search"
@@ -37,11 +38,13 @@ class SearchStepError(Exception):
 
 
 def search_docs(model: SiteModel) -> list[SearchDoc]:
+    """The documents, named by their articles' idents, bodies loaded only when a segment is
+    indexed (a slim result's body is not in memory, see huikan.snapshot)."""
     return [
         SearchDoc(
             url=a.url,
             title=a.title,
-            body=a.article.text,
+            body="",
             date=a.date,
             cluster=a.cluster.name,
             cluster_slug=a.cluster.slug,
@@ -50,23 +53,29 @@ def search_docs(model: SiteModel) -> list[SearchDoc]:
             column=a.article.column or "",
             source=a.article.source or "",
             byline=a.article.byline or "",
+            ident=a.ident,
+            load_body=functools.partial(_body, a),
         )
         for b in model.bulletins
         for a in b.articles
     ]
 
 
-def search_key(docs: list[SearchDoc], config: SiteConfig) -> str:
-    """Hash of everything :func:`write_search_index` reads."""
-    h = hashlib.sha256(b"huikan-search-input/1\0" + search_code().encode())
+def _body(a: ArticleEntry) -> str:
+    return a.text
+
+
+def search_key(model: SiteModel, config: SiteConfig) -> str:
+    """Hash of everything :func:`write_search_index` reads: each document is named by its
+    article's ident (which changes whenever the article, its cluster or its bulletin does,
+    see huikan.site.model) and URL, in index order, so the key needs no article body."""
+    h = hashlib.sha256(b"huikan-search-input/2\0" + search_code().encode())
     h.update(Tokenizer.for_config(config).key.encode())
     clusters = [[c.name, c.slug, *c.names()] for c in config.taxonomy.clusters]
     h.update(json.dumps(clusters, ensure_ascii=False).encode())
-    names = [f.name for f in fields(SearchDoc)]
-    for d in docs:
-        h.update(b"\1")
-        for n in names:
-            h.update(str(getattr(d, n)).encode() + b"\0")
+    for b in model.bulletins:
+        for a in b.articles:
+            h.update(b"\1" + a.ident.encode() + b"\0" + a.url.encode())
     return h.hexdigest()
 
 
@@ -94,8 +103,8 @@ class SearchJob:
     records the files (``OutputDir.adopt``). Where fork is unavailable, it runs in-process.
     """
 
-    def __init__(self, docs: list[SearchDoc], out_dir: Path, config: SiteConfig, cache_dir: Path):
-        self._args = (docs, out_dir, config, cache_dir)
+    def __init__(self, model: SiteModel, out_dir: Path, config: SiteConfig, cache_dir: Path):
+        self._args = (model, out_dir, config, cache_dir)
         self._proc = None
         self._conn = None
         import multiprocessing as mp
@@ -108,9 +117,16 @@ class SearchJob:
             child.close()
 
     def _run(self) -> Any:
-        docs, out_dir, config, cache_dir = self._args
+        """The documents are made here, in the child: the bodies it needs are loaded there
+        (slim results, see huikan.snapshot), not in the process that renders the pages."""
+        model, out_dir, config, cache_dir = self._args
         return write_search_index(
-            docs, out_dir, config, cache_dir=cache_dir, jobs=1, segment_docs=segment.SEGMENT_DOCS
+            search_docs(model),
+            out_dir,
+            config,
+            cache_dir=cache_dir,
+            jobs=1,
+            segment_docs=segment.SEGMENT_DOCS,
         )
 
     def _child(self, conn, parent: int) -> None:
@@ -152,13 +168,12 @@ class SearchStep:
     """
 
     def __init__(self, model: SiteModel, out: OutputDir, config: SiteConfig, cache_dir: Path):
-        docs = search_docs(model)
         self.out = out
-        self.key = search_key(docs, config)
+        self.key = search_key(model, config)
         self.reused = reuse_previous(out, self.key)
         self.job = None
         if self.reused is None:
-            self.job = SearchJob(docs, out.stage / SEARCH_DIR, config, cache_dir)
+            self.job = SearchJob(model, out.stage / SEARCH_DIR, config, cache_dir)
 
     def finish(self) -> tuple[Any, list[str], bool]:
         if self.job is None:
