@@ -74,3 +74,16 @@ def test_pinned_slugs_win_and_duplicates_are_reported():
 def test_unique_slugs_are_unique(titles):
     slugs, _ = unique_slugs(titles, [None] * len(titles))
     assert len(set(slugs)) == len(slugs)
+
+
+@given(st.text(max_size=60))
+def test_slugify_turns_every_run_of_non_alphanumerics_into_one_hyphen(text):
+    """The regex is the per-character rule it replaced (str.isalnum, as \\w less "_")."""
+    import re
+    import unicodedata
+
+    s = unicodedata.normalize("NFKC", text).lower()
+    s = "".join(ch if ch.isalnum() else " " for ch in s)
+    s = re.sub(r"[\s\-]+", "-", s).strip("-")[:MAX_SLUG].rstrip("-")
+    if s:  # (an empty one falls back to a hash, the same either way)
+        assert slugify(text) == s

@@ -118,6 +118,7 @@ class ArticleEntry:
     related: list[ArticleEntry] = field(default_factory=list)
     card_cache: dict | None = field(default=None, repr=False)  # pages._article_card's result
     slim: SlimArticle | None = field(default=None, repr=False)  # lead and hash, body not loaded
+    _ident: str | None = field(default=None, repr=False)
 
     @property
     def url(self) -> str:
@@ -156,8 +157,10 @@ class ArticleEntry:
     def ident(self) -> str:
         """Like :attr:`BulletinEntry.ident`, for what a page shows of this article (its
         card, its own page): the bulletin's, its place, slug and cluster."""
-        c = self.cluster
-        return f"{self.bulletin.ident}#{self.index}|{self.slug}|{c.slug}|{c.name}"
+        if self._ident is None:
+            c = self.cluster
+            self._ident = f"{self.bulletin.ident}#{self.index}|{self.slug}|{c.slug}|{c.name}"
+        return self._ident
 
 
 @dataclass

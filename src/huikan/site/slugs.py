@@ -13,8 +13,8 @@ import unicodedata
 
 MAX_SLUG = 24  # characters; long titles are cut, the collision hash keeps them unique
 
-# Everything that is not a letter/digit/CJK character is first turned into a space.
-_SEPARATORS = re.compile(r"[\s\-]+")
+# A run of anything but letters and digits (CJK included): ``re``'s \w is str.isalnum() or "_".
+_SEPARATORS = re.compile(r"[\W_]+")
 _SAFE_FILE = re.compile(r"[^\w.\-]+", re.UNICODE)
 
 
@@ -30,7 +30,6 @@ def slugify(text: str, *, max_len: int = MAX_SLUG, fallback: str = "item") -> st
     spaces become one ``-``. Characters outside letters/digits (emoji, symbols) are dropped.
     """
     s = unicodedata.normalize("NFKC", text or "").lower()
-    s = "".join(ch if ch.isalnum() else " " for ch in s)
     s = _SEPARATORS.sub("-", s).strip("-")
     if len(s) > max_len:
         s = s[:max_len].rstrip("-")
