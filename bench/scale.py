@@ -194,7 +194,12 @@ def cold_page(browser, base: str, query: str) -> int:
 
 
 def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
-    """Cold page bytes and warm latency for huikan, and Pagefind's on the same site."""
+    """Cold page bytes and warm latency for huikan, and Pagefind's on the same site.
+
+    "Warm" (bench/search.py ``latencies``): a fresh browser context per round (empty HTTP
+    cache), one warm-up query that loads the scripts and the manifest, then each dev query
+    once — so it includes fetching that query's index files and result records from the
+    local server, parsing, decoding, lunr, and the records of the top 10."""
     pf_dir = work / "pagefind-site"
     out: dict = {}
     if pagefind:
