@@ -181,12 +181,25 @@ def queries() -> list[str]:
     return [q.strip() for q in lines if q.strip() and not q.startswith("#")]
 
 
+# the search page has shown its results (or its empty state) for the query in the URL
+DONE = """() => {
+  const app = document.getElementById("search-app");
+  const status = document.getElementById("search-status");
+  return app && !app.hasAttribute("aria-busy") && status && status.textContent
+    && !status.textContent.startsWith("正在搜索")
+    && !document.querySelector("#search-results .is-loading");
+}"""
+
+
 def cold_page(browser, base: str, query: str) -> int:
     """gzip bytes of every response of a fresh search page for ``query`` (network idle)."""
     ctx = browser.new_context()
     page = ctx.new_page()
     meter = search_bench.Meter(page)
     page.goto(base + "search/?q=" + quote(query))
+    # the page's own work first (on a loaded machine decoding can outlast networkidle's
+    # 500 ms of quiet, and the result records would be missed), then the network
+    page.wait_for_function(DONE, timeout=120_000)
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(100)
     ctx.close()
