@@ -526,3 +526,22 @@ def test_a_stray_letter_on_a_toc_row_keeps_its_own_size():
     boxes = page_boxes(page, 0.5)
     assign_sizes(boxes, [])
     assert boxes[1].size < 0.5 * boxes[0].size
+
+
+def test_a_wrapped_title_end_follows_the_title_above_it_on_its_own_page():
+    """A title's last character wrapped onto its own line takes the title's size from the
+    line above it on its page, not from a line of another page that stands just above."""
+    em = 24.0
+    body = [
+        _line("集群化是产业链向中高端迈进的必由之路，", 100, 300 + 40 * i, 27, em) for i in range(8)
+    ]
+    other = _line(
+        "数字经济赋能新质生产力发展的新路径探索", 100, 560, 27, em
+    )  # page 1: a body line ending at y 587
+    title = _line("竞逐新赛道未来产业加速培", 100, 520, 40, 1.6 * em)
+    end = OcrLine("育", 0.99, [[100, 596], [138, 596], [138, 636], [100, 636]])
+    p1 = OcrPage(1, 1000, 1400, [*body, other], [0.1] * 9)
+    p2 = OcrPage(2, 1000, 1400, [*body, title, end], [0.1] * 10)
+    boxes = page_boxes(p1, 0.5) + page_boxes(p2, 0.5)
+    assign_sizes(boxes, [])
+    assert boxes[-1].text == "育" and boxes[-1].size == boxes[-2].size

@@ -257,7 +257,8 @@ def _follow_line_above(boxes: list[OcrBox]) -> None:
         above = [
             a
             for a in measured
-            if 0 <= b.top - a.bottom <= 0.8 * a.height
+            if a.page == b.page
+            and 0 <= b.top - a.bottom <= 0.8 * a.height
             and b.x0 < a.x1
             and a.x0 < b.x1
             and (not _measurable(b) or abs(_as_above(b, a) - a.size) <= FOLLOW * a.size)
