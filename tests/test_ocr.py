@@ -661,3 +661,18 @@ def test_a_wrapped_title_end_follows_the_title_above_it_on_its_own_page():
     boxes = page_boxes(p1, 0.5) + page_boxes(p2, 0.5)
     assign_sizes(boxes, [])
     assert boxes[-1].text == "育" and boxes[-1].size == boxes[-2].size
+
+
+def test_a_title_wrapped_over_three_short_lines_keeps_its_size():
+    """A narrow column wraps a title into "中国集成电路：产" / "量同增16.5%，出" / "口同增6.3%":
+    the third line continues the second, which continues the first."""
+    em = 24.0
+    body = [_line(LEFT, 100, 300 + 40 * i, 27, em) for i in range(8)]
+    first = _line("中国集成电路：产", 100, 100, 40, 1.6 * em)
+    second = OcrLine("量同增16.5%，出", 0.99, [[100, 146], [330, 146], [330, 186], [100, 186]])
+    third = OcrLine("口同增6.3%", 0.99, [[100, 192], [250, 192], [250, 232], [100, 232]])
+    page = OcrPage(1, 1000, 1400, [*body, first, second, third], [0.1] * 11)
+    boxes = page_boxes(page, 0.5)
+    assign_sizes(boxes, [])
+    assert boxes[8].size > 1.3 * boxes[0].size
+    assert boxes[10].size == boxes[9].size == boxes[8].size
