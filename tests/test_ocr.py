@@ -526,3 +526,153 @@ def test_a_stray_letter_on_a_toc_row_keeps_its_own_size():
     boxes = page_boxes(page, 0.5)
     assign_sizes(boxes, [])
     assert boxes[1].size < 0.5 * boxes[0].size
+
+
+LEFT = "集群化是产业链向中高端迈进的必由之路，"  # 19 characters a column line
+RIGHT = "数字经济赋能新质生产力发展的新路径探索"
+
+
+def _merged(left: OcrLine, right: OcrLine) -> OcrLine:
+    """One detector box over a line of each column, as RapidOCR reports it when two columns
+    stand close: one text, the characters where they are."""
+    (x0, y0), _, _, (_, y3) = left.quad
+    (_, t), (x1, _), (_, b), _ = right.quad
+    top, bottom = min(y0, t), max(y3, b)
+    quad = [[x0, top], [x1, top], [x1, bottom], [x0, bottom]]
+    return OcrLine(left.text + right.text, 0.99, quad, left.chars + right.chars)
+
+
+def _two_columns(rows: int = 12, em: float = 22.0, merged=range(0, 12, 2)):
+    """A page of two columns one em apart; the rows in ``merged`` boxed as one line each
+    (their right-hand line half a line lower, as columns drift)."""
+    right_x = 100 + (len(LEFT) + 1) * em
+    lines = []
+    for r in range(rows):
+        y = 100 + 40 * r
+        left = _line(LEFT, 100, y, 28, em)
+        right = _line(RIGHT, right_x, y + (14 if r in merged else 0), 28, em)
+        lines += [_merged(left, right)] if r in merged else [left, right]
+    return lines, right_x
+
+
+def _texts(page: OcrPage) -> list[str]:
+    return [ln.text for ln in page.lines]
+
+
+def test_a_line_boxed_over_two_columns_is_cut_at_the_gutter():
+    """Two columns one em apart: the detector drew one box over a line of each (every
+    other row). Cut at the white band the rows share, each column keeps its text, and the
+    layout pipeline finds the two columns again."""
+    from huikan.ingest.ocr.gutters import split_gutters
+    from huikan.ingest.pdf_columns import Geometry, _gutter
+    from huikan.ingest.pdf_layout import build_segments
+
+    lines, right_x = _two_columns()
+    page = OcrPage(1, 1100, 1400, lines, [0.1] * len(lines))
+    out = split_gutters(page)
+    assert _texts(out) == [LEFT, RIGHT] * 12
+    assert len(out.ink) == len(out.lines)
+    for ln in out.lines:
+        xs = [p[0] for p in ln.quad]
+        assert max(xs) <= right_x - 0.9 * 22 or min(xs) >= right_x - 0.1 * 22
+    boxes = page_boxes(out, 0.5)
+    assign_sizes(boxes, [])
+    segs = build_segments([c for b in boxes for c in glyphs(b, 0, 1)])
+    assert _gutter(segs, Geometry(boxes[0].size, 20.0)) is not None
+
+
+def test_a_box_reaching_into_the_gutter_ends_at_its_print():
+    """The detector's box of a right-hand line began in the gutter (the left line's end):
+    its box starts at its first character, so no glyph is spread into the gutter; a mark
+    read into the white band between the columns goes, and so does the re-reading of the
+    left line's last character at the start of a box over both."""
+    from huikan.ingest.ocr.gutters import split_gutters
+
+    lines, right_x = _two_columns()
+    em = 22.0
+    wide = lines[1]  # a right-hand line whose box starts 0.8 em into the gutter
+    wide.quad[0][0] = wide.quad[3][0] = right_x - 0.8 * em
+    a, b = right_x - 0.7 * em, right_x - 0.3 * em  # a speck in the gutter, read as "1"
+    speck = OcrLine("1", 0.53, [[a, 182], [b, 182], [b, 196], [a, 196]], [(a, b)])
+    edge = (right_x - 1.6 * em, right_x - 1.0 * em)  # the last character of the left line
+    row = _line(RIGHT, right_x, 180, 28, em)
+    reread = OcrLine("刀" + RIGHT, 0.99, [list(p) for p in row.quad], [edge, *row.chars])
+    reread.quad[0][0] = reread.quad[3][0] = edge[0]
+    page = OcrPage(1, 1100, 1400, [*lines, speck, reread], [0.1] * (len(lines) + 2))
+    out = split_gutters(page)
+    texts = _texts(out)
+    assert "1" not in texts and "刀" not in texts and texts.count(RIGHT) == 13
+    first = out.lines[1]
+    assert first.text == RIGHT and min(p[0] for p in first.quad) == row.chars[0][0]
+
+
+def test_letter_spaced_and_display_lines_over_the_gutter_stay_whole():
+    """Only lines set solid in body type are cut: a letter-spaced heading whose even gaps
+    hold the gutter, and a title in display type with a word space there, stay whole."""
+    from huikan.ingest.ocr.gutters import split_gutters
+
+    em = 22.0
+    lines, right_x = _two_columns(rows=14)
+    spaced = _line("本期要目", 0, 50, 28, em)  # four characters 3 em apart, gutter in gap 2
+    middle = right_x - 0.5 * em
+    spaced.chars = [
+        (middle + k * 3 * em - 4.5 * em, middle + k * 3 * em - 3.5 * em) for k in range(4)
+    ]
+    spaced.quad = [[spaced.chars[0][0], 50], [spaced.chars[-1][1], 50]]
+    spaced.quad += [[spaced.chars[-1][1], 78], [spaced.chars[0][0], 78]]
+    title = _line("数字经济赋能  新质生产力发展", 0, 700, 45, 1.6 * em)  # 2 spaces: 1 em
+    shift = middle - (title.chars[6][1] + title.chars[8][0]) / 2
+    title.chars = [(a + shift, b + shift) for a, b in title.chars]
+    title.quad = [[x + shift, y] for x, y in title.quad]
+    page = OcrPage(1, 1100, 1400, [spaced, *lines, title], [0.1] * (len(lines) + 2))
+    texts = _texts(split_gutters(page))
+    assert "本期要目" in texts and "数字经济赋能  新质生产力发展" in texts
+    assert texts.count(LEFT) == 14
+
+
+def test_gaps_that_meet_by_chance_in_one_column_are_no_gutter():
+    """A page set across: a few lines happen to have a wide gap at the same place (a run
+    of digits and a space), but the lines between cross it, so nothing is cut."""
+    from huikan.ingest.ocr.gutters import split_gutters
+
+    em = 22.0
+    text = LEFT + RIGHT
+    lines = []
+    for r in range(12):
+        ln = _line(text, 100, 100 + 40 * r, 28, em)
+        if r % 3 == 0:  # its second half a gutter's width further right
+            k = len(LEFT)
+            ln.chars = ln.chars[:k] + [(a + em, b + em) for a, b in ln.chars[k:]]
+        lines.append(ln)
+    page = OcrPage(1, 1200, 1400, lines, [0.1] * 12)
+    assert split_gutters(page) is page
+
+
+def test_a_wrapped_title_end_follows_the_title_above_it_on_its_own_page():
+    """A title's last character wrapped onto its own line takes the title's size from the
+    line above it on its page, not from a line of another page that stands just above."""
+    em = 24.0
+    body = [_line(LEFT, 100, 300 + 40 * i, 27, em) for i in range(8)]
+    other = _line(RIGHT, 100, 560, 27, em)  # page 1: a body line ending at y 587
+    title = _line("竞逐新赛道未来产业加速培", 100, 520, 40, 1.6 * em)
+    end = OcrLine("育", 0.99, [[100, 596], [138, 596], [138, 636], [100, 636]])
+    p1 = OcrPage(1, 1000, 1400, [*body, other], [0.1] * 9)
+    p2 = OcrPage(2, 1000, 1400, [*body, title, end], [0.1] * 10)
+    boxes = page_boxes(p1, 0.5) + page_boxes(p2, 0.5)
+    assign_sizes(boxes, [])
+    assert boxes[-1].text == "育" and boxes[-1].size == boxes[-2].size
+
+
+def test_a_title_wrapped_over_three_short_lines_keeps_its_size():
+    """A narrow column wraps a title into "中国集成电路：产" / "量同增16.5%，出" / "口同增6.3%":
+    the third line continues the second, which continues the first."""
+    em = 24.0
+    body = [_line(LEFT, 100, 300 + 40 * i, 27, em) for i in range(8)]
+    first = _line("中国集成电路：产", 100, 100, 40, 1.6 * em)
+    second = OcrLine("量同增16.5%，出", 0.99, [[100, 146], [330, 146], [330, 186], [100, 186]])
+    third = OcrLine("口同增6.3%", 0.99, [[100, 192], [250, 192], [250, 232], [100, 232]])
+    page = OcrPage(1, 1000, 1400, [*body, first, second, third], [0.1] * 11)
+    boxes = page_boxes(page, 0.5)
+    assign_sizes(boxes, [])
+    assert boxes[8].size > 1.3 * boxes[0].size
+    assert boxes[10].size == boxes[9].size == boxes[8].size

@@ -251,20 +251,29 @@ def _follow_line_above(boxes: list[OcrBox]) -> None:
     from the body face that calibrated the page. A line with nothing to measure
     (:func:`_measurable`) continues the line above whatever its estimate."""
     measured = [b for b in boxes if b.pitch and wide_count(b.text) >= SHORT]
-    for b in boxes:
+    for b in sorted(boxes, key=lambda b: (b.page, b.top)):
         if b.pitch and wide_count(b.text) >= SHORT:
             continue
         above = [
             a
             for a in measured
-            if 0 <= b.top - a.bottom <= 0.8 * a.height
+            if a.page == b.page
+            and 0 <= b.top - a.bottom <= 0.8 * a.height
             and b.x0 < a.x1
             and a.x0 < b.x1
-            and (not _measurable(b) or abs(_as_above(b, a) - a.size) <= FOLLOW * a.size)
+            and (not _measurable(b) or abs(_as_above(b, _root(a)) - a.size) <= FOLLOW * a.size)
         ]
         if above:
             b.follows = max(above, key=lambda a: a.bottom)
             b.size = b.follows.size
+            measured.append(b)  # a title wrapped over three short lines: the third follows
+
+
+def _root(b: OcrBox) -> OcrBox:
+    """The measured line a chain of short lines continues."""
+    while b.follows is not None:
+        b = b.follows
+    return b
 
 
 _PAGE_NUMBER = re.compile(r"^[.·…\s]*\d{1,3}$")

@@ -1,0 +1,347 @@
+"""Column gutters the text detector boxed over: one OCR line across two columns, cut in two.
+
+Where two columns stand close (a gutter of about one em), the detector may draw one box
+over a line of each column ("…化学合成自动化、" and "术，对眼象进行…" came out as one line), and
+the glyphs spread over that box filled the gutter: the layout pipeline found no columns and
+read the page across, line by line. The recogniser places each character it reads
+(:attr:`~.engine.OcrLine.chars`), so the white between the columns is still there, inside
+those lines, and this module finds it and cuts the lines there, from the cached reading
+(no second recognition).
+
+A gutter is a vertical white band that lines on both sides keep to:
+  - a candidate is where the wide gaps (:data:`GAP` em or more between two neighbouring
+    characters; text set solid leaves half an em at most, beside punctuation) of at least
+    :data:`SUPPORT` lines of a page overlap, the page straightened first;
+  - lines whose print crosses the band (a title over both columns, a passage set across
+    the page) cut the page into stretches, and a stretch is a two-column stretch only if
+    at least :data:`SUPPORT` of its lines end at the band's left edge and as many start at
+    its right edge (within :data:`EDGE` em: the justified edges of two columns), and both
+    sides are text columns (:data:`COLUMN` em wide, as the layout pipeline's own gutter rule
+    asks), not a page number beside its TOC entry;
+  - in such a stretch a line is cut where a gap of its holds the band, unless it is
+    letter-spaced (its usual gap is not clearly narrower: "本 期 要 目" and "目  录" keep
+    their spacing), too short to tell (:data:`MIN_CHARS`), or display type (characters
+    wider than the body's: a title with a word space over the gutter stays whole).
+A piece that only re-reads print another line already holds (the detector's box reached
+over the last character of the left column, and its edge was read as "刀") is dropped. The
+other lines of the stretch end their boxes at their print on the gutter's side: the
+detector pads a box by a few pixels, which in a gutter of one em left less white between
+the columns' boxes than the layout pipeline asks of a gutter (0.8 em).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import statistics
+from dataclasses import dataclass
+
+import numpy as np
+
+from huikan.ingest.ocr.engine import OcrLine, OcrPage
+from huikan.ingest.pdf_layout import is_wide
+
+GAP = 0.7  # em: a gap between two characters this wide may be (part of) a gutter
+SUPPORT = 3  # lines ending at the band's left edge, and starting at its right edge
+EDGE = 1.0  # em: how far from the band a line may end (start) and still keep to it
+COLUMN = 8.0  # em: a text column holds at least 8 characters a line (as pdf_columns)
+# The gap at the band is this many times the line's usual gap (the median of the others):
+# letter-spaced type has all its gaps wide, solid type a few beside punctuation and digits.
+SPACED = 2.0
+MIN_CHARS = 4  # characters a line needs before it is cut
+DISPLAY = 1.3  # ideographs this many times the body's width are display type
+SLACK = 0.25  # em: print may reach this far into the band (a pixel's rounding, the turn)
+
+
+@dataclass
+class _Line:
+    """A line as this module sees it: where the recogniser placed its characters,
+    straightened (without them: its box)."""
+
+    i: int  # index into the page's lines
+    ln: OcrLine
+    shift: float  # added to an image x to straighten it
+    xs: dict[int, tuple[float, float]]  # text index -> straightened x-range (non-space chars)
+    top: float
+    bottom: float
+
+    def print_(self, band: _Band | None = None) -> list[tuple[float, float, int]]:
+        """Its print as (x0, x1, text index), left to right; the box (index -1) when the
+        recogniser did not place its characters. Without the marks whose middle lies in
+        ``band``: the recogniser sometimes reads a mark into white space ("、" in a
+        gutter), and print in a white band is what a gutter rules out."""
+        out = [
+            (a, b, k)
+            for k, (a, b) in self.xs.items()
+            if band is None or self.ln.text[k].isalnum() or not band.inside((a, b))
+        ]
+        if not out:
+            qx = [p[0] + self.shift for p in self.ln.quad]
+            out = [(min(qx), max(qx), -1)]
+        return out
+
+    def gaps(self, band: _Band | None = None) -> list[tuple[float, float, int, int]]:
+        """White between neighbouring print: (from, to, text index before, after)."""
+        ink = self.print_(band)
+        return [(a[1], b[0], a[2], b[2]) for a, b in itertools.pairwise(ink)]
+
+
+def _lines(page: OcrPage) -> list[_Line]:
+    """The page's lines, their x turned back by the page's skew (as :mod:`.glyphs` does)."""
+    from huikan.ingest.ocr.glyphs import skew
+
+    sin = math.sin(skew(page))
+    cy = page.height / 2
+    out = []
+    for i, ln in enumerate(page.lines):
+        ys = [p[1] for p in ln.quad]
+        top, bottom = min(ys), max(ys)
+        shift = ((top + bottom) / 2 - cy) * sin
+        xs: dict[int, tuple[float, float]] = {}
+        if ln.chars and len(ln.chars) == len(ln.text):
+            for k, ch in enumerate(ln.text):
+                if not ch.isspace():
+                    xs[k] = (ln.chars[k][0] + shift, ln.chars[k][1] + shift)
+        out.append(_Line(i, ln, shift, xs, top, bottom))
+    return out
+
+
+def _widths(line: _Line) -> list[float]:
+    """The widths of the ideographs of a line, as the recogniser placed them."""
+    text = line.ln.text
+    return [b - a for k, (a, b) in line.xs.items() if is_wide(text[k]) and text[k].isalpha()]
+
+
+def _em(lines: list[_Line]) -> float:
+    """The body em in pixels: the median width of the page's ideographs (0: too few)."""
+    widths = [w for line in lines for w in _widths(line)]
+    return statistics.median(widths) if len(widths) >= 20 else 0.0
+
+
+def _bands(lines: list[_Line], em: float, width: int) -> list[tuple[float, float]]:
+    """Candidate gutters: where the wide gaps of :data:`SUPPORT` or more lines overlap; each
+    the common part of the gaps over the most-shared column of pixels."""
+    gaps = [(a, b) for line in lines for a, b, *_ in line.gaps() if b - a >= GAP * em]
+    if len(gaps) < SUPPORT:
+        return []
+    votes = np.zeros(width + 2, dtype=np.int32)
+    for a, b in gaps:
+        votes[max(0, math.ceil(a)) : max(0, min(width + 1, math.floor(b)) + 1)] += 1
+    out = []
+    x = 0
+    while x < len(votes):
+        if votes[x] < SUPPORT:
+            x += 1
+            continue
+        end = x
+        while end < len(votes) and votes[end] >= SUPPORT:
+            end += 1
+        peak = x + int(np.argmax(votes[x:end]))
+        held = [(a, b) for a, b in gaps if a <= peak <= b]
+        out.append((max(a for a, _ in held), min(b for _, b in held)))
+        x = end
+    return out
+
+
+@dataclass
+class _Band:
+    """A candidate gutter: white from g0 to g1 (straightened pixels); print may reach
+    ``slack`` into it."""
+
+    g0: float
+    g1: float
+    slack: float
+
+    def held(self, line: _Line) -> tuple[float, float, int, int] | None:
+        """The gap of a line that holds the band."""
+        g0, g1 = self.g0 + self.slack, self.g1 - self.slack
+        return next((g for g in line.gaps(self) if g[0] <= g0 and g[1] >= g1), None)
+
+    def side(self, line: _Line) -> str:
+        """Where a line's print lies: left or right of the band, inside it (a speck read
+        as print), across it with a gap that holds it (cut), or over it (cross)."""
+        ink = line.print_(self)
+        x0, x1 = ink[0][0], ink[-1][1]
+        if x1 <= self.g0 + self.slack:
+            return "inside" if x0 >= self.g0 - self.slack else "left"
+        if x0 >= self.g1 - self.slack:
+            return "inside" if x1 <= self.g1 + self.slack else "right"
+        return "cut" if self.held(line) else "cross"
+
+    def inside(self, x: tuple[float, float]) -> bool:
+        """Whether a character's middle lies in the band."""
+        return self.g0 < (x[0] + x[1]) / 2 < self.g1
+
+
+def _stretches(lines: list[_Line], sides: dict[int, str]) -> list[list[_Line]]:
+    """The lines top to bottom in runs between lines that cross the band (two characters
+    or more: a lone mark does not interrupt a column)."""
+    out: list[list[_Line]] = [[]]
+    for line in sorted(lines, key=lambda ln: (ln.top + ln.bottom) / 2):
+        if sides[line.i] != "cross" or len(line.xs) < 2:
+            out[-1].append(line)
+        else:
+            out.append([])
+    return [s for s in out if s]
+
+
+def _two_columns(stretch: list[_Line], sides: dict[int, str], band: _Band, em: float) -> bool:
+    """Whether lines on both sides of the band keep to it, and both sides are columns."""
+    ends = starts = 0
+    lo, hi = band.g0, band.g1
+    for line in stretch:
+        side = sides[line.i]
+        if side in ("inside", "cross"):
+            continue
+        gap = band.held(line) if side == "cut" else None
+        ink = line.print_(band)
+        if side != "right":
+            end = gap[0] if gap else ink[-1][1]
+            ends += band.g0 - EDGE * em <= end <= band.g0 + band.slack
+            lo = min(lo, ink[0][0])
+        if side != "left":
+            start = gap[1] if gap else ink[0][0]
+            starts += band.g1 - band.slack <= start <= band.g1 + EDGE * em
+            hi = max(hi, ink[-1][1])
+    wide = band.g0 - lo >= COLUMN * em and hi - band.g1 >= COLUMN * em
+    return ends >= SUPPORT and starts >= SUPPORT and wide
+
+
+def _at(quad: list[list[float]], x: float) -> tuple[list[float], list[float]]:
+    """The points at image column ``x`` on the top and bottom edges of a line's quad."""
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = quad
+    t = (x - x0) / (x1 - x0) if x1 != x0 else 0.0
+    u = (x - x3) / (x2 - x3) if x2 != x3 else 0.0
+    return [x, y0 + t * (y1 - y0)], [x, y3 + u * (y2 - y3)]
+
+
+def _piece(ln: OcrLine, idx: list[int], x0: float, x1: float) -> OcrLine:
+    """The characters ``idx`` of ``ln`` (with the spaces between them) in a box from image
+    column x0 to x1."""
+    picked = [k for k in range(idx[0], idx[-1] + 1) if k in idx or ln.text[k].isspace()]
+    top_l, bot_l = _at(ln.quad, x0)
+    top_r, bot_r = _at(ln.quad, x1)
+    text = "".join(ln.text[k] for k in picked)
+    return OcrLine(text, ln.score, [top_l, top_r, bot_r, bot_l], [ln.chars[k] for k in picked])
+
+
+def _cut(line: _Line, band: _Band) -> list[OcrLine] | None:
+    """The line cut at the gap that holds the band (marks read into the band dropped), or
+    None when it must stay whole."""
+    if len(line.xs) < MIN_CHARS:
+        return None
+    at = band.held(line)
+    if at is None:
+        return None
+    usual = statistics.median([g[1] - g[0] for g in line.gaps(band) if g != at] or [0.0])
+    if at[1] - at[0] < SPACED * max(0.0, usual):
+        return None  # letter-spaced: the band only falls into one of its even gaps
+    left = [k for *_, k in line.print_(band) if k <= at[2]]
+    right = [k for *_, k in line.print_(band) if k >= at[3]]
+    ln = line.ln
+    qx = [p[0] for p in ln.quad]
+    return [
+        _piece(ln, left, min(qx), ln.chars[left[-1]][1]),
+        _piece(ln, right, ln.chars[right[0]][0], max(qx)),
+    ]
+
+
+def _display(line: _Line, em: float) -> bool:
+    """Display type: ideographs :data:`DISPLAY` times the body's width or more. Not the box
+    height, which a line boxed over two columns whose rows stand apart doubles."""
+    widths = _widths(line)
+    return bool(widths) and statistics.median(widths) >= DISPLAY * em
+
+
+def _trim(line: _Line, side: str, band: _Band) -> OcrLine | None:
+    """The line with its box ending at its print on the band's side, marks read into the
+    band dropped (None: nothing to change)."""
+    ln = line.ln
+    idx = [k for *_, k in line.print_(band) if k >= 0]
+    if not idx:
+        return None
+    qx = [p[0] for p in ln.quad]
+    x0, x1 = min(qx), max(qx)
+    if side == "left" and (x1 > ln.chars[idx[-1]][1] or len(idx) < len(line.xs)):
+        return _piece(ln, idx, x0, ln.chars[idx[-1]][1])
+    if side == "right" and (x0 < ln.chars[idx[0]][0] or len(idx) < len(line.xs)):
+        return _piece(ln, idx, ln.chars[idx[0]][0], x1)
+    return None
+
+
+def _between(line: _Line, stretch: list[_Line], sides: dict[int, str]) -> bool:
+    """Whether lines of both columns stand on the row of ``line``."""
+
+    def beside(where: tuple[str, str]) -> bool:
+        return any(
+            sides[o.i] in where and min(o.bottom, line.bottom) > max(o.top, line.top)
+            for o in stretch
+        )
+
+    return beside(("left", "cut")) and beside(("right", "cut"))
+
+
+def _reread(piece: OcrLine, whole: _Line, lines: list[_Line]) -> bool:
+    """A short piece lying over the print of another line on its row: the detector's box
+    reached over that line's end, and the recogniser read its edge as a character."""
+    if sum(1 for ch in piece.text if not ch.isspace()) > 2:
+        return False
+    a = min(c[0] for c in piece.chars) + whole.shift
+    b = max(c[1] for c in piece.chars) + whole.shift
+    for o in lines:
+        if o is whole:
+            continue
+        over = min(o.bottom, whole.bottom) - max(o.top, whole.top)
+        ink = o.print_()
+        row = over >= 0.5 * min(o.bottom - o.top, whole.bottom - whole.top)
+        if row and min(b, ink[-1][1]) - max(a, ink[0][0]) >= 0.5 * (b - a):
+            return True
+    return False
+
+
+def split_gutters(page: OcrPage, rounds: int = 3) -> OcrPage:
+    """The page with lines that run across a column gutter cut in two (see the module doc);
+    pieces keep their line's pixel measures (ink share, glyph height, fill). The page
+    itself when it has no such gutter. Again on the result (up to ``rounds`` times), for a
+    line boxed over three columns."""
+    lines = _lines(page)
+    em = _em(lines)
+    if rounds <= 0 or not em:
+        return page
+    replace: dict[int, list[OcrLine]] = {}
+    for g0, g1 in _bands(lines, em, page.width):
+        band = _Band(g0, g1, SLACK * em)
+        sides = {line.i: band.side(line) for line in lines}
+        for stretch in _stretches(lines, sides):
+            if not _two_columns(stretch, sides, band, em):
+                continue
+            for line in stretch:
+                side = sides[line.i]
+                if line.i in replace:
+                    continue
+                if side in ("inside", "cross"):  # a mark at most (see _stretches)
+                    if _between(line, stretch, sides):
+                        replace[line.i] = []  # a speck read as print, in the white band
+                elif side == "cut" and not _display(line, em):
+                    if pieces := _cut(line, band):
+                        replace[line.i] = [p for p in pieces if not _reread(p, line, lines)]
+                elif side in ("left", "right") and line.xs and (new := _trim(line, side, band)):
+                    replace[line.i] = [new]
+    if not replace:
+        return page
+    order = [i for i in range(len(page.lines)) for _ in replace.get(i, [None])]
+    kept = [p for i, ln in enumerate(page.lines) for p in replace.get(i, [ln])]
+
+    def per_line(values: list[float]) -> list[float]:
+        return [values[i] for i in order] if len(values) == len(page.lines) else []
+
+    out = OcrPage(
+        page.number,
+        page.width,
+        page.height,
+        kept,
+        per_line(page.ink),
+        per_line(page.glyph),
+        per_line(page.fill),
+    )
+    return split_gutters(out, rounds - 1) if len(kept) > len(page.lines) else out
