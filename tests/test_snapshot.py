@@ -9,7 +9,8 @@ import os
 from conftest import build
 from huikan.cache import IngestCache
 from huikan.model import Article, BulletinMeta, IngestResult, Region
-from huikan.snapshot import FILE, LEAD_CHARS, ResultSnapshot, slim, text_sha256, unslim
+from huikan.site.markup import excerpt
+from huikan.snapshot import FILE, ResultSnapshot, lead_of, slim, text_sha256, unslim
 from test_search_step import _add_bulletin, _assert_equals_a_full_build
 
 
@@ -28,7 +29,9 @@ def test_a_slim_result_keeps_all_but_bodies_and_regions():
     res, bodies = unslim(slim(full))
     assert res.bulletin == full.bulletin and res.sha256 == "ab" and res.regions == []
     assert [(a.title, a.byline, a.text, a.markdown) for a in res.articles] == [("一", "甲", "", "")]
-    assert bodies[0].lead == full.articles[0].text[:LEAD_CHARS]
+    assert bodies[0].lead == lead_of(full.articles[0].text) and len(bodies[0].lead) == 201
+    for limit in (90, 120, 200):  # every excerpt the site shows, from the lead alone
+        assert excerpt(bodies[0].lead, limit) == excerpt(full.articles[0].text, limit)
     assert bodies[0].text_sha256 == text_sha256(full.articles[0].text)
 
 

@@ -4,14 +4,15 @@ A rebuild after one new issue used to read every cached ingest result back (one 
 per bulletin, bodies twice over as text and Markdown, plus the page regions of the review)
 only to find that almost every page was unchanged: at 5,000 bulletins that alone outgrew the
 whole rebuild's budget. The pages that stay unchanged need only what lists and keys show —
-titles, metadata, clusters, warnings — and an article's first lines for excerpts; the few
+titles, metadata, clusters, warnings — and an article's opening for excerpts; the few
 pages that are rendered load their bulletin's full result on demand (``BulletinEntry.full``).
 
 ``.huikan-cache/results-snapshot.marshal`` maps each ingest cache key to that slim result
 (marshal: the fastest Python reader for plain data). The key names the content, so an entry
 can never be stale; the file is rewritten only when the set of keys changed, and losing it
-only costs one slower build. An article's ``text`` in a slim result is empty: its first
-:data:`LEAD_CHARS` characters and its hash travel beside it (``SlimArticle``).
+only costs one slower build. An article's ``text`` in a slim result is empty: its opening
+(the ~200 characters excerpts are cut from) and its hash travel beside it (``SlimArticle``).
+The snapshot's format names the excerpt rule's version: a change to it must change FORMAT.
 """
 
 from __future__ import annotations
@@ -26,20 +27,21 @@ from pathlib import Path
 from huikan.model import IngestResult
 
 FILE = "results-snapshot.marshal"
-LEAD_CHARS = 800  # site.markup.excerpt reads at most limit * 3 + 200 characters (limit ≤ 200)
-FORMAT = f"huikan-results-snapshot/1/{LEAD_CHARS}"
+FORMAT = "huikan-results-snapshot/2"
 
 
 @dataclass(frozen=True)
 class SlimArticle:
     """What a slim result keeps of an article's body."""
 
-    lead: str  # the first LEAD_CHARS characters of its text
+    lead: str  # what its excerpts are cut from (site.markup.excerpt_source)
     text_sha256: str
 
 
 def lead_of(text: str) -> str:
-    return text[:LEAD_CHARS]
+    from huikan.site.markup import excerpt_source
+
+    return excerpt_source(text)
 
 
 def text_sha256(text: str) -> str:

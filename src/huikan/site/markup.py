@@ -113,11 +113,23 @@ def render_markdown(source: str, *, top_heading: int = 2) -> str:
     return md.renderer.render(tokens, md.options, env)
 
 
-def excerpt(text: str, limit: int = 120) -> str:
-    """The first ``limit`` characters of plain text, whitespace collapsed, for descriptions."""
-    s = (text or "")[: limit * 3 + 200]  # enough for the excerpt; regexes stay cheap
+EXCERPT_MAX = 200  # the longest excerpt the site shows (a feed entry's summary)
+
+
+def excerpt_source(text: str) -> str:
+    """What every excerpt is cut from: the text's opening, marks removed, whitespace
+    collapsed, one character longer than the longest excerpt (so it can tell whether the
+    text goes on). Stored for each article in the results snapshot: ~200 characters
+    instead of the body."""
+    s = (text or "")[: EXCERPT_MAX * 3 + 200]  # enough for the excerpt; regexes stay cheap
     s = re.sub(r"[#*>`_\[\]]+", "", s)
-    s = re.sub(r"\s+", " ", s).strip()
+    return re.sub(r"\s+", " ", s).strip()[: EXCERPT_MAX + 1]
+
+
+def excerpt(text: str, limit: int = 120) -> str:
+    """The first ``limit`` (at most :data:`EXCERPT_MAX`) characters of plain text,
+    whitespace collapsed, for descriptions; ``text`` may be its :func:`excerpt_source`."""
+    s = excerpt_source(text)
     if len(s) <= limit:
         return s
     return s[:limit].rstrip() + "…"
