@@ -46,12 +46,14 @@ def _jsonable(v: Any) -> bool:
     return True
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def dumps(manifest: dict[str, Any]) -> bytes:
     """Sorted keys, one list item per line: readable in a diff, and fast — ``indent=`` would
     switch json to its pure-Python encoder, seconds for a large archive."""
 
-    def enc(v: Any) -> str:
-        return json.dumps(v, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    enc = _ENCODER.encode  # one encoder: json.dumps with options makes one per call
 
     lines = ["{"]
     keys = sorted(manifest)

@@ -74,6 +74,7 @@ class OutputDir:
         self.lock_path = self.parent / f"{self.name}.lock"
         self.records: dict[str, FileRecord] = {}
         self._prev: dict[str, list] = {}
+        self.prev_build: dict = {}  # what the previous build recorded of itself (commit's build)
         self._dirs: set[str] = set()
         self._staged: list[str] = []  # files written into the staging folder
         self._out = str(self.out)
@@ -167,6 +168,8 @@ class OutputDir:
             return {}
         if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
             return {}
+        build = data.get("build")
+        self.prev_build = build if isinstance(build, dict) else {}
         files = data.get("files")
         return files if isinstance(files, dict) else {}
 

@@ -80,12 +80,15 @@ def search_key(model: SiteModel, config: SiteConfig) -> str:
 
 
 def reuse_previous(out: OutputDir, key: str) -> SearchStats | None:
-    """Hard-link the previous build's search files when they were made from ``key``; their
-    figures, read back from the previous manifest.json. None when anything differs."""
-    try:
-        old = json.loads((out.out / "manifest.json").read_text("utf-8")).get("search")
-    except (OSError, ValueError):
-        return None
+    """Keep the previous build's search files when they were made from ``key``; their
+    figures, read back from the previous build's state (or manifest.json). None when
+    anything differs."""
+    old = out.prev_build.get("search")  # the state file keeps them: no 30 MB manifest to read
+    if old is None:
+        try:
+            old = json.loads((out.out / "manifest.json").read_text("utf-8")).get("search")
+        except (OSError, ValueError):
+            return None
     if not isinstance(old, dict) or not out.reuse_tree(SEARCH_DIR, key):
         return None
     known = {f.name for f in fields(SearchStats)} - {"extra", "seconds"}
