@@ -112,9 +112,6 @@ def run(args: argparse.Namespace) -> int:
             print(line)
         return True
 
-    if not rebuild() and not out.is_dir():
-        server.server_close()
-        return 1
     watched = [
         opts.root / "issues",
         opts.root / "templates",
@@ -124,13 +121,19 @@ def run(args: argparse.Namespace) -> int:
         watched.append(opts.config_path)
     if cfg.templates:
         watched.append(opts.root / cfg.templates)
+    # Taken before the first build, not after it: an edit made while the site was being
+    # built, or just as its address was printed, must lead to a rebuild (the address is
+    # printed before this loop starts, and a user — or a test — can edit at once).
+    last = snapshot(watched)
+    if not rebuild() and not out.is_dir():
+        server.server_close()
+        return 1
     host, port = server.server_address[:2]
     print(
         f"正在预览：http://{host}:{port}{prefix}\n"
         "（Ctrl-C 退出；修改 issues/、site.yml 或模板后自动重建）"
     )
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    last = snapshot(watched)
     try:
         while True:
             time.sleep(1.0)
