@@ -214,8 +214,10 @@
    * the given shards — every segment's shard of a term is loaded — and the manifest's
    * document count). With `keep(term)`, of only the terms it accepts (a query needs its own
    * terms only: the scores stay the same, and lunr.Index.load has a much smaller token set
-   * to build). */
-  function decodeShards(shards, manifest, keep) {
+   * to build). With `required` ([{term, prefix, fields}], `fields` null for all), of only
+   * the documents that have every required term (or a term under a required prefix) in one
+   * of its fields: the documents lunr's query would keep (see keptDocs). */
+  function decodeShards(shards, manifest, keep, required) {
     var fields = manifest.fields;
     var sorted = shards.slice().sort(function (a, b) {
       return a.s - b.s;
@@ -244,12 +246,13 @@
     var terms = Array.from(found.keys()).sort(function (a, b) {
       return a < b ? -1 : a > b ? 1 : 0;
     });
+    var kept = required ? keptDocs(found, terms, fields, required, manifest.docs) : null;
     var inverted = [];
     var vectors = Object.create(null);
     var vectorOrder = [];
     terms.forEach(function (term, index) {
       var perField = found.get(term);
-      var df = 0;
+      var df = 0; // of every posting: idf does not depend on the query
       perField.forEach(function (p) { df += p.length / 2; });
       var weight = idf(df, manifest.docs);
       var posting = { _index: index };
@@ -257,6 +260,7 @@
         var docs = {};
         var p = perField[f];
         for (var j = 0; j < p.length; j += 2) {
+          if (kept && !kept[p[j]]) continue;
           docs[p[j]] = {};
           var key = fields[f] + "/" + p[j];
           var v = vectors[key];
@@ -279,6 +283,36 @@
       invertedIndex: inverted,
       pipeline: manifest.pipeline,
     };
+  }
+
+  /* Which documents a lunr query whose required clauses are `required` can return: lunr
+   * keeps a document when each required clause matches it in one of the clause's fields
+   * (any term under a prefix clause). A document lunr drops adds nothing to the others'
+   * scores (lunr's query vector holds boosts only, and idf comes from every posting), so
+   * leaving it out of the serialisation changes no result — and lunr then walks the
+   * postings of the answer, not of every document holding a common bigram.
+   * → Uint8Array by document number: 1 kept, 0 not. */
+  function keptDocs(found, terms, fields, required, nDocs) {
+    var level = new Uint16Array(nDocs + 1);
+    required.forEach(function (clause, c) {
+      var fs = [];
+      fields.forEach(function (name, f) {
+        if (!clause.fields || clause.fields.indexOf(name) >= 0) fs.push(f);
+      });
+      var matching = clause.prefix
+        ? terms.filter(function (t) { return t.lastIndexOf(clause.term, 0) === 0; })
+        : found.has(clause.term) ? [clause.term] : [];
+      matching.forEach(function (t) {
+        var perField = found.get(t);
+        fs.forEach(function (f) {
+          var p = perField[f];
+          for (var j = 0; j < p.length; j += 2) if (level[p[j]] === c) level[p[j]] = c + 1;
+        });
+      });
+    });
+    var kept = new Uint8Array(nDocs + 1);
+    for (var d = 0; d <= nDocs; d++) kept[d] = level[d] === required.length ? 1 : 0;
+    return kept;
   }
 
   /* Traditional → simplified (search/t2s.json: {c: "與与…" code-point pairs, p: phrases}):

@@ -130,10 +130,12 @@
     return this._facets;
   };
 
-  /* A lunr index of just the terms a query uses (exact terms, and every term under a prefix),
-   * decoded from the shards that hold them. */
-  Engine.prototype.index = function (m, shards, exact, prefixes) {
-    var key = Array.from(exact).sort().join(" ") + "|" + prefixes.slice().sort().join(" ");
+  /* A lunr index of just the terms a query uses (exact terms, and every term under a prefix)
+   * and the documents that can answer it (those with every required clause), decoded from
+   * the shards that hold them. */
+  Engine.prototype.index = function (m, shards, exact, prefixes, required) {
+    var key =
+      Array.from(exact).sort().join(" ") + "|" + prefixes.slice().sort().join(" ") + "|" + JSON.stringify(required);
     var idx = this._indexes.get(key);
     if (!idx) {
       var keep = function (t) {
@@ -141,7 +143,7 @@
         for (var i = 0; i < prefixes.length; i++) if (t.lastIndexOf(prefixes[i], 0) === 0) return true;
         return false;
       };
-      idx = lunr.Index.load(core.decodeShards(shards, m, keep));
+      idx = lunr.Index.load(core.decodeShards(shards, m, keep, required));
       if (this._indexes.size > 32) this._indexes.delete(this._indexes.keys().next().value);
       this._indexes.set(key, idx);
     }
@@ -356,14 +358,16 @@
     });
     var exact = new Set();
     var prefixes = [];
+    var required = []; // the REQUIRED clauses of the query below
     parts.forEach(function (p) {
       p.grams.forEach(function (g) {
         if (g.prefix) prefixes.push(g.term);
         else exact.add(g.term);
+        required.push({ term: g.term, prefix: g.prefix, fields: p.field ? [p.field] : null });
       });
       p.words.forEach(function (w) { exact.add(w.term); });
     });
-    var idx = self.index(m, shards, exact, prefixes);
+    var idx = self.index(m, shards, exact, prefixes, required);
     var results = idx.query(function (q) {
       parts.forEach(function (p) {
         // a 来源: / 作者: … prefix: that field only (lunr wants no `fields` key otherwise)

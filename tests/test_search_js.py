@@ -257,3 +257,21 @@ def test_lunr_js_on_decoded_shards_matches_lunr_py(site_index):
     full = Index.load(serialised)
     for plan, answer in zip(plans, js, strict=True):
         _same(answer, run_lunr_py(full, plan))
+
+
+def test_decoding_only_the_documents_a_query_can_return_changes_no_answer(site_index):
+    """decodeShards(…, required): the documents without every required clause are left out,
+    and lunr.js answers each query exactly as on the whole decoded index."""
+    manifest, shards = site_index
+    serialised = to_lunr(shards, manifest)
+    plans = _plans({t for s in shards for t in s["t"]})
+    assert any(c.get("fields") for plan in plans for c in plan)  # a field-restricted part
+    assert any(c.get("prefix") and c.get("required") for plan in plans for c in plan)
+    whole = node({"op": "query", "index": serialised, "plans": plans, "register": True})
+    cut = node(
+        {"op": "query", "shards": shards, "manifest": manifest, "plans": plans, "register": True}
+    )
+    assert any(whole)
+    for a, b in zip(cut, whole, strict=True):
+        _same(a, [(r, s) for r, s in b])
+

@@ -5,6 +5,10 @@ const path = require("path");
 const core = require(path.join(__dirname, "..", "..", "static", "search-core.js"));
 const lunr = require(path.join(__dirname, "..", "..", "node_modules", "lunr"));
 
+function required(plan) {
+  return plan.filter((c) => c.required).map((c) => ({ term: c.term, prefix: !!c.prefix, fields: c.fields || null }));
+}
+
 function run(req) {
   switch (req.op) {
     case "tokenize":
@@ -25,9 +29,10 @@ function run(req) {
     }
     case "query": {
       if (req.register) core.registerPipeline(lunr);
-      const idx = lunr.Index.load(req.index);
+      // with `shards`, each plan runs on the shards decoded for it (its required clauses)
+      const whole = req.index && lunr.Index.load(req.index);
       return req.plans.map((plan) =>
-        idx
+        (whole || lunr.Index.load(core.decodeShards(req.shards, req.manifest, null, required(plan))))
           .query((q) => {
             for (const c of plan) {
               q.term(c.term, {
