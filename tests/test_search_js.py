@@ -274,4 +274,3 @@ def test_decoding_only_the_documents_a_query_can_return_changes_no_answer(site_i
     assert any(whole)
     for a, b in zip(cut, whole, strict=True):
         _same(a, [(r, s) for r, s in b])
-
