@@ -82,6 +82,18 @@
     });
   };
 
+  /* The segment holding document `id` (segments are consecutive, of several sizes). */
+  function segmentOf(m, id) {
+    var lo = 0;
+    var hi = m.segs.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (m.segs[mid][0] <= id) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
   /* The stored article `id` (title, url, date, cluster, bulletin, text); the store keeps
    * m.store consecutive articles per file. */
   Engine.prototype.doc = function (m, id) {
@@ -89,7 +101,7 @@
     var size = m.store || 1;
     var chunk = Math.floor(id / size);
     return memo(this._docs, chunk, function () {
-      var v = m.segs[Math.floor((chunk * size) / m.segment)][3]; // the segment's version
+      var v = m.segs[segmentOf(m, chunk * size)][3]; // the segment's version
       return fetchJSON(new URL("d/" + chunk + ".json?v=" + v, base)).then(function (c) {
         c.docs.forEach(function (d, i) {
           d.id = chunk * size + i;

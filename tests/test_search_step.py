@@ -112,21 +112,34 @@ def test_nothing_changed_leaves_the_site_alone_and_tells_the_same_report(site_ro
 def test_a_new_bulletin_reindexes_only_its_segments_and_equals_a_full_build(
     site_root, tmp_path, monkeypatch, date
 ):
-    """The newest bulletin (2099) is indexed alone: every earlier segment is hard-linked from
-    the previous build; a back issue (2024-05) re-indexes the segments from its place on. The
-    site equals one built from scratch either way."""
-    monkeypatch.setattr(segment, "SEGMENT_DOCS", 8)  # several segments in the sample archive
+    """The newest bulletin (2099) re-indexes only the segments at the end whose range
+    changes: every earlier segment's files are kept from the previous build; a back issue
+    (2024-05) re-indexes the segments from its place on. The site equals one built from
+    scratch either way."""
+    # several segments of several sizes in the sample archive
+    monkeypatch.setattr(segment, "SEGMENT_DOCS", 8)
+    monkeypatch.setattr(segment, "SEGMENT_UNIT", 2)
     build(site_root)
     search = site_root / "build" / "search"
-    segs = json.loads((search / "manifest.json").read_text("utf-8"))["segs"]
-    assert len(segs) >= 3
+    before = json.loads((search / "manifest.json").read_text("utf-8"))
+    segs = before["segs"]
+    assert len(segs) >= 3 and len({e[1] for e in segs}) >= 2
     inodes = {p: p.stat().st_ino for p in (search / "i").rglob("*.json")}
     _add_bulletin(site_root, date)
     build(site_root)
+    after = json.loads((search / "manifest.json").read_text("utf-8"))
     kept = {p for p, ino in inodes.items() if p.exists() and p.stat().st_ino == ino}
     kept_segs = {int(p.relative_to(search / "i").parts[0]) for p in kept}
+    same = [
+        s for s, e in enumerate(segs) if s < len(after["segs"]) and after["segs"][s][:4] == e[:4]
+    ]
+    assert kept_segs == set(same)
     if date.startswith("2099"):
-        assert kept_segs == set(range(len(segs) - 1))  # all but the last segment
+        # the newest: every segment whose range the new layout keeps
+        old = segment.segment_ranges(before["docs"], 8, 2)
+        new = segment.segment_ranges(after["docs"], 8, 2)
+        assert set(same) == {s for s, r in enumerate(old) if r in new}
+        assert len(same) >= 2
     else:
         assert kept_segs and max(kept_segs) < len(segs) - 1
     _assert_equals_a_full_build(site_root, tmp_path)

@@ -20,6 +20,7 @@ from huikan.search.files import Writer, digest, previous_build, previous_segment
 from huikan.search.index import FIELDS, LUNR_VERSION, PIPELINE_FN
 from huikan.search.segment import (
     SEGMENT_DOCS,
+    SEGMENT_UNIT,
     InfoCache,
     SegmentInfo,
     build_segment,
@@ -35,7 +36,7 @@ from huikan.search.t2s import build_map
 from huikan.search.tokenize import Tokenizer
 from huikan.search.trend import month_key
 
-FORMAT = "huikan-search/2"
+FORMAT = "huikan-search/3"  # 3: segments of several sizes (no manifest "segment")
 # Documents per store file. One: a query's results are scattered over the archive, so a file of
 # four held three articles nobody asked for — 3/4 of a cold search page's bytes went there.
 STORE_CHUNK = 1
@@ -170,12 +171,15 @@ def write_search_index(
     store_chunk: int = STORE_CHUNK,
     previous: Path | None = None,
     segment_docs: int = SEGMENT_DOCS,
+    segment_unit: int | None = None,
 ) -> SearchStats:
     """Write ``manifest.json``, ``facets.json`` (cluster of each document, month ranges),
     ``t2s.json`` (traditional → simplified, :mod:`huikan.search.t2s`), index shards
     ``i/<segment>/<k>.json`` and the document store ``d/N.json`` (``store_chunk`` consecutive
     documents each) into ``out_dir`` (``<site>/search/``). Documents are numbered by
-    (date, url) and indexed in segments of ``segment_docs`` (:mod:`huikan.search.segment`).
+    (date, url) and indexed in segments of at most ``segment_docs``, the last ones halving
+    down to ``segment_unit`` (default :data:`SEGMENT_UNIT`, or ``segment_docs`` when that is
+    smaller: equal segments; :mod:`huikan.search.segment`).
 
     * ``cache_dir``: the site's cache folder (default ``.huikan-cache`` beside site.yml);
       search keeps its token cache and segment figures in ``cache_dir/search``.
@@ -189,8 +193,9 @@ def write_search_index(
     t0 = time.perf_counter()
     if cache_dir is None:
         cache_dir = config.root / ".huikan-cache"
-    if segment_docs % store_chunk:
-        raise ValueError("segment_docs must be a multiple of store_chunk")
+    segment_unit = segment_unit or min(SEGMENT_UNIT, segment_docs)
+    if segment_unit % store_chunk:
+        raise ValueError("segment_unit must be a multiple of store_chunk")
     ordered, clusters = _order(docs, config)
     cluster_no = {name: i for i, (name, _) in enumerate(clusters)}
     names = {name: "、".join(cluster_names(config, name)) for name in cluster_no}
@@ -207,7 +212,7 @@ def write_search_index(
     built = 0
     with TokenCache(cache_dir / "search", tokenizer) as cache:
         job = _Job(config, cache, jobs, writer, cluster_no, store_chunk, shard_bytes, timing)
-        for s, (a, b) in enumerate(segment_ranges(len(ordered), segment_docs)):
+        for s, (a, b) in enumerate(segment_ranges(len(ordered), segment_docs, segment_unit)):
             part = ordered[a:b]
             key = segment_key(common.encode(), a, [_key_inputs(d, names, cluster_no) for d in part])
             info = infos.get(key) if old.get(s) == (a, b - a, key[:16]) else None
@@ -235,7 +240,6 @@ def write_search_index(
         "pipeline": [PIPELINE_FN],
         "docs": len(ordered),
         "terms": distinct_terms(done),
-        "segment": segment_docs,  # documents per segment (the last may hold fewer)
         # per segment: [first doc, docs, width, version, shard separators]
         "segs": entries,
         "store": store_chunk,

@@ -1,9 +1,11 @@
 """Document segments: the unit of work (and of reuse) of the search index.
 
-Documents are numbered by (date, url) and cut into segments of :data:`SEGMENT_DOCS`
-consecutive documents. Each segment has its own term shards (``i/<segment>/<k>.json``) and its
-own store files (``d/<chunk>.json``; a segment is a whole number of store chunks), and every
-byte of them is a function of the segment's documents alone:
+Documents are numbered by (date, url) and cut into segments of consecutive documents
+(:func:`segment_ranges`: whole segments of :data:`SEGMENT_DOCS`, then the rest in halving
+sizes down to :data:`SEGMENT_UNIT`, like the binary digits of a count). Each segment has its
+own term shards (``i/<segment>/<k>.json``) and its own store files (``d/<chunk>.json``; a
+segment is a whole number of store chunks), and every byte of them is a function of the
+segment's documents alone:
 
 * posting values are document-local (BM25's tf part with a fixed field-length reference,
   :data:`huikan.search.index.LENGTH_REF`; the browser multiplies in idf from the document
@@ -11,13 +13,20 @@ byte of them is a function of the segment's documents alone:
 * document numbers in a shard are counted from the segment's first document;
 * a segment's shard boundaries depend on its own terms only.
 
-So a new bulletin — the newest, the common case — changes only the last segment: the build
-recomputes :func:`segment_key` for every segment (a hash of its documents), hard-links the
+So a new bulletin — the newest, the common case — changes only the segments at the end: the
+build recomputes :func:`segment_key` for every segment (a hash of its documents), keeps the
 files of every segment whose key the previous build's manifest records, and indexes only the
-others: work proportional to one segment, not to the archive, and memory bounded by one
-segment's postings. A back issue inserted in the middle shifts the numbers of every later
-document, so every segment from there on is rebuilt (still byte-identical to a full build,
-just not cheap). The price is one shard per segment per query term in the browser.
+others: usually the last, partial unit (under :data:`SEGMENT_UNIT` documents); when the
+archive's count carries into a larger size, the small segments before it are merged into one
+(each document is indexed again at most once per size, like the levels of a log-structured
+merge). Work is proportional to the new documents, amortised, not to the archive, and memory
+is bounded by the largest segment's postings. A back issue inserted in the middle shifts the
+numbers of every later document, so every segment from there on is rebuilt (still
+byte-identical to a full build, just not cheap).
+
+The price of segments is one shard per segment per query term in the browser: few, large
+ones keep a query's requests and bytes down (80,000 documents: 6 segments, not the 20 of
+equal 4,096-document ones).
 
 What a reused segment contributes to the archive-wide figures (distinct terms, characters for
 the traditional → simplified map, sizes) is kept in the cache under its key
@@ -41,7 +50,8 @@ from huikan.search.index import FIELDS, LENGTH_REF, FieldTerms, Vocabulary, buil
 from huikan.search.shard import index_width, make_shards, separators
 from huikan.search.store import dumps
 
-SEGMENT_DOCS = 4096  # documents per segment: a multiple of every store chunk size used
+SEGMENT_DOCS = 32768  # documents of the largest segment
+SEGMENT_UNIT = 512  # of the smallest whole one: SEGMENT_DOCS / 2**k, a multiple of the store chunk
 KEY_FORMAT = b"huikan-search-segment/1\0"
 
 
@@ -79,8 +89,28 @@ def search_code() -> str:
     return h.hexdigest()
 
 
-def segment_ranges(n: int, size: int = SEGMENT_DOCS) -> list[tuple[int, int]]:
-    return [(s, min(s + size, n)) for s in range(0, n, size)]
+def segment_ranges(
+    n: int, size: int = SEGMENT_DOCS, unit: int | None = None
+) -> list[tuple[int, int]]:
+    """The segments of ``n`` documents, (first, end): as many of ``size`` as fit, then one of
+    each halved size down to ``unit`` (default ``size``: equal segments) that fits, then the
+    rest. Adding documents changes only segments after the highest size whose count
+    changes — the layout of ``n + k`` keeps every segment of ``n`` up to there."""
+    unit = unit or size
+    if unit < 1 or size % unit or (size // unit) & (size // unit - 1):
+        raise ValueError(f"segment size {size} is not {unit} × a power of two")
+    out: list[tuple[int, int]] = []
+    start, step = 0, size
+    while step >= unit:
+        while n - start >= step:
+            out.append((start, start + step))
+            start += step
+        if step == size and unit == size:
+            break
+        step //= 2
+    if start < n:
+        out.append((start, n))
+    return out
 
 
 def segment_key(common: bytes, start: int, docs: list[list[str]]) -> str:

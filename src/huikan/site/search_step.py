@@ -130,6 +130,7 @@ class SearchJob:
             cache_dir=cache_dir,
             jobs=1,
             segment_docs=segment.SEGMENT_DOCS,
+            segment_unit=segment.SEGMENT_UNIT,
         )
 
     def _child(self, conn, parent: int) -> None:
