@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
 from conftest import build
+from huikan.config import Cluster
+from huikan.model import Article, BulletinMeta, IngestResult
 from huikan.search import segment
 from huikan.site import search_step
+from huikan.site.model import ArticleEntry, BulletinEntry, SiteModel
 from huikan.site.output import STATE_FILE
+from huikan.snapshot import slim, unslim
 from test_build import tree
 
 REUSED = "沿用上次构建的索引文件"
@@ -143,3 +148,31 @@ def test_a_new_bulletin_reindexes_only_its_segments_and_equals_a_full_build(
     else:
         assert kept_segs and max(kept_segs) < len(segs) - 1
     _assert_equals_a_full_build(site_root, tmp_path)
+
+
+def test_search_documents_read_bodies_without_keeping_the_archive_in_memory():
+    """search_docs loads each slim bulletin's full result once for its run of articles and
+    keeps only the last few: indexing must not end up holding every body of the archive."""
+    loads: list[str] = []
+    bulletins = []
+    for n in range(20):
+        full = IngestResult(
+            bulletin=BulletinMeta(title=f"简报{n}", date=f"2024-{n % 12 + 1:02d}"),
+            articles=[Article(title=f"文{n}-{i}", text=f"正文{n}-{i}" * 50) for i in range(3)],
+            sha256=f"{n:02d}",
+        )
+        result, leads = unslim(slim(full))
+        b = BulletinEntry(
+            slug=f"b{n}", result=result, source_path=Path(f"b{n}.md"), file_name=f"b{n}.md"
+        )
+        b.loader = lambda full=full, n=n: loads.append(n) or full
+        b.articles = [
+            ArticleEntry(b, i, f"a{i}", a, Cluster("综合", "zonghe"), slim=leads[i])
+            for i, a in enumerate(result.articles)
+        ]
+        bulletins.append(b)
+    docs = search_step.search_docs(SiteModel(config=None, bulletins=bulletins, clusters=[]))
+    assert [d.text() for d in docs] == [f"正文{n}-{i}" * 50 for n in range(20) for i in range(3)]
+    assert loads == list(range(20))  # once per bulletin, its articles being together
+    assert all(b.loader is not None and not b.result.articles[0].text for b in bulletins)
+    assert docs[0].body == "" and docs[0].text() == "正文0-0" * 50 and loads[-1] == 0

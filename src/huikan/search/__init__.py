@@ -65,10 +65,9 @@ class SearchDoc:
     load_body: Callable[[], str] | None = field(default=None, repr=False, compare=False)
 
     def text(self) -> str:
-        """The body, loaded on first use when the caller deferred it."""
-        if self.load_body is not None:
-            self.body, self.load_body = self.load_body(), None
-        return self.body
+        """The body, loaded (and not kept) when the caller deferred it: a document's body is
+        read once, when its segment is indexed."""
+        return self.body if self.load_body is None else self.load_body()
 
 
 @dataclass

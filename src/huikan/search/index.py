@@ -212,6 +212,7 @@ def build_index(
     rank = np.full(len(vocab), -1, dtype=np.int64)
     rank[[vocab.ids[t] for t in terms]] = np.arange(len(terms))
     tid = rank[vid]
+    del vid  # the postings' arrays are the index's memory: each is freed once used
     term_index = None
     if lunr_numbering:
         _, first = np.unique(tid, return_index=True)  # first occurrence, doc-major order
@@ -230,13 +231,18 @@ def build_index(
         kd = (K1 * (1 - B + B * (lengths / avg))).ravel()  # per (doc, field)
     boost = np.tile(np.array([float(boosts.get(f, 1)) for f in fields]), n)
     tff = tf.astype(np.float64)
+    del tf
     denominator = np.repeat(kd, counts)
     denominator += tff
     score = weight[tid]
-    score *= (K1 + 1) * tff  # same operations, same order as lunr: idf * ((k1+1)*tf) / (kd+tf)
+    tff *= K1 + 1
+    score *= tff  # same operations, same order as lunr: idf * ((k1+1)*tf) / (kd+tf)
+    del tff
     score /= denominator
+    del denominator
     score *= np.repeat(boost, counts)
     milli = _milli(score)
+    del score
     cell = np.arange(n * nf, dtype=np.int64)
     b_m = max(1, int(milli.max()).bit_length())
     b_d = max(1, (n - 1).bit_length())
@@ -244,8 +250,10 @@ def build_index(
     if b_m + b_d + b_f + max(1, len(terms).bit_length()) <= 63:
         cell_bits = ((cell % nf) << (b_d + b_m)) | ((cell // nf) << b_m)
         key = tid << (b_f + b_d + b_m)
+        del tid
         key |= np.repeat(cell_bits, counts)
         key |= milli
+        del milli
         key.sort()
         milli = key & ((1 << b_m) - 1)
         doc = (key >> b_m) & ((1 << b_d) - 1)

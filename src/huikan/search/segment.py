@@ -50,7 +50,7 @@ from huikan.search.index import FIELDS, LENGTH_REF, FieldTerms, Vocabulary, buil
 from huikan.search.shard import index_width, make_shards, separators
 from huikan.search.store import dumps
 
-SEGMENT_DOCS = 32768  # documents of the largest segment
+SEGMENT_DOCS = 32768  # documents of the largest segment (its postings are in memory at once)
 SEGMENT_UNIT = 512  # of the smallest whole one: SEGMENT_DOCS / 2**k, a multiple of the store chunk
 KEY_FORMAT = b"huikan-search-segment/1\0"
 

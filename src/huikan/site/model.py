@@ -54,15 +54,23 @@ class BulletinEntry:
 
     def full(self) -> IngestResult:
         """The full ingest result (bodies, regions), loaded on first use when ``result`` is
-        slim. Only the pages that are rendered need it."""
+        slim, and kept. Only the pages that are rendered need it."""
         if self.loader is not None:
-            full = self.loader()
-            if len(full.articles) != len(self.result.articles):
-                raise ValueError(f"{self.source_path.name}：缓存的拆分结果与快照不一致")
+            full = self.peek_full()
             self.result, self.loader = full, None
             for a in self.articles:
                 a.article = full.articles[a.index]
         return self.result
+
+    def peek_full(self) -> IngestResult:
+        """The full ingest result, without keeping it when it has to be loaded: for a pass
+        over the whole archive (the search index) that must not end up holding every body."""
+        if self.loader is None:
+            return self.result
+        full = self.loader()
+        if len(full.articles) != len(self.result.articles):
+            raise ValueError(f"{self.source_path.name}：缓存的拆分结果与快照不一致")
+        return full
 
     @property
     def url(self) -> str:

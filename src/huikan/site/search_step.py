@@ -18,12 +18,14 @@ import functools
 import hashlib
 import json
 import os
+from collections import OrderedDict
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from huikan.config import SiteConfig
 from huikan.lifeline import die_with_parent
+from huikan.model import IngestResult
 from huikan.search import SearchDoc, SearchStats, segment, write_search_index
 from huikan.search.segment import search_code
 from huikan.search.tokenize import Tokenizer
@@ -39,7 +41,8 @@ class SearchStepError(Exception):
 
 def search_docs(model: SiteModel) -> list[SearchDoc]:
     """The documents, named by their articles' idents, bodies loaded only when a segment is
-    indexed (a slim result's body is not in memory, see huikan.snapshot)."""
+    indexed (a slim result's body is not in memory, see huikan.snapshot) and not kept."""
+    bodies = _Bodies()
     return [
         SearchDoc(
             url=a.url,
@@ -54,15 +57,33 @@ def search_docs(model: SiteModel) -> list[SearchDoc]:
             source=a.article.source or "",
             byline=a.article.byline or "",
             ident=a.ident,
-            load_body=functools.partial(_body, a),
+            load_body=functools.partial(bodies.text, a),
         )
         for b in model.bulletins
         for a in b.articles
     ]
 
 
-def _body(a: ArticleEntry) -> str:
-    return a.text
+class _Bodies:
+    """Article bodies read from their bulletins' full results, keeping only the last few
+    results: documents are indexed in date order, so a bulletin's articles come together,
+    and the search process never holds the whole archive's bodies and page regions
+    (:meth:`BulletinEntry.full` keeps what it loads: at 80,000 articles, gigabytes)."""
+
+    def __init__(self, keep: int = 8):
+        self.keep = keep
+        self.recent: OrderedDict[int, IngestResult] = OrderedDict()
+
+    def text(self, a: ArticleEntry) -> str:
+        key = id(a.bulletin)
+        full = self.recent.get(key)
+        if full is None:
+            full = self.recent[key] = a.bulletin.peek_full()
+            if len(self.recent) > self.keep:
+                self.recent.popitem(last=False)
+        else:
+            self.recent.move_to_end(key)
+        return full.articles[a.index].text
 
 
 def search_key(model: SiteModel, config: SiteConfig) -> str:
