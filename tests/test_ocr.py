@@ -411,6 +411,21 @@ def test_a_page_number_read_twice_is_kept_once():
     assert texts[1:] == ["...13", "智慧应急争先手科技兴安强能力", "14"]
 
 
+def test_a_line_read_twice_over_the_same_print_is_kept_once():
+    """The engine's second look read a whole line again, in a box a few pixels inside the
+    first one's: its text came twice. The same text on another row is another line."""
+    text = "全年实现营业收入12.5亿元，同比增长8.6%。"
+    lines = [
+        _line(text, 739, 479, 30, 25),
+        _line("下一行正文接着上一行继续排印下去的文字", 739, 520, 30, 25),
+        OcrLine(text, 0.95, [[752, 481], [1266, 481], [1266, 506], [752, 506]]),
+        _line(text, 739, 900, 30, 25),
+    ]
+    boxes = page_boxes(OcrPage(6, 1417, 2000, lines, [0.1] * 4), 0.5)
+    assert [b.text for b in boxes] == [text, "下一行正文接着上一行继续排印下去的文字", text]
+    assert boxes[0].pitch and boxes[2].top > boxes[1].top  # the first reading stays
+
+
 def test_spacing_thrown_off_by_leader_dots_is_outvoted():
     """Leader dots can throw the recogniser's placing of characters off: spacing 1.5 em
     where ink height and box height both say body size. The median of the three wins."""

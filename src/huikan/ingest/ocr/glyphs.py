@@ -195,21 +195,30 @@ def _drop_rereads(boxes: list[OcrBox]) -> list[OcrBox]:
     of a line again for what the detector skipped (a TOC page number), and where another
     box already covered that strip ("徐州…共同体" / "...13" / "13") the number came twice
     and the entry's page read 1313. A box lying within another on its row, whose text the
-    other already has, is that second reading."""
+    other already has, is that second reading. So is a box of the same text over the same
+    print as an earlier box ("价为37.3万美元，…" twice, one box inside the other by a few
+    pixels): the first reading stays."""
     out = []
-    for b in boxes:
+    for i, b in enumerate(boxes):
         key = "".join(b.text.split())
         dup = any(
             o is not b
             and key in "".join(o.text.split())
-            and len(o.text) > len(b.text)
+            and (len(o.text) > len(b.text) or (j < i and _same_box(o, b)))
             and min(b.x1, o.x1) - max(b.x0, o.x0) >= 0.8 * (b.x1 - b.x0)
             and min(b.bottom, o.bottom) - max(b.top, o.top) >= 0.5 * b.height
-            for o in boxes
+            for j, o in enumerate(boxes)
         )
         if not dup:
             out.append(b)
     return out
+
+
+def _same_box(a: OcrBox, b: OcrBox) -> bool:
+    """Two boxes over the same print: each covers most of the other."""
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return w >= 0.8 * max(a.x1 - a.x0, b.x1 - b.x0) and h >= 0.5 * max(a.height, b.height)
 
 
 def _modes(values: list[tuple[float, int]]) -> list[float]:
