@@ -621,6 +621,42 @@ def test_a_box_reaching_into_the_gutter_ends_at_its_print():
     assert first.text == RIGHT and min(p[0] for p in first.quad) == row.chars[0][0]
 
 
+def test_boxes_drawn_far_past_their_print_end_at_it():
+    """Two columns 1.5 em apart, no line boxed over both, but on a few rows the detector
+    drew the left line's box 1.4 em past its last character, into the gutter: every box
+    ends at its print again, and the layout pipeline finds the gutter on those rows too.
+    A box padded by a fraction of an em keeps its padding."""
+    from huikan.ingest.ocr.gutters import trim_overhangs
+    from huikan.ingest.pdf_columns import Geometry, _gutter
+    from huikan.ingest.pdf_layout import build_segments
+
+    em = 22.0
+    right_x = 100 + (len(LEFT) + 1.5) * em
+    lines = []
+    for r in range(12):
+        left = _line(LEFT, 100, 100 + 40 * r, 28, em)
+        if r in (4, 5, 6):
+            left.quad[1][0] = left.quad[2][0] = left.chars[-1][1] + 1.4 * em
+        else:
+            left.quad[1][0] = left.quad[2][0] = left.chars[-1][1] + 0.2 * em
+        lines += [left, _line(RIGHT, right_x, 100 + 40 * r, 28, em)]
+    page = OcrPage(1, 1100, 1400, lines, [0.1] * len(lines))
+    out = trim_overhangs(page)
+    assert _texts(out) == _texts(page) and len(out.ink) == len(out.lines)
+    for old, new in zip(page.lines, out.lines, strict=True):
+        end = max(p[0] for p in new.quad)
+        assert end <= old.chars[-1][1] + 0.25 * em and end <= max(p[0] for p in old.quad)
+    assert out.lines[0] is page.lines[0]
+
+    def gutter(p: OcrPage):
+        boxes = page_boxes(p, 0.5)
+        assign_sizes(boxes, [])
+        segs = build_segments([c for b in boxes for c in glyphs(b, 0, 1)])
+        return _gutter(segs, Geometry(boxes[0].size, 20.0))
+
+    assert gutter(page) is None and gutter(out) is not None
+
+
 def test_letter_spaced_and_display_lines_over_the_gutter_stay_whole():
     """Only lines set solid in body type are cut: a letter-spaced heading whose even gaps
     hold the gutter, and a title in display type with a word space there, stay whole."""
