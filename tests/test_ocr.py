@@ -621,6 +621,37 @@ def test_a_box_reaching_into_the_gutter_ends_at_its_print():
     assert first.text == RIGHT and min(p[0] for p in first.quad) == row.chars[0][0]
 
 
+def test_a_single_line_boxed_over_two_columns_is_cut_where_the_other_rows_show_the_gutter():
+    """Only one row of the page was boxed over both columns: no other line has a wide gap
+    to make a band with its own, but the white between the two columns' boxes on the other
+    rows shows the gutter, and the line is cut there. A narrow overlap of short lines'
+    white (a heading beside a line of the other column) is no gutter."""
+    from huikan.ingest.ocr.gutters import split_gutters
+
+    lines, right_x = _two_columns(merged=[5])
+    heads = [_line("短标题", 100, 640 + 40 * r, 28, 22.0) for r in range(3)]
+    others = [_line(RIGHT, right_x, 640 + 40 * r, 28, 22.0) for r in range(3)]
+    page = OcrPage(1, 1100, 1400, [*lines, *heads, *others], [0.1] * (len(lines) + 6))
+    out = split_gutters(page)
+    assert _texts(out)[:24] == [LEFT, RIGHT] * 12
+    assert _texts(out)[24:] == _texts(page)[23:]
+    # three rows whose white only meets over a pixel: no band there
+    from huikan.ingest.ocr.gutters import _lines, _row_bands
+
+    em = 22.0
+    rows = [(300, 600), (200, 301), (299, 700)]
+    narrow = [
+        line
+        for r, (end, start) in enumerate(rows)
+        for line in (
+            _line("短" * int((end - 100) / em), 100, 100 + 40 * r, 28, em),
+            _line("长" * 10, start, 100 + 40 * r, 28, em),
+        )
+    ]
+    bands = _row_bands(_lines(OcrPage(1, 1100, 1400, narrow)), em, 1100)
+    assert all(g1 - g0 >= 0.7 * em for g0, g1 in bands)
+
+
 def test_boxes_drawn_far_past_their_print_end_at_it():
     """Two columns 1.5 em apart, no line boxed over both, but on a few rows the detector
     drew the left line's box 1.4 em past its last character, into the gutter: every box
