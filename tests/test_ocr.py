@@ -31,6 +31,7 @@ from huikan.ingest.ocr.glyphs import (
     cells,
     glyphs,
     ink_cells,
+    mark_heavy,
     page_boxes,
     pitch,
     skew,
@@ -342,6 +343,29 @@ def test_the_short_last_line_of_a_wrapped_title_keeps_the_titles_size():
     assign_sizes(boxes, [])
     assert boxes[1].size == boxes[0].size
     assert boxes[1].follows is boxes[0]
+
+
+def test_a_wrapped_title_end_of_few_ideographs_keeps_the_titles_weight():
+    """A bold title wrapped onto a line of three ideographs in brackets ("法（试行）"): the
+    brackets are thin strokes in any face, so its ink says regular, but three ideographs
+    are too little ink to judge; it takes the weight of the title line it continues. A line
+    of four ideographs or more is judged on its own ink."""
+    em = 20.0
+    body = [
+        _line("集群化是产业链向中高端迈进的必由之路", 100, 200 + 40 * i, 24, em) for i in range(8)
+    ]
+    title = _line("徐州市新型研发机构绩效评价管理办", 100, 40, 30, em * 1.25)
+    end = _line("法（试行）", 230, 72, 30, em * 1.25)
+    other = _line("科技创新研究院年度发展规划纲要", 100, 520, 30, em * 1.25)
+    other_end = _line("实施意见", 150, 552, 30, em * 1.25)
+    ink = [0.3, 0.12, 0.3, 0.12] + [0.1] * 8
+    page = OcrPage(1, 1000, 1400, [title, end, other, other_end, *body], ink)
+    boxes = page_boxes(page, 0.5)
+    assign_sizes(boxes, [])
+    mark_heavy(boxes, boxes[-1].size)
+    assert boxes[1].follows is boxes[0] and boxes[0].heavy and boxes[1].heavy
+    assert boxes[3].follows is boxes[2] and boxes[2].heavy and not boxes[3].heavy
+    assert not any(b.heavy for b in boxes[4:])
 
 
 def test_punctuation_is_measured_where_its_ink_is():

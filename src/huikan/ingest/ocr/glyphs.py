@@ -389,7 +389,9 @@ def mark_heavy(boxes: list[OcrBox], body_size: float) -> None:
         bar = HEAVY_INK * normal * math.sqrt(max(1.0, b.size / body_size))
         b.heavy = wide >= 2 and b.ink >= bar
     for b in boxes:
-        if b.follows is not None and wide_count(b.text) < 4:  # too little ink to judge
+        # too little ink to judge: fewer than four ideographs (punctuation and brackets are
+        # thin strokes in any face: "法（试行）" under a bold title read as regular)
+        if b.follows is not None and sum(1 for ch in b.text if _centred(ch)) < 4:
             b.heavy = b.follows.heavy
 
 
