@@ -448,6 +448,16 @@ def test_a_line_read_twice_over_the_same_print_is_kept_once():
     boxes = page_boxes(OcrPage(6, 1417, 2000, lines, [0.1] * 4), 0.5)
     assert [b.text for b in boxes] == [text, "下一行正文接着上一行继续排印下去的文字", text]
     assert boxes[0].pitch and boxes[2].top > boxes[1].top  # the first reading stays
+    # read again with a character misread and a mark added: still the same line
+    line = "今年一季度全市规模以上工业增加值同比增长百分之八，"
+    again = "今年一季度全市规摸以上工业增加值同比增长百分之八，！"
+    lines = [
+        _line(line, 692, 1323, 27, 21),
+        _line("下一行正文接着上一行继续排印下去的文字", 692, 1360, 27, 21),
+        OcrLine(again, 0.9, [[727, 1328], [1298, 1328], [1298, 1347], [727, 1347]]),
+    ]
+    boxes = page_boxes(OcrPage(8, 1417, 2000, lines, [0.1] * 3), 0.5)
+    assert [b.text for b in boxes] == [line, "下一行正文接着上一行继续排印下去的文字"]
 
 
 def test_spacing_thrown_off_by_leader_dots_is_outvoted():

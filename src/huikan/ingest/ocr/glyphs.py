@@ -21,6 +21,7 @@ carry the same cues:
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import statistics
@@ -49,6 +50,8 @@ AGREE = 0.15
 # A line whose spacing and box both say this much above the body size is display type (see
 # _line_size); spacing alone may be thrown off by leader dots.
 DISPLAY = 1.2
+# Two texts over the same print this alike (difflib's ratio) are two readings of one line
+ALIKE = 0.8
 
 
 @dataclass
@@ -195,16 +198,19 @@ def _drop_rereads(boxes: list[OcrBox]) -> list[OcrBox]:
     of a line again for what the detector skipped (a TOC page number), and where another
     box already covered that strip ("徐州…共同体" / "...13" / "13") the number came twice
     and the entry's page read 1313. A box lying within another on its row, whose text the
-    other already has, is that second reading. So is a box of the same text over the same
-    print as an earlier box ("价为37.3万美元，…" twice, one box inside the other by a few
-    pixels): the first reading stays."""
+    other already has, is that second reading. So is a box over the same print as an
+    earlier box whose text is all but the same ("价为37.3万美元，…" twice, one box inside
+    the other by a few pixels; "…一旦蔓延到…" read again as "…一旦曼延到…！"): the first
+    reading stays."""
+    keys = ["".join(b.text.split()) for b in boxes]
     out = []
     for i, b in enumerate(boxes):
-        key = "".join(b.text.split())
         dup = any(
             o is not b
-            and key in "".join(o.text.split())
-            and (len(o.text) > len(b.text) or (j < i and _same_box(o, b)))
+            and (
+                (keys[i] in keys[j] and len(o.text) > len(b.text))
+                or (j < i and _same_box(o, b) and _alike(keys[i], keys[j]))
+            )
             and min(b.x1, o.x1) - max(b.x0, o.x0) >= 0.8 * (b.x1 - b.x0)
             and min(b.bottom, o.bottom) - max(b.top, o.top) >= 0.5 * b.height
             for j, o in enumerate(boxes)
@@ -212,6 +218,11 @@ def _drop_rereads(boxes: list[OcrBox]) -> list[OcrBox]:
         if not dup:
             out.append(b)
     return out
+
+
+def _alike(a: str, b: str) -> bool:
+    """Two readings of one line: equal, or equal but for a character or two in ten."""
+    return a == b or difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= ALIKE
 
 
 def _same_box(a: OcrBox, b: OcrBox) -> bool:
