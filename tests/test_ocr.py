@@ -31,6 +31,7 @@ from huikan.ingest.ocr.glyphs import (
     cells,
     glyphs,
     ink_cells,
+    mark_heavy,
     page_boxes,
     pitch,
     skew,
@@ -344,6 +345,29 @@ def test_the_short_last_line_of_a_wrapped_title_keeps_the_titles_size():
     assert boxes[1].follows is boxes[0]
 
 
+def test_a_wrapped_title_end_of_few_ideographs_keeps_the_titles_weight():
+    """A bold title wrapped onto a line of three ideographs in brackets ("法（试行）"): the
+    brackets are thin strokes in any face, so its ink says regular, but three ideographs
+    are too little ink to judge; it takes the weight of the title line it continues. A line
+    of four ideographs or more is judged on its own ink."""
+    em = 20.0
+    body = [
+        _line("集群化是产业链向中高端迈进的必由之路", 100, 200 + 40 * i, 24, em) for i in range(8)
+    ]
+    title = _line("徐州市新型研发机构绩效评价管理办", 100, 40, 30, em * 1.25)
+    end = _line("法（试行）", 230, 72, 30, em * 1.25)
+    other = _line("科技创新研究院年度发展规划纲要", 100, 520, 30, em * 1.25)
+    other_end = _line("实施意见", 150, 552, 30, em * 1.25)
+    ink = [0.3, 0.12, 0.3, 0.12] + [0.1] * 8
+    page = OcrPage(1, 1000, 1400, [title, end, other, other_end, *body], ink)
+    boxes = page_boxes(page, 0.5)
+    assign_sizes(boxes, [])
+    mark_heavy(boxes, boxes[-1].size)
+    assert boxes[1].follows is boxes[0] and boxes[0].heavy and boxes[1].heavy
+    assert boxes[3].follows is boxes[2] and boxes[2].heavy and not boxes[3].heavy
+    assert not any(b.heavy for b in boxes[4:])
+
+
 def test_punctuation_is_measured_where_its_ink_is():
     """。 prints in the left half of its cell and the box ends at its ink: "号。" is one and
     a half cells wide, and a run's span stops at the last ideograph."""
@@ -409,6 +433,31 @@ def test_a_page_number_read_twice_is_kept_once():
     boxes = page_boxes(OcrPage(2, 1240, 1754, lines, [0.1] * 5), 0.5)
     texts = [b.text for b in boxes]
     assert texts[1:] == ["...13", "智慧应急争先手科技兴安强能力", "14"]
+
+
+def test_a_line_read_twice_over_the_same_print_is_kept_once():
+    """The engine's second look read a whole line again, in a box a few pixels inside the
+    first one's: its text came twice. The same text on another row is another line."""
+    text = "全年实现营业收入12.5亿元，同比增长8.6%。"
+    lines = [
+        _line(text, 739, 479, 30, 25),
+        _line("下一行正文接着上一行继续排印下去的文字", 739, 520, 30, 25),
+        OcrLine(text, 0.95, [[752, 481], [1266, 481], [1266, 506], [752, 506]]),
+        _line(text, 739, 900, 30, 25),
+    ]
+    boxes = page_boxes(OcrPage(6, 1417, 2000, lines, [0.1] * 4), 0.5)
+    assert [b.text for b in boxes] == [text, "下一行正文接着上一行继续排印下去的文字", text]
+    assert boxes[0].pitch and boxes[2].top > boxes[1].top  # the first reading stays
+    # read again with a character misread and a mark added: still the same line
+    line = "今年一季度全市规模以上工业增加值同比增长百分之八，"
+    again = "今年一季度全市规摸以上工业增加值同比增长百分之八，！"
+    lines = [
+        _line(line, 692, 1323, 27, 21),
+        _line("下一行正文接着上一行继续排印下去的文字", 692, 1360, 27, 21),
+        OcrLine(again, 0.9, [[727, 1328], [1298, 1328], [1298, 1347], [727, 1347]]),
+    ]
+    boxes = page_boxes(OcrPage(8, 1417, 2000, lines, [0.1] * 3), 0.5)
+    assert [b.text for b in boxes] == [line, "下一行正文接着上一行继续排印下去的文字"]
 
 
 def test_spacing_thrown_off_by_leader_dots_is_outvoted():
@@ -604,6 +653,73 @@ def test_a_box_reaching_into_the_gutter_ends_at_its_print():
     assert "1" not in texts and "刀" not in texts and texts.count(RIGHT) == 13
     first = out.lines[1]
     assert first.text == RIGHT and min(p[0] for p in first.quad) == row.chars[0][0]
+
+
+def test_a_single_line_boxed_over_two_columns_is_cut_where_the_other_rows_show_the_gutter():
+    """Only one row of the page was boxed over both columns: no other line has a wide gap
+    to make a band with its own, but the white between the two columns' boxes on the other
+    rows shows the gutter, and the line is cut there. A narrow overlap of short lines'
+    white (a heading beside a line of the other column) is no gutter."""
+    from huikan.ingest.ocr.gutters import split_gutters
+
+    lines, right_x = _two_columns(merged=[5])
+    heads = [_line("短标题", 100, 640 + 40 * r, 28, 22.0) for r in range(3)]
+    others = [_line(RIGHT, right_x, 640 + 40 * r, 28, 22.0) for r in range(3)]
+    page = OcrPage(1, 1100, 1400, [*lines, *heads, *others], [0.1] * (len(lines) + 6))
+    out = split_gutters(page)
+    assert _texts(out)[:24] == [LEFT, RIGHT] * 12
+    assert _texts(out)[24:] == _texts(page)[23:]
+    # three rows whose white only meets over a pixel: no band there
+    from huikan.ingest.ocr.gutters import _lines, _row_bands
+
+    em = 22.0
+    rows = [(300, 600), (200, 301), (299, 700)]
+    narrow = [
+        line
+        for r, (end, start) in enumerate(rows)
+        for line in (
+            _line("短" * int((end - 100) / em), 100, 100 + 40 * r, 28, em),
+            _line("长" * 10, start, 100 + 40 * r, 28, em),
+        )
+    ]
+    bands = _row_bands(_lines(OcrPage(1, 1100, 1400, narrow)), em, 1100)
+    assert all(g1 - g0 >= 0.7 * em for g0, g1 in bands)
+
+
+def test_boxes_drawn_far_past_their_print_end_at_it():
+    """Two columns 1.5 em apart, no line boxed over both, but on a few rows the detector
+    drew the left line's box 1.4 em past its last character, into the gutter: every box
+    ends at its print again, and the layout pipeline finds the gutter on those rows too.
+    A box padded by a fraction of an em keeps its padding."""
+    from huikan.ingest.ocr.gutters import trim_overhangs
+    from huikan.ingest.pdf_columns import Geometry, _gutter
+    from huikan.ingest.pdf_layout import build_segments
+
+    em = 22.0
+    right_x = 100 + (len(LEFT) + 1.5) * em
+    lines = []
+    for r in range(12):
+        left = _line(LEFT, 100, 100 + 40 * r, 28, em)
+        if r in (4, 5, 6):
+            left.quad[1][0] = left.quad[2][0] = left.chars[-1][1] + 1.4 * em
+        else:
+            left.quad[1][0] = left.quad[2][0] = left.chars[-1][1] + 0.2 * em
+        lines += [left, _line(RIGHT, right_x, 100 + 40 * r, 28, em)]
+    page = OcrPage(1, 1100, 1400, lines, [0.1] * len(lines))
+    out = trim_overhangs(page)
+    assert _texts(out) == _texts(page) and len(out.ink) == len(out.lines)
+    for old, new in zip(page.lines, out.lines, strict=True):
+        end = max(p[0] for p in new.quad)
+        assert end <= old.chars[-1][1] + 0.25 * em and end <= max(p[0] for p in old.quad)
+    assert out.lines[0] is page.lines[0]
+
+    def gutter(p: OcrPage):
+        boxes = page_boxes(p, 0.5)
+        assign_sizes(boxes, [])
+        segs = build_segments([c for b in boxes for c in glyphs(b, 0, 1)])
+        return _gutter(segs, Geometry(boxes[0].size, 20.0))
+
+    assert gutter(page) is None and gutter(out) is not None
 
 
 def test_letter_spaced_and_display_lines_over_the_gutter_stay_whole():

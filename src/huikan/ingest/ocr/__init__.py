@@ -15,7 +15,8 @@ from pathlib import Path
 from huikan.ingest.ocr.bands import one_size_per_slot
 from huikan.ingest.ocr.engine import INSTALL_HINT, OcrPage, OcrUnavailable, available
 from huikan.ingest.ocr.glyphs import assign_sizes, glyphs, mark_heavy, page_boxes
-from huikan.ingest.ocr.gutters import split_gutters
+from huikan.ingest.ocr.gutters import split_gutters, trim_overhangs
+from huikan.ingest.ocr.leaders import restore_leaders
 from huikan.ingest.ocr.pages import OcrOptions, recognise_pages
 from huikan.ingest.pdf_chars import FontInfo
 from huikan.ingest.pdf_layout import PageData, build_segments
@@ -60,7 +61,11 @@ def ocr_into_pages(
     numbers = [n for n in numbers if read[n].lines]
     by_number = {p.number: p for p in pages}
     boxes = {
-        n: page_boxes(split_gutters(read[n]), by_number[n].width / read[n].width) for n in numbers
+        n: page_boxes(
+            restore_leaders(trim_overhangs(split_gutters(read[n]))),
+            by_number[n].width / read[n].width,
+        )
+        for n in numbers
     }
     text_sizes = [(s.size, s.n) for p in pages if p.number not in read for s in p.segs if s.n]
     every = [b for n in numbers for b in boxes[n]]

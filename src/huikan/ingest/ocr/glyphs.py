@@ -21,6 +21,7 @@ carry the same cues:
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import statistics
@@ -49,6 +50,8 @@ AGREE = 0.15
 # A line whose spacing and box both say this much above the body size is display type (see
 # _line_size); spacing alone may be thrown off by leader dots.
 DISPLAY = 1.2
+# Two texts over the same print this alike (difflib's ratio) are two readings of one line
+ALIKE = 0.8
 
 
 @dataclass
@@ -195,21 +198,38 @@ def _drop_rereads(boxes: list[OcrBox]) -> list[OcrBox]:
     of a line again for what the detector skipped (a TOC page number), and where another
     box already covered that strip ("徐州…共同体" / "...13" / "13") the number came twice
     and the entry's page read 1313. A box lying within another on its row, whose text the
-    other already has, is that second reading."""
+    other already has, is that second reading. So is a box over the same print as an
+    earlier box whose text is all but the same ("价为37.3万美元，…" twice, one box inside
+    the other by a few pixels; "…一旦蔓延到…" read again as "…一旦曼延到…！"): the first
+    reading stays."""
+    keys = ["".join(b.text.split()) for b in boxes]
     out = []
-    for b in boxes:
-        key = "".join(b.text.split())
+    for i, b in enumerate(boxes):
         dup = any(
             o is not b
-            and key in "".join(o.text.split())
-            and len(o.text) > len(b.text)
+            and (
+                (keys[i] in keys[j] and len(o.text) > len(b.text))
+                or (j < i and _same_box(o, b) and _alike(keys[i], keys[j]))
+            )
             and min(b.x1, o.x1) - max(b.x0, o.x0) >= 0.8 * (b.x1 - b.x0)
             and min(b.bottom, o.bottom) - max(b.top, o.top) >= 0.5 * b.height
-            for o in boxes
+            for j, o in enumerate(boxes)
         )
         if not dup:
             out.append(b)
     return out
+
+
+def _alike(a: str, b: str) -> bool:
+    """Two readings of one line: equal, or equal but for a character or two in ten."""
+    return a == b or difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= ALIKE
+
+
+def _same_box(a: OcrBox, b: OcrBox) -> bool:
+    """Two boxes over the same print: each covers most of the other."""
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return w >= 0.8 * max(a.x1 - a.x0, b.x1 - b.x0) and h >= 0.5 * max(a.height, b.height)
 
 
 def _modes(values: list[tuple[float, int]]) -> list[float]:
@@ -380,7 +400,9 @@ def mark_heavy(boxes: list[OcrBox], body_size: float) -> None:
         bar = HEAVY_INK * normal * math.sqrt(max(1.0, b.size / body_size))
         b.heavy = wide >= 2 and b.ink >= bar
     for b in boxes:
-        if b.follows is not None and wide_count(b.text) < 4:  # too little ink to judge
+        # too little ink to judge: fewer than four ideographs (punctuation and brackets are
+        # thin strokes in any face: "法（试行）" under a bold title read as regular)
+        if b.follows is not None and sum(1 for ch in b.text if _centred(ch)) < 4:
             b.heavy = b.follows.heavy
 
 

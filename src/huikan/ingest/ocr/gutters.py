@@ -11,7 +11,9 @@ those lines, and this module finds it and cuts the lines there, from the cached 
 A gutter is a vertical white band that lines on both sides keep to:
   - a candidate is where the wide gaps (:data:`GAP` em or more between two neighbouring
     characters; text set solid leaves half an em at most, beside punctuation) of at least
-    :data:`SUPPORT` lines of a page overlap, the page straightened first;
+    :data:`SUPPORT` lines of a page overlap, the page straightened first; or, for a line
+    alone in being boxed over both columns, where the white between the neighbouring boxes
+    of :data:`SUPPORT` rows overlaps (the columns' own gutter): such a band only cuts;
   - lines whose print crosses the band (a title over both columns, a passage set across
     the page) cut the page into stretches, and a stretch is a two-column stretch only if
     at least :data:`SUPPORT` of its lines end at the band's left edge and as many start at
@@ -51,6 +53,9 @@ SPACED = 2.0
 MIN_CHARS = 4  # characters a line needs before it is cut
 DISPLAY = 1.3  # ideographs this many times the body's width are display type
 SLACK = 0.25  # em: print may reach this far into the band (a pixel's rounding, the turn)
+# em: a box reaching this far past the first or last character the recogniser placed in it
+# overhangs (the detector pads a box by a few pixels, a fraction of an em)
+OVERHANG = 1.0
 
 
 @dataclass
@@ -122,6 +127,12 @@ def _bands(lines: list[_Line], em: float, width: int) -> list[tuple[float, float
     """Candidate gutters: where the wide gaps of :data:`SUPPORT` or more lines overlap; each
     the common part of the gaps over the most-shared column of pixels."""
     gaps = [(a, b) for line in lines for a, b, *_ in line.gaps() if b - a >= GAP * em]
+    return _common(gaps, width)
+
+
+def _common(gaps: list[tuple[float, float]], width: int) -> list[tuple[float, float]]:
+    """Where :data:`SUPPORT` or more of ``gaps`` overlap: each the common part of the gaps
+    over the most-shared column of pixels."""
     if len(gaps) < SUPPORT:
         return []
     votes = np.zeros(width + 2, dtype=np.int32)
@@ -141,6 +152,30 @@ def _bands(lines: list[_Line], em: float, width: int) -> list[tuple[float, float
         out.append((max(a for a, _ in held), min(b for _, b in held)))
         x = end
     return out
+
+
+def _row_bands(lines: list[_Line], em: float, width: int) -> list[tuple[float, float]]:
+    """Gutters the page's columns show between their own boxes: where the white between
+    the neighbouring lines of :data:`SUPPORT` or more rows overlaps, :data:`GAP` em wide or
+    more (each the common part over the most-shared column of pixels). A single line boxed
+    over both columns has no company of wide gaps to make a band of its own
+    (:func:`_bands`); here the rows around it show where it is to be cut."""
+    ink = {line.i: line.print_() for line in lines}
+    gaps = []
+    for a in lines:
+        right = [
+            b
+            for b in lines
+            if b is not a
+            and min(a.bottom, b.bottom) - max(a.top, b.top)
+            >= 0.5 * min(a.bottom - a.top, b.bottom - b.top)
+            and ink[b.i][0][0] >= ink[a.i][-1][1]
+        ]
+        if right:
+            b = min(right, key=lambda b: ink[b.i][0][0])
+            if ink[b.i][0][0] - ink[a.i][-1][1] >= GAP * em:
+                gaps.append((ink[a.i][-1][1], ink[b.i][0][0]))
+    return [(g0, g1) for g0, g1 in _common(gaps, width) if g1 - g0 >= GAP * em]
 
 
 @dataclass
@@ -309,7 +344,13 @@ def split_gutters(page: OcrPage, rounds: int = 3) -> OcrPage:
     if rounds <= 0 or not em:
         return page
     replace: dict[int, list[OcrLine]] = {}
-    for g0, g1 in _bands(lines, em, page.width):
+    bands = [(g0, g1, False) for g0, g1 in _bands(lines, em, page.width)]
+    bands += [
+        (g0, g1, True)
+        for g0, g1 in _row_bands(lines, em, page.width)
+        if not any(min(g1, b1) > max(g0, b0) for b0, b1, _ in bands)
+    ]
+    for g0, g1, cut_only in bands:
         band = _Band(g0, g1, SLACK * em)
         sides = {line.i: band.side(line) for line in lines}
         for stretch in _stretches(lines, sides):
@@ -317,7 +358,7 @@ def split_gutters(page: OcrPage, rounds: int = 3) -> OcrPage:
                 continue
             for line in stretch:
                 side = sides[line.i]
-                if line.i in replace:
+                if line.i in replace or (cut_only and side != "cut"):
                     continue
                 if side in ("inside", "cross"):  # a mark at most (see _stretches)
                     if _between(line, stretch, sides):
@@ -345,3 +386,31 @@ def split_gutters(page: OcrPage, rounds: int = 3) -> OcrPage:
         per_line(page.fill),
     )
     return split_gutters(out, rounds - 1) if len(kept) > len(page.lines) else out
+
+
+def trim_overhangs(page: OcrPage) -> OcrPage:
+    """The page with boxes that reach :data:`OVERHANG` em or more past their print ended
+    at their first and last character. The detector now and then draws a box well past
+    the end of a line ("…颗粒之间、" boxed 1.5 em into the white beyond it): in a gutter
+    of about an em that left less white between the columns' boxes than the layout
+    pipeline asks of a gutter, and those rows were read across both columns. The page
+    itself when no box overhangs."""
+    lines = _lines(page)
+    em = _em(lines)
+    if not em:
+        return page
+    kept = list(page.lines)
+    for line in lines:
+        ln = line.ln
+        idx = sorted(line.xs)
+        if len(idx) < 2:
+            continue
+        qx = [p[0] for p in ln.quad]
+        x0, x1 = min(qx), max(qx)
+        a, b = ln.chars[idx[0]][0], ln.chars[idx[-1]][1]
+        left, right = a - x0 >= OVERHANG * em, x1 - b >= OVERHANG * em
+        if left or right:
+            kept[line.i] = _piece(ln, idx, a if left else x0, b if right else x1)
+    if kept == page.lines:
+        return page
+    return OcrPage(page.number, page.width, page.height, kept, page.ink, page.glyph, page.fill)
