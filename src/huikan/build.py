@@ -30,9 +30,10 @@ from huikan.ingest import SUFFIXES
 from huikan.lifeline import die_with_parent
 from huikan.model import IngestError, IngestResult
 from huikan.model import Warning as IngestWarning
+from huikan.problems import tell
 from huikan.review import REVIEW_DIR
 from huikan.site import assets as site_assets
-from huikan.site.manifest import FORMAT, dumps, search_stats_json
+from huikan.site.manifest import add_reviews, dumps, site_manifest
 from huikan.site.model import SiteModel, build_model
 from huikan.site.output import OutputDir
 from huikan.site.pages import Page, PagePlanner
@@ -62,6 +63,7 @@ class BuildOptions:
     cache_dir: Path | None = None  # default <root>/.huikan-cache
     progress: bool | None = None  # None: only when stderr is a terminal
     review: bool = False  # also write each bulletin's split review under _review/<slug>/
+    all_warnings: bool = False  # print every warning, not a summary (huikan.problems)
 
 
 @dataclass
@@ -334,64 +336,6 @@ def _render_all(out, pages, salt, renderer, kinds, opts, timings, t1) -> None:
     timings["页面"] = time.perf_counter() - t1
 
 
-def _manifest(
-    model: SiteModel,
-    out: OutputDir,
-    kinds: dict[str, dict[str, Any]],
-    errors: list[IngestError],
-    search: Any,
-    base_url: str,
-) -> dict[str, Any]:
-    pages = []
-    for path, rec in sorted(out.records.items()):
-        if path.startswith(REVIEW_DIR + "/"):
-            continue  # editors' review pages: not part of the public site (see _add_reviews)
-        info = kinds.get(path, {"kind": "search-index", "title": path})
-        entry = {
-            "path": path,
-            "url": _url_of(path),
-            "sha256": rec.sha256,
-            "size": rec.size,
-            **info,
-        }
-        pages.append(entry)
-    bulletins = [
-        {
-            "slug": b.slug,
-            "url": b.url,
-            "title": b.title,
-            "number": b.meta.number,
-            "date": b.date,
-            "publisher": b.meta.publisher,
-            "source_file": b.source_path.name,
-            "source_sha256": b.result.sha256,
-            "articles": len(b.articles),
-            "page_count": b.meta.pages,
-            "ocr_pages": list(b.meta.ocr_pages),
-            "warnings": [_warning_json(w) for w in b.warnings],
-        }
-        for b in sorted(model.bulletins, key=lambda b: b.slug)
-    ]
-    search_json = None
-    if search is not None:
-        search_json = search.to_json() if hasattr(search, "to_json") else search_stats_json(search)
-        # Timings and cache hit counts differ from run to run: keep only what the site is.
-        search_json = {
-            k: v
-            for k, v in search_json.items()
-            if not any(w in k for w in ("seconds", "time", "cache", "hits", "misses"))
-        }
-    return {
-        "format": FORMAT,
-        "generator": f"huikan {huikan.__version__}",
-        "site": {"title": model.config.title, "base_url": base_url},
-        "bulletins": bulletins,
-        "errors": [{"file": e.file, "code": e.code, "reason": e.reason} for e in errors],
-        "pages": pages,
-        "search": search_json,
-    }
-
-
 def _write_reviews(
     model: SiteModel,
     out: OutputDir,
@@ -429,26 +373,6 @@ def _write_reviews(
     return done
 
 
-def _add_reviews(manifest: dict[str, Any], reviews: dict[str, str]) -> None:
-    """The review folders, kept apart from the public pages: per bulletin and as a list."""
-    for b in manifest["bulletins"]:
-        if b["slug"] in reviews:
-            b["review"] = reviews[b["slug"]]
-    manifest["reviews"] = [{"bulletin": s, "url": u} for s, u in sorted(reviews.items())]
-
-
-def _url_of(path: str) -> str:
-    if path == "index.html":
-        return ""
-    if path.endswith("/index.html"):
-        return path[: -len("index.html")]
-    return path
-
-
-def _warning_json(w: IngestWarning) -> dict[str, Any]:
-    return {k: v for k, v in vars(w).items() if v is not None}
-
-
 # -- nothing changed -------------------------------------------------------------------------
 def _input_key(
     options: dict[str, Any],
@@ -483,15 +407,12 @@ def _timeless_summary(search: Any) -> list[str]:
 
 
 def _unchanged_report(
-    recorded: Recorded, out_path: Path, strict: bool, log: TextIO, t0: float
+    recorded: Recorded, out_path: Path, strict: bool, log: TextIO, t0: float, every: bool
 ) -> BuildReport:
     """The report of a build that found nothing changed: the recorded figures, warnings
     and unreadable bulletins told again."""
     errors, warnings = recorded.error_objects(), recorded.warning_objects()
-    for e in errors:
-        print(f"无法读取：{e.file}：{e.reason}（已跳过）", file=log)
-    for w in warnings:
-        print(f"警告：{w}", file=log)
+    tell(warnings, errors, log, every=every)
     if strict and (warnings or errors):
         raise BuildError(
             f"--strict：{len(warnings)} 条警告、{len(errors)} 期无法读取，未发布任何内容"
@@ -576,7 +497,7 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
     recorded = unchanged_site(out_path, key)
     if recorded is not None:
         digests.save()
-        return _unchanged_report(recorded, out_path, opts.strict, log, t0)
+        return _unchanged_report(recorded, out_path, opts.strict, log, t0, opts.all_warnings)
 
     # 1. ingest
     # A cached result was made with its sidecar as it is now, and ingest refuses a sidecar
@@ -595,16 +516,13 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
     results, errors = ingested.results, ingested.errors
     digests.save()
     timings["拆分"] = time.perf_counter() - t0
-    for e in errors:
-        print(f"无法读取：{e.file}：{e.reason}（已跳过）", file=log)
     pinned = {p: getattr(r.bulletin, "slug", None) for p, r in results}
     model = build_model(
         results, config, {p: s for p, s in pinned.items() if s}, ingested.keys, ingested.slim
     )
     warnings = [w for b in model.bulletins for w in b.warnings]
     warnings += duplicate_bulletins(results)
-    for w in warnings:
-        print(f"警告：{w}", file=log)
+    tell(warnings, errors, log, every=opts.all_warnings)
     if opts.strict and (warnings or errors):
         raise BuildError(
             f"--strict：{len(warnings)} 条警告、{len(errors)} 期无法读取，未发布任何内容"
@@ -661,9 +579,9 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
             report.search_summary.append("  （搜索索引的输入未变：沿用上次构建的索引文件）")
         timings["搜索"] = time.perf_counter() - t3  # overlaps with 页面
         t4 = time.perf_counter()
-        manifest = _manifest(model, out, kinds, errors, search, base_url)
+        manifest = site_manifest(model, out, kinds, errors, search, base_url)
         if opts.review:
-            _add_reviews(manifest, reviews)
+            add_reviews(manifest, reviews)
         out.put_bytes("manifest.json", dumps(manifest))
         report.written, report.unchanged = out.counts()
         n_articles = sum(len(b.articles) for b in model.bulletins)
