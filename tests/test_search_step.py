@@ -12,13 +12,14 @@ from conftest import build
 from huikan.search import segment
 from huikan.site import search_step
 from huikan.site.output import STATE_FILE
+from huikan.site.state import FILES_FILE
 from test_build import tree
 
 REUSED = "沿用上次构建的索引文件"
 
 
 def without_state(t: dict[str, bytes]) -> dict[str, bytes]:
-    return {k: v for k, v in t.items() if k != STATE_FILE}
+    return {k: v for k, v in t.items() if k not in (STATE_FILE, FILES_FILE)}
 
 
 def _add_bulletin(site_root, date: str) -> None:
@@ -130,3 +131,4 @@ def test_a_new_bulletin_reindexes_only_its_segments_and_equals_a_full_build(
     else:
         assert kept_segs and max(kept_segs) < len(segs) - 1
     _assert_equals_a_full_build(site_root, tmp_path)
+
