@@ -132,3 +132,27 @@ def test_a_new_bulletin_reindexes_only_its_segments_and_equals_a_full_build(
         assert kept_segs and max(kept_segs) < len(segs) - 1
     _assert_equals_a_full_build(site_root, tmp_path)
 
+
+def test_kept_segments_are_neither_linked_nor_written(site_root, tmp_path, monkeypatch):
+    """A segment whose documents did not change stays where it is in the site: the search
+    process only names its files (the output folder is updated in place)."""
+    from huikan.search.files import Writer
+
+    monkeypatch.setattr(segment, "SEGMENT_DOCS", 8)
+    build(site_root)
+    search = site_root / "build" / "search"
+    segs = json.loads((search / "manifest.json").read_text("utf-8"))["segs"]
+    inodes = {p: p.stat().st_ino for p in search.rglob("*.json")}
+    _add_bulletin(site_root, "2099-03")
+
+    def no_link(self, previous, rels):
+        raise AssertionError(f"linked {rels}")
+
+    monkeypatch.setattr(Writer, "link", no_link)  # the forked search process inherits it
+    report = build(site_root)
+    kept = {p for p, ino in inodes.items() if p.exists() and p.stat().st_ino == ino}
+    kept_segs = {int(p.relative_to(search / "i").parts[0]) for p in kept if "i" in p.parts}
+    assert kept_segs == set(range(len(segs) - 1))
+    assert any(p.parent.name == "d" for p in kept)  # store files of kept segments too
+    assert report.written < len(inodes)
+    _assert_equals_a_full_build(site_root, tmp_path)

@@ -306,3 +306,20 @@ def test_a_folder_deleted_by_hand_is_noticed_and_rebuilt(tmp_path):
         o.commit()
     assert (out / "b/index.html").read_bytes() == b"B"
 
+
+def test_files_kept_in_place_by_another_component_are_recorded(tmp_path):
+    out = tmp_path / "build"
+    with OutputDir(out) as o:
+        o.put_bytes("search/d/0.json", b"{}")
+        o.put_bytes("search/d/1.json", b"[]")
+        o.commit()
+    with OutputDir(out) as o:
+        assert o.has(["search/d/0.json", "search/d/1.json"])
+        assert not o.has(["search/d/0.json", "search/d/2.json"])  # never recorded
+        o.keep(["search/d/0.json"], "k2")
+        assert not o.has(["search/d/0.json"])  # already recorded by this build
+        o.commit()
+    files = recorded_files(out)
+    assert sorted(files) == ["search/d/0.json"]  # the other one is deleted
+    assert files["search/d/0.json"][0] == "k2"
+    assert not (out / "search/d/1.json").exists()

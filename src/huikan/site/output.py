@@ -358,6 +358,31 @@ class OutputDir:
             kept.append(rel)
         return True
 
+    def has(self, rels: list[str]) -> bool:
+        """Whether the previous build left every one of ``rels`` in the site (as recorded;
+        a file is stat-ed only when the site is not intact). Only reads: a forked search
+        process asks it."""
+        for rel in rels:
+            prev = self._prev.get(rel)
+            if not prev or rel in self.records:
+                return False
+            if not self._trusted:
+                try:
+                    if os.stat(os.path.join(self._out, rel)).st_size != prev[2]:
+                        return False
+                except OSError:
+                    return False
+        return True
+
+    def keep(self, rels: list[str], key: str | None) -> None:
+        """Record ``rels``, files of the previous build left in place (see :meth:`has`),
+        as made from inputs hashing to ``key``."""
+        for rel in rels:
+            if rel in self.records:
+                raise OutputError(f"两个文件要写入同一个位置：{rel}")
+            _, sha, size = self._prev[rel]
+            self.records[rel] = FileRecord(sha, size, key, UNCHANGED)
+
     def counts(self) -> tuple[int, int]:
         written = sum(1 for r in self.records.values() if r.status == WRITTEN)
         return written, len(self.records) - written
