@@ -429,3 +429,25 @@ def test_a_rebuild_reads_only_the_bulletins_that_changed(site_root, tmp_path, mo
     build(site_root, out)
     assert read == [changed.name]
 
+
+def test_issue_files_walks_like_rglob(tmp_path):
+    """issue_files lists what Path.rglob found before it: sub-folders, no hidden files or
+    folders, suffixes in any case, files only, sorted by their path under issues/."""
+    from huikan.build import issue_files
+
+    issues = tmp_path / "issues"
+    for rel in ("b.md", "a/z.PDF", "a/b/c.txt", ".hidden/x.md", "a/.y.md", "n.doc", "d.md/e.md"):
+        (issues / rel).parent.mkdir(parents=True, exist_ok=True)
+        (issues / rel).write_text("x")
+    (issues / "link.md").symlink_to(issues / "b.md")
+    (issues / "broken.md").symlink_to(issues / "nowhere.md")
+    (issues / "folder-link").symlink_to(issues / "a", target_is_directory=True)
+    found = issue_files(issues, (".md", ".pdf", ".txt"))
+    assert [p.relative_to(issues).as_posix() for p in found] == [
+        "a/b/c.txt",
+        "a/z.PDF",
+        "b.md",
+        "d.md/e.md",
+        "link.md",
+    ]
+    assert all(p == issues / p.relative_to(issues) for p in found)
