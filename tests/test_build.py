@@ -451,3 +451,16 @@ def test_issue_files_walks_like_rglob(tmp_path):
         "link.md",
     ]
     assert all(p == issues / p.relative_to(issues) for p in found)
+
+
+def test_a_folder_deleted_by_hand_is_put_back_by_the_next_build(site_root):
+    """Nothing changed in the inputs, but a bulletin's folder was deleted from the site by
+    hand: the build notices (huikan.site.state.intact) and writes it again."""
+    build(site_root)
+    out = site_root / "build"
+    before = tree(out)
+    for name in ("search", json.loads(before["manifest.json"])["bulletins"][0]["slug"]):
+        shutil.rmtree(out / name)
+    report = build(site_root)
+    assert not any("没有任何变化" in n for n in report.notes)
+    assert tree(out) == before
