@@ -530,6 +530,7 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
     results, errors = ingested.results, ingested.errors
     digests.save()
     timings["拆分"] = time.perf_counter() - t0
+    t_model = time.perf_counter()
     pinned = {p: getattr(r.bulletin, "slug", None) for p, r in results}
     model = build_model(
         results, config, {p: s for p, s in pinned.items() if s}, ingested.keys, ingested.slim
@@ -541,6 +542,7 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
         raise BuildError(
             f"--strict：{len(warnings)} 条警告、{len(errors)} 期无法读取，未发布任何内容"
         )
+    timings["模型"] = time.perf_counter() - t_model
 
     # 2. render into a temporary folder next to the output
     report = BuildReport(out=out_path, errors=errors, warnings=warnings, ingested=ingested.misses)
@@ -548,20 +550,21 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
         report.notes.append(
             f"提示：base_url 为 {base_url}，不是完整网址；feed 与 sitemap 中使用相对地址。"
         )
-    planner = PagePlanner(
-        model,
-        base_url=base_url,
-        asset_version=site_assets.asset_version(assets),
-    )
-    pages = planner.pages()
     salt = code_fingerprint() + fingerprint_dirs(dirs)
     kinds: dict[str, dict[str, Any]] = {}
-    t1 = time.perf_counter()
     with OutputDir(out_path) as out:
+        # The search process starts first: it needs only the model, and on a large archive
+        # it is the longest stage, so it runs while the pages are planned and rendered.
         t3 = time.perf_counter()
         step = SearchStep(model, out, config, cache_dir)
         try:
-            _render_all(out, pages, salt, renderer, kinds, opts, timings, t1)
+            t1 = time.perf_counter()
+            planner = PagePlanner(
+                model, base_url=base_url, asset_version=site_assets.asset_version(assets)
+            )
+            pages = planner.pages()
+            timings["规划"] = time.perf_counter() - t1
+            _render_all(out, pages, salt, renderer, kinds, opts, timings, time.perf_counter())
         except BaseException:
             step.cancel()
             raise
