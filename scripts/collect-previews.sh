@@ -40,7 +40,7 @@ while read -r number sha; do
     continue
   fi
   if gh run download "$run" --repo "$repo" --name "preview-pr-$number" --dir "$dest"; then
-    rm -f "$dest/.huikan-state.json"
+    rm -f "$dest/.huikan-state.json" "$dest/.huikan-files"
     echo "PR #$number: preview of ${sha:0:7} (run $run) → pr-$number/"
     published=$((published + 1))
   else

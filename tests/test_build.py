@@ -18,6 +18,7 @@ from huikan.build import BuildError
 from huikan.site import render as site_render
 from huikan.site.linkcheck import check_site
 from huikan.site.output import STATE_FILE
+from huikan.site.state import FILES_FILE
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -117,7 +118,7 @@ def test_manifest_is_sorted_and_has_no_clock(built_site):
     on_disk = {
         p.relative_to(built_site.out).as_posix() for p in built_site.out.rglob("*") if p.is_file()
     }
-    assert on_disk - set(paths) == {"manifest.json", STATE_FILE}
+    assert on_disk - set(paths) == {"manifest.json", STATE_FILE, FILES_FILE}
 
 
 def test_no_broken_links_at_the_root(built_site):
@@ -155,14 +156,14 @@ def test_two_builds_are_byte_identical(site_root, tmp_path, built_site):
     assert [k for k in a if a[k] != b[k]] == []
     # ... and identical to the session build made in another folder
     ref = tree(built_site.out)
-    assert [k for k in a if k != STATE_FILE and a[k] != ref.get(k)] == []
+    assert [k for k in a if k not in (STATE_FILE, FILES_FILE) and a[k] != ref.get(k)] == []
 
 
 def test_rebuild_in_place_writes_nothing(site_root):
     build(site_root)
     before = tree(site_root / "build")
     report = build(site_root)
-    assert report.written == 0 and report.unchanged == len(before) - 1  # minus the state file
+    assert report.written == 0 and report.unchanged == len(before) - 2  # minus the state files
     assert tree(site_root / "build") == before
 
 
@@ -218,12 +219,15 @@ def test_adding_a_bulletin_rewrites_only_changed_pages(site_root):
     report = build(site_root)
     after = tree(out)
     new_manifest = json.loads(after["manifest.json"])
-    changed = {k for k in after if k in before and after[k] != before[k]} - {STATE_FILE}
+    changed = {k for k in after if k in before and after[k] != before[k]} - {
+        STATE_FILE,
+        FILES_FILE,
+    }
     added = set(after) - set(before)
     assert any(k.startswith("2025-01-keji-cankao/") for k in added)
     # the summary counts exactly the files whose bytes differ or are new
     assert report.written == len(changed) + len(added)
-    assert report.unchanged == len(after) - 1 - report.written
+    assert report.unchanged == len(after) - 2 - report.written  # minus the state files
     # articles in clusters the new bulletin does not touch keep their exact bytes
     new_clusters = {
         p["cluster"]
@@ -424,3 +428,39 @@ def test_a_rebuild_reads_only_the_bulletins_that_changed(site_root, tmp_path, mo
     changed.write_text(changed.read_text("utf-8") + "\n", "utf-8")
     build(site_root, out)
     assert read == [changed.name]
+
+
+def test_issue_files_walks_like_rglob(tmp_path):
+    """issue_files lists what Path.rglob found before it: sub-folders, no hidden files or
+    folders, suffixes in any case, files only, sorted by their path under issues/."""
+    from huikan.build import issue_files
+
+    issues = tmp_path / "issues"
+    for rel in ("b.md", "a/z.PDF", "a/b/c.txt", ".hidden/x.md", "a/.y.md", "n.doc", "d.md/e.md"):
+        (issues / rel).parent.mkdir(parents=True, exist_ok=True)
+        (issues / rel).write_text("x")
+    (issues / "link.md").symlink_to(issues / "b.md")
+    (issues / "broken.md").symlink_to(issues / "nowhere.md")
+    (issues / "folder-link").symlink_to(issues / "a", target_is_directory=True)
+    found = issue_files(issues, (".md", ".pdf", ".txt"))
+    assert [p.relative_to(issues).as_posix() for p in found] == [
+        "a/b/c.txt",
+        "a/z.PDF",
+        "b.md",
+        "d.md/e.md",
+        "link.md",
+    ]
+    assert all(p == issues / p.relative_to(issues) for p in found)
+
+
+def test_a_folder_deleted_by_hand_is_put_back_by_the_next_build(site_root):
+    """Nothing changed in the inputs, but a bulletin's folder was deleted from the site by
+    hand: the build notices (huikan.site.state.intact) and writes it again."""
+    build(site_root)
+    out = site_root / "build"
+    before = tree(out)
+    for name in ("search", json.loads(before["manifest.json"])["bulletins"][0]["slug"]):
+        shutil.rmtree(out / name)
+    report = build(site_root)
+    assert not any("没有任何变化" in n for n in report.notes)
+    assert tree(out) == before

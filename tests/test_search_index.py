@@ -393,3 +393,17 @@ def test_an_incremental_index_equals_a_full_one_byte_for_byte(tmp_path, where):
         full.index_gzip,
         full.shards,
     )
+
+
+def test_unique_sorted_is_numpys_unique():
+    import numpy as np
+
+    from huikan.search.segment import distinct_terms, unique_sorted
+
+    rng = np.random.default_rng(14)
+    for n in (0, 1, 2, 17, 5000):
+        values = rng.integers(0, max(n // 3, 1), size=n, dtype=np.uint64) * np.uint64(2**40 + 7)
+        got = unique_sorted(values)
+        assert got.dtype == np.uint64
+        assert got.tobytes() == np.unique(values).tobytes()
+    assert distinct_terms([]) == 0

@@ -16,6 +16,7 @@ from huikan.search import segment
 from huikan.site import search_step
 from huikan.site.model import ArticleEntry, BulletinEntry, SiteModel
 from huikan.site.output import STATE_FILE
+from huikan.site.state import FILES_FILE
 from huikan.snapshot import slim, unslim
 from test_build import tree
 
@@ -23,7 +24,7 @@ REUSED = "沿用上次构建的索引文件"
 
 
 def without_state(t: dict[str, bytes]) -> dict[str, bytes]:
-    return {k: v for k, v in t.items() if k != STATE_FILE}
+    return {k: v for k, v in t.items() if k not in (STATE_FILE, FILES_FILE)}
 
 
 def _add_bulletin(site_root, date: str) -> None:
@@ -176,3 +177,29 @@ def test_search_documents_read_bodies_without_keeping_the_archive_in_memory():
     assert loads == list(range(20))  # once per bulletin, its articles being together
     assert all(b.loader is not None and not b.result.articles[0].text for b in bulletins)
     assert docs[0].body == "" and docs[0].text() == "正文0-0" * 50 and loads[-1] == 0
+
+
+def test_kept_segments_are_neither_linked_nor_written(site_root, tmp_path, monkeypatch):
+    """A segment whose documents did not change stays where it is in the site: the search
+    process only names its files (the output folder is updated in place)."""
+    from huikan.search.files import Writer
+
+    monkeypatch.setattr(segment, "SEGMENT_DOCS", 8)
+    monkeypatch.setattr(segment, "SEGMENT_UNIT", 8)  # equal segments: only the last changes
+    build(site_root)
+    search = site_root / "build" / "search"
+    segs = json.loads((search / "manifest.json").read_text("utf-8"))["segs"]
+    inodes = {p: p.stat().st_ino for p in search.rglob("*.json")}
+    _add_bulletin(site_root, "2099-03")
+
+    def no_link(self, previous, rels):
+        raise AssertionError(f"linked {rels}")
+
+    monkeypatch.setattr(Writer, "link", no_link)  # the forked search process inherits it
+    report = build(site_root)
+    kept = {p for p, ino in inodes.items() if p.exists() and p.stat().st_ino == ino}
+    kept_segs = {int(p.relative_to(search / "i").parts[0]) for p in kept if "i" in p.parts}
+    assert kept_segs == set(range(len(segs) - 1))
+    assert any(p.parent.name == "d" for p in kept)  # store files of kept segments too
+    assert report.written < len(inodes)
+    _assert_equals_a_full_build(site_root, tmp_path)

@@ -9,7 +9,13 @@ import time
 
 import pytest
 
+from huikan.site import state as site_state
 from huikan.site.output import STATE_FILE, OutputDir, OutputError
+from huikan.site.state import FILES_FILE
+
+
+def recorded_files(out):
+    return site_state.read_files(out, site_state.read_header(out))
 
 
 def test_commit_swaps_and_failure_keeps_the_old_site(tmp_path):
@@ -99,7 +105,7 @@ def test_adopted_files_linked_from_the_last_build_are_not_read_again(tmp_path, m
         "search/c.json": "written",
         "search/d.json": "written",
     }
-    state = json.loads((out / STATE_FILE).read_text("utf-8"))["files"]
+    state = recorded_files(out)
     assert state["search/a.json"][1] == real(out / "search" / "a.json")
     assert state["search/c.json"][1] == real(out / "search" / "c.json")
 
@@ -157,7 +163,6 @@ def test_a_second_build_waits_for_the_lock(tmp_path):
 
 
 def test_manifest_dumps_is_json_one_item_per_line():
-    import json
 
     from huikan.site.manifest import dumps
 
@@ -186,7 +191,7 @@ def test_a_rebuild_moves_only_new_files_and_deletes_the_dropped_ones(tmp_path):
     assert (out / "b/index.html").read_bytes() == b"B2"
     assert (out / "c/index.html").read_bytes() == b"C"
     assert not (out / "gone").exists()  # the dropped page and the folders it leaves empty
-    state = json.loads((out / STATE_FILE).read_text("utf-8"))["files"]
+    state = recorded_files(out)
     assert sorted(state) == ["a/index.html", "b/index.html", "c/index.html"]
 
 
@@ -226,7 +231,7 @@ def test_a_commit_killed_while_moving_is_finished_by_the_next_build(tmp_path, mo
         o2.put_bytes("a.html", b"A2")
         o2.put_bytes("b.html", b"B2")
         o2.commit()
-    assert sorted(p.name for p in out.iterdir()) == [STATE_FILE, "a.html", "b.html"]
+    assert sorted(p.name for p in out.iterdir()) == [FILES_FILE, STATE_FILE, "a.html", "b.html"]
 
 
 def test_a_build_killed_before_its_commit_changes_nothing(tmp_path):
@@ -241,3 +246,80 @@ def test_a_build_killed_before_its_commit_changes_nothing(tmp_path):
     with OutputDir(out) as o2:
         assert (out / "a.html").read_bytes() == b"A1"
         assert "a.html" in o2._load_state()
+
+
+def test_the_state_is_a_small_header_and_a_files_record(tmp_path):
+    import hashlib
+
+    out = tmp_path / "build"
+    with OutputDir(out) as o:
+        o.put_bytes("a.html", b"A")
+        o.put_bytes("b/index.html", b"B")
+        o.commit({"key": "k"})
+    header = site_state.read_header(out)
+    assert header["top"] == ["a.html", "b"] and header["build"] == {"key": "k"}
+    assert header["files"]["count"] == 2
+    assert sorted(recorded_files(out)) == ["a.html", "b/index.html"]
+    assert site_state.intact(out, header)
+    # a record from another build is never taken for this one's
+    data = (out / FILES_FILE).read_bytes()
+    sha_a = hashlib.sha256(b"A").hexdigest().encode()
+    (out / FILES_FILE).write_bytes(data.replace(sha_a, sha_a[::-1]))
+    assert site_state.read_files(out, header) is None
+
+
+def test_an_intact_site_is_not_stat_ed_file_by_file(tmp_path, monkeypatch):
+    import huikan.site.output as output
+
+    out = tmp_path / "build"
+    with OutputDir(out) as o:
+        o.put_rendered("a/index.html", "ka", lambda: b"A")
+        o.put_rendered("b/index.html", "kb", lambda: b"B")
+        o.commit()
+    real_stat, seen = os.stat, []
+
+    def stat(path, *args, **kwargs):
+        seen.append(str(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(output.os, "stat", stat)
+    with OutputDir(out) as o:
+        assert o.reusable("a/index.html", "ka") and o.reusable("b/index.html", "kb")
+        o.commit()
+    assert not [p for p in seen if p.endswith("index.html")]
+
+
+def test_a_folder_deleted_by_hand_is_noticed_and_rebuilt(tmp_path):
+    import shutil
+
+    out = tmp_path / "build"
+    with OutputDir(out) as o:
+        o.put_rendered("a/index.html", "ka", lambda: b"A")
+        o.put_rendered("b/index.html", "kb", lambda: b"B")
+        o.commit()
+    shutil.rmtree(out / "b")
+    assert not site_state.intact(out, site_state.read_header(out))
+    with OutputDir(out) as o:
+        assert o.reusable("a/index.html", "ka")
+        assert not o.reusable("b/index.html", "kb")  # checked file by file: it is gone
+        o.put_rendered("b/index.html", "kb", lambda: b"B")
+        o.commit()
+    assert (out / "b/index.html").read_bytes() == b"B"
+
+
+def test_files_kept_in_place_by_another_component_are_recorded(tmp_path):
+    out = tmp_path / "build"
+    with OutputDir(out) as o:
+        o.put_bytes("search/d/0.json", b"{}")
+        o.put_bytes("search/d/1.json", b"[]")
+        o.commit()
+    with OutputDir(out) as o:
+        assert o.has(["search/d/0.json", "search/d/1.json"])
+        assert not o.has(["search/d/0.json", "search/d/2.json"])  # never recorded
+        o.keep(["search/d/0.json"], "k2")
+        assert not o.has(["search/d/0.json"])  # already recorded by this build
+        o.commit()
+    files = recorded_files(out)
+    assert sorted(files) == ["search/d/0.json"]  # the other one is deleted
+    assert files["search/d/0.json"][0] == "k2"
+    assert not (out / "search/d/1.json").exists()

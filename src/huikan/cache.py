@@ -87,13 +87,15 @@ def cache_key(
     *,
     use_sidecar: bool = True,
     digests: FileDigests | None = None,
+    taxonomy: str | None = None,
 ) -> str:
-    """The ingest result's key; ``digests`` remembers the file's hash across builds."""
+    """The ingest result's key; ``digests`` remembers the file's hash across builds;
+    ``taxonomy``: ``taxonomy_fingerprint(config)`` when the caller keys many files."""
     from huikan.ingest.sidecar import sidecar_path
 
     h = hashlib.sha256()
     h.update(code_fingerprint().encode())
-    h.update(taxonomy_fingerprint(config).encode())
+    h.update((taxonomy or taxonomy_fingerprint(config)).encode())
     h.update(path.suffix.lower().encode())
     h.update(path.name.encode())  # the result records the file name
     h.update(digests.digest(path) if digests else hashlib.sha256(path.read_bytes()).digest())

@@ -20,8 +20,10 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-import jieba
+if TYPE_CHECKING:  # imported when first needed: a build with nothing to index never loads it
+    import jieba
 
 _lock = threading.Lock()
 _base: jieba.Tokenizer | None = None
@@ -30,6 +32,8 @@ Cutter = Callable[[str], list[str]]
 
 
 def _base_tokenizer() -> jieba.Tokenizer:
+    import jieba
+
     global _base
     with _lock:
         if _base is None:
@@ -42,6 +46,8 @@ def _base_tokenizer() -> jieba.Tokenizer:
 
 def new_tokenizer(words: Iterable[str] = (), freq: int | None = None) -> jieba.Tokenizer:
     """A jieba tokenizer of its own (never the global one) with ``words`` added."""
+    import jieba
+
     base = _base_tokenizer()
     tok = jieba.Tokenizer()
     tok.FREQ = dict(base.FREQ)

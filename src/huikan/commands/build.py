@@ -23,6 +23,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="同时生成每期简报的拆分核对页（_review/<简报>/，不在公开网站中链接）",
     )
     p.add_argument(
+        "--all-warnings",
+        action="store_true",
+        help="逐条列出全部警告（默认警告很多时只列出前几条和各类条数）",
+    )
+    p.add_argument(
         "--jobs", "-j", type=int, default=None, help="并行拆分简报的进程数（默认 CPU 核数）"
     )
 
@@ -42,6 +47,7 @@ def options_from_args(args: argparse.Namespace):
         strict=args.strict,
         jobs=args.jobs,
         review=getattr(args, "review", False),
+        all_warnings=getattr(args, "all_warnings", False),
     )
 
 

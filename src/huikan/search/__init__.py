@@ -3,7 +3,8 @@
 The site build calls :func:`write_search_index` with one :class:`SearchDoc` per article; it
 writes a small manifest, the index shards and the document store under ``<site>/search/``,
 segment by segment of documents (:mod:`huikan.search.segment`): a segment whose documents did
-not change since the previous build is hard-linked from it, so a new issue costs one segment.
+not change since the previous build is kept (or hard-linked) from it, so a new issue costs one
+segment.
 """
 
 from __future__ import annotations
@@ -171,6 +172,7 @@ def write_search_index(
     previous: Path | None = None,
     segment_docs: int = SEGMENT_DOCS,
     segment_unit: int | None = None,
+    keep: Callable[[list[str]], bool] | None = None,
 ) -> SearchStats:
     """Write ``manifest.json``, ``facets.json`` (cluster of each document, month ranges),
     ``t2s.json`` (traditional → simplified, :mod:`huikan.search.t2s`), index shards
@@ -188,6 +190,9 @@ def write_search_index(
     * ``previous``: the previous build's search folder (found by itself when ``out_dir`` is
       huikan's staging folder): a segment whose key its manifest records is hard-linked
       from there instead of being indexed again.
+    * ``keep(rel_paths)``: asked first for such a segment's files; True when the caller keeps
+      them where they are (huikan's output folder is updated in place: the previous build's
+      files are already in the site), so they are neither linked nor written.
     """
     t0 = time.perf_counter()
     if cache_dir is None:
@@ -216,7 +221,7 @@ def write_search_index(
             key = segment_key(common.encode(), a, [_key_inputs(d, names, cluster_no) for d in part])
             info = infos.get(key) if old.get(s) == (a, b - a, key[:16]) else None
             files = _segment_files(s, a, b, info, store_chunk) if info else []
-            if info is None or not writer.link(previous, files):
+            if info is None or not _reuse(writer, keep, previous, files):
                 info = _index_segment(job, part, s, a)
                 infos.put(key, info)
                 built += 1
@@ -373,6 +378,19 @@ def _index_segment(job: _Job, part: list[SearchDoc], s: int, start: int) -> Segm
     job.timing["tokenize_seconds"] += t1 - t0
     job.timing["index_seconds"] += time.perf_counter() - t1
     return info
+
+
+def _reuse(
+    writer: Writer,
+    keep: Callable[[list[str]], bool] | None,
+    previous: Path | None,
+    files: list[str],
+) -> bool:
+    """Reuse a segment's files: kept in place by the caller, else hard-linked."""
+    if keep is not None and keep(files):
+        writer.kept.update(files)  # never swept from out_dir by Writer.finish
+        return True
+    return writer.link(previous, files)
 
 
 def _segment_files(s: int, a: int, b: int, info: SegmentInfo, store_chunk: int) -> list[str]:

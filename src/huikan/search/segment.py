@@ -172,7 +172,7 @@ def build_segment(
         shards=len(shards),
         postings=index.postings,
         chars="".join(sorted({c for t in index.terms for c in t})),
-        hashes=np.unique(hashes).tobytes(),
+        hashes=unique_sorted(hashes).tobytes(),
         index_bytes=sum(len(d) for d in files.values()),
         index_gzip=gzip_estimate([files[k] for k in sorted(files)]),
         store_bytes=sum(len(d) for d in store.values()),
@@ -220,7 +220,16 @@ class InfoCache:
                 p.unlink(missing_ok=True)
 
 
+def unique_sorted(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` by sorting: numpy 2's ``unique`` hashes the values first, 30
+    times slower here (3.7 million term hashes of 20 segments: 3.1 s against 0.1 s)."""
+    if not len(values):
+        return values
+    ordered = np.sort(values)
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
 def distinct_terms(infos: list[SegmentInfo]) -> int:
     if not infos:
         return 0
-    return len(np.unique(np.concatenate([np.frombuffer(i.hashes, np.uint64) for i in infos])))
+    return len(unique_sorted(np.concatenate([np.frombuffer(i.hashes, np.uint64) for i in infos])))

@@ -19,7 +19,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, is_dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import huikan
+from huikan.review import REVIEW_DIR
+
+if TYPE_CHECKING:
+    from huikan.model import IngestError
+    from huikan.model import Warning as IngestWarning
+    from huikan.site.model import SiteModel
+    from huikan.site.output import OutputDir
 
 FORMAT = 1
 
@@ -68,3 +77,81 @@ def dumps(manifest: dict[str, Any]) -> bytes:
             lines.append(f"{enc(k)}:{enc(v)}{comma}")
     lines.append("}")
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def site_manifest(
+    model: SiteModel,
+    out: OutputDir,
+    kinds: dict[str, dict[str, Any]],
+    errors: list[IngestError],
+    search: Any,
+    base_url: str,
+) -> dict[str, Any]:
+    pages = []
+    for path, rec in sorted(out.records.items()):
+        if path.startswith(REVIEW_DIR + "/"):
+            continue  # editors' review pages: not part of the public site (see _add_reviews)
+        info = kinds.get(path, {"kind": "search-index", "title": path})
+        entry = {
+            "path": path,
+            "url": _url_of(path),
+            "sha256": rec.sha256,
+            "size": rec.size,
+            **info,
+        }
+        pages.append(entry)
+    bulletins = [
+        {
+            "slug": b.slug,
+            "url": b.url,
+            "title": b.title,
+            "number": b.meta.number,
+            "date": b.date,
+            "publisher": b.meta.publisher,
+            "source_file": b.source_path.name,
+            "source_sha256": b.result.sha256,
+            "articles": len(b.articles),
+            "page_count": b.meta.pages,
+            "ocr_pages": list(b.meta.ocr_pages),
+            "warnings": [_warning_json(w) for w in b.warnings],
+        }
+        for b in sorted(model.bulletins, key=lambda b: b.slug)
+    ]
+    search_json = None
+    if search is not None:
+        search_json = search.to_json() if hasattr(search, "to_json") else search_stats_json(search)
+        # Timings and cache hit counts differ from run to run: keep only what the site is.
+        search_json = {
+            k: v
+            for k, v in search_json.items()
+            if not any(w in k for w in ("seconds", "time", "cache", "hits", "misses"))
+        }
+    return {
+        "format": FORMAT,
+        "generator": f"huikan {huikan.__version__}",
+        "site": {"title": model.config.title, "base_url": base_url},
+        "bulletins": bulletins,
+        "errors": [{"file": e.file, "code": e.code, "reason": e.reason} for e in errors],
+        "pages": pages,
+        "search": search_json,
+    }
+
+
+def add_reviews(manifest: dict[str, Any], reviews: dict[str, str]) -> None:
+    """The review folders, kept apart from the public pages: per bulletin and as a list."""
+    for b in manifest["bulletins"]:
+        if b["slug"] in reviews:
+            b["review"] = reviews[b["slug"]]
+    manifest["reviews"] = [{"bulletin": s, "url": u} for s, u in sorted(reviews.items())]
+
+
+def _url_of(path: str) -> str:
+    if path == "index.html":
+        return ""
+    if path.endswith("/index.html"):
+        return path[: -len("index.html")]
+    return path
+
+
+def _warning_json(w: IngestWarning) -> dict[str, Any]:
+    return {k: v for k, v in vars(w).items() if v is not None}

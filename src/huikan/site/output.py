@@ -11,8 +11,8 @@
   forward by the next one, so the site never stays half old, half new. During the moves the
   state file is absent, so nothing mistakes the site for a finished one. (With no usable
   previous state, the whole new tree is renamed into place as one.)
-* Incremental: ``<out>/.huikan-state.json`` remembers, per file, the hash of the inputs it was
-  made from ("key") and of its bytes. A file whose key is unchanged is kept without
+* Incremental: the output's state (huikan.site.state) remembers, per file, the hash of the
+  inputs it was made from ("key") and of its bytes. A file whose key is unchanged is kept without
   rendering; a re-rendered file whose bytes are unchanged is kept too and counted as
   unchanged. The summary reports written vs unchanged files.
 * Locked: ``<out>.lock`` (``flock``) serialises builds of the same output folder.
@@ -24,7 +24,6 @@ import contextlib
 import fcntl
 import hashlib
 import itertools
-import json
 import os
 import shutil
 import subprocess
@@ -34,9 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-STATE_FILE = ".huikan-state.json"
-COMMIT_FILE = ".huikan-commit.json"  # in the staging folder: the commit's list of moves
-STATE_VERSION = 1
+from huikan.site import state
+from huikan.site.journal import read_journal, remove, write_journal
+from huikan.site.state import FILES_FILE, STATE_FILE
+
 WRITTEN, UNCHANGED = "written", "unchanged"
 _TRASH_IDS = itertools.count(1)
 
@@ -74,6 +74,8 @@ class OutputDir:
         self.lock_path = self.parent / f"{self.name}.lock"
         self.records: dict[str, FileRecord] = {}
         self._prev: dict[str, list] = {}
+        # the site is as its state records it (huikan.site.state): files kept are not stat-ed
+        self._trusted = False
         self.prev_build: dict = {}  # what the previous build recorded of itself (commit's build)
         self._dirs: set[str] = set()
         self._staged: list[str] = []  # files written into the staging folder
@@ -148,7 +150,7 @@ class OutputDir:
         else is using these): finish a commit that had started moving files, restore a site
         moved aside but not replaced, delete temporary folders."""
         for stage in sorted(self.parent.glob(f"{self.name}.tmp-*")):
-            journal = _read_journal(stage)
+            journal = read_journal(stage)
             if journal is not None and self.out.is_dir():
                 self._apply(stage, journal)
         olds = sorted(self.parent.glob(f"{self.name}.old-*"), key=lambda p: p.stat().st_mtime)
@@ -162,28 +164,20 @@ class OutputDir:
             self._discard(p)
 
     def _load_state(self) -> dict[str, list]:
-        try:
-            data = json.loads((self.out / STATE_FILE).read_text("utf-8"))
-        except (OSError, ValueError):
+        header = state.read_header(self.out)
+        files = state.read_files(self.out, header) if header is not None else None
+        if header is None or files is None:
             return {}
-        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
-            return {}
-        build = data.get("build")
+        build = header.get("build")
         self.prev_build = build if isinstance(build, dict) else {}
-        files = data.get("files")
-        return files if isinstance(files, dict) else {}
+        self._trusted = state.intact(self.out, header)
+        return files
 
     def commit(self, build: dict | None = None) -> None:
         """Put the finished site in place; ``build`` (the build's input key and report, see
         huikan.site.unchanged) is kept in the state file."""
-        state: dict = {
-            "version": STATE_VERSION,
-            "files": {p: [r.key, r.sha256, r.size] for p, r in sorted(self.records.items())},
-        }
-        if build is not None:
-            state["build"] = build
-        text = json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        (self.stage / STATE_FILE).write_text(text + "\n", "utf-8")
+        files = {p: [r.key, r.sha256, r.size] for p, r in sorted(self.records.items())}
+        state.write(self.stage, files, build)
         if not self._prev or not self.out.is_dir():
             self._swap()
             return
@@ -191,9 +185,7 @@ class OutputDir:
             "moves": self._staged,
             "deletes": sorted(set(self._prev) - set(self.records)),
         }
-        tmp = self.stage / (COMMIT_FILE + ".tmp")
-        tmp.write_text(json.dumps(journal, ensure_ascii=False), "utf-8")
-        os.replace(tmp, self.stage / COMMIT_FILE)  # from here on, the next build rolls forward
+        write_journal(self.stage, journal)  # from here on, the next build rolls forward
         self._apply(self.stage, journal)
 
     def _swap(self) -> None:
@@ -237,10 +229,11 @@ class OutputDir:
                 shutil.rmtree(dst)
                 os.replace(src, dst)
         for rel in journal["deletes"]:
-            _remove(out, rel, os.path.join(trash, str(next(bins))))
-        new_state = os.path.join(stage, STATE_FILE)
-        if os.path.exists(new_state):
-            os.replace(new_state, os.path.join(out, STATE_FILE))
+            remove(out, rel, os.path.join(trash, str(next(bins))))
+        for name in (FILES_FILE, STATE_FILE):  # the header last: it says the commit is done
+            new_state = os.path.join(stage, name)
+            if os.path.exists(new_state):
+                os.replace(new_state, os.path.join(out, name))
         self._discard(trash)
         self._discard(Path(stage))
 
@@ -257,18 +250,20 @@ class OutputDir:
 
     def _reuse(self, rel: str, *, key: str | None, sha: str | None) -> bool:
         """Keep the previous build's file when its key (or content hash) matches and it is
-        still there with its recorded size: nothing is written or linked."""
+        still there with its recorded size (taken from the state when the site is intact,
+        see huikan.site.state): nothing is written or linked."""
         prev = self._prev.get(rel)
         if not prev:
             return False
         p_key, p_sha, p_size = prev
         if not ((key is not None and key == p_key) or (sha is not None and sha == p_sha)):
             return False
-        try:
-            if os.stat(os.path.join(self._out, rel)).st_size != p_size:
+        if not self._trusted:
+            try:
+                if os.stat(os.path.join(self._out, rel)).st_size != p_size:
+                    return False
+            except OSError:
                 return False
-        except OSError:
-            return False
         self.records[rel] = FileRecord(p_sha, p_size, key, UNCHANGED)
         return True
 
@@ -363,37 +358,34 @@ class OutputDir:
             kept.append(rel)
         return True
 
+    def has(self, rels: list[str]) -> bool:
+        """Whether the previous build left every one of ``rels`` in the site (as recorded;
+        a file is stat-ed only when the site is not intact). Only reads: a forked search
+        process asks it."""
+        for rel in rels:
+            prev = self._prev.get(rel)
+            if not prev or rel in self.records:
+                return False
+            if not self._trusted:
+                try:
+                    if os.stat(os.path.join(self._out, rel)).st_size != prev[2]:
+                        return False
+                except OSError:
+                    return False
+        return True
+
+    def keep(self, rels: list[str], key: str | None) -> None:
+        """Record ``rels``, files of the previous build left in place (see :meth:`has`),
+        as made from inputs hashing to ``key``."""
+        for rel in rels:
+            if rel in self.records:
+                raise OutputError(f"两个文件要写入同一个位置：{rel}")
+            _, sha, size = self._prev[rel]
+            self.records[rel] = FileRecord(sha, size, key, UNCHANGED)
+
     def counts(self) -> tuple[int, int]:
         written = sum(1 for r in self.records.values() if r.status == WRITTEN)
         return written, len(self.records) - written
-
-
-def _read_journal(stage: Path) -> dict | None:
-    """The commit list of an interrupted build's staging folder, None if it never got there."""
-    try:
-        data = json.loads((stage / COMMIT_FILE).read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    ok = isinstance(data, dict) and all(isinstance(data.get(k), list) for k in ("moves", "deletes"))
-    return data if ok else None
-
-
-def _remove(out: str, rel: str, trash: str) -> None:
-    """Take ``rel`` out of the site (into ``trash``) and remove the folders it leaves empty."""
-    path = os.path.join(out, rel)
-    try:
-        os.rename(path, trash)
-    except FileNotFoundError:
-        pass
-    except OSError:
-        shutil.rmtree(path, ignore_errors=True)
-    d = os.path.dirname(path)
-    while len(d) > len(out):
-        try:
-            os.rmdir(d)
-        except OSError:
-            return
-        d = os.path.dirname(d)
 
 
 def _sha256_file(path: Path) -> str:

@@ -11,16 +11,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from huikan.site import feeds
 from huikan.site.markup import render_markdown
-from huikan.site.pages import Page
 from huikan.site.textutil import format_date
 from huikan.site.urls import Linker, is_absolute
+
+if TYPE_CHECKING:
+    from huikan.site.pages import Page
 
 _XML_RENDERERS: dict[str, Callable[[dict[str, Any]], bytes]] = {
     "feed": feeds.render_feed,

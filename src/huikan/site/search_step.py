@@ -15,6 +15,7 @@ files are the same).
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -122,13 +123,16 @@ class SearchJob:
     """The search index, built in a forked process while this one renders the pages.
 
     The two stages are independent and each takes seconds on a large archive, so on two
-    cores they overlap. The child writes straight into the staging folder (hard-linking
-    files unchanged since the previous build) and sends back its figures; the parent then
-    records the files (``OutputDir.adopt``). Where fork is unavailable, it runs in-process.
+    cores they overlap. The child writes the segments it indexes straight into the staging
+    folder and sends back its figures and the files of the segments it kept: those are
+    already in the site (the output folder is updated in place), so they are neither linked
+    nor written — at 5,000 bulletins that is ~100,000 files, one per article. The parent
+    then records both (``OutputDir.keep``, ``OutputDir.adopt``). Where fork is unavailable,
+    it runs in-process.
     """
 
-    def __init__(self, model: SiteModel, out_dir: Path, config: SiteConfig, cache_dir: Path):
-        self._args = (model, out_dir, config, cache_dir)
+    def __init__(self, model: SiteModel, out: OutputDir, config: SiteConfig, cache_dir: Path):
+        self._args = (model, out, config, cache_dir)
         self._proc = None
         self._conn = None
         import multiprocessing as mp
@@ -140,22 +144,38 @@ class SearchJob:
             self._proc.start()
             child.close()
 
-    def _run(self) -> Any:
+    def _run(self) -> tuple[Any, list[str]]:
         """The documents are made here, in the child: the bodies it needs are loaded there
-        (slim results, see huikan.snapshot), not in the process that renders the pages."""
-        model, out_dir, config, cache_dir = self._args
-        return write_search_index(
+        (slim results, see huikan.snapshot), not in the process that renders the pages.
+        Returns the figures and the kept files (site paths)."""
+        model, out, config, cache_dir = self._args
+        kept: list[str] = []
+
+        def keep(rels: list[str]) -> bool:
+            paths = [f"{SEARCH_DIR}/{rel}" for rel in rels]
+            if not out.has(paths):
+                return False
+            kept.extend(paths)
+            return True
+
+        stats = write_search_index(
             search_docs(model),
-            out_dir,
+            out.stage / SEARCH_DIR,
             config,
             cache_dir=cache_dir,
             jobs=1,
             segment_docs=segment.SEGMENT_DOCS,
             segment_unit=segment.SEGMENT_UNIT,
+            keep=keep,
         )
+        return stats, kept
 
     def _child(self, conn, parent: int) -> None:
         die_with_parent(parent)
+        # The parent's objects (the model of the whole archive) are never garbage here: the
+        # cyclic collector must not walk them (a full pass took ~1 s at 5,000 bulletins, and
+        # writing their headers copies the parent's memory pages into this process).
+        gc.freeze()
         try:
             conn.send(("ok", self._run()))
         except BaseException as e:  # report anything, including Ctrl-C, to the parent
@@ -198,14 +218,15 @@ class SearchStep:
         self.reused = reuse_previous(out, self.key)
         self.job = None
         if self.reused is None:
-            self.job = SearchJob(model, out.stage / SEARCH_DIR, config, cache_dir)
+            self.job = SearchJob(model, out, config, cache_dir)
 
     def finish(self) -> tuple[Any, list[str], bool]:
         if self.job is None:
             paths = sorted(p for p in self.out.records if p.startswith(SEARCH_DIR + "/"))
             return self.reused, paths, True
-        stats = self.job.result()
-        return stats, self.out.adopt(SEARCH_DIR, key=self.key), False
+        stats, kept = self.job.result()
+        self.out.keep(kept, self.key)
+        return stats, kept + self.out.adopt(SEARCH_DIR, key=self.key), False
 
     def cancel(self) -> None:
         if self.job is not None:

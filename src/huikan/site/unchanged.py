@@ -6,9 +6,9 @@ for a result known in advance: the same site. :func:`build_key` hashes everythin
 reads — huikan's code, the templates and static files, site.yml and the build options,
 each bulletin's name, bytes and sidecar — and the build records it in the output's state
 file together with the figures of its report. When the next build's key is the same and
-every recorded file is still in place with its size, the site is left as it is and the
-report (warnings and unreadable bulletins included, so nothing is hidden) is the recorded
-one.
+the site is intact (its last commit finished, see huikan.site.state), the site is left as
+it is and the report (warnings and unreadable bulletins included, so nothing is hidden) is
+the recorded one.
 
 The check only reads; a build that goes ahead takes the output folder's lock as before.
 """
@@ -25,7 +25,7 @@ from typing import Any
 import huikan
 from huikan.model import IngestError
 from huikan.model import Warning as IngestWarning
-from huikan.site.output import STATE_FILE, STATE_VERSION
+from huikan.site import state
 
 KEY_VERSION = "huikan-build-input/1"
 
@@ -145,24 +145,15 @@ def record(
 
 
 def unchanged_site(out: Path, key: str) -> Recorded | None:
-    """The recorded report when ``out`` was built from inputs hashing to ``key`` and every
-    file it recorded is still there with its size; None otherwise."""
-    try:
-        state = json.loads((out / STATE_FILE).read_text("utf-8"))
-    except (OSError, ValueError):
+    """The recorded report when ``out`` was built from inputs hashing to ``key`` and is
+    intact (huikan.site.state: its commit finished and no top-level file or folder is
+    missing; the ~200,000 files are not stat-ed one by one); None otherwise."""
+    header = state.read_header(out)
+    if header is None or not state.intact(out, header):
         return None
-    if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
+    build = header.get("build")
+    if not isinstance(build, dict) or build.get("key") != key:
         return None
-    build = state.get("build")
-    files = state.get("files")
-    if not isinstance(build, dict) or build.get("key") != key or not isinstance(files, dict):
-        return None
-    for rel, rec in files.items():
-        try:
-            if (out / rel).stat().st_size != rec[2]:
-                return None
-        except (OSError, IndexError, TypeError):
-            return None
     try:
         return Recorded(**build["report"])
     except (KeyError, TypeError):

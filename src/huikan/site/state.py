@@ -1,0 +1,106 @@
+"""The output folder's record of the build that made it, in two files.
+
+* ``.huikan-state.json`` — small: the version, the build's input key and report
+  (huikan.site.unchanged), the site's top-level names, and the size and hash of
+* ``.huikan-files`` — per file of the site: the hash of the inputs it was made from ("key"),
+  the hash of its bytes and its size, as NUL-separated fields (a site path never holds a
+  NUL). ~200,000 entries at 5,000 bulletins: as JSON (one file with the header) it took
+  seconds to read and to write on every build; splitting one string is several times
+  faster, the bytes are deterministic (marshal's are not: they depend on which objects are
+  shared), and a build that finds nothing changed does not read it at all.
+
+Both are written into the staging folder and put in place last by the commit
+(huikan.site.output): the files' record first, then the header. The commit deletes the
+header before it moves the first file, so a header in the site means the commit that wrote
+it finished, and the files it records are in place as recorded (the header names the
+record's hash: a record from another build is never taken for this one's).
+
+Why the site is not re-checked file by file: only huikan writes the output folder, under its
+lock, and only through that commit. Stat-ing every recorded file (~200,000) cost seconds on
+every build and caught only a file deleted or resized by hand, never one edited in place. A
+cheaper check catches the common hand edit, a folder deleted (``rm -rf build/b00042``):
+every top-level name the header lists must still be there (:func:`intact`). When it fails
+the build re-checks each file it keeps, as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+STATE_FILE = ".huikan-state.json"
+FILES_FILE = ".huikan-files"
+STATE_VERSION = 2
+
+
+def write(stage: Path, files: dict[str, list[Any]], build: dict | None) -> None:
+    """Write both files into ``stage``; ``files``: rel → [key, sha256, size], sorted."""
+    data = "\0".join(
+        f"{rel}\0{key or ''}\0{sha}\0{size}" for rel, (key, sha, size) in files.items()
+    ).encode("utf-8")
+    (stage / FILES_FILE).write_bytes(data)
+    header: dict[str, Any] = {
+        "version": STATE_VERSION,
+        "files": {"count": len(files), "bytes": len(data), "sha256": _sha(data)},
+        "top": sorted({rel.split("/", 1)[0] for rel in files}),
+    }
+    if build is not None:
+        header["build"] = build
+    text = json.dumps(header, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    (stage / STATE_FILE).write_text(text + "\n", "utf-8")
+
+
+def read_header(out: Path) -> dict[str, Any] | None:
+    """The header of the build that made ``out``; None when there is none usable."""
+    try:
+        data = json.loads((Path(out) / STATE_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    ok = (
+        isinstance(data, dict)
+        and data.get("version") == STATE_VERSION
+        and isinstance(data.get("files"), dict)
+        and isinstance(data.get("top"), list)
+    )
+    return data if ok else None
+
+
+def read_files(out: Path, header: dict[str, Any]) -> dict[str, list[Any]] | None:
+    """The per-file record the header names; None when it is missing or another one."""
+    try:
+        data = (Path(out) / FILES_FILE).read_bytes()
+    except OSError:
+        return None
+    want = header["files"]
+    if len(data) != want.get("bytes") or _sha(data) != want.get("sha256"):
+        return None
+    fields = data.decode("utf-8").split("\0") if data else []
+    if len(fields) != 4 * want.get("count", -1):
+        return None
+    try:
+        sizes = [int(n) for n in fields[3::4]]
+    except ValueError:
+        return None
+    records = zip(fields[1::4], fields[2::4], sizes, strict=True)
+    paths = fields[::4]
+    return {
+        rel: [key or None, sha, size] for rel, (key, sha, size) in zip(paths, records, strict=True)
+    }
+
+
+def intact(out: Path, header: dict[str, Any]) -> bool:
+    """Whether the site still has every top-level name its header lists and its files'
+    record with the recorded size (see the module's note on why this is enough)."""
+    try:
+        names = set(os.listdir(out))
+        size = os.stat(os.path.join(out, FILES_FILE)).st_size
+    except OSError:
+        return False
+    return size == header["files"].get("bytes") and names.issuperset(header["top"])
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
