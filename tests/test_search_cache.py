@@ -54,3 +54,44 @@ def test_no_cache_dir_works_in_memory():
     with TokenCache(None, TOK) as cache:
         (ft,) = cache.field_terms(["集成电路"])
     assert _as_counts(cache, ft) == Counter(TOK.terms("集成电路"))
+
+
+def test_released_line_buckets_are_written_and_read_back(tmp_path):
+    """release_lines drops the line buckets from memory (a segment's indexing must not hold
+    the archive's lines) after writing the new ones: later lookups still find every line."""
+    texts = [plain_text(d.body) for d in gold_docs()[:6]]
+    with TokenCache(tmp_path, TOK) as cache:
+        cache.field_terms(texts[:3])
+        cache.release_lines()
+        assert not any(name.startswith("l") for name in cache._buckets)
+        assert any(p.name.startswith("l") for p in cache.dir.glob("*.marshal"))
+        misses = cache.line_misses
+        # the same lines in new fields: served by the buckets read back, nothing tokenised
+        (ft,) = cache.field_terms(["\n".join(texts[:3])])
+        assert cache.line_misses == misses
+        assert _as_counts(cache, ft) == Counter(TOK.terms("\n".join(texts[:3])))
+        cache.field_terms(texts[3:])
+    with TokenCache(tmp_path, TOK) as warm:
+        (ft,) = warm.field_terms(["\n".join(texts)])
+    assert warm.line_misses == 0
+
+
+def test_parallel_tokenising_streams_the_serial_answer(tmp_path, monkeypatch):
+    """Lines are tokenised by forked workers in chunks and handed on as they come; the
+    terms are the serial tokenizer's, in order, and a broken pool is finished in-process."""
+    from huikan.search import cache as cache_mod
+
+    lines = [s for d in gold_docs()[:20] for s in plain_text(d.body).split("\n") if s]
+    monkeypatch.setattr(cache_mod, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(cache_mod, "PARALLEL_CHUNK", 7)
+    with TokenCache(tmp_path, TOK) as cache:
+        got = [ln.terms for ln in cache._tokenize(lines, 2)]
+    assert got == [TOK.line(x).terms for x in lines]
+
+    def broken(*args, **kwargs):
+        raise cache_mod.BrokenProcessPool("test")
+
+    monkeypatch.setattr(cache_mod, "ProcessPoolExecutor", broken)
+    with TokenCache(tmp_path / "b", TOK) as cache:
+        got = [ln.terms for ln in cache._tokenize(lines, 2)]
+    assert got == [TOK.line(x).terms for x in lines]

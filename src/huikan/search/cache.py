@@ -18,7 +18,7 @@ import marshal
 import os
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_all_start_methods, get_context
@@ -32,6 +32,7 @@ from huikan.search.index import FieldTerms, Vocabulary
 from huikan.search.tokenize import Line, Tokenizer, seams
 
 PARALLEL_MIN = 2000  # uncached lines worth starting worker processes for
+PARALLEL_CHUNK = 4000  # lines a worker tokenises at a time (its results wait in memory)
 
 _worker: Tokenizer | None = None
 
@@ -158,6 +159,8 @@ class TokenCache:
                 else:
                     todo[k] = line
         self.line_misses += len(todo)
+        # each line's terms are encoded as it comes: a segment's new lines, as Python
+        # strings, were gigabytes on a cold build of 5,000 bulletins
         for k, ln in zip(todo, self._tokenize(list(todo.values()), jobs), strict=True):
             ft = self.vocab.encode(ln.terms)
             entries[k] = (
@@ -185,7 +188,9 @@ class TokenCache:
             out.append(FieldTerms(sum(e[0] for e in es), u[keep], tf[keep]))
         return out
 
-    def _tokenize(self, lines: list[str], jobs: int | None) -> list[Line]:
+    def _tokenize(self, lines: list[str], jobs: int | None) -> Iterator[Line]:
+        """The lines' tokens, in order, yielded as they are made (by ``jobs`` forked workers
+        when there are many lines) so the caller never holds them all."""
         jobs = jobs or os.cpu_count() or 1
         # fork (spawn would re-import the caller's main module), and only while no other
         # thread runs, which is when forking is safe.
@@ -195,8 +200,9 @@ class TokenCache:
             and "fork" in get_all_start_methods()
             and threading.active_count() == 1
         )
+        done = 0
         if parallel:
-            size = max(1, len(lines) // (jobs * 8))
+            size = max(1, min(PARALLEL_CHUNK, len(lines) // (jobs * 8)))
             chunks = [lines[i : i + size] for i in range(0, len(lines), size)]
             try:
                 with ProcessPoolExecutor(
@@ -205,10 +211,27 @@ class TokenCache:
                     initializer=_init_worker,
                     initargs=(self.tokenizer.user_words, os.getpid()),
                 ) as pool:
-                    return [r for chunk in pool.map(_work, chunks) for r in chunk]
+                    for chunk in pool.map(_work, chunks):
+                        yield from chunk
+                        done += len(chunk)
             except (BrokenProcessPool, OSError):
-                pass  # fall back to doing it here
-        return [self.tokenizer.line(x) for x in lines]
+                pass  # the rest is done here
+        for x in lines[done:]:
+            yield self.tokenizer.line(x)
+
+    def release_lines(self) -> None:
+        """Write the line buckets that changed and drop every line bucket from memory: they
+        are needed only while a segment's new fields are tokenised, and on a cold build of
+        5,000 bulletins they grow to ~0.9 GB, which the next segment's indexing would add to.
+        A bucket needed again is read back from its file."""
+        if self.dir is None:  # nowhere to read them back from
+            return
+        for name in [n for n in self._buckets if n.startswith("l")]:
+            if name in self._dirty:
+                data = marshal.dumps(dict(sorted(self._buckets[name].items())))
+                _atomic_write(self.dir / f"{name}.marshal", data)
+                self._dirty.discard(name)
+            del self._buckets[name], self._used[name]
 
     def save(self) -> None:
         """Write the vocabulary if it grew, then the buckets that changed."""

@@ -25,8 +25,10 @@ numbers of every later document, so every segment from there on is rebuilt (stil
 byte-identical to a full build, just not cheap).
 
 The price of segments is one shard per segment per query term in the browser: few, large
-ones keep a query's requests and bytes down (80,000 documents: 6 segments, not the 20 of
-equal 4,096-document ones).
+ones keep a query's requests and bytes down (80,000 documents: 8 segments, not the 20 of
+equal 4,096-document ones). The largest size is bounded by memory: indexing a segment of
+16,384 documents holds ~1.1 GB of postings arrays at once, twice that at 32,768 (6 segments),
+which put the search process over 4 GB at 5,000 bulletins.
 
 What a reused segment contributes to the archive-wide figures (distinct terms, characters for
 the traditional → simplified map, sizes) is kept in the cache under its key
@@ -50,7 +52,7 @@ from huikan.search.index import FIELDS, LENGTH_REF, FieldTerms, Vocabulary, buil
 from huikan.search.shard import index_width, make_shards, separators
 from huikan.search.store import dumps
 
-SEGMENT_DOCS = 32768  # documents of the largest segment (its postings are in memory at once)
+SEGMENT_DOCS = 16384  # documents of the largest segment (its postings are in memory at once)
 SEGMENT_UNIT = 512  # of the smallest whole one: SEGMENT_DOCS / 2**k, a multiple of the store chunk
 KEY_FORMAT = b"huikan-search-segment/1\0"
 
