@@ -215,10 +215,19 @@ def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
     local server, parsing, decoding, lunr, and the records of the top 10."""
     pf_dir = work / "pagefind-site"
     out: dict = {}
+    t_pf = time.perf_counter()
     if pagefind:
-        out["pf_index_s"] = search_bench.pagefind_site(site, pf_dir)
-        out["pf_index_bytes"] = search_bench.dir_size(pf_dir / "pagefind")[0]
-    else:
+        try:
+            out["pf_index_s"] = search_bench.pagefind_site(site, pf_dir)
+            out["pf_index_bytes"] = search_bench.dir_size(pf_dir / "pagefind")[0]
+        except subprocess.CalledProcessError as e:
+            # at 80,000 pages Pagefind extended was killed by the OOM killer (21.8 GB of
+            # 24): say so in the table and measure huikan alone
+            why = f"signal {-e.returncode}" if e.returncode < 0 else f"exit {e.returncode}"
+            out["pf_error"] = f"pagefind failed ({why}) after {time.perf_counter() - t_pf:.0f} s"
+            print(out["pf_error"], flush=True)
+            pagefind = False
+    if not pagefind:
         if pf_dir.exists():
             shutil.rmtree(pf_dir)
         subprocess.run(["cp", "-al", str(site), str(pf_dir)], check=True)
@@ -279,6 +288,7 @@ def run_version(label: str, code: Path, n: int, dest: Path, args, model) -> dict
     print(f"[n={n} {label}] rebuild after one new bulletin …", flush=True)
     r["plus1"] = run_build(code, root, args.jobs)
     r["site"] = site_figures(root / "build")
+    (root / "scale-results.json").write_text(json.dumps(r, ensure_ascii=False, indent=1))
     if not args.no_search:
         print(f"[n={n} {label}] search in Chromium …", flush=True)
         r["search"] = measure_search(root / "build", root, args.pagefind and label == "this")
@@ -314,6 +324,8 @@ def table(n: int, results: dict[str, dict]) -> None:
         rows.append(("warm median latency (ms)", [f"{s[x]['lat']:.0f}" for x in labels]))
         rows.append(("  load avg", [s[x]["load"] for x in labels]))
         pf = s.get("this", {})
+        if "pf_error" in pf:
+            print(f"pagefind on the 'this' site: {pf['pf_error']}")
         if "pf_lat" in pf:
             print(
                 f"pagefind on the 'this' site: index {pf['pf_index_s']:.1f} s, "

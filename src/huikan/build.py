@@ -556,7 +556,10 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
         # The search process starts first: it needs only the model, and on a large archive
         # it is the longest stage, so it runs while the pages are planned and rendered.
         t3 = time.perf_counter()
-        step = SearchStep(model, out, config, cache_dir)
+        # --jobs workers tokenise new text there (a cold archive: thousands of lines), even
+        # while the pages render here: the pages take half as long as the search index, and
+        # the search process would otherwise finish alone on one core
+        step = SearchStep(model, out, config, cache_dir, jobs)
         try:
             t1 = time.perf_counter()
             planner = PagePlanner(

@@ -131,8 +131,11 @@ class SearchJob:
     it runs in-process.
     """
 
-    def __init__(self, model: SiteModel, out: OutputDir, config: SiteConfig, cache_dir: Path):
+    def __init__(
+        self, model: SiteModel, out: OutputDir, config: SiteConfig, cache_dir: Path, jobs: int = 1
+    ):
         self._args = (model, out, config, cache_dir)
+        self._jobs = jobs
         self._proc = None
         self._conn = None
         import multiprocessing as mp
@@ -163,7 +166,7 @@ class SearchJob:
             out.stage / SEARCH_DIR,
             config,
             cache_dir=cache_dir,
-            jobs=1,
+            jobs=self._jobs,
             segment_docs=segment.SEGMENT_DOCS,
             segment_unit=segment.SEGMENT_UNIT,
             keep=keep,
@@ -212,13 +215,15 @@ class SearchStep:
     returns ``(stats, paths, reused)``.
     """
 
-    def __init__(self, model: SiteModel, out: OutputDir, config: SiteConfig, cache_dir: Path):
+    def __init__(
+        self, model: SiteModel, out: OutputDir, config: SiteConfig, cache_dir: Path, jobs: int = 1
+    ):
         self.out = out
         self.key = search_key(model, config)
         self.reused = reuse_previous(out, self.key)
         self.job = None
         if self.reused is None:
-            self.job = SearchJob(model, out, config, cache_dir)
+            self.job = SearchJob(model, out, config, cache_dir, jobs)
 
     def finish(self) -> tuple[Any, list[str], bool]:
         if self.job is None:
