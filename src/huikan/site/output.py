@@ -383,6 +383,10 @@ class OutputDir:
             _, sha, size = self._prev[rel]
             self.records[rel] = FileRecord(sha, size, key, UNCHANGED)
 
+    def previous_records(self) -> dict[str, list]:
+        """What the previous build recorded per file: rel → [key, sha256, size] (read only)."""
+        return self._prev
+
     def counts(self) -> tuple[int, int]:
         written = sum(1 for r in self.records.values() if r.status == WRITTEN)
         return written, len(self.records) - written

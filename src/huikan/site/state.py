@@ -53,10 +53,25 @@ def write(stage: Path, files: dict[str, list[Any]], build: dict | None) -> None:
     (stage / STATE_FILE).write_text(text + "\n", "utf-8")
 
 
+_last: tuple[tuple, Any] | None = None  # read_header's last file (its stat) and contents
+
+
 def read_header(out: Path) -> dict[str, Any] | None:
-    """The header of the build that made ``out``; None when there is none usable."""
+    """The header of the build that made ``out``; None when there is none usable.
+
+    A build reads it twice (is anything changed? then the output's state), and with the
+    recorded warnings it can be tens of MB: the second read of the same file (same inode,
+    size and times; the commit replaces it, never edits it) is served from memory."""
+    global _last
+    path = Path(out) / STATE_FILE
     try:
-        data = json.loads((Path(out) / STATE_FILE).read_text("utf-8"))
+        st = os.stat(path)
+        stamp = (str(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        if _last is not None and _last[0] == stamp:
+            data = _last[1]
+        else:
+            data = json.loads(path.read_text("utf-8"))
+            _last = (stamp, data)
     except (OSError, ValueError):
         return None
     ok = (
