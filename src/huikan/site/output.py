@@ -73,7 +73,7 @@ class OutputDir:
         self.stage = self.parent / f"{self.name}.tmp-{os.getpid()}"
         self.lock_path = self.parent / f"{self.name}.lock"
         self.records: dict[str, FileRecord] = {}
-        self._prev: dict[str, list] = {}
+        self._prev: dict[str, tuple] = {}  # rel → (key, sha256, size)
         # the site is as its state records it (huikan.site.state): files kept are not stat-ed
         self._trusted = False
         self.prev_build: dict = {}  # what the previous build recorded of itself (commit's build)
@@ -163,7 +163,7 @@ class OutputDir:
         for p in [*olds, *leftovers]:
             self._discard(p)
 
-    def _load_state(self) -> dict[str, list]:
+    def _load_state(self) -> dict[str, tuple]:
         header = state.read_header(self.out)
         files = state.read_files(self.out, header) if header is not None else None
         if header is None or files is None:
@@ -176,8 +176,7 @@ class OutputDir:
     def commit(self, build: dict | None = None) -> None:
         """Put the finished site in place; ``build`` (the build's input key and report, see
         huikan.site.unchanged) is kept in the state file."""
-        files = {p: [r.key, r.sha256, r.size] for p, r in sorted(self.records.items())}
-        state.write(self.stage, files, build)
+        state.write(self.stage, sorted(self.records.items()), build)
         if not self._prev or not self.out.is_dir():
             self._swap()
             return
@@ -383,8 +382,8 @@ class OutputDir:
             _, sha, size = self._prev[rel]
             self.records[rel] = FileRecord(sha, size, key, UNCHANGED)
 
-    def previous_records(self) -> dict[str, list]:
-        """What the previous build recorded per file: rel → [key, sha256, size] (read only)."""
+    def previous_records(self) -> dict[str, tuple]:
+        """What the previous build recorded per file: rel → (key, sha256, size) (read only)."""
         return self._prev
 
     def counts(self) -> tuple[int, int]:
