@@ -28,8 +28,8 @@ def test_a_search_file_line_is_what_the_encoder_makes():
         assert json.loads(line) == entry
 
 
-def test_dumps_writes_encoded_items_as_they_are():
-    m = {"pages": [{"a": 1}, site_manifest.Encoded(b'{"a":2}')], "x": []}
+def test_dumps_writes_bytes_items_as_they_are():
+    m = {"pages": [{"a": 1}, b'{"a":2}'], "x": []}
     assert site_manifest.dumps(m) == site_manifest.dumps({"pages": [{"a": 1}, {"a": 2}], "x": []})
 
 
@@ -80,3 +80,14 @@ def test_a_manifest_written_by_other_code_is_not_reused(site_root):
         code = out.prev_build["code"]
         assert len(site_manifest.PreviousLines.load(out, code).lines) > 10
         assert site_manifest.PreviousLines.load(out, code + "x").lines == {}
+
+
+def test_a_sitemap_file_is_keyed_by_its_urls_and_dates():
+    from huikan.site import sitemap
+
+    def key(lastmod: str | None) -> str:
+        pages = [Page("a/index.html", "article", "t", {}, "article.html", {"date": lastmod})]
+        [page] = sitemap.sitemap_pages(pages, lambda **kw: {"site": {"base_url": "/"}, **kw})
+        return page_key("salt", page)
+
+    assert len({key(None), key("2024-01"), key("2024-02"), key("")}) == 4

@@ -595,6 +595,8 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
             t5 = time.perf_counter()
             reviews = _write_reviews(model, out, dirs, cache_dir, report, log, opts.progress)
             timings["核对页"] = time.perf_counter() - t5
+        # read while the search process may still be working (it is the longer branch)
+        previous = PreviousLines.load(out, code)
         try:
             search, search_files, reused = step.finish()
         except SearchStepError as e:
@@ -608,7 +610,6 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
             report.search_summary.append("  （搜索索引的输入未变：沿用上次构建的索引文件）")
         timings["搜索"] = time.perf_counter() - t3  # overlaps with 页面
         t4 = time.perf_counter()
-        previous = PreviousLines.load(out, code)
         manifest = site_manifest(model, out, kinds, errors, search, base_url, how, previous)
         if opts.review:
             add_reviews(manifest, reviews)

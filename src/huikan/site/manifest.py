@@ -21,6 +21,7 @@ bulletins the list has ~200,000 entries, and encoding them all took ~1.7 s of ev
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
@@ -63,19 +64,15 @@ def _jsonable(v: Any) -> bool:
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-class Encoded(bytes):
-    """A list item already encoded (its line of a previous manifest.json), written as is."""
-
-
 def dumps(manifest: dict[str, Any]) -> bytes:
     """Sorted keys, one list item per line: readable in a diff, and fast — ``indent=`` would
     switch json to its pure-Python encoder, seconds for a large archive. Items that are
-    :class:`Encoded` are taken as they are."""
+    bytes (no JSON value is) are taken as they are: entries already encoded."""
 
     enc = _ENCODER.encode  # one encoder: json.dumps with options makes one per call
 
     def item(v: Any) -> bytes:
-        return v if isinstance(v, Encoded) else enc(v).encode("utf-8")
+        return v if isinstance(v, bytes) else enc(v).encode("utf-8")
 
     lines = [b"{"]
     keys = sorted(manifest)
@@ -97,12 +94,12 @@ BY_KEY = "key"  # by the file's key: the key hashes the page's kind, title and m
 BY_PATH = "path"  # by its path alone: a search index file (kind and file name), see _search_line
 
 
-def _search_line(path: str, sha256: str, size: int) -> Encoded:
+def _search_line(path: str, sha256: str, size: int) -> bytes:
     """A search index file's entry, formatted directly: what the encoder makes of
     ``{"kind": "search-index", "title": <file name>, "path", "url", "sha256", "size"}`` (keys
     sorted), at a fifth of its cost; ~100,000 such entries at 5,000 bulletins."""
     e = _ENCODER.encode
-    return Encoded(
+    return (
         f'{{"kind":"search-index","path":{e(path)},"sha256":{e(sha256)},"size":{int(size)},'
         f'"title":{e(path.rsplit("/", 1)[-1])},"url":{e(_url_of(path))}}}'.encode()
     )
@@ -123,7 +120,7 @@ class PreviousLines:
     """
 
     lines: dict[str, bytes] = field(default_factory=dict)
-    previous: dict[str, list[Any]] = field(default_factory=dict)  # rel → [key, sha, size]
+    previous: dict[str, tuple] = field(default_factory=dict)  # rel → (key, sha, size)
 
     @classmethod
     def load(cls, out: OutputDir, code: str) -> PreviousLines:
@@ -137,17 +134,20 @@ class PreviousLines:
             return cls()
         if len(data) != rec[2] or hashlib.sha256(data).hexdigest() != rec[1]:
             return cls()
-        paths = sorted(p for p in prev if p != "manifest.json" and not _is_review(p))
+        # the recorded files are in path order (huikan.site.state): no sort needed
+        paths = [p for p in prev if p != "manifest.json" and not p.startswith(_REVIEW)]
         start = data.find(b'\n"pages":[\n')
-        if start < 0 or not paths:
+        if start < 0 or not paths or any(a >= b for a, b in itertools.pairwise(paths)):
             return cls()
-        lines = data[start + len(b'\n"pages":[\n') :].split(b"\n", len(paths))
-        if len(lines) <= len(paths) or not lines[len(paths)].startswith(b"]"):
+        # no raw newline inside a JSON line: the entries are the first len(paths) lines
+        lines = data[start + len(b'\n"pages":[\n') :].split(b",\n", len(paths) - 1)
+        last, newline, rest = lines[-1].partition(b"\n")
+        if len(lines) != len(paths) or not newline or not rest.startswith(b"]"):
             return cls()
-        lines[len(paths) - 1] += b","  # every line but the last ends with its comma
-        return cls({p: line[:-1] for p, line in zip(paths, lines, strict=False)}, prev)
+        lines[-1] = last
+        return cls(dict(zip(paths, lines, strict=True)), prev)
 
-    def get(self, path: str, rec: Any) -> Encoded | None:
+    def get(self, path: str, rec: Any) -> bytes | None:
         """The previous line of a BY_KEY entry when it cannot have changed; else None."""
         line = self.lines.get(path)
         if line is None:
@@ -155,11 +155,10 @@ class PreviousLines:
         key, sha, size = self.previous[path]
         if sha != rec.sha256 or size != rec.size or key != rec.key:
             return None
-        return Encoded(line)
+        return line
 
 
-def _is_review(path: str) -> bool:
-    return path.startswith(REVIEW_DIR + "/")
+_REVIEW = REVIEW_DIR + "/"
 
 
 def site_manifest(
@@ -178,7 +177,7 @@ def site_manifest(
     previous = previous or PreviousLines()
     pages: list[Any] = []
     for path, rec in sorted(out.records.items()):
-        if _is_review(path):
+        if path.startswith(_REVIEW):
             continue  # editors' review pages: not part of the public site (see _add_reviews)
         way = how.get(path)
         line = None
