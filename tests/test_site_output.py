@@ -8,6 +8,8 @@ import textwrap
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from huikan.site import state as site_state
 from huikan.site.output import STATE_FILE, OutputDir, OutputError
@@ -323,3 +325,17 @@ def test_files_kept_in_place_by_another_component_are_recorded(tmp_path):
     assert sorted(files) == ["search/d/0.json"]  # the other one is deleted
     assert files["search/d/0.json"][0] == "k2"
     assert not (out / "search/d/1.json").exists()
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="ab./\\\0页", max_size=12))
+def test_the_fast_path_check_accepts_and_refuses_as_the_full_check(path):
+    from huikan.site.output import _check_rel, _safe_rel
+
+    def outcome(check):
+        try:
+            return check(path)
+        except OutputError as e:
+            return str(e)
+
+    assert outcome(_safe_rel) == outcome(_check_rel)

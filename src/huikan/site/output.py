@@ -54,7 +54,25 @@ class FileRecord:
 
 
 def _safe_rel(path: str) -> str:
-    """Refuse any path that could land outside the output folder."""
+    """Refuse any path that could land outside the output folder.
+
+    Every file of the site passes here on every build (~200,000 at 5,000 bulletins): a
+    path with none of the substrings that can make a part empty or start one with a dot
+    is accepted at once; any other goes through the full check (:func:`_check_rel`)."""
+    if (
+        path
+        and path[0] not in "./"
+        and path[-1] != "/"
+        and "//" not in path
+        and "/." not in path
+        and "\\" not in path
+        and "\0" not in path
+    ):
+        return path
+    return _check_rel(path)
+
+
+def _check_rel(path: str) -> str:
     parts = path.split("/")
     if not path or "\\" in path or "\0" in path or any(p in ("", ".", "..") for p in parts):
         raise OutputError(f"不安全的输出路径：{path!r}")
