@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -339,3 +340,23 @@ def test_the_fast_path_check_accepts_and_refuses_as_the_full_check(path):
             return str(e)
 
     assert outcome(_safe_rel) == outcome(_check_rel)
+
+
+def test_the_header_is_read_once_for_both_of_a_builds_questions(tmp_path, monkeypatch):
+    """unchanged_site asks with the folder as given, OutputDir with its absolute path: the
+    second read of the same file is served from memory; a new header is read afresh."""
+    out = tmp_path / "build"
+    with OutputDir(out) as o:
+        o.put_bytes("a.html", b"A")
+        o.commit({"key": "k1"})
+    monkeypatch.chdir(tmp_path)
+    assert site_state.read_header(Path("build"))["build"] == {"key": "k1"}
+    reads = []
+    real = Path.read_text
+    monkeypatch.setattr(Path, "read_text", lambda self, *a: reads.append(self) or real(self, *a))
+    assert site_state.read_header(out.resolve())["build"] == {"key": "k1"}
+    assert reads == []
+    with OutputDir(out) as o:
+        o.put_bytes("a.html", b"A")
+        o.commit({"key": "k2"})
+    assert site_state.read_header(Path("build"))["build"] == {"key": "k2"}

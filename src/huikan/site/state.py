@@ -68,7 +68,8 @@ def read_header(out: Path) -> dict[str, Any] | None:
     path = Path(out) / STATE_FILE
     try:
         st = os.stat(path)
-        stamp = (str(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        # the file itself, however the output folder was named (relative or absolute)
+        stamp = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
         if _last is not None and _last[0] == stamp:
             data = _last[1]
         else:
