@@ -6,8 +6,11 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from huikan.site import state as site_state
 from huikan.site.output import STATE_FILE, OutputDir, OutputError
@@ -323,3 +326,37 @@ def test_files_kept_in_place_by_another_component_are_recorded(tmp_path):
     assert sorted(files) == ["search/d/0.json"]  # the other one is deleted
     assert files["search/d/0.json"][0] == "k2"
     assert not (out / "search/d/1.json").exists()
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="ab./\\\0页", max_size=12))
+def test_the_fast_path_check_accepts_and_refuses_as_the_full_check(path):
+    from huikan.site.output import _check_rel, _safe_rel
+
+    def outcome(check):
+        try:
+            return check(path)
+        except OutputError as e:
+            return str(e)
+
+    assert outcome(_safe_rel) == outcome(_check_rel)
+
+
+def test_the_header_is_read_once_for_both_of_a_builds_questions(tmp_path, monkeypatch):
+    """unchanged_site asks with the folder as given, OutputDir with its absolute path: the
+    second read of the same file is served from memory; a new header is read afresh."""
+    out = tmp_path / "build"
+    with OutputDir(out) as o:
+        o.put_bytes("a.html", b"A")
+        o.commit({"key": "k1"})
+    monkeypatch.chdir(tmp_path)
+    assert site_state.read_header(Path("build"))["build"] == {"key": "k1"}
+    reads = []
+    real = Path.read_text
+    monkeypatch.setattr(Path, "read_text", lambda self, *a: reads.append(self) or real(self, *a))
+    assert site_state.read_header(out.resolve())["build"] == {"key": "k1"}
+    assert reads == []
+    with OutputDir(out) as o:
+        o.put_bytes("a.html", b"A")
+        o.commit({"key": "k2"})
+    assert site_state.read_header(Path("build"))["build"] == {"key": "k2"}

@@ -4,13 +4,21 @@ render, and gives the same site as a build from the full results."""
 from __future__ import annotations
 
 import json
-import os
 
 from conftest import build
 from huikan.cache import IngestCache
 from huikan.model import Article, BulletinMeta, IngestResult, Region
 from huikan.site.markup import excerpt
-from huikan.snapshot import FILE, ResultSnapshot, lead_of, slim, text_sha256, unslim
+from huikan.snapshot import (
+    DIR,
+    OLD_FILE,
+    ResultSnapshot,
+    lead_of,
+    shard_of,
+    slim,
+    text_sha256,
+    unslim,
+)
 from test_search_step import _add_bulletin, _assert_equals_a_full_build
 
 
@@ -40,16 +48,37 @@ def test_the_snapshot_is_written_only_when_its_keys_change(tmp_path):
     snap.save({"k1": _result()})
     again = ResultSnapshot(tmp_path)
     assert again.take("k1") is not None and again.take("k2") is None
-    stamp = os.stat(tmp_path / FILE).st_mtime_ns
+    stamps = {p.name: p.stat().st_mtime_ns for p in (tmp_path / DIR).iterdir()}
     again.save({"k1": again.entries["k1"]})
-    assert os.stat(tmp_path / FILE).st_mtime_ns == stamp
+    assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / DIR).iterdir()} == stamps
     again.save({"k2": _result()})
     assert set(ResultSnapshot(tmp_path).entries) == {"k2"}
 
 
+def test_a_new_key_rewrites_only_its_shard(tmp_path):
+    keys = [f"{i:064x}" for i in range(40)]
+    ResultSnapshot(tmp_path).save({k: _result() for k in keys})
+    shards = tmp_path / DIR
+    stamps = {p.name: p.stat().st_mtime_ns for p in shards.iterdir()}
+    assert len(stamps) == 16  # forty keys over sixteen shards
+    snap = ResultSnapshot(tmp_path)
+    new = "f" * 64
+    snap.save({**{k: snap.entries[k] for k in keys}, new: _result()})
+    after = {p.name: p.stat().st_mtime_ns for p in shards.iterdir()}
+    assert [n for n in after if after[n] != stamps[n]] == [shard_of(new)]
+    assert set(ResultSnapshot(tmp_path).entries) == {*keys, new}
+
+
 def test_a_damaged_snapshot_is_ignored(tmp_path):
-    (tmp_path / FILE).write_bytes(b"\x00not marshal")
-    assert ResultSnapshot(tmp_path).entries == {}
+    ResultSnapshot(tmp_path).save({"k1": _result(), "k2": _result()})
+    (tmp_path / DIR / shard_of("k1")).write_bytes(b"\x00not marshal")
+    assert "k1" not in ResultSnapshot(tmp_path).entries
+
+
+def test_the_one_file_snapshot_of_earlier_versions_is_removed(tmp_path):
+    (tmp_path / OLD_FILE).write_bytes(b"old")
+    ResultSnapshot(tmp_path).save({"k1": _result()})
+    assert not (tmp_path / OLD_FILE).exists()
 
 
 def _article_pages(out) -> dict[str, tuple[str, int]]:

@@ -154,6 +154,14 @@ def duplicate_bulletins(results: list[tuple[Path, IngestResult]]) -> list[Ingest
     name: the same masthead, number and date, or the same articles."""
     from huikan.ingest.textutil import squash
 
+    # Two bulletins' squashed titles can only be equal when their counts and first titles
+    # are: only the bulletins sharing those with another one have every title squashed
+    # (squashing the 80,000 titles of a large archive cost ~0.5 s a build).
+    first: dict[tuple[int, str], int] = {}
+    for _, r in results:
+        if len(r.articles) >= 2:
+            k = (len(r.articles), squash(r.articles[0].title))
+            first[k] = first.get(k, 0) + 1
     seen: dict[tuple, Path] = {}
     out = []
     for p, r in results:
@@ -161,9 +169,8 @@ def duplicate_bulletins(results: list[tuple[Path, IngestResult]]) -> list[Ingest
         keys = []
         if b.title and b.number and b.date:
             keys.append(("masthead", b.title, b.number, b.date))
-        titles = tuple(squash(a.title) for a in r.articles)
-        if len(titles) >= 2:
-            keys.append(("articles", titles))
+        if len(r.articles) >= 2 and first[len(r.articles), squash(r.articles[0].title)] > 1:
+            keys.append(("articles", tuple(squash(a.title) for a in r.articles)))
         for key in keys:
             if key in seen:
                 what = "刊名、期号和日期" if key[0] == "masthead" else "全部文章标题"
@@ -319,9 +326,13 @@ def code_fingerprint() -> str:
 
 def page_key(salt: str, page: Page) -> str:
     """Hash of what the page is made from: its ``inputs`` when the planner gave them (cheap:
-    the context is not built; plain strings, joined), else its whole context as JSON."""
+    the context is not built; plain strings, joined), else its whole context as JSON.
+
+    A keyed page's key also hashes its title and meta, its manifest fields: an unchanged key
+    then means an unchanged manifest entry, which is not encoded again (site.manifest)."""
     if page.inputs is not None:
-        data = "\x1f".join([page.kind, page.template or "", *page.inputs])
+        data = "\x1f".join([page.kind, page.template or "", page.title, repr(page.meta)])
+        data += "\x1f" + "\x1f".join(page.inputs)
         return hashlib.sha256(f"{salt}\x1e{page.absolute_links}\x1e{data}".encode()).hexdigest()
     data = json.dumps(
         [page.kind, page.template, page.absolute_links, page.data()],
@@ -333,11 +344,15 @@ def page_key(salt: str, page: Page) -> str:
     return hashlib.sha256((salt + data).encode("utf-8")).hexdigest()
 
 
-def _render_all(out, pages, salt, renderer, kinds, opts, timings, t1) -> None:
+def _render_all(out, pages, salt, renderer, kinds, how, opts, timings, t1) -> None:
+    from huikan.site.manifest import BY_KEY
+
     with Progress("生成页面", len(pages), enabled=opts.progress) as bar:
         for page in pages:
             out.put_rendered(page.path, page_key(salt, page), lambda p=page: renderer.render(p))
             kinds[page.path] = {"kind": page.kind, "title": page.title, **page.meta}
+            if page.inputs is not None:
+                how[page.path] = BY_KEY
             bar.advance()
     timings["页面"] = time.perf_counter() - t1
 
@@ -506,7 +521,7 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
 
     # 1. ingest. What a build needs from here on is imported here: a build that finds
     # nothing changed never loads the page, model and search code (jieba, numpy, jinja2…).
-    from huikan.site.manifest import add_reviews, dumps, site_manifest
+    from huikan.site.manifest import BY_PATH, PreviousLines, add_reviews, dumps, site_manifest
     from huikan.site.model import build_model
     from huikan.site.output import OutputDir
     from huikan.site.pages import PagePlanner
@@ -552,6 +567,8 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
         )
     salt = code_fingerprint() + fingerprint_dirs(dirs)
     kinds: dict[str, dict[str, Any]] = {}
+    how: dict[str, str] = {}  # what fixes a file's manifest entry (site.manifest)
+    code = f"{code_fingerprint()} {sys.version}"  # the code that wrote manifest.json
     with OutputDir(out_path) as out:
         # The search process starts first: it needs only the model, and on a large archive
         # it is the longest stage, so it runs while the pages are planned and rendered.
@@ -567,7 +584,7 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
             )
             pages = planner.pages()
             timings["规划"] = time.perf_counter() - t1
-            _render_all(out, pages, salt, renderer, kinds, opts, timings, time.perf_counter())
+            _render_all(out, pages, salt, renderer, kinds, how, opts, timings, time.perf_counter())
         except BaseException:
             step.cancel()
             raise
@@ -588,18 +605,22 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
             t5 = time.perf_counter()
             reviews = _write_reviews(model, out, dirs, cache_dir, report, log, opts.progress)
             timings["核对页"] = time.perf_counter() - t5
+        # read while the search process may still be working (it is the longer branch)
+        previous = PreviousLines.load(out, code)
         try:
             search, search_files, reused = step.finish()
         except SearchStepError as e:
             raise BuildError(str(e)) from e
         for rel in search_files:
-            kinds.setdefault(rel, {"kind": "search-index", "title": rel.rsplit("/", 1)[-1]})
+            if rel not in kinds:
+                kinds[rel] = {"kind": "search-index", "title": rel.rsplit("/", 1)[-1]}
+                how[rel] = BY_PATH
         report.search_summary = list(search.summary_lines())
         if reused:
             report.search_summary.append("  （搜索索引的输入未变：沿用上次构建的索引文件）")
         timings["搜索"] = time.perf_counter() - t3  # overlaps with 页面
         t4 = time.perf_counter()
-        manifest = site_manifest(model, out, kinds, errors, search, base_url)
+        manifest = site_manifest(model, out, kinds, errors, search, base_url, how, previous)
         if opts.review:
             add_reviews(manifest, reviews)
         out.put_bytes("manifest.json", dumps(manifest))
@@ -614,7 +635,8 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
             _timeless_summary(search),
             report.notes,
         )
-        out.commit({"key": key, "report": recorded.to_json(), "search": manifest["search"]})
+        build = {"key": key, "report": recorded.to_json(), "search": manifest["search"]}
+        out.commit({**build, "code": code})
         timings["清单"] = time.perf_counter() - t4
 
     report.bulletins = len(model.bulletins)

@@ -256,6 +256,7 @@ def build_model(
     paths = [p for p, _ in results]
     slugs = bulletin_slugs(paths, [pinned_slugs.get(p) for p in paths])
     extra: dict[str, Cluster] = {}
+    found: dict[str, Cluster] = {}  # an article's cluster name → its cluster
     model_warnings: list[IngestWarning] = []
     bulletins: list[BulletinEntry] = []
     for (path, res), slug in zip(results, slugs, strict=True):
@@ -280,7 +281,9 @@ def build_model(
             b.warnings.append(w)
             model_warnings.append(w)
         for i, (a, s) in enumerate(zip(res.articles, a_slugs, strict=True)):
-            cluster = _cluster_for(a.cluster, config, extra)
+            cluster = found.get(a.cluster)
+            if cluster is None:  # once per name, not per article (a slugify each)
+                cluster = found[a.cluster] = _cluster_for(a.cluster, config, extra)
             b.articles.append(ArticleEntry(b, i, s, a, cluster, slim=bodies[i]))
         bulletins.append(b)
 

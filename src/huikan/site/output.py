@@ -54,7 +54,25 @@ class FileRecord:
 
 
 def _safe_rel(path: str) -> str:
-    """Refuse any path that could land outside the output folder."""
+    """Refuse any path that could land outside the output folder.
+
+    Every file of the site passes here on every build (~200,000 at 5,000 bulletins): a
+    path with none of the substrings that can make a part empty or start one with a dot
+    is accepted at once; any other goes through the full check (:func:`_check_rel`)."""
+    if (
+        path
+        and path[0] not in "./"
+        and path[-1] != "/"
+        and "//" not in path
+        and "/." not in path
+        and "\\" not in path
+        and "\0" not in path
+    ):
+        return path
+    return _check_rel(path)
+
+
+def _check_rel(path: str) -> str:
     parts = path.split("/")
     if not path or "\\" in path or "\0" in path or any(p in ("", ".", "..") for p in parts):
         raise OutputError(f"不安全的输出路径：{path!r}")
@@ -73,7 +91,7 @@ class OutputDir:
         self.stage = self.parent / f"{self.name}.tmp-{os.getpid()}"
         self.lock_path = self.parent / f"{self.name}.lock"
         self.records: dict[str, FileRecord] = {}
-        self._prev: dict[str, list] = {}
+        self._prev: dict[str, tuple] = {}  # rel → (key, sha256, size)
         # the site is as its state records it (huikan.site.state): files kept are not stat-ed
         self._trusted = False
         self.prev_build: dict = {}  # what the previous build recorded of itself (commit's build)
@@ -163,7 +181,7 @@ class OutputDir:
         for p in [*olds, *leftovers]:
             self._discard(p)
 
-    def _load_state(self) -> dict[str, list]:
+    def _load_state(self) -> dict[str, tuple]:
         header = state.read_header(self.out)
         files = state.read_files(self.out, header) if header is not None else None
         if header is None or files is None:
@@ -176,8 +194,7 @@ class OutputDir:
     def commit(self, build: dict | None = None) -> None:
         """Put the finished site in place; ``build`` (the build's input key and report, see
         huikan.site.unchanged) is kept in the state file."""
-        files = {p: [r.key, r.sha256, r.size] for p, r in sorted(self.records.items())}
-        state.write(self.stage, files, build)
+        state.write(self.stage, sorted(self.records.items()), build)
         if not self._prev or not self.out.is_dir():
             self._swap()
             return
@@ -382,6 +399,10 @@ class OutputDir:
                 raise OutputError(f"两个文件要写入同一个位置：{rel}")
             _, sha, size = self._prev[rel]
             self.records[rel] = FileRecord(sha, size, key, UNCHANGED)
+
+    def previous_records(self) -> dict[str, tuple]:
+        """What the previous build recorded per file: rel → (key, sha256, size) (read only)."""
+        return self._prev
 
     def counts(self) -> tuple[int, int]:
         written = sum(1 for r in self.records.values() if r.status == WRITTEN)

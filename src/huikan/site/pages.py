@@ -7,6 +7,7 @@ previous build's, the page cannot have changed and is not rendered again.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from typing import Any
@@ -422,8 +423,10 @@ class PagePlanner:
 
     # -- XML and text ----------------------------------------------------------------------
     def feed(self, c: ClusterEntry | None) -> Page:
-        arts = c.articles if c else [a for b in self.model.bulletins for a in b.articles]
-        dated = [a for a in arts if parse_date(a.date)][:FEED_SIZE]
+        arts = c.articles if c else (a for b in self.model.bulletins for a in b.articles)
+        # the newest FEED_SIZE dated articles: stop there (testing every article's date of
+        # the archive, once per feed, cost ~0.5 s a build at 80,000 articles)
+        dated = list(itertools.islice((a for a in arts if parse_date(a.date)), FEED_SIZE))
         entries = [{**_article_card(a), "summary": excerpt(a.lead, 200)} for a in dated]
         if c:
             path, title = f"{c.url}feed.xml", f"{self.site['title']} · {c.cluster.name}"

@@ -3,6 +3,7 @@ robots.txt: which pages they list, as :class:`Page` records rendered by ``site.f
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -26,8 +27,13 @@ def sitemap_pages(
         if p.template and p.kind not in ("404", "search"):
             urls.append({"url": p.url, "lastmod": p.meta.get("date")})
     urls.sort(key=lambda u: u["url"])
+    site = json.dumps(ctx(), ensure_ascii=False, sort_keys=True, default=str)
     if len(urls) <= max_urls:
-        return [Page("sitemap.xml", "sitemap", "sitemap", ctx(urls=urls))]
+        return [
+            Page(
+                "sitemap.xml", "sitemap", "sitemap", ctx(urls=urls), inputs=_inputs(site, "", urls)
+            )
+        ]
     years: dict[str, list[dict[str, Any]]] = {}
     for u in urls:
         parsed = parse_date(u["lastmod"])
@@ -39,11 +45,31 @@ def sitemap_pages(
         for k, i in enumerate(parts, start=1):
             part = group[i : i + max_urls]
             path = f"sitemaps/{year}.xml" if len(parts) == 1 else f"sitemaps/{year}-{k}.xml"
-            out.append(Page(path, "sitemap", "sitemap", ctx(urls=part, path=path)))
+            out.append(
+                Page(
+                    path,
+                    "sitemap",
+                    "sitemap",
+                    ctx(urls=part, path=path),
+                    inputs=_inputs(site, path, part),
+                )
+            )
             dates = [u["lastmod"] for u in part if u["lastmod"]]
             index.append({"url": path, "lastmod": max(dates) if dates else None})
     out.append(Page("sitemap.xml", "sitemap", "sitemap", ctx(sitemaps=index)))
     return out
+
+
+def _inputs(site: str, path: str, urls: list[dict[str, Any]]) -> list[str]:
+    """What a sitemap file is rendered from, as the page's key inputs (huikan.build.page_key):
+    hashing these strings costs a fraction of a JSON dump of its ~50,000 URLs, and a new
+    issue changes one year's file, so the other years' files are neither dumped nor
+    rendered."""
+    return [
+        site,
+        path,
+        *(f"{u['url']}\x1f{'' if u['lastmod'] is None else '=' + str(u['lastmod'])}" for u in urls),
+    ]
 
 
 def robots_page(ctx: Callable[..., dict[str, Any]]) -> Page:

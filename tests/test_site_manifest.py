@@ -1,0 +1,93 @@
+"""manifest.json written incrementally (huikan.site.manifest): the entries of unchanged files
+are taken from the previous manifest, and the result equals a full build's byte for byte."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import build
+from huikan.build import page_key
+from huikan.site import manifest as site_manifest
+from huikan.site.output import OutputDir
+from huikan.site.page import Page
+from test_search_step import _add_bulletin, _assert_equals_a_full_build
+
+
+def test_a_search_file_line_is_what_the_encoder_makes():
+    for path in ("search/i/0/a.json", 'search/引"号\\/x y.json', "search/deep/index.html"):
+        entry = {
+            "path": path,
+            "url": site_manifest._url_of(path),
+            "sha256": "ab" * 32,
+            "size": 12345,
+            "kind": "search-index",
+            "title": path.rsplit("/", 1)[-1],
+        }
+        line = site_manifest._search_line(path, "ab" * 32, 12345)
+        assert line == site_manifest._ENCODER.encode(entry).encode("utf-8")
+        assert json.loads(line) == entry
+
+
+def test_dumps_writes_bytes_items_as_they_are():
+    m = {"pages": [{"a": 1}, b'{"a":2}'], "x": []}
+    assert site_manifest.dumps(m) == site_manifest.dumps({"pages": [{"a": 1}, {"a": 2}], "x": []})
+
+
+def test_a_keyed_page_key_covers_its_manifest_fields():
+    def page(title: str, meta: dict) -> Page:
+        return Page("a/index.html", "article", title, {}, "article.html", meta, inputs=["x"])
+
+    base = page_key("salt", page("标题", {"cluster": "综合"}))
+    assert page_key("salt", page("标题", {"cluster": "新能源"})) != base
+    assert page_key("salt", page("另一个", {"cluster": "综合"})) != base
+
+
+def test_a_rebuild_reuses_unchanged_entries_and_equals_a_full_build(
+    site_root, tmp_path, monkeypatch
+):
+    build(site_root)
+    reused = []
+    get = site_manifest.PreviousLines.get
+
+    def spy(self, path, rec):
+        line = get(self, path, rec)
+        reused.append(line is not None)
+        return line
+
+    monkeypatch.setattr(site_manifest.PreviousLines, "get", spy)
+    _add_bulletin(site_root, "2099-01")
+    build(site_root)
+    assert sum(reused) > len(reused) / 2  # most pages did not change
+    assert not all(reused)  # the new bulletin's pages, the home page … did
+    _assert_equals_a_full_build(site_root, tmp_path)
+
+
+def test_a_manifest_edited_by_hand_is_not_reused(site_root):
+    build(site_root)
+    m = site_root / "build" / "manifest.json"
+    m.write_bytes(m.read_bytes().replace(b'"kind":"article"', b'"kind":"ARTICLE"'))
+    with OutputDir(site_root / "build") as out:
+        code = out.prev_build["code"]
+        assert site_manifest.PreviousLines.load(out, code).lines == {}
+    m.unlink()
+    build(site_root)  # the key is unchanged, but the site is not intact: built again
+    assert b"ARTICLE" not in m.read_bytes()
+
+
+def test_a_manifest_written_by_other_code_is_not_reused(site_root):
+    build(site_root)
+    with OutputDir(site_root / "build") as out:
+        code = out.prev_build["code"]
+        assert len(site_manifest.PreviousLines.load(out, code).lines) > 10
+        assert site_manifest.PreviousLines.load(out, code + "x").lines == {}
+
+
+def test_a_sitemap_file_is_keyed_by_its_urls_and_dates():
+    from huikan.site import sitemap
+
+    def key(lastmod: str | None) -> str:
+        pages = [Page("a/index.html", "article", "t", {}, "article.html", {"date": lastmod})]
+        [page] = sitemap.sitemap_pages(pages, lambda **kw: {"site": {"base_url": "/"}, **kw})
+        return page_key("salt", page)
+
+    assert len({key(None), key("2024-01"), key("2024-02"), key("")}) == 4
