@@ -28,6 +28,7 @@ from huikan.config import ConfigError, SiteConfig, load_config
 from huikan.filedigest import FileDigests
 from huikan.ingest import SUFFIXES
 from huikan.lifeline import die_with_parent
+from huikan.memory import release_memory
 from huikan.model import IngestError, IngestResult
 from huikan.model import Warning as IngestWarning
 from huikan.problems import tell
@@ -253,7 +254,8 @@ def ingest_all(
     hits in this process, misses in a pool of ``jobs`` (``before`` is called with the
     misses first: it may refuse them by raising)."""
     from huikan.cache import IngestCache
-    from huikan.snapshot import ResultSnapshot
+    from huikan.snapshot import ResultSnapshot, thaw
+    from huikan.snapshot import slim as slim_data
 
     cache = IngestCache(cache_dir)
     snapshot = ResultSnapshot(cache_dir)
@@ -302,9 +304,18 @@ def ingest_all(
                 for fut in as_completed(futures):
                     take(futures[fut], fut.result())
                     bar.advance()
-    ordered = [(p, results[p]) for p in paths if p in results]
     errors.sort(key=lambda e: e.file)
-    snapshot.save({keys[p]: snapshot.entries[keys[p]] if p in slim else r for p, r in ordered})
+    fresh = {p: slim_data(r) for p, r in results.items() if p not in slim}
+    snapshot.save({keys[p]: fresh[p] if p in fresh else snapshot.entries[keys[p]] for p in results})
+    # The full results read or made here are dropped for their slim form, as the next build
+    # will have them: a cold build of 5,000 bulletins held every body in this process, and
+    # the search process forked from it counted them in its own memory.
+    for p, data in fresh.items():
+        results[p], bodies = thaw(data)
+        slim[p] = (bodies, functools.partial(_load_full, cache, keys[p], p, config))
+    if fresh:
+        release_memory()
+    ordered = [(p, results[p]) for p in paths if p in results]
     return Ingested(ordered, errors, len(misses), {p: keys[p] for p, _ in ordered}, slim)
 
 

@@ -75,6 +75,11 @@ def unslim(data: dict) -> tuple[IngestResult, list[SlimArticle]]:
     return IngestResult.from_json(data), bodies
 
 
+def thaw(data: dict) -> tuple[IngestResult, list[SlimArticle]]:
+    """:func:`unslim` of a copy: ``data`` stays as it is, to be saved."""
+    return unslim({**data, "articles": [dict(a) for a in data["articles"]]})
+
+
 class ResultSnapshot:
     """The slim results of the last build, by ingest cache key."""
 
@@ -101,7 +106,7 @@ class ResultSnapshot:
         if data is None:
             return None
         try:
-            return unslim({**data, "articles": [dict(a) for a in data["articles"]]})
+            return thaw(data)
         except (KeyError, TypeError):
             return None
 
