@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 from huikan.search.cache import TokenCache
@@ -86,12 +87,19 @@ def test_parallel_tokenising_streams_the_serial_answer(tmp_path, monkeypatch):
     monkeypatch.setattr(cache_mod, "PARALLEL_CHUNK", 7)
     with TokenCache(tmp_path, TOK) as cache:
         got = [ln.terms for ln in cache._tokenize(lines, 2)]
-    assert got == [TOK.line(x).terms for x in lines]
+        assert got == [TOK.line(x).terms for x in lines]
+        pool = cache._pool
+        assert pool is not None  # started once, kept for the next fields
+        got = [ln.terms for ln in cache._tokenize(lines[::-1], 2)]
+        assert cache._pool is pool and got == [TOK.line(x).terms for x in lines[::-1]]
+    assert cache._pool is None  # shut down with the cache
 
-    def broken(*args, **kwargs):
-        raise cache_mod.BrokenProcessPool("test")
-
-    monkeypatch.setattr(cache_mod, "ProcessPoolExecutor", broken)
+    monkeypatch.setattr(cache_mod, "_work", _die)  # a worker dies: BrokenProcessPool
     with TokenCache(tmp_path / "b", TOK) as cache:
         got = [ln.terms for ln in cache._tokenize(lines, 2)]
+        assert cache._pool is None
     assert got == [TOK.line(x).terms for x in lines]
+
+
+def _die(lines):
+    os._exit(1)

@@ -71,6 +71,7 @@ class TokenCache:
         self.hits = 0
         self.misses = 0
         self.line_misses = 0
+        self._pool: ProcessPoolExecutor | None = None  # see _workers
 
     def __enter__(self) -> TokenCache:
         if self.dir is not None:
@@ -91,6 +92,7 @@ class TokenCache:
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self._close_pool()
         try:
             if exc_type is None:
                 self.save()
@@ -192,32 +194,41 @@ class TokenCache:
         """The lines' tokens, in order, yielded as they are made (by ``jobs`` forked workers
         when there are many lines) so the caller never holds them all."""
         jobs = jobs or os.cpu_count() or 1
-        # fork (spawn would re-import the caller's main module), and only while no other
-        # thread runs, which is when forking is safe.
-        parallel = (
-            jobs > 1
-            and len(lines) >= PARALLEL_MIN
-            and "fork" in get_all_start_methods()
-            and threading.active_count() == 1
-        )
         done = 0
-        if parallel:
+        pool = self._workers(jobs) if len(lines) >= PARALLEL_MIN else None
+        if pool is not None:
             size = max(1, min(PARALLEL_CHUNK, len(lines) // (jobs * 8)))
             chunks = [lines[i : i + size] for i in range(0, len(lines), size)]
             try:
-                with ProcessPoolExecutor(
-                    max_workers=jobs,
-                    mp_context=get_context("fork"),
-                    initializer=_init_worker,
-                    initargs=(self.tokenizer.user_words, os.getpid()),
-                ) as pool:
-                    for chunk in pool.map(_work, chunks):
-                        yield from chunk
-                        done += len(chunk)
+                for chunk in pool.map(_work, chunks):
+                    yield from chunk
+                    done += len(chunk)
             except (BrokenProcessPool, OSError):
-                pass  # the rest is done here
+                self._close_pool()  # the rest is done here
         for x in lines[done:]:
             yield self.tokenizer.line(x)
+
+    def _workers(self, jobs: int) -> ProcessPoolExecutor | None:
+        """The worker pool, started on first use and kept until the cache is closed: a
+        worker forked later would count in its own resident size the token cache and
+        vocabulary this process has read by then (gigabytes on a large archive). Forked
+        (spawn would re-import the caller's main module), and only while no other thread
+        runs, which is when forking is safe."""
+        if self._pool is None and (
+            jobs > 1 and "fork" in get_all_start_methods() and threading.active_count() == 1
+        ):
+            self._pool = ProcessPoolExecutor(
+                max_workers=jobs,
+                mp_context=get_context("fork"),
+                initializer=_init_worker,
+                initargs=(self.tokenizer.user_words, os.getpid()),
+            )
+        return self._pool
+
+    def _close_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
     def release_lines(self) -> None:
         """Write the line buckets that changed and drop every line bucket from memory: they
