@@ -58,13 +58,13 @@ def test_no_cache_dir_works_in_memory():
 
 
 def test_released_line_buckets_are_written_and_read_back(tmp_path):
-    """release_lines drops the line buckets from memory (a segment's indexing must not hold
-    the archive's lines) after writing the new ones: later lookups still find every line."""
+    """release drops the buckets from memory (a segment's indexing must not hold the
+    archive's tokens) after writing the new ones: later lookups still find every line."""
     texts = [plain_text(d.body) for d in gold_docs()[:6]]
     with TokenCache(tmp_path, TOK) as cache:
         cache.field_terms(texts[:3])
-        cache.release_lines()
-        assert not any(name.startswith("l") for name in cache._buckets)
+        cache.release()
+        assert not cache._buckets
         assert any(p.name.startswith("l") for p in cache.dir.glob("*.marshal"))
         misses = cache.line_misses
         # the same lines in new fields: served by the buckets read back, nothing tokenised
@@ -103,3 +103,17 @@ def test_parallel_tokenising_streams_the_serial_answer(tmp_path, monkeypatch):
 
 def _die(lines):
     os._exit(1)
+
+
+def test_a_released_field_bucket_is_still_pruned_on_save(tmp_path):
+    """A build that looked up every document drops the entries it did not use, whether
+    their buckets are in memory or were released (read back for it)."""
+    texts = [plain_text(d.body) for d in gold_docs()[:6]]
+    with TokenCache(tmp_path, TOK) as cold:
+        cold.field_terms(texts)
+    with TokenCache(tmp_path, TOK) as cache:
+        cache.field_terms(texts[:3])
+        cache.release()
+    with TokenCache(tmp_path, TOK) as after:
+        after.field_terms(texts)
+    assert (after.hits, after.misses) == (3, 3)

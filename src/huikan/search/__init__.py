@@ -364,7 +364,7 @@ def _index_segment(job: _Job, part: list[SearchDoc], s: int, start: int) -> Segm
     texts = [plain_text(d.text()) for d in part]
     values = field_values(part, texts, job.config)
     terms = {f: job.cache.field_terms(values[f], job.jobs) for f in FIELDS}
-    job.cache.release_lines()  # before the index, the segment's largest memory
+    job.cache.release()  # before the index, the segment's largest memory
     t1 = time.perf_counter()
     info, files = build_segment(
         [{f: terms[f][i] for f in FIELDS} for i in range(len(part))],

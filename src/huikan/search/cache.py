@@ -109,15 +109,17 @@ class TokenCache:
     def _bucket(self, name: str) -> dict[str, Any]:
         b = self._buckets.get(name)
         if b is None:
-            b = {}
-            if self.dir is not None:
-                try:
-                    b = marshal.loads((self.dir / f"{name}.marshal").read_bytes())
-                except (OSError, ValueError, EOFError, TypeError):
-                    b = {}
-            self._buckets[name] = b
-            self._used[name] = set()
+            b = self._buckets[name] = self._read(name)
+            self._used.setdefault(name, set())  # a released bucket's keys stay used
         return b
+
+    def _read(self, name: str) -> dict[str, Any]:
+        if self.dir is None:
+            return {}
+        try:
+            return marshal.loads((self.dir / f"{name}.marshal").read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            return {}
 
     def field_terms(self, texts: Sequence[str], jobs: int | None = None) -> list[FieldTerms]:
         """FieldTerms of each text: whole fields from the cache; the others assembled from
@@ -230,40 +232,54 @@ class TokenCache:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
-    def release_lines(self) -> None:
-        """Write the line buckets that changed and drop every line bucket from memory: they
-        are needed only while a segment's new fields are tokenised, and on a cold build of
-        5,000 bulletins they grow to ~0.9 GB, which the next segment's indexing would add to.
-        A bucket needed again is read back from its file."""
+    def release(self) -> None:
+        """Write the buckets that changed and drop them all from memory: a segment needs
+        them only while its fields are looked up and tokenised, and on a large archive they
+        are gigabytes (5,000 bulletins: ~0.75 GB of field entries, ~0.9 GB of line entries
+        on a cold build), which the segment's indexing would add to. A bucket needed again
+        is read back from its file; the keys used so far are kept for :meth:`save`."""
         if self.dir is None:  # nowhere to read them back from
             return
-        for name in [n for n in self._buckets if n.startswith("l")]:
+        for name, bucket in list(self._buckets.items()):
             if name in self._dirty:
-                data = marshal.dumps(dict(sorted(self._buckets[name].items())))
-                _atomic_write(self.dir / f"{name}.marshal", data)
+                _atomic_write(self.dir / f"{name}.marshal", _dump(bucket))
                 self._dirty.discard(name)
-            del self._buckets[name], self._used[name]
+            del self._buckets[name]
+            if name.startswith("l"):
+                del self._used[name]
 
     def save(self) -> None:
-        """Write the vocabulary if it grew, then the buckets that changed."""
+        """Write the vocabulary if it grew, then the buckets that changed; with ``prune``,
+        field buckets lose the entries this build did not use (a released bucket is read
+        back for that)."""
         if self.dir is None:
             return
         if len(self.vocab) != self._saved_vocab:
             _atomic_write(self.dir / "vocab.marshal", marshal.dumps(self.vocab.terms))
             self._saved_vocab = len(self.vocab)
-        for name, bucket in self._buckets.items():
-            used = self._used[name]
+        names = self._buckets.keys() | self._used.keys()
+        if self.prune:  # a bucket this build never touched holds no entry it used
+            names |= {p.stem for p in self.dir.glob("[0-9a-f][0-9a-f].marshal")}
+        for name in sorted(names):
+            bucket = self._buckets.get(name)
             if name.startswith("l"):  # line entries: kept (they serve re-split articles)
-                if name in self._dirty:
-                    _atomic_write(
-                        self.dir / f"{name}.marshal", marshal.dumps(dict(sorted(bucket.items())))
-                    )
+                if name in self._dirty and bucket is not None:
+                    _atomic_write(self.dir / f"{name}.marshal", _dump(bucket))
                 continue
+            if bucket is None:  # released: on disk as it is, unless entries are to go
+                if not self.prune:
+                    continue
+                bucket = self._read(name)
+            used = self._used.get(name, set())
             if name not in self._dirty and (not self.prune or len(bucket) == len(used)):
                 continue
             kept = {k: bucket[k] for k in sorted(used if self.prune else bucket) if k in bucket}
             _atomic_write(self.dir / f"{name}.marshal", marshal.dumps(kept))
         self._dirty.clear()
+
+
+def _dump(bucket: dict[str, Any]) -> bytes:
+    return marshal.dumps(dict(sorted(bucket.items())))
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
