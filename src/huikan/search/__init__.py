@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from huikan.config import SiteConfig
+from huikan.memory import release_memory
 from huikan.search.cache import TokenCache
 from huikan.search.files import Writer, digest, previous_build, previous_segments
 from huikan.search.index import FIELDS, LUNR_VERSION, PIPELINE_FN
@@ -365,6 +366,7 @@ def _index_segment(job: _Job, part: list[SearchDoc], s: int, start: int) -> Segm
     values = field_values(part, texts, job.config)
     terms = {f: job.cache.field_terms(values[f], job.jobs) for f in FIELDS}
     job.cache.release()  # before the index, the segment's largest memory
+    release_memory()  # and the freed heap given back, or the process only grows
     t1 = time.perf_counter()
     info, files = build_segment(
         [{f: terms[f][i] for f in FIELDS} for i in range(len(part))],
