@@ -1,5 +1,3 @@
-import sys
+from huikan.cli import entry
 
-from huikan.cli import main
-
-sys.exit(main())
+entry()

@@ -11,7 +11,10 @@ module that does the work, so ``huikan ingest`` does not pay for loading the ren
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+from typing import NoReturn
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -191,5 +194,23 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+def entry() -> NoReturn:
+    """The ``huikan`` console script: :func:`main`, then the process ends without tearing
+    down its heap.
+
+    A build of a large archive ends holding its whole model (5,000 bulletins: ~1.2 GB of
+    small objects); Python's shutdown frees them one by one, ~0.9 s after the summary is
+    printed — a tenth of a rebuild after one new issue. Everything the command writes is
+    already on disk (files are replaced atomically, caches are saved by their context
+    managers, child processes are joined), so only the standard streams need flushing.
+    Tests and embedders call :func:`main`, which returns normally.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BrokenPipeError, ValueError):  # reader gone, or closed
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    entry()
