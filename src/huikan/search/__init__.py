@@ -216,7 +216,9 @@ def write_search_index(
     timing = {"tokenize_seconds": 0.0, "index_seconds": 0.0}
     built = 0
     with TokenCache(cache_dir / "search", tokenizer) as cache:
-        job = _Job(config, cache, jobs, writer, cluster_no, store_chunk, shard_bytes, timing)
+        job = _Job(
+            config, cache, jobs, writer, cluster_no, store_chunk, shard_bytes, timing, segment_docs
+        )
         for s, (a, b) in enumerate(segment_ranges(len(ordered), segment_docs, segment_unit)):
             part = ordered[a:b]
             key = segment_key(common.encode(), a, [_key_inputs(d, names, cluster_no) for d in part])
@@ -355,6 +357,7 @@ class _Job:
     store_chunk: int
     shard_bytes: int
     timing: dict[str, float]
+    segment_docs: int = SEGMENT_DOCS  # the largest segment's size
 
 
 def _index_segment(job: _Job, part: list[SearchDoc], s: int, start: int) -> SegmentInfo:
@@ -366,7 +369,11 @@ def _index_segment(job: _Job, part: list[SearchDoc], s: int, start: int) -> Segm
     values = field_values(part, texts, job.config)
     terms = {f: job.cache.field_terms(values[f], job.jobs) for f in FIELDS}
     job.cache.release()  # before the index, the segment's largest memory
-    release_memory()  # and the freed heap given back, or the process only grows
+    if len(part) * 4 >= job.segment_docs:
+        # and the freed heap given back, or the process only grows; a small segment's
+        # postings are small, and a collection walks the whole heap (a +1 build indexes
+        # only the newest few hundred documents)
+        release_memory()
     t1 = time.perf_counter()
     info, files = build_segment(
         [{f: terms[f][i] for f in FIELDS} for i in range(len(part))],
