@@ -6,7 +6,8 @@ dataclasses (never the source file again), which is what makes ingest results ca
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any
 
 
@@ -191,12 +192,12 @@ class IngestResult:
     def to_json(self) -> dict[str, Any]:
         """The shape printed by ``huikan ingest --json`` (a superset of the documented one)."""
         return {
-            "bulletin": asdict(self.bulletin),
-            "articles": [asdict(a) for a in self.articles],
-            "warnings": [asdict(w) for w in self.warnings],
+            "bulletin": plain(self.bulletin),
+            "articles": [plain(a) for a in self.articles],
+            "warnings": [plain(w) for w in self.warnings],
             "sha256": self.sha256,
             "leftover": list(self.leftover),
-            "regions": [asdict(r) for r in self.regions],
+            "regions": [plain(r) for r in self.regions],
             "page_sizes": [list(s) for s in self.page_sizes],
         }
 
@@ -236,3 +237,24 @@ def _article(data: dict[str, Any]) -> Article:
     if isinstance(why, dict):
         data = {**data, "cluster_why": ClusterWhy.from_json(why)}
     return Article(**data)
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def plain(obj: Any) -> Any:
+    """``dataclasses.asdict`` for the model's records, without its deep copies: the same
+    dicts, lists and tuples, sharing the (immutable) strings and numbers. Every ingest
+    result is turned into JSON for the cache; asdict took an eighth of a text bulletin's
+    ingest time."""
+    if hasattr(obj, "__dataclass_fields__"):
+        return {name: plain(getattr(obj, name)) for name in _field_names(type(obj))}
+    if isinstance(obj, list):
+        return [plain(x) for x in obj]
+    if isinstance(obj, tuple):
+        return tuple(plain(x) for x in obj)
+    if isinstance(obj, dict):
+        return {plain(k): plain(v) for k, v in obj.items()}
+    return obj
