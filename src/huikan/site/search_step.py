@@ -44,25 +44,28 @@ def search_docs(model: SiteModel) -> list[SearchDoc]:
     """The documents, named by their articles' idents, bodies loaded only when a segment is
     indexed (a slim result's body is not in memory, see huikan.snapshot) and not kept."""
     bodies = _Bodies()
-    return [
-        SearchDoc(
-            url=a.url,
-            title=a.title,
-            body="",
-            date=a.date,
-            cluster=a.cluster.name,
-            cluster_slug=a.cluster.slug,
-            bulletin=b.display_title(),
-            bulletin_slug=b.slug,
-            column=a.article.column or "",
-            source=a.article.source or "",
-            byline=a.article.byline or "",
-            ident=a.ident,
-            load_body=functools.partial(bodies.text, a),
-        )
-        for b in model.bulletins
-        for a in b.articles
-    ]
+    docs: list[SearchDoc] = []
+    for b in model.bulletins:
+        shown, slug, date = b.display_title(), b.slug, b.date  # once a bulletin, not an article
+        docs += [
+            SearchDoc(
+                url=a.url,
+                title=a.title,
+                body="",
+                date=date,
+                cluster=a.cluster.name,
+                cluster_slug=a.cluster.slug,
+                bulletin=shown,
+                bulletin_slug=slug,
+                column=a.article.column or "",
+                source=a.article.source or "",
+                byline=a.article.byline or "",
+                ident=a.ident,
+                load_body=functools.partial(bodies.text, a),
+            )
+            for a in b.articles
+        ]
+    return docs
 
 
 class _Bodies:
