@@ -212,8 +212,8 @@ def write_search_index(
         previous = previous_build(out_dir)
     writer = Writer(out_dir, write)
     tokenizer = Tokenizer.for_config(config)
-    layout = [str(store_chunk), str(shard_bytes), str(group_shards)]
-    common = "\0".join([search_code(), tokenizer.key, *layout])
+    layout = (store_chunk, shard_bytes, group_shards)  # part of every segment's key
+    common = "\0".join([search_code(), tokenizer.key, *map(str, layout)])
     old = previous_segments(previous, FORMAT)
     infos = InfoCache(cache_dir / "search" / "segments")
     done: list[SegmentInfo] = []
@@ -221,8 +221,7 @@ def write_search_index(
     timing = {"tokenize_seconds": 0.0, "index_seconds": 0.0}
     built = 0
     with TokenCache(cache_dir / "search", tokenizer) as cache:
-        layout_args = (store_chunk, shard_bytes, group_shards)
-        job = _Job(config, cache, jobs, writer, cluster_no, timing, *layout_args)
+        job = _Job(config, cache, jobs, writer, cluster_no, timing, *layout)
         for s, (a, b) in enumerate(segment_ranges(len(ordered), segment_docs, segment_unit)):
             part = ordered[a:b]
             key = segment_key(common.encode(), a, [_key_inputs(d, names, cluster_no) for d in part])
