@@ -179,13 +179,46 @@
     return lo;
   }
 
-  /* Shards holding every term that starts with `prefix`. */
-  function shardsWithPrefix(prefix, separators) {
-    var a = shardOf(prefix, separators);
-    var b = shardOf(prefix + "\uffff", separators);
+  /* The term ranges a query reads, [lowest, highest]: a term is its own range, a prefix gram
+   * every term from it to it + U+FFFF (term_ranges in query.py). */
+  function termRanges(parts) {
     var out = [];
-    for (var k = a; k <= b; k++) out.push(k);
+    parts.forEach(function (p) {
+      p.grams.forEach(function (g) {
+        out.push([g.term, g.prefix ? g.term + "\uffff" : g.term]);
+      });
+      p.candidates.forEach(function (w) {
+        out.push([w, w]);
+      });
+    });
     return out;
+  }
+
+  /* The groups whose directories a segment's lookup of `ranges` needs (`coarse`: the
+   * manifest's separators, one per group): those of each range's ends, sorted. The shards
+   * between two ends are numbered consecutively, so middle groups need no directory. */
+  function groupsFor(ranges, coarse) {
+    var need = new Set();
+    ranges.forEach(function (r) {
+      need.add(shardOf(r[0], coarse));
+      need.add(shardOf(r[1], coarse));
+    });
+    return Array.from(need).sort(function (a, b) { return a - b; });
+  }
+
+  /* The shards of a segment holding `ranges`, sorted: a term's group by the coarse
+   * separators, its shard by the group directory (`dirOf(j)` → {k: first shard,
+   * separators: the others'}), as needed_shards in query.py. */
+  function shardsFor(ranges, coarse, dirOf) {
+    function locate(term) {
+      var d = dirOf(shardOf(term, coarse));
+      return d.k + shardOf(term, d.separators);
+    }
+    var need = new Set();
+    ranges.forEach(function (r) {
+      for (var k = locate(r[0]), b = locate(r[1]); k <= b; k++) need.add(k);
+    });
+    return Array.from(need).sort(function (a, b) { return a - b; });
   }
 
   var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -497,7 +530,9 @@
     wordCandidates: wordCandidates,
     parseQuery: parseQuery,
     shardOf: shardOf,
-    shardsWithPrefix: shardsWithPrefix,
+    termRanges: termRanges,
+    groupsFor: groupsFor,
+    shardsFor: shardsFor,
     decodeShards: decodeShards,
     decodeInts: decodeInts,
     idf: idf,

@@ -26,6 +26,7 @@
     this.base = new URL(indexUrl, document.baseURI);
     this._manifest = null;
     this._shards = new Map();
+    this._groups = new Map();
     this._docs = new Map();
     this._facets = null;
     this._indexes = new Map();
@@ -57,7 +58,7 @@
     if (!this._manifest) {
       this._manifest = fetchJSON(new URL("manifest.json", this.base), true).then(function (m) {
         m.segs.forEach(function (seg) {
-          seg.separators = seg[4] ? seg[4].split(" ") : [];
+          seg.coarse = seg[4] ? seg[4].split(" ") : []; // one per group of shards
         });
         core.registerPipeline(lunr);
         return m;
@@ -67,6 +68,41 @@
       });
     }
     return this._manifest;
+  };
+
+  /* The directory of group j of segment s: {k: its first shard, separators: the others'}. */
+  Engine.prototype.group = function (m, s, j) {
+    var base = this.base;
+    return memo(this._groups, s + "/" + j, function () {
+      return fetchJSON(new URL("i/" + s + "/g" + j + ".json?v=" + m.segs[s][3], base)).then(function (d) {
+        return { k: d.k, separators: d.seps ? d.seps.split(" ") : [] };
+      });
+    });
+  };
+
+  /* The shards of every segment holding `ranges` (core.termRanges): the group directories
+   * the manifest points to, fetched in parallel, then the shards they point to, in parallel. */
+  Engine.prototype.shardsFor = function (m, ranges) {
+    var self = this;
+    return Promise.all(
+      m.segs.map(function (seg, s) {
+        var groups = core.groupsFor(ranges, seg.coarse);
+        return Promise.all(
+          groups.map(function (j) {
+            return self.group(m, s, j);
+          })
+        ).then(function (dirs) {
+          var byGroup = new Map(groups.map(function (j, i) { return [j, dirs[i]]; }));
+          return Promise.all(
+            core.shardsFor(ranges, seg.coarse, function (j) { return byGroup.get(j); }).map(function (k) {
+              return self.shard(m, s, k);
+            })
+          );
+        });
+      })
+    ).then(function (perSegment) {
+      return [].concat.apply([], perSegment);
+    });
   };
 
   /* Shard k of segment s (each segment of documents has its own term shards). */
@@ -307,32 +343,11 @@
     var parts = core.parseQuery(query);
     return this.manifest().then(function (m) {
       if (!parts.length) return { parts: parts, words: [], all: [], hits: [], manifest: m };
-      // every term's shard in every segment
-      var need = new Map();
-      m.segs.forEach(function (seg, s) {
-        var sep = seg.separators;
-        var add = function (k) { need.set(s + "/" + k, [s, k]); };
-        parts.forEach(function (p) {
-          p.grams.forEach(function (g) {
-            if (g.prefix) core.shardsWithPrefix(g.term, sep).forEach(add);
-            else add(core.shardOf(g.term, sep));
-          });
-          p.candidates.forEach(function (w) {
-            add(core.shardOf(w, sep));
-          });
-        });
-      });
-      return Promise.all(
-        Array.from(need.values()).map(function (sk) {
-          return self.shard(m, sk[0], sk[1]);
-        })
-      ).then(function (shards) {
-        var byKey = new Map(shards.map(function (s) { return [s.key, s]; }));
+      // every term's shard in every segment, through the group directories
+      return self.shardsFor(m, core.termRanges(parts)).then(function (shards) {
+        // a term the query looked up is in the index if its shard in some segment holds it
         function hasTerm(t) {
-          return m.segs.some(function (seg, s) {
-            var sh = byKey.get(s + "/" + core.shardOf(t, seg.separators));
-            return !!sh && sh.terms.has(t);
-          });
+          return shards.some(function (sh) { return sh.terms.has(t); });
         }
         if (!opts.simplified && missing(parts, shards, hasTerm)) {
           // a term the index lacks: try the query in simplified characters (集成電路)

@@ -22,16 +22,21 @@ from huikan.search.index import (
     utf16_key,
 )
 from huikan.search.query import (
+    Directory,
+    Part,
     choose_words,
     clauses,
+    needed_groups,
     needed_shards,
     parse_query,
     run_lunr_py,
     search_shards,
+    shard_of,
 )
 from huikan.search.shard import (
     decode_ints,
     encode_ints,
+    groups,
     index_width,
     make_shards,
     separators,
@@ -133,6 +138,52 @@ def test_shards_decode_to_lunr_bm25(tokens):
         assert cur.terms[0].startswith(sep)
 
 
+def _one_level(parts, seps):
+    """The shards a query needs looked up in every separator at once (format 3's lookup)."""
+    need = set()
+    for p in parts:
+        for term, prefix in p.grams:
+            last = shard_of(term + "\uffff", seps) if prefix else shard_of(term, seps)
+            need.update(range(shard_of(term, seps), last + 1))
+        need.update(shard_of(w, seps) for w in p.candidates)
+    return sorted(need)
+
+
+def test_group_directories_find_the_shards_one_separator_list_finds(tokens):
+    """The two-level lookup (coarse separators, then a group's directory) gives the shards
+    of the plain lookup for every term, every prefix (ranges across group boundaries, a
+    prefix in every group), the first and the last shard, whatever the group size."""
+    _, token_docs = tokens
+    vocab, docs = _encode(token_docs)
+    index = build_index([str(i) for i in range(len(docs))], docs, vocab)
+    seps = separators(make_shards(index, max_bytes=2000))
+    assert len(seps) > 100
+    terms = [*index.terms[::37], index.terms[0], index.terms[-1], "", "\uffff", "𠀀"]
+    firsts = sorted({t[0] for t in index.terms}, key=utf16_key)
+    queries = [[Part(t, t, False, [(t, False)], [t])] for t in terms]
+    queries += [[Part(c, c, False, [(c, True)], [])] for c in firsts]
+    queries.append([Part("", "", False, [("", True)], [])])  # every term: every group
+    for size in (1, 2, 3, 7, 64, len(seps) + 1, len(seps) + 5):
+        coarse, files = groups(seps, size)
+        dirs = [Directory.parse(json.loads(f)) for f in files]
+        assert len(dirs) == len(coarse) + 1 == -(-(len(seps) + 1) // size)
+        assert sum(len(d.separators) + 1 for d in dirs) == len(seps) + 1
+        spans = 0
+        for parts in queries:
+            asked = set()
+
+            def directory(j, asked=asked, dirs=dirs):
+                asked.add(j)
+                return dirs[j]
+
+            got = needed_shards(parts, coarse, directory)
+            assert got == _one_level(parts, seps), (size, parts[0].norm)
+            assert asked <= set(needed_groups(parts, coarse))  # fetched before the shards
+            spans += len(asked) > 1
+        assert spans or size > len(seps)  # some prefix crosses a group boundary
+        assert needed_shards(queries[-1], coarse, dirs.__getitem__) == list(range(len(seps) + 1))
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("search")
@@ -142,6 +193,7 @@ def built(tmp_path_factory):
         CONFIG,
         cache_dir=out.parent / "cache",
         shard_bytes=6000,
+        group_shards=3,  # several groups in every segment, and a short last one
         segment_docs=32,
     )
     return out, stats
@@ -149,14 +201,28 @@ def built(tmp_path_factory):
 
 def _load(out):
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
-    return manifest, lambda s, k: json.loads((out / "i" / str(s) / f"{k}.json").read_text("utf-8"))
+    return manifest, lambda s, name: json.loads(
+        (out / "i" / str(s) / f"{name}.json").read_text("utf-8")
+    )
+
+
+def _shard_files(folder):
+    """A segment folder's shards, by number (not its group directories g<j>.json)."""
+    return sorted((p for p in folder.glob("*.json") if p.stem.isdigit()), key=lambda p: int(p.stem))
 
 
 def _all_shards(out, manifest):
     return [
-        {**json.loads((out / "i" / str(s) / f"{k}.json").read_text("utf-8")), "s": s}
-        for s, seg in enumerate(manifest["segs"])
-        for k in range(len(seg[4].split(" ")) + 1 if seg[4] else 1)
+        {**json.loads(p.read_text("utf-8")), "s": s}
+        for s in range(len(manifest["segs"]))
+        for p in _shard_files(out / "i" / str(s))
+    ]
+
+
+def _directories(out, s):
+    return [
+        Directory.parse(json.loads(p.read_text("utf-8")))
+        for p in sorted((out / "i" / str(s)).glob("g*.json"), key=lambda p: int(p.stem[1:]))
     ]
 
 
@@ -175,7 +241,10 @@ def test_queries_on_loaded_shards_score_like_the_whole_index(built):
             choose_words(p, vocabulary)
         expected = run_lunr_py(full, clauses(parts))
         assert results == expected, q
-        loaded = sum(len(needed_shards(parts, seg[4].split(" "))) for seg in manifest["segs"])
+        loaded = 0
+        for s, seg in enumerate(manifest["segs"]):
+            dirs = _directories(out, s)
+            loaded += len(needed_shards(parts, seg[4].split(" "), dirs.__getitem__))
         loaded_fractions.append(loaded / stats.shards)
     assert max(loaded_fractions) < 0.25  # a query loads a small part of the index
 
@@ -204,8 +273,17 @@ def test_write_search_index_files_and_stats(built):
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     assert manifest["docs"] == len(gold_docs()) == stats.docs
     assert manifest["lunr"] == "2.3.9" and manifest["fields"] == list(FIELDS)
-    assert sum(len(seg[4].split(" ")) + 1 for seg in manifest["segs"]) == stats.shards
+    assert sum(len(_shard_files(out / "i" / str(s))) for s in range(3)) == stats.shards
+    for s, seg in enumerate(manifest["segs"]):
+        dirs = _directories(out, s)
+        # one coarse separator per group after the first; the directories tile the shards
+        assert len(dirs) == len(seg[4].split(" ")) + 1 > 2
+        assert [d.first for d in dirs] == list(range(0, 3 * len(dirs), 3))
+        assert (
+            len(_shard_files(out / "i" / str(s))) == dirs[-1].first + len(dirs[-1].separators) + 1
+        )
     assert [seg[:2] for seg in manifest["segs"]] == [[0, 32], [32, 32], [64, 12]]
+    assert sum(len(_directories(out, s)) for s in range(3)) == stats.extra["shard_groups"]
     assert sorted(p.name for p in out.iterdir()) == [
         "d",
         "facets.json",
@@ -311,6 +389,10 @@ def test_unchanged_files_are_hard_linked_from_the_previous_build(tmp_path):
     assert all(
         (stage / p).stat().st_ino == (old / p).stat().st_ino for p in shards if p.parts[1] != "3"
     )
+    # every file of a kept segment, its group directories too
+    kept = {p for p in shards if p.parts[1] != "3"}
+    assert kept == {p.relative_to(old) for p in (old / "i").rglob("*.json") if p.parts[-2] != "3"}
+    assert any(p.name.startswith("g") for p in kept)
     # the old build is untouched
     assert json.loads((old / "manifest.json").read_text("utf-8"))["docs"] == 12
 
@@ -354,7 +436,9 @@ def test_t2s_map_keeps_only_characters_the_index_holds(built):
     data = json.loads((out / "t2s.json").read_text("utf-8"))
     pairs = char_pairs(data)
     assert pairs["電"] == "电" and pairs["經"] == "经" and 200 < len(pairs) < 3000
-    shards = [json.loads(p.read_text("utf-8")) for p in (out / "i").rglob("*.json")]
+    shards = [
+        json.loads(p.read_text("utf-8")) for d in (out / "i").iterdir() for p in _shard_files(d)
+    ]
     held = {c for shard in shards for t in shard["t"] for c in t}
     assert set(pairs.values()) <= held
     small = build_map(set("电路干隆乾了解"))

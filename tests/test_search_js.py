@@ -18,8 +18,11 @@ from huikan.config import load_config
 from huikan.search import field_values, write_search_index
 from huikan.search.index import FIELDS, lunr_py_index
 from huikan.search.query import (
+    Directory,
     choose_words,
     clauses,
+    needed_groups,
+    needed_shards,
     parse_query,
     run_lunr_py,
     shard_of,
@@ -157,17 +160,31 @@ def test_trend_bins_and_geometry_match_python():
 
 
 @pytest.fixture(scope="module")
-def site_index(tmp_path_factory):
+def site_folder(tmp_path_factory):
     out = tmp_path_factory.mktemp("js-index")
     write_search_index(
-        list(gold_docs()), out, CONFIG, cache_dir=out / "cache", shard_bytes=6000, segment_docs=32
+        list(gold_docs()),
+        out,
+        CONFIG,
+        cache_dir=out / "cache",
+        shard_bytes=6000,
+        group_shards=3,
+        segment_docs=32,
     )
-    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
-    shards = [
-        {**json.loads((out / "i" / str(s) / f"{k}.json").read_text("utf-8")), "s": s}
-        for s, seg in enumerate(manifest["segs"])
-        for k in range(len(seg[4].split(" ")) + 1 if seg[4] else 1)
-    ]
+    return out
+
+
+def _segment_files(out: Path, s: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Segment s's shards (by number) and group directories (g<j>.json, by number)."""
+    files = {p.stem: json.loads(p.read_text("utf-8")) for p in (out / "i" / str(s)).iterdir()}
+    shards = [{**files[str(k)], "s": s} for k in range(sum(n.isdigit() for n in files))]
+    return shards, [files[f"g{j}"] for j in range(sum(n[0] == "g" for n in files))]
+
+
+@pytest.fixture(scope="module")
+def site_index(site_folder):
+    manifest = json.loads((site_folder / "manifest.json").read_text("utf-8"))
+    shards = [sh for s in range(len(manifest["segs"])) for sh in _segment_files(site_folder, s)[0]]
     assert len(manifest["segs"]) == 3
     return manifest, shards
 
@@ -199,6 +216,35 @@ def test_shard_decoding_matches_python(site_index):
     assert node({"op": "shardOf", "terms": terms, "separators": seps}) == [
         shard_of(t, seps) for t in terms
     ]
+
+
+def test_shard_lookup_through_group_directories_matches_python(site_folder, site_index):
+    """core.groupsFor / core.shardsFor (search.js's two-level lookup) ask for the directories
+    and name the shards needed_groups / needed_shards do, in every segment; a one-character
+    prefix spans several groups, and the shards found hold the query's terms."""
+    manifest, shards = site_index
+    vocabulary = sorted({t for s in shards for t in s["t"]})
+    spans = 0
+    queries = [*dev_queries(), "电", "新", "A", "“产教融合共同体”", "AI 芯片", vocabulary[0]]
+    queries += [vocabulary[-1], "来源:经济参考报"]
+    for s, seg in enumerate(manifest["segs"]):
+        coarse = seg[4].split(" ") if seg[4] else []
+        seg_shards, dirs = _segment_files(site_folder, s)
+        assert len(dirs) == len(coarse) + 1 > 2
+        js = node({"op": "lookup", "queries": queries, "coarse": coarse, "dirs": dirs})
+        held = {k: set(sh["t"]) for k, sh in enumerate(seg_shards)}
+        parsed = [Directory.parse(d) for d in dirs]
+        for q, (groups, found) in zip(queries, js, strict=True):
+            parts = parse_query(q)
+            spans += len(groups) > len(parts)
+            assert groups == needed_groups(parts, coarse), q
+            assert found == needed_shards(parts, coarse, parsed.__getitem__), q
+            for p in parts:  # every term of the segment the query looks up is in a found shard
+                for term, prefix in p.grams:
+                    want = {t for t in vocabulary if (t.startswith(term) if prefix else t == term)}
+                    want &= set().union(*held.values())
+                    assert want <= set().union(*(held[k] for k in found)), (q, term)
+    assert spans  # some query's terms are in several groups of a segment
 
 
 def _plans(vocabulary: set[str]) -> list[list[dict[str, Any]]]:

@@ -55,3 +55,22 @@ def test_sizes_must_halve_down_to_the_unit():
     with pytest.raises(ValueError):
         segment_ranges(10, 48, 16)  # 48 / 16 = 3
     assert segment_ranges(10, 4) == [(0, 4), (4, 8), (8, 10)]  # unit = size: equal segments
+
+
+def test_cached_infos_of_another_format_are_not_reused(tmp_path):
+    """An info cached by format 3 (no group count; its separators were every shard's) is
+    never taken for a format 4 one: the segment is indexed again."""
+    import marshal
+    from dataclasses import asdict
+
+    from huikan.search.segment import KEY_FORMAT, InfoCache, SegmentInfo
+
+    info = SegmentInfo(3, "a b", 129, 3, 1000, "ab", b"", 10, 5, 20, 8)
+    cache = InfoCache(tmp_path)
+    cache.put("new", info)
+    assert InfoCache(tmp_path).get("new") == info
+    old = asdict(info)
+    del old["groups"]
+    (tmp_path / "old.marshal").write_bytes(marshal.dumps(old))
+    assert InfoCache(tmp_path).get("old") is None
+    assert KEY_FORMAT == b"huikan-search-segment/2\0"  # old keys never match a new segment

@@ -12,7 +12,7 @@ import pytest
 from conftest import build
 from huikan.config import Cluster
 from huikan.model import Article, BulletinMeta, IngestResult
-from huikan.search import segment
+from huikan.search import segment, shard
 from huikan.site import search_step
 from huikan.site.model import ArticleEntry, BulletinEntry, SiteModel
 from huikan.site.output import STATE_FILE
@@ -122,14 +122,16 @@ def test_a_new_bulletin_reindexes_only_its_segments_and_equals_a_full_build(
     changes: every earlier segment's files are kept from the previous build; a back issue
     (2024-05) re-indexes the segments from its place on. The site equals one built from
     scratch either way."""
-    # several segments of several sizes in the sample archive
+    # several segments of several sizes in the sample archive, several shard groups each
     monkeypatch.setattr(segment, "SEGMENT_DOCS", 8)
     monkeypatch.setattr(segment, "SEGMENT_UNIT", 2)
+    monkeypatch.setattr(shard, "GROUP_SHARDS", 2)
     build(site_root)
     search = site_root / "build" / "search"
     before = json.loads((search / "manifest.json").read_text("utf-8"))
     segs = before["segs"]
     assert len(segs) >= 3 and len({e[1] for e in segs}) >= 2
+    assert all(e[4] for e in segs if e[1] == 8)  # coarse separators: several groups
     inodes = {p: p.stat().st_ino for p in (search / "i").rglob("*.json")}
     _add_bulletin(site_root, date)
     build(site_root)

@@ -56,6 +56,19 @@ function run(req) {
       });
     case "shardOf":
       return req.terms.map((t) => core.shardOf(t, req.separators));
+    case "lookup": {
+      // the two-level lookup of search.js: [groups fetched, shards found] per query
+      const dirs = req.dirs.map((d) => ({ k: d.k, separators: d.seps ? d.seps.split(" ") : [] }));
+      return req.queries.map((q) => {
+        const ranges = core.termRanges(core.parseQuery(q));
+        const groups = core.groupsFor(ranges, req.coarse);
+        const dirOf = (j) => {
+          if (groups.indexOf(j) < 0) throw new Error("directory " + j + " was not fetched");
+          return dirs[j];
+        };
+        return [groups, core.shardsFor(ranges, req.coarse, dirOf)];
+      });
+    }
     default:
       throw new Error("unknown op " + req.op);
   }

@@ -1,7 +1,8 @@
 """Full-text search: a prebuilt, sharded lunr index the browser loads piece by piece.
 
 The site build calls :func:`write_search_index` with one :class:`SearchDoc` per article; it
-writes a small manifest, the index shards and the document store under ``<site>/search/``,
+writes a small manifest, the index shards with their group directories
+(:mod:`huikan.search.shard`) and the document store under ``<site>/search/``,
 segment by segment of documents (:mod:`huikan.search.segment`): a segment whose documents did
 not change since the previous build is kept (or hard-linked) from it, so a new issue costs one
 segment.
@@ -27,18 +28,18 @@ from huikan.search.segment import (
     SegmentInfo,
     build_segment,
     distinct_terms,
-    gzip_size,
     search_code,
     segment_key,
     segment_ranges,
 )
-from huikan.search.shard import DEFAULT_SHARD_BYTES
+from huikan.search.shard import DEFAULT_SHARD_BYTES, GROUP_SHARDS
+from huikan.search.stats import SearchStats, stats_of
 from huikan.search.store import dumps, plain_text
 from huikan.search.t2s import build_map
 from huikan.search.tokenize import Tokenizer
 from huikan.search.trend import month_key
 
-FORMAT = "huikan-search/3"  # 3: segments of several sizes (no manifest "segment")
+FORMAT = "huikan-search/4"  # 4: two-level shard lookup (coarse separators, group directories)
 # Documents per store file. One: a query's results are scattered over the archive, so a file of
 # four held three articles nobody asked for — 3/4 of a cold search page's bytes went there.
 STORE_CHUNK = 1
@@ -70,50 +71,6 @@ class SearchDoc:
         """The body, loaded (and not kept) when the caller deferred it: a document's body is
         read once, when its segment is indexed."""
         return self.body if self.load_body is None else self.load_body()
-
-
-@dataclass
-class SearchStats:
-    """Figures for the build summary and ``build/manifest.json``."""
-
-    docs: int = 0
-    terms: int = 0
-    shards: int = 0
-    index_bytes: int = 0
-    index_gzip: int = 0
-    store_bytes: int = 0
-    store_gzip: int = 0
-    manifest_bytes: int = 0
-    manifest_gzip: int = 0
-    seconds: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def summary_lines(self) -> list[str]:
-        def kb(n: int) -> str:
-            return f"{n / 1024:.1f} KB"
-
-        return [
-            f"搜索索引：{self.docs} 篇文章，{self.terms} 个词项，{self.shards} 个分片，"
-            f"{self.seconds:.1f} 秒",
-            f"  索引 {kb(self.index_bytes)}（gzip {kb(self.index_gzip)}），"
-            f"文档库 {kb(self.store_bytes)}（gzip {kb(self.store_gzip)}），"
-            f"清单 {kb(self.manifest_bytes)}（gzip {kb(self.manifest_gzip)}）",
-        ]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "docs": self.docs,
-            "terms": self.terms,
-            "shards": self.shards,
-            "index_bytes": self.index_bytes,
-            "index_gzip": self.index_gzip,
-            "store_bytes": self.store_bytes,
-            "store_gzip": self.store_gzip,
-            "manifest_bytes": self.manifest_bytes,
-            "manifest_gzip": self.manifest_gzip,
-            "seconds": round(self.seconds, 3),
-            **self.extra,
-        }
 
 
 def cluster_names(config: SiteConfig, cluster: str) -> list[str]:
@@ -169,6 +126,7 @@ def write_search_index(
     jobs: int | None = None,
     write: Callable[[str, bytes], object] | None = None,
     shard_bytes: int = DEFAULT_SHARD_BYTES,
+    group_shards: int = GROUP_SHARDS,
     store_chunk: int = STORE_CHUNK,
     previous: Path | None = None,
     segment_docs: int = SEGMENT_DOCS,
@@ -177,11 +135,13 @@ def write_search_index(
 ) -> SearchStats:
     """Write ``manifest.json``, ``facets.json`` (cluster of each document, month ranges),
     ``t2s.json`` (traditional → simplified, :mod:`huikan.search.t2s`), index shards
-    ``i/<segment>/<k>.json`` and the document store ``d/N.json`` (``store_chunk`` consecutive
-    documents each) into ``out_dir`` (``<site>/search/``). Documents are numbered by
-    (date, url) and indexed in segments of at most ``segment_docs``, the last ones halving
-    down to ``segment_unit`` (default :data:`SEGMENT_UNIT`, or ``segment_docs`` when that is
-    smaller: equal segments; :mod:`huikan.search.segment`).
+    ``i/<segment>/<k>.json`` of about ``shard_bytes``, grouped by ``group_shards`` with a
+    directory ``i/<segment>/g<j>.json`` for each group, and the document store ``d/N.json``
+    (``store_chunk`` consecutive documents each) into ``out_dir`` (``<site>/search/``).
+    Documents are numbered by (date, url) and indexed in segments of at most
+    ``segment_docs``, the last ones halving down to ``segment_unit`` (default
+    :data:`SEGMENT_UNIT`, or ``segment_docs`` when that is smaller: equal segments;
+    :mod:`huikan.search.segment`).
 
     * ``cache_dir``: the site's cache folder (default ``.huikan-cache`` beside site.yml);
       search keeps its token cache and segment figures in ``cache_dir/search``.
@@ -208,7 +168,8 @@ def write_search_index(
         previous = previous_build(out_dir)
     writer = Writer(out_dir, write)
     tokenizer = Tokenizer.for_config(config)
-    common = "\0".join([search_code(), tokenizer.key, str(store_chunk), str(shard_bytes)])
+    layout = (store_chunk, shard_bytes, group_shards)  # part of every segment's key
+    common = "\0".join([search_code(), tokenizer.key, *map(str, layout)])
     old = previous_segments(previous, FORMAT)
     infos = InfoCache(cache_dir / "search" / "segments")
     done: list[SegmentInfo] = []
@@ -216,9 +177,7 @@ def write_search_index(
     timing = {"tokenize_seconds": 0.0, "index_seconds": 0.0}
     built = 0
     with TokenCache(cache_dir / "search", tokenizer) as cache:
-        job = _Job(
-            config, cache, jobs, writer, cluster_no, store_chunk, shard_bytes, timing, segment_docs
-        )
+        job = _Job(config, cache, jobs, writer, cluster_no, timing, *layout, segment_docs)
         for s, (a, b) in enumerate(segment_ranges(len(ordered), segment_docs, segment_unit)):
             part = ordered[a:b]
             key = segment_key(common.encode(), a, [_key_inputs(d, names, cluster_no) for d in part])
@@ -247,7 +206,7 @@ def write_search_index(
         "pipeline": [PIPELINE_FN],
         "docs": len(ordered),
         "terms": distinct_terms(done),
-        # per segment: [first doc, docs, width, version, shard separators]
+        # per segment: [first doc, docs, width, version, coarse separators (one per group)]
         "segs": entries,
         "store": store_chunk,
         "fv": digest([facets]),
@@ -270,32 +229,7 @@ def write_search_index(
         "token_cache_line_misses": cache.line_misses,
         **{k: round(v, 3) for k, v in timing.items()},
     }
-    return _stats(done, len(ordered), facets, raw_manifest, manifest["terms"], t0, extra)
-
-
-def _stats(
-    done: list[SegmentInfo],
-    docs: int,
-    facets: bytes,
-    manifest: bytes,
-    terms: int,
-    t0: float,
-    extra: dict[str, Any],
-) -> SearchStats:
-    """The figures of a search folder from its segments' figures and its global files."""
-    return SearchStats(
-        docs=docs,
-        terms=terms,
-        shards=sum(i.shards for i in done),
-        index_bytes=sum(i.index_bytes for i in done),
-        index_gzip=sum(i.index_gzip for i in done),
-        store_bytes=len(facets) + sum(i.store_bytes for i in done),
-        store_gzip=gzip_size(facets) + sum(i.store_gzip for i in done),
-        manifest_bytes=len(manifest),
-        manifest_gzip=gzip_size(manifest),
-        seconds=time.perf_counter() - t0,
-        extra={"postings": sum(i.postings for i in done), **extra},
-    )
+    return stats_of(done, len(ordered), facets, raw_manifest, manifest["terms"], t0, extra)
 
 
 def _order(docs: list[SearchDoc], config: SiteConfig) -> tuple[list[SearchDoc], list[Any]]:
@@ -354,9 +288,10 @@ class _Job:
     jobs: int | None
     writer: Writer
     cluster_no: dict[str, int]
+    timing: dict[str, float]
     store_chunk: int
     shard_bytes: int
-    timing: dict[str, float]
+    group_shards: int
     segment_docs: int = SEGMENT_DOCS  # the largest segment's size
 
 
@@ -382,6 +317,7 @@ def _index_segment(job: _Job, part: list[SearchDoc], s: int, start: int) -> Segm
         first_chunk=start // job.store_chunk,
         store_chunk=job.store_chunk,
         shard_bytes=job.shard_bytes,
+        group_shards=job.group_shards,
     )
     for rel, data in files.items():
         job.writer.put(rel if rel.startswith("d/") else f"i/{s}/{rel[2:]}", data)
@@ -406,6 +342,7 @@ def _reuse(
 def _segment_files(s: int, a: int, b: int, info: SegmentInfo, store_chunk: int) -> list[str]:
     """The files of segment ``s`` (documents a..b-1), relative to the search folder."""
     shards = [f"i/{s}/{k}.json" for k in range(info.shards)]
+    shards += [f"i/{s}/g{j}.json" for j in range(info.groups)]
     return shards + [f"d/{c}.json" for c in range(a // store_chunk, -(-b // store_chunk))]
 
 

@@ -7,6 +7,7 @@ and that lunr.js (in node) scores the same clauses as lunr.py.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,17 +120,52 @@ def shard_of(term: str, separators: list[str]) -> int:
     return lo
 
 
-def needed_shards(parts: list[Part], separators: list[str]) -> list[int]:
-    need: set[int] = set()
+@dataclass
+class Directory:
+    """A group directory (``g<j>.json``): its first shard and the separators of the others."""
+
+    first: int
+    separators: list[str]
+
+    @classmethod
+    def parse(cls, data: dict[str, Any]) -> Directory:
+        return cls(data["k"], data["seps"].split(" ") if data["seps"] else [])
+
+
+def term_ranges(parts: list[Part]) -> list[tuple[str, str]]:
+    """The term ranges a query reads, (lowest, highest): a term is its own range, a prefix
+    gram every term from it to it + U+FFFF (which may span several shards, and groups)."""
+    out: list[tuple[str, str]] = []
     for p in parts:
         for term, prefix in p.grams:
-            if prefix:
-                need.update(
-                    range(shard_of(term, separators), shard_of(term + "\uffff", separators) + 1)
-                )
-            else:
-                need.add(shard_of(term, separators))
-        need.update(shard_of(w, separators) for w in p.candidates)
+            out.append((term, term + "\uffff") if prefix else (term, term))
+        out.extend((w, w) for w in p.candidates)
+    return out
+
+
+def needed_groups(parts: list[Part], coarse: list[str]) -> list[int]:
+    """The groups whose directories a query needs in a segment (``coarse``: the manifest's
+    separators): those of each range's ends — the shards between them are numbered
+    consecutively, so a range's middle groups need no directory."""
+    need: set[int] = set()
+    for lo, hi in term_ranges(parts):
+        need.update((shard_of(lo, coarse), shard_of(hi, coarse)))
+    return sorted(need)
+
+
+def needed_shards(
+    parts: list[Part], coarse: list[str], directory: Callable[[int], Directory]
+) -> list[int]:
+    """The shards a query loads in a segment, found with the group directories of
+    :func:`needed_groups` (``directory(j)``); as ``Engine.search`` in search.js."""
+
+    def locate(term: str) -> int:
+        d = directory(shard_of(term, coarse))
+        return d.first + shard_of(term, d.separators)
+
+    need: set[int] = set()
+    for lo, hi in term_ranges(parts):
+        need.update(range(locate(lo), locate(hi) + 1))
     return sorted(need)
 
 
@@ -184,10 +220,14 @@ def run_lunr_py(index: Index, plan: list[dict[str, Any]]) -> list[tuple[str, flo
 
 
 def search_shards(
-    query: str, manifest: dict[str, Any], load_shard: Any, load_t2s: Any = None
+    query: str,
+    manifest: dict[str, Any],
+    load: Callable[[int, str], Any],
+    load_t2s: Callable[[], dict[str, str]] | None = None,
 ) -> tuple[list[Part], list[tuple[str, float]]]:
-    """Plan a query, load only its shards (``load_shard(segment, k)`` → parsed JSON) in every
-    segment, run lunr.py.
+    """Plan a query, load only its group directories and then its shards in every segment
+    (``load(segment, name)`` → the parsed ``i/<segment>/<name>.json``: ``"g<j>"`` or
+    ``"<k>"``), run lunr.py.
 
     With ``load_t2s`` (→ the parsed ``t2s.json``), a query with a term the index lacks is run
     in simplified characters instead when that changes it (``Engine.search`` in search.js).
@@ -197,13 +237,15 @@ def search_shards(
         return parts, []
     shards = []
     for s, seg in enumerate(manifest["segs"]):
-        for k in needed_shards(parts, seg[4].split(" ") if seg[4] else []):
-            shards.append({**load_shard(s, k), "s": s})
+        coarse = seg[4].split(" ") if seg[4] else []
+        dirs = {j: Directory.parse(load(s, f"g{j}")) for j in needed_groups(parts, coarse)}
+        for k in needed_shards(parts, coarse, dirs.__getitem__):
+            shards.append({**load(s, str(k)), "s": s})
     vocabulary = {t for s in shards for t in s["t"]}
     if load_t2s is not None and missing_terms(parts, vocabulary):
         simplified = to_simplified(normalize(query), load_t2s())
         if simplified != normalize(query):
-            return search_shards(simplified, manifest, load_shard)
+            return search_shards(simplified, manifest, load)
     for p in parts:
         choose_words(p, vocabulary)
     index = Index.load(to_lunr(shards, manifest))

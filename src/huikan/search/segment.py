@@ -3,15 +3,17 @@
 Documents are numbered by (date, url) and cut into segments of consecutive documents
 (:func:`segment_ranges`: whole segments of :data:`SEGMENT_DOCS`, then the rest in halving
 sizes down to :data:`SEGMENT_UNIT`, like the binary digits of a count). Each segment has its
-own term shards (``i/<segment>/<k>.json``) and its own store files (``d/<chunk>.json``; a
-segment is a whole number of store chunks), and every byte of them is a function of the
-segment's documents alone:
+own term shards (``i/<segment>/<k>.json``) and their group directories
+(``i/<segment>/g<j>.json``, :func:`huikan.search.shard.groups`), and its own store files
+(``d/<chunk>.json``; a segment is a whole number of store chunks), and every byte of them is
+a function of the segment's documents alone:
 
 * posting values are document-local (BM25's tf part with a fixed field-length reference,
   :data:`huikan.search.index.LENGTH_REF`; the browser multiplies in idf from the document
   frequency it reads off the loaded postings and the manifest's document count);
 * document numbers in a shard are counted from the segment's first document;
-* a segment's shard boundaries depend on its own terms only.
+* a segment's shard boundaries, and so its groups and their directories, depend on its own
+  terms only (and the fixed shard budget and group size, part of the key).
 
 So a new bulletin — the newest, the common case — changes only the segments at the end: the
 build recomputes :func:`segment_key` for every segment (a hash of its documents), keeps the
@@ -24,11 +26,11 @@ is bounded by the largest segment's postings. A back issue inserted in the middl
 numbers of every later document, so every segment from there on is rebuilt (still
 byte-identical to a full build, just not cheap).
 
-The price of segments is one shard per segment per query term in the browser: few, large
-ones keep a query's requests and bytes down (80,000 documents: 8 segments, not the 20 of
-equal 4,096-document ones). The largest size is bounded by memory: indexing a segment of
-16,384 documents holds ~1.1 GB of postings arrays at once, twice that at 32,768 (6 segments),
-which put the search process over 4 GB at 5,000 bulletins.
+The price of segments is one directory and one shard per segment per query term in the
+browser: few, large ones keep a query's requests and bytes down (80,000 documents: 8
+segments, not the 20 of equal 4,096-document ones). The largest size is bounded by memory:
+indexing a segment of 16,384 documents holds ~1.1 GB of postings arrays at once, twice that
+at 32,768 (6 segments), which put the search process over 4 GB at 5,000 bulletins.
 
 What a reused segment contributes to the archive-wide figures (distinct terms, characters for
 the traditional → simplified map, sizes) is kept in the cache under its key
@@ -49,12 +51,12 @@ from typing import Any
 import numpy as np
 
 from huikan.search.index import FIELDS, LENGTH_REF, FieldTerms, Vocabulary, build_index
-from huikan.search.shard import index_width, make_shards, separators
+from huikan.search.shard import groups, index_width, make_shards, separators
 from huikan.search.store import dumps
 
 SEGMENT_DOCS = 16384  # documents of the largest segment (its postings are in memory at once)
 SEGMENT_UNIT = 512  # of the smallest whole one: SEGMENT_DOCS / 2**k, a multiple of the store chunk
-KEY_FORMAT = b"huikan-search-segment/1\0"
+KEY_FORMAT = b"huikan-search-segment/2\0"  # 2: shards grouped, group directories
 
 
 @dataclass
@@ -62,8 +64,9 @@ class SegmentInfo:
     """What the archive-wide files and figures need from a segment, cached under its key."""
 
     width: int  # base64 digits per number in its shards
-    seps: str  # shard separators, space-separated (see shard.separators)
+    seps: str  # coarse separators (one per group after the first), space-separated
     shards: int
+    groups: int  # group directories g0.json … (shard.groups)
     postings: int
     chars: str  # every character of its terms (for t2s.json)
     hashes: bytes  # 8-byte hashes of its distinct terms (to count distinct terms overall)
@@ -73,8 +76,9 @@ class SegmentInfo:
     store_gzip: int
 
     def entry(self, start: int, count: int, key: str) -> list[Any]:
-        """The segment's entry in manifest.json: [first doc, docs, width, version, separators]
-        (the version, a prefix of its key, also busts browser caches of its files)."""
+        """The segment's entry in manifest.json: [first doc, docs, width, version, coarse
+        separators] (the version, a prefix of its key, also busts browser caches of its
+        files)."""
         return [start, count, self.width, key[:16], self.seps]
 
 
@@ -152,14 +156,18 @@ def build_segment(
     first_chunk: int,
     store_chunk: int,
     shard_bytes: int,
+    group_shards: int,
 ) -> tuple[SegmentInfo, dict[str, bytes]]:
-    """Index one segment: its info and its files ({"i/<k>.json" (relative to the segment's
-    folder) or "d/<chunk>.json": data})."""
+    """Index one segment: its info and its files ({"i/<k>.json", "i/g<j>.json" (relative to
+    the segment's folder) or "d/<chunk>.json": data})."""
     index = build_index(
         [str(i) for i in range(len(terms))], terms, vocab, fields=FIELDS, length_ref=LENGTH_REF
     )
     shards = make_shards(index, shard_bytes)
+    seps = separators(shards)
+    coarse, directories = groups(seps, group_shards)
     files = {f"i/{k}.json": s.text.encode() for k, s in enumerate(shards)}
+    files.update({f"i/g{j}.json": d for j, d in enumerate(directories)})
     store = {
         f"d/{first_chunk + k}.json": dumps({"docs": records[i : i + store_chunk]}).encode()
         for k, i in enumerate(range(0, len(records), store_chunk))
@@ -170,8 +178,9 @@ def build_segment(
     )
     info = SegmentInfo(
         width=index_width(index),
-        seps=" ".join(separators(shards)),
+        seps=" ".join(coarse),
         shards=len(shards),
+        groups=len(directories),
         postings=index.postings,
         chars="".join(sorted({c for t in index.terms for c in t})),
         hashes=unique_sorted(hashes).tobytes(),

@@ -27,7 +27,7 @@ from typing import Any
 from huikan.config import SiteConfig
 from huikan.lifeline import die_with_parent
 from huikan.model import IngestResult
-from huikan.search import SearchDoc, SearchStats, segment, write_search_index
+from huikan.search import SearchDoc, SearchStats, segment, shard, write_search_index
 from huikan.search.segment import search_code
 from huikan.search.tokenize import Tokenizer
 from huikan.site.model import ArticleEntry, SiteModel
@@ -172,6 +172,8 @@ class SearchJob:
             jobs=self._jobs,
             segment_docs=segment.SEGMENT_DOCS,
             segment_unit=segment.SEGMENT_UNIT,
+            shard_bytes=shard.DEFAULT_SHARD_BYTES,  # read here, so tests can set the layout
+            group_shards=shard.GROUP_SHARDS,
             keep=keep,
         )
         return stats, kept
