@@ -62,6 +62,25 @@ def test_a_rebuild_reuses_unchanged_entries_and_equals_a_full_build(
     _assert_equals_a_full_build(site_root, tmp_path)
 
 
+def test_a_rebuild_reuses_unchanged_search_file_entries(site_root, tmp_path, monkeypatch):
+    """A search index file's entry is its path, hash and size: kept when those are."""
+    build(site_root)
+    reused = []
+    same_file = site_manifest.PreviousLines.same_file
+
+    def spy(self, path, rec):
+        line = same_file(self, path, rec)
+        reused.append(line is not None)
+        return line
+
+    monkeypatch.setattr(site_manifest.PreviousLines, "same_file", spy)
+    _add_bulletin(site_root, "2099-01")
+    build(site_root)
+    assert any(reused)  # the store records of the articles already indexed
+    assert not all(reused)  # the new bulletin's records, the manifest, the last segment
+    _assert_equals_a_full_build(site_root, tmp_path)
+
+
 def test_a_manifest_edited_by_hand_is_not_reused(site_root):
     build(site_root)
     m = site_root / "build" / "manifest.json"

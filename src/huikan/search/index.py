@@ -96,10 +96,11 @@ class Vocabulary:
         """Count a field's terms (first-seen order) and number them, adding new ones."""
         tf = Counter(terms)
         ids = self.ids
-        for t in tf:
-            if t not in ids:
-                ids[t] = len(self.terms)
-                self.terms.append(t)
+        new = [t for t in tf if t not in ids]  # first-seen order, so numbering is stable
+        if new:
+            start = len(self.terms)
+            self.terms += new
+            ids.update(zip(new, range(start, start + len(new)), strict=True))
         return FieldTerms(
             len(terms),
             np.fromiter(map(ids.__getitem__, tf), dtype=np.int32, count=len(tf)),
