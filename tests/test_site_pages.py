@@ -55,3 +55,30 @@ def test_numbered_pages_hold_every_article_once_oldest_first_and_do_not_shift():
     changed = [p for p in after if p not in before or after[p].inputs != before[p].inputs]
     # the landing page, the new page and its neighbours' links: not the other ten
     assert len(changed) <= 5, changed
+
+
+def test_the_archive_page_is_keyed_by_idents_and_laid_out_only_when_rendered():
+    from huikan.build import page_key
+
+    def archive(model):
+        return PagePlanner(model, base_url="/", asset_version="v").archive()
+
+    page = archive(_model(5))
+    assert callable(page.context)  # no card made to find the page unchanged
+    assert page_key("s", archive(_model(5))) == page_key("s", page)
+    cards = [b for y in page.data()["years"] for m in y["months"] for b in m["bulletins"]]
+    assert len(cards) == 5 and all(c["article_count"] == 2 for c in cards)
+    assert page_key("s", archive(_model(6))) != page_key("s", page)  # a new issue
+    renamed = _model(5)
+    renamed.bulletins[2].articles[0].article.title = "改过的标题"  # what a card shows
+    renamed.bulletins[2].articles[0]._ident = None
+    renamed.bulletins[2]._ident = None
+    renamed.bulletins[2].digest = "changed"
+    assert page_key("s", archive(renamed)) != page_key("s", page)
+
+
+def test_idents_are_short_and_differ():
+    model = _model(3)
+    idents = [b.ident for b in model.bulletins] + [a.ident for a in model.articles]
+    assert all(len(i) == 32 for i in idents)
+    assert len(set(idents)) == len(idents)

@@ -85,7 +85,7 @@ class BulletinEntry:
         finding that a page is unchanged needs neither its context nor its text."""
         if self._ident is None:
             digest = self.digest or _result_digest(self.result)
-            self._ident = f"{digest}|{self.slug}|{self.source_path.name}|{self.file_name}"
+            self._ident = _short(f"{digest}|{self.slug}|{self.source_path.name}|{self.file_name}")
         return self._ident
 
     @property
@@ -167,7 +167,9 @@ class ArticleEntry:
         card, its own page): the bulletin's, its place, slug and cluster."""
         if self._ident is None:
             c = self.cluster
-            self._ident = f"{self.bulletin.ident}#{self.index}|{self.slug}|{c.slug}|{c.name}"
+            self._ident = _short(
+                f"{self.bulletin.ident}#{self.index}|{self.slug}|{c.slug}|{c.name}"
+            )
         return self._ident
 
 
@@ -191,6 +193,15 @@ class SiteModel:
     @property
     def articles(self) -> list[ArticleEntry]:
         return [a for b in self.bulletins for a in b.articles]
+
+
+def _short(ident: str) -> str:
+    """An ident as 32 hex digits (128 bits of BLAKE2b). Idents are hashed again inside page
+    and search keys wherever a page shows the article or bulletin (its own page, its
+    bulletin's, related articles, cluster and archive lists): as the full strings (~150
+    characters each) they were 95 MB of input to the article pages' keys alone at 80,000
+    articles, hashed on every build."""
+    return hashlib.blake2b(ident.encode(), digest_size=16).hexdigest()
 
 
 def _result_digest(result: IngestResult) -> str:

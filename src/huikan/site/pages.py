@@ -194,6 +194,23 @@ class PagePlanner:
         return Page("clusters/index.html", "clusters", "产业集群", ctx, "clusters.html")
 
     def archive(self) -> Page:
+        """Every bulletin's card by year and month, keyed by the bulletins' and articles'
+        idents (what a card shows: titles, numbers, dates, article titles and URLs), so a
+        rebuild does not lay out 5,000 cards to find the page unchanged."""
+        bulletins = self.model.bulletins
+        inputs = [self._site_key]
+        for b in bulletins:
+            inputs += [b.ident, *(a.ident for a in b.articles)]
+        return Page(
+            "archive/index.html",
+            "archive",
+            "往期归档",
+            self._archive_context,
+            "archive.html",
+            inputs=inputs,
+        )
+
+    def _archive_context(self) -> dict[str, Any]:
         years: dict[int, dict[int | None, list[dict[str, Any]]]] = {}
         undated: list[dict[str, Any]] = []
         for b in self.model.bulletins:  # already newest first
@@ -216,8 +233,7 @@ class PagePlanner:
             ]
             count = sum(len(v) for v in months.values())
             year_list.append({"year": y, "id": f"y{y}", "months": month_list, "count": count})
-        ctx = self._ctx(years=year_list, undated=undated, undated_label=UNDATED)
-        return Page("archive/index.html", "archive", "往期归档", ctx, "archive.html")
+        return self._ctx(years=year_list, undated=undated, undated_label=UNDATED)
 
     def not_found(self) -> Page:
         return Page("404.html", "404", "页面未找到", self._ctx(), "404.html", absolute_links=True)
