@@ -433,7 +433,7 @@ def test_a_rebuild_reads_only_the_bulletins_that_changed(site_root, tmp_path, mo
 def test_issue_files_walks_like_rglob(tmp_path):
     """issue_files lists what Path.rglob found before it: sub-folders, no hidden files or
     folders, suffixes in any case, files only, sorted by their path under issues/."""
-    from huikan.build import issue_files
+    from huikan.collect import issue_files
 
     issues = tmp_path / "issues"
     for rel in ("b.md", "a/z.PDF", "a/b/c.txt", ".hidden/x.md", "a/.y.md", "n.doc", "d.md/e.md"):

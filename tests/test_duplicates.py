@@ -1,4 +1,4 @@
-"""huikan.build.duplicate_bulletins squashes every title only where two bulletins could
+"""huikan.collect.duplicate_bulletins squashes every title only where two bulletins could
 match: its warnings are those of the plain rule (every title squashed), on any archive."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from huikan.build import duplicate_bulletins
+from huikan.collect import duplicate_bulletins
 from huikan.ingest.textutil import squash
 from huikan.model import Article, BulletinMeta, IngestResult
 

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from huikan.build import BuildError, check_sidecars
 from huikan.check import check_site
+from huikan.collect import BuildError, check_sidecars
 from huikan.config import ConfigError, load_config, parse_config
 from huikan.ingest.sidecar import load_sidecar, parse_sidecar
 from huikan.schema import ARTICLE, SIDECAR, SITE

@@ -95,7 +95,7 @@ def check_site(
     deep: bool = False,
 ) -> CheckReport:
     """Check ``site.yml`` and every sidecar under ``issues/``; never raises for bad input."""
-    from huikan.build import BuildError, find_bulletins, issue_files
+    from huikan.collect import BuildError, find_bulletins, issue_files
     from huikan.site.model import RESERVED
     from huikan.site.slugs import slugify
 
