@@ -42,21 +42,28 @@ def test_a_keyed_page_key_covers_its_manifest_fields():
     assert page_key("salt", page("另一个", {"cluster": "综合"})) != base
 
 
-def test_a_rebuild_reuses_unchanged_entries_and_equals_a_full_build(
-    site_root, tmp_path, monkeypatch
-):
+def _reuses_after_a_new_issue(site_root, monkeypatch, method: str) -> list[bool]:
+    """Build, add an issue, build again with ``PreviousLines.<method>`` watched: whether
+    each of its calls found the previous line."""
     build(site_root)
-    reused = []
-    get = site_manifest.PreviousLines.get
+    reused: list[bool] = []
+    lookup = getattr(site_manifest.PreviousLines, method)
 
     def spy(self, path, rec):
-        line = get(self, path, rec)
+        line = lookup(self, path, rec)
         reused.append(line is not None)
         return line
 
-    monkeypatch.setattr(site_manifest.PreviousLines, "get", spy)
+    monkeypatch.setattr(site_manifest.PreviousLines, method, spy)
     _add_bulletin(site_root, "2099-01")
     build(site_root)
+    return reused
+
+
+def test_a_rebuild_reuses_unchanged_entries_and_equals_a_full_build(
+    site_root, tmp_path, monkeypatch
+):
+    reused = _reuses_after_a_new_issue(site_root, monkeypatch, "get")
     assert sum(reused) > len(reused) / 2  # most pages did not change
     assert not all(reused)  # the new bulletin's pages, the home page … did
     _assert_equals_a_full_build(site_root, tmp_path)
@@ -64,18 +71,7 @@ def test_a_rebuild_reuses_unchanged_entries_and_equals_a_full_build(
 
 def test_a_rebuild_reuses_unchanged_search_file_entries(site_root, tmp_path, monkeypatch):
     """A search index file's entry is its path, hash and size: kept when those are."""
-    build(site_root)
-    reused = []
-    same_file = site_manifest.PreviousLines.same_file
-
-    def spy(self, path, rec):
-        line = same_file(self, path, rec)
-        reused.append(line is not None)
-        return line
-
-    monkeypatch.setattr(site_manifest.PreviousLines, "same_file", spy)
-    _add_bulletin(site_root, "2099-01")
-    build(site_root)
+    reused = _reuses_after_a_new_issue(site_root, monkeypatch, "same_file")
     assert any(reused)  # the store records of the articles already indexed
     assert not all(reused)  # the new bulletin's records, the manifest, the last segment
     _assert_equals_a_full_build(site_root, tmp_path)
