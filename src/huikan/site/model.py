@@ -124,7 +124,7 @@ class ArticleEntry:
     article: Article
     cluster: Cluster
     related: list[ArticleEntry] = field(default_factory=list)
-    card_cache: dict | None = field(default=None, repr=False)  # pages._article_card's result
+    card_cache: dict | None = field(default=None, repr=False)  # cards.article_card's result
     slim: SlimArticle | None = field(default=None, repr=False)  # lead and hash, body not loaded
     _ident: str | None = field(default=None, repr=False)
 

@@ -14,6 +14,13 @@ from typing import Any
 
 from huikan.search.trend import trend_chart
 from huikan.site import sitemap
+from huikan.site.cards import (
+    article_card,
+    bulletin_card,
+    bulletin_nav,
+    group_articles,
+    original_link,
+)
 from huikan.site.markup import excerpt
 from huikan.site.model import ArticleEntry, BulletinEntry, ClusterEntry, SiteModel
 from huikan.site.page import Page
@@ -21,100 +28,6 @@ from huikan.site.textutil import UNDATED, format_date, parse_date
 
 FEED_SIZE = 50
 HOME_BULLETINS = 8
-
-
-def _article_card(a: ArticleEntry) -> dict[str, Any]:
-    """What a list item needs to show an article (computed once per article and shared, so
-    callers must copy before changing it)."""
-    if a.card_cache is None:
-        a.card_cache = _make_card(a)
-    return a.card_cache
-
-
-def _make_card(a: ArticleEntry) -> dict[str, Any]:
-    return {
-        "title": a.title,
-        "url": a.url,
-        "subtitle": a.article.subtitle,
-        "date": a.date,
-        "date_text": format_date(a.date),
-        "cluster": a.cluster.name,
-        "cluster_url": f"clusters/{a.cluster.slug}/",
-        "bulletin": a.bulletin.display_title(),
-        "bulletin_url": a.bulletin.url,
-        "column": a.article.column,
-        "byline": a.article.byline,
-        "excerpt": excerpt(a.lead, 90),
-    }
-
-
-def _bulletin_card(b: BulletinEntry) -> dict[str, Any]:
-    m = b.meta
-    return {
-        "title": b.title,
-        "display_title": b.display_title(),
-        "url": b.url,
-        "number": m.number,
-        "publisher": m.publisher,
-        "date": b.date,
-        "date_text": format_date(b.date),
-        "article_count": len(b.articles),
-        "articles": [{"title": a.title, "url": a.url} for a in b.articles],
-    }
-
-
-def _bulletin_nav(b: BulletinEntry | None) -> dict[str, Any] | None:
-    if b is None:
-        return None
-    return {"display_title": b.display_title(), "url": b.url, "date_text": format_date(b.date)}
-
-
-def _original_link(a: ArticleEntry) -> dict[str, Any]:
-    b = a.bulletin
-    if b.is_pdf:
-        page = a.article.page
-        return {
-            "url": b.original_url + (f"#page={page}" if page else ""),
-            "label": f"原文 PDF 第{page}页" if page else "原文 PDF",
-            "kind": "pdf",
-            "page": page,
-        }
-    return {"url": b.original_url, "label": "原文（文本）", "kind": "text", "page": None}
-
-
-def _group_articles(b: BulletinEntry) -> list[dict[str, Any]]:
-    """Articles grouped by printed column or by cluster, whichever gives fewer groups.
-
-    A bulletin whose every article has its own column reads better by cluster; one with a
-    few columns (理论, 园区 …) reads better by column. Column groups keep reading order
-    (consecutive runs); cluster groups keep first-appearance order. Ties go to columns.
-    """
-    arts = b.articles
-    by_column: list[dict[str, Any]] = []
-    if any(a.article.column for a in arts):
-        current = None
-        for a in arts:
-            label = a.article.column or current or "其他"
-            if not by_column or label != current:
-                by_column.append({"label": label, "url": None, "articles": []})
-                current = label
-            by_column[-1]["articles"].append(_bulletin_item(a))
-    by_cluster: list[dict[str, Any]] = []
-    index: dict[str, dict[str, Any]] = {}
-    for a in arts:
-        g = index.get(a.cluster.name)
-        if g is None:
-            g = {"label": a.cluster.name, "url": f"clusters/{a.cluster.slug}/", "articles": []}
-            index[a.cluster.name] = g
-            by_cluster.append(g)
-        g["articles"].append(_bulletin_item(a))
-    if by_column and len(by_column) <= len(by_cluster):
-        return by_column
-    return by_cluster
-
-
-def _bulletin_item(a: ArticleEntry) -> dict[str, Any]:
-    return {**_article_card(a), "page": a.article.page}
 
 
 class PagePlanner:
@@ -171,11 +84,11 @@ class PagePlanner:
             (c.articles[0] for c in m.clusters), key=lambda a: (order[a.bulletin.slug], a.index)
         )
         ctx = self._ctx(
-            bulletins=[_bulletin_card(b) for b in m.bulletins[:HOME_BULLETINS]],
+            bulletins=[bulletin_card(b) for b in m.bulletins[:HOME_BULLETINS]],
             bulletin_count=len(m.bulletins),
             article_count=sum(len(b.articles) for b in m.bulletins),
             clusters=[self._cluster_card(c) for c in m.clusters],
-            latest_articles=[_article_card(a) for a in latest],
+            latest_articles=[article_card(a) for a in latest],
         )
         return Page("index.html", "home", self.site["title"], ctx, "home.html")
 
@@ -186,7 +99,7 @@ class PagePlanner:
             "slug": c.cluster.slug,
             "url": c.url,
             "count": len(c.articles),
-            "latest": _article_card(newest) if newest else None,
+            "latest": article_card(newest) if newest else None,
         }
 
     def clusters_index(self) -> Page:
@@ -216,9 +129,9 @@ class PagePlanner:
         for b in self.model.bulletins:  # already newest first
             p = parse_date(b.date)
             if not p:
-                undated.append(_bulletin_card(b))
+                undated.append(bulletin_card(b))
                 continue
-            years.setdefault(p[0], {}).setdefault(p[1], []).append(_bulletin_card(b))
+            years.setdefault(p[0], {}).setdefault(p[1], []).append(bulletin_card(b))
         year_list = []
         for y in sorted(years, reverse=True):
             months = years[y]
@@ -271,7 +184,7 @@ class PagePlanner:
         m = b.meta
         return self._ctx(
             bulletin={
-                **_bulletin_card(b),
+                **bulletin_card(b),
                 "source_file": b.source_path.name,
                 "pages": m.pages,
                 "preface": m.preface,
@@ -279,9 +192,9 @@ class PagePlanner:
                 "original_name": b.file_name,
                 "original_kind": "pdf" if b.is_pdf else "text",
             },
-            groups=_group_articles(b),
-            newer=_bulletin_nav(newer),
-            older=_bulletin_nav(older),
+            groups=group_articles(b),
+            newer=bulletin_nav(newer),
+            older=bulletin_nav(older),
         )
 
     def article(self, a: ArticleEntry) -> Page:
@@ -341,10 +254,10 @@ class PagePlanner:
                 "url": b.url,
                 "date_text": format_date(b.date),
             },
-            original=_original_link(a),
+            original=original_link(a),
             prev={"title": prev_a.title, "url": prev_a.url} if prev_a else None,
             next={"title": next_a.title, "url": next_a.url} if next_a else None,
-            related=[_article_card(r) for r in a.related],
+            related=[article_card(r) for r in a.related],
         )
 
     def cluster_pages(self, c: ClusterEntry) -> list[Page]:
@@ -400,7 +313,7 @@ class PagePlanner:
                 c.cluster.name,
                 lambda: self._ctx(
                     cluster=info,
-                    articles=[_article_card(a) for a in landing_cards],
+                    articles=[article_card(a) for a in landing_cards],
                     trend=trend_chart([a.date for a in arts]),
                     pagination=nav(landing_n + 1),
                 ),
@@ -419,7 +332,7 @@ class PagePlanner:
                     f"{c.cluster.name}（第{k}页）",
                     lambda chunk=chunk, links=links, k=k: self._ctx(
                         cluster={**info, "count": None, "page": k},
-                        articles=[_article_card(a) for a in chunk],
+                        articles=[article_card(a) for a in chunk],
                         trend=None,
                         pagination=links,
                     ),
@@ -443,7 +356,7 @@ class PagePlanner:
         # the newest FEED_SIZE dated articles: stop there (testing every article's date of
         # the archive, once per feed, cost ~0.5 s a build at 80,000 articles)
         dated = list(itertools.islice((a for a in arts if parse_date(a.date)), FEED_SIZE))
-        entries = [{**_article_card(a), "summary": excerpt(a.lead, 200)} for a in dated]
+        entries = [{**article_card(a), "summary": excerpt(a.lead, 200)} for a in dated]
         if c:
             path, title = f"{c.url}feed.xml", f"{self.site['title']} · {c.cluster.name}"
             html_url = c.url
