@@ -17,8 +17,7 @@ from conftest import build
 from huikan.build import BuildError
 from huikan.site import render as site_render
 from huikan.site.linkcheck import check_site
-from huikan.site.output import STATE_FILE
-from huikan.site.state import FILES_FILE
+from huikan.site.state import FILES_FILE, STATE_FILE
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -15,8 +15,7 @@ from huikan.model import Article, BulletinMeta, IngestResult
 from huikan.search import segment, shard
 from huikan.site import search_step
 from huikan.site.model import ArticleEntry, BulletinEntry, SiteModel
-from huikan.site.output import STATE_FILE
-from huikan.site.state import FILES_FILE
+from huikan.site.state import FILES_FILE, STATE_FILE
 from huikan.snapshot import slim, unslim
 from test_build import tree
 

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from huikan.site import state as site_state
-from huikan.site.output import STATE_FILE, OutputDir, OutputError
-from huikan.site.state import FILES_FILE
+from huikan.site.output import OutputDir, OutputError
+from huikan.site.state import FILES_FILE, STATE_FILE
 
 
 def recorded_files(out):

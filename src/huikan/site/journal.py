@@ -1,13 +1,18 @@
 """The commit's list of moves (``.huikan-commit.json`` in the staging folder), written
 before the first move so that a build killed while moving is rolled forward by the next one
-(see huikan.site.output), and the removal of a file the new site no longer has."""
+(see huikan.site.output); the roll-forward itself, and the removal of a file the new site
+no longer has."""
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import os
 import shutil
 from pathlib import Path
+
+from huikan.site.state import FILES_FILE, STATE_FILE
 
 COMMIT_FILE = ".huikan-commit.json"
 
@@ -45,3 +50,40 @@ def remove(out: str, rel: str, trash: str) -> None:
         except OSError:
             return
         d = os.path.dirname(d)
+
+
+def roll_forward(out: str, stage: str, journal: dict, trash: str) -> None:
+    """Move the staged files over the site's, delete the ones it no longer has, then put the
+    new state files in place (the header last: it says the commit is done). Idempotent: a
+    move already done is skipped, so a build killed halfway is finished by running this
+    again.
+
+    A replaced or deleted file is first linked into ``trash`` (an empty folder the caller
+    deletes in the background): freeing a file's blocks in the foreground costs milliseconds
+    on some file systems (ext4 mounted with ``discard``: 3 ms a file here, 20 times the move).
+    """
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(os.path.join(out, STATE_FILE))
+    bins = itertools.count()
+    made: set[str] = set()
+    for rel in journal["moves"]:
+        src, dst = os.path.join(stage, rel), os.path.join(out, rel)
+        if not os.path.lexists(src):
+            continue  # moved before the interruption
+        d = os.path.dirname(dst)
+        if d not in made:
+            os.makedirs(d, exist_ok=True)
+            made.add(d)
+        with contextlib.suppress(FileNotFoundError, IsADirectoryError, PermissionError):
+            os.link(dst, os.path.join(trash, str(next(bins))))
+        try:
+            os.replace(src, dst)
+        except IsADirectoryError:  # a folder where the new site has a file
+            shutil.rmtree(dst)
+            os.replace(src, dst)
+    for rel in journal["deletes"]:
+        remove(out, rel, os.path.join(trash, str(next(bins))))
+    for name in (FILES_FILE, STATE_FILE):
+        new_state = os.path.join(stage, name)
+        if os.path.exists(new_state):
+            os.replace(new_state, os.path.join(out, name))
