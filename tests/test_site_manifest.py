@@ -24,7 +24,7 @@ def test_a_search_file_line_is_what_the_encoder_makes():
             "title": path.rsplit("/", 1)[-1],
         }
         line = site_manifest._search_line(path, "ab" * 32, 12345)
-        assert line == site_manifest._ENCODER.encode(entry).encode("utf-8")
+        assert line == site_manifest.compact(entry)
         assert json.loads(line) == entry
 
 

@@ -197,8 +197,8 @@ def write_search_index(
             "cluster": [cluster_no[d.cluster] for d in ordered],
             "months": _ranges([month_key(d.date) for d in ordered]),
         }
-    ).encode()
-    t2s_file = dumps(build_map({c for i in done for c in i.chars})).encode()
+    )
+    t2s_file = dumps(build_map({c for i in done for c in i.chars}))
     manifest = {
         "format": FORMAT,
         "lunr": LUNR_VERSION,
@@ -215,7 +215,7 @@ def write_search_index(
         "years": _ranges([(d.date or "")[:4] for d in ordered]),
         "t2s": digest([t2s_file]),
     }
-    raw_manifest = dumps(manifest).encode()
+    raw_manifest = dumps(manifest)
     for rel, data in (("facets.json", facets), ("t2s.json", t2s_file)):
         writer.put(rel, data)
     writer.put("manifest.json", raw_manifest)

@@ -169,7 +169,7 @@ def build_segment(
     files = {f"i/{k}.json": s.text.encode() for k, s in enumerate(shards)}
     files.update({f"i/g{j}.json": d for j, d in enumerate(directories)})
     store = {
-        f"d/{first_chunk + k}.json": dumps({"docs": records[i : i + store_chunk]}).encode()
+        f"d/{first_chunk + k}.json": dumps({"docs": records[i : i + store_chunk]})
         for k, i in enumerate(range(0, len(records), store_chunk))
     }
     hashes = np.array(

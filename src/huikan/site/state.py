@@ -31,6 +31,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from huikan.compactjson import dumps as compact
+
 STATE_FILE = ".huikan-state.json"
 FILES_FILE = ".huikan-files"
 STATE_VERSION = 2
@@ -51,8 +53,8 @@ def write(stage: Path, files: list[tuple[str, Any]], build: dict | None) -> None
     }
     if build is not None:
         header["build"] = build
-    text = json.dumps(header, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    (stage / STATE_FILE).write_text(text + "\n", "utf-8")
+    # with the recorded report's warnings, tens of MB: orjson (huikan.compactjson)
+    (stage / STATE_FILE).write_bytes(compact(header) + b"\n")
 
 
 _last: tuple[tuple, Any] | None = None  # read_header's last file (its stat) and contents

@@ -45,6 +45,7 @@ LIBRARIES = (
     "charset-normalizer",
     "numpy",
     "opencc-python-reimplemented",
+    "orjson",
 )
 
 
