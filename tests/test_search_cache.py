@@ -65,7 +65,7 @@ def test_released_line_buckets_are_written_and_read_back(tmp_path):
         cache.field_terms(texts[:3])
         cache.release()
         assert not cache._buckets
-        assert any(p.name.startswith("l") for p in cache.dir.glob("*.marshal"))
+        assert any(cache.dir.glob("*.marshal"))  # a delta file: a few new entries
         misses = cache.line_misses
         # the same lines in new fields: served by the buckets read back, nothing tokenised
         (ft,) = cache.field_terms(["\n".join(texts[:3])])
@@ -119,3 +119,57 @@ def test_a_released_field_bucket_is_still_pruned_on_save(tmp_path):
     with TokenCache(tmp_path, TOK) as after:
         after.field_terms(texts)
     assert (after.hits, after.misses) == (3, 3)
+
+
+def test_a_few_new_entries_go_to_a_delta_file_and_are_merged_later(tmp_path, monkeypatch):
+    """A new issue's entries are written as one small delta file, not into the buckets
+    they belong to (rewriting those was hundreds of MB at 5,000 bulletins); the next cache
+    reads them; past DELTA_FILES files they are merged into the buckets."""
+    from huikan.search import cache as cache_mod
+
+    texts = [plain_text(d.body) for d in gold_docs()[:8]]
+    monkeypatch.setattr(cache_mod, "DELTA_MAX", 0)  # a cold build: into the buckets
+    with TokenCache(tmp_path, TOK) as cold:
+        cold.field_terms(texts[:4])
+        cold.prune = False
+    folder = cold.dir
+    assert not list(folder.glob("delta-*.marshal"))
+    buckets = {p: p.read_bytes() for p in folder.glob("*.marshal") if p.name != "vocab.marshal"}
+    assert len(buckets) > 10
+    monkeypatch.setattr(cache_mod, "DELTA_MAX", 10**9)
+    for i in (4, 5, 6):
+        with TokenCache(tmp_path, TOK) as cache:
+            cache.prune = False
+            cache.field_terms([texts[i]])
+    assert len(list(folder.glob("delta-*.marshal"))) >= 3
+    assert {p: p.read_bytes() for p in buckets} == buckets  # no bucket rewritten
+    with TokenCache(tmp_path, TOK) as warm:
+        warm.prune = False
+        fts = warm.field_terms(texts[:7])
+    assert (warm.hits, warm.misses) == (7, 0)
+    assert [_as_counts(warm, ft) for ft in fts] == [Counter(TOK.terms(t)) for t in texts[:7]]
+
+    monkeypatch.setattr(cache_mod, "DELTA_FILES", 2)
+    with TokenCache(tmp_path, TOK) as cache:
+        cache.prune = False
+        cache.field_terms([texts[7]])
+    assert not list(folder.glob("delta-*.marshal"))  # merged into the buckets
+    with TokenCache(tmp_path, TOK) as warm:
+        warm.field_terms(texts)
+    assert (warm.hits, warm.misses, warm.line_misses) == (8, 0, 0)
+
+
+def test_pruning_merges_the_deltas_and_drops_unused_entries(tmp_path):
+    texts = [plain_text(d.body) for d in gold_docs()[:6]]
+    with TokenCache(tmp_path, TOK) as cold:
+        cold.field_terms(texts[:3])
+    with TokenCache(tmp_path, TOK) as cache:
+        cache.prune = False
+        cache.field_terms(texts[3:])  # a delta file
+    assert list(cache.dir.glob("delta-*.marshal"))
+    with TokenCache(tmp_path, TOK) as full:
+        full.field_terms(texts[2:])  # prunes: texts[0] and texts[1] unused
+    assert not list(cache.dir.glob("delta-*.marshal"))
+    with TokenCache(tmp_path, TOK) as after:
+        after.field_terms(texts)
+    assert (after.hits, after.misses) == (4, 2)

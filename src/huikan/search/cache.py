@@ -5,9 +5,14 @@ numbers and frequencies as raw int32 arrays; term numbers refer to a vocabulary 
 beside the entries (append-only), so a warm build turns 8,000 articles into index input
 without touching a single term string. The cache folder is named after the tokenizer key
 (tokenizer version + user dictionary), so changing either starts a fresh cache instead of
-serving stale terms. Entries live in 256 ``marshal`` buckets; a build rewrites only buckets it
-added to or that held entries it no longer uses, so the cache does not grow without bound.
-A lock file serialises builds sharing the folder (the vocabulary must not fork).
+serving stale terms. Entries live in 4,096 ``marshal`` buckets (and 4,096 of lines); a build
+that pruned rewrites the buckets that held entries it no longer uses, so the cache does not
+grow without bound. A few new entries (a new issue's ~100 fields and ~300 lines) go to a
+small delta file instead (``delta-<n>.marshal``, read with the buckets): they touched most
+of the buckets, and rewriting them was ~675 MB of writes for one bulletin at 5,000.
+The deltas are merged into the buckets when they pass :data:`DELTA_MAX` entries or
+:data:`DELTA_FILES` files, or when a build prunes. A lock file serialises builds sharing the
+folder (the vocabulary must not fork).
 """
 
 from __future__ import annotations
@@ -33,6 +38,13 @@ from huikan.search.tokenize import Line, Tokenizer, seams
 
 PARALLEL_MIN = 2000  # uncached lines worth starting worker processes for
 PARALLEL_CHUNK = 4000  # lines a worker tokenises at a time (its results wait in memory)
+# Entries are bucketed by the first hex digits of their key: 16**3 = 4,096 buckets of fields
+# and as many of lines. A new issue's ~100 fields and ~300 lines touch most buckets, which
+# are read whole: with 256 each bucket was 1/256 of the cache (~700 MB read for one bulletin
+# at 5,000), with 4,096 it is 1/4,096.
+BUCKET_CHARS = 3
+DELTA_MAX = 50_000  # new entries kept in delta files before they are merged into buckets
+DELTA_FILES = 64  # delta files kept before they are merged (each build adds at most a few)
 
 _worker: Tokenizer | None = None
 
@@ -58,12 +70,16 @@ class TokenCache:
     def __init__(self, cache_dir: Path | None, tokenizer: Tokenizer):
         self.tokenizer = tokenizer
         py = f"py{sys.version_info[0]}{sys.version_info[1]}"  # marshal's format is per version
-        self.dir = cache_dir / f"tokens-{tokenizer.key}-{py}" if cache_dir else None
+        layout = f"b{BUCKET_CHARS}"  # another bucket layout is another cache
+        self.dir = cache_dir / f"tokens-{tokenizer.key}-{py}-{layout}" if cache_dir else None
         self.vocab = Vocabulary()
         self._saved_vocab = 0
         self._buckets: dict[str, dict[str, Entry]] = {}
         self._used: dict[str, set[str]] = {}
-        self._dirty: set[str] = set()
+        self._new: dict[str, list[str]] = {}  # bucket → keys added since the last flush
+        self._delta: dict[str, dict[str, Any]] = {}  # bucket → entries of the delta files
+        self._delta_files: list[Path] = []
+        self._delta_count = 0
         self._lock: IO[str] | None = None
         # drop entries this build did not use: only when it looked up every document (a
         # build reusing segments looks up the documents of the segments it indexes)
@@ -89,7 +105,23 @@ class TokenCache:
             if not terms:  # entries refer to a vocabulary we no longer have
                 for old in self.dir.glob("*.marshal"):
                     old.unlink()
+            self._load_deltas()
         return self
+
+    def _load_deltas(self) -> None:
+        assert self.dir is not None
+        for path in sorted(self.dir.glob("delta-*.marshal"), key=_delta_number):
+            try:
+                data = marshal.loads(path.read_bytes())
+            except (OSError, ValueError, EOFError, TypeError):
+                data = None
+            if not isinstance(data, dict):  # unreadable: its entries are tokenised again
+                path.unlink(missing_ok=True)
+                continue
+            for name, entries in data.items():
+                self._delta.setdefault(name, {}).update(entries)
+                self._delta_count += len(entries)
+            self._delta_files.append(path)
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         self._close_pool()
@@ -117,9 +149,11 @@ class TokenCache:
         if self.dir is None:
             return {}
         try:
-            return marshal.loads((self.dir / f"{name}.marshal").read_bytes())
+            bucket = marshal.loads((self.dir / f"{name}.marshal").read_bytes())
         except (OSError, ValueError, EOFError, TypeError):
-            return {}
+            bucket = {}
+        bucket.update(self._delta.get(name, {}))
+        return bucket
 
     def field_terms(self, texts: Sequence[str], jobs: int | None = None) -> list[FieldTerms]:
         """FieldTerms of each text: whole fields from the cache; the others assembled from
@@ -128,8 +162,9 @@ class TokenCache:
         missing: dict[str, list[int]] = {}
         for i, text in enumerate(texts):
             k = self.key(text)
-            bucket = self._bucket(k[:2])
-            self._used[k[:2]].add(k)
+            name = k[:BUCKET_CHARS]
+            bucket = self._bucket(name)
+            self._used[name].add(k)
             hit = bucket.get(k)
             if hit is not None:
                 ids = np.frombuffer(hit[1], dtype=np.int32)
@@ -142,8 +177,9 @@ class TokenCache:
             self.misses += len(keys)
             fts = self._assemble([texts[missing[k][0]] for k in keys], jobs)
             for k, ft in zip(keys, fts, strict=True):
-                self._buckets[k[:2]][k] = (ft.length, ft.ids.tobytes(), ft.tfs.tobytes())
-                self._dirty.add(k[:2])
+                name = k[:BUCKET_CHARS]
+                self._buckets[name][k] = (ft.length, ft.ids.tobytes(), ft.tfs.tobytes())
+                self._new.setdefault(name, []).append(k)
                 for i in missing[k]:
                     out[i] = ft
         return out  # type: ignore[return-value]
@@ -157,7 +193,7 @@ class TokenCache:
                 k = self.key(line)
                 if k in entries or k in todo:
                     continue
-                hit = self._bucket("l" + k[:2]).get(k)  # line buckets are never pruned
+                hit = self._bucket("l" + k[:BUCKET_CHARS]).get(k)  # lines are never pruned
                 if hit is not None:
                     entries[k] = hit
                 else:
@@ -175,8 +211,9 @@ class TokenCache:
                 ln.tail,
                 ln.filled,
             )
-            self._buckets["l" + k[:2]][k] = entries[k]
-            self._dirty.add("l" + k[:2])
+            name = "l" + k[:BUCKET_CHARS]
+            self._buckets[name][k] = entries[k]
+            self._new.setdefault(name, []).append(k)
         ids = self.vocab.ids
         out = []
         for lines in split:
@@ -233,49 +270,103 @@ class TokenCache:
             self._pool = None
 
     def release(self) -> None:
-        """Write the buckets that changed and drop them all from memory: a segment needs
-        them only while its fields are looked up and tokenised, and on a large archive they
-        are gigabytes (5,000 bulletins: ~0.75 GB of field entries, ~0.9 GB of line entries
-        on a cold build), which the segment's indexing would add to. A bucket needed again
-        is read back from its file; the keys used so far are kept for :meth:`save`."""
+        """Write what changed and drop every bucket from memory: a segment needs them only
+        while its fields are looked up and tokenised, and on a large archive they are
+        gigabytes (5,000 bulletins: ~0.75 GB of field entries, ~0.9 GB of line entries on a
+        cold build), which the segment's indexing would add to. A bucket needed again is
+        read back from its file; the keys used so far are kept for :meth:`save`."""
         if self.dir is None:  # nowhere to read them back from
             return
-        for name, bucket in list(self._buckets.items()):
-            if name in self._dirty:
-                _atomic_write(self.dir / f"{name}.marshal", _dump(bucket))
-                self._dirty.discard(name)
+        self._flush()
+        for name in list(self._buckets):
             del self._buckets[name]
             if name.startswith("l"):
                 del self._used[name]
 
+    def _flush(self) -> None:
+        """Write the entries added since the last flush: few, in one new delta file; many
+        (a cold build), as the buckets they went into, rewritten whole."""
+        assert self.dir is not None
+        pending = sum(map(len, self._new.values()))
+        if not pending:
+            return
+        if self._delta_count + pending <= DELTA_MAX:
+            data = {
+                name: {k: self._buckets[name][k] for k in sorted(keys)}
+                for name, keys in sorted(self._new.items())
+            }
+            number = max(map(_delta_number, self._delta_files), default=0) + 1
+            path = self.dir / f"delta-{number}.marshal"
+            _atomic_write(path, marshal.dumps(data))
+            self._delta_files.append(path)
+            for name, entries in data.items():
+                self._delta.setdefault(name, {}).update(entries)
+            self._delta_count += pending
+        else:
+            for name in sorted(self._new):
+                _atomic_write(self.dir / f"{name}.marshal", _dump(self._buckets[name]))
+        self._new.clear()
+
     def save(self) -> None:
-        """Write the vocabulary if it grew, then the buckets that changed; with ``prune``,
-        field buckets lose the entries this build did not use (a released bucket is read
-        back for that)."""
+        """Write the vocabulary if it grew, then the new entries (:meth:`_flush`); with
+        ``prune``, field buckets lose the entries this build did not use (a released
+        bucket is read back for that) and the deltas are merged."""
         if self.dir is None:
             return
         if len(self.vocab) != self._saved_vocab:
             _atomic_write(self.dir / "vocab.marshal", marshal.dumps(self.vocab.terms))
             self._saved_vocab = len(self.vocab)
-        names = self._buckets.keys() | self._used.keys()
-        if self.prune:  # a bucket this build never touched holds no entry it used
-            names |= {p.stem for p in self.dir.glob("[0-9a-f][0-9a-f].marshal")}
+        self._flush()
+        if self.prune:
+            self._prune()
+        elif self._delta_count > DELTA_MAX or len(self._delta_files) > DELTA_FILES:
+            self._merge_deltas()
+
+    def _prune(self) -> None:
+        """Every field bucket keeps only the entries this build used; every bucket with delta
+        entries is written with them (line entries are all kept: they serve re-split
+        articles); then the delta files go."""
+        assert self.dir is not None
+        names = self._buckets.keys() | self._used.keys() | self._delta.keys()
+        names |= {p.stem for p in self.dir.glob("[0-9a-f]" * BUCKET_CHARS + ".marshal")}
         for name in sorted(names):
-            bucket = self._buckets.get(name)
-            if name.startswith("l"):  # line entries: kept (they serve re-split articles)
-                if name in self._dirty and bucket is not None:
-                    _atomic_write(self.dir / f"{name}.marshal", _dump(bucket))
+            if name.startswith("l"):
+                if name in self._delta:
+                    _atomic_write(self.dir / f"{name}.marshal", _dump(self._loaded(name)))
                 continue
-            if bucket is None:  # released: on disk as it is, unless entries are to go
-                if not self.prune:
-                    continue
-                bucket = self._read(name)
+            bucket = self._loaded(name)
             used = self._used.get(name, set())
-            if name not in self._dirty and (not self.prune or len(bucket) == len(used)):
+            if name not in self._delta and len(bucket) == len(used):
                 continue
-            kept = {k: bucket[k] for k in sorted(used if self.prune else bucket) if k in bucket}
+            kept = {k: bucket[k] for k in sorted(used) if k in bucket}
             _atomic_write(self.dir / f"{name}.marshal", marshal.dumps(kept))
-        self._dirty.clear()
+        self._drop_deltas()
+
+    def _merge_deltas(self) -> None:
+        """Write every bucket that has delta entries with them, then drop the delta files."""
+        assert self.dir is not None
+        for name in sorted(self._delta):
+            _atomic_write(self.dir / f"{name}.marshal", _dump(self._loaded(name)))
+        self._drop_deltas()
+
+    def _loaded(self, name: str) -> dict[str, Any]:
+        """A bucket as in memory, or read back (with its delta entries) if released."""
+        bucket = self._buckets.get(name)
+        return bucket if bucket is not None else self._read(name)
+
+    def _drop_deltas(self) -> None:
+        for path in self._delta_files:
+            path.unlink(missing_ok=True)
+        self._delta_files = []
+        self._delta = {}
+        self._delta_count = 0
+
+
+def _delta_number(path: Path) -> int:
+    try:
+        return int(path.stem.partition("-")[2])
+    except ValueError:
+        return 0
 
 
 def _dump(bucket: dict[str, Any]) -> bytes:
