@@ -173,3 +173,27 @@ def test_pruning_merges_the_deltas_and_drops_unused_entries(tmp_path):
     with TokenCache(tmp_path, TOK) as after:
         after.field_terms(texts)
     assert (after.hits, after.misses) == (4, 2)
+
+
+def test_token_caches_of_another_key_or_layout_are_deleted(tmp_path):
+    """A cache folder made for another tokenizer key or bucket layout is never read again:
+    a clean exit deletes it (in the background), unless a build holds its lock."""
+    import fcntl
+    import time
+
+    stale = tmp_path / "tokens-v1-old-py311"
+    stale.mkdir()
+    (stale / "00.marshal").write_bytes(b"x" * 1000)
+    busy = tmp_path / "tokens-v1-busy-py311"
+    busy.mkdir()
+    with open(busy / "lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with TokenCache(tmp_path, TOK) as cache:
+            cache.field_terms(["集成电路"])
+        for _ in range(100):  # rm -rf runs detached
+            if not any(p.name.startswith(".trash-") for p in tmp_path.iterdir()):
+                break
+            time.sleep(0.05)
+        assert not stale.exists()
+        assert busy.is_dir()  # in use: left alone
+    assert cache.dir.is_dir()
