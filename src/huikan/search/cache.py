@@ -21,8 +21,6 @@ import fcntl
 import hashlib
 import marshal
 import os
-import shutil
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -37,6 +35,7 @@ import numpy as np
 from huikan.lifeline import die_with_parent
 from huikan.search.index import FieldTerms, Vocabulary
 from huikan.search.tokenize import Line, Tokenizer, seams
+from huikan.trash import delete_later
 
 PARALLEL_MIN = 2000  # uncached lines worth starting worker processes for
 PARALLEL_CHUNK = 4000  # lines a worker tokenises at a time (its results wait in memory)
@@ -153,16 +152,7 @@ class TokenCache:
                     os.rename(other, trash)
             except OSError:
                 continue
-            try:
-                subprocess.Popen(
-                    ["rm", "-rf", "--", str(trash)],
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                    start_new_session=True,
-                )
-            except OSError:
-                shutil.rmtree(trash, ignore_errors=True)
+            delete_later(trash)
 
     @staticmethod
     def key(text: str) -> str:

@@ -25,7 +25,6 @@ import hashlib
 import itertools
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from typing import IO
 
 from huikan.site import state
 from huikan.site.journal import read_journal, roll_forward, write_journal
+from huikan.trash import delete_later
 
 WRITTEN, UNCHANGED = "written", "unchanged"
 _TRASH_IDS = itertools.count(1)
@@ -136,16 +136,7 @@ class OutputDir:
         except OSError:
             shutil.rmtree(path, ignore_errors=True)
             return
-        try:
-            subprocess.Popen(
-                ["rm", "-rf", "--", str(trash)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        except OSError:
-            shutil.rmtree(trash, ignore_errors=True)
+        delete_later(trash)
 
     def _acquire_lock(self) -> None:
         self._lock = open(self.lock_path, "a+")  # noqa: SIM115 - held for the whole build
