@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from huikan.collect import BuildError, find_bulletins, issue_files, relative_name
 from huikan.config import ConfigError, SiteConfig, Taxonomy, config_problems, load_config
 from huikan.ingest.sidecar import load_sidecar, parse_sidecar
 from huikan.schema import date_problem, slug_problem
@@ -80,13 +81,6 @@ def sidecar_problems(
 
 
 # -- the archive -----------------------------------------------------------------------------
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def check_site(
     root: Path,
     *,
@@ -95,7 +89,6 @@ def check_site(
     deep: bool = False,
 ) -> CheckReport:
     """Check ``site.yml`` and every sidecar under ``issues/``; never raises for bad input."""
-    from huikan.collect import BuildError, find_bulletins, issue_files
     from huikan.site.model import RESERVED
     from huikan.site.slugs import slugify
 
@@ -106,7 +99,7 @@ def check_site(
 
     def add(e: ConfigError, fallback: Path) -> None:
         file = Path(e.file) if e.file else fallback
-        report.problems.append(Problem(_display(file, root), e.line, e.reason))
+        report.problems.append(Problem(relative_name(file, root), e.line, e.reason))
 
     cfg_errors = config_problems(config_path)
     for e in cfg_errors:
@@ -119,7 +112,7 @@ def check_site(
     try:
         bulletins = find_bulletins(issues_dir)
     except BuildError as e:
-        report.problems.append(Problem(_display(issues_dir, root), None, str(e)))
+        report.problems.append(Problem(relative_name(issues_dir, root), None, str(e)))
         return report
     report.bulletins = len(bulletins)
     stems: dict[Path, list[Path]] = {}
@@ -137,7 +130,7 @@ def check_site(
         if not owners:
             report.problems.append(
                 Problem(
-                    _display(sc, root),
+                    relative_name(sc, root),
                     None,
                     "没有同名的简报文件（.pdf、.txt 或 .md），这个旁注文件不会生效；"
                     "文件名是否拼错？",
@@ -147,7 +140,7 @@ def check_site(
         if sc.suffix.lower() == ".yaml" and sc.with_suffix(".yml").exists():
             report.problems.append(
                 Problem(
-                    _display(sc, root),
+                    relative_name(sc, root),
                     None,
                     f"同一期简报已有 {sc.with_suffix('.yml').name}，这个 .yaml 文件会被忽略",
                 )
@@ -166,7 +159,7 @@ def check_site(
         if pin and slug in RESERVED:
             report.problems.append(
                 Problem(
-                    _display(sidecar_of[b], root),
+                    relative_name(sidecar_of[b], root),
                     pin.line,
                     f"slug “{pin.slug}” 是网站自用的名字"
                     f"（{'、'.join(sorted(RESERVED))}），请换一个",
@@ -176,10 +169,13 @@ def check_site(
     for slug, group in sorted(by_slug.items()):
         if len(group) < 2:
             continue
-        names = "、".join(_display(b, root) for b in group)
+        names = "、".join(relative_name(b, root) for b in group)
         for b in group:
             pin = infos[b].slug if b in infos else None
-            where = (_display(sidecar_of[b], root), pin.line) if pin else (_display(b, root), None)
+            if pin:
+                where = (relative_name(sidecar_of[b], root), pin.line)
+            else:
+                where = (relative_name(b, root), None)
             report.problems.append(
                 Problem(
                     *where,
@@ -202,7 +198,7 @@ def _duplicate_article_slugs(sc, info, root, report, slugify) -> None:
             other, line = seen[s]
             report.problems.append(
                 Problem(
-                    _display(sc, root),
+                    relative_name(sc, root),
                     pin.line,
                     f"文章 “{title}” 的 slug “{pin.slug}” 与第 {line} 行 “{other}” 的相同",
                 )
@@ -239,20 +235,20 @@ def _unmatched_articles(root, config, bulletins, infos, sidecar_of, report) -> N
         if info is None or not info.article_titles:
             continue
         sc = sidecar_of[b]
-        if any(p.file == _display(sc, root) for p in report.problems):
+        if any(p.file == relative_name(sc, root) for p in report.problems):
             continue  # a broken sidecar: its errors say enough
         try:
             res = cache.ingest(b, config)
             sidecar = load_sidecar(sc, config.taxonomy)
         except (IngestError, ConfigError) as e:
-            report.problems.append(Problem(_display(b, root), None, f"无法拆分：{e}"))
+            report.problems.append(Problem(relative_name(b, root), None, f"无法拆分：{e}"))
             continue
         for title, line in unmatched_corrections(sidecar, res):
             report.problems.append(
                 Problem(
-                    _display(sc, root),
+                    relative_name(sc, root),
                     line,
                     f"没有标题为 “{title}” 的文章，这一项修改不会生效（可用 huikan ingest "
-                    f"{_display(b, root)} 查看拆分出的标题）",
+                    f"{relative_name(b, root)} 查看拆分出的标题）",
                 )
             )

@@ -78,7 +78,7 @@ def check_sidecars(paths: list[Path], config: SiteConfig, root: Path) -> None:
         if sc is None:
             continue
         for e in parse_sidecar(sc, config.taxonomy)[1]:
-            where = _relative(Path(e.file), root) + (f":{e.line}" if e.line else "")
+            where = relative_name(Path(e.file), root) + (f":{e.line}" if e.line else "")
             problems.append(f"{where}: {e.reason}")
     if problems:
         lines = "\n".join(f"  {p}" for p in problems)
@@ -125,7 +125,8 @@ def duplicate_bulletins(results: list[tuple[Path, IngestResult]]) -> list[Ingest
     return out
 
 
-def _relative(path: Path, root: Path) -> str:
+def relative_name(path: Path, root: Path) -> str:
+    """``path`` as it is named to the editor: relative to the site's root when inside it."""
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
