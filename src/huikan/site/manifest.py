@@ -156,14 +156,10 @@ class PreviousLines:
         return line if sha == rec.sha256 and size == rec.size else None
 
     def get(self, path: str, rec: Any) -> bytes | None:
-        """The previous line of a BY_KEY entry when it cannot have changed; else None."""
-        line = self.lines.get(path)
-        if line is None:
-            return None
-        key, sha, size = self.previous[path]
-        if sha != rec.sha256 or size != rec.size or key != rec.key:
-            return None
-        return line
+        """The previous line of a BY_KEY entry when it cannot have changed (the same file,
+        made from the same key); else None."""
+        line = self.same_file(path, rec)
+        return line if line is not None and self.previous[path][0] == rec.key else None
 
 
 _REVIEW = REVIEW_DIR + "/"
