@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from huikan.compactjson import dumps as compact
 from huikan.search.index import LUNR_VERSION, PIPELINE_FN, LunrIndex, idf, utf16_key
 
 # A query fetches its terms' shard in every segment, so the neighbours a shard carries cost once
@@ -167,11 +168,7 @@ def groups(seps: list[str], size: int = GROUP_SHARDS) -> tuple[list[str], list[b
     ``seps[k - 1]``, so the directory of group j lists ``seps[j*size : (j+1)*size - 1]``."""
     coarse = [seps[j * size - 1] for j in range(1, len(seps) // size + 1)]
     files = [
-        json.dumps(
-            {"k": first, "seps": " ".join(seps[first : first + size - 1])},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
+        compact({"k": first, "seps": " ".join(seps[first : first + size - 1])})
         for first in range(0, len(seps) + 1, size)
     ]
     return coarse, files
