@@ -221,131 +221,9 @@
     return Array.from(need).sort(function (a, b) { return a - b; });
   }
 
-  var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  var B64_VALUE = new Int32Array(128);
-  for (var b = 0; b < 64; b++) B64_VALUE[B64.charCodeAt(b)] = b;
-
-  /* Fixed-width base64url numbers (most significant digit first), as shard.py writes them. */
-  function decodeInts(text, width) {
-    var out = new Array(text.length / width);
-    for (var i = 0, k = 0; i < text.length; k++) {
-      var n = 0;
-      for (var j = 0; j < width; j++, i++) n = n * 64 + B64_VALUE[text.charCodeAt(i)];
-      out[k] = n;
-    }
-    return out;
-  }
-
   /* lunr's idf (lunr.idf) of a term with `df` field postings among `n` documents. */
   function idf(df, n) {
     return Math.log(1 + Math.abs((n - df + 0.5) / (df + 0.5)));
-  }
-
-  /* Decode shards (parsed JSON with their segment number as `s`, any order) into one lunr
-   * serialisation of their slice, as to_lunr in shard.py: terms numbered in UTF-16 order,
-   * each posting's value idf × the stored tf part (idf from the term's field postings in
-   * the given shards — every segment's shard of a term is loaded — and the manifest's
-   * document count). With `keep(term)`, of only the terms it accepts (a query needs its own
-   * terms only: the scores stay the same, and lunr.Index.load has a much smaller token set
-   * to build). With `required` ([{term, prefix, fields}], `fields` null for all), of only
-   * the documents that have every required term (or a term under a required prefix) in one
-   * of its fields: the documents lunr's query would keep (see keptDocs). */
-  function decodeShards(shards, manifest, keep, required) {
-    var fields = manifest.fields;
-    var sorted = shards.slice().sort(function (a, b) {
-      return a.s - b.s;
-    });
-    var found = new Map();
-    sorted.forEach(function (shard) {
-      var seg = manifest.segs[shard.s];
-      for (var k = 0; k < shard.t.length; k++) {
-        var term = shard.t[k];
-        if (keep && !keep(term)) continue;
-        var perField = found.get(term);
-        if (!perField) {
-          perField = fields.map(function () { return []; });
-          found.set(term, perField);
-        }
-        for (var f = 0; f < shard.p[k].length; f++) {
-          var flat = decodeInts(shard.p[k][f], seg[2]); // trailing empty fields left out
-          var doc = seg[0];
-          for (var j = 0; j < flat.length; j += 2) {
-            doc += flat[j];
-            perField[f].push(doc, flat[j + 1]);
-          }
-        }
-      }
-    });
-    var terms = Array.from(found.keys()).sort(function (a, b) {
-      return a < b ? -1 : a > b ? 1 : 0;
-    });
-    var kept = required ? keptDocs(found, terms, fields, required, manifest.docs) : null;
-    var inverted = [];
-    var vectors = Object.create(null);
-    var vectorOrder = [];
-    terms.forEach(function (term, index) {
-      var perField = found.get(term);
-      var df = 0; // of every posting: idf does not depend on the query
-      perField.forEach(function (p) { df += p.length / 2; });
-      var weight = idf(df, manifest.docs);
-      var posting = { _index: index };
-      for (var f = 0; f < fields.length; f++) {
-        var docs = {};
-        var p = perField[f];
-        for (var j = 0; j < p.length; j += 2) {
-          if (kept && !kept[p[j]]) continue;
-          docs[p[j]] = {};
-          var key = fields[f] + "/" + p[j];
-          var v = vectors[key];
-          if (!v) {
-            v = vectors[key] = [];
-            vectorOrder.push(key);
-          }
-          v.push(index, (weight * p[j + 1]) / 1000);
-        }
-        posting[fields[f]] = docs;
-      }
-      inverted.push([term, posting]);
-    });
-    return {
-      version: manifest.lunr,
-      fields: fields,
-      fieldVectors: vectorOrder.map(function (k) {
-        return [k, vectors[k]];
-      }),
-      invertedIndex: inverted,
-      pipeline: manifest.pipeline,
-    };
-  }
-
-  /* Which documents a lunr query whose required clauses are `required` can return: lunr
-   * keeps a document when each required clause matches it in one of the clause's fields
-   * (any term under a prefix clause). A document lunr drops adds nothing to the others'
-   * scores (lunr's query vector holds boosts only, and idf comes from every posting), so
-   * leaving it out of the serialisation changes no result — and lunr then walks the
-   * postings of the answer, not of every document holding a common bigram.
-   * → Uint8Array by document number: 1 kept, 0 not. */
-  function keptDocs(found, terms, fields, required, nDocs) {
-    var level = new Uint16Array(nDocs + 1);
-    required.forEach(function (clause, c) {
-      var fs = [];
-      fields.forEach(function (name, f) {
-        if (!clause.fields || clause.fields.indexOf(name) >= 0) fs.push(f);
-      });
-      var matching = clause.prefix
-        ? terms.filter(function (t) { return t.lastIndexOf(clause.term, 0) === 0; })
-        : found.has(clause.term) ? [clause.term] : [];
-      matching.forEach(function (t) {
-        var perField = found.get(t);
-        fs.forEach(function (f) {
-          var p = perField[f];
-          for (var j = 0; j < p.length; j += 2) if (level[p[j]] === c) level[p[j]] = c + 1;
-        });
-      });
-    });
-    var kept = new Uint8Array(nDocs + 1);
-    for (var d = 0; d <= nDocs; d++) kept[d] = level[d] === required.length ? 1 : 0;
-    return kept;
   }
 
   /* Traditional → simplified (search/t2s.json: {c: "與与…" code-point pairs, p: phrases}):
@@ -533,8 +411,6 @@
     termRanges: termRanges,
     groupsFor: groupsFor,
     shardsFor: shardsFor,
-    decodeShards: decodeShards,
-    decodeInts: decodeInts,
     idf: idf,
     registerPipeline: registerPipeline,
     huikanNormalize: huikanNormalize,

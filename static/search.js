@@ -1,5 +1,6 @@
-/* huikan search page: loads only the index shards a query's terms live in, ranks with lunr,
- * shows results as you type. Exposes window.huikanSearch(query, {limit}) → Promise of
+/* huikan search page: loads only the index shards a query's terms live in, ranks with lunr's
+ * scoring (static/search-rank.js for every match, lunr.js for those on screen), shows results
+ * as you type. Exposes window.huikanSearch(query, {limit}) → Promise of
  * [{url, title, score}] with the ranking the page shows.
  *
  * Ranking: every query part must match (its character bigrams are required lunr clauses, so
@@ -16,6 +17,7 @@
 (function () {
   "use strict";
   var core = window.huikanSearchCore;
+  var rank = window.huikanSearchRank;
   var lunr = window.lunr;
   var WINDOW = 20; // results whose exactness is checked against the stored text, by default
   var PAGE = 20;
@@ -29,7 +31,7 @@
     this._groups = new Map();
     this._docs = new Map();
     this._facets = null;
-    this._indexes = new Map();
+    this._postings = new Map();
   }
 
   function fetchJSON(url, revalidate) {
@@ -178,25 +180,54 @@
     return this._facets;
   };
 
-  /* A lunr index of just the terms a query uses (exact terms, and every term under a prefix)
-   * and the documents that can answer it (those with every required clause), decoded from
-   * the shards that hold them. */
-  Engine.prototype.index = function (m, shards, exact, prefixes, required) {
-    var key =
-      Array.from(exact).sort().join(" ") + "|" + prefixes.slice().sort().join(" ") + "|" + JSON.stringify(required);
-    var idx = this._indexes.get(key);
-    if (!idx) {
+  /* The postings of a query's terms (its exact terms and the terms under its prefixes),
+   * decoded, with lunr's expansion of its prefixes; kept for the next keystrokes. */
+  Engine.prototype.postings = function (m, shards, exact, prefixes) {
+    var key = Array.from(exact).sort().join(" ") + "|" + prefixes.slice().sort().join(" ");
+    var q = this._postings.get(key);
+    if (!q) {
       var keep = function (t) {
         if (exact.has(t)) return true;
         for (var i = 0; i < prefixes.length; i++) if (t.lastIndexOf(prefixes[i], 0) === 0) return true;
         return false;
       };
-      idx = lunr.Index.load(core.decodeShards(shards, m, keep, required));
-      if (this._indexes.size > 32) this._indexes.delete(this._indexes.keys().next().value);
-      this._indexes.set(key, idx);
+      var dec = rank.decodePostings(shards, m, keep);
+      q = { dec: dec, expand: rank.lunrExpander(lunr, dec.terms) };
+      if (this._postings.size > 32) this._postings.delete(this._postings.keys().next().value);
+      this._postings.set(key, q);
     }
-    return idx;
+    return q;
   };
+
+  /* The query's clauses, in the order lunr receives them: each part's character bigrams
+   * required (a lone character: every term it begins), the vocabulary words found in it
+   * optional, the longest boosted; a 来源: / 作者: … prefix restricts the part to that field. */
+  function queryClauses(parts) {
+    var out = [];
+    parts.forEach(function (p) {
+      var fields = p.field ? [p.field] : null;
+      p.grams.forEach(function (g) {
+        out.push({ term: g.term, prefix: g.prefix, fields: fields, boost: 1, required: true });
+      });
+      p.words.forEach(function (w) {
+        out.push({ term: w.term, prefix: false, fields: fields, boost: w.long ? 3 : 1, required: false });
+      });
+    });
+    return out;
+  }
+
+  function lunrQuery(q, clauses) {
+    clauses.forEach(function (c) {
+      var o = {
+        presence: c.required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL,
+        wildcard: c.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
+        usePipeline: !c.prefix,
+        boost: c.boost,
+      };
+      if (c.fields) o.fields = c.fields; // lunr wants no `fields` key for all fields
+      q.term(c.term, o);
+    });
+  }
 
   /* A month key ("2024-04", "2024" or "") is in a period ("2024-04", "2024", or "-" for
    * articles without a date). */
@@ -256,12 +287,25 @@
     });
   }
 
-  function matched(md, g, field) {
-    if (!g.prefix) return !!(md[g.term] && (!field || md[g.term][field]));
-    for (var t in md) {
-      if (t.lastIndexOf(g.term, 0) === 0 && (!field || md[t][field])) return true;
+  /* Did the query's gram g match document `id` (in `field`; null: any)? `M.has(id, term or
+   * terms, field)` reads lunr's match data: rank()'s, or mdMatcher's of a lunr result. */
+  function matched(M, id, g, field) {
+    return M.has(id, g.prefix ? M.under(g.term) : g.term, field);
+  }
+
+  /* M for the match data of one lunr.js result (keys: terms, then fields). */
+  function mdMatcher(md) {
+    function one(t, field) {
+      return !!(md[t] && (field === null || md[t][field]));
     }
-    return false;
+    return {
+      has: function (id, terms, field) {
+        return typeof terms === "string" ? one(terms, field) : terms.some(function (t) { return one(t, field); });
+      },
+      under: function (prefix) {
+        return Object.keys(md).filter(function (t) { return t.lastIndexOf(prefix, 0) === 0; });
+      },
+    };
   }
 
   /* Fields where a hit counts as "the query in the title": the title and the article's
@@ -273,19 +317,51 @@
   }
 
   /* Per part: exact (1 yes, 0 unknown, -1 no) and inTitle (1 yes, 0 likely, -1 no). */
-  function judge(part, md) {
+  function judge(part, M, id) {
     var top = topFields(part);
     var inTitle = top.some(function (f) {
       return part.grams.every(function (g) {
-        return matched(md, g, f);
+        return matched(M, id, g, f);
       });
     });
     var short = part.single && Array.from(part.norm).length <= 2;
-    var whole = md[part.norm];
+    var whole = M.has(id, part.norm, null);
     var exact = short || whole ? 1 : 0;
-    var wholeTop = whole && top.some(function (f) { return whole[f]; });
+    var wholeTop = whole && top.some(function (f) { return M.has(id, part.norm, f); });
     var title = inTitle ? (short || wholeTop ? 1 : 0) : -1;
     return { exact: exact, title: title };
+  }
+
+  /* judge() for every document at once, on rank()'s bitmaps: per part {exact, title} as
+   * Int8Arrays by document number (a 10,000-result query would otherwise make 10,000 sets of
+   * closures and objects). */
+  function judgeAll(parts, r, size) {
+    return parts.map(function (p) {
+      var top = topFields(p);
+      var short = p.single && Array.from(p.norm).length <= 2;
+      var terms = p.grams.map(function (g) { return g.prefix ? r.under(g.term) : g.term; });
+      var inTop = top.map(function (f) {
+        return terms.map(function (t) { return r.bitmap(t, f); });
+      });
+      var whole = r.bitmap(p.norm, null);
+      var wholeTop = top.map(function (f) { return r.bitmap(p.norm, f); });
+      var exact = new Int8Array(size);
+      var title = new Int8Array(size);
+      for (var i = 0; i < r.docs.length; i++) {
+        var d = r.docs[i];
+        var inTitle = false;
+        for (var k = 0; k < inTop.length && !inTitle; k++) {
+          var every = true;
+          for (var j = 0; j < inTop[k].length && every; j++) every = inTop[k][j][d] === 1;
+          inTitle = every;
+        }
+        var wTop = false;
+        for (k = 0; k < wholeTop.length; k++) wTop = wTop || wholeTop[k][d] === 1;
+        exact[d] = short || whole[d] ? 1 : 0;
+        title[d] = inTitle ? (short || (whole[d] && wTop) ? 1 : 0) : -1;
+      }
+      return { exact: exact, title: title };
+    });
   }
 
   /* 0: the query (likely) in the title; 1: in the text; 2: all its characters, but checked
@@ -383,48 +459,35 @@
       p.words = partWords(p, hasTerm);
       words = words.concat(p.words);
     });
+    var clauses = queryClauses(parts);
     var exact = new Set();
     var prefixes = [];
-    var required = []; // the REQUIRED clauses of the query below
-    parts.forEach(function (p) {
-      p.grams.forEach(function (g) {
-        if (g.prefix) prefixes.push(g.term);
-        else exact.add(g.term);
-        required.push({ term: g.term, prefix: g.prefix, fields: p.field ? [p.field] : null });
-      });
-      p.words.forEach(function (w) { exact.add(w.term); });
+    clauses.forEach(function (c) {
+      if (c.prefix) prefixes.push(c.term);
+      else exact.add(c.term);
     });
-    var idx = self.index(m, shards, exact, prefixes, required);
-    var results = idx.query(function (q) {
-      parts.forEach(function (p) {
-        // a 来源: / 作者: … prefix: that field only (lunr wants no `fields` key otherwise)
-        var only = function (o) {
-          if (p.field) o.fields = [p.field];
-          return o;
-        };
-        p.grams.forEach(function (g) {
-          q.term(g.term, only({
-            presence: lunr.Query.presence.REQUIRED,
-            wildcard: g.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
-            usePipeline: !g.prefix,
-          }));
-        });
-        p.words.forEach(function (w) {
-          q.term(w.term, only({ presence: lunr.Query.presence.OPTIONAL, boost: w.long ? 3 : 1 }));
-        });
-      });
-    });
-    var all = results.map(function (r) {
-      var md = r.matchData.metadata;
-      var h = { id: +r.ref, score: r.score, parts: parts.map(function (p) { return judge(p, md); }) };
-      summarise(h);
-      return h;
-    });
+    var q = self.postings(m, shards, exact, prefixes);
+    var r = rank.rank(q.dec, m, clauses, q.expand);
+    var judged = judgeAll(parts, r, m.docs + 1);
+    var quoted = parts.some(function (p) { return p.quoted; });
+    var all = new Array(r.docs.length);
+    for (var i = 0; i < all.length; i++) {
+      var id = r.docs[i];
+      // every property a result ever gets, from the start: one object shape for the sort
+      var h = { id: id, score: r.scores[i], exact: 1, title: 1, cls: 0, parts: null, year: "", cluster: -1, month: "", verified: false, lunr: false };
+      for (var k = 0; k < judged.length; k++) {
+        h.exact = Math.min(h.exact, judged[k].exact[id]);
+        h.title = Math.min(h.title, judged[k].title[id]);
+      }
+      h.cls = classify(h);
+      if (quoted) h.parts = judged.map(function (j) { return { exact: j.exact[id], title: j.title[id] }; });
+      all[i] = h;
+    }
     all.sort(order);
-    return self._finish(m, parts, words, all, opts);
+    return self._finish(m, parts, words, all, opts, { dec: q.dec, clauses: clauses });
   };
 
-  Engine.prototype._finish = function (m, parts, words, all, opts) {
+  Engine.prototype._finish = function (m, parts, words, all, opts, ranked) {
     var self = this;
     var needFacets = !!opts.cluster || !!opts.period || opts.facets;
     return Promise.resolve(needFacets ? self.facets(m) : null)
@@ -445,10 +508,50 @@
         var hits = trend.filter(function (h) {
           return !opts.period || inPeriod(h.month, opts.period);
         });
-        var res = { parts: parts, words: words, all: all, hits: hits, trend: trend, manifest: m, facets: facets };
+        var res = { parts: parts, words: words, all: all, hits: hits, trend: trend, manifest: m, facets: facets, ranked: ranked };
         if (opts.simplified) res.simplified = opts.simplified;
         return self.settle(res, opts.window === undefined ? WINDOW : opts.window);
       });
+  };
+
+  /* A bug, never a user's mistake: say so where the browser tests (and developers) look. */
+  function disagree(what) {
+    if (window.console) window.console.error("huikan search: rank() and lunr.js disagree on " + what);
+  }
+
+  /* lunr.js scores the first `n` results (those on screen): from an index of those documents
+   * alone, with the same clauses (idf counts every posting, so leaving documents out changes
+   * no score). rank() computed the same numbers for every result — tests/test_search_js.py
+   * holds it to that — so the order only moves if the two ever disagreed. */
+  Engine.prototype._lunrWindow = function (res, n) {
+    var parts = res.parts;
+    for (;;) {
+      var todo = res.hits.slice(0, n).filter(function (h) { return !h.lunr; });
+      if (!todo.length || !res.ranked) return;
+      var only = new Uint8Array(res.manifest.docs + 1);
+      var byId = new Map();
+      todo.forEach(function (h) {
+        only[h.id] = 1;
+        byId.set(h.id, h);
+        h.lunr = true;
+      });
+      var idx = lunr.Index.load(rank.toLunr(res.ranked.dec, res.manifest, only));
+      var answered = 0;
+      idx.query(function (q) { lunrQuery(q, res.ranked.clauses); }).forEach(function (r) {
+        var h = byId.get(+r.ref);
+        var was = [h.score, h.cls];
+        answered++;
+        h.score = r.score;
+        if (!h.verified) {
+          var M = mdMatcher(r.matchData.metadata);
+          h.parts = parts.map(function (p) { return judge(p, M, h.id); });
+          summarise(h);
+        }
+        if (h.score !== was[0] || h.cls !== was[1]) disagree("document " + h.id);
+      });
+      if (answered !== todo.length) disagree((todo.length - answered) + " documents lunr.js does not return");
+      res.hits.sort(order);
+    }
   };
 
   Engine.prototype._verify = function (m, parts, all, hits) {
@@ -474,6 +577,7 @@
       return parts.every(function (p, i) { return !p.quoted || h.parts[i].exact !== -1; });
     }
     function round() {
+      self._lunrWindow(res, n);
       var todo = res.hits.slice(0, n).filter(function (h) {
         return !h.verified && (h.exact === 0 || h.title === 0);
       });

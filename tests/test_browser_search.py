@@ -58,9 +58,15 @@ def contains(doc: dict, query: str) -> bool:
 @pytest.fixture
 def search_page(page, built_site, serve_dir):
     base = serve_dir(built_site.out)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(base + "search/")
     page.wait_for_function("typeof window.huikanSearch === 'function'")
-    return page, base
+    yield page, base
+    # among them: the page's check that lunr.js scores the results it shows exactly as
+    # search-rank.js ranked them (search.js _lunrWindow)
+    assert errors == []
 
 
 def hs(page, query: str, limit: int = 10_000) -> list[dict]:

@@ -1,12 +1,45 @@
-// Node side of tests/test_search_js.py: runs static/search-core.js and lunr.js (npm) on a
+// Node side of tests/test_search_js.py: runs static/search-core.js, search-rank.js and lunr.js (npm) on a
 // JSON request read from stdin and prints a JSON answer.
 "use strict";
 const path = require("path");
 const core = require(path.join(__dirname, "..", "..", "static", "search-core.js"));
+const rank = require(path.join(__dirname, "..", "..", "static", "search-rank.js"));
 const lunr = require(path.join(__dirname, "..", "..", "node_modules", "lunr"));
 
-function required(plan) {
-  return plan.filter((c) => c.required).map((c) => ({ term: c.term, prefix: !!c.prefix, fields: c.fields || null }));
+function applyPlan(q, plan) {
+  for (const c of plan) {
+    q.term(c.term, {
+      presence: c.required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL,
+      wildcard: c.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
+      usePipeline: !c.prefix,
+      boost: c.boost,
+      ...(c.fields ? { fields: c.fields } : {}),
+    });
+  }
+}
+
+// [ref, score, sorted "term field" match pairs] by document number
+function lunrAnswer(index, plan) {
+  return index
+    .query((q) => applyPlan(q, plan))
+    .map((r) => {
+      const md = r.matchData.metadata;
+      const pairs = [];
+      for (const t of Object.keys(md)) for (const f of Object.keys(md[t])) pairs.push(t + " " + f);
+      return [r.ref, r.score, pairs.sort()];
+    })
+    .sort((a, b) => +a[0] - +b[0]);
+}
+
+function rankAnswer(dec, manifest, plan, expand) {
+  const r = rank.rank(dec, manifest, plan, expand);
+  const terms = new Set();
+  for (const c of plan) (c.prefix ? expand(c.term) : [core.normalize(c.term)]).forEach((t) => terms.add(t));
+  return r.docs.map((d, i) => {
+    const pairs = [];
+    for (const t of terms) for (const f of manifest.fields) if (r.has(d, t, f)) pairs.push(t + " " + f);
+    return [String(d), r.scores[i], pairs.sort()];
+  });
 }
 
 function run(req) {
@@ -25,27 +58,28 @@ function run(req) {
       );
     case "decode": {
       const keep = req.keep ? new Set(req.keep) : null;
-      return core.decodeShards(req.shards, req.manifest, keep && ((t) => keep.has(t)));
+      const dec = rank.decodePostings(req.shards, req.manifest, keep && ((t) => keep.has(t)));
+      return rank.toLunr(dec, req.manifest, null);
     }
     case "query": {
       if (req.register) core.registerPipeline(lunr);
-      // with `shards`, each plan runs on the shards decoded for it (its required clauses)
-      const whole = req.index && lunr.Index.load(req.index);
-      return req.plans.map((plan) =>
-        (whole || lunr.Index.load(core.decodeShards(req.shards, req.manifest, null, required(plan))))
-          .query((q) => {
-            for (const c of plan) {
-              q.term(c.term, {
-                presence: c.required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL,
-                wildcard: c.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
-                usePipeline: !c.prefix,
-                boost: c.boost,
-                ...(c.fields ? { fields: c.fields } : {}),
-              });
-            }
-          })
-          .map((r) => [r.ref, r.score])
-      );
+      const index = lunr.Index.load(req.index);
+      return req.plans.map((plan) => index.query((q) => applyPlan(q, plan)).map((r) => [r.ref, r.score]));
+    }
+    case "rank": {
+      // per plan: rank() on the decoded shards, lunr.js on the whole index made of them, and
+      // lunr.js on an index of every `every`-th result only (the page's window)
+      core.registerPipeline(lunr);
+      const dec = rank.decodePostings(req.shards, req.manifest, null);
+      const whole = lunr.Index.load(rank.toLunr(dec, req.manifest, null));
+      const expand = rank.lunrExpander(lunr, dec.terms);
+      return req.plans.map((plan) => {
+        const answer = lunrAnswer(whole, plan);
+        const only = new Uint8Array(req.manifest.docs + 1);
+        answer.forEach((a, i) => { if (i % req.every === 0) only[+a[0]] = 1; });
+        const window = lunrAnswer(lunr.Index.load(rank.toLunr(dec, req.manifest, only)), plan);
+        return { lunr: answer, rank: rankAnswer(dec, req.manifest, plan, expand), window: window };
+      });
     }
     case "t2s":
       return req.texts.map((t) => core.toSimplified(t, req.map));

@@ -24,10 +24,10 @@ where a postings string holds pairs (doc - previous doc, 1000 × BM25 tf part) a
 base64url numbers (the segment's width ``w`` in the manifest; the first doc is counted from the
 segment's first document) — cheap to write for millions of postings and to read in the
 browser. The tf part (``build_index(length_ref=…)``) is local to its document; decoding
-(:func:`to_lunr` here, ``decodeShards`` in ``static/search-core.js``) multiplies in lunr's idf
-from the term's document frequency — the postings of the term in every segment, all loaded
-for a query — and the manifest's document count, and gives lunr's serialisation for those
-terms. So the browser merges the shards a query needs into one small ``lunr.Index`` whose
+(:func:`to_lunr` here, ``decodePostings``/``toLunr`` in ``static/search-rank.js``) multiplies
+in lunr's idf from the term's document frequency — the postings of the term in every segment,
+all loaded for a query — and the manifest's document count, and gives lunr's serialisation for
+those terms. So the browser merges the shards a query needs into one small ``lunr.Index`` whose
 scores equal those of the index of every shard: lunr's score is a dot product of the query
 vector with field vectors, and every element it touches lives in the loaded shards. Merging
 (rather than querying shards one by one) keeps the AND of required terms exact too.
