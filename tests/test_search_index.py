@@ -16,7 +16,6 @@ from huikan.search.cache import TokenCache
 from huikan.search.index import (
     FIELDS,
     PIPELINE_FN,
-    Vocabulary,
     _milli,
     build_index,
     lunr_py_index,
@@ -46,6 +45,7 @@ from huikan.search.shard import (
 )
 from huikan.search.store import plain_text, read_store
 from huikan.search.tokenize import Tokenizer
+from huikan.search.vocab import Vocabulary
 from search_samples import dev_queries, gold_docs
 
 REPO = Path(__file__).resolve().parents[1]

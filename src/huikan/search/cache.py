@@ -33,8 +33,8 @@ from typing import IO, Any
 import numpy as np
 
 from huikan.lifeline import die_with_parent
-from huikan.search.index import FieldTerms, Vocabulary
 from huikan.search.tokenize import Line, Tokenizer, seams
+from huikan.search.vocab import FieldTerms, TermHashes, Vocabulary
 from huikan.trash import delete_later
 
 PARALLEL_MIN = 2000  # uncached lines worth starting worker processes for
@@ -46,6 +46,7 @@ PARALLEL_CHUNK = 4000  # lines a worker tokenises at a time (its results wait in
 BUCKET_CHARS = 3
 DELTA_MAX = 50_000  # new entries kept in delta files before they are merged into buckets
 DELTA_FILES = 64  # delta files kept before they are merged (each build adds at most a few)
+HASHES = "vocab-hashes.npy"  # the vocabulary's sorted term hashes (huikan.search.vocab.TermHashes)
 
 _worker: Tokenizer | None = None
 
@@ -75,6 +76,7 @@ class TokenCache:
         self.dir = cache_dir / f"tokens-{tokenizer.key}-{py}-{layout}" if cache_dir else None
         self.vocab = Vocabulary()
         self._saved_vocab = 0
+        self._saved_hashes = -1  # terms the saved TermHashes cover (-1: none saved)
         self._buckets: dict[str, dict[str, Entry]] = {}
         self._used: dict[str, set[str]] = {}
         self._new: dict[str, list[str]] = {}  # bucket → keys added since the last flush
@@ -101,7 +103,9 @@ class TokenCache:
                 terms = []
             if not isinstance(terms, list):
                 terms = []
-            self.vocab = Vocabulary(terms)
+            hashes = TermHashes.load(self.dir / HASHES, terms) if terms else None
+            self.vocab = Vocabulary(terms, hashes)
+            self._saved_hashes = len(hashes) if hashes is not None else -1
             self._saved_vocab = len(terms)
             if not terms:  # entries refer to a vocabulary we no longer have
                 for old in self.dir.glob("*.marshal"):
@@ -234,14 +238,13 @@ class TokenCache:
             name = "l" + k[:BUCKET_CHARS]
             self._buckets[name][k] = entries[k]
             self._new.setdefault(name, []).append(k)
-        ids = self.vocab.ids
         out = []
         for lines in split:
             es = [entries[self.key(x)] for x in lines]
             parts = [np.frombuffer(e[1], dtype=np.int32) for e in es]
             counts = [np.frombuffer(e[2], dtype=np.int32) for e in es]
             for minus, plus in seams([Line([], e[3], e[4], e[5]) for e in es]):
-                parts.append(np.array([ids[minus], self.vocab.id(plus)], dtype=np.int32))
+                parts.append(np.array(self.vocab.numbers([minus, plus]), dtype=np.int32))
                 counts.append(np.array([-1, 1], dtype=np.int32))
             u, inv = np.unique(np.concatenate(parts), return_inverse=True)
             tf = np.bincount(inv, weights=np.concatenate(counts)).astype(np.int32)
@@ -336,6 +339,9 @@ class TokenCache:
         if len(self.vocab) != self._saved_vocab:
             _atomic_write(self.dir / "vocab.marshal", marshal.dumps(self.vocab.terms))
             self._saved_vocab = len(self.vocab)
+        if len(self.vocab) != self._saved_hashes:  # after the terms: they are checked on load
+            self.vocab.saved_hashes(self._saved_hashes).save(self.dir / HASHES)
+            self._saved_hashes = len(self.vocab)
         self._flush()
         if self.prune:
             self._prune()

@@ -12,8 +12,6 @@ browser, ``static/search-core.js``) registers one pipeline function, ``huikanNor
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +20,7 @@ from lunr.builder import Builder
 from lunr.pipeline import Pipeline
 
 from huikan.search.tokenize import normalize
+from huikan.search.vocab import FieldTerms, Vocabulary
 
 LUNR_VERSION = "2.3.9"  # lunr.js version the serialised index targets (package.json pins it)
 # title and body first: a shard lists a term's postings per field and drops trailing empty
@@ -73,49 +72,6 @@ def idf(df: int, n: int) -> float:
 def utf16_key(term: str) -> bytes:
     """Sort key giving JavaScript's string order (UTF-16 code units), which lunr.js requires."""
     return term.encode("utf-16-be")
-
-
-class Vocabulary:
-    """Term strings and their numbers (stable for as long as the token cache keeps them)."""
-
-    def __init__(self, terms: Sequence[str] = ()):
-        self.terms: list[str] = list(terms)
-        self.ids: dict[str, int] = {t: i for i, t in enumerate(self.terms)}
-
-    def __len__(self) -> int:
-        return len(self.terms)
-
-    def id(self, term: str) -> int:
-        n = self.ids.get(term)
-        if n is None:
-            n = self.ids[term] = len(self.terms)
-            self.terms.append(term)
-        return n
-
-    def encode(self, terms: Sequence[str]) -> FieldTerms:
-        """Count a field's terms (first-seen order) and number them, adding new ones."""
-        tf = Counter(terms)
-        ids = self.ids
-        new = [t for t in tf if t not in ids]  # first-seen order, so numbering is stable
-        if new:
-            start = len(self.terms)
-            self.terms += new
-            ids.update(zip(new, range(start, start + len(new)), strict=True))
-        return FieldTerms(
-            len(terms),
-            np.fromiter(map(ids.__getitem__, tf), dtype=np.int32, count=len(tf)),
-            np.fromiter(tf.values(), dtype=np.int32, count=len(tf)),
-        )
-
-
-@dataclass
-class FieldTerms:
-    """One field of one document: its length in terms, its distinct term numbers and their
-    frequencies."""
-
-    length: int
-    ids: np.ndarray
-    tfs: np.ndarray
 
 
 @dataclass
@@ -209,9 +165,10 @@ def build_index(
     vid = np.concatenate([c.ids for c in cells]).astype(np.int64)
     tf = np.concatenate([c.tfs for c in cells]).astype(np.int64)
     present = np.flatnonzero(np.bincount(vid, minlength=len(vocab)))
-    terms = sorted((vocab.terms[i] for i in present.tolist()), key=utf16_key)
+    order = sorted(present.tolist(), key=lambda i: utf16_key(vocab.terms[i]))
+    terms = [vocab.terms[i] for i in order]
     rank = np.full(len(vocab), -1, dtype=np.int64)
-    rank[[vocab.ids[t] for t in terms]] = np.arange(len(terms))
+    rank[order] = np.arange(len(terms))
     tid = rank[vid]
     del vid  # the postings' arrays are the index's memory: each is freed once used
     term_index = None

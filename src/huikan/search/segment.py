@@ -50,9 +50,10 @@ from typing import Any
 
 import numpy as np
 
-from huikan.search.index import FIELDS, LENGTH_REF, FieldTerms, Vocabulary, build_index
+from huikan.search.index import FIELDS, LENGTH_REF, build_index
 from huikan.search.shard import groups, index_width, make_shards, separators
 from huikan.search.store import dumps
+from huikan.search.vocab import FieldTerms, Vocabulary
 
 SEGMENT_DOCS = 16384  # documents of the largest segment (its postings are in memory at once)
 SEGMENT_UNIT = 512  # of the smallest whole one: SEGMENT_DOCS / 2**k, a multiple of the store chunk
