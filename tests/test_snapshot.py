@@ -107,3 +107,21 @@ def test_a_rebuild_loads_only_the_bodies_of_pages_it_renders(site_root, tmp_path
     assert len(set(loaded)) == 1 + len(rewritten) and len(new) == 1
     assert len(rewritten) < len({b for b, _ in before.values()})
     _assert_equals_a_full_build(site_root, tmp_path)
+
+
+def test_an_unreadable_snapshot_entry_is_taken_from_the_cache(site_root, tmp_path, monkeypatch):
+    """An entry that cannot be thawed (here: every other one) is read from the ingest cache
+    instead; the site is the full build's."""
+    build(site_root)
+    real = ResultSnapshot.take
+    calls = {"n": 0}
+
+    def flaky(self, key):
+        calls["n"] += 1
+        return None if calls["n"] % 2 else real(self, key)
+
+    monkeypatch.setattr(ResultSnapshot, "take", flaky)
+    _add_bulletin(site_root, "2099-03")
+    build(site_root, jobs=2)
+    assert calls["n"] > 2
+    _assert_equals_a_full_build(site_root, tmp_path)

@@ -110,10 +110,12 @@ def page_key(salt: str, page: Page) -> str:
     """Hash of what the page is made from: its ``inputs`` when the planner gave them (cheap:
     the context is not built; plain strings, joined), else its whole context as JSON.
 
-    A keyed page's key also hashes its title and meta, its manifest fields: an unchanged key
-    then means an unchanged manifest entry, which is not encoded again (site.manifest)."""
+    A keyed page's key also hashes its title and meta (unless its inputs name the meta, see
+    ``Page.key_meta``), its manifest fields: an unchanged key then means an unchanged manifest
+    entry, which is not encoded again (site.manifest)."""
     if page.inputs is not None:
-        data = "\x1f".join([page.kind, page.template or "", page.title, repr(page.meta)])
+        meta = repr(page.meta) if page.key_meta else ""
+        data = "\x1f".join([page.kind, page.template or "", page.title, meta])
         data += "\x1f" + "\x1f".join(page.inputs)
         return hashlib.sha256(f"{salt}\x1e{page.absolute_links}\x1e{data}".encode()).hexdigest()
     data = json.dumps(

@@ -212,7 +212,9 @@ class PagePlanner:
             "index": a.index,  # reading order in the bulletin (huikan diff lists by it)
             "text_sha256": a.text_sha256(),
         }
-        # Its neighbours in the bulletin are named by the bulletin's ident (in a.ident).
+        # Its neighbours in the bulletin are named by the bulletin's ident (in a.ident), and
+        # so is every field of `meta` (the bulletin's result, slug and file; the article's
+        # place and cluster): the key need not hash `meta` as well.
         inputs = [self._site_key, a.ident, *(r.ident for r in a.related)]
         return Page(
             f"{a.url}index.html",
@@ -222,6 +224,7 @@ class PagePlanner:
             "article.html",
             meta,
             inputs=inputs,
+            key_meta=False,
         )
 
     def _article_context(self, a: ArticleEntry) -> dict[str, Any]:
