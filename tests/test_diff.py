@@ -85,9 +85,7 @@ def test_diff_reports_exactly_the_added_bulletin_and_the_changed_cluster(pr_buil
     assert sum(p["kind"] == "article" for p in d["pages"]["added"]) == 10
     changed = {p["path"] for p in d["pages"]["changed"]}
     assert "index.html" in changed and f"{ch['url']}index.html" in changed
-    assert d["pages"]["removed"] == [] or all(
-        p["kind"] == "search-index" for p in d["pages"]["removed"]
-    )
+    assert d["pages"]["removed"] == []  # the search index's files are not listed
     # warnings are only those of the touched bulletins
     assert {w["bulletin"] for w in d["warnings"]} <= {NEW_NAME, "2023-12-lianmeng-xiefawang"}
 
@@ -306,3 +304,18 @@ def test_a_scanned_bulletin_carries_the_ocr_notice(tmp_path):
     plain = _manifest([{"url": "b/x/", "title": "甲"}, {"url": "b/y/", "title": "乙"}])
     d = compare(load_build(_write(tmp_path, "old", old)), load_build(_write(tmp_path, "p", plain)))
     assert d["ocr"] == [] and "经 OCR 识别" not in render_markdown(d)
+
+
+def test_a_format_1_base_with_listed_search_files_is_compared_by_pages(tmp_path):
+    """Manifests before format 2 listed every search index file: comparing one with a newer
+    build neither reports those as removed nor loses the index size (read off them)."""
+    arts = [{"url": "b/x/", "title": "甲"}]
+    v1 = _manifest(arts)
+    v1["pages"] += [
+        {"path": f"search/i/0/{k}.json", "url": f"search/i/0/{k}.json", "kind": "search-index",
+         "title": f"{k}.json", "sha256": f"s{k}", "size": 100}
+        for k in range(3)
+    ]  # fmt: skip
+    d = diff_builds(_write(tmp_path, "old", v1), _write(tmp_path, "new", _manifest(arts)))
+    assert d["pages"]["removed"] == [] and d["pages"]["by_kind"] == {}
+    assert d["search"]["old"]["raw"] == 300

@@ -305,7 +305,7 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
 
     # 1. ingest. What a build needs from here on is imported here: a build that finds
     # nothing changed never loads the page, model and search code (jieba, numpy, jinja2…).
-    from huikan.site.manifest import BY_PATH, PreviousLines, add_reviews, dumps, site_manifest
+    from huikan.site.manifest import PreviousLines, add_reviews, dumps, site_manifest
     from huikan.site.model import build_model
     from huikan.site.output import OutputDir
     from huikan.site.pages import PagePlanner
@@ -392,13 +392,9 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
         # read while the search process may still be working (it is the longer branch)
         previous = PreviousLines.load(out, code)
         try:
-            search, search_files, reused = step.finish()
+            search, reused = step.finish()
         except SearchStepError as e:
             raise BuildError(str(e)) from e
-        for rel in search_files:
-            if rel not in kinds:
-                kinds[rel] = {"kind": "search-index", "title": rel.rsplit("/", 1)[-1]}
-                how[rel] = BY_PATH
         report.search_summary = list(search.summary_lines())
         if reused:
             report.search_summary.append("  （搜索索引的输入未变：沿用上次构建的索引文件）")

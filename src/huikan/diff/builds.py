@@ -38,6 +38,9 @@ class Build:
     bulletins: dict[str, dict[str, Any]] = field(default_factory=dict)  # slug -> entry
     articles: dict[str, ArticleInfo] = field(default_factory=dict)  # url -> article
     pages: dict[str, dict[str, Any]] = field(default_factory=dict)  # path -> page entry
+    # search index files, listed one by one in format-1 manifests only (counted in
+    # "search" since): kept apart, so comparing with a newer build does not see them go
+    index_files: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def generator(self) -> str | None:
@@ -60,6 +63,9 @@ def load_build(path: str | Path) -> Build:
     for entry in m.get("bulletins") or []:
         b.bulletins[entry["slug"]] = entry
     for p in m.get("pages") or []:
+        if p.get("kind") == "search-index":
+            b.index_files.append(p)
+            continue
         b.pages[p["path"]] = p
         if p.get("kind") == "article":
             url = p.get("url") or p["path"]
@@ -90,7 +96,7 @@ def search_size(build: Build) -> dict[str, Any] | None:
         )
         extra = {k: s[k] for k in ("docs", "terms", "shards") if k in s}
         return {"raw": raw, "gzip": gz, **extra}
-    files = [p for p in build.pages.values() if p.get("kind") == "search-index"]
+    files = build.index_files
     if not files:
         return None
     raw = sum(int(p.get("size") or 0) for p in files)

@@ -14,7 +14,6 @@ KIND_LABELS = {
     "robots": "robots.txt",
     "404": "404 页",
     "search": "搜索页",
-    "search-index": "搜索索引文件",
     "asset": "样式与脚本",
     "original": "简报原件",
 }

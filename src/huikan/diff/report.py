@@ -251,7 +251,7 @@ def _page_section(pg: dict[str, Any], preview_url: str | None) -> list[str]:
         for k, c in pg["by_kind"].items()
     ]
     lines = ["#### 文件", "", *_table(["类型", "新增", "删除", "内容变化"], rows), ""]
-    listed = [p for p in pg["changed"] if p["kind"] not in ("search-index", "article", "original")]
+    listed = [p for p in pg["changed"] if p["kind"] not in ("article", "original")]
     if listed:
         rows = [
             [

@@ -9,13 +9,18 @@ Deterministic: sorted keys, no timestamps, paths in sorted order. Shape::
                     "warnings": [{"code", "message", ...}]}],
      "errors": [{"file", "code", "reason"}],        # bulletins that could not be read
      "pages": [{"path", "url", "kind", "title", "sha256", "size", ...}],
-     "search": {docs, terms, shards, index_bytes, index_gzip, store_bytes, ...} | null}
+     "search": {docs, terms, shards, files, index_bytes, index_gzip, store_bytes, ...} | null}
 
 Article pages also carry bulletin, source_file, date, cluster, cluster_slug, article_title,
 subtitle, column, page, index (reading order) and text_sha256.
 
+``pages`` lists every file of the site but the search index's (``search/`` beside the search
+page): those are counted and sized in ``search``. Format 1 listed each of them — 140,000 of
+the 240,000 entries at 5,000 bulletins, 58 % of a 103 MB file that every rebuild read and
+wrote and ``huikan diff`` parsed twice, for files no reviewer reads one by one.
+
 A rebuild re-encodes only the entries that changed (:class:`PreviousLines`): at 5,000
-bulletins the list has ~200,000 entries, and encoding them all took ~1.7 s of every rebuild.
+bulletins the list has ~100,000 entries, and encoding them all took ~1 s of every rebuild.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import huikan
 from huikan.compactjson import dumps as compact
 from huikan.review import REVIEW_DIR
+from huikan.site.urls import SEARCH_DIR, SEARCH_PAGE
 
 if TYPE_CHECKING:
     from huikan.model import IngestError
@@ -37,7 +43,7 @@ if TYPE_CHECKING:
     from huikan.site.model import SiteModel
     from huikan.site.output import OutputDir
 
-FORMAT = 1
+FORMAT = 2  # 2: the search index's files are counted in "search", not listed
 
 
 def search_stats_json(stats: Any) -> dict[str, Any] | None:
@@ -85,22 +91,16 @@ def dumps(manifest: dict[str, Any]) -> bytes:
     return b"\n".join(lines) + b"\n"
 
 
-# How an entry's fields other than path, url, sha256 and size are fixed (see PreviousLines).
-BY_KEY = "key"  # by the file's key: the key hashes the page's kind, title and meta
-BY_PATH = "path"  # by its path alone: a search index file (kind and file name), see _search_line
+# An entry whose fields other than path, url, sha256 and size are fixed by the file's key:
+# the key hashes the page's kind, title and meta (see PreviousLines).
+BY_KEY = "key"
 
 
-def _search_line(path: str, sha256: str, size: int) -> bytes:
-    """A search index file's entry, formatted directly: what the encoder makes of
-    ``{"kind": "search-index", "title": <file name>, "path", "url", "sha256", "size"}`` (keys
-    sorted), at a fifth of its cost; ~100,000 such entries at 5,000 bulletins."""
-    return b'{"kind":"search-index","path":%b,"sha256":%b,"size":%d,"title":%b,"url":%b}' % (
-        compact(path),
-        compact(sha256),
-        int(size),
-        compact(path.rsplit("/", 1)[-1]),
-        compact(_url_of(path)),
-    )
+def listed(path: str) -> bool:
+    """Whether ``pages`` lists the file: all but the search index's and the review pages."""
+    if path.startswith(_REVIEW):
+        return False
+    return not path.startswith(_SEARCH) or path == SEARCH_PAGE
 
 
 @dataclass
@@ -109,12 +109,11 @@ class PreviousLines:
     whose entry cannot have changed.
 
     An entry is the file's path, URL, hash and size plus its ``kinds`` fields. For a page
-    keyed by its inputs the key hashes those fields too (``build.page_key``), and a search
-    index file's are its kind and name: such an entry is the same when the file's hash and
-    size (and for a page its key) are the ones the previous build recorded. The previous
-    manifest is used only when it is the file that build recorded (its hash) and was written
-    by the same code (``code``, kept in the state file), so its lines are in the recorded
-    files' order, one per file.
+    keyed by its inputs the key hashes those fields too (``build.page_key``): such an entry
+    is the same when the file's hash, size and key are the ones the previous build recorded.
+    The previous manifest is used only when it is the file that build recorded (its hash) and
+    was written by the same code (``code``, kept in the state file), so its lines are in the
+    recorded files' order, one per :func:`listed` file.
     """
 
     lines: dict[str, bytes] = field(default_factory=dict)
@@ -133,7 +132,7 @@ class PreviousLines:
         if len(data) != rec[2] or hashlib.sha256(data).hexdigest() != rec[1]:
             return cls()
         # the recorded files are in path order (huikan.site.state): no sort needed
-        paths = [p for p in prev if p != "manifest.json" and not p.startswith(_REVIEW)]
+        paths = [p for p in prev if p != "manifest.json" and listed(p)]
         start = data.find(b'\n"pages":[\n')
         if start < 0 or not paths or any(a >= b for a, b in itertools.pairwise(paths)):
             return cls()
@@ -145,24 +144,18 @@ class PreviousLines:
         lines[-1] = last
         return cls(dict(zip(paths, lines, strict=True)), prev)
 
-    def same_file(self, path: str, rec: Any) -> bytes | None:
-        """The previous line of a BY_PATH entry (path, hash and size are all it holds) when
-        the file's hash and size are the recorded ones: ~140,000 search index files at 5,000
-        bulletins, most of them unchanged by a new issue, were formatted again each build."""
-        line = self.lines.get(path)
-        if line is None:
-            return None
-        _key, sha, size = self.previous[path]
-        return line if sha == rec.sha256 and size == rec.size else None
-
     def get(self, path: str, rec: Any) -> bytes | None:
         """The previous line of a BY_KEY entry when it cannot have changed (the same file,
         made from the same key); else None."""
-        line = self.same_file(path, rec)
-        return line if line is not None and self.previous[path][0] == rec.key else None
+        line = self.lines.get(path)
+        if line is None:
+            return None
+        key, sha, size = self.previous[path]
+        return line if sha == rec.sha256 and size == rec.size and key == rec.key else None
 
 
 _REVIEW = REVIEW_DIR + "/"
+_SEARCH = SEARCH_DIR + "/"
 
 
 def site_manifest(
@@ -175,24 +168,23 @@ def site_manifest(
     how: dict[str, str] | None = None,
     previous: PreviousLines | None = None,
 ) -> dict[str, Any]:
-    """The manifest; ``how`` tells what fixes each file's entry (BY_KEY, BY_PATH), so that
-    entries found unchanged are taken from ``previous``."""
+    """The manifest; ``how`` tells which entries are fixed by their file's key (BY_KEY), so
+    that those found unchanged are taken from ``previous``. The review pages (editors', not
+    part of the public site, see add_reviews) and the search index's files (counted in
+    ``search``) are not listed."""
     how = how or {}
     previous = previous or PreviousLines()
     pages: list[Any] = []
+    index_files = 0
     for path, rec in sorted(out.records.items()):
-        if path.startswith(_REVIEW):
-            continue  # editors' review pages: not part of the public site (see _add_reviews)
-        way = how.get(path)
-        line = None
-        if way == BY_PATH:  # the same bytes at the same path: the same line
-            line = previous.same_file(path, rec) or _search_line(path, rec.sha256, rec.size)
-        elif way == BY_KEY:
-            line = previous.get(path, rec)
+        if not listed(path):
+            index_files += path.startswith(_SEARCH)
+            continue
+        line = previous.get(path, rec) if how.get(path) == BY_KEY else None
         if line is not None:
             pages.append(line)
             continue
-        info = kinds.get(path, {"kind": "search-index", "title": path})
+        info = kinds.get(path, {"kind": "other", "title": path})
         entry = {
             "path": path,
             "url": _url_of(path),
@@ -227,6 +219,7 @@ def site_manifest(
             for k, v in search_json.items()
             if not any(w in k for w in ("seconds", "time", "cache", "hits", "misses"))
         }
+        search_json["files"] = index_files
     return {
         "format": FORMAT,
         "generator": f"huikan {huikan.__version__}",

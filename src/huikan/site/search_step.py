@@ -32,8 +32,7 @@ from huikan.search.segment import search_code
 from huikan.search.tokenize import Tokenizer
 from huikan.site.model import ArticleEntry, SiteModel
 from huikan.site.output import OutputDir
-
-SEARCH_DIR = "search"
+from huikan.site.urls import SEARCH_DIR
 
 
 class SearchStepError(Exception):
@@ -217,7 +216,7 @@ class SearchStep:
     """Either the previous index, reused at once, or a :class:`SearchJob` building a new one.
 
     ``finish`` records the files in ``out`` (keyed, so the next build can reuse them) and
-    returns ``(stats, paths, reused)``.
+    returns ``(stats, reused)``.
     """
 
     def __init__(
@@ -230,13 +229,13 @@ class SearchStep:
         if self.reused is None:
             self.job = SearchJob(model, out, config, cache_dir, jobs)
 
-    def finish(self) -> tuple[Any, list[str], bool]:
+    def finish(self) -> tuple[Any, bool]:
         if self.job is None:
-            paths = sorted(p for p in self.out.records if p.startswith(SEARCH_DIR + "/"))
-            return self.reused, paths, True
+            return self.reused, True
         stats, kept = self.job.result()
         self.out.keep(kept, self.key)
-        return stats, kept + self.out.adopt(SEARCH_DIR, key=self.key), False
+        self.out.adopt(SEARCH_DIR, key=self.key)
+        return stats, False
 
     def cancel(self) -> None:
         if self.job is not None:

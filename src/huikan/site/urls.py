@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
+# The search page's folder: its index.html, and the search index's files beside it.
+SEARCH_DIR = "search"
+SEARCH_PAGE = SEARCH_DIR + "/index.html"
+
 # Characters left alone when percent-encoding a site path (CJK is encoded).
 _SAFE = "/-._~!$&'()*+,;=:@#?%"
 
