@@ -58,7 +58,7 @@ def test_numbered_pages_hold_every_article_once_oldest_first_and_do_not_shift():
 
 
 def test_the_archive_page_is_keyed_by_idents_and_laid_out_only_when_rendered():
-    from huikan.build import page_key
+    from huikan.site.keys import page_key
 
     def archive(model):
         return PagePlanner(model, base_url="/", asset_version="v").archive()

@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
-import json
 import os
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, is_dataclass, replace
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-import huikan
 from huikan.collect import (
     BuildError,
     check_sidecars,
@@ -37,6 +33,7 @@ from huikan.model import Warning as IngestWarning
 from huikan.problems import tell
 from huikan.review import REVIEW_DIR
 from huikan.site import assets as site_assets
+from huikan.site.keys import article_group_key, code_fingerprint, page_key
 from huikan.site.progress import Progress
 from huikan.site.render import fingerprint_dirs
 from huikan.site.unchanged import Recorded, build_key, record, unchanged_site
@@ -45,7 +42,6 @@ from huikan.site.urls import is_absolute, normalize_base_url
 if TYPE_CHECKING:  # the rest is imported once a build goes ahead (see _build_site)
     from huikan.site.model import SiteModel
     from huikan.site.output import OutputDir
-    from huikan.site.pages import Page
 
 
 @dataclass
@@ -96,36 +92,30 @@ class BuildReport:
 
 
 # -- render ----------------------------------------------------------------------------------
-@cache
-def code_fingerprint() -> str:
-    """Hash of the rendering code, so a page rendered by older code is never reused."""
-    h = hashlib.sha256(huikan.__version__.encode())
-    site_pkg = Path(__file__).parent / "site"
-    for p in sorted([*site_pkg.glob("*.py"), Path(__file__)]):
-        h.update(p.name.encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()
+def _plan(planner, model, out, salt, previous, how) -> tuple[list[Any], dict[str, str]]:
+    """The pages to render, and each bulletin's article group key (kept in the state for
+    the next build). A bulletin whose key is the previous build's keeps its article pages'
+    files as they are, when the previous manifest has their entries (site_manifest takes
+    them from there); a file that cannot be kept is planned and made again."""
+    from huikan.site.manifest import BY_KEY
 
+    before = out.prev_build.get("article_groups")
+    before = before if isinstance(before, dict) and previous.lines else {}
+    groups = {b.slug: article_group_key(salt, planner.site_key, b) for b in model.bulletins}
 
-def page_key(salt: str, page: Page) -> str:
-    """Hash of what the page is made from: its ``inputs`` when the planner gave them (cheap:
-    the context is not built; plain strings, joined), else its whole context as JSON.
+    def kept(b: Any) -> bool:
+        return before.get(b.slug) == groups[b.slug] and all(
+            f"{a.url}index.html" in previous.lines for a in b.articles
+        )
 
-    A keyed page's key also hashes its title and meta (unless its inputs name the meta, see
-    ``Page.key_meta``), its manifest fields: an unchanged key then means an unchanged manifest
-    entry, which is not encoded again (site.manifest)."""
-    if page.inputs is not None:
-        meta = repr(page.meta) if page.key_meta else ""
-        data = "\x1f".join([page.kind, page.template or "", page.title, meta])
-        data += "\x1f" + "\x1f".join(page.inputs)
-        return hashlib.sha256(f"{salt}\x1e{page.absolute_links}\x1e{data}".encode()).hexdigest()
-    data = json.dumps(
-        [page.kind, page.template, page.absolute_links, page.data()],
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
-    )
-    return hashlib.sha256((salt + data).encode("utf-8")).hexdigest()
+    pages = planner.pages(kept=kept)
+    for a in planner.kept_articles:
+        path = f"{a.url}index.html"
+        if out.keep_as_before(path):
+            how[path] = BY_KEY
+        else:
+            pages.append(planner.article(a))
+    return pages, groups
 
 
 def _render_all(out, pages, salt, renderer, kinds, how, opts, timings, t1) -> None:
@@ -366,7 +356,9 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
             planner = PagePlanner(
                 model, base_url=base_url, asset_version=site_assets.asset_version(assets)
             )
-            pages = planner.pages()
+            # read while the search process works (it is the longer branch)
+            previous = PreviousLines.load(out, code)
+            pages, groups = _plan(planner, model, out, salt, previous, how)
             timings["规划"] = time.perf_counter() - t1
             _render_all(out, pages, salt, renderer, kinds, how, opts, timings, time.perf_counter())
         except BaseException:
@@ -389,8 +381,6 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
             t5 = time.perf_counter()
             reviews = _write_reviews(model, out, dirs, cache_dir, report, log, opts.progress)
             timings["核对页"] = time.perf_counter() - t5
-        # read while the search process may still be working (it is the longer branch)
-        previous = PreviousLines.load(out, code)
         try:
             search, reused = step.finish()
         except SearchStepError as e:
@@ -416,6 +406,7 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
             report.notes,
         )
         build = {"key": key, "report": recorded.to_json(), "search": manifest["search"]}
+        build["article_groups"] = groups
         out.commit({**build, "code": code})
         timings["清单"] = time.perf_counter() - t4
 

@@ -109,7 +109,7 @@ class PreviousLines:
     whose entry cannot have changed.
 
     An entry is the file's path, URL, hash and size plus its ``kinds`` fields. For a page
-    keyed by its inputs the key hashes those fields too (``build.page_key``): such an entry
+    keyed by its inputs the key hashes those fields too (``site.keys.page_key``): such an entry
     is the same when the file's hash, size and key are the ones the previous build recorded.
     The previous manifest is used only when it is the file that build recorded (its hash) and
     was written by the same code (``code``, kept in the state file), so its lines are in the

@@ -242,6 +242,13 @@ class OutputDir:
         self.records[rel] = FileRecord(p_sha, p_size, key, UNCHANGED)
         return True
 
+    def keep_as_before(self, rel: str) -> bool:
+        """Keep the previous build's file under the key it was recorded with: for a caller
+        that knows the file's inputs are unchanged without computing its key. False when
+        there is no such file (then it must be made)."""
+        prev = self._prev.get(rel)
+        return bool(prev) and prev[0] is not None and self._reuse(rel, key=prev[0], sha=None)
+
     def reusable(self, rel: str, key: str) -> bool:
         """True (and the file is kept) when the previous build made ``rel`` from ``key``."""
         return self._reuse(_safe_rel(rel), key=key, sha=None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
 from huikan.search.trend import trend_chart
@@ -56,22 +57,34 @@ class PagePlanner:
     def _ctx(self, **kw: Any) -> dict[str, Any]:
         return {"site": self.site, **kw}
 
-    def pages(self) -> list[Page]:
+    @property
+    def site_key(self) -> str:
+        """The site-wide values every page shows, as one string (part of page keys)."""
+        return self._site_key
+
+    def pages(self, kept: Callable[[BulletinEntry], bool] | None = None) -> list[Page]:
+        """Every page; with ``kept``, the article pages of the bulletins it accepts are left
+        out (the build keeps their files as they are, see ``site.keys.article_group_key``) and
+        listed in :attr:`kept_articles`; the sitemap still lists them."""
         m = self.model
         out = [self.home(), self.archive(), self.clusters_index(), self.not_found()]
         out.append(Page("search/index.html", "search", "搜索", self._ctx(), "search.html"))
+        self.kept_articles: list[ArticleEntry] = []
         bulletins = m.bulletins
         for i, b in enumerate(bulletins):
             newer = bulletins[i - 1] if i > 0 else None
             older = bulletins[i + 1] if i + 1 < len(bulletins) else None
             out.append(self.bulletin(b, newer, older))
-            for a in b.articles:
-                out.append(self.article(a))
+            if kept is not None and kept(b):
+                self.kept_articles += b.articles
+            else:
+                out += map(self.article, b.articles)
         for c in m.clusters:
             out.extend(self.cluster_pages(c))
             out.append(self.feed(c))
         out.append(self.feed(None))
-        out.extend(sitemap.sitemap_pages(out, self._ctx, self.sitemap_max))
+        also = [(a.url, a.date) for a in self.kept_articles]
+        out.extend(sitemap.sitemap_pages(out, self._ctx, self.sitemap_max, also=also))
         out.append(sitemap.robots_page(self._ctx))
         return out
 

@@ -4,7 +4,7 @@ robots.txt: which pages they list, as :class:`Page` records rendered by ``site.f
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from huikan.site.page import Page
@@ -14,18 +14,23 @@ SITEMAP_MAX = 50_000  # URLs in one sitemap: the protocol's limit (sitemaps.org)
 
 
 def sitemap_pages(
-    pages: list[Page], ctx: Callable[..., dict[str, Any]], max_urls: int = SITEMAP_MAX
+    pages: list[Page],
+    ctx: Callable[..., dict[str, Any]],
+    max_urls: int = SITEMAP_MAX,
+    also: Sequence[tuple[str, Any]] = (),
 ) -> list[Page]:
     """sitemap.xml: every HTML page but 404 and search; when there are more than a
     sitemap may list (:data:`SITEMAP_MAX`), a sitemap index of one sitemap per year of
     the pages' dates (``sitemaps/<year>.xml``; ``-2``, ``-3`` … when a year alone is too
     many; ``sitemaps/pages.xml`` for undated pages). By year, not in slices of the sorted
     list, so that a new issue changes its year's file and the index, not every file after
-    the first new URL."""
+    the first new URL. ``also``: (URL, date) of HTML pages not in ``pages`` (article pages
+    the build keeps without planning them)."""
     urls = []
     for p in pages:
         if p.template and p.kind not in ("404", "search"):
             urls.append({"url": p.url, "lastmod": p.meta.get("date")})
+    urls += [{"url": url, "lastmod": date} for url, date in also]
     urls.sort(key=lambda u: u["url"])
     site = json.dumps(ctx(), ensure_ascii=False, sort_keys=True, default=str)
     if len(urls) <= max_urls:
@@ -61,7 +66,7 @@ def sitemap_pages(
 
 
 def _inputs(site: str, path: str, urls: list[dict[str, Any]]) -> list[str]:
-    """What a sitemap file is rendered from, as the page's key inputs (huikan.build.page_key):
+    """What a sitemap file is rendered from, as the page's key inputs (huikan.site.keys.page_key):
     hashing these strings costs a fraction of a JSON dump of its ~50,000 URLs, and a new
     issue changes one year's file, so the other years' files are neither dumped nor
     rendered."""
