@@ -309,7 +309,7 @@
 
   /* The chart's geometry (pixels), as trend_geometry in trend.py: a slot per bin, bars scaled
    * to the largest count, x-axis labels at the first bin and each new year. */
-  var TREND = { month: 20, year: 44, pad: 3, top: 16, plot: 60, label: 18 };
+  var TREND = { month: 20, year: 44, pad: 3, top: 16, plot: 60, label: 18, minWidth: 72 };
 
   function trendGeometry(t) {
     var step = TREND[t.unit];
@@ -346,7 +346,7 @@
       }
     });
     return {
-      width: Math.max(1, t.bins.length) * step,
+      width: Math.max(Math.max(1, t.bins.length) * step, TREND.minWidth),
       height: base + TREND.label,
       base: base,
       bars: bars,

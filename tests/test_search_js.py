@@ -147,6 +147,7 @@ def test_trend_bins_and_geometry_match_python():
         ["2019-01", "2024-04"],  # more than three years: per year
         ["2024", "2024-03"],  # a year-only date: per year
         ["2023-11", "2024-02", "2024-01"],
+        ["2024-04", "2024-04"],  # one bar: the chart is still wide enough for its label
         [""],
         [],
     ]
@@ -157,6 +158,9 @@ def test_trend_bins_and_geometry_match_python():
         assert sum(b["count"] for b in t["bins"]) == len(keys)
     assert js[0]["unit"] == "month" and len(js[0]["bins"]) == 19
     assert js[2]["unit"] == "year" and [b["key"] for b in js[2]["bins"]][-1] == "2024"
+    one = js[5]
+    assert len(one["bins"]) == 1 and one["ticks"][0]["text"] == "2024年4月"
+    assert one["width"] == 72  # one 20 px slot, widened to the narrowest chart (MIN_WIDTH)
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,9 @@ PAD = 3  # space on each side of a bar in its slot
 TOP = 16  # room above the tallest bar for its count
 PLOT = 60  # height of the tallest bar
 LABEL = 18  # room below for the axis labels
+# narrowest chart: the first axis label ("2024年4月") fits even under one bar (it was cut
+# to "202" when a query's articles all fell in one month)
+MIN_WIDTH = 72
 
 
 def month_key(date: str | None) -> str:
@@ -112,7 +115,7 @@ def trend_geometry(t: dict[str, Any]) -> dict[str, Any]:
             ticks.append({"x": i * step + 1, "text": text})
             last = i
     return {
-        "width": max(1, len(bins)) * step,
+        "width": max(max(1, len(bins)) * step, MIN_WIDTH),
         "height": base + LABEL,
         "base": base,
         "bars": bars,

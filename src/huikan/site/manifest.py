@@ -16,8 +16,8 @@ subtitle, column, page, index (reading order) and text_sha256.
 
 ``pages`` lists every file of the site but the search index's (``search/`` beside the search
 page): those are counted and sized in ``search``. Format 1 listed each of them — 140,000 of
-the 240,000 entries at 5,000 bulletins, 58 % of a 103 MB file that every rebuild read and
-wrote and ``huikan diff`` parsed twice, for files no reviewer reads one by one.
+the 240,000 entries at 5,000 bulletins (103 MB; 77 MB without them), which every rebuild
+read and wrote and ``huikan diff`` parsed twice, for files no reviewer reads one by one.
 
 A rebuild re-encodes only the entries that changed (:class:`PreviousLines`): at 5,000
 bulletins the list has ~100,000 entries, and encoding them all took ~1 s of every rebuild.
