@@ -180,10 +180,9 @@
    * clause is required); its score is the sum over its matched fields, in the order lunr
    * first matched them, of dot(query vector, field vector) / |query vector|.
    * `expand(prefix)` → the terms under a prefix in lunr's order (lunrExpander).
-   * → {docs: ascending document numbers, scores, has(doc, term or terms, field name or null):
-   * whether lunr's matchData for the document holds the term (one of the terms) in that field
-   * (in any field), bitmap(term or terms, field): the same for every document at once
-   * (Uint8Array by document number), under(prefix): the terms under a prefix}. */
+   * → {docs: ascending document numbers, scores, bitmap(term or terms, field name or null):
+   * Uint8Array by document number, 1 where lunr's matchData for the document holds the term
+   * (one of the terms) in that field (in any field), under(prefix): the terms under it}. */
   function rank(dec, manifest, clauses, expand) {
     var fields = manifest.fields;
     var nf = fields.length;
@@ -250,12 +249,10 @@
       docs.push(doc);
       scores.push(score);
     }
-    var bitmap = matcher(dec, covered, fields, n);
     return {
       docs: docs,
       scores: scores,
-      bitmap: bitmap,
-      has: function (doc, terms, field) { return bitmap(terms, field)[doc] === 1; },
+      bitmap: matcher(dec, covered, fields, n),
       under: expand,
     };
   }

@@ -287,23 +287,29 @@
     });
   }
 
-  /* Did the query's gram g match document `id` (in `field`; null: any)? `M.has(id, term or
-   * terms, field)` reads lunr's match data: rank()'s, or mdMatcher's of a lunr result. */
-  function matched(M, id, g, field) {
-    return M.has(id, g.prefix ? M.under(g.term) : g.term, field);
-  }
-
-  /* M for the match data of one lunr.js result (keys: terms, then fields). */
-  function mdMatcher(md) {
-    function one(t, field) {
-      return !!(md[t] && (field === null || md[t][field]));
-    }
+  /* rank()'s view of match data (docs, bitmap, under; see judge) made from lunr.js results:
+   * what each result's matchData holds. */
+  function lunrMatches(results, size) {
+    var docs = results.map(function (r) { return +r.ref; });
+    var mds = results.map(function (r) { return r.matchData.metadata; });
     return {
-      has: function (id, terms, field) {
-        return typeof terms === "string" ? one(terms, field) : terms.some(function (t) { return one(t, field); });
-      },
+      docs: docs,
       under: function (prefix) {
-        return Object.keys(md).filter(function (t) { return t.lastIndexOf(prefix, 0) === 0; });
+        var terms = new Set();
+        mds.forEach(function (md) {
+          Object.keys(md).forEach(function (t) {
+            if (t.lastIndexOf(prefix, 0) === 0) terms.add(t);
+          });
+        });
+        return Array.from(terms);
+      },
+      bitmap: function (terms, field) {
+        var list = typeof terms === "string" ? [terms] : terms;
+        var map = new Uint8Array(size);
+        mds.forEach(function (md, i) {
+          if (list.some(function (t) { return md[t] && (field === null || md[t][field]); })) map[docs[i]] = 1;
+        });
+        return map;
       },
     };
   }
@@ -316,27 +322,16 @@
     return part.field ? TOP_FIELDS.filter(function (f) { return f === part.field; }) : TOP_FIELDS;
   }
 
-  /* Per part: exact (1 yes, 0 unknown, -1 no) and inTitle (1 yes, 0 likely, -1 no). */
-  function judge(part, M, id) {
-    var top = topFields(part);
-    var inTitle = top.some(function (f) {
-      return part.grams.every(function (g) {
-        return matched(M, id, g, f);
-      });
-    });
-    var short = part.single && Array.from(part.norm).length <= 2;
-    var whole = M.has(id, part.norm, null);
-    var exact = short || whole ? 1 : 0;
-    var wholeTop = whole && top.some(function (f) { return M.has(id, part.norm, f); });
-    var title = inTitle ? (short || wholeTop ? 1 : 0) : -1;
-    return { exact: exact, title: title };
-  }
-
-  /* judge() for every document at once, on rank()'s bitmaps: per part {exact, title} as
-   * Int8Arrays by document number (a 10,000-result query would otherwise make 10,000 sets of
-   * closures and objects). */
-  function judgeAll(parts, r, size) {
-    return parts.map(function (p) {
+  /* Per part, for every document of `r.docs`: exact (1 yes, 0 unknown, -1 no) and title (1
+   * yes, 0 likely, -1 no), kept as Int8Arrays by document number; `apply(h)` gives result h
+   * its classes from them (summarise does the same from parts checked against the text).
+   * `r` is match data (rank()'s, or lunrMatches' of lunr.js results): `r.bitmap(term or
+   * terms, field or null)` → Uint8Array by document, 1 where the document matched the term
+   * (any of the terms) in that field (in any field); `r.under(prefix)` → the terms under a
+   * prefix. Arrays, not an object per result: a 10,000-result query made 10,000 sets of
+   * closures and objects. */
+  function judge(parts, r, size) {
+    var out = parts.map(function (p) {
       var top = topFields(p);
       var short = p.single && Array.from(p.norm).length <= 2;
       var terms = p.grams.map(function (g) { return g.prefix ? r.under(g.term) : g.term; });
@@ -362,6 +357,21 @@
       }
       return { exact: exact, title: title };
     });
+    var quoted = parts.some(function (p) { return p.quoted; });
+    return {
+      /* A result's classes: its parts' lowest (and, for a query with a "quoted" part, whose
+       * misses are dropped, the parts themselves). */
+      apply: function (h) {
+        h.exact = 1;
+        h.title = 1;
+        for (var k = 0; k < out.length; k++) {
+          h.exact = Math.min(h.exact, out[k].exact[h.id]);
+          h.title = Math.min(h.title, out[k].title[h.id]);
+        }
+        h.cls = classify(h);
+        h.parts = quoted ? out.map(function (j) { return { exact: j.exact[h.id], title: j.title[h.id] }; }) : null;
+      },
+    };
   }
 
   /* 0: the query (likely) in the title; 1: in the text; 2: all its characters, but checked
@@ -468,19 +478,12 @@
     });
     var q = self.postings(m, shards, exact, prefixes);
     var r = rank.rank(q.dec, m, clauses, q.expand);
-    var judged = judgeAll(parts, r, m.docs + 1);
-    var quoted = parts.some(function (p) { return p.quoted; });
+    var judged = judge(parts, r, m.docs + 1);
     var all = new Array(r.docs.length);
     for (var i = 0; i < all.length; i++) {
-      var id = r.docs[i];
       // every property a result ever gets, from the start: one object shape for the sort
-      var h = { id: id, score: r.scores[i], exact: 1, title: 1, cls: 0, parts: null, year: "", cluster: -1, month: "", verified: false, lunr: false };
-      for (var k = 0; k < judged.length; k++) {
-        h.exact = Math.min(h.exact, judged[k].exact[id]);
-        h.title = Math.min(h.title, judged[k].title[id]);
-      }
-      h.cls = classify(h);
-      if (quoted) h.parts = judged.map(function (j) { return { exact: j.exact[id], title: j.title[id] }; });
+      var h = { id: r.docs[i], score: r.scores[i], exact: 1, title: 1, cls: 0, parts: null, year: "", cluster: -1, month: "", verified: false, lunr: false };
+      judged.apply(h);
       all[i] = h;
     }
     all.sort(order);
@@ -536,20 +539,16 @@
         h.lunr = true;
       });
       var idx = lunr.Index.load(rank.toLunr(res.ranked.dec, res.manifest, only));
-      var answered = 0;
-      idx.query(function (q) { lunrQuery(q, res.ranked.clauses); }).forEach(function (r) {
+      var results = idx.query(function (q) { lunrQuery(q, res.ranked.clauses); });
+      var judged = judge(parts, lunrMatches(results, only.length), only.length);
+      results.forEach(function (r) {
         var h = byId.get(+r.ref);
         var was = [h.score, h.cls];
-        answered++;
         h.score = r.score;
-        if (!h.verified) {
-          var M = mdMatcher(r.matchData.metadata);
-          h.parts = parts.map(function (p) { return judge(p, M, h.id); });
-          summarise(h);
-        }
+        if (!h.verified) judged.apply(h);
         if (h.score !== was[0] || h.cls !== was[1]) disagree("document " + h.id);
       });
-      if (answered !== todo.length) disagree((todo.length - answered) + " documents lunr.js does not return");
+      if (results.length !== todo.length) disagree((todo.length - results.length) + " documents lunr.js does not return");
       res.hits.sort(order);
     }
   };

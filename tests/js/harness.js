@@ -37,7 +37,7 @@ function rankAnswer(dec, manifest, plan, expand) {
   for (const c of plan) (c.prefix ? expand(c.term) : [core.normalize(c.term)]).forEach((t) => terms.add(t));
   return r.docs.map((d, i) => {
     const pairs = [];
-    for (const t of terms) for (const f of manifest.fields) if (r.has(d, t, f)) pairs.push(t + " " + f);
+    for (const t of terms) for (const f of manifest.fields) if (r.bitmap(t, f)[d] === 1) pairs.push(t + " " + f);
     return [String(d), r.scores[i], pairs.sort()];
   });
 }
