@@ -56,7 +56,7 @@ def test_saved_hashes_merge_the_new_terms():
     terms = [f"t{i}" for i in range(50)]
     v = Vocabulary(terms, TermHashes.of(terms))
     v.numbers(["new1", "t3", "new2"])
-    merged = v.saved_hashes(50)
+    merged = v.saved_hashes()
     fresh = TermHashes.of(v.terms)
     assert np.array_equal(merged.keys, fresh.keys)
     assert sorted(zip(merged.keys.tolist(), merged.ids.tolist(), strict=True)) == sorted(

@@ -76,7 +76,6 @@ class TokenCache:
         self.dir = cache_dir / f"tokens-{tokenizer.key}-{py}-{layout}" if cache_dir else None
         self.vocab = Vocabulary()
         self._saved_vocab = 0
-        self._saved_hashes = -1  # terms the saved TermHashes cover (-1: none saved)
         self._buckets: dict[str, dict[str, Entry]] = {}
         self._used: dict[str, set[str]] = {}
         self._new: dict[str, list[str]] = {}  # bucket → keys added since the last flush
@@ -105,7 +104,6 @@ class TokenCache:
                 terms = []
             hashes = TermHashes.load(self.dir / HASHES, terms) if terms else None
             self.vocab = Vocabulary(terms, hashes)
-            self._saved_hashes = len(hashes) if hashes is not None else -1
             self._saved_vocab = len(terms)
             if not terms:  # entries refer to a vocabulary we no longer have
                 for old in self.dir.glob("*.marshal"):
@@ -339,9 +337,9 @@ class TokenCache:
         if len(self.vocab) != self._saved_vocab:
             _atomic_write(self.dir / "vocab.marshal", marshal.dumps(self.vocab.terms))
             self._saved_vocab = len(self.vocab)
-        if len(self.vocab) != self._saved_hashes:  # after the terms: they are checked on load
-            self.vocab.saved_hashes(self._saved_hashes).save(self.dir / HASHES)
-            self._saved_hashes = len(self.vocab)
+        hashes = self.vocab.hashes
+        if hashes is None or len(hashes) != len(self.vocab):  # after the terms: checked on load
+            self.vocab.saved_hashes().save(self.dir / HASHES)
         self._flush()
         if self.prune:
             self._prune()

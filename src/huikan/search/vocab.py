@@ -154,13 +154,14 @@ class Vocabulary:
             np.fromiter(tf.values(), dtype=np.int32, count=len(tf)),
         )
 
-    def saved_hashes(self, saved: int) -> TermHashes:
-        """Hashes of every term, for saving: the loaded ones with the terms added since
-        (``saved``: how many terms the loaded hashes cover), or all of them made afresh."""
-        if self.hashes is not None and len(self.hashes) == saved <= len(self.terms):
-            self.hashes = self.hashes.merged(TermHashes.of(self.terms[saved:], saved))
-        else:
+    def saved_hashes(self) -> TermHashes:
+        """Hashes of every term, for saving: the loaded ones with the terms added since (terms
+        are only ever appended), or all of them made afresh."""
+        if self.hashes is None:
             self.hashes = TermHashes.of(self.terms)
+        elif len(self.hashes) < len(self.terms):
+            done = len(self.hashes)
+            self.hashes = self.hashes.merged(TermHashes.of(self.terms[done:], done))
         return self.hashes
 
 
