@@ -101,18 +101,18 @@ def _plan(planner, model, out, salt, previous, how) -> tuple[list[Any], dict[str
 
     before = out.prev_build.get("article_groups")
     before = before if isinstance(before, dict) and previous.lines else {}
-    groups = {b.slug: article_group_key(salt, planner.site_key, b) for b in model.bulletins}
+    inputs = planner.article_inputs
+    groups = {b.slug: article_group_key(salt, b, inputs) for b in model.bulletins}
 
     def kept(b: Any) -> bool:
         return before.get(b.slug) == groups[b.slug] and all(
-            f"{a.url}index.html" in previous.lines for a in b.articles
+            a.page_path in previous.lines for a in b.articles
         )
 
     pages = planner.pages(kept=kept)
     for a in planner.kept_articles:
-        path = f"{a.url}index.html"
-        if out.keep_as_before(path):
-            how[path] = BY_KEY
+        if out.keep_as_before(a.page_path):
+            how[a.page_path] = BY_KEY
         else:
             pages.append(planner.article(a))
     return pages, groups

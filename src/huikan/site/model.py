@@ -133,6 +133,11 @@ class ArticleEntry:
         return f"{self.bulletin.slug}/{self.slug}/"
 
     @property
+    def page_path(self) -> str:
+        """Its page's file in the site."""
+        return f"{self.url}index.html"
+
+    @property
     def title(self) -> str:
         return self.article.title
 

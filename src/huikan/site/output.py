@@ -246,6 +246,7 @@ class OutputDir:
         """Keep the previous build's file under the key it was recorded with: for a caller
         that knows the file's inputs are unchanged without computing its key. False when
         there is no such file (then it must be made)."""
+        rel = _safe_rel(rel)
         prev = self._prev.get(rel)
         return bool(prev) and prev[0] is not None and self._reuse(rel, key=prev[0], sha=None)
 

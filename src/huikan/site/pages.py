@@ -26,6 +26,7 @@ from huikan.site.markup import excerpt
 from huikan.site.model import ArticleEntry, BulletinEntry, ClusterEntry, SiteModel
 from huikan.site.page import Page
 from huikan.site.textutil import UNDATED, format_date, parse_date
+from huikan.site.urls import SEARCH_PAGE
 
 FEED_SIZE = 50
 HOME_BULLETINS = 8
@@ -57,18 +58,13 @@ class PagePlanner:
     def _ctx(self, **kw: Any) -> dict[str, Any]:
         return {"site": self.site, **kw}
 
-    @property
-    def site_key(self) -> str:
-        """The site-wide values every page shows, as one string (part of page keys)."""
-        return self._site_key
-
     def pages(self, kept: Callable[[BulletinEntry], bool] | None = None) -> list[Page]:
         """Every page; with ``kept``, the article pages of the bulletins it accepts are left
         out (the build keeps their files as they are, see ``site.keys.article_group_key``) and
         listed in :attr:`kept_articles`; the sitemap still lists them."""
         m = self.model
         out = [self.home(), self.archive(), self.clusters_index(), self.not_found()]
-        out.append(Page("search/index.html", "search", "搜索", self._ctx(), "search.html"))
+        out.append(Page(SEARCH_PAGE, "search", "搜索", self._ctx(), "search.html"))
         self.kept_articles: list[ArticleEntry] = []
         bulletins = m.bulletins
         for i, b in enumerate(bulletins):
@@ -225,20 +221,24 @@ class PagePlanner:
             "index": a.index,  # reading order in the bulletin (huikan diff lists by it)
             "text_sha256": a.text_sha256(),
         }
-        # Its neighbours in the bulletin are named by the bulletin's ident (in a.ident), and
-        # so is every field of `meta` (the bulletin's result, slug and file; the article's
-        # place and cluster): the key need not hash `meta` as well.
-        inputs = [self._site_key, a.ident, *(r.ident for r in a.related)]
+        # every field of `meta` (the bulletin's result, slug and file; the article's place
+        # and cluster) is named by its ident: the key need not hash `meta` as well
         return Page(
-            f"{a.url}index.html",
+            a.page_path,
             "article",
             art.title,
             lambda: self._article_context(a),
             "article.html",
             meta,
-            inputs=inputs,
+            inputs=self.article_inputs(a),
             key_meta=False,
         )
+
+    def article_inputs(self, a: ArticleEntry) -> list[str]:
+        """What an article page is made from besides the code (its key's inputs): the
+        site-wide values, its ident (its bulletin's, so its neighbours in the bulletin too)
+        and those of its related articles."""
+        return [self._site_key, a.ident, *(r.ident for r in a.related)]
 
     def _article_context(self, a: ArticleEntry) -> dict[str, Any]:
         b = a.bulletin
