@@ -77,9 +77,14 @@ def test_released_line_buckets_are_written_and_read_back(tmp_path):
     assert warm.line_misses == 0
 
 
+def _counted(batches):
+    return [b.counted(i) for b in batches for i in range(len(b))]
+
+
 def test_parallel_tokenising_streams_the_serial_answer(tmp_path, monkeypatch):
-    """Lines are tokenised by forked workers in chunks and handed on as they come; the
-    terms are the serial tokenizer's, in order, and a broken pool is finished in-process."""
+    """Lines are tokenised by forked workers in batches and handed on as they come; each
+    line's terms are the serial tokenizer's, counted in first-seen order, and a broken pool is
+    finished in-process."""
     from huikan.search import cache as cache_mod
 
     lines = [s for d in gold_docs()[:20] for s in plain_text(d.body).split("\n") if s]
@@ -87,20 +92,48 @@ def test_parallel_tokenising_streams_the_serial_answer(tmp_path, monkeypatch):
     monkeypatch.setattr(cache_mod, "PARALLEL_CHUNK", 7)
     # forking is refused while other threads run; earlier tests may leave some (servers)
     monkeypatch.setattr(cache_mod.threading, "active_count", lambda: 1)
+
+    def serial(lines):
+        return [list(Counter(TOK.line(x).terms).items()) for x in lines]
+
     with TokenCache(tmp_path, TOK) as cache:
-        got = [ln.terms for ln in cache._tokenize(lines, 2)]
-        assert got == [TOK.line(x).terms for x in lines]
+        batches = list(cache._tokenize(lines, 2))
+        assert len(batches) > 1 and _counted(batches) == serial(lines)
+        assert [b.lengths for b in batches] == [
+            [len(TOK.line(x).terms) for x in lines[i : i + 7]] for i in range(0, len(lines), 7)
+        ]
         pool = cache._pool
         assert pool is not None  # started once, kept for the next fields
-        got = [ln.terms for ln in cache._tokenize(lines[::-1], 2)]
-        assert cache._pool is pool and got == [TOK.line(x).terms for x in lines[::-1]]
+        got = _counted(cache._tokenize(lines[::-1], 2))
+        assert cache._pool is pool and got == serial(lines[::-1])
     assert cache._pool is None  # shut down with the cache
 
     monkeypatch.setattr(cache_mod, "_work", _die)  # a worker dies: BrokenProcessPool
     with TokenCache(tmp_path / "b", TOK) as cache:
-        got = [ln.terms for ln in cache._tokenize(lines, 2)]
+        got = _counted(cache._tokenize(lines, 2))
         assert cache._pool is None
-    assert got == [TOK.line(x).terms for x in lines]
+    assert got == serial(lines)
+
+
+def test_batches_number_terms_as_line_by_line(tmp_path, monkeypatch):
+    """A batch numbers its distinct terms once; the vocabulary ends up numbered exactly as
+    encoding the lines one by one would (first appearance), and so do the cached entries."""
+    from huikan.search import cache as cache_mod
+    from huikan.search.vocab import Vocabulary
+
+    texts = [plain_text(d.body) for d in gold_docs()[:12]]
+    monkeypatch.setattr(cache_mod, "PARALLEL_CHUNK", 5)  # several batches, in-process
+    with TokenCache(tmp_path, TOK) as cache:
+        fts = cache.field_terms(texts, 1)
+    one_by_one = Vocabulary()
+    for text in texts:
+        for line in text.split("\n"):
+            one_by_one.encode(TOK.line(line).terms)
+    assert cache.vocab.terms[: len(one_by_one.terms)] == one_by_one.terms
+    for text, ft in zip(texts, fts, strict=True):
+        want = Counter(TOK.terms(text))
+        got = {cache.vocab.terms[i]: int(n) for i, n in zip(ft.ids, ft.tfs, strict=True)}
+        assert got == dict(want) and ft.length == sum(want.values())
 
 
 def _die(lines):
