@@ -133,14 +133,15 @@
   }
 
   /* The stored article `id` (title, url, date, cluster, bulletin, text); the store keeps
-   * m.store consecutive articles per file. */
+   * m.store consecutive articles per file, in the folder of their segment. */
   Engine.prototype.doc = function (m, id) {
     var base = this.base;
     var size = m.store || 1;
     var chunk = Math.floor(id / size);
     return memo(this._docs, chunk, function () {
-      var v = m.segs[segmentOf(m, chunk * size)][3]; // the segment's version
-      return fetchJSON(new URL("d/" + chunk + ".json?v=" + v, base)).then(function (c) {
+      var s = segmentOf(m, chunk * size);
+      var url = "i/" + s + "/d" + chunk + ".json?v=" + m.segs[s][3]; // the segment's version
+      return fetchJSON(new URL(url, base)).then(function (c) {
         c.docs.forEach(function (d, i) {
           d.id = chunk * size + i;
         });

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 from pathlib import Path
@@ -13,6 +14,7 @@ from lunr.index import Index
 from huikan.config import load_config
 from huikan.search import SearchDoc, field_values, write_search_index
 from huikan.search.cache import TokenCache
+from huikan.search.files import folder_digest
 from huikan.search.index import (
     FIELDS,
     PIPELINE_FN,
@@ -286,14 +288,18 @@ def test_write_search_index_files_and_stats(built):
     assert [seg[:2] for seg in manifest["segs"]] == [[0, 32], [32, 32], [64, 12]]
     assert sum(len(_directories(out, s)) for s in range(3)) == stats.extra["shard_groups"]
     assert sorted(p.name for p in out.iterdir()) == [
-        "d",
         "facets.json",
         "i",
         "manifest.json",
         "t2s.json",
     ]
     assert len(read_store(out)) == stats.docs
-    assert len(list((out / "d").iterdir())) == -(-stats.docs // manifest["store"])
+    # the store's files in their segment's folder: the site records a segment as one entry
+    for s, (first, n, *_) in enumerate(manifest["segs"]):
+        chunks = range(first // manifest["store"], -(-(first + n) // manifest["store"]))
+        assert sorted(p.name for p in (out / "i" / str(s)).glob("d*.json")) == sorted(
+            f"d{c}.json" for c in chunks
+        )
     # documents are numbered by date: year ranges are contiguous
     years = manifest["years"]
     assert [y[0] for y in years] == sorted(y[0] for y in years)
@@ -346,8 +352,10 @@ def test_adding_a_newer_article_keeps_other_store_files(tmp_path):
     write_search_index(
         [*docs, newer], tmp_path / "b", CONFIG, write=again.__setitem__, store_chunk=4
     )
-    same = [k for k in seen if k.startswith("d/") and seen[k] == again.get(k)]
-    assert len(same) == 2 and len(again["d/2.json"]) > len(seen["d/2.json"])  # 4 + 4 + 2(+1)
+    store = [k for k in seen if k.rpartition("/")[2].startswith("d")]
+    assert store == ["i/0/d0.json", "i/0/d1.json", "i/0/d2.json"]  # in the segment's folder
+    same = [k for k in store if seen[k] == again.get(k)]
+    assert len(same) == 2 and len(again["i/0/d2.json"]) > len(seen["i/0/d2.json"])  # 4+4+2(+1)
 
 
 def test_duplicate_urls_are_refused(tmp_path):
@@ -375,18 +383,33 @@ def test_unchanged_files_are_hard_linked_from_the_previous_build(tmp_path):
     write_search_index(docs, old, CONFIG, cache_dir=cache, segment_docs=4, store_chunk=4)
     newer = SearchDoc("new/x/", "新文章", "新的正文。", "2099-01", "综合", "general", "新刊", "new")
     stage = tmp_path / "site.tmp-4242" / "search"  # huikan's staging folder
+    made = {}
     stats = write_search_index(
-        [*docs, newer], stage, CONFIG, cache_dir=cache, segment_docs=4, store_chunk=4
+        [*docs, newer],
+        stage,
+        CONFIG,
+        cache_dir=cache,
+        segment_docs=4,
+        store_chunk=4,
+        made=made.__setitem__,
     )
 
     def same_file(p):
-        q = old / "d" / p.name
+        q = old / p.relative_to(stage)
         return q.exists() and p.stat().st_ino == q.stat().st_ino
 
-    linked = [p for p in (stage / "d").iterdir() if same_file(p)]
-    assert sorted(p.name for p in linked) == ["0.json", "1.json", "2.json"]  # 12 old docs, 4 a file
-    assert (stage / "d" / "3.json").exists()
+    store = sorted(stage.glob("i/*/d*.json"))
+    linked = [p.relative_to(stage).as_posix() for p in store if same_file(p)]
+    assert linked == ["i/0/d0.json", "i/1/d1.json", "i/2/d2.json"]  # 12 old docs, 4 a file
+    assert (stage / "i/3/d3.json").exists()
     assert stats.store_gzip > 0
+    # each folder's record, linked or written, is that of the files in it
+    assert sorted(made) == ["i/0", "i/1", "i/2", "i/3"]
+    for folder, rec in made.items():
+        files = sorted((stage / folder).iterdir())
+        sha = [(f.name, hashlib.sha256(f.read_bytes()).hexdigest()) for f in files]
+        assert rec.digest == folder_digest(sha) and rec.files == len(files)
+        assert rec.size == sum(f.stat().st_size for f in files)
     # the three full segments' shards too: only the new one was indexed
     assert stats.extra["segments"] == 4 and stats.extra["segment_cache_hits"] == 3
     shards = sorted(p.relative_to(stage) for p in (stage / "i").rglob("*.json"))

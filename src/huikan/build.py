@@ -399,7 +399,7 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
         recorded = record(
             len(model.bulletins),
             n_articles,
-            len(out.records),
+            out.file_count(),
             warnings,
             errors,
             _timeless_summary(search),

@@ -19,7 +19,7 @@ from typing import Any
 from huikan.config import SiteConfig
 from huikan.memory import release_memory
 from huikan.search.cache import TokenCache
-from huikan.search.files import Writer, digest, previous_build, previous_segments
+from huikan.search.files import Folder, Writer, digest, previous_build, previous_segments
 from huikan.search.index import FIELDS, LUNR_VERSION, PIPELINE_FN
 from huikan.search.segment import (
     SEGMENT_DOCS,
@@ -39,7 +39,7 @@ from huikan.search.t2s import build_map
 from huikan.search.tokenize import Tokenizer
 from huikan.search.trend import month_key
 
-FORMAT = "huikan-search/4"  # 4: two-level shard lookup (coarse separators, group directories)
+FORMAT = "huikan-search/5"  # 5: the store in the segment folders (4: group directories)
 # Documents per store file. One: a query's results are scattered over the archive, so a file of
 # four held three articles nobody asked for — 3/4 of a cold search page's bytes went there.
 STORE_CHUNK = 1
@@ -131,13 +131,15 @@ def write_search_index(
     previous: Path | None = None,
     segment_docs: int = SEGMENT_DOCS,
     segment_unit: int | None = None,
-    keep: Callable[[list[str]], bool] | None = None,
+    keep: Callable[[str], bool] | None = None,
+    made: Callable[[str, Folder], None] | None = None,
 ) -> SearchStats:
     """Write ``manifest.json``, ``facets.json`` (cluster of each document, month ranges),
     ``t2s.json`` (traditional → simplified, :mod:`huikan.search.t2s`), index shards
     ``i/<segment>/<k>.json`` of about ``shard_bytes``, grouped by ``group_shards`` with a
-    directory ``i/<segment>/g<j>.json`` for each group, and the document store ``d/N.json``
-    (``store_chunk`` consecutive documents each) into ``out_dir`` (``<site>/search/``).
+    directory ``i/<segment>/g<j>.json`` for each group, and the document store
+    ``i/<segment>/d<N>.json`` (``store_chunk`` consecutive documents each) into ``out_dir``
+    (``<site>/search/``): all of a segment's files are in its folder.
     Documents are numbered by (date, url) and indexed in segments of at most
     ``segment_docs``, the last ones halving down to ``segment_unit`` (default
     :data:`SEGMENT_UNIT`, or ``segment_docs`` when that is smaller: equal segments;
@@ -151,9 +153,11 @@ def write_search_index(
     * ``previous``: the previous build's search folder (found by itself when ``out_dir`` is
       huikan's staging folder): a segment whose key its manifest records is hard-linked
       from there instead of being indexed again.
-    * ``keep(rel_paths)``: asked first for such a segment's files; True when the caller keeps
-      them where they are (huikan's output folder is updated in place: the previous build's
-      files are already in the site), so they are neither linked nor written.
+    * ``keep(folder)``: asked first for such a segment's folder (``i/<segment>``); True when
+      the caller keeps it where it is (huikan's output folder is updated in place: the
+      previous build's files are already in the site), so it is neither linked nor written.
+    * ``made(folder, record)``: called with each segment folder this build wrote or linked
+      and its :class:`~huikan.search.files.Folder` record (hashed as it was written).
     """
     t0 = time.perf_counter()
     if cache_dir is None:
@@ -166,7 +170,7 @@ def write_search_index(
     names = {name: "、".join(cluster_names(config, name)) for name in cluster_no}
     if write is None and previous is None:
         previous = previous_build(out_dir)
-    writer = Writer(out_dir, write)
+    writer = Writer(out_dir, write, track=made is not None)
     tokenizer = Tokenizer.for_config(config)
     layout = (store_chunk, shard_bytes, group_shards)  # part of every segment's key
     common = "\0".join([search_code(), tokenizer.key, *map(str, layout)])
@@ -183,10 +187,16 @@ def write_search_index(
             key = segment_key(common.encode(), a, [_key_inputs(d, names, cluster_no) for d in part])
             info = infos.get(key) if old.get(s) == (a, b - a, key[:16]) else None
             files = _segment_files(s, a, b, info, store_chunk) if info else []
-            if info is None or not _reuse(writer, keep, previous, files):
+            folder = f"i/{s}"
+            kept = info is not None and keep is not None and keep(folder)
+            if kept:
+                writer.kept.update(files)  # never swept from out_dir by Writer.finish
+            elif info is None or not writer.link(previous, files):
                 info = _index_segment(job, part, s, a)
                 infos.put(key, info)
                 built += 1
+            if made is not None and not kept:
+                made(folder, writer.folder(folder))
             done.append(info)
             entries.append(info.entry(a, b - a, key))
         cache.prune = built == len(entries)
@@ -320,30 +330,18 @@ def _index_segment(job: _Job, part: list[SearchDoc], s: int, start: int) -> Segm
         group_shards=job.group_shards,
     )
     for rel, data in files.items():
-        job.writer.put(rel if rel.startswith("d/") else f"i/{s}/{rel[2:]}", data)
+        job.writer.put(f"i/{s}/{rel}", data)
     job.timing["tokenize_seconds"] += t1 - t0
     job.timing["index_seconds"] += time.perf_counter() - t1
     return info
 
 
-def _reuse(
-    writer: Writer,
-    keep: Callable[[list[str]], bool] | None,
-    previous: Path | None,
-    files: list[str],
-) -> bool:
-    """Reuse a segment's files: kept in place by the caller, else hard-linked."""
-    if keep is not None and keep(files):
-        writer.kept.update(files)  # never swept from out_dir by Writer.finish
-        return True
-    return writer.link(previous, files)
-
-
 def _segment_files(s: int, a: int, b: int, info: SegmentInfo, store_chunk: int) -> list[str]:
     """The files of segment ``s`` (documents a..b-1), relative to the search folder."""
-    shards = [f"i/{s}/{k}.json" for k in range(info.shards)]
-    shards += [f"i/{s}/g{j}.json" for j in range(info.groups)]
-    return shards + [f"d/{c}.json" for c in range(a // store_chunk, -(-b // store_chunk))]
+    names = [f"{k}.json" for k in range(info.shards)]
+    names += [f"g{j}.json" for j in range(info.groups)]
+    names += [f"d{c}.json" for c in range(a // store_chunk, -(-b // store_chunk))]
+    return [f"i/{s}/{name}" for name in names]
 
 
 __all__ = ["SearchDoc", "SearchStats", "write_search_index"]

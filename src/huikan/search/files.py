@@ -1,5 +1,6 @@
 """Files of the search folder: writing them, hard-linking reused ones, reading the previous
-build's manifest (which segments it holds)."""
+build's manifest (which segments it holds), and each segment folder's record (:class:`Folder`:
+the site records a segment as one entry, see huikan.site.output)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,26 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Folder:
+    """A folder written as a whole, as the site records it: a hash of its files' names and
+    bytes (:func:`folder_digest`), their total size and their number."""
+
+    digest: str
+    size: int
+    files: int
+
+
+def folder_digest(files: Iterable[tuple[str, str]]) -> str:
+    """The hash of a folder from (name within it, sha256 hex of its bytes) per file."""
+    h = hashlib.sha256(b"huikan-folder/1")
+    for name, sha in sorted(files):
+        h.update(f"\0{name}\0{sha}".encode())
+    return h.hexdigest()
 
 
 def previous_segments(previous: Path | None, fmt: str) -> dict[int, tuple[int, int, str]]:
@@ -26,9 +46,13 @@ def previous_segments(previous: Path | None, fmt: str) -> dict[int, tuple[int, i
 
 class Writer:
     """Writes the search folder's files (or hands them to ``write``), hard-links reused ones,
-    and at the end deletes files of an older index left in ``out_dir``."""
+    and at the end deletes files of an older index left in ``out_dir``. With ``track``, it
+    hashes what it writes or links, so each folder's record (:meth:`folder`) costs no second
+    reading of its files."""
 
-    def __init__(self, out_dir: Path, write: Callable[[str, bytes], object] | None):
+    def __init__(
+        self, out_dir: Path, write: Callable[[str, bytes], object] | None, track: bool = False
+    ):
         self.out_dir = out_dir
         # a new folder (huikan's staging folder) holds no older files to replace or delete:
         # no existence checks, no sweep over tens of thousands of files at the end
@@ -36,6 +60,22 @@ class Writer:
         self.write = write
         self.kept: set[str] = set()
         self.dirs: set[Path] = set()
+        self.track = track
+        self._files: dict[str, list[tuple[str, str, int]]] = {}  # folder → (name, sha, size)
+
+    def _note(self, rel: str, sha: str, size: int) -> None:
+        folder, _, name = rel.rpartition("/")
+        self._files.setdefault(folder, []).append((name, sha, size))
+
+    def folder(self, rel_dir: str) -> Folder:
+        """The record of the folder ``rel_dir`` from the files written or linked into it
+        (tracked writers only)."""
+        files = self._files.pop(rel_dir, [])
+        return Folder(
+            folder_digest((name, sha) for name, sha, _ in files),
+            sum(size for _, _, size in files),
+            len(files),
+        )
 
     def _target(self, rel: str) -> Path:
         target = self.out_dir / rel
@@ -46,6 +86,8 @@ class Writer:
         return target
 
     def put(self, rel: str, data: bytes) -> None:
+        if self.track:
+            self._note(rel, hashlib.sha256(data).hexdigest(), len(data))
         if self.write is not None:
             self.write(rel, data)
             return
@@ -64,18 +106,24 @@ class Writer:
                 if not self.fresh and target.exists():
                     target.unlink()
                 os.link(previous / rel, target)
+                if self.track:
+                    with open(target, "rb") as f:
+                        sha = hashlib.file_digest(f, "sha256").hexdigest()
+                    self._note(rel, sha, os.stat(target).st_size)
         except OSError:
+            for rel in rels:  # the caller indexes the folder instead: forget what was noted
+                self._files.pop(rel.rpartition("/")[0], None)
             return False
         return True
 
     def finish(self) -> None:
         if self.write is not None or self.fresh or not self.out_dir.is_dir():
             return
-        for sub in ("i", "d"):
+        for sub in ("i", "d"):  # d/: the store's folder before it moved into the segments
             for old in sorted((self.out_dir / sub).rglob("*.json")):
                 if old.relative_to(self.out_dir).as_posix() not in self.kept:
                     old.unlink()
-        for d in sorted((self.out_dir / "i").glob("*"), reverse=True):
+        for d in [*sorted((self.out_dir / "i").glob("*"), reverse=True), self.out_dir / "d"]:
             if d.is_dir() and not any(d.iterdir()):
                 d.rmdir()
 

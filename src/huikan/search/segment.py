@@ -57,7 +57,7 @@ from huikan.search.vocab import FieldTerms, Vocabulary
 
 SEGMENT_DOCS = 16384  # documents of the largest segment (its postings are in memory at once)
 SEGMENT_UNIT = 512  # of the smallest whole one: SEGMENT_DOCS / 2**k, a multiple of the store chunk
-KEY_FORMAT = b"huikan-search-segment/2\0"  # 2: shards grouped, group directories
+KEY_FORMAT = b"huikan-search-segment/3\0"  # 3: the store in the segment folder (2: groups)
 
 
 @dataclass
@@ -159,18 +159,19 @@ def build_segment(
     shard_bytes: int,
     group_shards: int,
 ) -> tuple[SegmentInfo, dict[str, bytes]]:
-    """Index one segment: its info and its files ({"i/<k>.json", "i/g<j>.json" (relative to
-    the segment's folder) or "d/<chunk>.json": data})."""
+    """Index one segment: its info and its files, named within the segment's folder
+    ({"<k>.json" (shards), "g<j>.json" (group directories) or "d<chunk>.json" (the store):
+    data}); a segment's files are all in its folder, so the site records it as one."""
     index = build_index(
         [str(i) for i in range(len(terms))], terms, vocab, fields=FIELDS, length_ref=LENGTH_REF
     )
     shards = make_shards(index, shard_bytes)
     seps = separators(shards)
     coarse, directories = groups(seps, group_shards)
-    files = {f"i/{k}.json": s.text.encode() for k, s in enumerate(shards)}
-    files.update({f"i/g{j}.json": d for j, d in enumerate(directories)})
+    files = {f"{k}.json": s.text.encode() for k, s in enumerate(shards)}
+    files.update({f"g{j}.json": d for j, d in enumerate(directories)})
     store = {
-        f"d/{first_chunk + k}.json": dumps({"docs": records[i : i + store_chunk]})
+        f"d{first_chunk + k}.json": dumps({"docs": records[i : i + store_chunk]})
         for k, i in enumerate(range(0, len(records), store_chunk))
     }
     hashes = np.array(

@@ -1,8 +1,9 @@
 """The document store: what a result needs (title, URL, date, cluster, text for the snippet).
 
 Small JSON files of a few consecutive articles each (numbered by date, so often articles of
-one bulletin), fetched only for the results on screen (and for checking an exact phrase), so
-a query never downloads much text it does not show. A record: ``url`` (site-relative),
+one bulletin), in the folder of their index segment (``i/<segment>/d<chunk>.json``), fetched
+only for the results on screen (and for checking an exact phrase), so a query never
+downloads much text it does not show. A record: ``url`` (site-relative),
 ``title``, ``date`` ("" when unknown), ``cluster`` (number in the manifest's list),
 ``bulletin`` (display title) and ``text`` (:func:`plain_text` of the body, also what is
 indexed).
@@ -34,6 +35,7 @@ def dumps(data: Any) -> bytes:
 
 
 def read_store(search_dir: Path) -> list[dict[str, Any]]:
-    """Every stored article of a built ``search/`` folder, in document-number order."""
-    chunks = sorted((search_dir / "d").glob("*.json"), key=lambda p: int(p.stem))
+    """Every stored article of a built ``search/`` folder, in document-number order (the
+    store's files ``i/<segment>/d<chunk>.json`` are numbered across the segments)."""
+    chunks = sorted((search_dir / "i").glob("*/d*.json"), key=lambda p: int(p.stem[1:]))
     return [d for c in chunks for d in json.loads(c.read_text("utf-8"))["docs"]]

@@ -117,7 +117,7 @@ class PreviousLines:
     """
 
     lines: dict[str, bytes] = field(default_factory=dict)
-    previous: dict[str, tuple] = field(default_factory=dict)  # rel → (key, sha, size)
+    previous: dict[str, tuple] = field(default_factory=dict)  # rel → (key, sha, size, files)
 
     @classmethod
     def load(cls, out: OutputDir, code: str) -> PreviousLines:
@@ -150,7 +150,7 @@ class PreviousLines:
         line = self.lines.get(path)
         if line is None:
             return None
-        key, sha, size = self.previous[path]
+        key, sha, size, _ = self.previous[path]
         return line if sha == rec.sha256 and size == rec.size and key == rec.key else None
 
 
@@ -178,7 +178,7 @@ def site_manifest(
     index_files = 0
     for path, rec in sorted(out.records.items()):
         if not listed(path):
-            index_files += path.startswith(_SEARCH)
+            index_files += rec.files if path.startswith(_SEARCH) else 0
             continue
         line = previous.get(path, rec) if how.get(path) == BY_KEY else None
         if line is not None:

@@ -28,6 +28,7 @@ from huikan.config import SiteConfig
 from huikan.lifeline import die_with_parent
 from huikan.model import IngestResult
 from huikan.search import SearchDoc, SearchStats, segment, shard, write_search_index
+from huikan.search.files import Folder
 from huikan.search.segment import search_code
 from huikan.search.tokenize import Tokenizer
 from huikan.site.model import ArticleEntry, SiteModel
@@ -126,11 +127,12 @@ class SearchJob:
 
     The two stages are independent and each takes seconds on a large archive, so on two
     cores they overlap. The child writes the segments it indexes straight into the staging
-    folder and sends back its figures and the files of the segments it kept: those are
-    already in the site (the output folder is updated in place), so they are neither linked
-    nor written — at 5,000 bulletins that is ~100,000 files, one per article. The parent
-    then records both (``OutputDir.keep``, ``OutputDir.adopt``). Where fork is unavailable,
-    it runs in-process.
+    folder and sends back its figures, the folders of the segments it kept — already in the
+    site (the output folder is updated in place), so neither linked nor written: at 5,000
+    bulletins all but the last one or two of eight, ~140,000 files — and the records of the
+    folders it wrote (hashed as they were written). The parent records each segment folder
+    as one entry (``OutputDir.keep_folder``, ``OutputDir.put_folder``) and the few files
+    beside them (``OutputDir.adopt``). Where fork is unavailable, it runs in-process.
     """
 
     def __init__(
@@ -149,19 +151,23 @@ class SearchJob:
             self._proc.start()
             child.close()
 
-    def _run(self) -> tuple[Any, list[str]]:
+    def _run(self) -> tuple[Any, list[str], dict[str, Folder]]:
         """The documents are made here, in the child: the bodies it needs are loaded there
         (slim results, see huikan.snapshot), not in the process that renders the pages.
-        Returns the figures and the kept files (site paths)."""
+        Returns the figures, the kept folders and the written ones' records (site paths)."""
         model, out, config, cache_dir = self._args
         kept: list[str] = []
+        made: dict[str, Folder] = {}
 
-        def keep(rels: list[str]) -> bool:
-            paths = [f"{SEARCH_DIR}/{rel}" for rel in rels]
-            if not out.has(paths):
+        def keep(folder: str) -> bool:
+            path = f"{SEARCH_DIR}/{folder}"
+            if not out.has_folder(path):
                 return False
-            kept.extend(paths)
+            kept.append(path)
             return True
+
+        def wrote(folder: str, record: Folder) -> None:
+            made[f"{SEARCH_DIR}/{folder}"] = record
 
         stats = write_search_index(
             search_docs(model),
@@ -174,8 +180,9 @@ class SearchJob:
             shard_bytes=shard.DEFAULT_SHARD_BYTES,  # read here, so tests can set the layout
             group_shards=shard.GROUP_SHARDS,
             keep=keep,
+            made=wrote,
         )
-        return stats, kept
+        return stats, kept, made
 
     def _child(self, conn, parent: int) -> None:
         die_with_parent(parent)
@@ -232,8 +239,13 @@ class SearchStep:
     def finish(self) -> tuple[Any, bool]:
         if self.job is None:
             return self.reused, True
-        stats, kept = self.job.result()
-        self.out.keep(kept, self.key)
+        stats, kept, made = self.job.result()
+        for folder in kept:
+            self.out.keep_folder(folder, self.key)
+        for folder, rec in made.items():
+            self.out.put_folder(
+                folder, digest=rec.digest, size=rec.size, files=rec.files, key=self.key
+            )
         self.out.adopt(SEARCH_DIR, key=self.key)
         return stats, False
 

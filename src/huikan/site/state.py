@@ -3,8 +3,11 @@
 * ``.huikan-state.json`` — small: the version, the build's input key and report
   (huikan.site.unchanged), the site's top-level names, and the size and hash of
 * ``.huikan-files`` — per file of the site: the hash of the inputs it was made from ("key"),
-  the hash of its bytes and its size, as NUL-separated fields (a site path never holds a
-  NUL). ~200,000 entries at 5,000 bulletins: as JSON (one file with the header) it took
+  the hash of its bytes, its size and how many files the entry stands for, as NUL-separated
+  fields (a site path never holds a NUL). An entry whose path ends in "/" is a whole
+  folder written and replaced as one (a search index segment, huikan.site.output): its hash
+  covers its files' names and bytes, its size theirs. ~100,000 entries at 5,000 bulletins
+  (~240,000 when each search file had its own): as JSON (one file with the header) it took
   seconds to read and to write on every build; splitting one string is several times
   faster, the bytes are deterministic (marshal's are not: they depend on which objects are
   shared), and a build that finds nothing changed does not read it at all.
@@ -35,15 +38,16 @@ from huikan.compactjson import dumps as compact
 
 STATE_FILE = ".huikan-state.json"
 FILES_FILE = ".huikan-files"
-STATE_VERSION = 2
+STATE_VERSION = 3  # 3: the number of files per entry, folder entries
+FIELDS = 5  # per entry: rel, key, sha256, size, files
 
 
 def write(stage: Path, files: list[tuple[str, Any]], build: dict | None) -> None:
     """Write both files into ``stage``; ``files``: (rel, record) sorted by rel, a record
-    having ``key``, ``sha256`` and ``size`` (huikan.site.output.FileRecord)."""
-    data = "\0".join([f"{rel}\0{r.key or ''}\0{r.sha256}\0{r.size}" for rel, r in files]).encode(
-        "utf-8"
-    )
+    having ``key``, ``sha256``, ``size`` and ``files`` (huikan.site.output.FileRecord)."""
+    data = "\0".join(
+        [f"{rel}\0{r.key or ''}\0{r.sha256}\0{r.size}\0{r.files}" for rel, r in files]
+    ).encode("utf-8")
     (stage / FILES_FILE).write_bytes(data)
     top = {rel.partition("/")[0] for rel, _ in files}
     header: dict[str, Any] = {
@@ -90,8 +94,8 @@ def read_header(out: Path) -> dict[str, Any] | None:
 
 def read_files(out: Path, header: dict[str, Any]) -> dict[str, tuple[Any, ...]] | None:
     """The per-file record the header names, in path order: rel → (key or None, sha256,
-    size); None when it is missing or another one. Built with C-level zips, no per-entry
-    Python code (a comprehension of lists cost ~0.3 s at 200,000 files)."""
+    size, files); None when it is missing or another one. Built with C-level zips, no
+    per-entry Python code (a comprehension of lists cost ~0.3 s at 200,000 files)."""
     try:
         data = (Path(out) / FILES_FILE).read_bytes()
     except OSError:
@@ -100,14 +104,16 @@ def read_files(out: Path, header: dict[str, Any]) -> dict[str, tuple[Any, ...]] 
     if len(data) != want.get("bytes") or _sha(data) != want.get("sha256"):
         return None
     fields = data.decode("utf-8").split("\0") if data else []
-    if len(fields) != 4 * want.get("count", -1):
+    if len(fields) != FIELDS * want.get("count", -1):
         return None
     try:
-        sizes = list(map(int, fields[3::4]))
+        sizes = list(map(int, fields[3::FIELDS]))
+        counts = list(map(int, fields[4::FIELDS]))
     except ValueError:
         return None
-    keys = [key or None for key in fields[1::4]]
-    return dict(zip(fields[::4], zip(keys, fields[2::4], sizes, strict=True), strict=True))
+    keys = [key or None for key in fields[1::FIELDS]]
+    records = zip(keys, fields[2::FIELDS], sizes, counts, strict=True)
+    return dict(zip(fields[::FIELDS], records, strict=True))
 
 
 def intact(out: Path, header: dict[str, Any]) -> bool:
