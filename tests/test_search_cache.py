@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from collections import Counter
 
+import numpy as np
+
 from huikan.search.cache import TokenCache
 from huikan.search.store import plain_text
 from huikan.search.tokenize import Tokenizer, grams
@@ -83,8 +85,8 @@ def _counted(batches):
 
 def test_parallel_tokenising_streams_the_serial_answer(tmp_path, monkeypatch):
     """Lines are tokenised by forked workers in batches and handed on as they come; each
-    line's terms are the serial tokenizer's, counted in first-seen order, and a broken pool is
-    finished in-process."""
+    line's terms are the serial tokenizer's, counted, and a broken pool is finished
+    in-process."""
     from huikan.search import cache as cache_mod
 
     lines = [s for d in gold_docs()[:20] for s in plain_text(d.body).split("\n") if s]
@@ -94,7 +96,7 @@ def test_parallel_tokenising_streams_the_serial_answer(tmp_path, monkeypatch):
     monkeypatch.setattr(cache_mod.threading, "active_count", lambda: 1)
 
     def serial(lines):
-        return [list(Counter(TOK.line(x).terms).items()) for x in lines]
+        return [dict(Counter(TOK.line(x).terms)) for x in lines]
 
     with TokenCache(tmp_path, TOK) as cache:
         batches = list(cache._tokenize(lines, 2))
@@ -115,25 +117,47 @@ def test_parallel_tokenising_streams_the_serial_answer(tmp_path, monkeypatch):
     assert got == serial(lines)
 
 
-def test_batches_number_terms_as_line_by_line(tmp_path, monkeypatch):
-    """A batch numbers its distinct terms once; the vocabulary ends up numbered exactly as
-    encoding the lines one by one would (first appearance), and so do the cached entries."""
+def test_batches_count_every_term_of_every_line(tmp_path, monkeypatch):
+    """A batch cuts grams as numbers (gram_keys) and words as strings; each line's terms and
+    counts are the tokenizer's, each distinct term is numbered once, and fields assembled
+    from batches are the tokenizer's fields."""
     from huikan.search import cache as cache_mod
-    from huikan.search.vocab import Vocabulary
+    from huikan.search.cache import LineBatch
 
     texts = [plain_text(d.body) for d in gold_docs()[:12]]
+    odd = ["", " \t", "A_b·c", "CAR-T 细胞", "ｈｂｍ３ 与 5G", "𠀀𠀁a", "x", "①②", "二〇二四年"]
+    lines = [x for t in texts for x in t.split("\n")] + odd
+    batch = LineBatch.of(TOK, lines)
+    assert [batch.counted(i) for i in range(len(lines))] == [
+        dict(Counter(TOK.line(x).terms)) for x in lines
+    ]
+    assert batch.lengths == [len(TOK.line(x).terms) for x in lines]
+    assert len(set(batch.terms)) == len(batch.terms)
     monkeypatch.setattr(cache_mod, "PARALLEL_CHUNK", 5)  # several batches, in-process
     with TokenCache(tmp_path, TOK) as cache:
         fts = cache.field_terms(texts, 1)
-    one_by_one = Vocabulary()
-    for text in texts:
-        for line in text.split("\n"):
-            one_by_one.encode(TOK.line(line).terms)
-    assert cache.vocab.terms[: len(one_by_one.terms)] == one_by_one.terms
+    assert len(set(cache.vocab.terms)) == len(cache.vocab.terms)
     for text, ft in zip(texts, fts, strict=True):
         want = Counter(TOK.terms(text))
-        got = {cache.vocab.terms[i]: int(n) for i, n in zip(ft.ids, ft.tfs, strict=True)}
-        assert got == dict(want) and ft.length == sum(want.values())
+        assert _as_counts(cache, ft) == want and ft.length == sum(want.values())
+
+
+def test_gram_keys_are_the_grams_of_every_line():
+    """The grams as numbers are the grams as strings, line by line and in text order; a word
+    character is what the regex calls one, on every code point."""
+    import sys
+
+    from huikan.search.tokenize import GRAM_RUN, _word_chars, gram_keys, gram_of
+
+    codes = np.arange(sys.maxunicode + 1, dtype=np.int64)
+    codes = codes[(codes < 0xD800) | (codes > 0xDFFF)]  # no lone surrogates in a str
+    regex = np.array([GRAM_RUN.fullmatch(chr(c)) is not None for c in codes.tolist()])
+    assert (_word_chars(codes) == regex).all()
+    flats = ["集成电路", "", "a", "ai芯片5g", "，", "x，yz", "𠀀𠀁", "第1期"]
+    lines, keys = gram_keys(flats)
+    pairs = list(zip(lines.tolist(), keys.tolist(), strict=True))
+    got = [[gram_of(k) for n, k in pairs if n == i] for i in range(len(flats))]
+    assert got == [grams(f) for f in flats]
 
 
 def _die(lines):

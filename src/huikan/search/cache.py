@@ -23,7 +23,6 @@ import marshal
 import os
 import sys
 import threading
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -35,7 +34,7 @@ from typing import IO, Any
 import numpy as np
 
 from huikan.lifeline import die_with_parent
-from huikan.search.tokenize import Line, Tokenizer, seams
+from huikan.search.tokenize import Line, Tokenizer, gram_keys, gram_of, seams
 from huikan.search.vocab import FieldTerms, TermHashes, Vocabulary
 from huikan.trash import delete_later
 
@@ -67,16 +66,18 @@ def _work(lines: list[str]) -> LineBatch:
 @dataclass
 class LineBatch:
     """Lines tokenised together, as a worker sends them back: the batch's distinct terms
-    once, in order of first appearance, and per line its number of terms and its distinct
-    terms (their numbers in ``terms``, in first-seen order) with their frequencies — flat
-    arrays cut at ``offsets``.
+    once, and per line its number of terms and its distinct terms (their numbers in
+    ``terms``) with their frequencies — flat arrays cut at ``offsets``.
 
     A cold build of 5,000 bulletins tokenises ~1.6 million lines of ~100 terms each. Sent
     back as a list of strings per line, then counted and numbered term by term here, that
-    was ~250 CPU-seconds of pickling, counting and dictionary lookups on top of jieba; as a
-    batch, the workers count, each distinct term of a batch is numbered once, and the lines'
-    numbers are mapped with one numpy indexing. The numbering is the same as line by line:
-    new terms are numbered in order of first appearance either way."""
+    was ~250 CPU-seconds of pickling, counting and dictionary lookups on top of jieba. In a
+    batch the grams (most terms: one per character) are numbers from the start
+    (:func:`~huikan.search.tokenize.gram_keys`), counted per line with one ``np.unique``,
+    each distinct term becomes a string once, the search process numbers it once and maps
+    the batch with one numpy indexing. Term numbers only name terms inside the token cache
+    (the index sorts terms by their text), so their order is free: grams by key, then words
+    in order of first appearance."""
 
     terms: list[str]
     lengths: list[int]  # terms in each line (repeats counted)
@@ -89,33 +90,39 @@ class LineBatch:
 
     @classmethod
     def of(cls, tokenizer: Tokenizer, lines: Sequence[str]) -> LineBatch:
-        local: dict[str, int] = {}
-        number = local.setdefault
-        ids: list[int] = []
-        tfs: list[int] = []
-        b = cls([], [], [0], np.empty(0, np.int32), np.empty(0, np.int32), [], [], [])
-        for x in lines:
-            ln = tokenizer.line(x)
-            tf = Counter(ln.terms)
-            ids += [number(t, len(local)) for t in tf]
-            tfs += tf.values()
-            b.lengths.append(len(ln.terms))
-            b.offsets.append(len(ids))
-            b.heads.append(ln.head)
-            b.tails.append(ln.tail)
-            b.filled.append(ln.filled)
-        b.terms = list(local)
-        b.ids = np.array(ids, dtype=np.int32)
-        b.tfs = np.array(tfs, dtype=np.int32)
+        flats: list[str] = []
+        word_line: list[int] = []
+        words: dict[str, int] = {}  # jieba and Latin words, numbered after the grams
+        word_ids: list[int] = []
+        b = cls([], [], [], np.empty(0, np.int32), np.empty(0, np.int32), [], [], [])
+        for i, x in enumerate(lines):
+            flat, other, (head, tail, filled) = tokenizer.parts(x)
+            flats.append(flat)
+            word_line += [i] * len(other)
+            word_ids += [words.setdefault(w, len(words)) for w in other]
+            b.heads.append(head)
+            b.tails.append(tail)
+            b.filled.append(filled)
+        gram_line, keys = gram_keys(flats)
+        distinct, gram_ids = np.unique(keys, return_inverse=True)
+        b.terms = [*map(gram_of, distinct.tolist()), *words]
+        n = max(1, len(b.terms))
+        line_of = np.concatenate([gram_line, np.array(word_line, dtype=np.int64)])
+        term_of = np.concatenate([gram_ids, np.array(word_ids, dtype=np.int64) + len(distinct)])
+        pairs, counts = np.unique(line_of * n + term_of, return_counts=True)
+        b.ids = (pairs % n).astype(np.int32)
+        b.tfs = counts.astype(np.int32)
+        b.offsets = np.searchsorted(pairs // n, np.arange(len(lines) + 1)).tolist()
+        b.lengths = np.bincount(line_of, minlength=len(lines)).tolist()
         return b
 
     def __len__(self) -> int:
         return len(self.lengths)
 
-    def counted(self, i: int) -> list[tuple[str, int]]:
-        """Line ``i``'s distinct terms and their frequencies, in first-seen order."""
+    def counted(self, i: int) -> dict[str, int]:
+        """Line ``i``'s distinct terms and their frequencies."""
         a, z = self.offsets[i], self.offsets[i + 1]
-        return [(self.terms[t], int(n)) for t, n in zip(self.ids[a:z], self.tfs[a:z], strict=True)]
+        return {self.terms[t]: int(n) for t, n in zip(self.ids[a:z], self.tfs[a:z], strict=True)}
 
 
 Entry = tuple[int, bytes, bytes]  # field length, int32 term numbers, int32 frequencies
