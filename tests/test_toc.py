@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from huikan.config import load_config
 from huikan.ingest.split import split_blocks
@@ -339,3 +341,21 @@ def test_leaders_read_as_a_comma(tax):
         "竞逐新赛道未来产业加速培育",
         "储能全生命周期安全亟待提升",
     ]
+
+
+_TOC_ALPHABET = "目录标题能源 \t\n，,.．·…。・•_－-0123456789١３*#/|／”」》）a"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=_TOC_ALPHABET, max_size=16))
+def test_the_toc_prechecks_never_refuse_a_line_the_regex_takes(text):
+    """The tests from a line's end that skip the TOC regexes are necessary conditions: any
+    line a regex matches passes its test (a precheck that refused one would lose a TOC
+    entry)."""
+    from huikan.ingest import toc_lines
+
+    for t in (text, text.strip()):
+        if toc_lines._LEADER.match(t):
+            assert toc_lines._may_end_in_leaders(t), t
+        if toc_lines._TRAILING_NUM.match(t):
+            assert toc_lines._may_end_in_page(t), t

@@ -29,17 +29,47 @@ _LEADER_CHARS = ".．·…。・•_－-"
 
 
 def _may_end_in_leaders(text: str) -> bool:
-    """Whether ``text`` ends as :data:`_LEADER` requires — a leader character, then at most
-    white, three digits and white — checked from the end. The regex itself tries every
-    length of title on a line that has no leaders (a paragraph: hundreds of characters), and
-    every block of a bulletin is asked whether it could open a TOC: this test answers
-    first for almost all of them (a necessary condition, so the regex still decides)."""
+    """Whether ``text`` ends as :data:`_LEADER` requires — "……", or three leader characters
+    (white allowed between them), then at most white, three digits and white — checked from
+    the end. The regex itself tries every length of title on a line that has no leaders (a
+    paragraph: hundreds of characters), and every block of a bulletin is asked whether it
+    could open a TOC: this test answers first for almost all of them (a necessary
+    condition, so the regex still decides; a sentence's closing 。 is one leader character,
+    not three)."""
     t = text.rstrip()
     k = len(t)
     while k > 0 and len(t) - k < 3 and t[k - 1].isdecimal():  # \d{1,3}: Unicode digits
         k -= 1
     t = t[:k].rstrip()
-    return bool(t) and t[-1] in _LEADER_CHARS
+    if t.endswith("……"):
+        return True
+    leaders = 0
+    for c in reversed(t):
+        if c in _LEADER_CHARS:
+            leaders += 1
+            if leaders == 3:
+                return True
+        elif not c.isspace():
+            return False
+    return False
+
+
+_BEFORE_PAGE = "”」》）"  # besides white and ideographs, what may stand right before a page number
+
+
+def _may_end_in_page(text: str) -> bool:
+    """Whether ``text`` ends as :data:`_TRAILING_NUM` requires: one to three digits at the
+    end (before a final newline, as "$" allows), right after white, an ideograph or a
+    closing mark — a necessary condition, checked before the regex (which tries every title
+    length)."""
+    t = text[:-1] if text.endswith("\n") else text
+    for j in (1, 2, 3):
+        if len(t) <= j or not t[-j].isdecimal():
+            return False
+        c = t[-j - 1]
+        if c.isspace() or "\u4e00" <= c <= "\u9fff" or c in _BEFORE_PAGE:
+            return True
+    return False
 
 
 @dataclass
@@ -107,8 +137,7 @@ def classify_line(b: Block, in_toc: bool) -> _Item:
             return _Item("leader-only", page=int(m.group("page")))
         if text[-1:] in "，," and width(text) <= 60:
             text = text[:-1]  # leaders read as a comma, their page number on a line below
-        # a number at the end ("$" also matches before a final newline)
-        m = _TRAILING_NUM.match(text) if text.rstrip("\n")[-1:].isdecimal() else None
+        m = _TRAILING_NUM.match(text) if _may_end_in_page(text) else None
         if m:
             return _Item("entry", _clean(m.group("title")), int(m.group("page")))
         m = _BULLET.match(text)
