@@ -125,7 +125,18 @@ def test_batches_count_every_term_of_every_line(tmp_path, monkeypatch):
     from huikan.search.cache import LineBatch
 
     texts = [plain_text(d.body) for d in gold_docs()[:12]]
-    odd = ["", " \t", "A_b·c", "CAR-T 细胞", "ｈｂｍ３ 与 5G", "𠀀𠀁a", "x", "①②", "二〇二四年"]
+    odd = [
+        "",
+        " \t",
+        "A_b·c",
+        "CAR-T 细胞",
+        "ｈｂｍ３ 与 5G",
+        "𠀀𠀁a",
+        "x",
+        "①②",
+        "二〇二四年",
+        "a\udc80b",
+    ]
     lines = [x for t in texts for x in t.split("\n")] + odd
     batch = LineBatch.of(TOK, lines)
     assert [batch.counted(i) for i in range(len(lines))] == [
@@ -153,7 +164,7 @@ def test_gram_keys_are_the_grams_of_every_line():
     codes = codes[(codes < 0xD800) | (codes > 0xDFFF)]  # no lone surrogates in a str
     regex = np.array([GRAM_RUN.fullmatch(chr(c)) is not None for c in codes.tolist()])
     assert (_word_chars(codes) == regex).all()
-    flats = ["集成电路", "", "a", "ai芯片5g", "，", "x，yz", "𠀀𠀁", "第1期"]
+    flats = ["集成电路", "", "a", "ai芯片5g", "，", "x，yz", "𠀀𠀁", "第1期", "a\ud800b芯"]
     lines, keys = gram_keys(flats)
     pairs = list(zip(lines.tolist(), keys.tolist(), strict=True))
     got = [[gram_of(k) for n, k in pairs if n == i] for i in range(len(flats))]

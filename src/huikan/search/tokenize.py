@@ -215,7 +215,10 @@ def gram_keys(flats: list[str]) -> tuple[np.ndarray, np.ndarray]:
     a gram alone: one gram per word character, the character and (when a word character
     follows) the next one. Key: ``first << 21 | (next + 1, or 0)`` (:func:`gram_of`)."""
     text = "\n".join(flats) + "\n"  # "\n" ends each line: never in a squashed line, no word
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    # a lone surrogate (a PDF's broken ToUnicode map can make one) is a code point like any
+    # other, and no word character
+    raw = text.encode("utf-32-le", "surrogatepass")
+    codes = np.frombuffer(raw, dtype=np.uint32).astype(np.int64)
     word = _word_chars(codes)
     at = np.flatnonzero(word)  # never the last position (a "\n")
     follows = word[at + 1]
