@@ -65,7 +65,8 @@ class Writer:
 
     def _note(self, rel: str, sha: str, size: int) -> None:
         folder, _, name = rel.rpartition("/")
-        self._files.setdefault(folder, []).append((name, sha, size))
+        if folder:  # the few files beside the folders are recorded one by one
+            self._files.setdefault(folder, []).append((name, sha, size))
 
     def folder(self, rel_dir: str) -> Folder:
         """The record of the folder ``rel_dir`` from the files written or linked into it
