@@ -93,8 +93,14 @@ def decode_ints(text: str, width: int) -> list[int]:
 
 
 def term_texts(index: LunrIndex, width: int) -> list[str]:
-    """Each term's postings as JSON text: one string per field of (Δdoc, 1000 × score) pairs."""
+    """Each term's postings as JSON text: one string per field of (Δdoc, 1000 × score) pairs,
+    trailing empty fields left out.
+
+    Millions of terms on a cold build of a large archive: which fields a term keeps is worked
+    out with numpy, and a term's text is one slice per kept field of the encoded postings
+    (most terms are in one or two fields)."""
     nf = len(index.fields)
+    n = len(index.terms)
     tid, fld, doc, milli = index.tid, index.fld, index.doc, index.milli
     p = len(tid)
     group = tid * nf + fld
@@ -106,13 +112,21 @@ def term_texts(index: LunrIndex, width: int) -> list[str]:
     flat[0::2] = np.where(start, doc, doc - prev)
     flat[1::2] = milli
     text = encode_ints(flat, width)
-    bounds = (np.searchsorted(group, np.arange(len(index.terms) * nf + 1)) * (2 * width)).tolist()
+    cuts = np.searchsorted(group, np.arange(n * nf + 1))
+    filled = (cuts[1:] > cuts[:-1]).reshape(n, nf)
+    # fields kept: up to the last one with postings, at least one
+    kept = np.where(filled.any(axis=1), nf - np.argmax(filled[:, ::-1], axis=1), 1).tolist()
+    b = (cuts * (2 * width)).tolist()
     out = []
-    for t in range(len(index.terms)):
-        parts = [text[bounds[t * nf + f] : bounds[t * nf + f + 1]] for f in range(nf)]
-        while len(parts) > 1 and not parts[-1]:
-            parts.pop()  # a term of the text alone needs no empty metadata fields
-        out.append('["' + '","'.join(parts) + '"]')
+    for t, k in enumerate(kept):
+        at = t * nf
+        if k == 1:
+            out.append('["' + text[b[at] : b[at + 1]] + '"]')
+        elif k == 2:
+            out.append('["' + text[b[at] : b[at + 1]] + '","' + text[b[at + 1] : b[at + 2]] + '"]')
+        else:
+            parts = [text[b[at + f] : b[at + f + 1]] for f in range(k)]
+            out.append('["' + '","'.join(parts) + '"]')
     return out
 
 
