@@ -21,6 +21,21 @@ def recorded_files(out):
     return site_state.read_files(out, site_state.read_header(out))
 
 
+def _dies_after_one(real, matches):
+    """A stand-in for os.replace / os.rename: one matching move goes through, then the
+    process "dies" (KeyboardInterrupt) before the next."""
+    moved = []
+
+    def move(src, dst):
+        if matches(src, dst):
+            if moved:
+                raise KeyboardInterrupt
+            moved.append(dst)
+        real(src, dst)
+
+    return move
+
+
 def test_commit_swaps_and_failure_keeps_the_old_site(tmp_path):
     out = tmp_path / "build"
     with OutputDir(out) as o:
@@ -207,16 +222,9 @@ def test_a_commit_killed_while_moving_is_finished_by_the_next_build(tmp_path, mo
         o.put_bytes("b.html", b"B1")
         o.put_bytes("old.html", b"O")
         o.commit()
-    real_replace, moved = os.replace, []
-
-    def dies_after_one_move(src, dst):
-        if str(dst).endswith(".html"):
-            if moved:
-                raise KeyboardInterrupt  # the process dies between two moves
-            moved.append(dst)
-        real_replace(src, dst)
-
-    monkeypatch.setattr(output.os, "replace", dies_after_one_move)
+    real_replace = os.replace
+    dies = _dies_after_one(real_replace, lambda src, dst: str(dst).endswith(".html"))
+    monkeypatch.setattr(output.os, "replace", dies)
     o = OutputDir(out)
     with pytest.raises(KeyboardInterrupt):
         o.__enter__()
@@ -383,16 +391,9 @@ def test_a_commit_killed_between_folder_moves_is_finished_by_the_next_build(tmp_
         _stage_folder(o, "search/i/0", {"0.json": b"A1"})
         _stage_folder(o, "search/i/1", {"0.json": b"B1"})
         o.commit()
-    real_rename, moved = os.rename, []
-
-    def dies_after_one_folder(src, dst):
-        if ".tmp-" in str(src) and "/search/i/" in str(src):
-            if moved:
-                raise KeyboardInterrupt  # the process dies between two folders
-            moved.append(dst)
-        real_rename(src, dst)
-
-    monkeypatch.setattr(journal.os, "rename", dies_after_one_folder)
+    real_rename = os.rename
+    dies = _dies_after_one(real_rename, lambda src, dst: ".tmp-" in str(src) and "/i/" in str(src))
+    monkeypatch.setattr(journal.os, "rename", dies)
     o = OutputDir(out)
     with pytest.raises(KeyboardInterrupt):
         o.__enter__()
