@@ -285,3 +285,35 @@ def test_site_vocabulary_mode_is_checked(tmp_path):
 def test_a_cluster_the_builtin_data_does_not_know(tmp_path):
     tax = _site(tmp_path, "  - {name: 文旅, slug: culture, keywords: [景区, 文旅融合]}\n")
     assert classify("景区游客增长", "景区接待游客。", tax).cluster == "文旅"
+
+
+_SCORES = """
+import json, sys
+from pathlib import Path
+from huikan.classify import keyword_scores
+from huikan.config import load_config
+root = Path(sys.argv[1])
+tax = load_config(root / "site.yml").taxonomy
+out = []
+for f in sorted((root / "tests" / "corpus" / "seeds").glob("*.txt"))[:3]:
+    for para in f.read_text("utf-8").split("\\n\\n")[:40]:
+        out.append({c: repr(s) for c, s in sorted(keyword_scores(para[:30], para, tax).items())})
+print(json.dumps(out))
+"""
+
+
+def test_scores_are_the_same_in_every_process():
+    """A cluster's score sums its terms' values; summed in the order of a set of strings,
+    the last bits changed with the process's hash seed (most articles' scores differed
+    between two runs). Two processes with different seeds give the same floats."""
+    import os
+    import subprocess
+    import sys
+
+    runs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        cmd = [sys.executable, "-c", _SCORES, str(ROOT)]
+        runs.append(subprocess.run(cmd, env=env, capture_output=True, text=True, check=True))
+    assert runs[0].stdout == runs[1].stdout
+    assert len(runs[0].stdout) > 1000  # scores were computed

@@ -151,13 +151,22 @@ def _tf(n: int) -> float:
 def contributions(
     hits: Hits, vocab: Vocabulary, cal: Calibration = DEFAULT
 ) -> dict[str, dict[str, float]]:
-    """cluster → term → what the term adds to the cluster's score."""
+    """cluster → term → what the term adds to the cluster's score.
+
+    Terms are taken in sorted order: a cluster's score is the sum of its terms' values, and
+    a set's order changes with the process's string hashing, so summing in set order gave
+    scores (and ratios) that differed in their last bits from one run to the next."""
     mean = sum(vocab.sizes.values()) / len(vocab.sizes) if vocab.sizes else 1.0
+    norms: dict[str, float] = {}
     out: dict[str, dict[str, float]] = {}
-    for term in hits.title.keys() | hits.body.keys():
+    for term in sorted(hits.title.keys() | hits.body.keys()):
         tf = _tf(hits.body[term]) + TITLE_BOOST * _tf(hits.title[term])
         for cluster, w in vocab.weights.get(term, {}).items():
-            norm = (max(vocab.sizes.get(cluster, 1), 1) / mean) ** cal.size_norm
+            norm = norms.get(cluster)
+            if norm is None:
+                norm = norms[cluster] = (
+                    max(vocab.sizes.get(cluster, 1), 1) / mean
+                ) ** cal.size_norm
             out.setdefault(cluster, {})[term] = w * tf / norm
     return out
 
