@@ -210,14 +210,17 @@ class OutputDir:
         p_key, p_sha, p_size, p_files = prev
         if not ((key is not None and key == p_key) or (sha is not None and sha == p_sha)):
             return False
-        if not self._trusted and not self._still_there(rel, prev):
+        if not self._in_place(rel, prev):
             return False
         self.records[rel] = FileRecord(p_sha, p_size, key, UNCHANGED, p_files)
         return True
 
-    def _still_there(self, rel: str, prev: tuple) -> bool:
-        """The previous build's file with its recorded size, or its folder with as many
-        files (checked when the site is not known to be intact, see huikan.site.state)."""
+    def _in_place(self, rel: str, prev: tuple) -> bool:
+        """Whether the previous build's file (or folder) is in the site as recorded: taken
+        on trust when the site is intact (see huikan.site.state), else checked — a file by
+        its size, a folder by its number of files."""
+        if self._trusted:
+            return True
         path = os.path.join(self._out, rel)
         try:
             if rel.endswith("/"):
@@ -342,7 +345,7 @@ class OutputDir:
         prev = self._prev.get(rel)
         if not prev or rel in self.records:
             return False
-        return self._trusted or self._still_there(rel, prev)
+        return self._in_place(rel, prev)
 
     def keep_folder(self, rel_dir: str, key: str | None) -> None:
         """Record the folder ``rel_dir`` of the previous build, left in place (see
@@ -364,7 +367,7 @@ class OutputDir:
         if rel in self.records:
             raise OutputError(f"两个文件要写入同一个位置：{rel}")
         prev = self._prev.get(rel)
-        if prev and prev[1] == digest and (self._trusted or self._still_there(rel, prev)):
+        if prev and prev[1] == digest and self._in_place(rel, prev):
             self.records[rel] = FileRecord(prev[1], prev[2], key, UNCHANGED, prev[3])
             return UNCHANGED
         self.records[rel] = FileRecord(digest, size, key, WRITTEN, files)
