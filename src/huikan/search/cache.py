@@ -5,7 +5,8 @@ numbers and frequencies as raw int32 arrays; term numbers refer to a vocabulary 
 beside the entries (append-only), so a warm build turns 8,000 articles into index input
 without touching a single term string. The cache folder is named after the tokenizer key
 (tokenizer version + user dictionary), so changing either starts a fresh cache instead of
-serving stale terms. Entries live in 4,096 ``marshal`` buckets (and 4,096 of lines); a build
+serving stale terms. Entries live in 4,096 bucket files (and 4,096 of lines,
+:mod:`huikan.search.buckets`: ``marshal`` chunks, appended as a build adds entries); a build
 that pruned rewrites the buckets that held entries it no longer uses, so the cache does not
 grow without bound. A few new entries (a new issue's ~100 fields and ~300 lines) go to a
 small delta file instead (``delta-<n>.marshal``, read with the buckets): they touched most
@@ -34,6 +35,7 @@ from typing import IO, Any
 import numpy as np
 
 from huikan.lifeline import die_with_parent
+from huikan.search.buckets import append_bucket, atomic_write, read_bucket, write_bucket
 from huikan.search.tokenize import Line, Tokenizer, gram_keys, gram_of, seams
 from huikan.search.vocab import FieldTerms, TermHashes, Vocabulary
 from huikan.trash import delete_later
@@ -135,7 +137,7 @@ class TokenCache:
     def __init__(self, cache_dir: Path | None, tokenizer: Tokenizer):
         self.tokenizer = tokenizer
         py = f"py{sys.version_info[0]}{sys.version_info[1]}"  # marshal's format is per version
-        layout = f"b{BUCKET_CHARS}"  # another bucket layout is another cache
+        layout = f"b{BUCKET_CHARS}c"  # another bucket layout is another cache (c: chunks)
         self.dir = cache_dir / f"tokens-{tokenizer.key}-{py}-{layout}" if cache_dir else None
         self.vocab = Vocabulary()
         self._saved_vocab = 0
@@ -145,6 +147,7 @@ class TokenCache:
         self._delta: dict[str, dict[str, Any]] = {}  # bucket → entries of the delta files
         self._delta_files: list[Path] = []
         self._delta_count = 0
+        self._torn: set[str] = set()  # buckets whose file is torn: rewritten, never appended to
         self._lock: IO[str] | None = None
         # drop entries this build did not use: only when it looked up every document (a
         # build reusing segments looks up the documents of the segments it indexes)
@@ -233,10 +236,9 @@ class TokenCache:
     def _read(self, name: str) -> dict[str, Any]:
         if self.dir is None:
             return {}
-        try:
-            bucket = marshal.loads((self.dir / f"{name}.marshal").read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
-            bucket = {}
+        bucket, whole = read_bucket(self.dir / f"{name}.marshal")
+        if not whole:
+            self._torn.add(name)
         bucket.update(self._delta.get(name, {}))
         return bucket
 
@@ -372,7 +374,8 @@ class TokenCache:
 
     def _flush(self) -> None:
         """Write the entries added since the last flush: few, in one new delta file; many
-        (a cold build), as the buckets they went into, rewritten whole."""
+        (a cold build), appended to the buckets they went into (a torn bucket is rewritten
+        whole instead)."""
         assert self.dir is not None
         pending = sum(map(len, self._new.values()))
         if not pending:
@@ -384,14 +387,18 @@ class TokenCache:
             }
             number = max(map(_delta_number, self._delta_files), default=0) + 1
             path = self.dir / f"delta-{number}.marshal"
-            _atomic_write(path, marshal.dumps(data))
+            atomic_write(path, marshal.dumps(data))
             self._delta_files.append(path)
             for name, entries in data.items():
                 self._delta.setdefault(name, {}).update(entries)
             self._delta_count += pending
         else:
-            for name in sorted(self._new):
-                _atomic_write(self.dir / f"{name}.marshal", _dump(self._buckets[name]))
+            for name, keys in sorted(self._new.items()):
+                bucket = self._buckets[name]
+                if name in self._torn:
+                    self._rewrite(name, bucket)
+                else:
+                    append_bucket(self.dir / f"{name}.marshal", {k: bucket[k] for k in keys})
         self._new.clear()
 
     def save(self) -> None:
@@ -401,7 +408,7 @@ class TokenCache:
         if self.dir is None:
             return
         if len(self.vocab) != self._saved_vocab:
-            _atomic_write(self.dir / "vocab.marshal", marshal.dumps(self.vocab.terms))
+            atomic_write(self.dir / "vocab.marshal", marshal.dumps(self.vocab.terms))
             self._saved_vocab = len(self.vocab)
         hashes = self.vocab.hashes
         if hashes is None or len(hashes) != len(self.vocab):  # after the terms: checked on load
@@ -421,23 +428,28 @@ class TokenCache:
         names |= {p.stem for p in self.dir.glob("[0-9a-f]" * BUCKET_CHARS + ".marshal")}
         for name in sorted(names):
             if name.startswith("l"):
-                if name in self._delta:
-                    _atomic_write(self.dir / f"{name}.marshal", _dump(self._loaded(name)))
+                if name in self._delta or name in self._torn:
+                    self._rewrite(name, self._loaded(name))
                 continue
             bucket = self._loaded(name)
             used = self._used.get(name, set())
-            if name not in self._delta and len(bucket) == len(used):
+            if name not in self._delta and name not in self._torn and len(bucket) == len(used):
                 continue
-            kept = {k: bucket[k] for k in sorted(used) if k in bucket}
-            _atomic_write(self.dir / f"{name}.marshal", marshal.dumps(kept))
+            self._rewrite(name, {k: bucket[k] for k in used if k in bucket})
         self._drop_deltas()
 
     def _merge_deltas(self) -> None:
         """Write every bucket that has delta entries with them, then drop the delta files."""
         assert self.dir is not None
         for name in sorted(self._delta):
-            _atomic_write(self.dir / f"{name}.marshal", _dump(self._loaded(name)))
+            self._rewrite(name, self._loaded(name))
         self._drop_deltas()
+
+    def _rewrite(self, name: str, entries: dict[str, Any]) -> None:
+        """Replace a bucket's file with ``entries``, as one chunk (a torn file is whole again)."""
+        assert self.dir is not None
+        write_bucket(self.dir / f"{name}.marshal", entries)
+        self._torn.discard(name)
 
     def _loaded(self, name: str) -> dict[str, Any]:
         """A bucket as in memory, or read back (with its delta entries) if released."""
@@ -457,13 +469,3 @@ def _delta_number(path: Path) -> int:
         return int(path.stem.partition("-")[2])
     except ValueError:
         return 0
-
-
-def _dump(bucket: dict[str, Any]) -> bytes:
-    return marshal.dumps(dict(sorted(bucket.items())))
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)

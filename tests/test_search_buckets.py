@@ -1,0 +1,41 @@
+"""Bucket files: appended chunks read back as one dict; a torn chunk is found, never misread."""
+
+from __future__ import annotations
+
+from huikan.search.buckets import append_bucket, chunk, read_bucket, write_bucket
+
+
+def test_appended_chunks_read_back_as_one_dict(tmp_path):
+    path = tmp_path / "abc.marshal"
+    assert read_bucket(path) == ({}, True)  # missing: empty and whole
+    append_bucket(path, {"b": (1, b"x", b"y"), "a": (2, b"", b"")})
+    size = path.stat().st_size
+    append_bucket(path, {"c": (3, b"z", b"w")})
+    # the second append wrote only its own entry
+    assert path.stat().st_size == size + len(chunk({"c": (3, b"z", b"w")}))
+    entries, whole = read_bucket(path)
+    assert whole and entries == {"a": (2, b"", b""), "b": (1, b"x", b"y"), "c": (3, b"z", b"w")}
+    write_bucket(path, entries)  # one chunk again, the same entries
+    assert read_bucket(path) == (entries, True)
+    assert path.read_bytes() == chunk(entries)
+
+
+def test_a_torn_last_chunk_keeps_the_chunks_before_it(tmp_path):
+    path = tmp_path / "abc.marshal"
+    append_bucket(path, {"a": (1, b"x", b"y")})
+    whole = path.read_bytes()
+    append_bucket(path, {"b": (2, b"x" * 100, b"y")})
+    for cut in (1, 7, 9, len(chunk({"b": (2, b"x" * 100, b"y")})) - 1):
+        path.write_bytes(
+            path.read_bytes()[: len(whole)] + chunk({"b": (2, b"x" * 100, b"y")})[:cut]
+        )
+        assert read_bucket(path) == ({"a": (1, b"x", b"y")}, False), cut
+
+
+def test_garbage_is_an_empty_torn_bucket(tmp_path):
+    path = tmp_path / "abc.marshal"
+    for data in (b"x" * 1000, (5).to_bytes(8, "little") + b"\xff" * 5, chunk({"a": 1})[:-3]):
+        path.write_bytes(data)
+        assert read_bucket(path) == ({}, False)
+    path.write_bytes((3).to_bytes(8, "little") + b"i\x01\x00")  # a chunk, but not a dict
+    assert read_bucket(path)[1] is False
