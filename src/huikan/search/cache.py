@@ -273,11 +273,11 @@ class TokenCache:
 
     def _assemble(self, texts: list[str], jobs: int | None) -> list[FieldTerms]:
         split = [t.split("\n") for t in texts]
+        line_keys = [[self.key(x) for x in lines] for lines in split]
         entries: dict[str, LineEntry] = {}
         todo: dict[str, str] = {}
-        for lines in split:
-            for line in lines:
-                k = self.key(line)
+        for lines, ks in zip(split, line_keys, strict=True):
+            for line, k in zip(lines, ks, strict=True):
                 if k in entries or k in todo:
                     continue
                 hit = self._bucket("l" + k[:BUCKET_CHARS]).get(k)  # lines are never pruned
@@ -305,8 +305,8 @@ class TokenCache:
                 self._buckets[name][k] = entries[k]
                 self._new.setdefault(name, []).append(k)
         out = []
-        for lines in split:
-            es = [entries[self.key(x)] for x in lines]
+        for ks in line_keys:
+            es = [entries[k] for k in ks]
             parts = [np.frombuffer(e[1], dtype=np.int32) for e in es]
             counts = [np.frombuffer(e[2], dtype=np.int32) for e in es]
             for minus, plus in seams([Line([], e[3], e[4], e[5]) for e in es]):
