@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from huikan.search.buckets import append_bucket, chunk, read_bucket, write_bucket
 
 
@@ -39,3 +41,26 @@ def test_garbage_is_an_empty_torn_bucket(tmp_path):
         assert read_bucket(path) == ({}, False)
     path.write_bytes((3).to_bytes(8, "little") + b"i\x01\x00")  # a chunk, but not a dict
     assert read_bucket(path)[1] is False
+
+
+def test_a_key_index_says_which_keys_may_be_in_a_bucket(tmp_path):
+    from huikan.search.buckets import KeyIndex
+
+    keys = [f"{i:016x}" + "0" * 16 for i in (5, 1, 9)]  # the index keeps 64-bit prefixes
+    index = KeyIndex(np.empty(0, np.uint64))
+    assert index.may_have(keys).tolist() == [False, False, False]
+    index.add(keys[:2])
+    assert index.may_have(keys).tolist() == [True, True, False]
+    index.save(tmp_path / "k.npy")
+    loaded = KeyIndex.load(tmp_path / "k.npy")
+    assert loaded.known and loaded.may_have(keys).tolist() == [True, True, False]
+    loaded.replace(keys[2:])  # pruned: exactly these
+    assert loaded.may_have(keys).tolist() == [False, False, True]
+    # no file, or not a sorted uint64 array: unknown, every lookup reads its bucket
+    (tmp_path / "bad.npy").write_bytes(b"not numpy")
+    np.save(tmp_path / "unsorted.npy", np.array([3, 1], dtype=np.uint64))
+    for name in ("missing.npy", "bad.npy", "unsorted.npy"):
+        unknown = KeyIndex.load(tmp_path / name)
+        assert not unknown.known and unknown.may_have(keys).all()
+        unknown.save(tmp_path / name)
+        assert not (tmp_path / name).exists()  # never left stale

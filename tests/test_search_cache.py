@@ -306,3 +306,44 @@ def test_a_cold_build_appends_each_entry_once_and_mends_a_torn_bucket(tmp_path, 
     with TokenCache(tmp_path, TOK) as again:
         again.field_terms(["\n".join(texts[::-1])])  # the same lines, another field
     assert again.line_misses == 0
+
+
+def test_lookups_bound_to_miss_read_no_bucket(tmp_path, monkeypatch):
+    """A cold build's next segment looks up texts no earlier segment added: the key index
+    says so, and no bucket is read back for them (at 5,000 bulletins every bucket was read
+    back whole at every segment). Keys it has are found; without its files (lost), every
+    lookup reads its bucket and the answers are the same."""
+    from huikan.search import cache as cache_mod
+
+    texts = [plain_text(d.body) for d in gold_docs()]
+    half = len(texts) // 2
+    monkeypatch.setattr(cache_mod, "DELTA_MAX", 0)
+    reads = []
+    real = TokenCache._read
+    monkeypatch.setattr(
+        TokenCache, "_read", lambda self, name: reads.append(name) or real(self, name)
+    )
+    with TokenCache(tmp_path, TOK) as cold:
+        cold.field_terms(texts[:half])
+        cold.release()
+        cold.field_terms(texts[half:])
+        # read back: only the buckets of lines (and fields) both halves have
+        lines = [{x for t in part for x in t.split("\n")} for part in (texts[:half], texts[half:])]
+        shared = {"l" + TokenCache.key(x)[:3] for x in lines[0] & lines[1]}
+        shared |= {TokenCache.key(t)[:3] for t in set(texts[:half]) & set(texts[half:])}
+        assert set(reads) == shared and len(reads) == len(shared)
+        reads.clear()
+        cold.release()
+        (ft,) = cold.field_terms([texts[0]])  # added by this build: found, read back
+        assert cold.hits == 1 and reads
+        assert _as_counts(cold, ft) == Counter(TOK.terms(texts[0]))
+    for lost in (False, True):
+        if lost:
+            for name in (cache_mod.FIELD_KEYS, cache_mod.LINE_KEYS):
+                (cold.dir / name).unlink()
+        with TokenCache(tmp_path, TOK) as warm:
+            fts = warm.field_terms(texts)
+        assert (warm.hits, warm.misses, warm.line_misses) == (len(set(texts)), 0, 0)
+        assert [_as_counts(warm, ft) for ft in fts] == [Counter(TOK.terms(t)) for t in texts]
+    # the pruning build made both indexes again
+    assert (cold.dir / cache_mod.FIELD_KEYS).exists() and (cold.dir / cache_mod.LINE_KEYS).exists()

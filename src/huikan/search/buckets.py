@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import marshal
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 _LENGTH = 8  # bytes of a chunk's length prefix
 
@@ -71,3 +74,75 @@ def atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
     tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+class KeyIndex:
+    """Which keys a family of buckets (fields, or lines) may hold: the sorted first 64 bits
+    of each key, so that a lookup bound to miss reads no bucket.
+
+    A cold build looks up each segment's new texts in buckets that hold only what earlier
+    segments added — at 5,000 bulletins every bucket, read back whole at every segment, for
+    almost no hits (and gigabytes of memory while a segment is indexed). A key whose prefix
+    is not here was never added; a prefix that is here may still miss (a pruned entry, a
+    64-bit collision, a torn chunk), which only costs the bucket read. ``None`` keys: not
+    known (no index saved with the cache), every lookup reads its bucket.
+    """
+
+    def __init__(self, keys: np.ndarray | None):
+        self._keys = keys
+        self._pending: list[np.ndarray] = []
+        self._changed = False
+
+    @classmethod
+    def load(cls, path: Path) -> KeyIndex:
+        try:
+            keys = np.load(path, allow_pickle=False)
+        except (OSError, ValueError, EOFError):
+            return cls(None)
+        ok = keys.dtype == np.uint64 and keys.ndim == 1 and bool(np.all(keys[1:] > keys[:-1]))
+        return cls(keys if ok else None)
+
+    @property
+    def known(self) -> bool:
+        return self._keys is not None
+
+    def may_have(self, keys: Sequence[str]) -> np.ndarray:
+        """For each key, could a bucket hold it (bool array)?"""
+        if self._keys is None:
+            return np.ones(len(keys), dtype=bool)
+        self._merge()
+        return np.isin(prefixes(keys), self._keys)
+
+    def add(self, keys: Sequence[str]) -> None:
+        if self._keys is not None and keys:
+            self._pending.append(prefixes(keys))
+            self._changed = True
+
+    def replace(self, keys: Sequence[str]) -> None:
+        """Exactly these keys (a bucket family rewritten with only them)."""
+        self._keys = np.unique(prefixes(keys))
+        self._pending = []
+        self._changed = True
+
+    def save(self, path: Path) -> None:
+        """Written when known and changed (or missing); an unknown index's file is removed."""
+        if self._keys is None:
+            path.unlink(missing_ok=True)
+            return
+        if not self._changed and path.exists():
+            return
+        self._changed = False
+        self._merge()
+        tmp = path.with_name(f"{path.name}.tmp{os.getpid()}.npy")
+        np.save(tmp, self._keys, allow_pickle=False)
+        os.replace(tmp, path)
+
+    def _merge(self) -> None:
+        if self._pending and self._keys is not None:
+            self._keys = np.union1d(self._keys, np.concatenate(self._pending))
+            self._pending = []
+
+
+def prefixes(keys: Sequence[str]) -> np.ndarray:
+    """The first 16 hex digits of each key as a uint64."""
+    return np.fromiter((int(k[:16], 16) for k in keys), dtype=np.uint64, count=len(keys))

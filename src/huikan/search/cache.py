@@ -35,7 +35,13 @@ from typing import IO, Any
 import numpy as np
 
 from huikan.lifeline import die_with_parent
-from huikan.search.buckets import append_bucket, atomic_write, read_bucket, write_bucket
+from huikan.search.buckets import (
+    KeyIndex,
+    append_bucket,
+    atomic_write,
+    read_bucket,
+    write_bucket,
+)
 from huikan.search.tokenize import Line, Tokenizer, gram_keys, gram_of, seams
 from huikan.search.vocab import FieldTerms, TermHashes, Vocabulary
 from huikan.trash import delete_later
@@ -50,6 +56,8 @@ BUCKET_CHARS = 3
 DELTA_MAX = 50_000  # new entries kept in delta files before they are merged into buckets
 DELTA_FILES = 64  # delta files kept before they are merged (each build adds at most a few)
 HASHES = "vocab-hashes.npy"  # the vocabulary's sorted term hashes (huikan.search.vocab.TermHashes)
+FIELD_KEYS = "field-keys.npy"  # which keys the buckets may hold (huikan.search.buckets.KeyIndex)
+LINE_KEYS = "line-keys.npy"
 
 _worker: Tokenizer | None = None
 
@@ -143,7 +151,10 @@ class TokenCache:
         self._saved_vocab = 0
         self._buckets: dict[str, dict[str, Entry]] = {}
         self._used: dict[str, set[str]] = {}
-        self._new: dict[str, list[str]] = {}  # bucket → keys added since the last flush
+        # bucket → entries added since the last flush (also in the bucket, if it is read)
+        self._new: dict[str, dict[str, Any]] = {}
+        self._field_keys = KeyIndex(np.empty(0, np.uint64))  # a new cache holds no keys
+        self._line_keys = KeyIndex(np.empty(0, np.uint64))
         self._delta: dict[str, dict[str, Any]] = {}  # bucket → entries of the delta files
         self._delta_files: list[Path] = []
         self._delta_count = 0
@@ -174,6 +185,9 @@ class TokenCache:
             if not terms:  # entries refer to a vocabulary we no longer have
                 for old in self.dir.glob("*.marshal"):
                     old.unlink()
+            else:
+                self._field_keys = KeyIndex.load(self.dir / FIELD_KEYS)
+                self._line_keys = KeyIndex.load(self.dir / LINE_KEYS)
             self._load_deltas()
         return self
 
@@ -233,6 +247,20 @@ class TokenCache:
             self._used.setdefault(name, set())  # a released bucket's keys stay used
         return b
 
+    def _get(self, name: str, k: str, may: bool) -> Any:
+        """The entry of key ``k`` in bucket ``name``, or None; ``may``: the key index says a
+        bucket file may hold it (else only this build's unwritten entries are looked at)."""
+        new = self._new.get(name)
+        if new is not None and k in new:
+            return new[k]
+        return self._bucket(name).get(k) if may else None
+
+    def _add(self, name: str, k: str, entry: Any) -> None:
+        self._new.setdefault(name, {})[k] = entry
+        bucket = self._buckets.get(name)
+        if bucket is not None:
+            bucket[k] = entry
+
     def _read(self, name: str) -> dict[str, Any]:
         if self.dir is None:
             return {}
@@ -247,12 +275,12 @@ class TokenCache:
         cached lines, tokenising (in parallel when many) only lines never seen before."""
         out: list[FieldTerms | None] = [None] * len(texts)
         missing: dict[str, list[int]] = {}
-        for i, text in enumerate(texts):
-            k = self.key(text)
+        keys = [self.key(text) for text in texts]
+        may = self._field_keys.may_have(keys).tolist()
+        for i, k in enumerate(keys):
             name = k[:BUCKET_CHARS]
-            bucket = self._bucket(name)
-            self._used[name].add(k)
-            hit = bucket.get(k)
+            self._used.setdefault(name, set()).add(k)
+            hit = self._get(name, k, may[i])
             if hit is not None:
                 ids = np.frombuffer(hit[1], dtype=np.int32)
                 out[i] = FieldTerms(hit[0], ids, np.frombuffer(hit[2], dtype=np.int32))
@@ -263,10 +291,9 @@ class TokenCache:
             keys = list(missing)
             self.misses += len(keys)
             fts = self._assemble([texts[missing[k][0]] for k in keys], jobs)
+            self._field_keys.add(keys)
             for k, ft in zip(keys, fts, strict=True):
-                name = k[:BUCKET_CHARS]
-                self._buckets[name][k] = (ft.length, ft.ids.tobytes(), ft.tfs.tobytes())
-                self._new.setdefault(name, []).append(k)
+                self._add(k[:BUCKET_CHARS], k, (ft.length, ft.ids.tobytes(), ft.tfs.tobytes()))
                 for i in missing[k]:
                     out[i] = ft
         return out  # type: ignore[return-value]
@@ -276,16 +303,19 @@ class TokenCache:
         line_keys = [[self.key(x) for x in lines] for lines in split]
         entries: dict[str, LineEntry] = {}
         todo: dict[str, str] = {}
+        flat = list(dict.fromkeys(k for ks in line_keys for k in ks))
+        may = dict(zip(flat, self._line_keys.may_have(flat).tolist(), strict=True))
         for lines, ks in zip(split, line_keys, strict=True):
             for line, k in zip(lines, ks, strict=True):
                 if k in entries or k in todo:
                     continue
-                hit = self._bucket("l" + k[:BUCKET_CHARS]).get(k)  # lines are never pruned
+                hit = self._get("l" + k[:BUCKET_CHARS], k, may[k])  # lines are never pruned
                 if hit is not None:
                     entries[k] = hit
                 else:
                     todo[k] = line
         self.line_misses += len(todo)
+        self._line_keys.add(list(todo))
         # each batch of lines is encoded as it comes: a segment's new lines, as Python
         # strings, were gigabytes on a cold build of 5,000 bulletins
         keys = iter(todo)
@@ -301,9 +331,7 @@ class TokenCache:
                     batch.tails[j],
                     batch.filled[j],
                 )
-                name = "l" + k[:BUCKET_CHARS]
-                self._buckets[name][k] = entries[k]
-                self._new.setdefault(name, []).append(k)
+                self._add("l" + k[:BUCKET_CHARS], k, entries[k])
         out = []
         for ks in line_keys:
             es = [entries[k] for k in ks]
@@ -370,7 +398,7 @@ class TokenCache:
         for name in list(self._buckets):
             del self._buckets[name]
             if name.startswith("l"):
-                del self._used[name]
+                self._used.pop(name, None)
 
     def _flush(self) -> None:
         """Write the entries added since the last flush: few, in one new delta file; many
@@ -381,10 +409,7 @@ class TokenCache:
         if not pending:
             return
         if self._delta_count + pending <= DELTA_MAX:
-            data = {
-                name: {k: self._buckets[name][k] for k in sorted(keys)}
-                for name, keys in sorted(self._new.items())
-            }
+            data = {name: dict(sorted(new.items())) for name, new in sorted(self._new.items())}
             number = max(map(_delta_number, self._delta_files), default=0) + 1
             path = self.dir / f"delta-{number}.marshal"
             atomic_write(path, marshal.dumps(data))
@@ -393,12 +418,11 @@ class TokenCache:
                 self._delta.setdefault(name, {}).update(entries)
             self._delta_count += pending
         else:
-            for name, keys in sorted(self._new.items()):
-                bucket = self._buckets[name]
-                if name in self._torn:
-                    self._rewrite(name, bucket)
+            for name, new in sorted(self._new.items()):
+                if name in self._torn:  # read this build (that is how it was found torn)
+                    self._rewrite(name, self._buckets.get(name) or {**self._read(name), **new})
                 else:
-                    append_bucket(self.dir / f"{name}.marshal", {k: bucket[k] for k in keys})
+                    append_bucket(self.dir / f"{name}.marshal", new)
         self._new.clear()
 
     def save(self) -> None:
@@ -418,14 +442,17 @@ class TokenCache:
             self._prune()
         elif self._delta_count > DELTA_MAX or len(self._delta_files) > DELTA_FILES:
             self._merge_deltas()
+        self._field_keys.save(self.dir / FIELD_KEYS)  # after the entries: checked on use
+        self._line_keys.save(self.dir / LINE_KEYS)
 
     def _prune(self) -> None:
-        """Every field bucket keeps only the entries this build used; every bucket with delta
-        entries is written with them (line entries are all kept: they serve re-split
-        articles); then the delta files go."""
+        """Every field bucket keeps only the entries this build used (the field key index
+        becomes exactly those); every bucket with delta entries is written with them (line
+        entries are all kept: they serve re-split articles); then the delta files go."""
         assert self.dir is not None
         names = self._buckets.keys() | self._used.keys() | self._delta.keys()
         names |= {p.stem for p in self.dir.glob("[0-9a-f]" * BUCKET_CHARS + ".marshal")}
+        kept: list[str] = []
         for name in sorted(names):
             if name.startswith("l"):
                 if name in self._delta or name in self._torn:
@@ -434,8 +461,15 @@ class TokenCache:
             bucket = self._loaded(name)
             used = self._used.get(name, set())
             if name not in self._delta and name not in self._torn and len(bucket) == len(used):
+                kept += bucket
                 continue
-            self._rewrite(name, {k: bucket[k] for k in used if k in bucket})
+            entries = {k: bucket[k] for k in used if k in bucket}
+            self._rewrite(name, entries)
+            kept += entries
+        self._field_keys.replace(kept)
+        if not self._line_keys.known:  # its file was lost: made again from the buckets
+            lines = self.dir.glob("l" + "[0-9a-f]" * BUCKET_CHARS + ".marshal")
+            self._line_keys.replace([k for p in lines for k in self._loaded(p.stem)])
         self._drop_deltas()
 
     def _merge_deltas(self) -> None:
