@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,6 @@ from huikan.search.store import dumps, plain_text
 from huikan.search.t2s import build_map
 from huikan.search.tokenize import Tokenizer
 from huikan.search.trend import month_key
-from huikan.search.vocab import FieldTerms
 
 FORMAT = "huikan-search/5"  # 5: the store in the segment folders (4: group directories)
 # Documents per store file. One: a query's results are scattered over the archive, so a file of
@@ -182,36 +180,25 @@ def write_search_index(
     entries: list[list[Any]] = []
     timing = {"tokenize_seconds": 0.0, "index_seconds": 0.0}
     built = 0
-    with TokenCache(cache_dir / "search", tokenizer) as cache, _Pipeline(cache, jobs) as line:
+    with TokenCache(cache_dir / "search", tokenizer) as cache:
         job = _Job(config, cache, jobs, writer, cluster_no, timing, *layout, segment_docs)
-        ranges = segment_ranges(len(ordered), segment_docs, segment_unit)
-        for s, (a, b) in enumerate(ranges):
+        for s, (a, b) in enumerate(segment_ranges(len(ordered), segment_docs, segment_unit)):
             part = ordered[a:b]
             key = segment_key(common.encode(), a, [_key_inputs(d, names, cluster_no) for d in part])
             info = infos.get(key) if old.get(s) == (a, b - a, key[:16]) else None
-            if info is not None:
-                line.wait()  # the writer is the indexing thread's until it is done
-                files = _segment_files(s, a, b, info, store_chunk)
-                if keep is not None and keep(f"i/{s}"):
-                    writer.kept.update(files)  # never swept from out_dir by Writer.finish
-                    line.finish(_Finish(s, a, b, key, kept=True), info)
-                    continue
-                if writer.link(previous, files):
-                    line.finish(_Finish(s, a, b, key), info)
-                    continue
-            texts, terms = _tokenize_segment(job, part)  # while the one before is indexed
-            line.then(
-                _Finish(s, a, b, key, indexed=True), _build_segment, job, part, texts, terms, s, a
-            )
-            built += 1
-        line.wait()
-        for f, info in line.finished:
-            if f.indexed:
-                infos.put(f.key, info)
-            if made is not None and not f.kept:
-                made(f"i/{f.segment}", writer.folder(f"i/{f.segment}"))
+            files = _segment_files(s, a, b, info, store_chunk) if info else []
+            folder = f"i/{s}"
+            kept = info is not None and keep is not None and keep(folder)
+            if kept:
+                writer.kept.update(files)  # never swept from out_dir by Writer.finish
+            elif info is None or not writer.link(previous, files):
+                info = _index_segment(job, part, s, a)
+                infos.put(key, info)
+                built += 1
+            if made is not None and not kept:
+                made(folder, writer.folder(folder))
             done.append(info)
-            entries.append(info.entry(f.start, f.end - f.start, f.key))
+            entries.append(info.entry(a, b - a, key))
         cache.prune = built == len(entries)
         infos.prune()  # under the token cache's lock, like every other cache write
     t2 = time.perf_counter()
@@ -318,10 +305,8 @@ class _Job:
     segment_docs: int = SEGMENT_DOCS  # the largest segment's size
 
 
-def _tokenize_segment(
-    job: _Job, part: list[SearchDoc]
-) -> tuple[list[str], dict[str, list[FieldTerms]]]:
-    """A segment's store texts and its documents' terms by field, from the token cache."""
+def _index_segment(job: _Job, part: list[SearchDoc], s: int, start: int) -> SegmentInfo:
+    """Tokenise (from the cache) and index one segment, write its files, return its info."""
     t0 = time.perf_counter()
     # index the text the store keeps (Markdown marks removed), so what a result shows
     # and what it was found by are the same text
@@ -329,27 +314,12 @@ def _tokenize_segment(
     values = field_values(part, texts, job.config)
     terms = {f: job.cache.field_terms(values[f], job.jobs) for f in FIELDS}
     job.cache.release()  # before the index, the segment's largest memory
-    job.timing["tokenize_seconds"] += time.perf_counter() - t0
-    return texts, terms
-
-
-def _build_segment(
-    job: _Job,
-    part: list[SearchDoc],
-    texts: list[str],
-    terms: dict[str, list[FieldTerms]],
-    s: int,
-    start: int,
-) -> SegmentInfo:
-    """Index one tokenised segment and write its files (in the :class:`_Pipeline`'s thread:
-    it reads the vocabulary's numbered terms only, which the next segment's tokenising
-    leaves as they are — it only appends)."""
-    t1 = time.perf_counter()
     if len(part) * 4 >= job.segment_docs:
-        # the freed heap given back, or the process only grows; a small segment's postings
-        # are small, and a collection walks the whole heap (a +1 build indexes only the
-        # newest few hundred documents)
+        # and the freed heap given back, or the process only grows; a small segment's
+        # postings are small, and a collection walks the whole heap (a +1 build indexes
+        # only the newest few hundred documents)
         release_memory()
+    t1 = time.perf_counter()
     info, files = build_segment(
         [{f: terms[f][i] for f in FIELDS} for i in range(len(part))],
         job.cache.vocab,
@@ -361,63 +331,9 @@ def _build_segment(
     )
     for rel, data in files.items():
         job.writer.put(f"i/{s}/{rel}", data)
+    job.timing["tokenize_seconds"] += t1 - t0
     job.timing["index_seconds"] += time.perf_counter() - t1
     return info
-
-
-@dataclass
-class _Finish:
-    """A segment as the loop leaves it: where it is, its key, how its files got there."""
-
-    segment: int
-    start: int
-    end: int
-    key: str
-    kept: bool = False  # where it is in the caller's folder (``keep``)
-    indexed: bool = False  # indexed by this build (else reused)
-
-
-class _Pipeline:
-    """Indexes segments one at a time in a thread while the caller tokenises the next.
-
-    Tokenising a segment is the token workers' job, indexing it (``build_segment``: a
-    sort, the shards, the store, ~8 s for a 16,384-document segment) the search process's
-    alone: done one after the other, the workers waited for every index and, once the pages
-    were rendered, a core stood idle for the last minute of a cold build of 5,000
-    bulletins. The indexing thread owns the writer while it runs: the caller waits
-    (:meth:`wait`) before using it. ``finished``: (segment, info) in segment order."""
-
-    def __init__(self, cache: TokenCache, jobs: int | None):
-        self._cache = cache
-        self._jobs = jobs
-        self._thread: ThreadPoolExecutor | None = None
-        self._running: tuple[_Finish, Future[SegmentInfo]] | None = None
-        self.finished: list[tuple[_Finish, SegmentInfo]] = []
-
-    def __enter__(self) -> _Pipeline:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._thread is not None:  # on an error too: the running index ends first
-            self._thread.shutdown(wait=True)
-
-    def then(self, f: _Finish, index: Callable[..., SegmentInfo], *args: Any) -> None:
-        """Index a segment (``index(*args)``) once the one before is done."""
-        self.wait()
-        if self._thread is None:
-            # the token workers are forked before the thread starts (never with it running)
-            self._cache.start_workers(self._jobs)
-            self._thread = ThreadPoolExecutor(1, thread_name_prefix="huikan-index")
-        self._running = (f, self._thread.submit(index, *args))
-
-    def wait(self) -> None:
-        if self._running is not None:
-            f, future = self._running
-            self._running = None
-            self.finish(f, future.result())
-
-    def finish(self, f: _Finish, info: SegmentInfo) -> None:
-        self.finished.append((f, info))
 
 
 def _segment_files(s: int, a: int, b: int, info: SegmentInfo, store_chunk: int) -> list[str]:

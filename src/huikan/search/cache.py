@@ -364,12 +364,6 @@ class TokenCache:
         for i in range(done, len(lines), PARALLEL_CHUNK):
             yield LineBatch.of(self.tokenizer, lines[i : i + PARALLEL_CHUNK])
 
-    def start_workers(self, jobs: int | None) -> None:
-        """Fork the worker pool now, if it is not running yet (see :meth:`_workers`): before
-        the caller starts a thread, after which it would not be forked at all."""
-        jobs = jobs or os.cpu_count() or 1
-        self._workers(jobs)
-
     def _workers(self, jobs: int) -> ProcessPoolExecutor | None:
         """The worker pool, started on first use and kept until the cache is closed: a
         worker forked later would count in its own resident size the token cache and
