@@ -50,6 +50,7 @@ from typing import Any
 
 import numpy as np
 
+from huikan.search.arrays import unique_sorted
 from huikan.search.index import FIELDS, LENGTH_REF, build_index
 from huikan.search.shard import groups, index_width, make_shards, separators
 from huikan.search.store import dumps
@@ -233,15 +234,6 @@ class InfoCache:
         for p in self.folder.glob("*.marshal"):
             if p.stem not in self.used:
                 p.unlink(missing_ok=True)
-
-
-def unique_sorted(values: np.ndarray) -> np.ndarray:
-    """``np.unique(values)`` by sorting: numpy 2's ``unique`` hashes the values first, 30
-    times slower here (3.7 million term hashes of 20 segments: 3.1 s against 0.1 s)."""
-    if not len(values):
-        return values
-    ordered = np.sort(values)
-    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 def distinct_terms(infos: list[SegmentInfo]) -> int:
