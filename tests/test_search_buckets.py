@@ -56,6 +56,14 @@ def test_a_key_index_says_which_keys_may_be_in_a_bucket(tmp_path):
     assert loaded.known and loaded.may_have(keys).tolist() == [True, True, False]
     loaded.replace(keys[2:])  # pruned: exactly these
     assert loaded.may_have(keys).tolist() == [False, False, True]
+    # many additions: kept in sorted runs, merged now and then, all found
+    many = [f"{i * 7919:016x}" + "f" * 16 for i in range(1, 200)]
+    for i in range(0, len(many), 3):
+        loaded.add(many[i : i + 3])
+        assert loaded.may_have(many[: i + 3]).all()
+        assert not loaded.may_have([f"{i * 7919 + 1:016x}" + "0" * 16]).any()
+    loaded.save(tmp_path / "k.npy")
+    assert KeyIndex.load(tmp_path / "k.npy").may_have([*many, keys[2]]).all()
     # no file, or not a sorted uint64 array: unknown, every lookup reads its bucket
     (tmp_path / "bad.npy").write_bytes(b"not numpy")
     np.save(tmp_path / "unsorted.npy", np.array([3, 1], dtype=np.uint64))
