@@ -110,7 +110,7 @@ def test_parallel_tokenising_streams_the_serial_answer(tmp_path, monkeypatch):
         assert cache._pool is pool and got == serial(lines[::-1])
     assert cache._pool is None  # shut down with the cache
 
-    monkeypatch.setattr(cache_mod, "_work", _die)  # a worker dies: BrokenProcessPool
+    monkeypatch.setattr(cache_mod, "tokenize_lines", _die)  # a worker dies: BrokenProcessPool
     with TokenCache(tmp_path / "b", TOK) as cache:
         got = _counted(cache._tokenize(lines, 2))
         assert cache._pool is None
@@ -122,7 +122,7 @@ def test_batches_count_every_term_of_every_line(tmp_path, monkeypatch):
     counts are the tokenizer's, each distinct term is numbered once, and fields assembled
     from batches are the tokenizer's fields."""
     from huikan.search import cache as cache_mod
-    from huikan.search.cache import LineBatch
+    from huikan.search.batch import LineBatch
 
     texts = [plain_text(d.body) for d in gold_docs()[:12]]
     odd = [
