@@ -14,6 +14,7 @@ bucket whole (atomically) the next time it writes it, never appending after the 
 
 from __future__ import annotations
 
+import io
 import marshal
 import os
 from collections.abc import Sequence
@@ -147,9 +148,9 @@ class KeyIndex:
             return
         self._changed = False
         self._merge()
-        tmp = path.with_name(f"{path.name}.tmp{os.getpid()}.npy")
-        np.save(tmp, self._keys, allow_pickle=False)
-        os.replace(tmp, path)
+        data = io.BytesIO()
+        np.save(data, self._keys, allow_pickle=False)
+        atomic_write(path, data.getvalue())
 
     def _merge(self) -> None:
         if self._runs and self._keys is not None:

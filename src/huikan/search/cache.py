@@ -167,7 +167,6 @@ class TokenCache:
         b = self._buckets.get(name)
         if b is None:
             b = self._buckets[name] = self._read(name)
-            self._used.setdefault(name, set())  # a released bucket's keys stay used
         return b
 
     def _get(self, name: str, k: str, may: bool) -> Any:
@@ -318,10 +317,7 @@ class TokenCache:
         if self.dir is None:  # nowhere to read them back from
             return
         self._flush()
-        for name in list(self._buckets):
-            del self._buckets[name]
-            if name.startswith("l"):
-                self._used.pop(name, None)
+        self._buckets.clear()
 
     def _flush(self) -> None:
         """Write the entries added since the last flush: few, in one new delta file; many
