@@ -296,6 +296,11 @@ def test_a_cold_build_appends_each_entry_once_and_mends_a_torn_bucket(tmp_path, 
     torn.write_bytes(torn.read_bytes()[:-5])
     lost = len(before) - len(read_bucket(torn)[0])
     assert lost > 0 and read_bucket(torn)[1] is False
+    # read, found torn and released without a new entry: a pruning build rewrites it whole
+    with TokenCache(tmp_path, TOK) as cache:
+        cache.field_terms(["\n".join(texts[:half][::-1])])  # the first half's lines only
+        cache.release()
+    assert read_bucket(torn) == ({k: v for k, v in before.items() if k in first[torn]}, True)
     everything = "\n".join(texts)
     with TokenCache(tmp_path, TOK) as warm:
         (ft,) = warm.field_terms([everything])

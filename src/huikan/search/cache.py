@@ -369,7 +369,7 @@ class TokenCache:
         becomes exactly those); every bucket with delta entries is written with them (line
         entries are all kept: they serve re-split articles); then the delta files go."""
         assert self.dir is not None
-        names = self._buckets.keys() | self._used.keys() | self._delta.keys()
+        names = self._buckets.keys() | self._used.keys() | self._delta.keys() | self._torn
         names |= {p.stem for p in self.dir.glob("[0-9a-f]" * BUCKET_CHARS + ".marshal")}
         kept: list[str] = []
         for name in sorted(names):
