@@ -28,33 +28,41 @@
     return a < b ? -1 : a > b ? 1 : 0; // UTF-16 code-unit order, as the Python side sorts
   }
 
-  /* Term k of a shard, per field [documents (absolute, ascending), values (milli tf part)],
+  /* Term k of a shard, per field [documents (absolute, ascending), values (1000 × tf part)],
    * decoded once per shard object (a page keeps its shards, and typing a query re-reads
-   * them at every keystroke). */
-  function shardTerm(shard, k, seg) {
+   * them at every keystroke). A field's string (term_texts in shard.py): the documents' gaps
+   * as variable-length base64url (base-32 digits, all but a number's last offset by 32),
+   * then each posting's impact level in two digits, an index into `impacts`. */
+  function shardTerm(shard, k, start, impacts) {
     var cache = shard._decoded || (shard._decoded = new Map());
     var hit = cache.get(k);
     if (hit) return hit;
-    var width = seg[2];
-    var Ints = width <= 5 ? Int32Array : Float64Array; // 64**5 = 2**30
     var out = [];
     var p = shard.p[k];
     for (var f = 0; f < p.length; f++) {
       var text = p[f];
-      var n = text.length / width / 2;
-      var docs = new Ints(n);
-      var vals = new Ints(n);
-      var doc = seg[0];
-      for (var i = 0, j = 0; j < n; j++) {
+      var len = text.length;
+      var room = (len / 3) | 0; // a posting takes at least three characters
+      var docs = new Int32Array(room);
+      var vals = new Int32Array(room);
+      var doc = start;
+      var i = 0;
+      var n = 0;
+      while (i + 2 * n < len) {
         var gap = 0;
-        var val = 0;
-        for (var w = 0; w < width; w++, i++) gap = gap * 64 + B64_VALUE[text.charCodeAt(i)];
-        for (w = 0; w < width; w++, i++) val = val * 64 + B64_VALUE[text.charCodeAt(i)];
-        doc += gap;
-        docs[j] = doc;
-        vals[j] = val;
+        var c = B64_VALUE[text.charCodeAt(i++)];
+        while (c >= 32) {
+          gap = gap * 32 + c - 32;
+          c = B64_VALUE[text.charCodeAt(i++)];
+        }
+        doc += gap * 32 + c;
+        docs[n++] = doc;
       }
-      out.push([docs, vals]);
+      if (i + 2 * n !== len) throw new Error("search: postings string cut short");
+      for (var j = 0; j < n; j++, i += 2) {
+        vals[j] = impacts[B64_VALUE[text.charCodeAt(i)] * 64 + B64_VALUE[text.charCodeAt(i + 1)]];
+      }
+      out.push([docs.subarray(0, n), vals.subarray(0, n)]);
     }
     cache.set(k, out);
     return out;
@@ -94,7 +102,7 @@
           for (var f = 0; f < nf; f++) perField.push([[], []]);
           chunks.set(term, perField);
         }
-        var dec = shardTerm(shard, k, seg); // trailing empty fields left out
+        var dec = shardTerm(shard, k, seg[0], manifest.impacts); // trailing empty fields left out
         for (f = 0; f < dec.length; f++) {
           perField[f][0].push(dec[f][0]);
           perField[f][1].push(dec[f][1]);

@@ -60,7 +60,7 @@
     if (!this._manifest) {
       this._manifest = fetchJSON(new URL("manifest.json", this.base), true).then(function (m) {
         m.segs.forEach(function (seg) {
-          seg.coarse = seg[4] ? seg[4].split(" ") : []; // one per group of shards
+          seg.coarse = seg[3] ? seg[3].split(" ") : []; // one per group of shards
         });
         core.registerPipeline(lunr);
         return m;
@@ -76,7 +76,7 @@
   Engine.prototype.group = function (m, s, j) {
     var base = this.base;
     return memo(this._groups, s + "/" + j, function () {
-      return fetchJSON(new URL("i/" + s + "/g" + j + ".json?v=" + m.segs[s][3], base)).then(function (d) {
+      return fetchJSON(new URL("i/" + s + "/g" + j + ".json?v=" + m.segs[s][2], base)).then(function (d) {
         return { k: d.k, separators: d.seps ? d.seps.split(" ") : [] };
       });
     });
@@ -111,7 +111,7 @@
   Engine.prototype.shard = function (m, s, k) {
     var base = this.base;
     return memo(this._shards, s + "/" + k, function () {
-      return fetchJSON(new URL("i/" + s + "/" + k + ".json?v=" + m.segs[s][3], base)).then(function (sh) {
+      return fetchJSON(new URL("i/" + s + "/" + k + ".json?v=" + m.segs[s][2], base)).then(function (sh) {
         sh.s = s;
         sh.key = s + "/" + k;
         sh.terms = new Set(sh.t);
@@ -140,7 +140,7 @@
     var chunk = Math.floor(id / size);
     return memo(this._docs, chunk, function () {
       var s = segmentOf(m, chunk * size);
-      var url = "i/" + s + "/d" + chunk + ".json?v=" + m.segs[s][3]; // the segment's version
+      var url = "i/" + s + "/d" + chunk + ".json?v=" + m.segs[s][2]; // the segment's version
       return fetchJSON(new URL(url, base)).then(function (c) {
         c.docs.forEach(function (d, i) {
           d.id = chunk * size + i;

@@ -215,7 +215,7 @@ def test_shard_decoding_matches_python(site_index):
     assert dict(js["fieldVectors"]).keys() == dict(want["fieldVectors"]).keys()
     for (_, a), (_, b) in zip(js["fieldVectors"], want["fieldVectors"], strict=True):
         assert a == pytest.approx(b, rel=1e-15)
-    seps = manifest["segs"][0][4].split(" ")
+    seps = manifest["segs"][0][3].split(" ")
     terms = [t for s in shards[::7] for t in s["t"][::50]] + ["", "\uffff", "𠀀", "zzz"]
     assert node({"op": "shardOf", "terms": terms, "separators": seps}) == [
         shard_of(t, seps) for t in terms
@@ -232,7 +232,7 @@ def test_shard_lookup_through_group_directories_matches_python(site_folder, site
     queries = [*dev_queries(), "电", "新", "A", "“产教融合共同体”", "AI 芯片", vocabulary[0]]
     queries += [vocabulary[-1], "来源:经济参考报"]
     for s, seg in enumerate(manifest["segs"]):
-        coarse = seg[4].split(" ") if seg[4] else []
+        coarse = seg[3].split(" ") if seg[3] else []
         seg_shards, dirs = _segment_files(site_folder, s)
         assert len(dirs) == len(coarse) + 1 > 2
         js = node({"op": "lookup", "queries": queries, "coarse": coarse, "dirs": dirs})

@@ -58,14 +58,14 @@ def test_sizes_must_halve_down_to_the_unit():
 
 
 def test_cached_infos_of_another_format_are_not_reused(tmp_path):
-    """An info cached by format 3 (no group count; its separators were every shard's) is
-    never taken for a format 4 one: the segment is indexed again."""
+    """An info cached by an older format (here without a group count) is never taken for
+    the current one: the segment is indexed again."""
     import marshal
     from dataclasses import asdict
 
     from huikan.search.segment import KEY_FORMAT, InfoCache, SegmentInfo
 
-    info = SegmentInfo(3, "a b", 129, 3, 1000, "ab", b"", 10, 5, 20, 8)
+    info = SegmentInfo("a b", 129, 3, 1000, "ab", b"", 10, 5, 20, 8)
     cache = InfoCache(tmp_path)
     cache.put("new", info)
     assert InfoCache(tmp_path).get("new") == info
@@ -73,5 +73,5 @@ def test_cached_infos_of_another_format_are_not_reused(tmp_path):
     del old["groups"]
     (tmp_path / "old.marshal").write_bytes(marshal.dumps(old))
     assert InfoCache(tmp_path).get("old") is None
-    # old keys never match a new segment (3: the store moved into the segment folders)
-    assert KEY_FORMAT == b"huikan-search-segment/3\0"
+    # old keys never match a new segment (4: impact levels in the shards)
+    assert KEY_FORMAT == b"huikan-search-segment/4\0"

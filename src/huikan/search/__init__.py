@@ -20,7 +20,7 @@ from huikan.config import SiteConfig
 from huikan.memory import release_memory
 from huikan.search.cache import TokenCache
 from huikan.search.files import Folder, Writer, digest, previous_build, previous_segments
-from huikan.search.index import FIELDS, LUNR_VERSION, PIPELINE_FN
+from huikan.search.index import FIELDS, IMPACTS, LUNR_VERSION, PIPELINE_FN
 from huikan.search.segment import (
     SEGMENT_DOCS,
     SEGMENT_UNIT,
@@ -39,7 +39,7 @@ from huikan.search.t2s import build_map
 from huikan.search.tokenize import Tokenizer
 from huikan.search.trend import month_key
 
-FORMAT = "huikan-search/5"  # 5: the store in the segment folders (4: group directories)
+FORMAT = "huikan-search/6"  # 6: impact levels (5: the store in the segment folders)
 # Documents per store file. One: a query's results are scattered over the archive, so a file of
 # four held three articles nobody asked for — 3/4 of a cold search page's bytes went there.
 STORE_CHUNK = 1
@@ -216,8 +216,9 @@ def write_search_index(
         "pipeline": [PIPELINE_FN],
         "docs": len(ordered),
         "terms": distinct_terms(done),
-        # per segment: [first doc, docs, width, version, coarse separators (one per group)]
+        # per segment: [first doc, docs, version, coarse separators (one per group)]
         "segs": entries,
+        "impacts": IMPACTS.tolist(),  # a posting's impact level → 1000 × its tf part
         "store": store_chunk,
         "fv": digest([facets]),
         # [name, slug, aliases] (aliases only when site.yml gives some)

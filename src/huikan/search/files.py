@@ -39,7 +39,7 @@ def previous_segments(previous: Path | None, fmt: str) -> dict[int, tuple[int, i
         manifest = json.loads((previous / "manifest.json").read_text("utf-8"))
         if manifest.get("format") != fmt:
             return {}
-        return {s: (e[0], e[1], e[3]) for s, e in enumerate(manifest["segs"])}
+        return {s: (e[0], e[1], e[2]) for s, e in enumerate(manifest["segs"])}
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         return {}
 

@@ -237,7 +237,7 @@ def search_shards(
         return parts, []
     shards = []
     for s, seg in enumerate(manifest["segs"]):
-        coarse = seg[4].split(" ") if seg[4] else []
+        coarse = seg[3].split(" ") if seg[3] else []
         dirs = {j: Directory.parse(load(s, f"g{j}")) for j in needed_groups(parts, coarse)}
         for k in needed_shards(parts, coarse, dirs.__getitem__):
             shards.append({**load(s, str(k)), "s": s})

@@ -52,20 +52,19 @@ import numpy as np
 
 from huikan.search.arrays import unique_sorted
 from huikan.search.index import FIELDS, LENGTH_REF, build_index
-from huikan.search.shard import groups, index_width, make_shards, separators
+from huikan.search.shard import groups, make_shards, separators
 from huikan.search.store import dumps
 from huikan.search.vocab import FieldTerms, Vocabulary
 
 SEGMENT_DOCS = 16384  # documents of the largest segment (its postings are in memory at once)
 SEGMENT_UNIT = 512  # of the smallest whole one: SEGMENT_DOCS / 2**k, a multiple of the store chunk
-KEY_FORMAT = b"huikan-search-segment/3\0"  # 3: the store in the segment folder (2: groups)
+KEY_FORMAT = b"huikan-search-segment/4\0"  # 4: impact levels (3: the store in the segment folder)
 
 
 @dataclass
 class SegmentInfo:
     """What the archive-wide files and figures need from a segment, cached under its key."""
 
-    width: int  # base64 digits per number in its shards
     seps: str  # coarse separators (one per group after the first), space-separated
     shards: int
     groups: int  # group directories g0.json … (shard.groups)
@@ -78,10 +77,10 @@ class SegmentInfo:
     store_gzip: int
 
     def entry(self, start: int, count: int, key: str) -> list[Any]:
-        """The segment's entry in manifest.json: [first doc, docs, width, version, coarse
+        """The segment's entry in manifest.json: [first doc, docs, version, coarse
         separators] (the version, a prefix of its key, also busts browser caches of its
         files)."""
-        return [start, count, self.width, key[:16], self.seps]
+        return [start, count, key[:16], self.seps]
 
 
 @cache
@@ -182,7 +181,6 @@ def build_segment(
         dtype=np.uint64,
     )
     info = SegmentInfo(
-        width=index_width(index),
         seps=" ".join(coarse),
         shards=len(shards),
         groups=len(directories),

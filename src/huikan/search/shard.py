@@ -13,17 +13,20 @@ small directory file, ``g<j>.json`` in the segment's folder:
 (space-separated). The browser finds a term's group in the manifest, its shard in the group's
 directory, and fetches ``<k>.json``: small shards then cost neither a large manifest (every
 cold search page loads all of it) nor neighbouring terms' postings in every segment.
-A shard is a compact, lossless encoding of its slice of the segment's postings:
+A shard is a compact encoding of its slice of the segment's postings (lossless, given the
+quantised impacts the index holds):
 
     {"t": [term, ...],
      "p": [["<title postings>", "<body postings>", "<cluster postings>", …] per term]}
 
 (one string per field in the manifest's ``fields`` order, trailing empty ones left out)
 
-where a postings string holds pairs (doc - previous doc, 1000 × BM25 tf part) as fixed-width
-base64url numbers (the segment's width ``w`` in the manifest; the first doc is counted from the
-segment's first document) — cheap to write for millions of postings and to read in the
-browser. The tf part (``build_index(length_ref=…)``) is local to its document; decoding
+where a postings string holds the documents' gaps (doc - previous doc, the first counted from
+the segment's first document) as variable-length base64url numbers, then each posting's
+impact level in two digits: the level of 1000 × BM25 tf part × field boost among the 244 of
+``impacts`` in the manifest (:data:`huikan.search.index.IMPACTS`) — cheap to write for
+millions of postings, to read in the browser, and few distinct values for gzip. The tf part
+(``build_index(length_ref=…)``) is local to its document; decoding
 (:func:`to_lunr` here, ``decodePostings``/``toLunr`` in ``static/search-rank.js``) multiplies
 in lunr's idf from the term's document frequency — the postings of the term in every segment,
 all loaded for a query — and the manifest's document count, and gives lunr's serialisation for
@@ -43,7 +46,15 @@ from typing import Any
 import numpy as np
 
 from huikan.compactjson import dumps as compact
-from huikan.search.index import LUNR_VERSION, PIPELINE_FN, LunrIndex, idf, utf16_key
+from huikan.search.index import (
+    IMPACTS,
+    LUNR_VERSION,
+    PIPELINE_FN,
+    LunrIndex,
+    idf,
+    level_of,
+    utf16_key,
+)
 
 # A query fetches its terms' shard in every segment, so the neighbours a shard carries cost once
 # per segment and term; small shards cost only more directory entries (two-level lookup) and
@@ -68,76 +79,123 @@ ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"  #
 _ALPHABET = np.frombuffer(ALPHABET.encode(), dtype=np.uint8)
 
 
-def width_for(largest: int) -> int:
-    """Characters per number so that every number up to ``largest`` fits (6 bits each)."""
-    return max(1, -(-max(1, int(largest).bit_length()) // 6))
+def number_digits(x: np.ndarray) -> np.ndarray:
+    """Characters of each number in :func:`put_numbers`' code (base-32 digits)."""
+    digits = np.ones(len(x), dtype=np.int64)
+    for k in range(1, 13):
+        more = x >= (1 << (5 * k))
+        if not more.any():
+            break
+        digits += more
+    return digits
 
 
-def encode_ints(x: np.ndarray, width: int) -> str:
-    """Non-negative integers as fixed-width base64url digits, most significant first."""
-    out = np.empty((len(x), width), dtype=np.uint8)
-    for k in range(width):
-        out[:, k] = _ALPHABET[(x >> (6 * (width - 1 - k))) & 63]
+def put_numbers(out: np.ndarray, x: np.ndarray, digits: np.ndarray, last: np.ndarray) -> None:
+    """Write non-negative integers as variable-length base64url into ``out`` (bytes), number
+    j's last character at ``last[j]``: base-32 digits, most significant first, each digit but
+    a number's last offset by 32 — so gaps under 32, most of them, take one character."""
+    out[last] = _ALPHABET[x & 31]
+    for k in range(1, int(digits.max()) if len(x) else 0):
+        has = np.flatnonzero(digits > k)
+        out[last[has] - k] = _ALPHABET[((x[has] >> (5 * k)) & 31) + 32]
+
+
+def encode_numbers(x: np.ndarray) -> tuple[str, np.ndarray]:
+    """Numbers one after the other in :func:`put_numbers`' code → the text and each
+    number's end in it."""
+    x = np.asarray(x, dtype=np.int64)
+    digits = number_digits(x)
+    ends = np.cumsum(digits)
+    out = np.empty(int(ends[-1]) if len(x) else 0, dtype=np.uint8)
+    put_numbers(out, x, digits, ends - 1)
+    return out.tobytes().decode("ascii"), ends
+
+
+def encode_levels(levels: np.ndarray) -> str:
+    """Impact levels (< 4096) as two base64url digits each."""
+    out = np.empty(2 * len(levels), dtype=np.uint8)
+    put_levels(out, levels, 2 * np.arange(len(levels)))
     return out.tobytes().decode("ascii")
 
 
-def decode_ints(text: str, width: int) -> list[int]:
+def put_levels(out: np.ndarray, levels: np.ndarray, at: np.ndarray) -> None:
+    out[at] = _ALPHABET[levels >> 6]
+    out[at + 1] = _ALPHABET[levels & 63]
+
+
+def decode_postings(text: str) -> list[tuple[int, int]]:
+    """One field's postings string → [(Δdoc, impact level)] (as ``shardTerm`` in
+    static/search-rank.js): gap numbers until the characters left are two per number read."""
     value = {c: i for i, c in enumerate(ALPHABET)}
-    out = []
-    for i in range(0, len(text), width):
+    gaps: list[int] = []
+    i = 0
+    while i + 2 * len(gaps) < len(text):
         n = 0
-        for c in text[i : i + width]:
-            n = n * 64 + value[c]
-        out.append(n)
-    return out
+        while value[text[i]] >= 32:
+            n = n * 32 + value[text[i]] - 32
+            i += 1
+        gaps.append(n * 32 + value[text[i]])
+        i += 1
+    if i + 2 * len(gaps) != len(text):
+        raise ValueError("postings string cut short")
+    levels = [value[text[i + 2 * j]] * 64 + value[text[i + 2 * j + 1]] for j in range(len(gaps))]
+    return list(zip(gaps, levels, strict=True))
 
 
-def term_texts(index: LunrIndex, width: int) -> list[str]:
-    """Each term's postings as JSON text: one string per field of (Δdoc, 1000 × score) pairs,
-    trailing empty fields left out.
+def term_texts(index: LunrIndex) -> list[str]:
+    """Each term's postings as JSON text: one string per field, trailing empty fields left
+    out; a field's string is its postings' document gaps (:func:`encode_numbers`, the first
+    counted from the segment's first document) followed by their impact levels (two digits
+    each, levels of :data:`huikan.search.index.IMPACTS`).
 
     Millions of terms on a cold build of a large archive: which fields a term keeps is worked
     out with numpy, and a term's text is one slice per kept field of the encoded postings
     (most terms are in one or two fields)."""
     nf = len(index.fields)
     n = len(index.terms)
-    tid, fld, doc, milli = index.tid, index.fld, index.doc, index.milli
+    tid, fld, doc = index.tid, index.fld, index.doc
     p = len(tid)
     group = tid * nf + fld
     start = np.ones(p, dtype=bool)
     start[1:] = group[1:] != group[:-1]
     prev = np.zeros(p, dtype=np.int64)
     prev[1:] = doc[:-1]
-    flat = np.empty(2 * p, dtype=np.int64)
-    flat[0::2] = np.where(start, doc, doc - prev)
-    flat[1::2] = milli
-    text = encode_ints(flat, width)
+    gaps = np.where(start, doc, doc - prev)
+    levels = level_of(index.milli)
+    # one text for all: a (term, field) group's gap characters, then its levels; so posting
+    # j's gap ends at its end among all gaps + 2 × the postings before its group, and its
+    # level is at the end of its group's gaps + 2j
+    digits = number_digits(gaps)
+    gap_end = np.cumsum(digits)
+    j = np.arange(p)
+    first = np.maximum.accumulate(np.where(start, j, 0))
+    is_last = np.ones(p, dtype=bool)
+    is_last[:-1] = start[1:]
+    last = np.minimum.accumulate(np.where(is_last, j, p)[::-1])[::-1]
+    text = np.empty(int(gap_end[-1]) + 2 * p if p else 0, dtype=np.uint8)
+    put_numbers(text, gaps, digits, gap_end - 1 + 2 * first)
+    put_levels(text, levels, gap_end[last] + 2 * j)
+    text = text.tobytes().decode("ascii")
     cuts = np.searchsorted(group, np.arange(n * nf + 1))
     filled = (cuts[1:] > cuts[:-1]).reshape(n, nf)
     # fields kept: up to the last one with postings, at least one
     kept = np.where(filled.any(axis=1), nf - np.argmax(filled[:, ::-1], axis=1), 1).tolist()
-    b = (cuts * (2 * width)).tolist()
+    b = (np.concatenate([[0], gap_end])[cuts] + 2 * cuts).tolist()  # each group's slice
     out = []
     for t, k in enumerate(kept):
-        at = t * nf
-        if k == 1:
-            out.append('["' + text[b[at] : b[at + 1]] + '"]')
+        a = t * nf
+        if k == 1:  # most terms: one field, no list to join
+            out.append('["' + text[b[a] : b[a + 1]] + '"]')
         elif k == 2:
-            out.append('["' + text[b[at] : b[at + 1]] + '","' + text[b[at + 1] : b[at + 2]] + '"]')
+            out.append('["' + text[b[a] : b[a + 1]] + '","' + text[b[a + 1] : b[a + 2]] + '"]')
         else:
-            parts = [text[b[at + f] : b[at + f + 1]] for f in range(k)]
-            out.append('["' + '","'.join(parts) + '"]')
+            out.append('["' + '","'.join(text[b[f] : b[f + 1]] for f in range(a, a + k)) + '"]')
     return out
-
-
-def index_width(index: LunrIndex) -> int:
-    largest = max(int(index.milli.max()) if len(index.milli) else 0, len(index.refs))
-    return width_for(largest)
 
 
 def make_shards(index: LunrIndex, max_bytes: int = DEFAULT_SHARD_BYTES) -> list[Shard]:
     """Pack consecutive terms into shards of about ``max_bytes`` (a big term gets its own)."""
-    texts = term_texts(index, index_width(index))
+    texts = term_texts(index)
     shards: list[Shard] = []
     cur: list[int] = []
     size = 0
@@ -195,15 +253,14 @@ def to_lunr(shards: list[dict[str, Any]], manifest: dict[str, Any]) -> dict[str,
     fields, segs, n = manifest["fields"], manifest["segs"], manifest["docs"]
     found: dict[str, list[list[tuple[int, int]]]] = {}
     for shard in sorted(shards, key=lambda s: s["s"]):
-        start, width = segs[shard["s"]][0], segs[shard["s"]][2]
+        start = segs[shard["s"]][0]
         for term, plists in zip(shard["t"], shard["p"], strict=True):
             per_field = found.setdefault(term, [[] for _ in fields])
             for f, text in enumerate(plists):  # trailing empty fields left out
-                flat = decode_ints(text, width)
                 doc = start
-                for j in range(0, len(flat), 2):
-                    doc += flat[j]
-                    per_field[f].append((doc, flat[j + 1]))
+                for gap, level in decode_postings(text):
+                    doc += gap
+                    per_field[f].append((doc, int(IMPACTS[level])))
     inverted = []
     vectors: dict[str, list[float]] = {}
     for index, term in enumerate(sorted(found, key=utf16_key)):
