@@ -20,7 +20,7 @@
   var rank = window.huikanSearchRank;
   var lunr = window.lunr;
   var WINDOW = 20; // results whose exactness is checked against the stored text, by default
-  var PAGE = 20;
+  var PAGE = 10; // results shown at first and per "显示更多结果": their records are fetched then
   var DEBOUNCE_MS = 180;
 
   /* ---------------------------------------------------------------- engine ---------- */

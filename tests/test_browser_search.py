@@ -139,7 +139,12 @@ def test_type_filter_and_follow_a_result(page, built_site, serve_dir):
     expected = hs(page, "集成电路")
     status = page.inner_text("#search-status")
     assert f"找到 {len(expected)} 篇文章" in status
-    page.wait_for_function(f"document.querySelectorAll('.result-link').length === {len(expected)}")
+    for n in range(10, len(expected) + 10, 10):  # ten at a time
+        page.wait_for_function(
+            f"document.querySelectorAll('.result-link').length === {min(n, len(expected))}"
+        )
+        if n < len(expected):
+            page.click("#search-more")
     shown = page.eval_on_selector_all(".result-link", "as => as.map(a => a.href)")
     assert shown == [base + quote(r["url"]) for r in expected]  # same ranking as huikanSearch
     assert "集成电路" in page.inner_text(".result-title mark")
@@ -152,7 +157,7 @@ def test_type_filter_and_follow_a_result(page, built_site, serve_dir):
         " && document.querySelector('#search-status').textContent.includes('找到')"
     )
     total = len(relevant(docs, "新质生产力"))
-    page.wait_for_function(f"document.querySelectorAll('.result-link').length === {min(total, 20)}")
+    page.wait_for_function(f"document.querySelectorAll('.result-link').length === {min(total, 10)}")
 
     # filter by cluster: fewer results, all of that cluster, kept in the URL
     options = page.eval_on_selector_all(
@@ -228,6 +233,31 @@ def test_no_results_state_with_suggestions(search_page, built_site):
     page.click("#search-empty button")
     page.wait_for_selector(".result-link")
     assert "year" not in page.url
+
+
+def test_results_come_ten_at_a_time(search_page, built_site):
+    """The page shows ten results and fetches only their records; "显示更多结果" adds the
+    next ten (and their records), and is hidden once every result is shown."""
+    page, base = search_page
+    docs = store_docs(built_site.out)
+    query = max(dev_queries(), key=lambda q: len(relevant(docs, q)))
+    total = len(hs(page, query))
+    assert total > 10, query  # the sample archive has a query with more than one page
+    records: list[str] = []
+    page.on("request", lambda r: records.append(r.url) if "/d" in r.url.rsplit("/i/", 1)[-1] else None)
+    page.goto(base + "search/?q=" + quote(query))
+    page.wait_for_selector(".result-link")
+    page.wait_for_function("!document.querySelector('#search-results .is-loading')")
+    assert page.locator(".result-link").count() == 10
+    assert len(set(records)) <= 10
+    shown = 10
+    while shown < total:
+        page.click("#search-more")
+        shown = min(total, shown + 10)
+        page.wait_for_function(f"document.querySelectorAll('.result-link').length === {shown}")
+    page.wait_for_function("!document.querySelector('#search-results .is-loading')")
+    assert not page.is_visible("#search-more")
+    assert len({u.split("?")[0] for u in records}) >= total  # each shown result's record
 
 
 def test_phone_width_screenshot(search_page):
