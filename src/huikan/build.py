@@ -366,7 +366,10 @@ def _build_site(opts: BuildOptions, log: TextIO | None) -> BuildReport:
             raise
         t2 = time.perf_counter()
         for a in assets:
-            out.put_file(a.rel, a.src, sha256=a.sha256)
+            if a.data is not None:
+                out.put_bytes(a.rel, a.data)
+            else:
+                out.put_file(a.rel, a.src, sha256=a.sha256)
             kinds[a.rel] = {"kind": "asset", "title": a.rel.rsplit("/", 1)[-1]}
         for b in model.bulletins:
             out.put_file(b.original_url, b.source_path, sha256=b.result.sha256 or None)

@@ -8,6 +8,11 @@ from the checkout itself: ``templates/``, ``static/`` and ``node_modules/lunr/``
 A site overrides the theme file by file: its own ``templates/`` (and the folder named by
 ``templates:`` in site.yml) is searched before the default templates, and its own ``static/``
 adds to or replaces the default static files of the same name.
+
+Scripts and style sheets are minified on the way into the site (rjsmin, rcssmin: comments and
+white space out, nothing renamed), files already named ``*.min.js``/``*.min.css`` excepted: a
+cold search page loads three scripts and two style sheets, 9 kB of its gzip bytes were
+comments and indentation. The sources stay readable in the theme.
 """
 
 from __future__ import annotations
@@ -77,7 +82,23 @@ def site_dirs(site_root: Path, name: str, default: Path) -> list[Path]:
 class Asset:
     rel: str  # path inside the site, e.g. "assets/site.css"
     src: Path
-    sha256: str
+    sha256: str  # of what the site gets: ``data`` when there is some, else the file
+    data: bytes | None = None  # the minified script or style sheet
+
+
+def minified(rel: str, src: Path) -> bytes | None:
+    """The file minified, for scripts and style sheets not minified already; else None."""
+    name = rel.rsplit("/", 1)[-1]
+    if name.endswith((".min.js", ".min.css")) or not name.endswith((".js", ".css")):
+        return None
+    text = src.read_text("utf-8")
+    if name.endswith(".js"):
+        import rjsmin
+
+        return rjsmin.jsmin(text).encode("utf-8")
+    import rcssmin
+
+    return rcssmin.cssmin(text).encode("utf-8")
 
 
 def collect_assets(static_dirs: list[Path] | Path | None, lunr: Path) -> list[Asset]:
@@ -97,7 +118,12 @@ def collect_assets(static_dirs: list[Path] | Path | None, lunr: Path) -> list[As
                 continue
             found.setdefault(f"assets/{rel.as_posix()}", f)
     found.setdefault("assets/lunr.min.js", lunr)
-    return [Asset(rel, src, _sha(src)) for rel, src in sorted(found.items())]
+    out = []
+    for rel, src in sorted(found.items()):
+        data = minified(rel, src)
+        sha = hashlib.sha256(data).hexdigest() if data is not None else _sha(src)
+        out.append(Asset(rel, src, sha, data))
+    return out
 
 
 def asset_version(assets: list[Asset]) -> str:
