@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from huikan.search.buckets import append_bucket, chunk, read_bucket, write_bucket
+from huikan.search.buckets import append_bucket, chunk, is_whole, read_bucket, write_bucket
 
 
 def test_appended_chunks_read_back_as_one_dict(tmp_path):
@@ -32,6 +32,20 @@ def test_a_torn_last_chunk_keeps_the_chunks_before_it(tmp_path):
             path.read_bytes()[: len(whole)] + chunk({"b": (2, b"x" * 100, b"y")})[:cut]
         )
         assert read_bucket(path) == ({"a": (1, b"x", b"y")}, False), cut
+
+
+def test_a_tear_is_found_from_the_chunk_lengths_alone(tmp_path):
+    path = tmp_path / "abc.marshal"
+    assert is_whole(path)  # missing
+    append_bucket(path, {"a": (1, b"x", b"y")})
+    append_bucket(path, {"b": (2, b"x" * 100, b"y")})
+    data = path.read_bytes()
+    assert is_whole(path)
+    for cut in (1, 5, 8, 9, 20, len(chunk({"b": (2, b"x" * 100, b"y")})) - 1):
+        path.write_bytes(data[:-cut])
+        assert not is_whole(path), cut
+    path.write_bytes(data + b"\x00" * 3)  # a length cut short
+    assert not is_whole(path)
 
 
 def test_garbage_is_an_empty_torn_bucket(tmp_path):

@@ -313,6 +313,47 @@ def test_a_cold_build_appends_each_entry_once_and_mends_a_torn_bucket(tmp_path, 
     assert again.line_misses == 0
 
 
+def test_a_torn_bucket_no_lookup_reads_is_rewritten_not_appended_to(tmp_path, monkeypatch):
+    """A build killed mid-append leaves torn buckets; the next build's lookups skip those
+    the key index says cannot hit, but its appends into them would land after the tear, out
+    of every reader's reach. Such a bucket is found torn before the append and rewritten
+    whole with its new entries."""
+    from huikan.search import cache as cache_mod
+    from huikan.search.buckets import read_bucket
+
+    texts = [plain_text(d.body) for d in gold_docs()]
+    half = len(texts) // 2
+    monkeypatch.setattr(cache_mod, "DELTA_MAX", 0)
+    with TokenCache(tmp_path, TOK) as cold:
+        cold.field_terms(texts[:half])
+        folder = cold.dir
+    buckets = sorted(folder.glob("l*.marshal"))
+    first = {p: read_bucket(p)[0].keys() for p in buckets}
+    torn = {}
+    for p in buckets:  # every line bucket torn, as by a build killed while appending
+        torn[p] = p.read_bytes() + (1000).to_bytes(8, "little") + b"\x00" * 10
+        p.write_bytes(torn[p])
+    reads: list[str] = []
+    real = TokenCache._read
+    monkeypatch.setattr(
+        TokenCache, "_read", lambda self, name: reads.append(name) or real(self, name)
+    )
+    with TokenCache(tmp_path, TOK) as second:
+        second.field_terms(texts[half:])
+        looked = set(reads)  # what the lookups read (the flush may read more)
+        second.release()
+    written = [p for p in buckets if p.read_bytes() != torn[p]]
+    # the case at hand: torn, added to, and never read by this build's lookups
+    assert [p for p in written if p.stem not in looked]
+    for p in written:
+        entries, whole = read_bucket(p)
+        assert whole and first[p] <= entries.keys(), p.name  # rewritten: nothing after a tear
+    monkeypatch.setattr(TokenCache, "_read", real)
+    with TokenCache(tmp_path, TOK) as warm:
+        warm.field_terms(texts[half:])
+    assert warm.line_misses == 0  # every entry the second build added is found
+
+
 def test_lookups_bound_to_miss_read_no_bucket(tmp_path, monkeypatch):
     """A cold build's next segment looks up texts no earlier segment added: the key index
     says so, and no bucket is read back for them (at 5,000 bulletins every bucket was read

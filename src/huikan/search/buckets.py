@@ -9,7 +9,8 @@ each entry is written once; pruning and merging write a bucket as one chunk agai
 
 An append is not atomic: a build killed in the middle of one leaves a torn last chunk. The
 reader keeps the chunks before it and says the file is torn; the cache then rewrites that
-bucket whole (atomically) the next time it writes it, never appending after the tear.
+bucket whole (atomically) the next time it writes it, never appending after the tear. A
+bucket a build appends to without having read it is checked first (:func:`is_whole`).
 """
 
 from __future__ import annotations
@@ -54,6 +55,28 @@ def read_bucket(path: Path) -> tuple[dict[str, Any], bool]:
         entries.update(chunk)
         at = start + size
     return entries, True
+
+
+def is_whole(path: Path) -> bool:
+    """Do a bucket file's chunks end exactly at its end? Reads only their 8-byte lengths, for
+    a bucket about to be appended to that this build never read: a build killed mid-append
+    leaves a tear that lookups the key index skips never see, and entries appended after it
+    would be out of every reader's reach. A missing file is whole."""
+    try:
+        with open(path, "rb") as f:
+            end = os.fstat(f.fileno()).st_size
+            at = 0
+            while at < end:
+                head = f.read(_LENGTH)
+                if len(head) < _LENGTH:
+                    return False
+                at += _LENGTH + int.from_bytes(head, "little")
+                f.seek(at)
+            return at == end
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
 
 
 def chunk(entries: dict[str, Any]) -> bytes:

@@ -38,6 +38,7 @@ from huikan.search.buckets import (
     KeyIndex,
     append_bucket,
     atomic_write,
+    is_whole,
     read_bucket,
     write_bucket,
 )
@@ -82,6 +83,7 @@ class TokenCache:
         self._delta_files: list[Path] = []
         self._delta_count = 0
         self._torn: set[str] = set()  # buckets whose file is torn: rewritten, never appended to
+        self._whole: set[str] = set()  # buckets whose file this build found whole (or made)
         self._lock: IO[str] | None = None
         # drop entries this build did not use: only when it looked up every document (a
         # build reusing segments looks up the documents of the segments it indexes)
@@ -187,8 +189,7 @@ class TokenCache:
         if self.dir is None:
             return {}
         bucket, whole = read_bucket(self.dir / f"{name}.marshal")
-        if not whole:
-            self._torn.add(name)
+        (self._whole if whole else self._torn).add(name)
         bucket.update(self._delta.get(name, {}))
         return bucket
 
@@ -338,10 +339,14 @@ class TokenCache:
             self._delta_count += pending
         else:
             for name, new in sorted(self._new.items()):
-                if name in self._torn:  # read this build (that is how it was found torn)
+                path = self.dir / f"{name}.marshal"
+                if name not in self._whole and name not in self._torn and not is_whole(path):
+                    self._torn.add(name)  # torn by a killed build, and not read since
+                if name in self._torn:
                     self._rewrite(name, self._buckets.get(name) or {**self._read(name), **new})
                 else:
-                    append_bucket(self.dir / f"{name}.marshal", new)
+                    append_bucket(path, new)
+                    self._whole.add(name)
         self._new.clear()
 
     def save(self) -> None:
@@ -403,6 +408,7 @@ class TokenCache:
         assert self.dir is not None
         write_bucket(self.dir / f"{name}.marshal", entries)
         self._torn.discard(name)
+        self._whole.add(name)
 
     def _loaded(self, name: str) -> dict[str, Any]:
         """A bucket as in memory, or read back (with its delta entries) if released."""
