@@ -244,7 +244,9 @@ def test_results_come_ten_at_a_time(search_page, built_site):
     total = len(hs(page, query))
     assert total > 10, query  # the sample archive has a query with more than one page
     records: list[str] = []
-    page.on("request", lambda r: records.append(r.url) if "/d" in r.url.rsplit("/i/", 1)[-1] else None)
+    page.on(
+        "request", lambda r: records.append(r.url) if "/d" in r.url.rsplit("/i/", 1)[-1] else None
+    )
     page.goto(base + "search/?q=" + quote(query))
     page.wait_for_selector(".result-link")
     page.wait_for_function("!document.querySelector('#search-results .is-loading')")
