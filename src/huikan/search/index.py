@@ -213,7 +213,8 @@ def build_index(
     milli = _milli(score)
     del score
     if length_ref is not None:  # the site's index: impacts (a shard stores their levels)
-        milli = IMPACTS[quantise(milli)]
+        np.minimum(milli, IMPACT_HIGH, out=milli)
+        milli = _TO_IMPACT[milli]
     cell = np.arange(n * nf, dtype=np.int64)
     b_m = max(1, int(milli.max()).bit_length())
     b_d = max(1, (n - 1).bit_length())
@@ -255,8 +256,11 @@ def quantise(milli: np.ndarray) -> np.ndarray:
     return np.searchsorted(_MIDPOINTS, milli)
 
 
-_LEVEL = np.full(IMPACT_HIGH + 1, -1, dtype=np.int64)
+_LEVEL = np.full(IMPACT_HIGH + 1, -1, dtype=np.int16)
 _LEVEL[IMPACTS] = np.arange(len(IMPACTS))
+
+
+_TO_IMPACT = IMPACTS[quantise(np.arange(IMPACT_HIGH + 1))]  # milli value → its impact
 
 
 def level_of(impacts: np.ndarray) -> np.ndarray:

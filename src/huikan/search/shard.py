@@ -81,7 +81,7 @@ _ALPHABET = np.frombuffer(ALPHABET.encode(), dtype=np.uint8)
 
 def number_digits(x: np.ndarray) -> np.ndarray:
     """Characters of each number in :func:`put_numbers`' code (base-32 digits)."""
-    digits = np.ones(len(x), dtype=np.int64)
+    digits = np.ones(len(x), dtype=np.uint8)
     for k in range(1, 13):
         more = x >= (1 << (5 * k))
         if not more.any():
@@ -105,7 +105,7 @@ def encode_numbers(x: np.ndarray) -> tuple[str, np.ndarray]:
     number's end in it."""
     x = np.asarray(x, dtype=np.int64)
     digits = number_digits(x)
-    ends = np.cumsum(digits)
+    ends = np.cumsum(digits, dtype=np.int64)
     out = np.empty(int(ends[-1]) if len(x) else 0, dtype=np.uint8)
     put_numbers(out, x, digits, ends - 1)
     return out.tobytes().decode("ascii"), ends
@@ -158,23 +158,28 @@ def term_texts(index: LunrIndex) -> list[str]:
     group = tid * nf + fld
     start = np.ones(p, dtype=bool)
     start[1:] = group[1:] != group[:-1]
-    prev = np.zeros(p, dtype=np.int64)
-    prev[1:] = doc[:-1]
-    gaps = np.where(start, doc, doc - prev)
-    levels = level_of(index.milli)
+    gaps = doc.copy()
+    gaps[1:] -= doc[:-1]
+    gaps[start] = doc[start]
     # one text for all: a (term, field) group's gap characters, then its levels; so posting
     # j's gap ends at its end among all gaps + 2 × the postings before its group, and its
-    # level is at the end of its group's gaps + 2j
+    # level is at the end of its group's gaps + 2j (one postings-long array at a time: a
+    # segment has ~15 million postings, 120 MB an array)
     digits = number_digits(gaps)
-    gap_end = np.cumsum(digits)
-    j = np.arange(p)
-    first = np.maximum.accumulate(np.where(start, j, 0))
-    is_last = np.ones(p, dtype=bool)
-    is_last[:-1] = start[1:]
-    last = np.minimum.accumulate(np.where(is_last, j, p)[::-1])[::-1]
+    gap_end = np.cumsum(digits, dtype=np.int64)
+    firsts = np.flatnonzero(start)
+    sizes = np.diff(np.append(firsts, p))
     text = np.empty(int(gap_end[-1]) + 2 * p if p else 0, dtype=np.uint8)
-    put_numbers(text, gaps, digits, gap_end - 1 + 2 * first)
-    put_levels(text, levels, gap_end[last] + 2 * j)
+    at = np.repeat(2 * firsts, sizes)
+    at += gap_end
+    at -= 1
+    put_numbers(text, gaps, digits, at)
+    del gaps, digits
+    at = np.repeat(gap_end[firsts + sizes - 1], sizes) if p else at
+    at += np.arange(0, 2 * p, 2)
+    levels = level_of(index.milli)
+    put_levels(text, levels, at)
+    del at, levels
     text = text.tobytes().decode("ascii")
     cuts = np.searchsorted(group, np.arange(n * nf + 1))
     filled = (cuts[1:] > cuts[:-1]).reshape(n, nf)
