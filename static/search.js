@@ -498,7 +498,7 @@
       .then(function (facets) {
         all.forEach(function (h) {
           h.year = yearOf(m, h.id);
-          h.cluster = facets ? facets.cluster[h.id] : -1;
+          h.cluster = facets ? facets.cluster.charCodeAt(h.id) - 48 : -1; // CLUSTER_CHAR
           h.month = facets && facets.months ? rangeKey(facets.months, h.id) : h.year;
         });
         var ci = -1;

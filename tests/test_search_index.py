@@ -315,6 +315,9 @@ def test_write_search_index_files_and_stats(built):
         "t2s.json",
     ]
     assert len(read_store(out)) == stats.docs
+    # each document's cluster, one character each (search.js reads it with charCodeAt)
+    facets = json.loads((out / "facets.json").read_text("utf-8"))
+    assert [ord(c) - 48 for c in facets["cluster"]] == [d["cluster"] for d in read_store(out)]
     # the store's files in their segment's folder: the site records a segment as one entry
     for s, (first, n, *_) in enumerate(manifest["segs"]):
         chunks = range(first // manifest["store"], -(-(first + n) // manifest["store"]))

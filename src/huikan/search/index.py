@@ -59,8 +59,8 @@ PIPELINE_FN = "huikanNormalize"
 # postings compress. Measured at 5,000 bulletins (cold search page, gzip, all requests): the
 # dev queries' median 309 → 241 kB, the worst (新能源消纳) 703 → 473 kB; the top 10 results
 # kept 98.7 % of their documents (mean; worst query 9 of 10), the rest near-ties reordered.
-# From IMPACT_LOW (a one-off mention in a text ~60 times the reference length) to IMPACT_HIGH
-# (the highest boost × (k1 + 1) × 1000).
+# From IMPACT_LOW (a one-off mention in a text ~150 times its field's reference length;
+# lower values take the lowest level) to IMPACT_HIGH (the highest boost × (k1 + 1) × 1000).
 IMPACT_LOW = 16
 IMPACT_HIGH = 11_000
 IMPACT_STEPS = 256
