@@ -173,7 +173,14 @@
   Engine.prototype.facets = function (m) {
     if (!this._facets) {
       var self = this;
-      this._facets = fetchJSON(new URL("facets.json?v=" + m.fv, this.base));
+      this._facets = fetchJSON(new URL("facets.json?v=" + m.fv, this.base)).then(function (f) {
+        var at = 0; // [month, documents] in document order → [month, first, last]
+        f.months = f.months.map(function (r) {
+          at += r[1];
+          return [r[0], at - r[1], at - 1];
+        });
+        return f;
+      });
       this._facets.catch(function () {
         self._facets = null;
       });

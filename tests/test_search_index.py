@@ -318,6 +318,9 @@ def test_write_search_index_files_and_stats(built):
     # each document's cluster, one character each (search.js reads it with charCodeAt)
     facets = json.loads((out / "facets.json").read_text("utf-8"))
     assert [ord(c) - 48 for c in facets["cluster"]] == [d["cluster"] for d in read_store(out)]
+    # [month, documents] of each run of a month, in document order: they add up to all
+    months = [m for m, n in facets["months"] for _ in range(n)]
+    assert months == [(d["date"] or "")[:7] for d in read_store(out)]
     # the store's files in their segment's folder: the site records a segment as one entry
     for s, (first, n, *_) in enumerate(manifest["segs"]):
         chunks = range(first // manifest["store"], -(-(first + n) // manifest["store"]))

@@ -139,7 +139,7 @@ def write_search_index(
     made: Callable[[str, Folder], None] | None = None,
 ) -> SearchStats:
     """Write ``manifest.json``, ``facets.json`` (cluster of each document as a character,
-    :data:`CLUSTER_CHAR`; month ranges),
+    :data:`CLUSTER_CHAR`; documents per month),
     ``t2s.json`` (traditional → simplified, :mod:`huikan.search.t2s`), index shards
     ``i/<segment>/<k>.json`` of about ``shard_bytes``, grouped by ``group_shards`` with a
     directory ``i/<segment>/g<j>.json`` for each group, and the document store
@@ -210,7 +210,9 @@ def write_search_index(
     facets = dumps(
         {
             "cluster": "".join(chr(CLUSTER_CHAR + cluster_no[d.cluster]) for d in ordered),
-            "months": _ranges([month_key(d.date) for d in ordered]),
+            # [month, documents] for each run (documents are numbered by date): the page
+            # adds the counts up (as [month, first, last] these were 5.2 kB gzip, now 2.1)
+            "months": [[k, b - a + 1] for k, a, b in _ranges([month_key(d.date) for d in ordered])],
         }
     )
     t2s_file = dumps(build_map({c for i in done for c in i.chars}))
