@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import subprocess
 from pathlib import Path
 
@@ -27,8 +28,6 @@ def test_scripts_and_style_sheets_are_minified_others_copied(tmp_path):
     for rel in ("assets/extra.min.js", "assets/note.txt", "assets/lunr.min.js"):
         assert assets[rel].data is None, rel
     # a file's sha256 is of what the site gets (the build's reuse and its state compare it)
-    import hashlib
-
     search = assets["assets/search.js"]
     assert search.sha256 == hashlib.sha256(search.data).hexdigest()
 

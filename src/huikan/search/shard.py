@@ -175,7 +175,7 @@ def term_texts(index: LunrIndex) -> list[str]:
     at -= 1
     put_numbers(text, gaps, digits, at)
     del gaps, digits
-    at = np.repeat(gap_end[firsts + sizes - 1], sizes) if p else at
+    at = np.repeat(gap_end[firsts + sizes - 1], sizes)
     at += np.arange(0, 2 * p, 2)
     levels = level_of(index.milli)
     put_levels(text, levels, at)

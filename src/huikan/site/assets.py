@@ -21,6 +21,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import rcssmin
+import rjsmin
+
 import huikan
 
 LUNR_REL = Path("node_modules/lunr/lunr.min.js")
@@ -92,13 +95,8 @@ def minified(rel: str, src: Path) -> bytes | None:
     if name.endswith((".min.js", ".min.css")) or not name.endswith((".js", ".css")):
         return None
     text = src.read_text("utf-8")
-    if name.endswith(".js"):
-        import rjsmin
-
-        return rjsmin.jsmin(text).encode("utf-8")
-    import rcssmin
-
-    return rcssmin.cssmin(text).encode("utf-8")
+    out = rjsmin.jsmin(text) if name.endswith(".js") else rcssmin.cssmin(text)
+    return out.encode("utf-8")
 
 
 def collect_assets(static_dirs: list[Path] | Path | None, lunr: Path) -> list[Asset]:
