@@ -194,24 +194,25 @@
     return out;
   }
 
-  /* The groups whose directories a segment's lookup of `ranges` needs (`coarse`: the
-   * manifest's separators, one per group): those of each range's ends, sorted. The shards
-   * between two ends are numbered consecutively, so middle groups need no directory. */
-  function groupsFor(ranges, coarse) {
+  /* The directories the lookup of `ranges` needs (`bounds`: the manifest's dirs, where
+   * each directory's term range starts): those of each range's ends, sorted. The shards
+   * between two ends are numbered consecutively, so middle directories are not needed. */
+  function groupsFor(ranges, bounds) {
     var need = new Set();
     ranges.forEach(function (r) {
-      need.add(shardOf(r[0], coarse));
-      need.add(shardOf(r[1], coarse));
+      need.add(shardOf(r[0], bounds));
+      need.add(shardOf(r[1], bounds));
     });
     return Array.from(need).sort(function (a, b) { return a - b; });
   }
 
-  /* The shards of a segment holding `ranges`, sorted: a term's group by the coarse
-   * separators, its shard by the group directory (`dirOf(j)` → {k: first shard,
-   * separators: the others'}), as needed_shards in query.py. */
-  function shardsFor(ranges, coarse, dirOf) {
+  /* The shards of a segment holding `ranges`, sorted: a term's directory by the bounds,
+   * its shard by the segment's part of that directory (`dirOf(j)` → {k: the shard holding
+   * the range's lowest term, separators: the segment's inside the range}), as
+   * needed_shards in query.py. */
+  function shardsFor(ranges, bounds, dirOf) {
     function locate(term) {
-      var d = dirOf(shardOf(term, coarse));
+      var d = dirOf(shardOf(term, bounds));
       return d.k + shardOf(term, d.separators);
     }
     var need = new Set();

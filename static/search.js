@@ -59,9 +59,7 @@
     var self = this;
     if (!this._manifest) {
       this._manifest = fetchJSON(new URL("manifest.json", this.base), true).then(function (m) {
-        m.segs.forEach(function (seg) {
-          seg.coarse = seg[3] ? seg[3].split(" ") : []; // one per group of shards
-        });
+        m.bounds = m.dirs ? m.dirs.split(" ") : []; // directory j covers [bounds[j-1], bounds[j])
         core.registerPipeline(lunr);
         return m;
       });
@@ -72,37 +70,41 @@
     return this._manifest;
   };
 
-  /* The directory of group j of segment s: {k: its first shard, separators: the others'}. */
-  Engine.prototype.group = function (m, s, j) {
+  /* Directory j (g/<j>.json), one for all segments: per segment s, {k: its shard holding
+   * the range's lowest term, separators: its shards' separators inside the range}. */
+  Engine.prototype.group = function (m, j) {
     var base = this.base;
-    return memo(this._groups, s + "/" + j, function () {
-      return fetchJSON(new URL("i/" + s + "/g" + j + ".json?v=" + m.segs[s][2], base)).then(function (d) {
-        return { k: d.k, separators: d.seps ? d.seps.split(" ") : [] };
+    return memo(this._groups, j, function () {
+      return fetchJSON(new URL("g/" + j + ".json?v=" + m.dv, base)).then(function (d) {
+        return d.k.map(function (k, s) {
+          return { k: k, separators: d.seps[s] ? d.seps[s].split(" ") : [] };
+        });
       });
     });
   };
 
-  /* The shards of every segment holding `ranges` (core.termRanges): the group directories
-   * the manifest points to, fetched in parallel, then the shards they point to, in parallel. */
+  /* The shards of every segment holding `ranges` (core.termRanges): the directories the
+   * manifest points to, fetched in parallel, then the shards they point to, in parallel. */
   Engine.prototype.shardsFor = function (m, ranges) {
     var self = this;
+    var groups = core.groupsFor(ranges, m.bounds);
     return Promise.all(
-      m.segs.map(function (seg, s) {
-        var groups = core.groupsFor(ranges, seg.coarse);
-        return Promise.all(
-          groups.map(function (j) {
-            return self.group(m, s, j);
-          })
-        ).then(function (dirs) {
-          var byGroup = new Map(groups.map(function (j, i) { return [j, dirs[i]]; }));
+      groups.map(function (j) {
+        return self.group(m, j);
+      })
+    ).then(function (dirs) {
+      var byGroup = new Map(groups.map(function (j, i) { return [j, dirs[i]]; }));
+      return Promise.all(
+        m.segs.map(function (seg, s) {
+          var dirOf = function (j) { return byGroup.get(j)[s]; };
           return Promise.all(
-            core.shardsFor(ranges, seg.coarse, function (j) { return byGroup.get(j); }).map(function (k) {
+            core.shardsFor(ranges, m.bounds, dirOf).map(function (k) {
               return self.shard(m, s, k);
             })
           );
-        });
-      })
-    ).then(function (perSegment) {
+        })
+      );
+    }).then(function (perSegment) {
       return [].concat.apply([], perSegment);
     });
   };
@@ -437,7 +439,7 @@
     var parts = core.parseQuery(query);
     return this.manifest().then(function (m) {
       if (!parts.length) return { parts: parts, words: [], all: [], hits: [], manifest: m };
-      // every term's shard in every segment, through the group directories
+      // every term's shard in every segment, through the directories
       return self.shardsFor(m, core.termRanges(parts)).then(function (shards) {
         // a term the query looked up is in the index if its shard in some segment holds it
         function hasTerm(t) {

@@ -40,9 +40,9 @@ from huikan.search.query import (
 )
 from huikan.search.shard import (
     decode_postings,
+    directories,
     encode_levels,
     encode_numbers,
-    groups,
     make_shards,
     separators,
     to_lunr,
@@ -173,39 +173,54 @@ def _one_level(parts, seps):
     return sorted(need)
 
 
-def test_group_directories_find_the_shards_one_separator_list_finds(tokens):
-    """The two-level lookup (coarse separators, then a group's directory) gives the shards
-    of the plain lookup for every term, every prefix (ranges across group boundaries, a
-    prefix in every group), the first and the last shard, whatever the group size."""
+def test_directories_find_each_segments_shards_as_one_separator_list_does(tokens):
+    """The two-level lookup (the bounds, then one directory for all segments) gives each
+    segment's shards of the plain lookup for every term, every prefix (ranges across
+    directory bounds, a prefix in every directory), the first and the last shard, whatever
+    the directory size; every separator of every segment is listed once or is a bound."""
     _, token_docs = tokens
     vocab, docs = _encode(token_docs)
-    index = build_index([str(i) for i in range(len(docs))], docs, vocab, length_ref=LENGTH_REF)
-    seps = separators(make_shards(index, max_bytes=2000))
-    assert len(seps) > 100
-    terms = [*index.terms[::37], index.terms[0], index.terms[-1], "", "\uffff", "𠀀"]
-    firsts = sorted({t[0] for t in index.terms}, key=utf16_key)
+    segment_seps, segment_terms = [], []
+    for part in (docs[:40], docs[40:70], docs[70:72]):  # a large, a middle, a tiny segment
+        index = build_index([str(i) for i in range(len(part))], part, vocab, length_ref=LENGTH_REF)
+        segment_seps.append(separators(make_shards(index, max_bytes=2000)))
+        segment_terms.append(index.terms)
+    assert len(segment_seps[0]) > 60 and len(segment_seps[2]) < 10
+    every = sorted({t for terms in segment_terms for t in terms}, key=utf16_key)
+    terms = [*every[::37], every[0], every[-1], "", "\uffff", "𠀀"]
+    firsts = sorted({t[0] for t in every}, key=utf16_key)
     queries = [[Part(t, t, False, [(t, False)], [t])] for t in terms]
     queries += [[Part(c, c, False, [(c, True)], [])] for c in firsts]
-    queries.append([Part("", "", False, [("", True)], [])])  # every term: every group
-    for size in (1, 2, 3, 7, 64, len(seps) + 1, len(seps) + 5):
-        coarse, files = groups(seps, size)
-        dirs = [Directory.parse(json.loads(f)) for f in files]
-        assert len(dirs) == len(coarse) + 1 == -(-(len(seps) + 1) // size)
-        assert sum(len(d.separators) + 1 for d in dirs) == len(seps) + 1
+    queries.append([Part("", "", False, [("", True)], [])])  # every term: every directory
+    total = sum(len(seps) for seps in segment_seps)
+    assert len({sep for seps in segment_seps for sep in seps}) < total  # some shared
+    for size in (1, 2, 3, 7, 64, total, total + 5):
+        bounds, files = directories(segment_seps, size)
+        raw = [json.loads(f) for f in files]
+        assert len(raw) == len(bounds) + 1 >= min(3, -(-total // size))
+        assert [utf16_key(b) for b in bounds] == sorted({utf16_key(b) for b in bounds})
+        assert max(sum(len(x.split()) for x in d["seps"]) for d in raw) <= size
         spans = 0
-        for parts in queries:
-            asked = set()
+        for s, seps in enumerate(segment_seps):
+            dirs = [Directory.parse(d, s) for d in raw]
+            listed = [sep for d in dirs for sep in d.separators]
+            assert sorted([*listed, *(b for b in bounds if b in seps)]) == sorted(seps)
+            assert [d.first for d in dirs] == [0, *(shard_of(b, seps) for b in bounds)]
+            for parts in queries:
+                asked = set()
 
-            def directory(j, asked=asked, dirs=dirs):
-                asked.add(j)
-                return dirs[j]
+                def directory(j, asked=asked, dirs=dirs):
+                    asked.add(j)
+                    return dirs[j]
 
-            got = needed_shards(parts, coarse, directory)
-            assert got == _one_level(parts, seps), (size, parts[0].norm)
-            assert asked <= set(needed_groups(parts, coarse))  # fetched before the shards
-            spans += len(asked) > 1
-        assert spans or size > len(seps)  # some prefix crosses a group boundary
-        assert needed_shards(queries[-1], coarse, dirs.__getitem__) == list(range(len(seps) + 1))
+                got = needed_shards(parts, bounds, directory)
+                assert got == _one_level(parts, seps), (size, s, parts[0].norm)
+                assert asked <= set(needed_groups(parts, bounds))  # fetched before the shards
+                spans += len(asked) > 1
+            assert needed_shards(queries[-1], bounds, dirs.__getitem__) == list(
+                range(len(seps) + 1)
+            )
+        assert spans or size >= total  # some prefix crosses a directory bound
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +232,7 @@ def built(tmp_path_factory):
         CONFIG,
         cache_dir=out.parent / "cache",
         shard_bytes=6000,
-        group_shards=3,  # several groups in every segment, and a short last one
+        directory_size=3,  # several directories, and a short last one
         segment_docs=32,
     )
     return out, stats
@@ -225,13 +240,11 @@ def built(tmp_path_factory):
 
 def _load(out):
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
-    return manifest, lambda s, name: json.loads(
-        (out / "i" / str(s) / f"{name}.json").read_text("utf-8")
-    )
+    return manifest, lambda name: json.loads((out / f"{name}.json").read_text("utf-8"))
 
 
 def _shard_files(folder):
-    """A segment folder's shards, by number (not its group directories g<j>.json)."""
+    """A segment folder's shards, by number (not its store files d<chunk>.json)."""
     return sorted((p for p in folder.glob("*.json") if p.stem.isdigit()), key=lambda p: int(p.stem))
 
 
@@ -244,9 +257,10 @@ def _all_shards(out, manifest):
 
 
 def _directories(out, s):
+    """The directories (g/<j>.json) as segment s reads them."""
     return [
-        Directory.parse(json.loads(p.read_text("utf-8")))
-        for p in sorted((out / "i" / str(s)).glob("g*.json"), key=lambda p: int(p.stem[1:]))
+        Directory.parse(json.loads(p.read_text("utf-8")), s)
+        for p in sorted((out / "g").glob("*.json"), key=lambda p: int(p.stem))
     ]
 
 
@@ -266,9 +280,9 @@ def test_queries_on_loaded_shards_score_like_the_whole_index(built):
         expected = run_lunr_py(full, clauses(parts))
         assert results == expected, q
         loaded = 0
-        for s, seg in enumerate(manifest["segs"]):
+        for s in range(len(manifest["segs"])):
             dirs = _directories(out, s)
-            loaded += len(needed_shards(parts, seg[3].split(" "), dirs.__getitem__))
+            loaded += len(needed_shards(parts, manifest["dirs"].split(" "), dirs.__getitem__))
         loaded_fractions.append(loaded / stats.shards)
     assert max(loaded_fractions) < 0.25  # a query loads a small part of the index
 
@@ -298,18 +312,19 @@ def test_write_search_index_files_and_stats(built):
     assert manifest["docs"] == len(gold_docs()) == stats.docs
     assert manifest["lunr"] == "2.3.9" and manifest["fields"] == list(FIELDS)
     assert sum(len(_shard_files(out / "i" / str(s))) for s in range(3)) == stats.shards
-    for s, seg in enumerate(manifest["segs"]):
+    bounds = manifest["dirs"].split(" ")
+    for s in range(len(manifest["segs"])):
         dirs = _directories(out, s)
-        # one coarse separator per group after the first; the directories tile the shards
-        assert len(dirs) == len(seg[3].split(" ")) + 1 > 2
-        assert [d.first for d in dirs] == list(range(0, 3 * len(dirs), 3))
-        assert (
-            len(_shard_files(out / "i" / str(s))) == dirs[-1].first + len(dirs[-1].separators) + 1
-        )
+        # one bound per directory after the first; each segment's shards are all reachable
+        assert len(dirs) == len(bounds) + 1 > 2
+        last = dirs[-1].first + len(dirs[-1].separators)
+        assert len(_shard_files(out / "i" / str(s))) == last + 1
+    assert [seg for seg in manifest["segs"] if len(seg) != 3] == []
     assert [seg[:2] for seg in manifest["segs"]] == [[0, 32], [32, 32], [64, 12]]
-    assert sum(len(_directories(out, s)) for s in range(3)) == stats.extra["shard_groups"]
+    assert len(_directories(out, 0)) == stats.extra["directories"]
     assert sorted(p.name for p in out.iterdir()) == [
         "facets.json",
+        "g",
         "i",
         "manifest.json",
         "t2s.json",
@@ -443,10 +458,10 @@ def test_unchanged_files_are_hard_linked_from_the_previous_build(tmp_path):
     assert all(
         (stage / p).stat().st_ino == (old / p).stat().st_ino for p in shards if p.parts[1] != "3"
     )
-    # every file of a kept segment, its group directories too
+    # every file of a kept segment
     kept = {p for p in shards if p.parts[1] != "3"}
     assert kept == {p.relative_to(old) for p in (old / "i").rglob("*.json") if p.parts[-2] != "3"}
-    assert any(p.name.startswith("g") for p in kept)
+    assert any(p.stem.isdigit() for p in kept) and any(p.name.startswith("d") for p in kept)
     # the old build is untouched
     assert json.loads((old / "manifest.json").read_text("utf-8"))["docs"] == 12
 

@@ -172,23 +172,22 @@ def site_folder(tmp_path_factory):
         CONFIG,
         cache_dir=out / "cache",
         shard_bytes=6000,
-        group_shards=3,
+        directory_size=3,
         segment_docs=32,
     )
     return out
 
 
-def _segment_files(out: Path, s: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Segment s's shards (by number) and group directories (g<j>.json, by number)."""
-    files = {p.stem: json.loads(p.read_text("utf-8")) for p in (out / "i" / str(s)).iterdir()}
-    shards = [{**files[str(k)], "s": s} for k in range(sum(n.isdigit() for n in files))]
-    return shards, [files[f"g{j}"] for j in range(sum(n[0] == "g" for n in files))]
+def _segment_shards(out: Path, s: int) -> list[dict[str, Any]]:
+    """Segment s's shards, by number."""
+    files = {p.stem: p for p in (out / "i" / str(s)).iterdir() if p.stem.isdigit()}
+    return [{**json.loads(files[str(k)].read_text("utf-8")), "s": s} for k in range(len(files))]
 
 
 @pytest.fixture(scope="module")
 def site_index(site_folder):
     manifest = json.loads((site_folder / "manifest.json").read_text("utf-8"))
-    shards = [sh for s in range(len(manifest["segs"])) for sh in _segment_files(site_folder, s)[0]]
+    shards = [sh for s in range(len(manifest["segs"])) for sh in _segment_shards(site_folder, s)]
     assert len(manifest["segs"]) == 3
     return manifest, shards
 
@@ -215,7 +214,7 @@ def test_shard_decoding_matches_python(site_index):
     assert dict(js["fieldVectors"]).keys() == dict(want["fieldVectors"]).keys()
     for (_, a), (_, b) in zip(js["fieldVectors"], want["fieldVectors"], strict=True):
         assert a == pytest.approx(b, rel=1e-15)
-    seps = manifest["segs"][0][3].split(" ")
+    seps = manifest["dirs"].split(" ")
     terms = [t for s in shards[::7] for t in s["t"][::50]] + ["", "\uffff", "𠀀", "zzz"]
     assert node({"op": "shardOf", "terms": terms, "separators": seps}) == [
         shard_of(t, seps) for t in terms
@@ -225,24 +224,28 @@ def test_shard_decoding_matches_python(site_index):
 def test_shard_lookup_through_group_directories_matches_python(site_folder, site_index):
     """core.groupsFor / core.shardsFor (search.js's two-level lookup) ask for the directories
     and name the shards needed_groups / needed_shards do, in every segment; a one-character
-    prefix spans several groups, and the shards found hold the query's terms."""
+    prefix spans several directories, and the shards found hold the query's terms."""
     manifest, shards = site_index
     vocabulary = sorted({t for s in shards for t in s["t"]})
     spans = 0
     queries = [*dev_queries(), "电", "新", "A", "“产教融合共同体”", "AI 芯片", vocabulary[0]]
     queries += [vocabulary[-1], "来源:经济参考报"]
-    for s, seg in enumerate(manifest["segs"]):
-        coarse = seg[3].split(" ") if seg[3] else []
-        seg_shards, dirs = _segment_files(site_folder, s)
-        assert len(dirs) == len(coarse) + 1 > 2
-        js = node({"op": "lookup", "queries": queries, "coarse": coarse, "dirs": dirs})
+    bounds = manifest["dirs"].split(" ")
+    dirs = [
+        json.loads((site_folder / "g" / f"{j}.json").read_text("utf-8"))
+        for j in range(len(bounds) + 1)
+    ]
+    assert len(dirs) > 2
+    for s in range(len(manifest["segs"])):
+        seg_shards = _segment_shards(site_folder, s)
+        js = node({"op": "lookup", "queries": queries, "bounds": bounds, "dirs": dirs, "s": s})
         held = {k: set(sh["t"]) for k, sh in enumerate(seg_shards)}
-        parsed = [Directory.parse(d) for d in dirs]
+        parsed = [Directory.parse(d, s) for d in dirs]
         for q, (groups, found) in zip(queries, js, strict=True):
             parts = parse_query(q)
             spans += len(groups) > len(parts)
-            assert groups == needed_groups(parts, coarse), q
-            assert found == needed_shards(parts, coarse, parsed.__getitem__), q
+            assert groups == needed_groups(parts, bounds), q
+            assert found == needed_shards(parts, bounds, parsed.__getitem__), q
             for p in parts:  # every term of the segment the query looks up is in a found shard
                 for term, prefix in p.grams:
                     want = {t for t in vocabulary if (t.startswith(term) if prefix else t == term)}

@@ -92,15 +92,19 @@ function run(req) {
       return req.terms.map((t) => core.shardOf(t, req.separators));
     case "lookup": {
       // the two-level lookup of search.js: [groups fetched, shards found] per query
-      const dirs = req.dirs.map((d) => ({ k: d.k, separators: d.seps ? d.seps.split(" ") : [] }));
+      // (segment req.s's part of each directory, as Engine.group in search.js reads it)
+      const dirs = req.dirs.map((d) => ({
+        k: d.k[req.s],
+        separators: d.seps[req.s] ? d.seps[req.s].split(" ") : [],
+      }));
       return req.queries.map((q) => {
         const ranges = core.termRanges(core.parseQuery(q));
-        const groups = core.groupsFor(ranges, req.coarse);
+        const groups = core.groupsFor(ranges, req.bounds);
         const dirOf = (j) => {
           if (groups.indexOf(j) < 0) throw new Error("directory " + j + " was not fetched");
           return dirs[j];
         };
-        return [groups, core.shardsFor(ranges, req.coarse, dirOf)];
+        return [groups, core.shardsFor(ranges, req.bounds, dirOf)];
       });
     }
     default:

@@ -1,7 +1,7 @@
 """Full-text search: a prebuilt, sharded lunr index the browser loads piece by piece.
 
 The site build calls :func:`write_search_index` with one :class:`SearchDoc` per article; it
-writes a small manifest, the index shards with their group directories
+writes a small manifest, the index shards with the directories that find them
 (:mod:`huikan.search.shard`) and the document store under ``<site>/search/``,
 segment by segment of documents (:mod:`huikan.search.segment`): a segment whose documents did
 not change since the previous build is kept (or hard-linked) from it, so a new issue costs one
@@ -32,14 +32,15 @@ from huikan.search.segment import (
     segment_key,
     segment_ranges,
 )
-from huikan.search.shard import DEFAULT_SHARD_BYTES, GROUP_SHARDS
+from huikan.search.shard import DEFAULT_SHARD_BYTES, DIRECTORY_SEPARATORS, directories
 from huikan.search.stats import SearchStats, stats_of
 from huikan.search.store import dumps, plain_text
 from huikan.search.t2s import build_map
 from huikan.search.tokenize import Tokenizer
 from huikan.search.trend import month_key
 
-FORMAT = "huikan-search/6"  # 6: impact levels (5: the store in the segment folders)
+# 7: one set of directories for all segments (6: impact levels, 5: the store in the segments)
+FORMAT = "huikan-search/7"
 # Documents per store file. One: a query's results are scattered over the archive, so a file of
 # four held three articles nobody asked for — 3/4 of a cold search page's bytes went there.
 STORE_CHUNK = 1
@@ -130,7 +131,7 @@ def write_search_index(
     jobs: int | None = None,
     write: Callable[[str, bytes], object] | None = None,
     shard_bytes: int = DEFAULT_SHARD_BYTES,
-    group_shards: int = GROUP_SHARDS,
+    directory_size: int = DIRECTORY_SEPARATORS,
     store_chunk: int = STORE_CHUNK,
     previous: Path | None = None,
     segment_docs: int = SEGMENT_DOCS,
@@ -141,10 +142,11 @@ def write_search_index(
     """Write ``manifest.json``, ``facets.json`` (cluster of each document as a character,
     :data:`CLUSTER_CHAR`; documents per month),
     ``t2s.json`` (traditional → simplified, :mod:`huikan.search.t2s`), index shards
-    ``i/<segment>/<k>.json`` of about ``shard_bytes``, grouped by ``group_shards`` with a
-    directory ``i/<segment>/g<j>.json`` for each group, and the document store
-    ``i/<segment>/d<N>.json`` (``store_chunk`` consecutive documents each) into ``out_dir``
-    (``<site>/search/``): all of a segment's files are in its folder.
+    ``i/<segment>/<k>.json`` of about ``shard_bytes``, the document store
+    ``i/<segment>/d<N>.json`` (``store_chunk`` consecutive documents each), and the
+    directories ``g/<j>.json`` that find a term's shard in every segment (about
+    ``directory_size`` shard separators each) into ``out_dir`` (``<site>/search/``): all of a
+    segment's files are in its folder.
     Documents are numbered by (date, url) and indexed in segments of at most
     ``segment_docs``, the last ones halving down to ``segment_unit`` (default
     :data:`SEGMENT_UNIT`, or ``segment_docs`` when that is smaller: equal segments;
@@ -177,7 +179,7 @@ def write_search_index(
         previous = previous_build(out_dir)
     writer = Writer(out_dir, write, track=made is not None)
     tokenizer = Tokenizer.for_config(config)
-    layout = (store_chunk, shard_bytes, group_shards)  # part of every segment's key
+    layout = (store_chunk, shard_bytes)  # part of every segment's key
     common = "\0".join([search_code(), tokenizer.key, *map(str, layout)])
     old = previous_segments(previous, FORMAT)
     infos = InfoCache(cache_dir / "search" / "segments")
@@ -216,6 +218,7 @@ def write_search_index(
         }
     )
     t2s_file = dumps(build_map({c for i in done for c in i.chars}))
+    bounds, dir_files = directories([i.separators() for i in done], directory_size)
     manifest = {
         "format": FORMAT,
         "lunr": LUNR_VERSION,
@@ -223,8 +226,10 @@ def write_search_index(
         "pipeline": [PIPELINE_FN],
         "docs": len(ordered),
         "terms": distinct_terms(done),
-        # per segment: [first doc, docs, version, coarse separators (one per group)]
-        "segs": entries,
+        "segs": entries,  # per segment: [first doc, docs, version]
+        # the lookup's term ranges: directory j (g/<j>.json) covers [dirs[j-1], dirs[j])
+        "dirs": " ".join(bounds),
+        "dv": digest(dir_files),
         "impacts": IMPACTS.tolist(),  # a posting's impact level → 1000 × its tf part
         "store": store_chunk,
         "fv": digest([facets]),
@@ -236,6 +241,8 @@ def write_search_index(
     raw_manifest = dumps(manifest)
     for rel, data in (("facets.json", facets), ("t2s.json", t2s_file)):
         writer.put(rel, data)
+    for j, data in enumerate(dir_files):
+        writer.put(f"g/{j}.json", data)
     writer.put("manifest.json", raw_manifest)
     writer.finish()
     timing["write_seconds"] = time.perf_counter() - t2
@@ -247,7 +254,9 @@ def write_search_index(
         "token_cache_line_misses": cache.line_misses,
         **{k: round(v, 3) for k, v in timing.items()},
     }
-    return stats_of(done, len(ordered), facets, raw_manifest, manifest["terms"], t0, extra)
+    return stats_of(
+        done, dir_files, len(ordered), facets, raw_manifest, manifest["terms"], t0, extra
+    )
 
 
 def _order(docs: list[SearchDoc], config: SiteConfig) -> tuple[list[SearchDoc], list[Any]]:
@@ -309,7 +318,6 @@ class _Job:
     timing: dict[str, float]
     store_chunk: int
     shard_bytes: int
-    group_shards: int
     segment_docs: int = SEGMENT_DOCS  # the largest segment's size
 
 
@@ -335,7 +343,6 @@ def _index_segment(job: _Job, part: list[SearchDoc], s: int, start: int) -> Segm
         first_chunk=start // job.store_chunk,
         store_chunk=job.store_chunk,
         shard_bytes=job.shard_bytes,
-        group_shards=job.group_shards,
     )
     for rel, data in files.items():
         job.writer.put(f"i/{s}/{rel}", data)
@@ -347,7 +354,6 @@ def _index_segment(job: _Job, part: list[SearchDoc], s: int, start: int) -> Segm
 def _segment_files(s: int, a: int, b: int, info: SegmentInfo, store_chunk: int) -> list[str]:
     """The files of segment ``s`` (documents a..b-1), relative to the search folder."""
     names = [f"{k}.json" for k in range(info.shards)]
-    names += [f"g{j}.json" for j in range(info.groups)]
     names += [f"d{c}.json" for c in range(a // store_chunk, -(-b // store_chunk))]
     return [f"i/{s}/{name}" for name in names]
 

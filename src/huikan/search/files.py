@@ -120,7 +120,7 @@ class Writer:
     def finish(self) -> None:
         if self.write is not None or self.fresh or not self.out_dir.is_dir():
             return
-        for sub in ("i", "d"):  # d/: the store's folder before it moved into the segments
+        for sub in ("i", "g", "d"):  # d/: the store's folder before it moved into the segments
             for old in sorted((self.out_dir / sub).rglob("*.json")):
                 if old.relative_to(self.out_dir).as_posix() not in self.kept:
                     old.unlink()

@@ -122,14 +122,16 @@ def shard_of(term: str, separators: list[str]) -> int:
 
 @dataclass
 class Directory:
-    """A group directory (``g<j>.json``): its first shard and the separators of the others."""
+    """A directory (``g/<j>.json``, :func:`huikan.search.shard.directories`) as one segment
+    reads it: its shard holding the range's lowest term, and its separators inside the range."""
 
     first: int
     separators: list[str]
 
     @classmethod
-    def parse(cls, data: dict[str, Any]) -> Directory:
-        return cls(data["k"], data["seps"].split(" ") if data["seps"] else [])
+    def parse(cls, data: dict[str, Any], segment: int) -> Directory:
+        seps = data["seps"][segment]
+        return cls(data["k"][segment], seps.split(" ") if seps else [])
 
 
 def term_ranges(parts: list[Part]) -> list[tuple[str, str]]:
@@ -143,24 +145,24 @@ def term_ranges(parts: list[Part]) -> list[tuple[str, str]]:
     return out
 
 
-def needed_groups(parts: list[Part], coarse: list[str]) -> list[int]:
-    """The groups whose directories a query needs in a segment (``coarse``: the manifest's
-    separators): those of each range's ends — the shards between them are numbered
-    consecutively, so a range's middle groups need no directory."""
+def needed_groups(parts: list[Part], bounds: list[str]) -> list[int]:
+    """The directories a query needs (``bounds``: the manifest's ``dirs``): those of each
+    range's ends — the shards between them are numbered consecutively in every segment, so a
+    range's middle directories are not needed."""
     need: set[int] = set()
     for lo, hi in term_ranges(parts):
-        need.update((shard_of(lo, coarse), shard_of(hi, coarse)))
+        need.update((shard_of(lo, bounds), shard_of(hi, bounds)))
     return sorted(need)
 
 
 def needed_shards(
-    parts: list[Part], coarse: list[str], directory: Callable[[int], Directory]
+    parts: list[Part], bounds: list[str], directory: Callable[[int], Directory]
 ) -> list[int]:
-    """The shards a query loads in a segment, found with the group directories of
-    :func:`needed_groups` (``directory(j)``); as ``Engine.search`` in search.js."""
+    """The shards a query loads in a segment, found with its view of the directories of
+    :func:`needed_groups` (``directory(j)``); as ``core.shardsFor`` in search-core.js."""
 
     def locate(term: str) -> int:
-        d = directory(shard_of(term, coarse))
+        d = directory(shard_of(term, bounds))
         return d.first + shard_of(term, d.separators)
 
     need: set[int] = set()
@@ -225,9 +227,9 @@ def search_shards(
     load: Callable[[int, str], Any],
     load_t2s: Callable[[], dict[str, str]] | None = None,
 ) -> tuple[list[Part], list[tuple[str, float]]]:
-    """Plan a query, load only its group directories and then its shards in every segment
-    (``load(segment, name)`` → the parsed ``i/<segment>/<name>.json``: ``"g<j>"`` or
-    ``"<k>"``), run lunr.py.
+    """Plan a query, load only its directories and then its shards in every segment
+    (``load(name)`` → the parsed ``<name>.json`` of the search folder: ``"g/<j>"`` or
+    ``"i/<segment>/<k>"``), run lunr.py.
 
     With ``load_t2s`` (→ the parsed ``t2s.json``), a query with a term the index lacks is run
     in simplified characters instead when that changes it (``Engine.search`` in search.js).
@@ -235,12 +237,13 @@ def search_shards(
     parts = parse_query(query)
     if not parts:
         return parts, []
+    bounds = manifest["dirs"].split(" ") if manifest["dirs"] else []
+    dirs = {j: load(f"g/{j}") for j in needed_groups(parts, bounds)}
     shards = []
-    for s, seg in enumerate(manifest["segs"]):
-        coarse = seg[3].split(" ") if seg[3] else []
-        dirs = {j: Directory.parse(load(s, f"g{j}")) for j in needed_groups(parts, coarse)}
-        for k in needed_shards(parts, coarse, dirs.__getitem__):
-            shards.append({**load(s, str(k)), "s": s})
+    for s in range(len(manifest["segs"])):
+        view = {j: Directory.parse(d, s) for j, d in dirs.items()}
+        for k in needed_shards(parts, bounds, view.__getitem__):
+            shards.append({**load(f"i/{s}/{k}"), "s": s})
     vocabulary = {t for s in shards for t in s["t"]}
     if load_t2s is not None and missing_terms(parts, vocabulary):
         simplified = to_simplified(normalize(query), load_t2s())

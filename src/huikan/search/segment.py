@@ -3,17 +3,18 @@
 Documents are numbered by (date, url) and cut into segments of consecutive documents
 (:func:`segment_ranges`: whole segments of :data:`SEGMENT_DOCS`, then the rest in halving
 sizes down to :data:`SEGMENT_UNIT`, like the binary digits of a count). Each segment has its
-own term shards (``i/<segment>/<k>.json``) and their group directories
-(``i/<segment>/g<j>.json``, :func:`huikan.search.shard.groups`), and its own store files
-(``d/<chunk>.json``; a segment is a whole number of store chunks), and every byte of them is
-a function of the segment's documents alone:
+own term shards (``i/<segment>/<k>.json``) and its own store files
+(``i/<segment>/d<chunk>.json``; a segment is a whole number of store chunks), and every byte
+of them is a function of the segment's documents alone:
 
 * posting values are document-local (BM25's tf part with a fixed field-length reference,
   :data:`huikan.search.index.LENGTH_REF`; the browser multiplies in idf from the document
   frequency it reads off the loaded postings and the manifest's document count);
 * document numbers in a shard are counted from the segment's first document;
-* a segment's shard boundaries, and so its groups and their directories, depend on its own
-  terms only (and the fixed shard budget and group size, part of the key).
+* a segment's shard boundaries depend on its own terms only (and the fixed shard budget,
+  part of the key). The directories that find a term's shard in every segment
+  (:func:`huikan.search.shard.directories`) are the archive's, few and small, and written
+  again by every build from the segments' separators (kept in :class:`SegmentInfo`).
 
 So a new bulletin — the newest, the common case — changes only the segments at the end: the
 build recomputes :func:`segment_key` for every segment (a hash of its documents), keeps the
@@ -26,9 +27,9 @@ is bounded by the largest segment's postings. A back issue inserted in the middl
 numbers of every later document, so every segment from there on is rebuilt (still
 byte-identical to a full build, just not cheap).
 
-The price of segments is one directory and one shard per segment per query term in the
-browser: few, large ones keep a query's requests and bytes down (80,000 documents: 8
-segments, not the 20 of equal 4,096-document ones). The largest size is bounded by memory:
+The price of segments is one shard per segment per query term in the browser: few, large
+ones keep a query's requests and bytes down (80,000 documents: 8 segments, not the 20 of
+equal 4,096-document ones). The largest size is bounded by memory:
 indexing a segment of 16,384 documents holds ~1.1 GB of postings arrays at once, twice that
 at 32,768 (6 segments), which put the search process over 4 GB at 5,000 bulletins.
 
@@ -52,22 +53,22 @@ import numpy as np
 
 from huikan.search.arrays import unique_sorted
 from huikan.search.index import FIELDS, LENGTH_REF, build_index
-from huikan.search.shard import groups, make_shards, separators
+from huikan.search.shard import make_shards, separators
 from huikan.search.store import dumps
 from huikan.search.vocab import FieldTerms, Vocabulary
 
 SEGMENT_DOCS = 16384  # documents of the largest segment (its postings are in memory at once)
 SEGMENT_UNIT = 512  # of the smallest whole one: SEGMENT_DOCS / 2**k, a multiple of the store chunk
-KEY_FORMAT = b"huikan-search-segment/4\0"  # 4: impact levels (3: the store in the segment folder)
+# 5: no directories in the segment folder (4: impact levels, 3: the store in the segment folder)
+KEY_FORMAT = b"huikan-search-segment/5\0"
 
 
 @dataclass
 class SegmentInfo:
     """What the archive-wide files and figures need from a segment, cached under its key."""
 
-    seps: str  # coarse separators (one per group after the first), space-separated
+    seps: str  # its shards' separators (shard.separators), space-separated
     shards: int
-    groups: int  # group directories g0.json … (shard.groups)
     postings: int
     chars: str  # every character of its terms (for t2s.json)
     hashes: bytes  # 8-byte hashes of its distinct terms (to count distinct terms overall)
@@ -77,10 +78,12 @@ class SegmentInfo:
     store_gzip: int
 
     def entry(self, start: int, count: int, key: str) -> list[Any]:
-        """The segment's entry in manifest.json: [first doc, docs, version, coarse
-        separators] (the version, a prefix of its key, also busts browser caches of its
-        files)."""
-        return [start, count, key[:16], self.seps]
+        """The segment's entry in manifest.json: [first doc, docs, version] (the version, a
+        prefix of its key, also busts browser caches of its files)."""
+        return [start, count, key[:16]]
+
+    def separators(self) -> list[str]:
+        return self.seps.split(" ") if self.seps else []
 
 
 @cache
@@ -159,19 +162,15 @@ def build_segment(
     first_chunk: int,
     store_chunk: int,
     shard_bytes: int,
-    group_shards: int,
 ) -> tuple[SegmentInfo, dict[str, bytes]]:
     """Index one segment: its info and its files, named within the segment's folder
-    ({"<k>.json" (shards), "g<j>.json" (group directories) or "d<chunk>.json" (the store):
-    data}); a segment's files are all in its folder, so the site records it as one."""
+    ({"<k>.json" (shards) or "d<chunk>.json" (the store): data}); a segment's files are all
+    in its folder, so the site records it as one."""
     index = build_index(
         [str(i) for i in range(len(terms))], terms, vocab, fields=FIELDS, length_ref=LENGTH_REF
     )
     shards = make_shards(index, shard_bytes)
-    seps = separators(shards)
-    coarse, directories = groups(seps, group_shards)
     files = {f"{k}.json": s.text.encode() for k, s in enumerate(shards)}
-    files.update({f"g{j}.json": d for j, d in enumerate(directories)})
     store = {
         f"d{first_chunk + k}.json": dumps({"docs": records[i : i + store_chunk]})
         for k, i in enumerate(range(0, len(records), store_chunk))
@@ -181,9 +180,8 @@ def build_segment(
         dtype=np.uint64,
     )
     info = SegmentInfo(
-        seps=" ".join(coarse),
+        seps=" ".join(separators(shards)),
         shards=len(shards),
-        groups=len(directories),
         postings=index.postings,
         chars="".join(sorted({c for t in index.terms for c in t})),
         hashes=unique_sorted(hashes).tobytes(),

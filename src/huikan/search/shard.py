@@ -4,15 +4,20 @@ The site's index is cut into document segments (:mod:`huikan.search.segment`) an
 segment's terms into shards. Terms are in UTF-16 order (JavaScript's), so each shard holds a
 contiguous range of terms and a lookup needs only the first term of each shard (the shortest
 prefix that separates it from the previous one, :func:`separators`). The lookup has two
-levels (:func:`groups`): consecutive shards are grouped by :data:`GROUP_SHARDS`, the manifest
-holds one separator per group (the separator of the group's first shard) and each group has a
-small directory file, ``g<j>.json`` in the segment's folder:
+levels (:func:`directories`), shared by all segments: the manifest cuts the term space into
+ranges at a few bounds (``dirs``, about one per :data:`DIRECTORY_SEPARATORS` separators of
+all segments together), and each range has a directory file, ``g/<j>.json``, listing every
+segment's shard separators inside the range:
 
-    {"k": <number of the group's first shard>, "seps": "<separators of its other shards>"}
+    {"k": [<per segment: its shard holding the range's lowest term>, ...],
+     "seps": ["<per segment: its separators inside the range>", ...]}
 
-(space-separated). The browser finds a term's group in the manifest, its shard in the group's
-directory, and fetches ``<k>.json``: small shards then cost neither a large manifest (every
-cold search page loads all of it) nor neighbouring terms' postings in every segment.
+(space-separated). The browser finds a term's range in the manifest, its shard in each
+segment from that one directory, and fetches ``i/<segment>/<k>.json``: small shards then cost
+neither a large manifest (every cold search page loads all of it) nor neighbouring terms'
+postings in every segment, and a query asks for one directory per range it touches, not one
+per segment (80,000 articles, 8 segments: 2 directory requests for the median dev query
+instead of 15).
 A shard is a compact encoding of its slice of the segment's postings (lossless, given the
 quantised impacts the index holds):
 
@@ -38,6 +43,7 @@ vector with field vectors, and every element it touches lives in the loaded shar
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 from dataclasses import dataclass
@@ -63,10 +69,11 @@ from huikan.search.index import (
 # index and manifest median 192 / 201 / 210 / 313 kB gzip. 8 kB: within 5 % of the smallest
 # payload with 44 % fewer files than 4 kB (files cost build time, disk blocks and uploads).
 DEFAULT_SHARD_BYTES = 8_000
-# Shards per group: a directory lists this many separators (~500 bytes gzip) and the manifest
-# one per group (80,000 articles: ~830 groups, ~5 kB gzip manifest; 64 would make it ~8 kB and
-# save ~200 bytes per directory fetched, a wash for a cold query).
-GROUP_SHARDS = 128
+# Separators per directory (all segments together): a directory is ~1.5 kB gzip at 80,000
+# articles (39,000 shards, 62 directories, the manifest ~60 bounds). Larger ones cost bytes on
+# every query; smaller ones requests (each ~4-5 ms in a browser here) on queries whose terms
+# spread over the term space.
+DIRECTORY_SEPARATORS = 640
 
 
 @dataclass
@@ -238,17 +245,29 @@ def separators(shards: list[Shard]) -> list[str]:
     return out
 
 
-def groups(seps: list[str], size: int = GROUP_SHARDS) -> tuple[list[str], list[bytes]]:
-    """Group the shards of a segment (``seps``: their separators) by ``size``: the coarse
-    separators (of each group after the first, the separator of its first shard) and each
-    group's directory file. Shard k is in group k // size; the separator of shard k is
-    ``seps[k - 1]``, so the directory of group j lists ``seps[j*size : (j+1)*size - 1]``."""
-    coarse = [seps[j * size - 1] for j in range(1, len(seps) // size + 1)]
-    files = [
-        compact({"k": first, "seps": " ".join(seps[first : first + size - 1])})
-        for first in range(0, len(seps) + 1, size)
-    ]
-    return coarse, files
+def directories(
+    segment_seps: list[list[str]], size: int = DIRECTORY_SEPARATORS
+) -> tuple[list[str], list[bytes]]:
+    """The lookup's ranges for segments whose shards have the separators ``segment_seps``:
+    the bounds (every ``size``-th of all segments' separators in UTF-16 order, so a directory
+    lists at most ``size``) and each range's directory file. A term t in range j,
+    [bounds[j-1], bounds[j]), is in segment s's shard ``k[s] + shard_of(t, seps[s])``:
+    ``k[s]`` counts the segment's separators <= the range's lowest bound, ``seps[s]`` are
+    those inside it."""
+    every = sorted((sep for seps in segment_seps for sep in seps), key=utf16_key)
+    bounds = [b for b, _ in itertools.groupby(every[size::size])]  # segments share separators
+    keys = [[utf16_key(sep) for sep in seps] for seps in segment_seps]
+    edges = [None, *(utf16_key(b) for b in bounds), None]
+    files = []
+    for lo, hi in itertools.pairwise(edges):
+        first, inside = [], []
+        for seps, sk in zip(segment_seps, keys, strict=True):
+            a = 0 if lo is None else bisect.bisect_right(sk, lo)
+            b = len(sk) if hi is None else bisect.bisect_left(sk, hi)
+            first.append(a)
+            inside.append(" ".join(seps[a:b]))
+        files.append(compact({"k": first, "seps": inside}))
+    return bounds, files
 
 
 def to_lunr(shards: list[dict[str, Any]], manifest: dict[str, Any]) -> dict[str, Any]:

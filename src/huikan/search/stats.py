@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from huikan.search.segment import SegmentInfo, gzip_size
+from huikan.search.segment import SegmentInfo, gzip_estimate, gzip_size
 
 
 @dataclass
@@ -55,6 +55,7 @@ class SearchStats:
 
 def stats_of(
     done: list[SegmentInfo],
+    dirs: list[bytes],
     docs: int,
     facets: bytes,
     manifest: bytes,
@@ -67,8 +68,8 @@ def stats_of(
         docs=docs,
         terms=terms,
         shards=sum(i.shards for i in done),
-        index_bytes=sum(i.index_bytes for i in done),
-        index_gzip=sum(i.index_gzip for i in done),
+        index_bytes=sum(len(d) for d in dirs) + sum(i.index_bytes for i in done),
+        index_gzip=gzip_estimate(dirs) + sum(i.index_gzip for i in done),
         store_bytes=len(facets) + sum(i.store_bytes for i in done),
         store_gzip=gzip_size(facets) + sum(i.store_gzip for i in done),
         manifest_bytes=len(manifest),
@@ -76,7 +77,7 @@ def stats_of(
         seconds=time.perf_counter() - t0,
         extra={
             "postings": sum(i.postings for i in done),
-            "shard_groups": sum(i.groups for i in done),
+            "directories": len(dirs),
             **extra,
         },
     )

@@ -178,7 +178,7 @@ class SearchJob:
             segment_docs=segment.SEGMENT_DOCS,
             segment_unit=segment.SEGMENT_UNIT,
             shard_bytes=shard.DEFAULT_SHARD_BYTES,  # read here, so tests can set the layout
-            group_shards=shard.GROUP_SHARDS,
+            directory_size=shard.DIRECTORY_SEPARATORS,
             keep=keep,
             made=wrote,
         )
