@@ -581,6 +581,12 @@
   Engine.prototype.settle = function (res, n) {
     var self = this;
     var parts = res.parts;
+    // the first n results' records are wanted soon, to verify or to show: fetch them now,
+    // while lunr.js re-scores the window (the fetches overlap that work instead of
+    // following it; a failed one is fetched again when it is needed)
+    res.hits.slice(0, n).forEach(function (h) {
+      self.doc(res.manifest, h.id).catch(function () {});
+    });
     var quoted = parts.some(function (p) { return p.quoted; });
     function exactQuotes(h) {
       return parts.every(function (p, i) { return !p.quoted || h.parts[i].exact !== -1; });
