@@ -16,8 +16,8 @@ segment's shard separators inside the range:
 segment from that one directory, and fetches ``i/<segment>/<k>.json``: small shards then cost
 neither a large manifest (every cold search page loads all of it) nor neighbouring terms'
 postings in every segment, and a query asks for one directory per range it touches, not one
-per segment (80,000 articles, 8 segments: 2 directory requests for the median dev query
-instead of 15).
+per segment (80,000 articles, 8 segments: a cold search page makes 3 directory requests for
+the median dev query instead of 15).
 A shard is a compact encoding of its slice of the segment's postings (lossless, given the
 quantised impacts the index holds):
 
