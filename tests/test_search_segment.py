@@ -58,20 +58,22 @@ def test_sizes_must_halve_down_to_the_unit():
 
 
 def test_cached_infos_of_another_format_are_not_reused(tmp_path):
-    """An info cached by an older format (here without a group count) is never taken for
-    the current one: the segment is indexed again."""
+    """An info cached by an older format (here with format 4's group count) is never taken
+    for the current one: the segment is indexed again."""
     import marshal
     from dataclasses import asdict
 
     from huikan.search.segment import KEY_FORMAT, InfoCache, SegmentInfo
 
-    info = SegmentInfo("a b", 129, 3, 1000, "ab", b"", 10, 5, 20, 8)
+    info = SegmentInfo("a b", 129, 1000, "ab", b"", 10, 5, 20, 8)
     cache = InfoCache(tmp_path)
     cache.put("new", info)
     assert InfoCache(tmp_path).get("new") == info
-    old = asdict(info)
-    del old["groups"]
-    (tmp_path / "old.marshal").write_bytes(marshal.dumps(old))
+    assert (
+        info.separators() == ["a", "b"]
+        and SegmentInfo("", 1, 0, "", b"", 0, 0, 0, 0).separators() == []
+    )
+    (tmp_path / "old.marshal").write_bytes(marshal.dumps({**asdict(info), "groups": 3}))
     assert InfoCache(tmp_path).get("old") is None
-    # old keys never match a new segment (4: impact levels in the shards)
-    assert KEY_FORMAT == b"huikan-search-segment/4\0"
+    # old keys never match a new segment (5: no directories in the segment folders)
+    assert KEY_FORMAT == b"huikan-search-segment/5\0"
