@@ -237,6 +237,13 @@ def _alive(pid: int) -> bool:
         ("产业 科技", "产业科技"),
         ("(一)总体要求", "（一）总体要求"),
         ("ICT and AI, 5G", "ICT and AI, 5G"),
+        ("vivo丶OPPO下滑，电动化丶数字化丶", "vivo、OPPO下滑，电动化、数字化、"),
+        ("近年来.伴随全球经济", "近年来，伴随全球经济"),
+        # a decimal point, a URL, TOC leaders and a sentence's Latin end stay as they are
+        ("增长3.5%，见www.most.gov.cn。", "增长3.5%，见www.most.gov.cn。"),
+        ("本期要目......12", "本期要目......12"),
+        ("热点资讯.....专家观点", "热点资讯.....专家观点"),
+        ("发布了GPT-4o.该模型", "发布了GPT-4o.该模型"),
     ],
 )
 def test_normalize_repairs_what_ocr_confuses(raw, fixed):
