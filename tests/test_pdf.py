@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from huikan.ingest.pdf import read_pdf
-from huikan.ingest.pdf_columns import Geometry, _spanning_cut
+from huikan.ingest.pdf_columns import Geometry, _spanning_cut, reading_order
 from huikan.ingest.pdf_layout import Seg
 from huikan.model import Block, IngestError
 from pdfwriter import (
@@ -495,6 +495,22 @@ def test_spanning_cut_needs_both_columns_to_start_under_the_title():
     below[5] = _seg("另一栏的标题", 280, below[5].base, size=14, fid=2)
     segs = [*_two_columns(100, 5), title, *below]
     assert _spanning_cut(segs, (262.0, 278.0), geo) == [segs]
+
+
+def test_a_line_grazing_the_gutter_stays_in_its_column():
+    """Under a title whose centred second line stands in the gutter (no clean gutter, so
+    the XY-cut looks for one with blockers), a left-column line ending 0.4 pt past the
+    others (a scanned justified line's box) is not a spanning title: its row is not read
+    across both columns, and each column keeps its lines in order."""
+    geo = Geometry(body_size=10.0, pitch=14.0)
+    title = [_seg("标" * 35, 60, 100, size=12, fid=2), _seg("班”", 262, 114, size=8, fid=2)]
+    left = [_seg("正" * 20, 60, 130 + 14 * r) for r in range(8)]
+    right = [_seg("文" * 20, 280, 130 + 14 * r) for r in range(8)]
+    left[3].x1 += 0.4
+    leaves = reading_order([*title, *left, *right], geo, (60.0, 480.0))
+    order = [s for leaf in leaves for s in leaf.segs]
+    assert order == [*title, *left, *right]
+    assert all(not (left[3] in leaf.segs and right[3] in leaf.segs) for leaf in leaves)
 
 
 def test_a_text_layer_of_garbage_is_read_by_ocr(tmp_path):

@@ -141,6 +141,18 @@ def _ycut(segs: list[Seg], min_gap: float) -> list[list[Seg]]:
     return strips
 
 
+def _grazes(s: Seg, gutter: tuple[float, float]) -> bool:
+    """A run that reaches into the gutter from one side by a hair (a quarter em: rounding,
+    or the padding of the box OCR spread a justified line over), not across it. Taken for a
+    spanning title, its row became a band of its own, read across both columns: a scanned
+    line that ended 0.4 pt past its column's other lines was read with the other column's
+    line beside it, and that column's lines above it after it."""
+    hair = 0.25 * s.size
+    return (s.x0 < gutter[0] and s.x1 - gutter[0] <= hair) or (
+        s.x1 > gutter[1] and gutter[1] - s.x0 <= hair
+    )
+
+
 def _band_cut(segs: list[Seg], blockers: set[int]) -> list[list[Seg]]:
     """Split a region into horizontal bands so that spanning runs get bands of their own."""
     order = sorted(segs, key=lambda s: (s.top, s.x0))
@@ -282,8 +294,10 @@ def reading_order(
                 return reading_order(left, geo, _extent(left), depth + 1) + reading_order(
                     right, geo, _extent(right), depth + 1
                 )
-        blockers = {id(s) for s in crossing}
-        bands = _band_cut(segs, blockers)
+        # a run that only grazes the gutter blocks nothing; unless that leaves no cut at all
+        bands = _band_cut(segs, {id(s) for s in crossing if not _grazes(s, g)})
+        if len(bands) <= 1:
+            bands = _band_cut(segs, {id(s) for s in crossing})
         if len(bands) > 1:
             return [leaf for b in bands for leaf in reading_order(b, geo, frame, depth + 1)]
     return [_leaf(segs, frame)]
