@@ -145,8 +145,8 @@ def _grazes(s: Seg, gutter: tuple[float, float]) -> bool:
     """A run that reaches into the gutter from one side by a hair (a quarter em: rounding,
     or the padding of the box OCR spread a justified line over), not across it. Taken for a
     spanning title, its row became a band of its own, read across both columns: a scanned
-    line that ended 0.4 pt past its column's other lines was read with the other column's
-    line beside it, and that column's lines above it after it."""
+    line that ended 0.4 pt past its column's other lines was joined to the other column's
+    line beside it, and the other column's lines above it were read before it."""
     hair = 0.25 * s.size
     return (s.x0 < gutter[0] and s.x1 - gutter[0] <= hair) or (
         s.x1 > gutter[1] and gutter[1] - s.x0 <= hair
