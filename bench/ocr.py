@@ -42,13 +42,16 @@ LAYOUTS = Path(os.environ.get("HUIKAN_LAYOUTS_DIR") or Path.home() / ".cache" / 
 WORK = Path(os.environ.get("HUIKAN_OCR_BENCH") or Path.home() / ".cache" / "huikan-ocr-bench")
 INDEX = os.environ.get("HUIKAN_LAYOUTS_INDEX") or "/work/layouts-gen/index.json"
 DEV_LAYOUTS = ("a4-two-column", "a4-single", "cid-nonembedded")
-# Generated layouts of families the dev PDFs lack (an A5 booklet, office headings, B5 two
-# columns, a random PDF layout); files chosen by name, never by their scores.
+# Generated layouts of families the dev PDFs lack (drawn at stop 24 as an A5 booklet, office
+# headings, B5 two columns and a random PDF layout), named by their draw (seed bulletin,
+# variant, parameter hash), never by their scores. The family part of a name follows the
+# generator's current families, so the draw is looked up without it; a draw the generator now
+# writes as text, not PDF, is reported missing.
 UNSEEN = (
-    "a5-booklet-18424439-004_04bd7fccb17faafb.pdf",
-    "office-headings-10746761-003_23b7605ecd9efc4b.pdf",
-    "two-col-flow-b5-1354369-000_16d7673c136be7b7.pdf",
-    "random-pdf-15192343-000_16d7673c136be7b7.pdf",
+    "18424439-004_04bd7fccb17faafb",
+    "10746761-003_23b7605ecd9efc4b",
+    "1354369-000_16d7673c136be7b7",
+    "15192343-000_16d7673c136be7b7",
 )
 
 
@@ -73,9 +76,10 @@ def cases(which: str) -> list[Case]:
             out.append(Case(f"{layout}-{pdf.stem}", pdf, pdf.stem, len(out)))
     dev = len(out)
     for i, name in enumerate(UNSEEN):
-        pdf = next(LAYOUTS.glob(f"v*/{name}"), None)
+        pdf = next(iter(sorted(LAYOUTS.glob(f"v*/*-{name}.pdf"))), None)
         if pdf is None:
-            print(f"缺少生成的版式文件 {name}（python -m bench.layouts.generate）", file=sys.stderr)
+            hint = "python -m bench.layouts.generate"
+            print(f"缺少生成的版式文件 *-{name}.pdf（{hint}）", file=sys.stderr)
             continue
         stem = pdf.stem.rsplit("-", 1)[-1]
         out.append(Case(pdf.stem, pdf, stem, 100 + dev + i))
@@ -94,7 +98,7 @@ def generated(index: Path, pick: str, max_pages: int) -> list[Case]:
     by_family: dict[str, list[dict]] = {}
     for f in files:
         name = Path(f["path"]).name
-        if name.endswith(".pdf") and name not in UNSEEN:
+        if name.endswith(".pdf") and not any(name.endswith(f"-{u}.pdf") for u in UNSEEN):
             by_family.setdefault(f["family"], []).append(f)
     out: list[Case] = []
     for family in sorted(by_family):
