@@ -356,7 +356,7 @@ def test_a_wrapped_title_end_of_few_ideographs_keeps_the_titles_weight():
     """A bold title wrapped onto a line of three ideographs in brackets ("法（试行）"): the
     brackets are thin strokes in any face, so its ink says regular, but three ideographs
     are too little ink to judge; it takes the weight of the title line it continues. A line
-    of four ideographs or more is judged on its own ink."""
+    of four ideographs or more is judged with its title, by their ink together."""
     em = 20.0
     body = [
         _line("集群化是产业链向中高端迈进的必由之路", 100, 200 + 40 * i, 24, em) for i in range(8)
@@ -371,8 +371,35 @@ def test_a_wrapped_title_end_of_few_ideographs_keeps_the_titles_weight():
     assign_sizes(boxes, [])
     mark_heavy(boxes, boxes[-1].size)
     assert boxes[1].follows is boxes[0] and boxes[0].heavy and boxes[1].heavy
-    assert boxes[3].follows is boxes[2] and boxes[2].heavy and not boxes[3].heavy
+    assert boxes[3].follows is boxes[2] and boxes[2].heavy and boxes[3].heavy
     assert not any(b.heavy for b in boxes[4:])
+
+
+def test_the_lines_of_one_title_are_read_as_one_weight():
+    """Ink share varies from line to line with the characters: a bold title's full line
+    and its short end can fall on either side of the bar. The lines of one display-size
+    title are weighed together, so the title is not cut in two at a change of weight; a
+    title of another size below, or one further down, is weighed on its own, and so are
+    body-size lines (a bold lead line over regular text)."""
+    em = 20.0
+    body = [
+        _line("集群化是产业链向中高端迈进的必由之路", 100, 300 + 40 * i, 24, em) for i in range(8)
+    ]
+    first = _line("习近平总书记主持召开深入推进长三角一体", 100, 40, 30, em * 1.4)
+    end = _line("化发展座谈会", 330, 72, 30, em * 1.4)
+    other = _line("我国首次提出国际科技合作倡议构建全", 100, 160, 30, em * 1.4)
+    other_end = _line("球科技共同体", 330, 192, 30, em * 1.4)
+    lead = _line("科技创新研究院年度发展规划纲要", 100, 260, 24, em)
+    bar = 1.45 * 0.1 * 1.4**0.5  # HEAVY_INK × the body's ink, raised for the size
+    ink = [bar - 0.03, bar + 0.01, bar + 0.03, bar - 0.01, 0.2] + [0.1] * 8
+    page = OcrPage(1, 1000, 1400, [first, end, other, other_end, lead, *body], ink)
+    boxes = page_boxes(page, 0.5)
+    assign_sizes(boxes, [])
+    assert len({b.size for b in boxes[:4]}) == 1 and boxes[0].size > boxes[-1].size
+    mark_heavy(boxes, boxes[-1].size)
+    assert not boxes[0].heavy and not boxes[1].heavy  # the long line's ink decides
+    assert boxes[2].heavy and boxes[3].heavy
+    assert boxes[4].heavy and not any(b.heavy for b in boxes[5:])
 
 
 def test_punctuation_is_measured_where_its_ink_is():
@@ -465,6 +492,19 @@ def test_a_line_read_twice_over_the_same_print_is_kept_once():
     ]
     boxes = page_boxes(OcrPage(8, 1417, 2000, lines, [0.1] * 3), 0.5)
     assert [b.text for b in boxes] == [line, "下一行正文接着上一行继续排印下去的文字"]
+
+    # the first reading lies within a longer second one that is all but the same: one of
+    # the two stays (each used to drop the other), and a second reading covering only part
+    # of the first (short of its 。) is dropped too
+    first = "快速研发及作用机制的科学阐释奠定了坚实"
+    lines = [
+        _line(first, 711, 1080, 27, 25),
+        OcrLine(first + "实", 0.9, [[733, 1082], [1195, 1082], [1195, 1105], [733, 1105]]),
+        _line("根本动力。", 711, 1200, 27, 25),
+        OcrLine("根本动力力", 0.9, [[720, 1202], [813, 1202], [813, 1225], [720, 1225]]),
+    ]
+    boxes = page_boxes(OcrPage(3, 1417, 2000, lines, [0.1] * 4), 0.5)
+    assert [b.text for b in boxes] == [first, "根本动力。"]
 
 
 def test_spacing_thrown_off_by_leader_dots_is_outvoted():
@@ -799,3 +839,109 @@ def test_a_title_wrapped_over_three_short_lines_keeps_its_size():
     assign_sizes(boxes, [])
     assert boxes[8].size > 1.3 * boxes[0].size
     assert boxes[10].size == boxes[9].size == boxes[8].size
+
+
+def test_cut_pieces_end_where_their_columns_end():
+    """The recogniser places characters to a few pixels: a left line's last character
+    reaching 0.4 em into a gutter of 1.2 em, and a closing quote opening the right line
+    placed half an em early, left less white between the pieces of a cut line than the
+    layout pipeline's gap between runs, and the two columns were joined again. The pieces
+    end where the page's whole column lines do."""
+    from huikan.ingest.ocr.gutters import split_gutters
+    from huikan.ingest.pdf_layout import build_segments
+
+    em = 22.0
+    right_x = 100 + (len(LEFT) + 1.2) * em
+    lines = []
+    for r in range(12):
+        y = 100 + 40 * r
+        left = _line(LEFT, 100, y, 28, em)
+        right = _line("”" + RIGHT[1:] if r == 0 else RIGHT, right_x, y, 28, em)
+        if r in (0, 4):
+            a, b = left.chars[-1]
+            left.chars[-1] = (a, b + 0.4 * em)
+            if r == 0:
+                a, b = right.chars[0]
+                right.chars[0] = (a - 0.5 * em, b)
+            lines.append(_merged(left, right))
+        else:
+            lines += [left, right]
+    out = split_gutters(OcrPage(1, 1100, 1400, lines, [0.1] * len(lines)))
+    assert len(out.lines) == 24
+    boxes = page_boxes(out, 0.5)
+    assign_sizes(boxes, [])
+    segs = build_segments([c for b in boxes for c in glyphs(b, 0, 1)])
+    assert len(segs) == 24  # no run across the gutter
+
+
+def test_a_title_set_across_both_columns_is_not_cut_at_the_gutter():
+    """A title across the page, between two articles, whose word space happens to fall on
+    the gutter ("…方案》" / "印发…"): it stands apart from the column lines above and below
+    (1.5 line pitches and more) and stays one line; a line boxed over both columns keeps
+    the columns' rhythm and is cut."""
+    from huikan.ingest.ocr.gutters import split_gutters
+
+    lines, right_x = _two_columns(merged=[1, 3])
+    em = 22.0
+    title = _merged(
+        _line("《江西省专利转化运用专项行动实施方案》", 110, 610, 28, em),
+        _line("印发十五项举措加快科技成果向生产力转化", right_x, 610, 28, em),
+    )
+    below = [
+        line
+        for r in range(4)
+        for line in (
+            _line(LEFT, 100, 680 + 40 * r, 28, em),
+            _line(RIGHT, right_x, 680 + 40 * r, 28, em),
+        )
+    ]
+    lines = [ln for ln in lines if min(p[1] for p in ln.quad) < 560]
+    page = OcrPage(1, 1100, 1400, [*lines, title, *below], [0.1] * (len(lines) + 9))
+    texts = _texts(split_gutters(page))
+    assert title.text in texts
+    assert texts.count(LEFT) == 16 and texts.count(RIGHT) == 16  # rows 1 and 3 cut
+
+
+def test_a_short_stretch_under_a_gutter_the_page_proves_is_cut():
+    """The end of an article above a title: three rows, the right column's last a centred
+    credit, the first boxed over both columns. Too few lines to prove a gutter on their
+    own, but the columns below the title prove it; the merged row is cut."""
+    from huikan.ingest.ocr.gutters import split_gutters
+
+    em = 22.0
+    right_x = 100 + (len(LEFT) + 1) * em
+    top = [
+        _merged(_line(LEFT, 100, 100, 28, em), _line(RIGHT, right_x, 100, 28, em)),
+        _line(LEFT, 100, 140, 28, em),
+        _line(RIGHT, right_x, 140, 28, em),
+        _line(LEFT, 100, 180, 28, em),
+        _line("来源：经济参考报", right_x + 4 * em, 180, 28, em),
+    ]
+    title = _line("产业投资人交流会聚焦产业振兴以科技创新驱动健康产业发展", 150, 250, 30, em)
+    lines, _ = _two_columns(merged=[])
+    lines = [_line(ln.text, ln.quad[0][0], ln.quad[0][1] + 240, 28, em) for ln in lines]
+    page = OcrPage(1, 1100, 1400, [*top, title, *lines], [0.1] * (len(top) + 1 + len(lines)))
+    texts = _texts(split_gutters(page))
+    assert texts[:2] == [LEFT, RIGHT]
+
+
+def test_a_closing_quote_alone_at_the_gutter_joins_the_column_on_its_side():
+    """A closing quote wrapped to a row of its own, boxed from the gutter: its box ends
+    where the right column starts, so its glyph is not joined to the left line of its row."""
+    from huikan.ingest.ocr.gutters import split_gutters
+    from huikan.ingest.pdf_layout import build_segments
+
+    lines, right_x = _two_columns(merged=range(0, 12, 4))
+    em = 22.0
+    a, b = right_x - 0.35 * em, right_x + 1.6 * em
+    quote = OcrLine(
+        "”", 0.9, [[a - 0.4 * em, 500], [b, 500], [b, 520], [a - 0.4 * em, 520]], [(a, b)]
+    )
+    page = OcrPage(1, 1100, 1400, [*lines, quote], [0.1] * (len(lines) + 1))
+    out = split_gutters(page)
+    mark = next(ln for ln in out.lines if ln.text == "”")
+    assert min(p[0] for p in mark.quad) >= right_x - 0.1 * em
+    boxes = page_boxes(out, 0.5)
+    assign_sizes(boxes, [])
+    segs = build_segments([c for b in boxes for c in glyphs(b, 0, 1)])
+    assert not any("”" in s.text and len(s.text) > 1 and s.x0 < right_x - em for s in segs)

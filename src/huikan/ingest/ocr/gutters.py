@@ -85,9 +85,20 @@ class _Line:
             out = [(min(qx), max(qx), -1)]
         return out
 
-    def gaps(self, band: _Band | None = None) -> list[tuple[float, float, int, int]]:
-        """White between neighbouring print: (from, to, text index before, after)."""
+    def gaps(
+        self, band: _Band | None = None, marks_at_middle: bool = False
+    ) -> list[tuple[float, float, int, int]]:
+        """White between neighbouring print: (from, to, text index before, after). With
+        ``marks_at_middle``, a mark (not a letter or digit) counts as the middle of its
+        cell: the recogniser gives 。，” a cell as wide as an ideograph's, the print is a
+        dot or a hook at one side of it."""
         ink = self.print_(band)
+        if marks_at_middle:
+            text = self.ln.text
+            ink = [
+                (x0, x1, k) if k < 0 or text[k].isalnum() else ((x0 + x1) / 2, (x0 + x1) / 2, k)
+                for x0, x1, k in ink
+            ]
         return [(a[1], b[0], a[2], b[2]) for a, b in itertools.pairwise(ink)]
 
 
@@ -188,15 +199,25 @@ class _Band:
     slack: float
 
     def held(self, line: _Line) -> tuple[float, float, int, int] | None:
-        """The gap of a line that holds the band."""
+        """The gap of a line that holds the band (a line of a left column ending in 。 holds
+        it from the middle of the 。's cell)."""
         g0, g1 = self.g0 + self.slack, self.g1 - self.slack
-        return next((g for g in line.gaps(self) if g[0] <= g0 and g[1] >= g1), None)
+        gaps = line.gaps(self, marks_at_middle=True)
+        return next((g for g in gaps if g[0] <= g0 and g[1] >= g1), None)
 
     def side(self, line: _Line) -> str:
         """Where a line's print lies: left or right of the band, inside it (a speck read
         as print), across it with a gap that holds it (cut), or over it (cross)."""
         ink = line.print_(self)
         x0, x1 = ink[0][0], ink[-1][1]
+        # A mark at either end is where its middle is: the recogniser gives 。，” a cell as
+        # wide as an ideograph's or wider, where the print is a dot or a hook at one side
+        # (a right column's line opening with ” was placed half an em into the gutter).
+        text = line.ln.text
+        if ink[0][2] >= 0 and not text[ink[0][2]].isalnum():
+            x0 = (ink[0][0] + ink[0][1]) / 2
+        if ink[-1][2] >= 0 and not text[ink[-1][2]].isalnum():
+            x1 = (ink[-1][0] + ink[-1][1]) / 2
         if x1 <= self.g0 + self.slack:
             return "inside" if x0 >= self.g0 - self.slack else "left"
         if x0 >= self.g1 - self.slack:
@@ -220,8 +241,11 @@ def _stretches(lines: list[_Line], sides: dict[int, str]) -> list[list[_Line]]:
     return [s for s in out if s]
 
 
-def _two_columns(stretch: list[_Line], sides: dict[int, str], band: _Band, em: float) -> bool:
-    """Whether lines on both sides of the band keep to it, and both sides are columns."""
+def _two_columns(
+    stretch: list[_Line], sides: dict[int, str], band: _Band, em: float, support: int = SUPPORT
+) -> bool:
+    """Whether ``support`` lines on each side of the band keep to it, and both sides are
+    columns."""
     ends = starts = 0
     lo, hi = band.g0, band.g1
     for line in stretch:
@@ -239,7 +263,7 @@ def _two_columns(stretch: list[_Line], sides: dict[int, str], band: _Band, em: f
             starts += band.g1 - band.slack <= start <= band.g1 + EDGE * em
             hi = max(hi, ink[-1][1])
     wide = band.g0 - lo >= COLUMN * em and hi - band.g1 >= COLUMN * em
-    return ends >= SUPPORT and starts >= SUPPORT and wide
+    return ends >= support and starts >= support and wide
 
 
 def _at(quad: list[list[float]], x: float) -> tuple[list[float], list[float]]:
@@ -260,25 +284,81 @@ def _piece(ln: OcrLine, idx: list[int], x0: float, x1: float) -> OcrLine:
     return OcrLine(text, ln.score, [top_l, top_r, bot_r, bot_l], [ln.chars[k] for k in picked])
 
 
-def _cut(line: _Line, band: _Band) -> list[OcrLine] | None:
+def _column_edges(
+    lines: list[_Line], sides: dict[int, str], band: _Band, em: float
+) -> tuple[float, float]:
+    """Where the columns end and start at the band, as the page's whole lines show it
+    (straightened pixels): the median print end of the left lines that keep to the band
+    and the median print start of such right lines (the band's edges without them). Over
+    the page, not a stretch: a short stretch under a title may hold no whole line."""
+    ends, starts = [], []
+    for line in lines:
+        side = sides[line.i]
+        ink = line.print_(band)
+        if side == "left" and band.g0 - EDGE * em <= ink[-1][1] <= band.g0 + band.slack:
+            ends.append(ink[-1][1])
+        elif side == "right" and band.g1 - band.slack <= ink[0][0] <= band.g1 + EDGE * em:
+            starts.append(ink[0][0])
+    end = statistics.median(ends) if ends else band.g0
+    start = statistics.median(starts) if starts else band.g1
+    return end, start
+
+
+def _cut(line: _Line, band: _Band, edges: tuple[float, float]) -> list[OcrLine] | None:
     """The line cut at the gap that holds the band (marks read into the band dropped), or
-    None when it must stay whole."""
+    None when it must stay whole.
+
+    The pieces end at the gutter no further into it than their columns do (``edges``,
+    :func:`_column_edges`): the recogniser places characters to a few pixels, and a
+    closing quote opening the right column was placed a third of the gutter to the left of
+    it; in a gutter of about an em the two pieces' glyphs then stood closer than the layout
+    pipeline's gap between runs (0.8 em) and were joined again into one run across both
+    columns."""
     if len(line.xs) < MIN_CHARS:
         return None
     at = band.held(line)
     if at is None:
         return None
-    usual = statistics.median([g[1] - g[0] for g in line.gaps(band) if g != at] or [0.0])
+    usual = statistics.median([g[1] - g[0] for g in line.gaps(band) if g[2:] != at[2:]] or [0.0])
     if at[1] - at[0] < SPACED * max(0.0, usual):
         return None  # letter-spaced: the band only falls into one of its even gaps
     left = [k for *_, k in line.print_(band) if k <= at[2]]
     right = [k for *_, k in line.print_(band) if k >= at[3]]
     ln = line.ln
     qx = [p[0] for p in ln.quad]
+    end, start = edges[0] - line.shift, edges[1] - line.shift  # back to image columns
     return [
-        _piece(ln, left, min(qx), ln.chars[left[-1]][1]),
-        _piece(ln, right, ln.chars[right[0]][0], max(qx)),
+        _piece(ln, left, min(qx), min(ln.chars[left[-1]][1], max(end, ln.chars[left[-1]][0]))),
+        _piece(ln, right, max(ln.chars[right[0]][0], min(start, ln.chars[right[0]][1])), max(qx)),
     ]
+
+
+APART = 1.5  # line pitches: a line this far from the lines above and below stands apart
+
+
+def _pitch(lines: list[_Line], sides: dict[int, str]) -> float:
+    """The page's line pitch in pixels: the median step from a column line to the next
+    one on its side (0: too few)."""
+    steps = []
+    for side in ("left", "right"):
+        col = sorted((ln for ln in lines if sides[ln.i] == side), key=lambda ln: ln.top)
+        for a, b in itertools.pairwise(col):
+            h = max(a.bottom - a.top, b.bottom - b.top)
+            if 0 < b.top - a.top <= 3 * h:
+                steps.append(b.top - a.top)
+    return statistics.median(steps) if len(steps) >= SUPPORT else 0.0
+
+
+def _apart(line: _Line, lines: list[_Line], pitch: float) -> bool:
+    """Whether the line stands apart from the lines above and below it (each at least
+    :data:`APART` pitches away, top to top): a passage set across the page between two
+    paragraphs (a title) is; two column lines boxed as one keep the columns' rhythm on one
+    side at least. A line with nothing above or below does not count as apart."""
+    if not pitch:
+        return False
+    above = [line.top - o.top for o in lines if o is not line and o.top < line.top - 1]
+    below = [o.top - line.top for o in lines if o is not line and o.top > line.top + 1]
+    return bool(above and below) and min(above) >= APART * pitch and min(below) >= APART * pitch
 
 
 def _display(line: _Line, em: float) -> bool:
@@ -288,19 +368,26 @@ def _display(line: _Line, em: float) -> bool:
     return bool(widths) and statistics.median(widths) >= DISPLAY * em
 
 
-def _trim(line: _Line, side: str, band: _Band) -> OcrLine | None:
-    """The line with its box ending at its print on the band's side, marks read into the
-    band dropped (None: nothing to change)."""
+def _trim(line: _Line, side: str, band: _Band, edges: tuple[float, float]) -> OcrLine | None:
+    """The line with its box ending at its print on the band's side, and no further into
+    the gutter than its column (``edges``, as :func:`_cut`), marks read into the band
+    dropped (None: nothing to change)."""
     ln = line.ln
     idx = [k for *_, k in line.print_(band) if k >= 0]
     if not idx:
         return None
     qx = [p[0] for p in ln.quad]
     x0, x1 = min(qx), max(qx)
-    if side == "left" and (x1 > ln.chars[idx[-1]][1] or len(idx) < len(line.xs)):
-        return _piece(ln, idx, x0, ln.chars[idx[-1]][1])
-    if side == "right" and (x0 < ln.chars[idx[0]][0] or len(idx) < len(line.xs)):
-        return _piece(ln, idx, ln.chars[idx[0]][0], x1)
+    end, start = edges[0] - line.shift, edges[1] - line.shift
+    last, first = ln.chars[idx[-1]], ln.chars[idx[0]]
+    if side == "left":
+        right = min(last[1], max(end, last[0]))
+        if x1 > right or len(idx) < len(line.xs):
+            return _piece(ln, idx, x0, right)
+    if side == "right":
+        left = max(first[0], min(start, first[1]))
+        if x0 < left or len(idx) < len(line.xs):
+            return _piece(ln, idx, left, x1)
     return None
 
 
@@ -353,8 +440,15 @@ def split_gutters(page: OcrPage, rounds: int = 3) -> OcrPage:
     for g0, g1, cut_only in bands:
         band = _Band(g0, g1, SLACK * em)
         sides = {line.i: band.side(line) for line in lines}
-        for stretch in _stretches(lines, sides):
-            if not _two_columns(stretch, sides, band, em):
+        edges = _column_edges(lines, sides, band, em)
+        pitch = _pitch(lines, sides)
+        stretches = _stretches(lines, sides)
+        proven = [_two_columns(stretch, sides, band, em) for stretch in stretches]
+        for stretch, ok in zip(stretches, proven, strict=True):
+            # A short stretch (the end of an article: three rows, one a centred credit) has
+            # too few lines to prove a gutter; one that a longer stretch of the page proved
+            # needs only a line on each side keeping to it.
+            if not ok and not (any(proven) and _two_columns(stretch, sides, band, em, 1)):
                 continue
             for line in stretch:
                 side = sides[line.i]
@@ -363,10 +457,23 @@ def split_gutters(page: OcrPage, rounds: int = 3) -> OcrPage:
                 if side in ("inside", "cross"):  # a mark at most (see _stretches)
                     if _between(line, stretch, sides):
                         replace[line.i] = []  # a speck read as print, in the white band
-                elif side == "cut" and not _display(line, em):
-                    if pieces := _cut(line, band):
+                    elif side == "inside" and line.xs:
+                        # a mark alone on its row at the band's edge (a closing quote
+                        # wrapped to a line of its own): it belongs to the column on its
+                        # side, and its box ends where that column does
+                        ink = line.print_(band)
+                        mid = (ink[0][0] + ink[-1][1]) / 2
+                        near = "right" if mid >= (band.g0 + band.g1) / 2 else "left"
+                        if new := _trim(line, near, band, edges):
+                            replace[line.i] = [new]
+                elif side == "cut" and not _display(line, em) and not _apart(line, lines, pitch):
+                    if pieces := _cut(line, band, edges):
                         replace[line.i] = [p for p in pieces if not _reread(p, line, lines)]
-                elif side in ("left", "right") and line.xs and (new := _trim(line, side, band)):
+                elif (
+                    side in ("left", "right")
+                    and line.xs
+                    and (new := _trim(line, side, band, edges))
+                ):
                     replace[line.i] = [new]
     if not replace:
         return page
