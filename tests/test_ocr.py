@@ -31,7 +31,6 @@ from huikan.ingest.ocr.glyphs import (
     cells,
     glyphs,
     ink_cells,
-    mark_heavy,
     page_boxes,
     pitch,
     skew,
@@ -40,6 +39,7 @@ from huikan.ingest.ocr.metrics import line_metrics
 from huikan.ingest.ocr.normalize import normalize_line
 from huikan.ingest.ocr.notice import ocr_notice, page_ranges
 from huikan.ingest.ocr.pages import recognise_pages
+from huikan.ingest.ocr.weight import mark_heavy
 from huikan.model import IngestError
 
 sys.path.insert(0, str(REPO))
@@ -717,7 +717,7 @@ def test_a_single_line_boxed_over_two_columns_is_cut_where_the_other_rows_show_t
     assert _texts(out)[:24] == [LEFT, RIGHT] * 12
     assert _texts(out)[24:] == _texts(page)[23:]
     # three rows whose white only meets over a pixel: no band there
-    from huikan.ingest.ocr.gutters import _lines, _row_bands
+    from huikan.ingest.ocr.gutter_band import print_lines, row_bands
 
     em = 22.0
     rows = [(300, 600), (200, 301), (299, 700)]
@@ -729,7 +729,7 @@ def test_a_single_line_boxed_over_two_columns_is_cut_where_the_other_rows_show_t
             _line("长" * 10, start, 100 + 40 * r, 28, em),
         )
     ]
-    bands = _row_bands(_lines(OcrPage(1, 1100, 1400, narrow)), em, 1100)
+    bands = row_bands(print_lines(OcrPage(1, 1100, 1400, narrow)), em, 1100)
     assert all(g1 - g0 >= 0.7 * em for g0, g1 in bands)
 
 

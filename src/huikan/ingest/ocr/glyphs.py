@@ -15,8 +15,9 @@ carry the same cues:
     in cells (CJK one em, Latin about half), short lines capped by the box height;
   - sizes are snapped to the document's modes (noise of a pixel or two must not look like
     a size change), and in a mixed PDF to the sizes the text pages use;
-  - glyphs of lines printed with clearly more ink per area than body text get a heavy font:
-    bold and black heading faces are what a splitter sees as emphasis.
+  - glyphs of lines printed with clearly more ink per area than body text get a heavy font
+    (:mod:`.weight` decides which): bold and black heading faces are what a splitter sees
+    as emphasis.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from huikan.ingest.pdf_chars import Char
 from huikan.ingest.pdf_layout import is_wide
 
 SNAP = 0.08  # sizes within 8% of a mode are that mode (headings differ by 12%+)
-HEAVY_INK = 1.45  # ink share over the body text's that reads as a bold face
 NARROW = 0.55  # width of a Latin letter or digit, in em
 SPACE = 0.3
 # A line of fewer CJK characters than this may be letter-spaced (目  录, 编 者 按); longer
@@ -110,7 +110,7 @@ def _wide_share(text: str) -> float:
     return sum(1 for ch in vis if is_wide(ch)) / len(vis) if vis else 0.0
 
 
-def _centred(ch: str) -> bool:
+def ink_centred(ch: str) -> bool:
     """A CJK ideograph or kana: its ink is centred in its em cell. Not punctuation: the
     recogniser places 。，、” at their ink, a third of an em off the cell's centre, which
     at the end of a run made its span, and the em of a short line, 3-5 % small."""
@@ -121,7 +121,7 @@ def pitch(text: str, chars: list[tuple[float, float]]) -> float:
     """The em of a line from the centres of its CJK characters (pixels), or 0.
 
     Centres, because the detector pads a line's box by a fraction of its height at both
-    ends; runs of neighbouring CJK ideographs only (:func:`_centred`), because Latin
+    ends; runs of neighbouring CJK ideographs only (:func:`ink_centred`), because Latin
     letters and digits have no fixed width (a line mixing them is still measured on its
     Chinese). Each run gives its
     span (first centre to last) and its number of steps; the em is the spans' sum over the
@@ -137,7 +137,7 @@ def pitch(text: str, chars: list[tuple[float, float]]) -> float:
     i = 0
     while i < len(text):
         j = i
-        while j < len(text) and _centred(text[j]):
+        while j < len(text) and ink_centred(text[j]):
             j += 1
         if j - i >= 2:
             span += (chars[j - 1][0] + chars[j - 1][1] - chars[i][0] - chars[i][1]) / 2
@@ -389,67 +389,6 @@ def assign_sizes(boxes: list[OcrBox], text_sizes: list[tuple[float, int]]) -> No
     for b in boxes:
         s = _snap(b.size, own)
         b.size = round(_snap(s, printed) * 2) / 2 if printed else round(s * 4) / 4
-
-
-def display_runs(boxes: list[OcrBox], body_size: float) -> list[list[OcrBox]]:
-    """The boxes in runs that are printed in one face: a line of display type (a size above
-    the body's) and the lines of the same size right under it, overlapping it across, are
-    one title, and a title does not change weight from line to line. Any other line is a
-    run of its own: at the body size a bold lead line over regular text is common.
-
-    Weight is read from the ink share of a line's box (:func:`mark_heavy`), and that share
-    varies from line to line with the characters: a full line of a bold Ming title and its
-    six-character end fell on either side of the bar (0.195 and 0.232 against 0.230) and
-    were split into two titles at the change of weight. Pooled over the run, the title is
-    read as one weight."""
-    runs: list[list[OcrBox]] = []
-    open_run: dict[int, list[OcrBox]] = {}  # page → the display run its last line ends
-    for b in sorted(boxes, key=lambda b: (b.page, b.top, b.x0)):
-        display = b.size > (1 + SNAP) * body_size
-        run = open_run.get(b.page)
-        if run is not None:
-            last = run[-1]
-            if (
-                display
-                and b.size == last.size
-                and 0 <= b.top - last.bottom <= 0.8 * last.height
-                and b.x0 < last.x1
-                and last.x0 < b.x1
-            ):
-                run.append(b)
-                continue
-            if b.top >= last.bottom:
-                del open_run[b.page]
-        runs.append([b])
-        if display:
-            open_run[b.page] = runs[-1]
-    return runs
-
-
-def mark_heavy(boxes: list[OcrBox], body_size: float) -> None:
-    """Lines whose ink share is clearly above the body text's print in a heavier face."""
-    body = [
-        b.ink for b in boxes if abs(b.size - body_size) <= SNAP * body_size and len(b.text) >= 6
-    ]
-    if not body:
-        return
-    normal = statistics.median(body)
-    for run in display_runs(boxes, body_size):
-        # Thin strokes of small type blur to grey and count less than those of large type:
-        # the bar rises with the size (a large regular title is no bold).
-        size = run[0].size
-        bar = HEAVY_INK * normal * math.sqrt(max(1.0, size / body_size))
-        area = [max(0.0, (b.x1 - b.x0) * b.height) for b in run]
-        total = sum(area)
-        ink = sum(b.ink * a for b, a in zip(run, area, strict=True)) / total if total else 0.0
-        wide = sum(1 for b in run for ch in b.text if is_wide(ch))
-        for b in run:
-            b.heavy = wide >= 2 and ink >= bar
-    for b in boxes:
-        # too little ink to judge: fewer than four ideographs (punctuation and brackets are
-        # thin strokes in any face: "法（试行）" under a bold title read as regular)
-        if b.follows is not None and sum(1 for ch in b.text if _centred(ch)) < 4:
-            b.heavy = b.follows.heavy
 
 
 def glyphs(box: OcrBox, regular: int, heavy: int) -> list[Char]:

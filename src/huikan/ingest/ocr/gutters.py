@@ -34,17 +34,21 @@ the columns' boxes than the layout pipeline asks of a gutter (0.8 em).
 from __future__ import annotations
 
 import itertools
-import math
 import statistics
-from dataclasses import dataclass
-
-import numpy as np
 
 from huikan.ingest.ocr.engine import OcrLine, OcrPage
-from huikan.ingest.pdf_layout import is_wide
+from huikan.ingest.ocr.gutter_band import (
+    SLACK,
+    SUPPORT,
+    Band,
+    PrintLine,
+    body_em,
+    gap_bands,
+    ideograph_widths,
+    print_lines,
+    row_bands,
+)
 
-GAP = 0.7  # em: a gap between two characters this wide may be (part of) a gutter
-SUPPORT = 3  # lines ending at the band's left edge, and starting at its right edge
 EDGE = 1.0  # em: how far from the band a line may end (start) and still keep to it
 COLUMN = 8.0  # em: a text column holds at least 8 characters a line (as pdf_columns)
 # The gap at the band is this many times the line's usual gap (the median of the others):
@@ -52,187 +56,15 @@ COLUMN = 8.0  # em: a text column holds at least 8 characters a line (as pdf_col
 SPACED = 2.0
 MIN_CHARS = 4  # characters a line needs before it is cut
 DISPLAY = 1.3  # ideographs this many times the body's width are display type
-SLACK = 0.25  # em: print may reach this far into the band (a pixel's rounding, the turn)
 # em: a box reaching this far past the first or last character the recogniser placed in it
 # overhangs (the detector pads a box by a few pixels, a fraction of an em)
 OVERHANG = 1.0
 
 
-@dataclass
-class _Line:
-    """A line as this module sees it: where the recogniser placed its characters,
-    straightened (without them: its box)."""
-
-    i: int  # index into the page's lines
-    ln: OcrLine
-    shift: float  # added to an image x to straighten it
-    xs: dict[int, tuple[float, float]]  # text index -> straightened x-range (non-space chars)
-    top: float
-    bottom: float
-
-    def print_(self, band: _Band | None = None) -> list[tuple[float, float, int]]:
-        """Its print as (x0, x1, text index), left to right; the box (index -1) when the
-        recogniser did not place its characters. Without the marks whose middle lies in
-        ``band``: the recogniser sometimes reads a mark into white space ("、" in a
-        gutter), and print in a white band is what a gutter rules out."""
-        out = [
-            (a, b, k)
-            for k, (a, b) in self.xs.items()
-            if band is None or self.ln.text[k].isalnum() or not band.inside((a, b))
-        ]
-        if not out:
-            qx = [p[0] + self.shift for p in self.ln.quad]
-            out = [(min(qx), max(qx), -1)]
-        return out
-
-    def gaps(
-        self, band: _Band | None = None, marks_at_middle: bool = False
-    ) -> list[tuple[float, float, int, int]]:
-        """White between neighbouring print: (from, to, text index before, after). With
-        ``marks_at_middle``, a mark (not a letter or digit) counts as the middle of its
-        cell: the recogniser gives 。，” a cell as wide as an ideograph's, the print is a
-        dot or a hook at one side of it."""
-        ink = self.print_(band)
-        if marks_at_middle:
-            text = self.ln.text
-            ink = [
-                (x0, x1, k) if k < 0 or text[k].isalnum() else ((x0 + x1) / 2, (x0 + x1) / 2, k)
-                for x0, x1, k in ink
-            ]
-        return [(a[1], b[0], a[2], b[2]) for a, b in itertools.pairwise(ink)]
-
-
-def _lines(page: OcrPage) -> list[_Line]:
-    """The page's lines, their x turned back by the page's skew (as :mod:`.glyphs` does)."""
-    from huikan.ingest.ocr.glyphs import skew
-
-    sin = math.sin(skew(page))
-    cy = page.height / 2
-    out = []
-    for i, ln in enumerate(page.lines):
-        ys = [p[1] for p in ln.quad]
-        top, bottom = min(ys), max(ys)
-        shift = ((top + bottom) / 2 - cy) * sin
-        xs: dict[int, tuple[float, float]] = {}
-        if ln.chars and len(ln.chars) == len(ln.text):
-            for k, ch in enumerate(ln.text):
-                if not ch.isspace():
-                    xs[k] = (ln.chars[k][0] + shift, ln.chars[k][1] + shift)
-        out.append(_Line(i, ln, shift, xs, top, bottom))
-    return out
-
-
-def _widths(line: _Line) -> list[float]:
-    """The widths of the ideographs of a line, as the recogniser placed them."""
-    text = line.ln.text
-    return [b - a for k, (a, b) in line.xs.items() if is_wide(text[k]) and text[k].isalpha()]
-
-
-def _em(lines: list[_Line]) -> float:
-    """The body em in pixels: the median width of the page's ideographs (0: too few)."""
-    widths = [w for line in lines for w in _widths(line)]
-    return statistics.median(widths) if len(widths) >= 20 else 0.0
-
-
-def _bands(lines: list[_Line], em: float, width: int) -> list[tuple[float, float]]:
-    """Candidate gutters: where the wide gaps of :data:`SUPPORT` or more lines overlap; each
-    the common part of the gaps over the most-shared column of pixels."""
-    gaps = [(a, b) for line in lines for a, b, *_ in line.gaps() if b - a >= GAP * em]
-    return _common(gaps, width)
-
-
-def _common(gaps: list[tuple[float, float]], width: int) -> list[tuple[float, float]]:
-    """Where :data:`SUPPORT` or more of ``gaps`` overlap: each the common part of the gaps
-    over the most-shared column of pixels."""
-    if len(gaps) < SUPPORT:
-        return []
-    votes = np.zeros(width + 2, dtype=np.int32)
-    for a, b in gaps:
-        votes[max(0, math.ceil(a)) : max(0, min(width + 1, math.floor(b)) + 1)] += 1
-    out = []
-    x = 0
-    while x < len(votes):
-        if votes[x] < SUPPORT:
-            x += 1
-            continue
-        end = x
-        while end < len(votes) and votes[end] >= SUPPORT:
-            end += 1
-        peak = x + int(np.argmax(votes[x:end]))
-        held = [(a, b) for a, b in gaps if a <= peak <= b]
-        out.append((max(a for a, _ in held), min(b for _, b in held)))
-        x = end
-    return out
-
-
-def _row_bands(lines: list[_Line], em: float, width: int) -> list[tuple[float, float]]:
-    """Gutters the page's columns show between their own boxes: where the white between
-    the neighbouring lines of :data:`SUPPORT` or more rows overlaps, :data:`GAP` em wide or
-    more (each the common part over the most-shared column of pixels). A single line boxed
-    over both columns has no company of wide gaps to make a band of its own
-    (:func:`_bands`); here the rows around it show where it is to be cut."""
-    ink = {line.i: line.print_() for line in lines}
-    gaps = []
-    for a in lines:
-        right = [
-            b
-            for b in lines
-            if b is not a
-            and min(a.bottom, b.bottom) - max(a.top, b.top)
-            >= 0.5 * min(a.bottom - a.top, b.bottom - b.top)
-            and ink[b.i][0][0] >= ink[a.i][-1][1]
-        ]
-        if right:
-            b = min(right, key=lambda b: ink[b.i][0][0])
-            if ink[b.i][0][0] - ink[a.i][-1][1] >= GAP * em:
-                gaps.append((ink[a.i][-1][1], ink[b.i][0][0]))
-    return [(g0, g1) for g0, g1 in _common(gaps, width) if g1 - g0 >= GAP * em]
-
-
-@dataclass
-class _Band:
-    """A candidate gutter: white from g0 to g1 (straightened pixels); print may reach
-    ``slack`` into it."""
-
-    g0: float
-    g1: float
-    slack: float
-
-    def held(self, line: _Line) -> tuple[float, float, int, int] | None:
-        """The gap of a line that holds the band (a line of a left column ending in 。 holds
-        it from the middle of the 。's cell)."""
-        g0, g1 = self.g0 + self.slack, self.g1 - self.slack
-        gaps = line.gaps(self, marks_at_middle=True)
-        return next((g for g in gaps if g[0] <= g0 and g[1] >= g1), None)
-
-    def side(self, line: _Line) -> str:
-        """Where a line's print lies: left or right of the band, inside it (a speck read
-        as print), across it with a gap that holds it (cut), or over it (cross)."""
-        ink = line.print_(self)
-        x0, x1 = ink[0][0], ink[-1][1]
-        # A mark at either end is where its middle is: the recogniser gives 。，” a cell as
-        # wide as an ideograph's or wider, where the print is a dot or a hook at one side
-        # (a right column's line opening with ” was placed half an em into the gutter).
-        text = line.ln.text
-        if ink[0][2] >= 0 and not text[ink[0][2]].isalnum():
-            x0 = (ink[0][0] + ink[0][1]) / 2
-        if ink[-1][2] >= 0 and not text[ink[-1][2]].isalnum():
-            x1 = (ink[-1][0] + ink[-1][1]) / 2
-        if x1 <= self.g0 + self.slack:
-            return "inside" if x0 >= self.g0 - self.slack else "left"
-        if x0 >= self.g1 - self.slack:
-            return "inside" if x1 <= self.g1 + self.slack else "right"
-        return "cut" if self.held(line) else "cross"
-
-    def inside(self, x: tuple[float, float]) -> bool:
-        """Whether a character's middle lies in the band."""
-        return self.g0 < (x[0] + x[1]) / 2 < self.g1
-
-
-def _stretches(lines: list[_Line], sides: dict[int, str]) -> list[list[_Line]]:
+def _stretches(lines: list[PrintLine], sides: dict[int, str]) -> list[list[PrintLine]]:
     """The lines top to bottom in runs between lines that cross the band (two characters
     or more: a lone mark does not interrupt a column)."""
-    out: list[list[_Line]] = [[]]
+    out: list[list[PrintLine]] = [[]]
     for line in sorted(lines, key=lambda ln: (ln.top + ln.bottom) / 2):
         if sides[line.i] != "cross" or len(line.xs) < 2:
             out[-1].append(line)
@@ -242,7 +74,7 @@ def _stretches(lines: list[_Line], sides: dict[int, str]) -> list[list[_Line]]:
 
 
 def _two_columns(
-    stretch: list[_Line], sides: dict[int, str], band: _Band, em: float, support: int = SUPPORT
+    stretch: list[PrintLine], sides: dict[int, str], band: Band, em: float, support: int = SUPPORT
 ) -> bool:
     """Whether ``support`` lines on each side of the band keep to it, and both sides are
     columns."""
@@ -285,7 +117,7 @@ def _piece(ln: OcrLine, idx: list[int], x0: float, x1: float) -> OcrLine:
 
 
 def _column_edges(
-    lines: list[_Line], sides: dict[int, str], band: _Band, em: float
+    lines: list[PrintLine], sides: dict[int, str], band: Band, em: float
 ) -> tuple[float, float]:
     """Where the columns end and start at the band, as the page's whole lines show it
     (straightened pixels): the median print end of the left lines that keep to the band
@@ -304,7 +136,7 @@ def _column_edges(
     return end, start
 
 
-def _cut(line: _Line, band: _Band, edges: tuple[float, float]) -> list[OcrLine] | None:
+def _cut(line: PrintLine, band: Band, edges: tuple[float, float]) -> list[OcrLine] | None:
     """The line cut at the gap that holds the band (marks read into the band dropped), or
     None when it must stay whole.
 
@@ -336,7 +168,7 @@ def _cut(line: _Line, band: _Band, edges: tuple[float, float]) -> list[OcrLine] 
 APART = 1.5  # line pitches: a line this far from the lines above and below stands apart
 
 
-def _pitch(lines: list[_Line], sides: dict[int, str]) -> float:
+def _pitch(lines: list[PrintLine], sides: dict[int, str]) -> float:
     """The page's line pitch in pixels: the median step from a column line to the next
     one on its side (0: too few)."""
     steps = []
@@ -349,7 +181,7 @@ def _pitch(lines: list[_Line], sides: dict[int, str]) -> float:
     return statistics.median(steps) if len(steps) >= SUPPORT else 0.0
 
 
-def _apart(line: _Line, lines: list[_Line], pitch: float) -> bool:
+def _apart(line: PrintLine, lines: list[PrintLine], pitch: float) -> bool:
     """Whether the line stands apart from the lines above and below it (each at least
     :data:`APART` pitches away, top to top): a passage set across the page between two
     paragraphs (a title) is; two column lines boxed as one keep the columns' rhythm on one
@@ -361,14 +193,14 @@ def _apart(line: _Line, lines: list[_Line], pitch: float) -> bool:
     return bool(above and below) and min(above) >= APART * pitch and min(below) >= APART * pitch
 
 
-def _display(line: _Line, em: float) -> bool:
+def _display(line: PrintLine, em: float) -> bool:
     """Display type: ideographs :data:`DISPLAY` times the body's width or more. Not the box
     height, which a line boxed over two columns whose rows stand apart doubles."""
-    widths = _widths(line)
+    widths = ideograph_widths(line)
     return bool(widths) and statistics.median(widths) >= DISPLAY * em
 
 
-def _trim(line: _Line, side: str, band: _Band, edges: tuple[float, float]) -> OcrLine | None:
+def _trim(line: PrintLine, side: str, band: Band, edges: tuple[float, float]) -> OcrLine | None:
     """The line with its box ending at its print on the band's side, and no further into
     the gutter than its column (``edges``, as :func:`_cut`), marks read into the band
     dropped (None: nothing to change)."""
@@ -391,7 +223,7 @@ def _trim(line: _Line, side: str, band: _Band, edges: tuple[float, float]) -> Oc
     return None
 
 
-def _between(line: _Line, stretch: list[_Line], sides: dict[int, str]) -> bool:
+def _between(line: PrintLine, stretch: list[PrintLine], sides: dict[int, str]) -> bool:
     """Whether lines of both columns stand on the row of ``line``."""
 
     def beside(where: tuple[str, str]) -> bool:
@@ -403,7 +235,7 @@ def _between(line: _Line, stretch: list[_Line], sides: dict[int, str]) -> bool:
     return beside(("left", "cut")) and beside(("right", "cut"))
 
 
-def _reread(piece: OcrLine, whole: _Line, lines: list[_Line]) -> bool:
+def _reread(piece: OcrLine, whole: PrintLine, lines: list[PrintLine]) -> bool:
     """A short piece lying over the print of another line on its row: the detector's box
     reached over that line's end, and the recogniser read its edge as a character."""
     if sum(1 for ch in piece.text if not ch.isspace()) > 2:
@@ -426,19 +258,19 @@ def split_gutters(page: OcrPage, rounds: int = 3) -> OcrPage:
     pieces keep their line's pixel measures (ink share, glyph height, fill). The page
     itself when it has no such gutter. Again on the result (up to ``rounds`` times), for a
     line boxed over three columns."""
-    lines = _lines(page)
-    em = _em(lines)
+    lines = print_lines(page)
+    em = body_em(lines)
     if rounds <= 0 or not em:
         return page
     replace: dict[int, list[OcrLine]] = {}
-    bands = [(g0, g1, False) for g0, g1 in _bands(lines, em, page.width)]
+    bands = [(g0, g1, False) for g0, g1 in gap_bands(lines, em, page.width)]
     bands += [
         (g0, g1, True)
-        for g0, g1 in _row_bands(lines, em, page.width)
+        for g0, g1 in row_bands(lines, em, page.width)
         if not any(min(g1, b1) > max(g0, b0) for b0, b1, _ in bands)
     ]
     for g0, g1, cut_only in bands:
-        band = _Band(g0, g1, SLACK * em)
+        band = Band(g0, g1, SLACK * em)
         sides = {line.i: band.side(line) for line in lines}
         edges = _column_edges(lines, sides, band, em)
         pitch = _pitch(lines, sides)
@@ -502,8 +334,8 @@ def trim_overhangs(page: OcrPage) -> OcrPage:
     of about an em that left less white between the columns' boxes than the layout
     pipeline asks of a gutter, and those rows were read across both columns. The page
     itself when no box overhangs."""
-    lines = _lines(page)
-    em = _em(lines)
+    lines = print_lines(page)
+    em = body_em(lines)
     if not em:
         return page
     kept = list(page.lines)
