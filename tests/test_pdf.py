@@ -520,3 +520,44 @@ def test_a_text_layer_of_garbage_is_read_by_ocr(tmp_path):
     doc = read_pdf(write(tmp_path, [Page(runs)]))
     assert doc.ocr_pages == [1]
     assert " ".join(b.text for b in doc.blocks).count("Quarterly bulletin text") == 5
+
+
+def test_a_bold_line_under_a_finished_paragraph_starts_a_block():
+    """A closing credit that ends a em short of the measure ("…秘书处供稿）") over the first
+    line of a bold title: the paragraph above is finished, so the title is a block of its
+    own (it was joined to the credit and lost to the article before). A plain line that
+    runs on into bold words of its sentence stays one block."""
+    from huikan.ingest.pdf_blocks import build_blocks
+    from huikan.ingest.pdf_lines import Line
+
+    def line(text: str, top: float, x1: float, bold: bool, size: float = 9.8) -> Line:
+        n = len(text)
+        return Line(
+            text,
+            9,
+            48.2,
+            x1,
+            top,
+            top + size,
+            size,
+            n,
+            n if bold else 0,
+            [(size, n)],
+            (48.2, 185.4),
+            0,
+            [],
+            text,
+        )
+
+    geo = Geometry(body_size=9.8, pitch=14.1)
+    body = [
+        line("近日，由集成电路封测产业链技术创新战略联", 50 + 14.1 * k, 185.4, False)
+        for k in range(3)
+    ]
+    credit = line("盟秘书处供稿）", 92.3, 175.6, False)
+    title = line("封测联盟举办集成电路先进封", 106.4, 185.4, True, 10.4)
+    texts = [b.text for b in build_blocks([*body, credit, title], geo)]
+    assert texts[-1] == "封测联盟举办集成电路先进封"
+    runs_on = line("会议由联盟理事长主持，与会代表围绕", 92.3, 175.6, False)
+    bold = line("先进封装产业链协同创新", 106.4, 185.4, True)
+    assert len(build_blocks([*body, runs_on, bold], geo)) == 1

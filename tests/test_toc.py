@@ -359,3 +359,33 @@ def test_the_toc_prechecks_never_refuse_a_line_the_regex_takes(text):
             assert toc_lines._may_end_in_leaders(t), t
         if toc_lines._TRAILING_NUM.match(t):
             assert toc_lines._may_end_in_page(t), t
+
+
+def test_titles_in_the_listed_style_past_a_toc_read_short_start_articles(tax):
+    """The TOC was read short (its second column went with the text below it): the body
+    runs on past the last listed title for several articles. Blocks there in the style of
+    the listed titles (size, weight), after a closing credit, start articles; a bold
+    sub-heading at body size inside a listed article does not, nor does anything between
+    two listed titles."""
+    title = {"size": 1.04, "bold": True}
+    credit = "（某联盟秘书处供稿）"
+    body = Block(LEAD * 2, lines=4)
+    listed = ["甲联盟举办储能产业发展论坛", "乙联盟发布集成电路产业报告", "丙联盟召开年度理事会议"]
+    unlisted = [
+        "丁联盟举办新材料学术会议",
+        "戊联盟组织技术分享活动",
+        "己联盟主办创新创业大赛",
+        "庚联盟参加安全应急装备展",
+        "辛联盟统计燃料电池汽车资讯",
+    ]
+    doc = [Block("目 录"), *(Block(f"{t}……{n}") for n, t in enumerate(listed, 1))]
+    for t in listed:
+        doc += [Block(t, **title), body, Block("二、下一步工作", bold=True), body, Block(credit)]
+    for t in unlisted:
+        doc += [Block(t, **title), body, Block(credit)]
+    sp = split_blocks(doc, tax)
+    assert [a.title for a in sp.articles] == listed + unlisted
+    # past the list, a tail no longer than an article or two is left to the last listed
+    # article: a TOC that lists every article ends there too
+    short = doc[: -3 * (len(unlisted) - 1)]
+    assert [a.title for a in split_blocks(short, tax).articles] == listed

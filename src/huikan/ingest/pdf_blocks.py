@@ -233,6 +233,10 @@ class _Joiner:
             if self.bold(prev) != self.bold(line):  # a bold lead sentence, or a heading
                 if _ENDS_WITH_PAGE.search(prev.text):
                     return False  # "标题 6" over a bold "产业分析": a TOC entry, then a group
+                if self.bold(line) and prev.text.rstrip()[-1:] in _TERMINAL:
+                    # a plain paragraph that ended ("…秘书处供稿）", "…。") under a bold
+                    # line: a heading starts, however close to the measure the line ended
+                    return False
                 if (
                     prev.nbold >= 0.95 * prev.nchars
                     and line.nbold == 0

@@ -15,16 +15,19 @@ Around the articles: the masthead and 编者按 before them, the colophon (编�
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
 from huikan.config import Taxonomy
+from huikan.ingest.credits import is_closing_line
 from huikan.ingest.split_anchor import anchor_entries
 from huikan.ingest.split_cues import (
     candidates,
     is_column_label,
     label_above,
     labels_from_empty_anchors,
+    title_span,
 )
 from huikan.ingest.split_doc import (
     PREFACE_TITLES,
@@ -187,6 +190,7 @@ def _anchors(
         for i, (j, e) in anchor_entries(d, entries, body_lo, end, toc).items():
             anchors[i] = (j, e, None)
     if anchors:
+        _titles_past_the_list(d, anchors, end, known_columns)
         return anchors
     pre = min(preface_used, default=None)
     for i, j, col in candidates(d, body_lo, end, known_columns):
@@ -198,6 +202,66 @@ def _anchors(
             continue  # a masthead line before the 编者按, not an article
         anchors[i] = (j, None, col)
     return anchors
+
+
+TITLE_STYLE_SHARE = 0.75  # of the listed titles found that share one style
+TAIL_FACTOR = 3  # the stretch after the last listed title, against the median article
+
+
+def _style(b: Block) -> tuple[float, bool, int]:
+    """Size, weight and heading level: centring is no part of it (the first line of a
+    centred title that fills the measure is not centred)."""
+    return (round(b.size, 2), b.bold, b.heading)
+
+
+def _titles_past_the_list(d: Doc, anchors: Anchors, end: int, known_columns: set[str]) -> None:
+    """Articles after the last title the TOC lists, when the TOC stopped short of them.
+
+    The titles found from the TOC teach what a title looks like in this bulletin (most share
+    one style: size, weight, heading level). When the body after the last of them runs on for
+    several articles' length and holds blocks that the typographic cues take for titles,
+    printed in that very style after the end of a paragraph or a closing credit, the TOC was
+    read short (one of two TOC columns, the other joined to the column below it) and those
+    blocks start articles too. The style is this bulletin's own, learnt from its listed
+    titles, not the cue weighing's estimate of a title size, which a large column label can
+    throw off. Only past the list:
+    between two listed titles, a block in the title style is a subheading the TOC leaves out.
+    """
+    starts = sorted(anchors)
+    if len(starts) < 3:
+        return
+    styles = [_style(d.blocks[i]) for i in starts]
+    style = max(set(styles), key=styles.count)
+    if styles.count(style) < TITLE_STYLE_SHARE * len(styles):
+        return
+    sizes = sorted(
+        sum(len(b.text) for b in d.blocks[anchors[a][0] : b]) for a, b in itertools.pairwise(starts)
+    )
+    last_j = anchors[starts[-1]][0]
+    tail = sum(len(b.text) for b in d.blocks[last_j:end])
+    if not sizes or tail < TAIL_FACTOR * sizes[len(sizes) // 2]:
+        return
+    blocks = d.blocks
+    i = last_j
+    while i < end:
+        b = blocks[i]
+        prev = next(
+            (blocks[k] for k in range(i - 1, last_j - 1, -1) if not is_noise(blocks[k])), None
+        )
+        if (
+            _style(b) != style
+            or prev is None
+            or _style(prev) == style
+            or not d.title_like(i)
+            or is_numbered(strip_md(b.text).strip())
+            or not (ends_sentence(prev.text.rstrip()) or is_closing_line(prev.text.strip()))
+        ):
+            i += 1
+            continue
+        j = title_span(d, i, end)
+        if j < end and _style(blocks[j]) != style and has_long_body(d, j, end):
+            anchors[i] = (j, None, None)
+        i = j
 
 
 def _lead_articles(

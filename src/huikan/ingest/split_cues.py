@@ -70,7 +70,7 @@ def is_column_label(d: Doc, i: int, known_columns: set[str]) -> bool:
     return nb.gap_before >= 1 or (d.styled(b) != d.styled(nb)) or abs(b.size - nb.size) > 0.05
 
 
-def _title_span(d: Doc, i: int, hi: int) -> int:
+def title_span(d: Doc, i: int, hi: int) -> int:
     """End of the title starting at block i: a title wrapped over up to three blocks."""
     j = i + 1
     b0 = d.blocks[i]
@@ -148,7 +148,7 @@ def candidates(
             column = None  # "刊名" over "第 8 期" / "2024 年 4 月": the masthead
             i += 1
             continue
-        j = _title_span(d, i, hi)
+        j = title_span(d, i, hi)
         score = _weigh(d, i, j, hi, level, first + prev_credit + (column is not None))
         if score >= 2:
             out.append((i, j, column))  # column: (label, its block index) or None
