@@ -209,3 +209,32 @@ def test_a_credit_inside_a_body_with_prose_after_it_is_flagged():
         PARA + "\n\n（电动汽车联盟供稿）\n\n" + PARA,  # nothing closes the body after it
     ]
     assert [_credit_inside(Article("标题", t), "b.pdf") for t in ok] == [None] * 3
+
+
+def _wrapped(text: str, width: int = 22) -> list[str]:
+    return [text[k : k + width] for k in range(0, len(text), width)]
+
+
+def test_a_lone_line_with_a_blank_line_under_it_inside_an_article_is_flagged(tmp_path, config):
+    """A hard-wrapped text issue: a blank line under each title, none between paragraphs.
+    A title printed right after the last paragraph of the article before (no blank line
+    above it) was taken for part of that article, silently; a short unpunctuated line
+    with a blank line under it, inside an article, is now named. Without the blank line
+    under it, the same line is prose and nothing is said."""
+    titles = ["甲地出台新政策推动产业发展", "乙地发布新规划", "丙地召开推进会", "丁地举办展会"]
+    lone = "戊市新型研发机构绩效评价管理办法(试行)"
+    lines: list[str] = []
+    for k, t in enumerate(titles):
+        lines += ([""] if k else []) + [t, ""]
+        lines += _wrapped(PARA * 3) + _wrapped(PARA * 2 + "加快推进各项工作落实。")  # ends short
+        if k == 1:
+            lines += [lone, ""] + _wrapped("第一章 总则第一条为进一步加快创新资源集聚，" + PARA * 2)
+        lines += ["（来源：新华社）"]
+    res = ingest_file(_write(tmp_path, "\n".join(lines) + "\n", "b.txt"), config)
+    named = [w for w in res.warnings if w.code == "split-unused-title" and lone in w.message]
+    assert named or lone in [a.title for a in res.articles]
+    if named:
+        assert named[0].line == lines.index(lone) + 1
+    no_blank = "\n".join(ln for k, ln in enumerate(lines) if not (k and lines[k - 1] == lone))
+    res = ingest_file(_write(tmp_path, no_blank + "\n", "c.txt"), config)
+    assert not any(lone in w.message for w in res.warnings)

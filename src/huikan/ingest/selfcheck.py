@@ -37,6 +37,11 @@ SHORT_BODY = 40
 # Whole pages without an article start, and how many times this issue's typical article length
 # in pages, before a run of pages looks like a missed title (a long report runs four pages).
 PAGE_GAP = 4
+# A plain-text issue marks titles with a blank line under them when most of its titles
+# have one and few of its paragraphs do (see _lone_lines); a lone line is a title's length.
+TITLE_GAP_SHARE = 0.8
+PARA_GAP_SHARE = 0.2
+LONE_MAX = 60
 # Two columns read across, line by line, leave a word space between two Chinese characters at
 # every printed line ("刊登了党的二十 宋乐伟表示"): Chinese prose has no such spaces, apart
 # from numbered clauses ("第一条 为…") and spaced headings ("总 则").
@@ -71,6 +76,7 @@ def check_split(
     out += _lengths(articles, file)
     out += _page_gaps(articles, pages, file)
     out += _unused_titles(sp, doc_blocks, file)
+    out += _lone_lines(sp, file)
     out += [w for a in articles if (w := _read_across(a, file))]
     out += _titles_inside(articles, file)
     out += [w for a in articles if (w := _unfinished_title(a, file))]
@@ -333,6 +339,47 @@ def _unused_titles(sp: Split, blocks: list[Block], file: str) -> list[Warning]:
                 line=b.line,
             )
         )
+    return out[:5]
+
+
+def _lone_lines(sp: Split, file: str) -> list[Warning]:
+    """A plain-text bulletin marks its titles with the blank line under them, its paragraphs
+    run on without one. A short unpunctuated line inside an article with a blank line under
+    it is set like a title that does not start an article ("…管理办法(试行)" after the last
+    paragraph of the article before, with no blank line above it)."""
+    arts = [a for a in sp.articles if a.blocks]
+    if len(arts) < 3 or any(a.title_block.bold or a.title_block.size != 1.0 for a in arts):
+        return []  # titles in a face of their own: _unused_titles compares faces
+    if sum(a.blocks[0].gap_before >= 1 for a in arts) < TITLE_GAP_SHARE * len(arts):
+        return []  # titles are not marked by the blank line under them
+    inner = [b for a in arts for b in a.blocks[2:]]
+    if not inner or sum(b.gap_before >= 1 for b in inner) > PARA_GAP_SHARE * len(inner):
+        return []  # paragraphs are spaced too: a blank line marks nothing
+    out = []
+    for a in arts:
+        # past the title's subtitle or byline (a.blocks[0:2]), up to the last paragraph
+        for b, nxt in itertools.pairwise(a.blocks[2:]):
+            t = strip_md(b.text).strip()
+            if (
+                b.lines != 1
+                or nxt.gap_before < 1
+                or not 6 <= width(t) <= LONE_MAX
+                or t[-1:] in "。！？!?；;：:，,、…"
+                or is_numbered(t)
+                or t.startswith(("——", "（", "("))
+            ):
+                continue
+            out.append(
+                Warning(
+                    "split-unused-title",
+                    f"“{t[:40]}” 单独成行、下有空行，像本期的标题，却在文章 “{a.title}” 中间；"
+                    "如果它是标题，可在旁注文件的 split 中加上它。",
+                    file=file,
+                    page=b.page,
+                    line=b.line,
+                    article=a.title,
+                )
+            )
     return out[:5]
 
 
