@@ -346,3 +346,43 @@ def test_ranking_is_the_same_whatever_the_limit(search_page):
             page.reload()
             page.wait_for_function("typeof window.huikanSearch === 'function'")
             assert [r["url"] for r in hs(page, q, n)] == full[:n], (q, n)
+
+
+def test_a_search_page_left_open_across_a_rebuild_reads_the_new_index(
+    page, site_root, serve_dir, tmp_path
+):
+    """A reader keeps the search page open while the site is rebuilt with one bulletin
+    fewer (a new segment layout, new shard and directory files). The next search notices
+    the new manifest, drops what it fetched under the old one, and answers from the new
+    index: its count is the new site's, and no error is shown or logged."""
+    build(site_root)
+    served = tmp_path / "served"
+    shutil.copytree(site_root / "build", served)
+    base = serve_dir(served)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    q = "集成电路"
+    page.goto(base + "search/?q=" + quote(q))
+    page.wait_for_function("document.querySelector('#search-status').textContent.includes('找到')")
+    before = len(relevant(store_docs(served), q))
+    assert f"找到 {before} 篇" in page.inner_text("#search-status")
+
+    for f in (site_root / "issues").glob("2024-12-jiangsu-chuangye-touzi.*"):
+        f.unlink()
+    build(site_root)
+    after = len(relevant(store_docs(site_root / "build"), q))
+    assert after < before
+    shutil.rmtree(served / "search")
+    shutil.copytree(site_root / "build" / "search", served / "search")
+
+    page.evaluate("window.huikanSearchEngine.RECHECK_MS = 0")  # not a minute later
+    page.fill("#search-q", "")
+    page.type("#search-q", q, delay=20)
+    page.wait_for_function(
+        f"document.querySelector('#search-status').textContent.includes('找到 {after} 篇')"
+        " && !document.querySelector('#search-app').hasAttribute('aria-busy')"
+    )
+    assert "加载失败" not in page.inner_text("#search-app")
+    page.wait_for_selector(".result-link")
+    assert errors == []

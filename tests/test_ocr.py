@@ -375,6 +375,27 @@ def test_a_wrapped_title_end_of_few_ideographs_keeps_the_titles_weight():
     assert not any(b.heavy for b in boxes[4:])
 
 
+def test_a_short_line_starting_left_of_the_line_above_does_not_continue_it():
+    """A TOC's bold group label ("理论", two ideographs) right under an entry, standing out
+    to the left of it: not the wrapped end of the entry, so it keeps its own weight (it
+    took the entry's, regular, and the TOC ended there). Under the entry's start it is the
+    entry's wrapped end."""
+    em = 20.0
+    body = [
+        _line("集群化是产业链向中高端迈进的必由之路", 100, 300 + 40 * i, 24, em) for i in range(8)
+    ]
+    entry = _line("海内外专家共话全球经济金融治理与发展", 130, 100, 24, em)
+    label = _line("理论", 100, 128, 24, em)
+    wrapped = _line("升级", 130, 128, 24, em)
+    for second, follows in ((label, False), (wrapped, True)):
+        page = OcrPage(1, 1000, 1400, [entry, second, *body], [0.1, 0.3] + [0.1] * 8)
+        boxes = page_boxes(page, 0.5)
+        assign_sizes(boxes, [])
+        mark_heavy(boxes, boxes[-1].size)
+        assert (boxes[1].follows is boxes[0]) is follows
+        assert boxes[1].heavy is not follows  # its own ink, or the entry's weight
+
+
 def test_the_lines_of_one_title_are_read_as_one_weight():
     """Ink share varies from line to line with the characters: a bold title's full line
     and its short end can fall on either side of the bar. The lines of one display-size

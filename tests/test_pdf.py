@@ -561,3 +561,16 @@ def test_a_bold_line_under_a_finished_paragraph_starts_a_block():
     runs_on = line("会议由联盟理事长主持，与会代表围绕", 92.3, 175.6, False)
     bold = line("先进封装产业链协同创新", 106.4, 185.4, True)
     assert len(build_blocks([*body, runs_on, bold], geo)) == 1
+
+
+def test_a_column_edge_is_shared_by_lines_starting_a_pixel_apart():
+    """A TOC's group labels stand out to the left of its entries. In a scan they start a
+    pixel or two apart (43.46, 43.6 and 44.8 pt): they are still the column's edge, so the
+    indented entries stay indented (each a block of its own); a single row sticking out
+    is still no edge."""
+    from huikan.ingest.pdf_columns import edges
+
+    labels = [_seg("理论", 43.46, 100), _seg("政策", 43.6, 160), _seg("新华健康", 44.8, 40)]
+    entries = [_seg("海内外专家共话全球经济", 53.7 + 0.3 * (k % 2), 60 + 20 * k) for k in range(8)]
+    assert edges(labels + entries)[0] == 43.46
+    assert edges(labels[:1] + entries)[0] == 53.7

@@ -228,7 +228,7 @@ def test_a_lone_line_with_a_blank_line_under_it_inside_an_article_is_flagged(tmp
         lines += ([""] if k else []) + [t, ""]
         lines += _wrapped(PARA * 3) + _wrapped(PARA * 2 + "加快推进各项工作落实。")  # ends short
         if k == 1:
-            lines += [lone, ""] + _wrapped("第一章 总则第一条为进一步加快创新资源集聚，" + PARA * 2)
+            lines += [lone, "", *_wrapped("第一章 总则第一条为进一步加快创新资源集聚，" + PARA * 2)]
         lines += ["（来源：新华社）"]
     res = ingest_file(_write(tmp_path, "\n".join(lines) + "\n", "b.txt"), config)
     named = [w for w in res.warnings if w.code == "split-unused-title" and lone in w.message]

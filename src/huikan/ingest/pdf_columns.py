@@ -8,6 +8,7 @@ output, A5 booklets, B5 two-column flows and office exports.
 from __future__ import annotations
 
 import itertools
+import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -50,6 +51,7 @@ def _nrows(segs: list[Seg]) -> int:
 
 
 _EPS = 0.01
+SAME_START = 0.15  # em: two lines starting this close start at one edge (edges)
 
 
 def _coverage(segs: list[Seg]) -> list[tuple[float, float, int]]:
@@ -320,15 +322,21 @@ def edges(segs: list[Seg]) -> tuple[float, float]:
     """Left and right edge of a text area: the left is where two or more lines start.
 
     A margin label or a lone hanging number sticking out on the left must not make every
-    line of the column look indented.
+    line of the column look indented. Two starts within :data:`SAME_START` em are one: a
+    scan's lines start a pixel or two apart (TOC group labels at 43.5, 43.6 and 44.8 pt
+    were three lone starts, the entries' indent became the edge, and the entries, no
+    longer indented, ran together).
     """
     rows = rows_of(segs)
-    starts = Counter(round(row[0].x0) for row in rows)
-    shared = [x for x, count in starts.items() if count >= 2]  # a lone row sticking out
-    if shared:
-        left = min(row[0].x0 for row in rows if round(row[0].x0) == min(shared))
-    else:
-        left = min(s.x0 for s in segs)
+    xs = sorted(row[0].x0 for row in rows)
+    tol = SAME_START * statistics.median(s.size for s in segs)
+    # a start shared by two rows or more; a lone row sticking out is no edge
+    shared = [
+        x
+        for k, x in enumerate(xs)
+        if (k and x - xs[k - 1] <= tol) or (k + 1 < len(xs) and xs[k + 1] - x <= tol)
+    ]
+    left = shared[0] if shared else min(s.x0 for s in segs)
     return left, max(s.x1 for s in segs)
 
 

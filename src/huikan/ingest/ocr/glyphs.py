@@ -275,7 +275,10 @@ def _follow_line_above(boxes: list[OcrBox]) -> None:
     that of a long line, by 20 % and more), and the short line's ink is scaled like the
     line above's, which is set in the same face: a title face fills its em differently
     from the body face that calibrated the page. A line with nothing to measure
-    (:func:`_measurable`) continues the line above whatever its estimate."""
+    (:func:`_measurable`) continues the line above whatever its estimate. A line that
+    starts left of the line above does not continue it (a wrapped line starts where its
+    first did, or further in): a TOC's group label ("理论") outdented under an entry took
+    the entry's weight and the TOC ended there."""
     measured = [b for b in boxes if b.pitch and wide_count(b.text) >= SHORT]
     for b in sorted(boxes, key=lambda b: (b.page, b.top)):
         if b.pitch and wide_count(b.text) >= SHORT:
@@ -287,6 +290,7 @@ def _follow_line_above(boxes: list[OcrBox]) -> None:
             and 0 <= b.top - a.bottom <= 0.8 * a.height
             and b.x0 < a.x1
             and a.x0 < b.x1
+            and b.x0 >= a.x0 - 0.5 * a.size  # a wrapped line never starts left of its first
             and (not _measurable(b) or abs(_as_above(b, _root(a)) - a.size) <= FOLLOW * a.size)
         ]
         if above:
