@@ -7,9 +7,10 @@ prints per file: pages, OCR pages per minute (on a cold OCR cache), the characte
 of the OCR text against the text layer of the original PDF (NFKC, as the corpus scorer
 compares; raw in brackets) — of the whole text the layout pipeline reads ("CER": the TOC, its
 leaders and the masthead too) and of the articles' bodies alone ("body": the articles' text of
-the scan's ingest against that of the original's, each in reading order), and F1 / title /
-cluster
-from the corpus scorer — then the worst case of each figure, and the time of a cached
+the scan's ingest against that of the original's, each in reading order; "seedΔ": the edits
+from the seed bulletin's text, the truth, to the scan's bodies minus those to the original's,
+negative where the scan reads closer to the truth than the text layer does), and F1 / title /
+cluster from the corpus scorer — then the worst case of each figure, and the time of a cached
 re-ingest. ``--set gen`` scans one more generated file per PDF family of the layouts index
 (``--index``, default ``$HUIKAN_LAYOUTS_INDEX`` or /work/layouts-gen/index.json): the file
 with the smallest hash of ``--pick`` and its name among those of at most ``--max-pages``
@@ -229,6 +230,15 @@ def run_case(case: Case, config, scorer, jobs: int) -> dict:
     body_ref = bodies(ingest_file(case.source, config, use_sidecar=False).to_json())
     body_hyp = bodies(pred)
     body_cer = edit_distance(body_ref, body_hyp) / max(1, len(body_ref))
+    # The text layer is a reference, not the truth: where its own reading order is wrong (a
+    # URL overrunning a gutter reads a page's top across both columns) a scan read right
+    # counts as errors. The seed bulletin is the truth: edits of both readings' bodies to
+    # it, scan minus text layer ("seedΔ"; negative: the scan reads closer to the truth).
+    truth = CORPUS / "seeds" / f"{case.stem}.txt"
+    seed_delta = None
+    if truth.exists():
+        seed = unicodedata.normalize("NFKC", "".join(truth.read_text("utf-8").split()))
+        seed_delta = edit_distance(seed, body_hyp) - edit_distance(seed, body_ref)
     return {
         "name": case.name,
         "pages": n_pages,
@@ -239,6 +249,7 @@ def run_case(case: Case, config, scorer, jobs: int) -> dict:
         "cer": round(cer_nfkc, 4),
         "cer_raw": round(cer, 4),
         "body_cer": round(body_cer, 4),
+        "seed_delta": seed_delta,
         "f1": s.get("f1"),
         "title": s.get("title_acc"),
         "cluster": s.get("cluster_acc"),
@@ -287,7 +298,8 @@ def main() -> None:
         rows.append(row)
         print(
             f"{row['name']:<58} {row['pages']:>3}p  ppm {row['ppm'] or '—':>5}  "
-            f"CER {row['cer']:.2%} (raw {row['cer_raw']:.2%}, body {row['body_cer']:.2%})  "
+            f"CER {row['cer']:.2%} (raw {row['cer_raw']:.2%}, body {row['body_cer']:.2%}, "
+            f"seedΔ {'—' if row['seed_delta'] is None else format(row['seed_delta'], '+d')})  "
             f"F1 {row['f1']:.3f}  "
             f"title {row['title']:.3f}  "
             f"cluster {row['cluster']:.3f}  ocr-warn {row['warnings']}",

@@ -27,6 +27,7 @@
   function Engine(indexUrl) {
     this.base = new URL(indexUrl, document.baseURI);
     this._manifest = null;
+    this._checked = 0; // when the manifest was last fetched or compared (Date.now())
     this._shards = new Map();
     this._groups = new Map();
     this._docs = new Map();
@@ -55,9 +56,53 @@
     return p;
   }
 
+  /* A page left open while the site is rebuilt holds the old build's manifest, and the
+   * files it names are gone or hold the new build's terms. A search more than RECHECK_MS
+   * after the last look asks for the manifest again (a conditional request: an unchanged
+   * one costs a 304), or at once when a search failed; a new build's manifest drops
+   * everything fetched under the old one, and the page runs the search again. */
+  Engine.RECHECK_MS = 60000;
+
+  function buildOf(m) {
+    return [m.format, m.dv, m.fv, m.t2s, m.docs, JSON.stringify(m.segs)].join("|");
+  }
+
+  Engine.prototype.reset = function () {
+    this._manifest = null;
+    this._t2s = null;
+    this._facets = null;
+    this._shards.clear();
+    this._groups.clear();
+    this._docs.clear();
+    this._postings.clear();
+  };
+
+  /* Resolves to true when the site was rebuilt since the manifest in hand was fetched (the
+   * engine is then reset); `now`: look even if the last look is recent. */
+  Engine.prototype.recheck = function (now) {
+    var self = this;
+    var old = this._manifest;
+    if (!old || (!now && Date.now() - this._checked < Engine.RECHECK_MS)) {
+      return Promise.resolve(false);
+    }
+    this._checked = Date.now();
+    var url = new URL("manifest.json", this.base);
+    return Promise.all([old, fetchJSON(url, true)]).then(
+      function (ms) {
+        if (buildOf(ms[0]) === buildOf(ms[1])) return false;
+        if (self._manifest === old) self.reset();
+        return true;
+      },
+      function () {
+        return false; // offline, or the old manifest itself had failed: nothing to compare
+      }
+    );
+  };
+
   Engine.prototype.manifest = function () {
     var self = this;
     if (!this._manifest) {
+      this._checked = Date.now();
       this._manifest = fetchJSON(new URL("manifest.json", this.base), true).then(function (m) {
         m.bounds = m.dirs ? m.dirs.split(" ") : []; // directory j covers [bounds[j-1], bounds[j])
         core.registerPipeline(lunr);
@@ -793,7 +838,8 @@
     }
   };
 
-  Page.prototype.run = function (push, fromURL) {
+  /* `again`: the run after a rebuild was noticed (it does not look a second time). */
+  Page.prototype.run = function (push, fromURL, again) {
     var self = this;
     clearTimeout(this.timer);
     var st = this.state(fromURL);
@@ -811,7 +857,9 @@
     }
     this.app.setAttribute("aria-busy", "true");
     this.status.textContent = "正在搜索……";
-    return this.engine
+    var engine = this.engine;
+    var rebuilt = again ? Promise.resolve(false) : engine.recheck(false);
+    return engine
       .search(st.q, { cluster: st.cluster, year: st.year, period: st.period, facets: true, window: PAGE })
       .then(function (res) {
         if (seq !== self.seq) return;
@@ -822,11 +870,21 @@
       })
       .catch(function (err) {
         if (seq !== self.seq) return;
-        self.clear();
-        self.status.textContent = "搜索索引加载失败，请检查网络后重试。（" + err.message + "）";
+        // a file the manifest names is gone or does not fit it: was the site rebuilt?
+        rebuilt = again ? rebuilt : engine.recheck(true);
+        return rebuilt.then(function (changed) {
+          if (changed || seq !== self.seq) return;
+          self.clear();
+          self.status.textContent = "搜索索引加载失败，请检查网络后重试。（" + err.message + "）";
+        });
       })
       .then(function () {
-        if (seq === self.seq) self.app.removeAttribute("aria-busy");
+        return rebuilt;
+      })
+      .then(function (changed) {
+        if (seq !== self.seq) return;
+        if (changed) return self.run(false, true, true); // the new build's index, from scratch
+        self.app.removeAttribute("aria-busy");
       });
   };
 
