@@ -352,24 +352,30 @@ def test_the_short_last_line_of_a_wrapped_title_keeps_the_titles_size():
     assert boxes[1].follows is boxes[0]
 
 
+def _weighed(lines: list[OcrLine], ink: list[float], body_top: float = 300) -> list:
+    """The boxes of ``lines`` over eight body lines (ink 0.1), sized and weighed."""
+    body = [
+        _line("集群化是产业链向中高端迈进的必由之路", 100, body_top + 40 * i, 24, 20.0)
+        for i in range(8)
+    ]
+    page = OcrPage(1, 1000, 1400, [*lines, *body], [*ink, *[0.1] * 8])
+    boxes = page_boxes(page, 0.5)
+    assign_sizes(boxes, [])
+    mark_heavy(boxes, boxes[-1].size)
+    return boxes
+
+
 def test_a_wrapped_title_end_of_few_ideographs_keeps_the_titles_weight():
     """A bold title wrapped onto a line of three ideographs in brackets ("法（试行）"): the
     brackets are thin strokes in any face, so its ink says regular, but three ideographs
     are too little ink to judge; it takes the weight of the title line it continues. A line
     of four ideographs or more is judged with its title, by their ink together."""
     em = 20.0
-    body = [
-        _line("集群化是产业链向中高端迈进的必由之路", 100, 200 + 40 * i, 24, em) for i in range(8)
-    ]
     title = _line("徐州市新型研发机构绩效评价管理办", 100, 40, 30, em * 1.25)
     end = _line("法（试行）", 230, 72, 30, em * 1.25)
     other = _line("科技创新研究院年度发展规划纲要", 100, 520, 30, em * 1.25)
     other_end = _line("实施意见", 150, 552, 30, em * 1.25)
-    ink = [0.3, 0.12, 0.3, 0.12] + [0.1] * 8
-    page = OcrPage(1, 1000, 1400, [title, end, other, other_end, *body], ink)
-    boxes = page_boxes(page, 0.5)
-    assign_sizes(boxes, [])
-    mark_heavy(boxes, boxes[-1].size)
+    boxes = _weighed([title, end, other, other_end], [0.3, 0.12, 0.3, 0.12], body_top=200)
     assert boxes[1].follows is boxes[0] and boxes[0].heavy and boxes[1].heavy
     assert boxes[3].follows is boxes[2] and boxes[2].heavy and boxes[3].heavy
     assert not any(b.heavy for b in boxes[4:])
@@ -381,17 +387,11 @@ def test_a_short_line_starting_left_of_the_line_above_does_not_continue_it():
     took the entry's, regular, and the TOC ended there). Under the entry's start it is the
     entry's wrapped end."""
     em = 20.0
-    body = [
-        _line("集群化是产业链向中高端迈进的必由之路", 100, 300 + 40 * i, 24, em) for i in range(8)
-    ]
     entry = _line("海内外专家共话全球经济金融治理与发展", 130, 100, 24, em)
     label = _line("理论", 100, 128, 24, em)
     wrapped = _line("升级", 130, 128, 24, em)
     for second, follows in ((label, False), (wrapped, True)):
-        page = OcrPage(1, 1000, 1400, [entry, second, *body], [0.1, 0.3] + [0.1] * 8)
-        boxes = page_boxes(page, 0.5)
-        assign_sizes(boxes, [])
-        mark_heavy(boxes, boxes[-1].size)
+        boxes = _weighed([entry, second], [0.1, 0.3])
         assert (boxes[1].follows is boxes[0]) is follows
         assert boxes[1].heavy is not follows  # its own ink, or the entry's weight
 
@@ -403,21 +403,15 @@ def test_the_lines_of_one_title_are_read_as_one_weight():
     title of another size below, or one further down, is weighed on its own, and so are
     body-size lines (a bold lead line over regular text)."""
     em = 20.0
-    body = [
-        _line("集群化是产业链向中高端迈进的必由之路", 100, 300 + 40 * i, 24, em) for i in range(8)
-    ]
     first = _line("习近平总书记主持召开深入推进长三角一体", 100, 40, 30, em * 1.4)
     end = _line("化发展座谈会", 330, 72, 30, em * 1.4)
     other = _line("我国首次提出国际科技合作倡议构建全", 100, 160, 30, em * 1.4)
     other_end = _line("球科技共同体", 330, 192, 30, em * 1.4)
     lead = _line("科技创新研究院年度发展规划纲要", 100, 260, 24, em)
     bar = 1.45 * 0.1 * 1.4**0.5  # HEAVY_INK × the body's ink, raised for the size
-    ink = [bar - 0.03, bar + 0.01, bar + 0.03, bar - 0.01, 0.2] + [0.1] * 8
-    page = OcrPage(1, 1000, 1400, [first, end, other, other_end, lead, *body], ink)
-    boxes = page_boxes(page, 0.5)
-    assign_sizes(boxes, [])
+    ink = [bar - 0.03, bar + 0.01, bar + 0.03, bar - 0.01, 0.2]
+    boxes = _weighed([first, end, other, other_end, lead], ink)
     assert len({b.size for b in boxes[:4]}) == 1 and boxes[0].size > boxes[-1].size
-    mark_heavy(boxes, boxes[-1].size)
     assert not boxes[0].heavy and not boxes[1].heavy  # the long line's ink decides
     assert boxes[2].heavy and boxes[3].heavy
     assert boxes[4].heavy and not any(b.heavy for b in boxes[5:])
