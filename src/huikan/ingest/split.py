@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from huikan.config import Taxonomy
@@ -190,7 +191,7 @@ def _anchors(
         for i, (j, e) in anchor_entries(d, entries, body_lo, end, toc).items():
             anchors[i] = (j, e, None)
     if anchors:
-        _titles_past_the_list(d, anchors, end, known_columns)
+        _titles_past_the_list(d, anchors, end)
         return anchors
     pre = min(preface_used, default=None)
     for i, j, col in candidates(d, body_lo, end, known_columns):
@@ -214,25 +215,24 @@ def _style(b: Block) -> tuple[float, bool, int]:
     return (round(b.size, 2), b.bold, b.heading)
 
 
-def _titles_past_the_list(d: Doc, anchors: Anchors, end: int, known_columns: set[str]) -> None:
+def _titles_past_the_list(d: Doc, anchors: Anchors, end: int) -> None:
     """Articles after the last title the TOC lists, when the TOC stopped short of them.
 
     The titles found from the TOC teach what a title looks like in this bulletin (most share
-    one style: size, weight, heading level). When the body after the last of them runs on for
-    several articles' length and holds blocks that the typographic cues take for titles,
-    printed in that very style after the end of a paragraph or a closing credit, the TOC was
-    read short (one of two TOC columns, the other joined to the column below it) and those
-    blocks start articles too. The style is this bulletin's own, learnt from its listed
-    titles, not the cue weighing's estimate of a title size, which a large column label can
-    throw off. Only past the list:
-    between two listed titles, a block in the title style is a subheading the TOC leaves out.
+    one style: size, weight, heading level). When the body after the last of them runs on
+    for several articles' length and holds title-like blocks in that very style, after the
+    end of a paragraph or a closing credit and over body text, the TOC was read short (one
+    of two TOC columns, the other joined to the column below it) and those blocks start
+    articles too. The style is this bulletin's own, learnt from its listed titles, not the
+    cue weighing's estimate of a title size, which a large column label can throw off. Only
+    past the list: between two listed titles, a block in the title style is a subheading
+    the TOC leaves out.
     """
     starts = sorted(anchors)
     if len(starts) < 3:
         return
-    styles = [_style(d.blocks[i]) for i in starts]
-    style = max(set(styles), key=styles.count)
-    if styles.count(style) < TITLE_STYLE_SHARE * len(styles):
+    style, count = Counter(_style(d.blocks[i]) for i in starts).most_common(1)[0]
+    if count < TITLE_STYLE_SHARE * len(starts):
         return
     sizes = sorted(
         sum(len(b.text) for b in d.blocks[anchors[a][0] : b]) for a, b in itertools.pairwise(starts)
