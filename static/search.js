@@ -859,8 +859,11 @@
     this.status.textContent = "正在搜索……";
     var engine = this.engine;
     var rebuilt = again ? Promise.resolve(false) : engine.recheck(false);
-    return engine
-      .search(st.q, { cluster: st.cluster, year: st.year, period: st.period, facets: true, window: PAGE })
+    var search = engine.search(st.q, {
+      cluster: st.cluster, year: st.year, period: st.period, facets: true, window: PAGE
+    });
+    var used = engine._manifest; // the manifest this search reads (search() asks for it at once)
+    return search
       .then(function (res) {
         if (seq !== self.seq) return;
         self.result = res;
@@ -870,8 +873,13 @@
       })
       .catch(function (err) {
         if (seq !== self.seq) return;
-        // a file the manifest names is gone or does not fit it: was the site rebuilt?
-        rebuilt = again ? rebuilt : engine.recheck(true);
+        // a file the manifest names is gone or does not fit it: was the site rebuilt? The
+        // look this run took may already have said so, or another run reset the engine
+        // since; else look now.
+        rebuilt = rebuilt.then(function (changed) {
+          if (changed || again) return changed;
+          return engine._manifest !== used || engine.recheck(true);
+        });
         return rebuilt.then(function (changed) {
           if (changed || seq !== self.seq) return;
           self.clear();

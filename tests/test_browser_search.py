@@ -379,10 +379,14 @@ def test_a_search_page_left_open_across_a_rebuild_reads_the_new_index(
     page.evaluate("window.huikanSearchEngine.RECHECK_MS = 0")  # not a minute later
     page.fill("#search-q", "")
     page.type("#search-q", q, delay=20)
-    page.wait_for_function(
-        f"document.querySelector('#search-status').textContent.includes('找到 {after} 篇')"
-        " && !document.querySelector('#search-app').hasAttribute('aria-busy')"
-    )
+    try:
+        page.wait_for_function(
+            f"document.querySelector('#search-status').textContent.includes('找到 {after} 篇')"
+            " && !document.querySelector('#search-app').hasAttribute('aria-busy')"
+        )
+    except Exception as e:  # say what the page shows instead
+        status = page.inner_text("#search-status")
+        raise AssertionError(f"want 找到 {after} 篇, page says {status!r}; {errors}") from e
     assert "加载失败" not in page.inner_text("#search-app")
     page.wait_for_selector(".result-link")
     assert errors == []
