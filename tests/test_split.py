@@ -98,6 +98,20 @@ def test_colophon_is_cut_from_the_last_article():
     ]
     assert colophon_start(blocks) == 1
     assert colophon_start([Block(BODY), Block(BODY)]) == 2
+    # a distribution list wrapped into a block of its own, longer than a colophon line
+    wrapped = [
+        Block(BODY),
+        Block("（某联盟秘书处供稿）"),
+        Block("报：科技部、发展改革委、财政部、教育部、工业和信息化部、人力资源和社会"),
+        Block(
+            "保障部、农业农村部、人民银行、国资委、税务总局、中科院、工程院、全国总工会、"
+            "全国工商联、国家开发银行相关司局及部门"
+        ),
+    ]
+    assert colophon_start(wrapped) == 2
+    # prose under a colophon-like line is no list: the colophon starts after it
+    prose = [*wrapped[:3], Block("会议强调，要加强统筹协调、形成工作合力、确保各项任务落到实处。")]
+    assert colophon_start(prose) == 4
 
 
 @pytest.mark.parametrize(

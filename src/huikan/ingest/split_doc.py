@@ -136,12 +136,23 @@ def colophon_start(blocks: list[Block]) -> int:
         t = b.text.strip()
         if _COLOPHON.match(t):
             first_kw = i - 1
+        elif _list_goes_on(blocks, i - 1):
+            pass  # "报：科技部、…人力资源和社会" then "保障部、农业农村部、…": one list
         elif not (
             is_noise(b) or (width(t) <= 40 and not ends_sentence(t) and not is_closing_line(t))
         ):
             break
         i -= 1
     return first_kw
+
+
+def _list_goes_on(blocks: list[Block], k: int) -> bool:
+    """Block k continues the colophon line above it: a distribution list ("报：…") wrapped
+    into a paragraph of its own, names between 、 and no sentence in it, however long."""
+    if k == 0 or not _COLOPHON.match(blocks[k - 1].text.strip()):
+        return False
+    t = blocks[k].text.strip()
+    return t.count("、") >= 2 and not ends_sentence(t) and not any(c in t for c in "，。,")
 
 
 def title_level(d: Doc) -> float | None:
