@@ -267,6 +267,12 @@ def _measurable(b: OcrBox) -> bool:
     return bool(b.pitch or b.glyph)
 
 
+def stacked(a: OcrBox, b: OcrBox) -> bool:
+    """``b`` is the line right under ``a`` (its top within 0.8 of ``a``'s height below it),
+    overlapping it across: the next line of one title or one paragraph."""
+    return 0 <= b.top - a.bottom <= 0.8 * a.height and b.x0 < a.x1 and a.x0 < b.x1
+
+
 def _follow_line_above(boxes: list[OcrBox]) -> None:
     """A short line right under a measured line of about the same size continues it: the
     second line of a wrapped title ("…座" / "谈会") is set in the title's size, not the few
@@ -287,9 +293,7 @@ def _follow_line_above(boxes: list[OcrBox]) -> None:
             a
             for a in measured
             if a.page == b.page
-            and 0 <= b.top - a.bottom <= 0.8 * a.height
-            and b.x0 < a.x1
-            and a.x0 < b.x1
+            and stacked(a, b)
             and b.x0 >= a.x0 - 0.5 * a.size  # a wrapped line never starts left of its first
             and (not _measurable(b) or abs(_as_above(b, _root(a)) - a.size) <= FOLLOW * a.size)
         ]

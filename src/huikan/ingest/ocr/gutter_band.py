@@ -23,6 +23,7 @@ from huikan.ingest.pdf_layout import is_wide
 
 GAP = 0.7  # em: a gap between two characters this wide may be (part of) a gutter
 SUPPORT = 3  # lines ending at the band's left edge, and starting at its right edge
+EDGE = 1.0  # em: how far from the band a line may end (start) and still keep to it
 SLACK = 0.25  # em: print may reach this far into the band (a pixel's rounding, the turn)
 
 
@@ -38,35 +39,38 @@ class PrintLine:
     top: float
     bottom: float
 
-    def print_(self, band: Band | None = None) -> list[tuple[float, float, int]]:
+    def print_(
+        self, band: Band | None = None, marks_at_middle: bool = False
+    ) -> list[tuple[float, float, int]]:
         """Its print as (x0, x1, text index), left to right; the box (index -1) when the
         recogniser did not place its characters. Without the marks whose middle lies in
         ``band``: the recogniser sometimes reads a mark into white space ("、" in a
-        gutter), and print in a white band is what a gutter rules out."""
+        gutter), and print in a white band is what a gutter rules out. With
+        ``marks_at_middle``, a mark (not a letter or digit) is the middle of its cell: the
+        recogniser gives 。，” a cell as wide as an ideograph's, the print is a dot or a
+        hook at one side of it (a right column's line opening with ” was placed half an em
+        into the gutter)."""
+        text = self.ln.text
         out = [
             (a, b, k)
             for k, (a, b) in self.xs.items()
-            if band is None or self.ln.text[k].isalnum() or not band.inside((a, b))
+            if band is None or text[k].isalnum() or not band.inside((a, b))
         ]
         if not out:
             qx = [p[0] + self.shift for p in self.ln.quad]
-            out = [(min(qx), max(qx), -1)]
+            return [(min(qx), max(qx), -1)]
+        if marks_at_middle:
+            out = [
+                (a, b, k) if text[k].isalnum() else ((a + b) / 2, (a + b) / 2, k) for a, b, k in out
+            ]
         return out
 
     def gaps(
         self, band: Band | None = None, marks_at_middle: bool = False
     ) -> list[tuple[float, float, int, int]]:
-        """White between neighbouring print: (from, to, text index before, after). With
-        ``marks_at_middle``, a mark (not a letter or digit) counts as the middle of its
-        cell: the recogniser gives 。，” a cell as wide as an ideograph's, the print is a
-        dot or a hook at one side of it."""
-        ink = self.print_(band)
-        if marks_at_middle:
-            text = self.ln.text
-            ink = [
-                (x0, x1, k) if k < 0 or text[k].isalnum() else ((x0 + x1) / 2, (x0 + x1) / 2, k)
-                for x0, x1, k in ink
-            ]
+        """White between neighbouring print: (from, to, text index before, after);
+        ``marks_at_middle`` as in :meth:`print_`."""
+        ink = self.print_(band, marks_at_middle)
         return [(a[1], b[0], a[2], b[2]) for a, b in itertools.pairwise(ink)]
 
 
@@ -176,21 +180,22 @@ class Band:
     def side(self, line: PrintLine) -> str:
         """Where a line's print lies: left or right of the band, inside it (a speck read
         as print), across it with a gap that holds it (cut), or over it (cross)."""
-        ink = line.print_(self)
+        ink = line.print_(self, marks_at_middle=True)  # a mark at an end: its cell's middle
         x0, x1 = ink[0][0], ink[-1][1]
-        # A mark at either end is where its middle is: the recogniser gives 。，” a cell as
-        # wide as an ideograph's or wider, where the print is a dot or a hook at one side
-        # (a right column's line opening with ” was placed half an em into the gutter).
-        text = line.ln.text
-        if ink[0][2] >= 0 and not text[ink[0][2]].isalnum():
-            x0 = (ink[0][0] + ink[0][1]) / 2
-        if ink[-1][2] >= 0 and not text[ink[-1][2]].isalnum():
-            x1 = (ink[-1][0] + ink[-1][1]) / 2
         if x1 <= self.g0 + self.slack:
             return "inside" if x0 >= self.g0 - self.slack else "left"
         if x0 >= self.g1 - self.slack:
             return "inside" if x1 <= self.g1 + self.slack else "right"
         return "cut" if self.held(line) else "cross"
+
+    def keeps_end(self, x: float, em: float) -> bool:
+        """A left-column line ending at ``x`` keeps to the band (the column's justified edge,
+        within :data:`EDGE` em)."""
+        return self.g0 - EDGE * em <= x <= self.g0 + self.slack
+
+    def keeps_start(self, x: float, em: float) -> bool:
+        """A right-column line starting at ``x`` keeps to the band."""
+        return self.g1 - self.slack <= x <= self.g1 + EDGE * em
 
     def inside(self, x: tuple[float, float]) -> bool:
         """Whether a character's middle lies in the band."""

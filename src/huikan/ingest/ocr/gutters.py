@@ -49,7 +49,6 @@ from huikan.ingest.ocr.gutter_band import (
     row_bands,
 )
 
-EDGE = 1.0  # em: how far from the band a line may end (start) and still keep to it
 COLUMN = 8.0  # em: a text column holds at least 8 characters a line (as pdf_columns)
 # The gap at the band is this many times the line's usual gap (the median of the others):
 # letter-spaced type has all its gaps wide, solid type a few beside punctuation and digits.
@@ -87,12 +86,10 @@ def _two_columns(
         gap = band.held(line) if side == "cut" else None
         ink = line.print_(band)
         if side != "right":
-            end = gap[0] if gap else ink[-1][1]
-            ends += band.g0 - EDGE * em <= end <= band.g0 + band.slack
+            ends += band.keeps_end(gap[0] if gap else ink[-1][1], em)
             lo = min(lo, ink[0][0])
         if side != "left":
-            start = gap[1] if gap else ink[0][0]
-            starts += band.g1 - band.slack <= start <= band.g1 + EDGE * em
+            starts += band.keeps_start(gap[1] if gap else ink[0][0], em)
             hi = max(hi, ink[-1][1])
     wide = band.g0 - lo >= COLUMN * em and hi - band.g1 >= COLUMN * em
     return ends >= support and starts >= support and wide
@@ -127,13 +124,25 @@ def _column_edges(
     for line in lines:
         side = sides[line.i]
         ink = line.print_(band)
-        if side == "left" and band.g0 - EDGE * em <= ink[-1][1] <= band.g0 + band.slack:
+        if side == "left" and band.keeps_end(ink[-1][1], em):
             ends.append(ink[-1][1])
-        elif side == "right" and band.g1 - band.slack <= ink[0][0] <= band.g1 + EDGE * em:
+        elif side == "right" and band.keeps_start(ink[0][0], em):
             starts.append(ink[0][0])
     end = statistics.median(ends) if ends else band.g0
     start = statistics.median(starts) if starts else band.g1
     return end, start
+
+
+def _end_at(line: PrintLine, last: tuple[float, float], edges: tuple[float, float]) -> float:
+    """Where a left-column piece ending in character ``last`` ends (image columns): at the
+    character's end, but no further into the gutter than the column (``edges``, straightened
+    pixels), and never before the character starts."""
+    return min(last[1], max(edges[0] - line.shift, last[0]))
+
+
+def _start_at(line: PrintLine, first: tuple[float, float], edges: tuple[float, float]) -> float:
+    """Where a right-column piece starting with character ``first`` starts (as :func:`_end_at`)."""
+    return max(first[0], min(edges[1] - line.shift, first[1]))
 
 
 def _cut(line: PrintLine, band: Band, edges: tuple[float, float]) -> list[OcrLine] | None:
@@ -158,10 +167,9 @@ def _cut(line: PrintLine, band: Band, edges: tuple[float, float]) -> list[OcrLin
     right = [k for *_, k in line.print_(band) if k >= at[3]]
     ln = line.ln
     qx = [p[0] for p in ln.quad]
-    end, start = edges[0] - line.shift, edges[1] - line.shift  # back to image columns
     return [
-        _piece(ln, left, min(qx), min(ln.chars[left[-1]][1], max(end, ln.chars[left[-1]][0]))),
-        _piece(ln, right, max(ln.chars[right[0]][0], min(start, ln.chars[right[0]][1])), max(qx)),
+        _piece(ln, left, min(qx), _end_at(line, ln.chars[left[-1]], edges)),
+        _piece(ln, right, _start_at(line, ln.chars[right[0]], edges), max(qx)),
     ]
 
 
@@ -210,14 +218,12 @@ def _trim(line: PrintLine, side: str, band: Band, edges: tuple[float, float]) ->
         return None
     qx = [p[0] for p in ln.quad]
     x0, x1 = min(qx), max(qx)
-    end, start = edges[0] - line.shift, edges[1] - line.shift
-    last, first = ln.chars[idx[-1]], ln.chars[idx[0]]
     if side == "left":
-        right = min(last[1], max(end, last[0]))
+        right = _end_at(line, ln.chars[idx[-1]], edges)
         if x1 > right or len(idx) < len(line.xs):
             return _piece(ln, idx, x0, right)
     if side == "right":
-        left = max(first[0], min(start, first[1]))
+        left = _start_at(line, ln.chars[idx[0]], edges)
         if x0 < left or len(idx) < len(line.xs):
             return _piece(ln, idx, left, x1)
     return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import statistics
 
-from huikan.ingest.ocr.glyphs import SNAP, OcrBox, ink_centred
+from huikan.ingest.ocr.glyphs import SNAP, OcrBox, ink_centred, stacked
 from huikan.ingest.pdf_layout import is_wide
 
 HEAVY_INK = 1.45  # ink share over the body text's that reads as a bold face
@@ -36,13 +36,7 @@ def display_runs(boxes: list[OcrBox], body_size: float) -> list[list[OcrBox]]:
         run = open_run.get(b.page)
         if run is not None:
             last = run[-1]
-            if (
-                display
-                and b.size == last.size
-                and 0 <= b.top - last.bottom <= 0.8 * last.height
-                and b.x0 < last.x1
-                and last.x0 < b.x1
-            ):
+            if display and b.size == last.size and stacked(last, b):
                 run.append(b)
                 continue
             if b.top >= last.bottom:
