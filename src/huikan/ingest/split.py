@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -234,12 +235,13 @@ def _titles_past_the_list(d: Doc, anchors: Anchors, end: int) -> None:
     style, count = Counter(_style(d.blocks[i]) for i in starts).most_common(1)[0]
     if count < TITLE_STYLE_SHARE * len(starts):
         return
-    sizes = sorted(
-        sum(len(b.text) for b in d.blocks[anchors[a][0] : b]) for a, b in itertools.pairwise(starts)
-    )
+
+    def text_length(lo: int, hi: int) -> int:
+        return sum(len(b.text) for b in d.blocks[lo:hi])
+
+    articles = [text_length(anchors[a][0], nxt) for a, nxt in itertools.pairwise(starts)]
     last_j = anchors[starts[-1]][0]
-    tail = sum(len(b.text) for b in d.blocks[last_j:end])
-    if not sizes or tail < TAIL_FACTOR * sizes[len(sizes) // 2]:
+    if text_length(last_j, end) < TAIL_FACTOR * statistics.median_high(articles):
         return
     blocks = d.blocks
     i = last_j
