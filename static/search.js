@@ -35,9 +35,12 @@
     this._postings = new Map();
   }
 
-  function fetchJSON(url, revalidate) {
+  /* `cache`: how the HTTP cache may answer (the manifest names this build's files, so it is
+   * revalidated, "no-cache", or fetched whole, "reload"); the other files' URLs carry their
+   * version, so the cache may answer for them. */
+  function fetchJSON(url, cache) {
     var init = { credentials: "same-origin" };
-    if (revalidate) init.cache = "no-cache"; // the manifest names this build's shards
+    if (cache) init.cache = cache;
     return fetch(url, init).then(function (r) {
       if (!r.ok) throw new Error(r.status + " " + url);
       return r.json();
@@ -58,9 +61,12 @@
 
   /* A page left open while the site is rebuilt holds the old build's manifest, and the
    * files it names are gone or hold the new build's terms. A search more than RECHECK_MS
-   * after the last look asks for the manifest again (a conditional request: an unchanged
-   * one costs a 304), or at once when a search failed; a new build's manifest drops
-   * everything fetched under the old one, and the page runs the search again. */
+   * after the last look asks for the manifest again, or at once when a search failed; a new
+   * build's manifest drops everything fetched under the old one, and the page runs the
+   * search again. The look is not a conditional request: a rebuild within the second of the
+   * last has the same Last-Modified, and a server whose only validator that is answers 304.
+   * It fetches the manifest whole (a few kB) and stores it in the HTTP cache for the
+   * next manifest(). */
   Engine.RECHECK_MS = 60000;
 
   function buildOf(m) {
@@ -87,7 +93,7 @@
     }
     this._checked = Date.now();
     var url = new URL("manifest.json", this.base);
-    return Promise.all([old, fetchJSON(url, true)]).then(
+    return Promise.all([old, fetchJSON(url, "reload")]).then(
       function (ms) {
         if (buildOf(ms[0]) === buildOf(ms[1])) return false;
         if (self._manifest === old) self.reset();
@@ -103,7 +109,7 @@
     var self = this;
     if (!this._manifest) {
       this._checked = Date.now();
-      this._manifest = fetchJSON(new URL("manifest.json", this.base), true).then(function (m) {
+      this._manifest = fetchJSON(new URL("manifest.json", this.base), "no-cache").then(function (m) {
         m.bounds = m.dirs ? m.dirs.split(" ") : []; // directory j covers [bounds[j-1], bounds[j])
         core.registerPipeline(lunr);
         return m;
