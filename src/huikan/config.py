@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from huikan.schema import (
     unknown_key,
     yaml_error,
 )
+from huikan.textnorm import nfkc
 
 __all__ = [  # re-exported: the schema's helpers were defined here before
     "VOCABULARY_MODES",
@@ -49,7 +49,7 @@ GENERAL = "综合"  # the catch-all cluster every taxonomy has
 
 def norm_key(s: str) -> str:
     """Normalise a name for matching: NFKC, no whitespace, Latin lower-cased."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s)).lower()
+    return re.sub(r"\s+", "", nfkc(s)).lower()
 
 
 @dataclass

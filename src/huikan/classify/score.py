@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
 from huikan.classify.vocab import Vocabulary
 from huikan.config import GENERAL
+from huikan.textnorm import nfkc
 
 TITLE_BOOST = 3.0
 # Enough body to decide an article's industry; bounds the work on a pathological megabyte body.
@@ -61,7 +61,7 @@ _ALNUM = re.compile(r"[a-z0-9]")
 def normalise(text: str) -> str:
     """NFKC, lower case, and no spaces next to a CJK character (PDF text puts them inside
     words: "集成电路与 ICT")."""
-    return _SPACE_NEAR_CJK.sub("", unicodedata.normalize("NFKC", text).lower())
+    return _SPACE_NEAR_CJK.sub("", nfkc(text).lower())
 
 
 class Matcher:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from huikan import textnorm
 
 _TERMINAL = "。！？!?…；;”」』\"'）)】"
 _LATIN = re.compile(r"[A-Za-z0-9%]")
@@ -66,7 +67,7 @@ def strip_md(s: str) -> str:
 def nfkc(s: str) -> str:
     """NFKC, cached: the TOC, credit and split rules normalise the same lines again and
     again (a sixth of a text bulletin's ingest time went to unicodedata.normalize)."""
-    return unicodedata.normalize("NFKC", s)
+    return textnorm.nfkc(s)
 
 
 @lru_cache(maxsize=16384)

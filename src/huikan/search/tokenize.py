@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -32,6 +31,7 @@ import numpy as np
 
 from huikan.config import SiteConfig
 from huikan.jiebautil import Cutter, search_cutter
+from huikan.textnorm import nfkc
 
 # Bump when the terms produced for a text change: it keys the token cache.
 TOKENIZER_VERSION = "2"
@@ -59,7 +59,7 @@ MIN_WORD = 3  # shorter words are grams already
 
 def normalize(text: str) -> str:
     """NFKC (full-width → half-width, compatibility forms) and lower case."""
-    return unicodedata.normalize("NFKC", text).lower()
+    return nfkc(text).lower()
 
 
 def squash(text: str) -> str:

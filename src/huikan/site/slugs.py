@@ -11,6 +11,8 @@ import hashlib
 import re
 import unicodedata
 
+from huikan.textnorm import nfkc
+
 MAX_SLUG = 24  # characters; long titles are cut, the collision hash keeps them unique
 
 # A run of anything but letters and digits (CJK included): ``re``'s \w is str.isalnum() or "_".
@@ -29,7 +31,7 @@ def slugify(text: str, *, max_len: int = MAX_SLUG, fallback: str = "item") -> st
     NFKC folds full-width Latin and digits, Latin is lower-cased, runs of punctuation and
     spaces become one ``-``. Characters outside letters/digits (emoji, symbols) are dropped.
     """
-    s = unicodedata.normalize("NFKC", text or "").lower()
+    s = nfkc(text or "").lower()
     s = _SEPARATORS.sub("-", s).strip("-")
     if len(s) > max_len:
         s = s[:max_len].rstrip("-")
