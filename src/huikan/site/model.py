@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from huikan.config import GENERAL, Cluster, SiteConfig
@@ -128,11 +129,13 @@ class ArticleEntry:
     slim: SlimArticle | None = field(default=None, repr=False)  # lead and hash, body not loaded
     _ident: str | None = field(default=None, repr=False)
 
-    @property
+    @cached_property
     def url(self) -> str:
+        """(Made once: slugs are final when the model is built, and a rebuild of a large
+        archive asks for every article's URL and page a few times.)"""
         return f"{self.bulletin.slug}/{self.slug}/"
 
-    @property
+    @cached_property
     def page_path(self) -> str:
         """Its page's file in the site."""
         return f"{self.url}index.html"
@@ -327,14 +330,17 @@ def _link_related(articles: list[ArticleEntry]) -> None:
     lists of only a few older pages, which keeps incremental rebuilds small.
     """
     n = len(articles)
+    owner = [a.bulletin for a in articles]  # (one list lookup a step: 80,000 articles a build)
     for i, a in enumerate(articles):
         picked: list[int] = []
         lo, hi = i - 1, i + 1
+        mine = owner[i]
         while len(picked) < RELATED_COUNT and (lo >= 0 or hi < n):
             # Alternate older (hi) and newer (lo), older first: earlier context reads better.
-            for j in (hi, lo):
-                ok = 0 <= j < n and len(picked) < RELATED_COUNT
-                if ok and articles[j].bulletin is not a.bulletin:
-                    picked.append(j)
+            if hi < n and owner[hi] is not mine:
+                picked.append(hi)
+            if lo >= 0 and len(picked) < RELATED_COUNT and owner[lo] is not mine:
+                picked.append(lo)
             lo, hi = lo - 1, hi + 1
-        a.related = [articles[j] for j in sorted(picked)]
+        picked.sort()
+        a.related = [articles[j] for j in picked]

@@ -196,7 +196,12 @@ class OutputDir:
         target = os.path.join(self._stage, rel)
         d = os.path.dirname(target)
         if d not in self._dirs:
-            os.makedirs(d, exist_ok=True)
+            try:  # an article's folder, under its bulletin's: one mkdir, not makedirs' stat too
+                os.mkdir(d)
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(d, exist_ok=True)
             self._dirs.add(d)
         return target
 
