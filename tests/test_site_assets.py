@@ -19,7 +19,15 @@ def test_scripts_and_style_sheets_are_minified_others_copied(tmp_path):
     (own / "note.txt").write_text("/* not a style sheet */\n", "utf-8")
     theme = default_theme()
     assets = {a.rel: a for a in collect_assets([own, theme.static], theme.lunr)}
-    for name in ("search.js", "search-core.js", "search-rank.js", "site.css", "search.css"):
+    for name in (
+        "search.js",
+        "search-engine.js",
+        "search-judge.js",
+        "search-core.js",
+        "search-rank.js",
+        "site.css",
+        "search.css",
+    ):
         a = assets[f"assets/{name}"]
         source = a.src.read_bytes()
         assert a.data is not None and len(a.data) < 0.85 * len(source), name
@@ -33,18 +41,25 @@ def test_scripts_and_style_sheets_are_minified_others_copied(tmp_path):
 
 
 def test_minified_scripts_still_load_in_node(tmp_path):
-    """The core and rank scripts, minified, export the same functions and answer alike."""
+    """The core, rank and judge scripts, minified, export the same functions and answer
+    alike."""
     theme = default_theme()
     assets = {a.rel: a for a in collect_assets(theme.static, theme.lunr)}
-    for name in ("search-core.js", "search-rank.js"):
+    for name in ("search-core.js", "search-rank.js", "search-judge.js"):
         (tmp_path / name).write_bytes(assets[f"assets/{name}"].data)
     script = (
         "const a = require(process.argv[1] + '/search-core.js');"
         "const b = require(process.argv[2] + '/search-core.js');"
         "require(process.argv[1] + '/search-rank.js');"
+        "const ja = require(process.argv[1] + '/search-judge.js');"
+        "const jb = require(process.argv[2] + '/search-judge.js');"
         "const q = '“半导体” 来源:经济参考报 AI芯片';"
+        "const clauses = (core, j) => j.queryClauses(core.parseQuery(q).map("
+        "  (p) => Object.assign(p, {words: j.partWords(p, (t) => t.length > 2)})));"
         "const same = JSON.stringify(a.parseQuery(q)) === JSON.stringify(b.parseQuery(q))"
-        " && Object.keys(a).join() === Object.keys(b).join();"
+        " && Object.keys(a).join() === Object.keys(b).join()"
+        " && Object.keys(ja).join() === Object.keys(jb).join()"
+        " && JSON.stringify(clauses(a, ja)) === JSON.stringify(clauses(b, jb));"
         "process.stdout.write(same ? 'same' : 'different');"
     )
     out = subprocess.run(

@@ -1,0 +1,446 @@
+/* huikan search engine: loads only the index shards a query's terms live in (through the
+ * manifest and its directories), ranks every match with lunr's scoring (static/search-rank.js
+ * for every match, lunr.js for those on screen) and checks the exact query string against
+ * the stored text where the postings cannot tell; static/search-judge.js decides each
+ * result's class and the order. No DOM but document.baseURI: window.huikanSearchEngine is
+ * the Engine constructor, used by the search page (static/search.js) and the browser tests.
+ */
+(function () {
+  "use strict";
+  var core = window.huikanSearchCore;
+  var rank = window.huikanSearchRank;
+  var J = window.huikanSearchJudge;
+  var lunr = window.lunr;
+  var WINDOW = 20; // results whose exactness is checked against the stored text, by default
+
+  function Engine(indexUrl) {
+    this.base = new URL(indexUrl, document.baseURI);
+    this._manifest = null;
+    this._checked = 0; // when the manifest was last fetched or compared (Date.now())
+    this._shards = new Map();
+    this._groups = new Map();
+    this._docs = new Map();
+    this._facets = null;
+    this._postings = new Map();
+  }
+
+  /* `cache`: how the HTTP cache may answer (the manifest names this build's files, so it is
+   * revalidated, "no-cache", or fetched whole, "reload"); the other files' URLs carry their
+   * version, so the cache may answer for them. */
+  function fetchJSON(url, cache) {
+    var init = { credentials: "same-origin" };
+    if (cache) init.cache = cache;
+    return fetch(url, init).then(function (r) {
+      if (!r.ok) throw new Error(r.status + " " + url);
+      return r.json();
+    });
+  }
+
+  function memo(map, key, make) {
+    var p = map.get(key);
+    if (!p) {
+      p = make().catch(function (e) {
+        map.delete(key); // let a later query retry
+        throw e;
+      });
+      map.set(key, p);
+    }
+    return p;
+  }
+
+  /* A page left open while the site is rebuilt holds the old build's manifest, and the
+   * files it names are gone or hold the new build's terms. A search more than RECHECK_MS
+   * after the last look asks for the manifest again, or at once when a search failed; a new
+   * build's manifest drops everything fetched under the old one, and the page runs the
+   * search again. The look is not a conditional request: a rebuild within the second of the
+   * last has the same Last-Modified, and a server whose only validator that is answers 304.
+   * It fetches the manifest whole (a few kB) and stores it in the HTTP cache for the
+   * next manifest(). */
+  Engine.RECHECK_MS = 60000;
+
+  function buildOf(m) {
+    return [m.format, m.dv, m.fv, m.t2s, m.docs, JSON.stringify(m.segs)].join("|");
+  }
+
+  Engine.prototype.reset = function () {
+    this._manifest = null;
+    this._t2s = null;
+    this._facets = null;
+    this._shards.clear();
+    this._groups.clear();
+    this._docs.clear();
+    this._postings.clear();
+  };
+
+  /* Resolves to true when the site was rebuilt since the manifest in hand was fetched (the
+   * engine is then reset); `now`: look even if the last look is recent. */
+  Engine.prototype.recheck = function (now) {
+    var self = this;
+    var old = this._manifest;
+    if (!old || (!now && Date.now() - this._checked < Engine.RECHECK_MS)) {
+      return Promise.resolve(false);
+    }
+    this._checked = Date.now();
+    var url = new URL("manifest.json", this.base);
+    return Promise.all([old, fetchJSON(url, "reload")]).then(
+      function (ms) {
+        if (buildOf(ms[0]) === buildOf(ms[1])) return false;
+        if (self._manifest === old) self.reset();
+        return true;
+      },
+      function () {
+        return false; // offline, or the old manifest itself had failed: nothing to compare
+      }
+    );
+  };
+
+  Engine.prototype.manifest = function () {
+    var self = this;
+    if (!this._manifest) {
+      this._checked = Date.now();
+      this._manifest = fetchJSON(new URL("manifest.json", this.base), "no-cache").then(function (m) {
+        m.bounds = m.dirs ? m.dirs.split(" ") : []; // directory j covers [bounds[j-1], bounds[j])
+        core.registerPipeline(lunr);
+        return m;
+      });
+      this._manifest.catch(function () {
+        self._manifest = null;
+      });
+    }
+    return this._manifest;
+  };
+
+  /* Directory j (g/<j>.json), one for all segments: per segment s, {k: its shard holding
+   * the range's lowest term, separators: its shards' separators inside the range}. */
+  Engine.prototype.group = function (m, j) {
+    var base = this.base;
+    return memo(this._groups, j, function () {
+      return fetchJSON(new URL("g/" + j + ".json?v=" + m.dv, base)).then(function (d) {
+        return d.k.map(function (k, s) {
+          return { k: k, separators: d.seps[s] ? d.seps[s].split(" ") : [] };
+        });
+      });
+    });
+  };
+
+  /* The shards of every segment holding `ranges` (core.termRanges): the directories the
+   * manifest points to, fetched in parallel, then the shards they point to, in parallel. */
+  Engine.prototype.shardsFor = function (m, ranges) {
+    var self = this;
+    var groups = core.groupsFor(ranges, m.bounds);
+    return Promise.all(
+      groups.map(function (j) {
+        return self.group(m, j);
+      })
+    ).then(function (dirs) {
+      var byGroup = new Map(groups.map(function (j, i) { return [j, dirs[i]]; }));
+      return Promise.all(
+        m.segs.map(function (seg, s) {
+          var dirOf = function (j) { return byGroup.get(j)[s]; };
+          return Promise.all(
+            core.shardsFor(ranges, m.bounds, dirOf).map(function (k) {
+              return self.shard(m, s, k);
+            })
+          );
+        })
+      );
+    }).then(function (perSegment) {
+      return [].concat.apply([], perSegment);
+    });
+  };
+
+  /* Shard k of segment s (each segment of documents has its own term shards). */
+  Engine.prototype.shard = function (m, s, k) {
+    var base = this.base;
+    return memo(this._shards, s + "/" + k, function () {
+      return fetchJSON(new URL("i/" + s + "/" + k + ".json?v=" + m.segs[s][2], base)).then(function (sh) {
+        sh.s = s;
+        sh.key = s + "/" + k;
+        sh.terms = new Set(sh.t);
+        return sh;
+      });
+    });
+  };
+
+  /* The segment holding document `id` (segments are consecutive, of several sizes). */
+  function segmentOf(m, id) {
+    var lo = 0;
+    var hi = m.segs.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (m.segs[mid][0] <= id) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /* The stored article `id` (title, url, date, cluster, bulletin, text); the store keeps
+   * m.store consecutive articles per file, in the folder of their segment. */
+  Engine.prototype.doc = function (m, id) {
+    var base = this.base;
+    var size = m.store || 1;
+    var chunk = Math.floor(id / size);
+    return memo(this._docs, chunk, function () {
+      var s = segmentOf(m, chunk * size);
+      var url = "i/" + s + "/d" + chunk + ".json?v=" + m.segs[s][2]; // the segment's version
+      return fetchJSON(new URL(url, base)).then(function (c) {
+        c.docs.forEach(function (d, i) {
+          d.id = chunk * size + i;
+        });
+        return c.docs;
+      });
+    }).then(function (docs) {
+      var d = docs[id - chunk * size];
+      if (d.normTitle === undefined) {
+        d.normTitle = core.squash(d.title);
+        d.normText = core.squash(d.text);
+      }
+      return d;
+    });
+  };
+
+  /* The traditional → simplified map (search/t2s.json), fetched the first time a query has a
+   * term the index lacks. */
+  Engine.prototype.t2s = function (m) {
+    if (!this._t2s) {
+      var self = this;
+      this._t2s = fetchJSON(new URL("t2s.json?v=" + m.t2s, this.base));
+      this._t2s.catch(function () {
+        self._t2s = null;
+      });
+    }
+    return this._t2s;
+  };
+
+  Engine.prototype.facets = function (m) {
+    if (!this._facets) {
+      var self = this;
+      this._facets = fetchJSON(new URL("facets.json?v=" + m.fv, this.base)).then(function (f) {
+        var at = 0; // [month, documents] in document order → [month, first, last]
+        f.months = f.months.map(function (r) {
+          at += r[1];
+          return [r[0], at - r[1], at - 1];
+        });
+        return f;
+      });
+      this._facets.catch(function () {
+        self._facets = null;
+      });
+    }
+    return this._facets;
+  };
+
+  /* The postings of a query's terms (its exact terms and the terms under its prefixes),
+   * decoded, with lunr's expansion of its prefixes; kept for the next keystrokes. */
+  Engine.prototype.postings = function (m, shards, exact, prefixes) {
+    var key = Array.from(exact).sort().join(" ") + "|" + prefixes.slice().sort().join(" ");
+    var q = this._postings.get(key);
+    if (!q) {
+      var keep = function (t) {
+        if (exact.has(t)) return true;
+        for (var i = 0; i < prefixes.length; i++) if (t.lastIndexOf(prefixes[i], 0) === 0) return true;
+        return false;
+      };
+      var dec = rank.decodePostings(shards, m, keep);
+      q = { dec: dec, expand: rank.lunrExpander(lunr, dec.terms) };
+      if (this._postings.size > 32) this._postings.delete(this._postings.keys().next().value);
+      this._postings.set(key, q);
+    }
+    return q;
+  };
+
+  function lunrQuery(q, clauses) {
+    clauses.forEach(function (c) {
+      var o = {
+        presence: c.required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL,
+        wildcard: c.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
+        usePipeline: !c.prefix,
+        boost: c.boost,
+      };
+      if (c.fields) o.fields = c.fields; // lunr wants no `fields` key for all fields
+      q.term(c.term, o);
+    });
+  }
+
+  /* The whole ranking; `opts.cluster` (slug) and `opts.year` filter it. Returns
+   * {parts, words, all, hits, manifest}: `all` before filters (for facet counts). */
+  Engine.prototype.search = function (query, opts) {
+    opts = opts || {};
+    var self = this;
+    var parts = core.parseQuery(query);
+    return this.manifest().then(function (m) {
+      if (!parts.length) return { parts: parts, words: [], all: [], hits: [], manifest: m };
+      // every term's shard in every segment, through the directories
+      return self.shardsFor(m, core.termRanges(parts)).then(function (shards) {
+        // a term the query looked up is in the index if its shard in some segment holds it
+        function hasTerm(t) {
+          return shards.some(function (sh) { return sh.terms.has(t); });
+        }
+        if (!opts.simplified && missing(parts, shards, hasTerm)) {
+          // a term the index lacks: try the query in simplified characters (集成電路)
+          return self.t2s(m).then(function (t2s) {
+            var simplified = core.toSimplified(core.normalize(query), t2s);
+            if (simplified === core.normalize(query)) return null;
+            return self.search(simplified, Object.assign({}, opts, { simplified: simplified }));
+          }).then(function (res) {
+            return res || self._run(m, parts, shards, hasTerm, opts);
+          });
+        }
+        return self._run(m, parts, shards, hasTerm, opts);
+      });
+    });
+  };
+
+  /* Does a required gram (or prefix character) of the query occur nowhere in the index? */
+  function missing(parts, shards, hasTerm) {
+    return parts.some(function (p) {
+      return p.grams.some(function (g) {
+        if (!g.prefix) return !hasTerm(g.term);
+        return !shards.some(function (s) {
+          return s.t.some(function (t) { return t.lastIndexOf(g.term, 0) === 0; });
+        });
+      });
+    });
+  }
+
+  Engine.prototype._run = function (m, parts, shards, hasTerm, opts) {
+    var self = this;
+    var words = [];
+    parts.forEach(function (p) {
+      p.words = J.partWords(p, hasTerm);
+      words = words.concat(p.words);
+    });
+    var clauses = J.queryClauses(parts);
+    var exact = new Set();
+    var prefixes = [];
+    clauses.forEach(function (c) {
+      if (c.prefix) prefixes.push(c.term);
+      else exact.add(c.term);
+    });
+    var q = self.postings(m, shards, exact, prefixes);
+    var r = rank.rank(q.dec, m, clauses, q.expand);
+    var judged = J.judge(parts, r, m.docs + 1);
+    var all = new Array(r.docs.length);
+    for (var i = 0; i < all.length; i++) {
+      // every property a result ever gets, from the start: one object shape for the sort
+      var h = { id: r.docs[i], score: r.scores[i], exact: 1, title: 1, cls: 0, parts: null, year: "", cluster: -1, month: "", verified: false, lunr: false };
+      judged.apply(h);
+      all[i] = h;
+    }
+    all.sort(J.order);
+    return self._finish(m, parts, words, all, opts, { dec: q.dec, clauses: clauses });
+  };
+
+  Engine.prototype._finish = function (m, parts, words, all, opts, ranked) {
+    var self = this;
+    var needFacets = !!opts.cluster || !!opts.period || opts.facets;
+    return Promise.resolve(needFacets ? self.facets(m) : null)
+      .then(function (facets) {
+        all.forEach(function (h) {
+          h.year = J.yearOf(m, h.id);
+          h.cluster = facets ? facets.cluster.charCodeAt(h.id) - 48 : -1; // CLUSTER_CHAR
+          h.month = facets && facets.months ? J.rangeKey(facets.months, h.id) : h.year;
+        });
+        var ci = -1;
+        if (opts.cluster) {
+          ci = m.clusters.findIndex(function (c) { return c[1] === opts.cluster; });
+        }
+        // `trend`: the results the chart counts (every filter but the period's)
+        var trend = all.filter(function (h) {
+          return (!opts.cluster || h.cluster === ci) && (!opts.year || h.year === opts.year);
+        });
+        var hits = trend.filter(function (h) {
+          return !opts.period || J.inPeriod(h.month, opts.period);
+        });
+        var res = { parts: parts, words: words, all: all, hits: hits, trend: trend, manifest: m, facets: facets, ranked: ranked };
+        if (opts.simplified) res.simplified = opts.simplified;
+        return self.settle(res, opts.window === undefined ? WINDOW : opts.window);
+      });
+  };
+
+  /* A bug, never a user's mistake: say so where the browser tests (and developers) look. */
+  function disagree(what) {
+    if (window.console) window.console.error("huikan search: rank() and lunr.js disagree on " + what);
+  }
+
+  /* lunr.js scores the first `n` results (those on screen): from an index of those documents
+   * alone, with the same clauses (idf counts every posting, so leaving documents out changes
+   * no score). rank() computed the same numbers for every result — tests/test_search_js.py
+   * holds it to that — so the order only moves if the two ever disagreed. */
+  Engine.prototype._lunrWindow = function (res, n) {
+    var parts = res.parts;
+    for (;;) {
+      var todo = res.hits.slice(0, n).filter(function (h) { return !h.lunr; });
+      if (!todo.length || !res.ranked) return;
+      var only = new Uint8Array(res.manifest.docs + 1);
+      var byId = new Map();
+      todo.forEach(function (h) {
+        only[h.id] = 1;
+        byId.set(h.id, h);
+        h.lunr = true;
+      });
+      var idx = lunr.Index.load(rank.toLunr(res.ranked.dec, res.manifest, only));
+      var results = idx.query(function (q) { lunrQuery(q, res.ranked.clauses); });
+      var judged = J.judge(parts, J.lunrMatches(results, only.length), only.length);
+      results.forEach(function (r) {
+        var h = byId.get(+r.ref);
+        var was = [h.score, h.cls];
+        h.score = r.score;
+        if (!h.verified) judged.apply(h);
+        if (h.score !== was[0] || h.cls !== was[1]) disagree("document " + h.id);
+      });
+      if (results.length !== todo.length) disagree((todo.length - results.length) + " documents lunr.js does not return");
+      res.hits.sort(J.order);
+    }
+  };
+
+  Engine.prototype._verify = function (m, parts, all, hits) {
+    var self = this;
+    return Promise.all(
+      hits.map(function (h) {
+        return self.doc(m, h.id).then(function (d) {
+          J.verifyWith(h, d, parts, m);
+        });
+      })
+    ).then(function () {
+      all.sort(J.order);
+    });
+  };
+
+  /* Check the first `n` results against the stored text until they no longer move; results
+   * missing a "quoted" part are dropped. Resolves to `res` (its hits re-ordered). */
+  Engine.prototype.settle = function (res, n) {
+    var self = this;
+    var parts = res.parts;
+    // the first n results' records are wanted soon, to verify or to show: fetch them now,
+    // while lunr.js re-scores the window (the fetches overlap that work instead of
+    // following it; a failed one is fetched again when it is needed)
+    res.hits.slice(0, n).forEach(function (h) {
+      self.doc(res.manifest, h.id).catch(function () {});
+    });
+    var quoted = parts.some(function (p) { return p.quoted; });
+    function exactQuotes(h) {
+      return parts.every(function (p, i) { return !p.quoted || h.parts[i].exact !== -1; });
+    }
+    function round() {
+      self._lunrWindow(res, n);
+      var todo = res.hits.slice(0, n).filter(function (h) {
+        return !h.verified && (h.exact === 0 || h.title === 0);
+      });
+      if (!todo.length) {
+        res.approximate = quoted && res.hits.some(function (h) { return !h.verified && h.exact === 0; });
+        return Promise.resolve(res);
+      }
+      return self._verify(res.manifest, parts, res.hits, todo).then(function () {
+        if (quoted) {
+          res.hits = res.hits.filter(exactQuotes);
+          res.all = res.all.filter(exactQuotes);
+        }
+        return round();
+      });
+    }
+    return round();
+  };
+
+  window.huikanSearchEngine = Engine;
+})();

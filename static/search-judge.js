@@ -1,0 +1,246 @@
+/* huikan search judging: what the page decides about each result besides its lunr score —
+ * the query's lunr clauses, which vocabulary words a part contains, whether a result holds
+ * the query in its title or as one string (read off match data, or checked against the
+ * stored text), the order of results and the facets' period and year lookups.
+ *
+ * Ranking: every query part must match (its character bigrams are required lunr clauses, so
+ * a query never fails because jieba cut the article differently); jieba words found in the
+ * query are optional clauses that lift articles using them as words. Results are ordered
+ * (1) the query in the title, (2) the exact query string in the text, (3) all its characters
+ * but not verified as one string, then by lunr score and date. Whether a result contains the
+ * exact string is read off the postings when possible, otherwise checked against the stored
+ * text for the results on screen ("quoted" parts: for every candidate, and misses dropped).
+ *
+ * Pure functions, no DOM: window.huikanSearchJudge on the page, require() in node.
+ */
+(function (root, factory) {
+  if (typeof module === "object" && module.exports) module.exports = factory(require("./search-core.js"));
+  else root.huikanSearchJudge = factory(root.huikanSearchCore);
+})(typeof self !== "undefined" ? self : this, function (core) {
+  "use strict";
+
+  /* The query's clauses, in the order lunr receives them: each part's character bigrams
+   * required (a lone character: every term it begins), the vocabulary words found in it
+   * optional, the longest boosted; a 来源: / 作者: … prefix restricts the part to that field. */
+  function queryClauses(parts) {
+    var out = [];
+    parts.forEach(function (p) {
+      var fields = p.field ? [p.field] : null;
+      p.grams.forEach(function (g) {
+        out.push({ term: g.term, prefix: g.prefix, fields: fields, boost: 1, required: true });
+      });
+      p.words.forEach(function (w) {
+        out.push({ term: w.term, prefix: false, fields: fields, boost: w.long ? 3 : 1, required: false });
+      });
+    });
+    return out;
+  }
+
+  /* A month key ("2024-04", "2024" or "") is in a period ("2024-04", "2024", or "-" for
+   * articles without a date). */
+  function inPeriod(key, period) {
+    return period === "-" ? !key : !!key && (key === period || key.lastIndexOf(period + "-", 0) === 0);
+  }
+
+  function rangeKey(ranges, id) {
+    var lo = 0;
+    var hi = ranges.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (ranges[mid][1] <= id) lo = mid;
+      else hi = mid - 1;
+    }
+    return ranges.length ? ranges[lo][0] : "";
+  }
+
+  function yearOf(m, id) {
+    var ys = m.years;
+    var lo = 0;
+    var hi = ys.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (ys[mid][1] <= id) lo = mid;
+      else hi = mid - 1;
+    }
+    return ys.length ? ys[lo][0] : "";
+  }
+
+  /* Which vocabulary words does a part contain? Longest matches (greedy, left to right) get
+   * a higher boost than the shorter words inside them. */
+  function partWords(part, hasTerm) {
+    var words = part.candidates.filter(hasTerm);
+    var longest = new Set();
+    var runs = part.norm.match(/[\p{L}\p{N}]+/gu) || [];
+    runs.forEach(function (run) {
+      var c = Array.from(run);
+      var i = 0;
+      while (i < c.length) {
+        var best = 0;
+        for (var n = Math.min(c.length - i, 16); n >= core.MIN_WORD; n--) {
+          if (hasTerm(c.slice(i, i + n).join(""))) {
+            best = n;
+            break;
+          }
+        }
+        if (best) {
+          longest.add(c.slice(i, i + best).join(""));
+          i += best;
+        } else i += 1;
+      }
+    });
+    longest.add(part.norm); // a whole Latin compound (car-t) is one match too
+    return words.map(function (w) {
+      return { term: w, long: longest.has(w) };
+    });
+  }
+
+  /* rank()'s view of match data (docs, bitmap, under; see judge) made from lunr.js results:
+   * what each result's matchData holds. */
+  function lunrMatches(results, size) {
+    var docs = results.map(function (r) { return +r.ref; });
+    var mds = results.map(function (r) { return r.matchData.metadata; });
+    return {
+      docs: docs,
+      under: function (prefix) {
+        var terms = new Set();
+        mds.forEach(function (md) {
+          Object.keys(md).forEach(function (t) {
+            if (t.lastIndexOf(prefix, 0) === 0) terms.add(t);
+          });
+        });
+        return Array.from(terms);
+      },
+      bitmap: function (terms, field) {
+        var list = typeof terms === "string" ? [terms] : terms;
+        var map = new Uint8Array(size);
+        mds.forEach(function (md, i) {
+          if (list.some(function (t) { return md[t] && (field === null || md[t][field]); })) map[docs[i]] = 1;
+        });
+        return map;
+      },
+    };
+  }
+
+  /* Fields where a hit counts as "the query in the title": the title and the article's
+   * cluster (its name and aliases: 集成电路 finds every article tagged 集成电路与ICT first). */
+  var TOP_FIELDS = ["title", "cluster"];
+
+  function topFields(part) {
+    return part.field ? TOP_FIELDS.filter(function (f) { return f === part.field; }) : TOP_FIELDS;
+  }
+
+  /* Per part, for every document of `r.docs`: exact (1 yes, 0 unknown, -1 no) and title (1
+   * yes, 0 likely, -1 no), kept as Int8Arrays by document number; `apply(h)` gives result h
+   * its classes from them (summarise does the same from parts checked against the text).
+   * `r` is match data (rank()'s, or lunrMatches' of lunr.js results): `r.bitmap(term or
+   * terms, field or null)` → Uint8Array by document, 1 where the document matched the term
+   * (any of the terms) in that field (in any field); `r.under(prefix)` → the terms under a
+   * prefix. Arrays, not an object per result: a 10,000-result query made 10,000 sets of
+   * closures and objects. */
+  function judge(parts, r, size) {
+    var out = parts.map(function (p) {
+      var top = topFields(p);
+      var short = p.single && Array.from(p.norm).length <= 2;
+      var terms = p.grams.map(function (g) { return g.prefix ? r.under(g.term) : g.term; });
+      var inTop = top.map(function (f) {
+        return terms.map(function (t) { return r.bitmap(t, f); });
+      });
+      var whole = r.bitmap(p.norm, null);
+      var wholeTop = top.map(function (f) { return r.bitmap(p.norm, f); });
+      var exact = new Int8Array(size);
+      var title = new Int8Array(size);
+      for (var i = 0; i < r.docs.length; i++) {
+        var d = r.docs[i];
+        var inTitle = false;
+        for (var k = 0; k < inTop.length && !inTitle; k++) {
+          var every = true;
+          for (var j = 0; j < inTop[k].length && every; j++) every = inTop[k][j][d] === 1;
+          inTitle = every;
+        }
+        var wTop = false;
+        for (k = 0; k < wholeTop.length; k++) wTop = wTop || wholeTop[k][d] === 1;
+        exact[d] = short || whole[d] ? 1 : 0;
+        title[d] = inTitle ? (short || (whole[d] && wTop) ? 1 : 0) : -1;
+      }
+      return { exact: exact, title: title };
+    });
+    var quoted = parts.some(function (p) { return p.quoted; });
+    return {
+      /* A result's classes: its parts' lowest (and, for a query with a "quoted" part, whose
+       * misses are dropped, the parts themselves). */
+      apply: function (h) {
+        h.exact = 1;
+        h.title = 1;
+        for (var k = 0; k < out.length; k++) {
+          h.exact = Math.min(h.exact, out[k].exact[h.id]);
+          h.title = Math.min(h.title, out[k].title[h.id]);
+        }
+        h.cls = classify(h);
+        h.parts = quoted ? out.map(function (j) { return { exact: j.exact[h.id], title: j.title[h.id] }; }) : null;
+      },
+    };
+  }
+
+  /* 0: the query (likely) in the title; 1: in the text; 2: all its characters, but checked
+   * against the stored text and not as one string. Checking only ever moves a result down,
+   * so checking the top n gives the same first n whatever n is. */
+  function classify(h) {
+    if (h.exact < 0) return 2;
+    return h.title >= 0 ? 0 : 1;
+  }
+
+  function order(a, b) {
+    return a.cls - b.cls || b.score - a.score || b.id - a.id;
+  }
+
+  function summarise(h) {
+    h.exact = Math.min.apply(null, h.parts.map(function (p) { return p.exact; }));
+    h.title = Math.min.apply(null, h.parts.map(function (p) { return p.title; }));
+    h.cls = classify(h);
+  }
+
+  /* The stored article's text of each index field, normalised (as the index saw it). */
+  function fieldTexts(m, doc) {
+    if (!doc.norm) {
+      var c = m.clusters[doc.cluster] || [];
+      doc.norm = {
+        title: doc.normTitle,
+        body: doc.normText,
+        cluster: core.squash([c[0] || ""].concat(c[2] || []).join("、")),
+        column: core.squash(doc.column || ""),
+        source: core.squash(doc.source || ""),
+        byline: core.squash(doc.byline || ""),
+        bulletin: core.squash(doc.bulletin || ""),
+      };
+    }
+    return doc.norm;
+  }
+
+  function verifyWith(h, doc, parts, m) {
+    var texts = fieldTexts(m, doc);
+    h.parts = parts.map(function (p) {
+      var has = function (f) { return texts[f].indexOf(p.norm) >= 0; };
+      var inTitle = topFields(p).some(has);
+      var exact = inTitle || (p.field ? has(p.field) : Object.keys(texts).some(has));
+      return { exact: exact ? 1 : -1, title: inTitle ? 1 : -1 };
+    });
+    h.verified = true;
+    summarise(h);
+  }
+
+  return {
+    queryClauses: queryClauses,
+    inPeriod: inPeriod,
+    rangeKey: rangeKey,
+    yearOf: yearOf,
+    partWords: partWords,
+    lunrMatches: lunrMatches,
+    topFields: topFields,
+    judge: judge,
+    classify: classify,
+    order: order,
+    summarise: summarise,
+    fieldTexts: fieldTexts,
+    verifyWith: verifyWith,
+  };
+});
