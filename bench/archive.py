@@ -165,12 +165,15 @@ def article(model: Model, rng: random.Random, seed: int) -> tuple[str, str]:
     return title, "\n\n".join(paragraphs)
 
 
-def bulletin(i: int, model: Model, seed: int) -> tuple[str, str, list[tuple[str, str]]]:
-    """(markdown, sidecar, articles) of bulletin ``i``: depends on (seed, i) only."""
+def bulletin(
+    i: int, model: Model, seed: int, month_of: int | None = None
+) -> tuple[str, str, list[tuple[str, str]]]:
+    """(markdown, sidecar, articles) of bulletin ``i``: depends on (seed, i) only.
+    ``month_of``: dated in the month of that bulletin instead (a back issue)."""
     rng = random.Random(f"{seed}:{i}")
     s = i % len(SERIES)
     number = i // len(SERIES) + 1
-    months = 1990 * 12 + i // len(SERIES)
+    months = 1990 * 12 + (i if month_of is None else month_of) // len(SERIES)
     year, month = months // 12, months % 12 + 1
     series = SERIES[s]
     arts = [article(model, rng, seed) for _ in range(rng.randint(*ARTICLES))]
@@ -211,6 +214,19 @@ def add_bulletin(root: Path, seed: int = 1, model: Model | None = None) -> Path:
     i = len(list(issues.glob("b*.md")))
     write_bulletin(issues, i, model or Model.train(TRAINING), seed)
     return issues / f"{file_stem(i)}.md"
+
+
+def add_back_issue(root: Path, seed: int = 1, model: Model | None = None) -> Path:
+    """Add a back issue found later (a scan of an old year, say): new text, dated like the
+    archive's middle bulletin, so its articles sort into the middle of the archive. A
+    build's cost for it is what inserting documents among the old ones costs."""
+    issues = root / "issues"
+    n = len(list(issues.glob("b*.md")))
+    text, sidecar, _ = bulletin(2 * n, model or Model.train(TRAINING), seed, month_of=n // 2)
+    path = issues / f"old{n:05d}.md"  # not b*.md: add_bulletin counts those
+    path.write_text(text, "utf-8")
+    path.with_suffix(".yml").write_text(sidecar, "utf-8")
+    return path
 
 
 def articles(n_articles: int, model: Model, seed: int) -> Iterator[tuple[str, str]]:

@@ -5,7 +5,8 @@ that keeps growing, valid dates for any N) outside the repository, and for each 
 — this checkout, and with ``--ref main`` that git ref too, side by side in the same run —
 measures, each build in a fresh process with its code frozen in a snapshot:
 
-* full build (cold caches), rebuild with nothing changed, rebuild after one new bulletin:
+* full build (cold caches), rebuild with nothing changed, rebuild after one new bulletin,
+  and last (after the search figures) after one back issue dated in the archive's middle:
   wall time, peak RSS of the build process and of its largest child (``getrusage``), and
   the peak RSS of any single process of the build's tree sampled from /proc every 0.1 s;
 * the site: files, size on disk, search index size, distinct search terms;
@@ -292,6 +293,10 @@ def run_version(label: str, code: Path, n: int, dest: Path, args, model) -> dict
     if not args.no_search:
         print(f"[n={n} {label}] search in Chromium …", flush=True)
         r["search"] = measure_search(root / "build", root, args.pagefind and label == "this")
+    # last, so the figures above are of the archive plus its newest bulletin
+    archive.add_back_issue(root, args.seed, model)
+    print(f"[n={n} {label}] rebuild after one back issue (middle date) …", flush=True)
+    r["back"] = run_build(code, root, args.jobs)
     (root / "scale-results.json").write_text(json.dumps(r, ensure_ascii=False, indent=1))
     return r
 
@@ -303,7 +308,12 @@ def table(n: int, results: dict[str, dict]) -> None:
     rows: list[tuple[str, list[str]]] = []
     first = results[labels[0]]
     print(f"\n== N = {n} bulletins, {first['full']['articles']} articles ==")
-    runs = (("full", "full build"), ("same", "nothing changed"), ("plus1", "+1 bulletin"))
+    runs = (
+        ("full", "full build"),
+        ("same", "nothing changed"),
+        ("plus1", "+1 bulletin"),
+        ("back", "+1 back issue, middle date"),
+    )
     for key, name in runs:
         rows.append((f"{name} (s)", [f"{results[x][key]['wall']:.1f}" for x in labels]))
         rows.append(("  load avg (before → after)", [results[x][key]["load"] for x in labels]))

@@ -42,6 +42,8 @@
     return period === "-" ? !key : !!key && (key === period || key.lastIndexOf(period + "-", 0) === 0);
   }
 
+  /* The key of the run holding document `id`: `ranges` is [[key, first document, …], …] in
+   * document order (the manifest's years, the facets' months). */
   function rangeKey(ranges, id) {
     var lo = 0;
     var hi = ranges.length - 1;
@@ -54,15 +56,7 @@
   }
 
   function yearOf(m, id) {
-    var ys = m.years;
-    var lo = 0;
-    var hi = ys.length - 1;
-    while (lo < hi) {
-      var mid = (lo + hi + 1) >> 1;
-      if (ys[mid][1] <= id) lo = mid;
-      else hi = mid - 1;
-    }
-    return ys.length ? ys[lo][0] : "";
+    return rangeKey(m.years, id);
   }
 
   /* Which vocabulary words does a part contain? Longest matches (greedy, left to right) get
