@@ -1,7 +1,9 @@
 """The preview server behind ``huikan serve`` (and the tests' ``serve_dir`` fixture)."""
 
+import http.client
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -23,6 +25,25 @@ def test_serves_files_and_the_site_404(built_site, serve_dir):
     assert status == 200 and b'lang="zh-CN"' in body
     status, body = fetch(base + "no/such/page/")
     assert status == 404 and "页面未找到".encode() in body
+
+
+def test_one_connection_serves_many_requests(built_site, serve_dir):
+    """Keep-alive: a search page's ~30 small files (directories, shards, records) come over
+    the connections it has open, a 404 and a redirect included, each answer whole."""
+    base = urllib.parse.urlsplit(serve_dir(built_site.out))
+    conn = http.client.HTTPConnection(base.hostname, base.port, timeout=10)
+    try:
+        statuses = []
+        for path in ["/", "/assets/site.css", "/no/such/page/", "/search", "/search/manifest.json"]:
+            conn.request("GET", path)
+            r = conn.getresponse()
+            body = r.read()
+            assert r.version == 11 and len(body) == int(r.getheader("Content-Length"))
+            statuses.append(r.status)
+            assert conn.sock is not None  # still open: the next request reuses it
+        assert statuses == [200, 200, 404, 301, 200]
+    finally:
+        conn.close()
 
 
 def test_serves_under_a_prefix_only(built_site, serve_dir):
