@@ -222,6 +222,7 @@
     summarise(h);
   }
 
+  // what the engine uses (topFields, classify, summarise and fieldTexts serve these)
   return {
     queryClauses: queryClauses,
     inPeriod: inPeriod,
@@ -229,12 +230,8 @@
     yearOf: yearOf,
     partWords: partWords,
     lunrMatches: lunrMatches,
-    topFields: topFields,
     judge: judge,
-    classify: classify,
     order: order,
-    summarise: summarise,
-    fieldTexts: fieldTexts,
     verifyWith: verifyWith,
   };
 });
