@@ -30,9 +30,11 @@
 
   /* Term k of a shard, per field [documents (absolute, ascending), values (1000 × tf part)],
    * decoded once per shard object (a page keeps its shards, and typing a query re-reads
-   * them at every keystroke). A field's string (term_texts in shard.py): the documents' gaps
-   * as variable-length base64url (base-32 digits, all but a number's last offset by 32),
-   * then each posting's impact level in two digits, an index into `impacts`. */
+   * them at every keystroke). A field's string (term_texts in shard.py; "" for no postings):
+   * a header digit P, then P levels in two digits each (the palette), then the documents'
+   * gaps as variable-length base64url (base-32 digits, all but a number's last offset by
+   * 32), then each posting's level: one digit, its place in the palette, when P > 0; two
+   * digits, an index into `impacts`, when P = 0. */
   function shardTerm(shard, k, start, impacts) {
     var cache = shard._decoded || (shard._decoded = new Map());
     var hit = cache.get(k);
@@ -42,13 +44,19 @@
     for (var f = 0; f < p.length; f++) {
       var text = p[f];
       var len = text.length;
-      var room = (len / 3) | 0; // a posting takes at least three characters
+      var size = len ? B64_VALUE[text.charCodeAt(0)] : 0;
+      var width = size ? 1 : 2; // characters of level a posting
+      var i = len ? 1 + 2 * size : 0;
+      var palette = new Int32Array(size);
+      for (var q = 0; q < size; q++) {
+        palette[q] = impacts[B64_VALUE[text.charCodeAt(1 + 2 * q)] * 64 + B64_VALUE[text.charCodeAt(2 + 2 * q)]];
+      }
+      var room = Math.max(0, ((len - i) / (width + 1)) | 0); // a posting's gap takes a character at least
       var docs = new Int32Array(room);
       var vals = new Int32Array(room);
       var doc = start;
-      var i = 0;
       var n = 0;
-      while (i + 2 * n < len) {
+      while (i + width * n < len) {
         var gap = 0;
         var c = B64_VALUE[text.charCodeAt(i++)];
         while (c >= 32) {
@@ -58,9 +66,14 @@
         doc += gap * 32 + c;
         docs[n++] = doc;
       }
-      if (i + 2 * n !== len) throw new Error("search: postings string cut short");
-      for (var j = 0; j < n; j++, i += 2) {
-        vals[j] = impacts[B64_VALUE[text.charCodeAt(i)] * 64 + B64_VALUE[text.charCodeAt(i + 1)]];
+      if (i + width * n !== len) throw new Error("search: postings string cut short");
+      var j;
+      if (size) {
+        for (j = 0; j < n; j++) vals[j] = palette[B64_VALUE[text.charCodeAt(i++)]];
+      } else {
+        for (j = 0; j < n; j++, i += 2) {
+          vals[j] = impacts[B64_VALUE[text.charCodeAt(i)] * 64 + B64_VALUE[text.charCodeAt(i + 1)]];
+        }
       }
       out.push([docs.subarray(0, n), vals.subarray(0, n)]);
     }

@@ -22,6 +22,7 @@ from huikan.search.index import (
     PIPELINE_FN,
     _milli,
     build_index,
+    level_of,
     lunr_py_index,
     quantise,
     utf16_key,
@@ -43,8 +44,10 @@ from huikan.search.shard import (
     directories,
     encode_levels,
     encode_numbers,
+    encode_postings,
     make_shards,
     separators,
+    term_texts,
     to_lunr,
 )
 from huikan.search.store import plain_text, read_store
@@ -100,11 +103,55 @@ def test_postings_strings_round_trip():
     # under 32: one character; each further 5 bits one more, led by digits offset by 32
     assert np.diff(np.concatenate([[0], ends])).tolist() == [1, 1, 1, 2, 2, 3, 3, 4, 3, 1, 9]
     assert text[:3] == "ABf" and text[3:5] == "hA"
-    both = text + encode_levels(levels)
+    # eleven distinct levels in eleven postings: a palette would not be shorter
+    both = encode_postings(gaps, levels)
+    assert both == "A" + text + encode_levels(levels)
     assert decode_postings(both) == list(zip(gaps.tolist(), levels.tolist(), strict=True))
-    assert decode_postings("") == []
+    assert decode_postings("") == [] and encode_postings([], []) == ""
     with pytest.raises(ValueError):
         decode_postings(both[:-1])
+
+
+def test_postings_with_few_distinct_levels_list_them_once():
+    """A frequent term's postings share a few levels: the string lists them (the palette)
+    and then gives each posting one character, its place there; lossless either way."""
+    rng = np.random.default_rng(7)
+    gaps = rng.integers(0, 40, 500)
+    levels = rng.choice([12, 150, 151, 160, 243], 500)
+    text = encode_postings(gaps, levels)
+    numbers, _ = encode_numbers(gaps)
+    assert text[0] == "F" and text[1:11] == encode_levels(np.array([12, 150, 151, 160, 243]))
+    assert len(text) == 1 + 10 + len(numbers) + 500  # two characters a posting without it
+    assert decode_postings(text) == list(zip(gaps.tolist(), levels.tolist(), strict=True))
+    with pytest.raises(ValueError):
+        decode_postings(text[:-1])
+    # 64 distinct levels do not fit the one-digit header; two postings gain nothing
+    many = np.arange(64).repeat(3)
+    assert encode_postings(np.ones(192, dtype=int), many)[0] == "A"
+    assert encode_postings([3, 4], [9, 9])[0] == "A"
+    assert encode_postings([3, 4, 5], [9, 9, 9])[0] == "B"
+
+
+def test_term_texts_write_what_encode_postings_writes(tokens):
+    """term_texts (every term of a segment at once, numpy) agrees with the one-term encoder
+    on every (term, field) of an index of the sample articles."""
+    _, token_docs = tokens
+    vocab, docs = _encode(token_docs)
+    index = build_index([str(i) for i in range(len(docs))], docs, vocab, length_ref=LENGTH_REF)
+    texts = term_texts(index)
+    nf = len(index.fields)
+    group = index.tid * nf + index.fld
+    palettes = 0
+    for t, text in enumerate(texts):
+        fields = json.loads(text)
+        for f in range(nf):
+            sel = group == t * nf + f
+            doc = index.doc[sel]
+            gaps = np.diff(doc, prepend=0)
+            want = encode_postings(gaps, level_of(index.milli[sel]))
+            assert (fields[f] if f < len(fields) else "") == want, (index.terms[t], f)
+            palettes += bool(want) and want[0] != "A"
+    assert palettes  # some frequent term uses one
 
 
 def test_impacts_are_quantised_on_a_log_scale():
