@@ -23,6 +23,7 @@
   var B64_VALUE = new Int32Array(128);
   for (var b = 0; b < 64; b++) B64_VALUE[B64.charCodeAt(b)] = b;
   var EMPTY = new Int32Array(0);
+  var PALETTE = 46; // "." (not a base64url digit): the postings string starts with a palette
 
   function byUnits(a, b) {
     return a < b ? -1 : a > b ? 1 : 0; // UTF-16 code-unit order, as the Python side sorts
@@ -31,10 +32,10 @@
   /* Term k of a shard, per field [documents (absolute, ascending), values (1000 × tf part)],
    * decoded once per shard object (a page keeps its shards, and typing a query re-reads
    * them at every keystroke). A field's string (term_texts in shard.py; "" for no postings):
-   * a header digit P, then P levels in two digits each (the palette), then the documents'
-   * gaps as variable-length base64url (base-32 digits, all but a number's last offset by
-   * 32), then each posting's level: one digit, its place in the palette, when P > 0; two
-   * digits, an index into `impacts`, when P = 0. */
+   * the documents' gaps as variable-length base64url (base-32 digits, all but a number's last
+   * offset by 32), then each posting's level in two digits, an index into `impacts`; or, when
+   * it starts with PALETTE (".") and a digit P, P levels in two digits each (the palette),
+   * the gaps, then each posting's level in one digit, its place in the palette. */
   function shardTerm(shard, k, start, impacts) {
     var cache = shard._decoded || (shard._decoded = new Map());
     var hit = cache.get(k);
@@ -44,12 +45,12 @@
     for (var f = 0; f < p.length; f++) {
       var text = p[f];
       var len = text.length;
-      var size = len ? B64_VALUE[text.charCodeAt(0)] : 0;
+      var size = text.charCodeAt(0) === PALETTE ? B64_VALUE[text.charCodeAt(1)] : 0;
       var width = size ? 1 : 2; // characters of level a posting
-      var i = len ? 1 + 2 * size : 0;
+      var i = size ? 2 + 2 * size : 0;
       var palette = new Int32Array(size);
       for (var q = 0; q < size; q++) {
-        palette[q] = impacts[B64_VALUE[text.charCodeAt(1 + 2 * q)] * 64 + B64_VALUE[text.charCodeAt(2 + 2 * q)]];
+        palette[q] = impacts[B64_VALUE[text.charCodeAt(2 + 2 * q)] * 64 + B64_VALUE[text.charCodeAt(3 + 2 * q)]];
       }
       var room = Math.max(0, ((len - i) / (width + 1)) | 0); // a posting's gap takes a character at least
       var docs = new Int32Array(room);

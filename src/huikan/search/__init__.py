@@ -147,7 +147,7 @@ def write_search_index(
     directories ``g/<j>.json`` that find a term's shard in every segment (about
     ``directory_size`` shard separators each) into ``out_dir`` (``<site>/search/``): all of a
     segment's files are in its folder.
-    Documents are numbered by (date, url) and indexed in segments of at most
+    Documents are numbered by (date, cluster, url) and indexed in segments of at most
     ``segment_docs``, the last ones halving down to ``segment_unit`` (default
     :data:`SEGMENT_UNIT`, or ``segment_docs`` when that is smaller: equal segments;
     :mod:`huikan.search.segment`).
@@ -260,9 +260,15 @@ def write_search_index(
 
 
 def _order(docs: list[SearchDoc], config: SiteConfig) -> tuple[list[SearchDoc], list[Any]]:
-    """Documents in number order (date, url; a URL twice is an error) and the clusters,
-    (name, slug): site.yml's, then any other in order of first use."""
-    ordered = sorted(docs, key=lambda d: (d.date or "", d.url))
+    """Documents in number order and the clusters, (name, slug): site.yml's, then any other
+    in order of first use.
+
+    The order is (date, cluster, url); a URL twice is an error. Date first, so a new issue
+    changes only the numbers at the end and the months are runs. Cluster next, so the
+    articles of one date — the issues of every series that month — fall in a few runs of
+    the same cluster: facets.json's one character a document then compresses to a third
+    (80,000 articles: 18.8 → 6.2 kB gzip on every cold search page)."""
+    ordered = sorted(docs, key=lambda d: (d.date or "", d.cluster, d.url))
     seen: set[str] = set()
     for d in ordered:
         if d.url in seen:

@@ -1,6 +1,6 @@
 """Document segments: the unit of work (and of reuse) of the search index.
 
-Documents are numbered by (date, url) and cut into segments of consecutive documents
+Documents are numbered by (date, cluster, url) and cut into segments of consecutive documents
 (:func:`segment_ranges`: whole segments of :data:`SEGMENT_DOCS`, then the rest in halving
 sizes down to :data:`SEGMENT_UNIT`, like the binary digits of a count). Each segment has its
 own term shards (``i/<segment>/<k>.json``) and its own store files

@@ -26,12 +26,13 @@ quantised impacts the index holds):
 
 (one string per field in the manifest's ``fields`` order, trailing empty ones left out)
 
-where a postings string holds the documents' gaps (doc - previous doc, the first counted from
-the segment's first document) as variable-length base64url numbers, then each posting's
-impact level in two digits: the level of 1000 × BM25 tf part × field boost among the 244 of
-``impacts`` in the manifest (:data:`huikan.search.index.IMPACTS`) — cheap to write for
-millions of postings, to read in the browser, and few distinct values for gzip. The tf part
-(``build_index(length_ref=…)``) is local to its document; decoding
+where a postings string (:func:`term_texts`) holds the documents' gaps (doc - previous doc,
+the first counted from the segment's first document) as variable-length base64url numbers
+and each posting's impact level — the level of 1000 × BM25 tf part × field boost among the
+244 of ``impacts`` in the manifest (:data:`huikan.search.index.IMPACTS`) — in two digits, or
+in one, its place among the term's distinct levels listed at the string's start — cheap to
+write for millions of postings, to read in the browser, and few distinct values for gzip.
+The tf part (``build_index(length_ref=…)``) is local to its document; decoding
 (:func:`to_lunr` here, ``decodePostings``/``toLunr`` in ``static/search-rank.js``) multiplies
 in lunr's idf from the term's document frequency — the postings of the term in every segment,
 all loaded for a query — and the manifest's document count, and gives lunr's serialisation for
@@ -74,7 +75,9 @@ DEFAULT_SHARD_BYTES = 8_000
 # every query; smaller ones requests (each ~4-5 ms in a browser here) on queries whose terms
 # spread over the term space.
 DIRECTORY_SEPARATORS = 640
-# Distinct levels a postings string may list first (its header is one base64url digit).
+# A postings string that lists its distinct levels first starts with this mark (not a base64url
+# digit), then their count in one digit.
+PALETTE_MARK = "."
 PALETTE_MAX = 63
 
 
@@ -144,28 +147,28 @@ def encode_postings(gaps: np.ndarray, levels: np.ndarray) -> str:
     if uses_palette(len(palette), len(levels)):
         index = np.searchsorted(palette, levels)
         marks = _ALPHABET[index].tobytes().decode("ascii")
-        return ALPHABET[len(palette)] + encode_levels(palette) + text + marks
-    return ALPHABET[0] + text + encode_levels(levels)
+        head = PALETTE_MARK + ALPHABET[len(palette)] + encode_levels(palette)
+        return head + text + marks
+    return text + encode_levels(levels)
 
 
 def uses_palette(distinct: Any, postings: Any) -> Any:  # numbers, or numpy arrays of them
     """Whether a postings string lists its distinct levels first (then one character a
-    posting) rather than two characters a posting: when that is shorter and fits the header."""
-    return (distinct <= PALETTE_MAX) & (2 * distinct < postings)
+    posting) rather than two characters a posting: when that is shorter and P fits a digit."""
+    return (distinct <= PALETTE_MAX) & (2 + 2 * distinct < postings)
 
 
 def decode_postings(text: str) -> list[tuple[int, int]]:
     """One field's postings string → [(Δdoc, impact level)] (as ``shardTerm`` in
-    static/search-rank.js): the header (palette size P), P two-digit levels, then gap
-    numbers until the characters left are one (P > 0) or two (P = 0) per number read."""
-    if not text:
-        return []
+    static/search-rank.js): after the palette, if any (the mark, its size P in one digit, P
+    two-digit levels), gap numbers until the characters left are one (palette) or two (none)
+    per number read."""
     value = {c: i for i, c in enumerate(ALPHABET)}
-    size = value[text[0]]
-    palette = [value[text[1 + 2 * j]] * 64 + value[text[2 + 2 * j]] for j in range(size)]
+    size = value[text[1]] if text.startswith(PALETTE_MARK) else 0
+    palette = [value[text[2 + 2 * j]] * 64 + value[text[3 + 2 * j]] for j in range(size)]
     width = 1 if size else 2
     gaps: list[int] = []
-    i = 1 + 2 * size
+    i = 2 + 2 * size if size else 0
     while i + width * len(gaps) < len(text):
         n = 0
         while value[text[i]] >= 32:
@@ -185,17 +188,17 @@ def decode_postings(text: str) -> list[tuple[int, int]]:
 
 def term_texts(index: LunrIndex) -> list[str]:
     """Each term's postings as JSON text: one string per field, trailing empty fields left
-    out. A field's string (empty when it has no postings): a header character P, then P
-    impact levels in two digits each (its *palette*: the distinct levels of its postings, in
-    order), then its postings' document gaps (:func:`encode_numbers`, the first counted from
-    the segment's first document), then each posting's level — one character, its place in
-    the palette, when P > 0; two digits, the level itself, when P = 0 (a term with few
-    postings, or more than 63 distinct levels). Levels are of
-    :data:`huikan.search.index.IMPACTS`.
+    out. A field's string (empty when it has no postings): its postings' document gaps
+    (:func:`encode_numbers`, the first counted from the segment's first document), then each
+    posting's level in two digits (levels of :data:`huikan.search.index.IMPACTS`). When the
+    postings share at most 63 levels and that is shorter, the string starts with a *palette*
+    instead — :data:`PALETTE_MARK`, the count P in one digit, the P distinct levels in order,
+    two digits each — and a posting's level is one digit, its place in the palette.
 
     Why a palette: a frequent term's postings share a few dozen levels (~5 bits of entropy);
     two digits a posting cost ~6.9 bits after gzip, an index into the palette ~5.2 (at
-    80,000 articles, 能源's body postings in a full segment: 11.1 → 8.4 kB gzip).
+    80,000 articles, the levels of 能源's 12,875 body postings in a full segment: 11.1 → 8.4 kB
+    gzip).
 
     Millions of terms on a cold build of a large archive: all of it is worked out with numpy
     over the postings (one postings-long array at a time: a segment has ~15 million
@@ -226,18 +229,19 @@ def term_texts(index: LunrIndex) -> list[str]:
     gap_end = np.cumsum(digits, dtype=np.int64)
     gap_before = np.concatenate([[0], gap_end])[firsts]
     gap_chars = gap_end[firsts + sizes - 1] - gap_before
-    pal_chars = np.where(use, 2 * distinct, 0)
-    length = 1 + pal_chars + gap_chars + np.where(use, sizes, 2 * sizes)
+    head = np.where(use, 2 + 2 * distinct, 0)  # the palette, if any
+    length = head + gap_chars + np.where(use, sizes, 2 * sizes)
     offset = np.cumsum(length) - length  # each group's first character
     text = np.empty(int(length.sum()), dtype=np.uint8)
-    text[offset] = _ALPHABET[np.where(use, distinct, 0)]
+    text[offset[use]] = ord(PALETTE_MARK)
+    text[offset[use] + 1] = _ALPHABET[distinct[use]]
     pal = use[uniq >> 8]
     ug = (uniq >> 8)[pal]
-    put_levels(text, uniq[pal] & 255, offset[ug] + 1 + 2 * (np.flatnonzero(pal) - pal_first[ug]))
+    put_levels(text, uniq[pal] & 255, offset[ug] + 2 + 2 * (np.flatnonzero(pal) - pal_first[ug]))
     del uniq, pal, ug
-    put_numbers(text, gaps, digits, (offset + 1 + pal_chars - gap_before)[gid] + gap_end - 1)
+    put_numbers(text, gaps, digits, (offset + head - gap_before)[gid] + gap_end - 1)
     del gaps, digits, gap_end
-    lev_at = (offset + 1 + pal_chars + gap_chars)[gid]
+    lev_at = (offset + head + gap_chars)[gid]
     within = np.arange(p, dtype=np.int64) - firsts[gid]
     one = use[gid]
     text[lev_at[one] + within[one]] = _ALPHABET[place[one]]

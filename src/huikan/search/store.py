@@ -1,9 +1,9 @@
 """The document store: what a result needs (title, URL, date, cluster, text for the snippet).
 
-Small JSON files of a few consecutive articles each (numbered by date, so often articles of
-one bulletin), in the folder of their index segment (``i/<segment>/d<chunk>.json``), fetched
-only for the results on screen (and for checking an exact phrase), so a query never
-downloads much text it does not show. A record: ``url`` (site-relative),
+Small JSON files of a few consecutive articles each (numbered by date, then cluster), in the
+folder of their index segment (``i/<segment>/d<chunk>.json``), fetched only for the results
+on screen (and for checking an exact phrase), so a query never downloads much text it does
+not show. A record: ``url`` (site-relative),
 ``title``, ``date`` ("" when unknown), ``cluster`` (number in the manifest's list),
 ``bulletin`` (display title) and ``text`` (:func:`plain_text` of the body, also what is
 indexed).
