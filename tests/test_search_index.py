@@ -138,12 +138,13 @@ def test_term_texts_write_what_encode_postings_writes(tokens):
     _, token_docs = tokens
     vocab, docs = _encode(token_docs)
     index = build_index([str(i) for i in range(len(docs))], docs, vocab, length_ref=LENGTH_REF)
-    texts = term_texts(index)
+    texts, counted = term_texts(index)
     nf = len(index.fields)
     group = index.tid * nf + index.fld
     palettes = 0
     for t, text in enumerate(texts):
         fields = json.loads(text)
+        two_digit = 0  # the term's text with every level in two digits
         for f in range(nf):
             sel = group == t * nf + f
             doc = index.doc[sel]
@@ -151,6 +152,9 @@ def test_term_texts_write_what_encode_postings_writes(tokens):
             want = encode_postings(gaps, level_of(index.milli[sel]))
             assert (fields[f] if f < len(fields) else "") == want, (index.terms[t], f)
             palettes += want.startswith(".")
+            two_digit += len(encode_numbers(gaps)[0]) + 2 * len(gaps) - len(want)
+        # a shard is packed by the size the term would take without palettes
+        assert counted[t] == len(text) + two_digit
     assert palettes  # some frequent term uses one
 
 

@@ -186,8 +186,10 @@ def decode_postings(text: str) -> list[tuple[int, int]]:
     return list(zip(gaps, levels, strict=True))
 
 
-def term_texts(index: LunrIndex) -> list[str]:
-    """Each term's postings as JSON text: one string per field, trailing empty fields left
+def term_texts(index: LunrIndex) -> tuple[list[str], list[int]]:
+    """Each term's postings as JSON text, and the size it counts for when shards are packed.
+
+    The text: one string per field, trailing empty fields left
     out. A field's string (empty when it has no postings): its postings' document gaps
     (:func:`encode_numbers`, the first counted from the segment's first document), then each
     posting's level in two digits (levels of :data:`huikan.search.index.IMPACTS`). When the
@@ -202,7 +204,12 @@ def term_texts(index: LunrIndex) -> list[str]:
 
     Millions of terms on a cold build of a large archive: all of it is worked out with numpy
     over the postings (one postings-long array at a time: a segment has ~15 million
-    postings, 120 MB an array), and a term's text is one slice per kept field."""
+    postings, 120 MB an array), and a term's text is one slice per kept field.
+
+    The size counted is the text's length with every level in two digits: a shard's gzip
+    size follows the postings it holds more than its characters (one palette digit carries
+    what two plain digits do), so shards packed by it stay ~4 kB gzip each, as before
+    palettes, and a query's rare terms bring no more neighbours' postings."""
     nf = len(index.fields)
     n = len(index.terms)
     tid, fld, doc = index.tid, index.fld, index.doc
@@ -249,6 +256,7 @@ def term_texts(index: LunrIndex) -> list[str]:
     put_levels(text, levels[two], lev_at[two] + 2 * within[two])
     del lev_at, within, one, two, place, levels, gid
     text = text.tobytes().decode("ascii")
+    saved = np.bincount(cells // nf, weights=np.where(use, sizes - head, 0), minlength=n)
     # every (term, field) cell's slice: empty cells (no group) are empty slices
     bounds = np.append(offset, len(text))
     b = bounds[np.searchsorted(cells, np.arange(n * nf + 1))].tolist()
@@ -266,12 +274,14 @@ def term_texts(index: LunrIndex) -> list[str]:
             out.append('["' + text[b[a] : b[a + 1]] + '","' + text[b[a + 1] : b[a + 2]] + '"]')
         else:
             out.append('["' + '","'.join(text[b[f] : b[f + 1]] for f in range(a, a + k)) + '"]')
-    return out
+    counted = [len(x) + int(extra) for x, extra in zip(out, saved.tolist(), strict=True)]
+    return out, counted
 
 
 def make_shards(index: LunrIndex, max_bytes: int = DEFAULT_SHARD_BYTES) -> list[Shard]:
-    """Pack consecutive terms into shards of about ``max_bytes`` (a big term gets its own)."""
-    texts = term_texts(index)
+    """Pack consecutive terms into shards of about ``max_bytes`` (a big term gets its own),
+    counting each term as :func:`term_texts` says."""
+    texts, counted = term_texts(index)
     shards: list[Shard] = []
     cur: list[int] = []
     size = 0
@@ -285,7 +295,7 @@ def make_shards(index: LunrIndex, max_bytes: int = DEFAULT_SHARD_BYTES) -> list[
         shards.append(Shard(terms, text))
 
     for t, term in enumerate(index.terms):
-        n = len(texts[t]) + len(term.encode()) + 4
+        n = counted[t] + len(term.encode()) + 4
         if cur and size + n > max_bytes:
             flush()
             cur, size = [], 0
