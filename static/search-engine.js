@@ -12,6 +12,9 @@
   var J = window.huikanSearchJudge;
   var lunr = window.lunr;
   var WINDOW = 20; // results whose exactness is checked against the stored text, by default
+  // the index format these scripts read (FORMAT in src/huikan/search/__init__.py): a page left
+  // open across an upgrade that changed it says so instead of misreading the new files
+  var FORMAT = "huikan-search/8";
 
   function Engine(indexUrl) {
     this.base = new URL(indexUrl, document.baseURI);
@@ -99,6 +102,11 @@
     if (!this._manifest) {
       this._checked = Date.now();
       this._manifest = fetchJSON(new URL("manifest.json", this.base), "no-cache").then(function (m) {
+        if (m.format !== FORMAT) {
+          var err = new Error("本站搜索索引已更新为新格式（" + m.format + "），请刷新页面后再搜索。");
+          err.reload = true; // the page says this as it is: no network fault to retry
+          throw err;
+        }
         m.bounds = m.dirs ? m.dirs.split(" ") : []; // directory j covers [bounds[j-1], bounds[j])
         core.registerPipeline(lunr);
         return m;

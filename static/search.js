@@ -240,7 +240,9 @@
         return rebuilt.then(function (changed) {
           if (changed || seq !== self.seq) return;
           self.clear();
-          self.status.textContent = "搜索索引加载失败，请检查网络后重试。（" + err.message + "）";
+          self.status.textContent = err.reload
+            ? err.message
+            : "搜索索引加载失败，请检查网络后重试。（" + err.message + "）";
         });
       })
       .then(function () {

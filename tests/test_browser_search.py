@@ -396,3 +396,30 @@ def test_a_search_page_left_open_across_a_rebuild_reads_the_new_index(
     assert "加载失败" not in page.inner_text("#search-app")
     page.wait_for_selector(".result-link")
     assert errors == []
+
+
+def test_a_page_left_open_across_a_format_change_asks_for_a_reload(
+    page, built_site, serve_dir, tmp_path
+):
+    """The site is rebuilt by a huikan whose index format differs (new shard encoding): the
+    open page's scripts cannot read it, and say so — refresh the page — instead of
+    misreading the new files."""
+    served = tmp_path / "served"
+    shutil.copytree(built_site.out, served)
+    base = serve_dir(served)
+    q = "集成电路"
+    page.goto(base + "search/?q=" + quote(q))
+    page.wait_for_function("document.querySelector('#search-status').textContent.includes('找到')")
+    manifest = served / "search" / "manifest.json"
+    data = json.loads(manifest.read_text("utf-8"))
+    data["format"] = "huikan-search/999"
+    manifest.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    page.evaluate("window.huikanSearchEngine.RECHECK_MS = 0")
+    page.fill("#search-q", "")
+    page.type("#search-q", "半导体", delay=20)
+    page.wait_for_function(
+        "document.querySelector('#search-status').textContent.includes('请刷新页面')"
+    )
+    status = page.inner_text("#search-status")
+    assert "新格式（huikan-search/999）" in status and "检查网络" not in status
+    assert not page.query_selector(".result-link")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ import pytest
 from lunr.index import Index
 
 from huikan.config import load_config
-from huikan.search import SearchDoc, field_values, write_search_index
+from huikan.search import FORMAT, SearchDoc, field_values, write_search_index
 from huikan.search.cache import TokenCache
 from huikan.search.files import folder_digest
 from huikan.search.index import (
@@ -355,6 +356,13 @@ def test_recall_of_dev_queries_in_python(built):
         }
         assert relevant <= found, q
         assert relevant, q
+
+
+def test_the_search_scripts_read_the_format_the_build_writes():
+    """search-engine.js refuses a manifest of another format (a page left open across an
+    upgrade): its constant must be the one the build writes."""
+    engine = (REPO / "static" / "search-engine.js").read_text("utf-8")
+    assert re.search(r'var FORMAT = "([^"]+)";', engine).group(1) == FORMAT
 
 
 def test_write_search_index_files_and_stats(built):

@@ -39,8 +39,10 @@ from huikan.search.t2s import build_map
 from huikan.search.tokenize import Tokenizer
 from huikan.search.trend import month_key
 
-# 7: one set of directories for all segments (6: impact levels, 5: the store in the segments)
-FORMAT = "huikan-search/7"
+# 8: palettes of levels, documents numbered by (date, cluster, url); 7: one set of directories
+# for all segments (6: impact levels, 5: the store in the segments). static/search-engine.js
+# names the format it reads and refuses any other.
+FORMAT = "huikan-search/8"
 # Documents per store file. One: a query's results are scattered over the archive, so a file of
 # four held three articles nobody asked for — 3/4 of a cold search page's bytes went there.
 STORE_CHUNK = 1
