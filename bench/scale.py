@@ -13,7 +13,8 @@ measures, each build in a fresh process with its code frozen in a snapshot:
 * search in headless Chromium against the served site: bytes (gzip, each response on its
   own, level 6) of every request of a cold search page ``search/?q=…`` until the network is
   idle — page, CSS, scripts, index parts, store — median over the dev queries and the
-  largest; warm median latency of ``huikanSearch`` (top 10) over the dev queries;
+  largest, and by kind of file (median query / worst query); warm median latency of
+  ``huikanSearch`` (top 10) over the dev queries;
 * Pagefind (extended) on the same built site: index time, index size, cold bytes to the
   first result, warm median latency (via bench/search.py).
 
@@ -31,6 +32,7 @@ import argparse
 import importlib.util
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -192,8 +194,27 @@ DONE = """() => {
 }"""
 
 
-def cold_page(browser, base: str, query: str) -> int:
-    """gzip bytes of every response of a fresh search page for ``query`` (network idle)."""
+# what a cold search page's responses are, for the breakdown (the first match names it)
+KINDS = [
+    ("records", re.compile(r"/search/i/\d+/d\d+\.json")),
+    ("shards", re.compile(r"/search/i/\d+/\d+\.json")),
+    ("directories", re.compile(r"/search/g/")),
+    ("facets", re.compile(r"/search/facets\.json")),
+    ("manifest", re.compile(r"/search/manifest\.json")),
+    ("t2s", re.compile(r"/search/t2s\.json")),
+    ("scripts", re.compile(r"\.js(\?|$)")),
+    ("css", re.compile(r"\.css(\?|$)")),
+    ("page", re.compile(r".")),  # the HTML and anything else (favicon)
+]
+
+
+def kind_of(url: str) -> str:
+    return next(name for name, pattern in KINDS if pattern.search(url))
+
+
+def cold_page(browser, base: str, query: str) -> tuple[int, dict[str, int]]:
+    """gzip bytes of every response of a fresh search page for ``query`` (network idle), in
+    all and by kind of file."""
     ctx = browser.new_context()
     page = ctx.new_page()
     meter = search_bench.Meter(page)
@@ -204,7 +225,10 @@ def cold_page(browser, base: str, query: str) -> int:
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(100)
     ctx.close()
-    return meter.gz
+    by_kind: dict[str, int] = {}
+    for url, gz in zip(meter.files, meter.sizes, strict=True):
+        by_kind[kind_of(url)] = by_kind.get(kind_of(url), 0) + gz
+    return meter.gz, by_kind
 
 
 def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
@@ -243,9 +267,18 @@ def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
             browser = pw.chromium.launch(
                 executable_path=str(search_bench.CHROMIUM), args=search_bench.CHROMIUM_ARGS
             )
-            cold = [cold_page(browser, base, q) for q in qs]
+            pages = [cold_page(browser, base, q) for q in qs]
+            cold = [total for total, _ in pages]
             out["cold_median"], out["cold_max"] = statistics.median(cold), max(cold)
             out["cold_max_query"] = qs[cold.index(max(cold))]
+            # by kind: the median over the queries, and the worst query's
+            out["cold_kinds"] = {
+                name: [
+                    statistics.median(kinds.get(name, 0) for _, kinds in pages),
+                    pages[cold.index(max(cold))][1].get(name, 0),
+                ]
+                for name, _ in KINDS
+            }
             lat: dict[str, list[float]] = {"huikan": [], "pagefind": []}
             engines = [("huikan", "bench-huikan.html")]
             if pagefind:
@@ -331,6 +364,19 @@ def table(n: int, results: dict[str, dict]) -> None:
         rows.append(("cold search page, median gzip", [kb(s[x]["cold_median"]) for x in labels]))
         rows.append(("cold search page, max gzip", [f"{kb(s[x]['cold_max'])}" for x in labels]))
         rows.append(("  worst query", [s[x]["cold_max_query"] for x in labels]))
+        for name, _ in KINDS:  # median query / worst query, by kind of file
+            if any(name in s[x].get("cold_kinds", {}) for x in labels):
+                rows.append(
+                    (
+                        f"  {name} (median / worst)",
+                        [
+                            " / ".join(kb(v) for v in s[x]["cold_kinds"][name])
+                            if name in s[x].get("cold_kinds", {})
+                            else "-"
+                            for x in labels
+                        ],
+                    )
+                )
         rows.append(("warm median latency (ms)", [f"{s[x]['lat']:.0f}" for x in labels]))
         rows.append(("  load avg", [s[x]["load"] for x in labels]))
         pf = s.get("this", {})

@@ -175,6 +175,7 @@ class Meter:
         self.raw = 0
         self.gz = 0
         self.files: list[str] = []
+        self.sizes: list[int] = []  # each response's gzip bytes, as files
         page.on("response", self.on_response)
 
     def on_response(self, response) -> None:
@@ -182,9 +183,11 @@ class Meter:
             body = response.body()
         except Exception:  # redirects and aborted requests have no body
             return
+        gz = min(len(body), len(gzip.compress(body, 6, mtime=0)))
         self.raw += len(body)
-        self.gz += min(len(body), len(gzip.compress(body, 6, mtime=0)))
+        self.gz += gz
         self.files.append(response.url)
+        self.sizes.append(gz)
 
 
 def first_result_bytes(browser, base: str, page_name: str, query: str) -> dict:
