@@ -133,6 +133,20 @@ def test_postings_with_few_distinct_levels_list_them_once():
     assert encode_postings([3, 4, 5, 6, 7], [9] * 5) == ".BAJ" + "DEFGH" + "AAAAA"
 
 
+def test_unique_inverse_is_numpys():
+    from huikan.search.shard import unique_inverse
+
+    rng = np.random.default_rng(5)
+    for key in (
+        np.repeat(np.arange(300), 7) * 256 + rng.integers(0, 244, 2100),
+        rng.integers(0, 50, 1000),
+        np.zeros(0, dtype=np.int64),
+        np.array([4]),
+    ):
+        got, want = unique_inverse(key), np.unique(key, return_inverse=True)
+        assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist()
+
+
 def test_term_texts_write_what_encode_postings_writes(tokens):
     """term_texts (every term of a segment at once, numpy) agrees with the one-term encoder
     on every (term, field) of an index of the sample articles."""
