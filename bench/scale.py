@@ -227,7 +227,8 @@ def cold_page(browser, base: str, query: str) -> tuple[int, dict[str, int]]:
     ctx.close()
     by_kind: dict[str, int] = {}
     for url, gz in zip(meter.files, meter.sizes, strict=True):
-        by_kind[kind_of(url)] = by_kind.get(kind_of(url), 0) + gz
+        kind = kind_of(url)
+        by_kind[kind] = by_kind.get(kind, 0) + gz
     return meter.gz, by_kind
 
 
@@ -269,13 +270,14 @@ def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
             )
             pages = [cold_page(browser, base, q) for q in qs]
             cold = [total for total, _ in pages]
-            out["cold_median"], out["cold_max"] = statistics.median(cold), max(cold)
-            out["cold_max_query"] = qs[cold.index(max(cold))]
+            worst = cold.index(max(cold))
+            out["cold_median"], out["cold_max"] = statistics.median(cold), cold[worst]
+            out["cold_max_query"] = qs[worst]
             # by kind: the median over the queries, and the worst query's
             out["cold_kinds"] = {
                 name: [
                     statistics.median(kinds.get(name, 0) for _, kinds in pages),
-                    pages[cold.index(max(cold))][1].get(name, 0),
+                    pages[worst][1].get(name, 0),
                 ]
                 for name, _ in KINDS
             }

@@ -199,6 +199,20 @@ def unique_inverse(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ordered[new], inverse
 
 
+def palettes(
+    gid: np.ndarray, levels: np.ndarray, groups: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The palettes of ``groups`` groups of postings (``gid``: each posting's group, in
+    order): every distinct (group, level) pair in order as two arrays, each group's first
+    pair among them, and each posting's place in its group's palette."""
+    uniq, place = unique_inverse(gid * 256 + levels)
+    pal_group = uniq >> 8
+    counts = np.bincount(pal_group, minlength=groups)
+    pal_first = np.cumsum(counts) - counts
+    place -= pal_first[gid]
+    return pal_group, uniq & 255, pal_first, place
+
+
 def term_texts(index: LunrIndex) -> tuple[list[str], list[int]]:
     """Each term's postings as JSON text, and the size it counts for when shards are packed.
 
@@ -236,11 +250,8 @@ def term_texts(index: LunrIndex) -> tuple[list[str], list[int]]:
     del start
     levels = level_of(index.milli)
     gid = np.repeat(np.arange(len(firsts), dtype=np.int64), sizes)
-    # the palettes: distinct (group, level) pairs in order; a posting's place in its palette
-    uniq, place = unique_inverse(gid * 256 + levels)
-    distinct = np.bincount(uniq >> 8, minlength=len(firsts))
-    pal_first = np.cumsum(distinct) - distinct
-    place -= pal_first[gid]
+    pal_group, pal_level, pal_first, place = palettes(gid, levels, len(firsts))
+    distinct = np.diff(np.append(pal_first, len(pal_group)))
     use = uses_palette(distinct, sizes)
     gaps = doc.copy()
     gaps[1:] -= doc[:-1]
@@ -255,10 +266,10 @@ def term_texts(index: LunrIndex) -> tuple[list[str], list[int]]:
     text = np.empty(int(length.sum()), dtype=np.uint8)
     text[offset[use]] = ord(PALETTE_MARK)
     text[offset[use] + 1] = _ALPHABET[distinct[use]]
-    pal = use[uniq >> 8]
-    ug = (uniq >> 8)[pal]
-    put_levels(text, uniq[pal] & 255, offset[ug] + 2 + 2 * (np.flatnonzero(pal) - pal_first[ug]))
-    del uniq, pal, ug
+    pal = use[pal_group]
+    ug = pal_group[pal]
+    put_levels(text, pal_level[pal], offset[ug] + 2 + 2 * (np.flatnonzero(pal) - pal_first[ug]))
+    del pal_group, pal_level, pal, ug
     put_numbers(text, gaps, digits, (offset + head - gap_before)[gid] + gap_end - 1)
     del gaps, digits, gap_end
     lev_at = (offset + head + gap_chars)[gid]
