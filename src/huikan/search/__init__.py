@@ -21,6 +21,7 @@ from huikan.memory import release_memory
 from huikan.search.cache import TokenCache
 from huikan.search.files import Folder, Writer, digest, previous_build, previous_segments
 from huikan.search.index import FIELDS, IMPACTS, LUNR_VERSION, PIPELINE_FN
+from huikan.search.merge import PART_DOCS, compact
 from huikan.search.segment import (
     SEGMENT_DOCS,
     SEGMENT_UNIT,
@@ -28,9 +29,12 @@ from huikan.search.segment import (
     SegmentInfo,
     build_segment,
     distinct_terms,
+    index_part,
     search_code,
     segment_key,
     segment_ranges,
+    store_files,
+    store_sizes,
 )
 from huikan.search.shard import DEFAULT_SHARD_BYTES, DIRECTORY_SEPARATORS, directories
 from huikan.search.stats import SearchStats, stats_of
@@ -138,6 +142,7 @@ def write_search_index(
     previous: Path | None = None,
     segment_docs: int = SEGMENT_DOCS,
     segment_unit: int | None = None,
+    part_docs: int = PART_DOCS,
     keep: Callable[[str], bool] | None = None,
     made: Callable[[str, Folder], None] | None = None,
 ) -> SearchStats:
@@ -152,7 +157,8 @@ def write_search_index(
     Documents are numbered by (date, cluster, url) and indexed in segments of at most
     ``segment_docs``, the last ones halving down to ``segment_unit`` (default
     :data:`SEGMENT_UNIT`, or ``segment_docs`` when that is smaller: equal segments;
-    :mod:`huikan.search.segment`).
+    :mod:`huikan.search.segment`), each indexed in parts of at most ``part_docs``
+    (:mod:`huikan.search.merge`: the part size bounds memory, not the segment size).
 
     * ``cache_dir``: the site's cache folder (default ``.huikan-cache`` beside site.yml);
       search keeps its token cache and segment figures in ``cache_dir/search``.
@@ -190,7 +196,7 @@ def write_search_index(
     timing = {"tokenize_seconds": 0.0, "index_seconds": 0.0}
     built = 0
     with TokenCache(cache_dir / "search", tokenizer) as cache:
-        job = _Job(config, cache, jobs, writer, cluster_no, timing, *layout, segment_docs)
+        job = _Job(config, cache, jobs, writer, cluster_no, timing, *layout, part_docs)
         for s, (a, b) in enumerate(segment_ranges(len(ordered), segment_docs, segment_unit)):
             part = ordered[a:b]
             key = segment_key(common.encode(), a, [_key_inputs(d, names, cluster_no) for d in part])
@@ -326,35 +332,51 @@ class _Job:
     timing: dict[str, float]
     store_chunk: int
     shard_bytes: int
-    segment_docs: int = SEGMENT_DOCS  # the largest segment's size
+    part_docs: int = PART_DOCS  # documents indexed at once
 
 
 def _index_segment(job: _Job, part: list[SearchDoc], s: int, start: int) -> SegmentInfo:
-    """Tokenise (from the cache) and index one segment, write its files, return its info."""
-    t0 = time.perf_counter()
-    # index the text the store keeps (Markdown marks removed), so what a result shows
-    # and what it was found by are the same text
-    texts = [plain_text(d.text()) for d in part]
-    values = field_values(part, texts, job.config)
-    terms = {f: job.cache.field_terms(values[f], job.jobs) for f in FIELDS}
-    job.cache.release()  # before the index, the segment's largest memory
-    if len(part) * 4 >= job.segment_docs:
-        # and the freed heap given back, or the process only grows; a small segment's
-        # postings are small, and a collection walks the whole heap (a +1 build indexes
-        # only the newest few hundred documents)
-        release_memory()
+    """Tokenise (from the cache) and index one segment, in parts of at most ``job.part_docs``
+    documents (:mod:`huikan.search.merge`), write its files, return its info."""
+    indexes = []
+    store = [0, 0]
+    for a in range(0, len(part), job.part_docs):
+        docs = part[a : a + job.part_docs]
+        t0 = time.perf_counter()
+        # index the text the store keeps (Markdown marks removed), so what a result shows
+        # and what it was found by are the same text
+        texts = [plain_text(d.text()) for d in docs]
+        values = field_values(docs, texts, job.config)
+        terms = {f: job.cache.field_terms(values[f], job.jobs) for f in FIELDS}
+        job.cache.release()  # before the index, the segment's largest memory
+        if len(docs) * 4 >= job.part_docs:
+            # and the freed heap given back, or the process only grows; a small segment's
+            # postings are small, and a collection walks the whole heap (a +1 build indexes
+            # only the newest few hundred documents)
+            release_memory()
+        t1 = time.perf_counter()
+        records = [_record(d, t, job.cluster_no) for d, t in zip(docs, texts, strict=True)]
+        files = store_files(records, (start + a) // job.store_chunk, job.store_chunk)
+        del texts, values, records
+        for k, size in enumerate(store_sizes(files)):
+            store[k] += size
+        for rel, data in files.items():
+            job.writer.put(f"i/{s}/{rel}", data)
+        del files
+        cells = [{f: terms[f][i] for f in FIELDS} for i in range(len(docs))]
+        del terms
+        index = index_part(cells, job.cache.vocab)
+        del cells
+        indexes.append(index if len(part) <= job.part_docs else compact(index))
+        del index
+        job.timing["tokenize_seconds"] += t1 - t0
+        job.timing["index_seconds"] += time.perf_counter() - t1
     t1 = time.perf_counter()
     info, files = build_segment(
-        [{f: terms[f][i] for f in FIELDS} for i in range(len(part))],
-        job.cache.vocab,
-        [_record(d, t, job.cluster_no) for d, t in zip(part, texts, strict=True)],
-        first_chunk=start // job.store_chunk,
-        store_chunk=job.store_chunk,
-        shard_bytes=job.shard_bytes,
+        indexes, part_docs=job.part_docs, shard_bytes=job.shard_bytes, store=(store[0], store[1])
     )
     for rel, data in files.items():
         job.writer.put(f"i/{s}/{rel}", data)
-    job.timing["tokenize_seconds"] += t1 - t0
     job.timing["index_seconds"] += time.perf_counter() - t1
     return info
 

@@ -23,15 +23,17 @@ others: usually the last, partial unit (under :data:`SEGMENT_UNIT` documents); w
 archive's count carries into a larger size, the small segments before it are merged into one
 (each document is indexed again at most once per size, like the levels of a log-structured
 merge). Work is proportional to the new documents, amortised, not to the archive, and memory
-is bounded by the largest segment's postings. A back issue inserted in the middle shifts the
-numbers of every later document, so every segment from there on is rebuilt (still
-byte-identical to a full build, just not cheap).
+is bounded by the postings of :data:`~huikan.search.merge.PART_DOCS` documents (a larger
+segment is indexed in parts and merged, :mod:`huikan.search.merge`). A back issue inserted in
+the middle shifts the numbers of every later document, so every segment from there on is
+rebuilt (still byte-identical to a full build, just not cheap).
 
 The price of segments is one shard per segment per query term in the browser: few, large
-ones keep a query's requests and bytes down (80,000 documents: 8 segments, not the 20 of
-equal 4,096-document ones). The largest size is bounded by memory:
-indexing a segment of 16,384 documents holds ~1.1 GB of postings arrays at once, twice that
-at 32,768 (6 segments), which put the search process over 4 GB at 5,000 bulletins.
+ones keep a query's requests and bytes down (80,000 documents: 5 segments of 65,536, 8,192,
+4,096, 2,048 and a few documents, where segments of at most 16,384 made 8). Indexing a
+segment at once holds ~1.1 GB of postings arrays for 16,384 documents, twice that at 32,768,
+which put the search process over 4 GB at 5,000 bulletins; so segments are indexed in parts
+of 16,384, kept compact (9 bytes a posting) and merged term by term.
 
 What a reused segment contributes to the archive-wide figures (distinct terms, characters for
 the traditional → simplified map, sizes) is kept in the cache under its key
@@ -52,12 +54,13 @@ from typing import Any
 import numpy as np
 
 from huikan.search.arrays import unique_sorted
-from huikan.search.index import FIELDS, LENGTH_REF, build_index
-from huikan.search.shard import make_shards, separators
+from huikan.search.index import FIELDS, LENGTH_REF, LunrIndex, build_index
+from huikan.search.merge import merged_texts
+from huikan.search.shard import pack_shards, separators, term_texts
 from huikan.search.store import dumps
 from huikan.search.vocab import FieldTerms, Vocabulary
 
-SEGMENT_DOCS = 16384  # documents of the largest segment (its postings are in memory at once)
+SEGMENT_DOCS = 65536  # documents of the largest segment (indexed in parts of merge.PART_DOCS)
 SEGMENT_UNIT = 512  # of the smallest whole one: SEGMENT_DOCS / 2**k, a multiple of the store chunk
 # 5: no directories in the segment folder (4: impact levels, 3: the store in the segment folder)
 KEY_FORMAT = b"huikan-search-segment/5\0"
@@ -154,43 +157,66 @@ def gzip_estimate(files: list[bytes], samples: int = 256) -> int:
     return round(sum(gzip_size(d) for d in sample) * sum(len(d) for d in files) / raw)
 
 
-def build_segment(
-    terms: list[dict[str, FieldTerms]],
-    vocab: Vocabulary,
-    records: list[dict[str, Any]],
-    *,
-    first_chunk: int,
-    store_chunk: int,
-    shard_bytes: int,
-) -> tuple[SegmentInfo, dict[str, bytes]]:
-    """Index one segment: its info and its files, named within the segment's folder
-    ({"<k>.json" (shards) or "d<chunk>.json" (the store): data}); a segment's files are all
-    in its folder, so the site records it as one."""
-    index = build_index(
+def index_part(terms: list[dict[str, FieldTerms]], vocab: Vocabulary) -> LunrIndex:
+    """The index of consecutive documents (their field terms), numbered from 0."""
+    return build_index(
         [str(i) for i in range(len(terms))], terms, vocab, fields=FIELDS, length_ref=LENGTH_REF
     )
-    shards = make_shards(index, shard_bytes)
-    files = {f"{k}.json": s.text.encode() for k, s in enumerate(shards)}
-    store = {
+
+
+def store_files(
+    records: list[dict[str, Any]], first_chunk: int, store_chunk: int
+) -> dict[str, bytes]:
+    """The store files of consecutive documents, ``store_chunk`` a file, named within the
+    segment's folder ("d<chunk>.json")."""
+    return {
         f"d{first_chunk + k}.json": dumps({"docs": records[i : i + store_chunk]})
         for k, i in enumerate(range(0, len(records), store_chunk))
     }
+
+
+def store_sizes(store: dict[str, bytes]) -> tuple[int, int]:
+    """Bytes and estimated gzip bytes of store files (:func:`gzip_estimate`)."""
+    return sum(len(d) for d in store.values()), gzip_estimate([store[k] for k in sorted(store)])
+
+
+def build_segment(
+    parts: list[LunrIndex],
+    *,
+    part_docs: int,
+    shard_bytes: int,
+    store: tuple[int, int],
+) -> tuple[SegmentInfo, dict[str, bytes]]:
+    """A segment's info and its shard files ({"<k>.json": data}) from the indexes of its
+    parts (consecutive, ``part_docs`` documents each but the last: one part, or several
+    merged by :func:`huikan.search.merge.merged_texts`); ``store``: its store files' bytes
+    and gzip bytes (:func:`store_sizes`, written as each part was indexed)."""
+    if len(parts) == 1:
+        terms = parts[0].terms
+        texts, counted = term_texts(parts[0])
+    else:
+        terms, texts, counted = merged_texts(parts, part_docs)
+    postings = sum(p.postings for p in parts)
+    parts.clear()  # the postings: the texts hold what the shards need
+    shards = pack_shards(terms, texts, counted, shard_bytes)
+    del texts, counted
+    files = {f"{k}.json": s.text.encode() for k, s in enumerate(shards)}
     hashes = np.array(
-        [int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest()) for t in index.terms],
+        [int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest()) for t in terms],
         dtype=np.uint64,
     )
     info = SegmentInfo(
         seps=" ".join(separators(shards)),
         shards=len(shards),
-        postings=index.postings,
-        chars="".join(sorted({c for t in index.terms for c in t})),
+        postings=postings,
+        chars="".join(sorted({c for t in terms for c in t})),
         hashes=unique_sorted(hashes).tobytes(),
         index_bytes=sum(len(d) for d in files.values()),
         index_gzip=gzip_estimate([files[k] for k in sorted(files)]),
-        store_bytes=sum(len(d) for d in store.values()),
-        store_gzip=gzip_estimate([store[k] for k in sorted(store)]),
+        store_bytes=store[0],
+        store_gzip=store[1],
     )
-    return info, {**files, **store}
+    return info, files
 
 
 class InfoCache:

@@ -16,8 +16,8 @@ segment's shard separators inside the range:
 segment from that one directory, and fetches ``i/<segment>/<k>.json``: small shards then cost
 neither a large manifest (every cold search page loads all of it) nor neighbouring terms'
 postings in every segment, and a query asks for one directory per range it touches, not one
-per segment (80,000 articles, 8 segments: a cold search page makes 3 directory requests for
-the median dev query instead of 15).
+per segment (80,000 articles, 8 segments then: a cold search page made 3 directory requests
+for the median dev query instead of 15).
 A shard is a compact encoding of its slice of the segment's postings (lossless, given the
 quantised impacts the index holds):
 
@@ -305,20 +305,27 @@ def term_texts(index: LunrIndex) -> tuple[list[str], list[int]]:
 def make_shards(index: LunrIndex, max_bytes: int = DEFAULT_SHARD_BYTES) -> list[Shard]:
     """Pack consecutive terms into shards of about ``max_bytes`` (a big term gets its own),
     counting each term as :func:`term_texts` says."""
-    texts, counted = term_texts(index)
+    return pack_shards(index.terms, *term_texts(index), max_bytes)
+
+
+def pack_shards(
+    terms: list[str], texts: list[str], counted: list[int], max_bytes: int = DEFAULT_SHARD_BYTES
+) -> list[Shard]:
+    """Shards of consecutive ``terms`` (UTF-16 order) from their postings ``texts`` and the
+    sizes :func:`term_texts` counts them for."""
     shards: list[Shard] = []
     cur: list[int] = []
     size = 0
 
     def flush() -> None:
-        terms = [index.terms[t] for t in cur]
+        names = [terms[t] for t in cur]
         body = ",".join(texts[t] for t in cur)
         text = (
-            f'{{"t":{json.dumps(terms, ensure_ascii=False, separators=(",", ":"))},"p":[{body}]}}'
+            f'{{"t":{json.dumps(names, ensure_ascii=False, separators=(",", ":"))},"p":[{body}]}}'
         )
-        shards.append(Shard(terms, text))
+        shards.append(Shard(names, text))
 
-    for t, term in enumerate(index.terms):
+    for t, term in enumerate(terms):
         n = counted[t] + len(term.encode()) + 4
         if cur and size + n > max_bytes:
             flush()

@@ -27,7 +27,7 @@ from typing import Any
 from huikan.config import SiteConfig
 from huikan.lifeline import die_with_parent
 from huikan.model import IngestResult
-from huikan.search import SearchDoc, SearchStats, segment, shard, write_search_index
+from huikan.search import SearchDoc, SearchStats, merge, segment, shard, write_search_index
 from huikan.search.files import Folder
 from huikan.search.segment import search_code
 from huikan.search.tokenize import Tokenizer
@@ -177,6 +177,7 @@ class SearchJob:
             jobs=self._jobs,
             segment_docs=segment.SEGMENT_DOCS,
             segment_unit=segment.SEGMENT_UNIT,
+            part_docs=merge.PART_DOCS,
             shard_bytes=shard.DEFAULT_SHARD_BYTES,  # read here, so tests can set the layout
             directory_size=shard.DIRECTORY_SEPARATORS,
             keep=keep,
