@@ -70,11 +70,12 @@ from huikan.search.index import (
 # index and manifest median 192 / 201 / 210 / 313 kB gzip. 8 kB: within 5 % of the smallest
 # payload with 44 % fewer files than 4 kB (files cost build time, disk blocks and uploads).
 DEFAULT_SHARD_BYTES = 8_000
-# Separators per directory (all segments together): a directory is ~1.5 kB gzip at 80,000
-# articles (39,000 shards, 62 directories, the manifest ~60 bounds). Larger ones cost bytes on
-# every query; smaller ones requests (each ~4-5 ms in a browser here) on queries whose terms
-# spread over the term space.
-DIRECTORY_SEPARATORS = 640
+# Separators per directory (all segments together). A query asks for one directory per range its
+# terms fall in, and the dev queries' terms fall in 2.4 ranges on average whatever the size
+# (80,000 articles, 5 segments: 2.40 at 640, 2.43 at 240 and 160), so smaller directories cost
+# bytes in the manifest's bounds only: a cold query's directories and bounds, median gzip,
+# 4.3 kB at 640 separators (51 directories), 2.3 kB at 240 (135), 2.2 kB at 160 (203).
+DIRECTORY_SEPARATORS = 240
 # A postings string that lists its distinct levels first starts with this mark (not a base64url
 # digit), then their count in one digit.
 PALETTE_MARK = "."
