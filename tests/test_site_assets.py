@@ -69,3 +69,25 @@ def test_minified_scripts_still_load_in_node(tmp_path):
         check=True,
     )
     assert out.stdout == "same"
+
+
+def test_the_search_scripts_come_as_one_bundle_too(tmp_path):
+    """assets/search.bundle.js: the six search scripts as the site gets them, in order, and
+    smaller gzipped than the six files; a site's own search.js goes into it."""
+    from huikan.site.assets import SEARCH_BUNDLE, SEARCH_SCRIPTS
+
+    theme = default_theme()
+    assets = {a.rel: a for a in collect_assets(theme.static, theme.lunr)}
+    bundle = assets[SEARCH_BUNDLE]
+    files = [assets[f"assets/{name}"] for name in SEARCH_SCRIPTS]
+    texts = [a.data if a.data is not None else a.src.read_bytes() for a in files]
+    assert bundle.data == b";\n".join(texts)
+    assert bundle.sha256 == hashlib.sha256(bundle.data).hexdigest()
+    assert len(gzip.compress(bundle.data)) < sum(len(gzip.compress(t)) for t in texts)
+    own = tmp_path / "static"
+    own.mkdir()
+    (own / "search.js").write_text("window.ownSearch = 1;\n", "utf-8")
+    mine = {a.rel: a for a in collect_assets([own, theme.static], theme.lunr)}
+    assert mine[SEARCH_BUNDLE].data.endswith(b";\nwindow.ownSearch=1;")
+    # a static folder without the other five scripts: no bundle
+    assert SEARCH_BUNDLE not in {a.rel for a in collect_assets(own, theme.lunr)}
