@@ -65,11 +65,12 @@ from huikan.search.index import (
 
 # A query fetches its terms' shard in every segment, so the neighbours a shard carries cost once
 # per segment and term; small shards cost only more directory entries (two-level lookup) and
-# more files. Measured on the dev queries at 80,000 articles (terms of one build repacked):
-# 4 / 8 / 12 / 24 kB shards: 106,255 / 60,014 / 42,337 / 22,755 shard files, a cold query's
-# index and manifest median 192 / 201 / 210 / 313 kB gzip. 8 kB: within 5 % of the smallest
-# payload with 44 % fewer files than 4 kB (files cost build time, disk blocks and uploads).
-DEFAULT_SHARD_BYTES = 8_000
+# more files (build time, disk blocks, uploads). Measured on the dev queries at 80,000
+# articles, 5 segments (the same archive built with each size; a cold search page, every
+# response, gzip): 4 / 6 / 8 kB shards: 56,100 / 41,111 / 32,463 shard files, median page
+# 149.5 / 155.9 / 160.9 kB, worst 323.6 / 333.6 / 343.3 kB. 4 kB: as many files as 8 kB
+# shards made with 8 segments (~60,000 then), for 7 % less on the median page.
+DEFAULT_SHARD_BYTES = 4_000
 # Separators per directory (all segments together). A query asks for one directory per range its
 # terms fall in, and the dev queries' terms fall in 2.4 ranges on average whatever the size
 # (80,000 articles, 5 segments: 2.40 at 640, 2.43 at 240 and 160), so smaller directories cost
@@ -236,7 +237,7 @@ def term_texts(index: LunrIndex) -> tuple[list[str], list[int]]:
 
     The size counted is the text's length with every level in two digits: a shard's gzip
     size follows the postings it holds more than its characters (one palette digit carries
-    what two plain digits do), so shards packed by it stay ~4 kB gzip each, as before
+    what two plain digits do), so shards packed by it gzip to about half their budget, as before
     palettes, and a query's rare terms bring no more neighbours' postings."""
     nf = len(index.fields)
     n = len(index.terms)
