@@ -43,3 +43,27 @@ def gold_docs() -> tuple[SearchDoc, ...]:
 def dev_queries() -> list[str]:
     lines = DEV_QUERIES.read_text("utf-8").splitlines()
     return [q.strip() for q in lines if q.strip() and not q.startswith("#")]
+
+
+def sample_terms(config) -> tuple[list[str], list[dict[str, list[str]]]]:
+    """(urls, [{field: terms}]) of the gold sample articles, every index field, tokenised
+    with ``config``'s tokenizer."""
+    from huikan.search import field_values
+    from huikan.search.index import FIELDS
+    from huikan.search.store import plain_text
+    from huikan.search.tokenize import Tokenizer
+
+    tok = Tokenizer.for_config(config)
+    docs = list(gold_docs())
+    values = field_values(docs, [plain_text(d.body) for d in docs], config)
+    return [d.url for d in docs], [
+        {f: tok.terms(values[f][i]) for f in FIELDS} for i in range(len(docs))
+    ]
+
+
+def encode(token_docs):
+    """A vocabulary of the documents' terms, and each document's fields encoded in it."""
+    from huikan.search.vocab import Vocabulary
+
+    vocab = Vocabulary()
+    return vocab, [{f: vocab.encode(t) for f, t in d.items()} for d in token_docs]

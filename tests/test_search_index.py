@@ -53,8 +53,7 @@ from huikan.search.shard import (
 )
 from huikan.search.store import plain_text, read_store
 from huikan.search.tokenize import Tokenizer
-from huikan.search.vocab import Vocabulary
-from search_samples import dev_queries, gold_docs
+from search_samples import dev_queries, encode, gold_docs, sample_terms
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = load_config(REPO / "site.yml")
@@ -63,17 +62,7 @@ CONFIG = load_config(REPO / "site.yml")
 @pytest.fixture(scope="module")
 def tokens():
     """(refs, [{field: terms}]) of the gold sample articles, every field."""
-    tok = Tokenizer.for_config(CONFIG)
-    docs = list(gold_docs())
-    values = field_values(docs, [plain_text(d.body) for d in docs], CONFIG)
-    return [d.url for d in docs], [
-        {f: tok.terms(values[f][i]) for f in FIELDS} for i in range(len(docs))
-    ]
-
-
-def _encode(token_docs):
-    vocab = Vocabulary()
-    return vocab, [{f: vocab.encode(t) for f, t in d.items()} for d in token_docs]
+    return sample_terms(CONFIG)
 
 
 def test_index_is_byte_identical_to_lunr_py(tokens):
@@ -81,7 +70,7 @@ def test_index_is_byte_identical_to_lunr_py(tokens):
     reference = lunr_py_index(refs, token_docs).serialize()
     # lunr.py sorts terms by code point; lunr.js needs (and we write) UTF-16 order
     reference["invertedIndex"].sort(key=lambda e: utf16_key(e[0]))
-    vocab, docs = _encode(token_docs)
+    vocab, docs = encode(token_docs)
     ours = build_index(refs, docs, vocab, lunr_numbering=True).serialize()
     assert json.dumps(ours, ensure_ascii=False) == json.dumps(reference, ensure_ascii=False)
     assert ours["pipeline"] == [PIPELINE_FN]
@@ -151,7 +140,7 @@ def test_term_texts_write_what_encode_postings_writes(tokens):
     """term_texts (every term of a segment at once, numpy) agrees with the one-term encoder
     on every (term, field) of an index of the sample articles."""
     _, token_docs = tokens
-    vocab, docs = _encode(token_docs)
+    vocab, docs = encode(token_docs)
     index = build_index([str(i) for i in range(len(docs))], docs, vocab, length_ref=LENGTH_REF)
     texts, counted = term_texts(index)
     nf = len(index.fields)
@@ -196,7 +185,7 @@ def test_shards_decode_to_lunr_bm25(tokens):
     decimals and the impacts' quantisation) when the length reference is the average; any
     split into segments decodes to exactly the same index."""
     refs, token_docs = tokens
-    vocab, docs = _encode(token_docs)
+    vocab, docs = encode(token_docs)
     n = len(refs)
     full = build_index([str(i) for i in range(n)], docs, vocab).serialize()
     avg = {f: sum(d[f].length for d in docs) / n for f in FIELDS}
@@ -245,7 +234,7 @@ def test_directories_find_each_segments_shards_as_one_separator_list_does(tokens
     directory bounds, a prefix in every directory), the first and the last shard, whatever
     the directory size; every separator of every segment is listed once or is a bound."""
     _, token_docs = tokens
-    vocab, docs = _encode(token_docs)
+    vocab, docs = encode(token_docs)
     segment_seps, segment_terms = [], []
     for part in (docs[:40], docs[40:70], docs[70:72]):  # a large, a middle, a tiny segment
         index = build_index([str(i) for i in range(len(part))], part, vocab, length_ref=LENGTH_REF)

@@ -9,14 +9,11 @@ import numpy as np
 import pytest
 
 from huikan.config import load_config
-from huikan.search import field_values, write_search_index
-from huikan.search.index import FIELDS, LENGTH_REF, build_index
+from huikan.search import write_search_index
+from huikan.search.index import LENGTH_REF, build_index
 from huikan.search.merge import compact, merged_texts
 from huikan.search.shard import term_texts
-from huikan.search.store import plain_text
-from huikan.search.tokenize import Tokenizer
-from huikan.search.vocab import Vocabulary
-from search_samples import gold_docs
+from search_samples import encode, gold_docs, sample_terms
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = load_config(REPO / "site.yml")
@@ -25,12 +22,7 @@ CONFIG = load_config(REPO / "site.yml")
 @pytest.fixture(scope="module")
 def encoded():
     """The vocabulary and every field's terms of the gold sample articles."""
-    tok = Tokenizer.for_config(CONFIG)
-    docs = list(gold_docs())
-    values = field_values(docs, [plain_text(d.body) for d in docs], CONFIG)
-    vocab = Vocabulary()
-    cells = [{f: vocab.encode(tok.terms(values[f][i])) for f in FIELDS} for i in range(len(docs))]
-    return vocab, cells
+    return encode(sample_terms(CONFIG)[1])
 
 
 def _index(cells, vocab):
