@@ -178,8 +178,9 @@ def write_search_index(
     if cache_dir is None:
         cache_dir = config.root / ".huikan-cache"
     segment_unit = segment_unit or min(SEGMENT_UNIT, segment_docs)
-    if segment_unit % store_chunk:
-        raise ValueError("segment_unit must be a multiple of store_chunk")
+    if segment_unit % store_chunk or part_docs % store_chunk:
+        # a store file never straddles two segments, nor two parts of one
+        raise ValueError("segment_unit and part_docs must be multiples of store_chunk")
     ordered, clusters = _order(docs, config)
     cluster_no = {name: i for i, (name, _) in enumerate(clusters)}
     names = {name: "、".join(cluster_names(config, name)) for name in cluster_no}

@@ -73,9 +73,10 @@ from huikan.search.index import (
 DEFAULT_SHARD_BYTES = 4_000
 # Separators per directory (all segments together). A query asks for one directory per range its
 # terms fall in, and the dev queries' terms fall in 2.4 ranges on average whatever the size
-# (80,000 articles, 5 segments: 2.40 at 640, 2.43 at 240 and 160), so smaller directories cost
-# bytes in the manifest's bounds only: a cold query's directories and bounds, median gzip,
-# 4.3 kB at 640 separators (51 directories), 2.3 kB at 240 (135), 2.2 kB at 160 (203).
+# (80,000 articles, 5 segments, 8 kB shards: 2.40 at 640, 2.43 at 240 and 160), so smaller
+# directories cost bytes in the manifest's bounds only: a cold query's directories and bounds,
+# median gzip, 4.3 kB at 640 separators (51 directories), 2.3 kB at 240 (135), 2.2 kB at 160
+# (203). With 4 kB shards, 240 makes ~234 directories; a cold query's are 1.5 kB (median).
 DIRECTORY_SEPARATORS = 240
 # A postings string that lists its distinct levels first starts with this mark (not a base64url
 # digit), then their count in one digit.
