@@ -335,7 +335,7 @@
       judged.apply(h);
       all[i] = h;
     }
-    all.sort(J.order);
+    J.sortHits(all);
     return self._finish(m, parts, words, all, opts, { dec: q.dec, clauses: clauses });
   };
 

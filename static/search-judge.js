@@ -187,6 +187,45 @@
     return a.cls - b.cls || b.score - a.score || b.id - a.id;
   }
 
+  function byIdDown(a, b) {
+    return b.id - a.id;
+  }
+
+  /* `hits` sorted in place in `order`, and returned. Sorting every match with `order` was the
+   * largest part of a query's JavaScript (~7 ms for ~15,000 matches at 80,000 articles: a
+   * comparator call per comparison); here each class's scores go into a Float64Array, sorted
+   * natively, and each score's hits (usually one) follow in id order, highest first. Few
+   * hits, or a class or score outside what `order` is meant for, take `order` itself. */
+  function sortHits(hits) {
+    if (hits.length < 256) return hits.sort(order);
+    var groups = [[], [], []]; // classify: 0, 1, 2
+    for (var i = 0; i < hits.length; i++) {
+      var h = hits[i];
+      if (!(h.cls === 0 || h.cls === 1 || h.cls === 2) || h.score !== h.score) return hits.sort(order);
+      groups[h.cls].push(h);
+    }
+    var at = 0;
+    groups.forEach(function (g) {
+      var keys = new Float64Array(g.length);
+      var same = new Map(); // score → its hits
+      for (var i = 0; i < g.length; i++) {
+        var s = g[i].score;
+        keys[i] = -s;
+        var list = same.get(s);
+        if (list) list.push(g[i]);
+        else same.set(s, [g[i]]);
+      }
+      keys.sort(); // ascending: scores highest first
+      for (i = 0; i < keys.length; i++) {
+        if (i && keys[i] === keys[i - 1]) continue; // that score's hits are out already
+        var list = same.get(-keys[i]);
+        if (list.length > 1) list.sort(byIdDown);
+        for (var j = 0; j < list.length; j++) hits[at++] = list[j];
+      }
+    });
+    return hits;
+  }
+
   function summarise(h) {
     h.exact = Math.min.apply(null, h.parts.map(function (p) { return p.exact; }));
     h.title = Math.min.apply(null, h.parts.map(function (p) { return p.title; }));
@@ -232,6 +271,7 @@
     lunrMatches: lunrMatches,
     judge: judge,
     order: order,
+    sortHits: sortHits,
     verifyWith: verifyWith,
   };
 });

@@ -163,6 +163,32 @@ def test_trend_bins_and_geometry_match_python():
     assert one["width"] == 72  # one 20 px slot, widened to the narrowest chart (MIN_WIDTH)
 
 
+def test_sort_hits_orders_as_the_comparator_does():
+    """search-judge.js sortHits (scores sorted natively) gives Array.sort(order)'s order:
+    by class, score (highest first), id (highest first), with ties in score, all three
+    classes, and sizes under and over its threshold; a class it does not know falls back."""
+    import random
+
+    rng = random.Random(14)
+    cases = []
+    for n in (0, 1, 5, 255, 256, 257, 3000):
+        scores = [rng.choice([0.0, 1.5, 2.25]) if rng.random() < 0.3 else rng.random() * 9]
+        hits = []
+        for i in rng.sample(range(10 * n + 1), n):
+            if rng.random() < 0.4 and scores:
+                score = rng.choice(scores)  # a tie with an earlier hit
+            else:
+                score = rng.random() * 9
+                scores.append(score)
+            hits.append({"id": i, "score": score, "cls": rng.choice([0, 1, 2, 2])})
+        cases.append(hits)
+    odd = [dict(h, cls=3 if k == 7 else h["cls"]) for k, h in enumerate(cases[-1])]
+    for hits in [*cases, odd]:
+        fast, slow = node({"op": "sortHits", "hits": hits})
+        assert fast == slow, len(hits)
+        assert sorted(fast) == sorted(h["id"] for h in hits)
+
+
 @pytest.fixture(scope="module")
 def site_folder(tmp_path_factory):
     out = tmp_path_factory.mktemp("js-index")

@@ -4,6 +4,7 @@
 const path = require("path");
 const core = require(path.join(__dirname, "..", "..", "static", "search-core.js"));
 const rank = require(path.join(__dirname, "..", "..", "static", "search-rank.js"));
+const judge = require(path.join(__dirname, "..", "..", "static", "search-judge.js"));
 const lunr = require(path.join(__dirname, "..", "..", "node_modules", "lunr"));
 
 function applyPlan(q, plan) {
@@ -88,6 +89,11 @@ function run(req) {
         const t = core.trendBins(k);
         return Object.assign({}, t, core.trendGeometry(t));
       });
+    case "sortHits": // [sortHits' order, Array.sort(order)'s], as ids
+      return [
+        judge.sortHits(req.hits.map((h) => Object.assign({}, h))).map((h) => h.id),
+        req.hits.map((h) => Object.assign({}, h)).sort(judge.order).map((h) => h.id),
+      ];
     case "shardOf":
       return req.terms.map((t) => core.shardOf(t, req.separators));
     case "lookup": {
