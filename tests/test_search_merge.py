@@ -10,9 +10,10 @@ import pytest
 
 from huikan.config import load_config
 from huikan.search import write_search_index
-from huikan.search.index import LENGTH_REF, build_index
+from huikan.search.index import FIELDS, LENGTH_REF, build_index
 from huikan.search.merge import compact, merged_texts
 from huikan.search.shard import term_texts
+from huikan.search.vocab import Vocabulary
 from search_samples import encode, gold_docs, sample_terms
 
 REPO = Path(__file__).resolve().parents[1]
@@ -43,6 +44,14 @@ def test_merged_parts_give_the_texts_of_one_index(encoded, part, slice_postings)
     assert terms == whole.terms
     assert texts == want_texts
     assert counted == want_counted
+
+
+def test_parts_without_terms_merge_to_nothing():
+    """A segment whose articles have no text in any field (every part's index empty)."""
+    vocab = Vocabulary()
+    empty = [{f: vocab.encode([]) for f in FIELDS} for _ in range(4)]
+    parts = [compact(_index(empty[a : a + 2], vocab)) for a in (0, 2)]
+    assert merged_texts(parts, 2) == ([], [], [])
 
 
 def _tree(root):

@@ -50,6 +50,8 @@ def merged_texts(
     Each part's term numbers are turned into the segment's in place (a part is not used
     again)."""
     terms = sorted(set().union(*(p.terms for p in parts)), key=utf16_key)
+    if not terms:  # articles with no text in any field
+        return [], [], []
     number = {t: i for i, t in enumerate(terms)}
     counts = np.zeros(len(terms), dtype=np.int64)
     for p in parts:
