@@ -340,7 +340,7 @@ def _index_segment(job: _Job, part: list[SearchDoc], s: int, start: int) -> Segm
     """Tokenise (from the cache) and index one segment, in parts of at most ``job.part_docs``
     documents (:mod:`huikan.search.merge`), write its files, return its info."""
     indexes = []
-    store = [0, 0]
+    store_bytes = store_gzip = 0
     for a in range(0, len(part), job.part_docs):
         docs = part[a : a + job.part_docs]
         t0 = time.perf_counter()
@@ -359,8 +359,9 @@ def _index_segment(job: _Job, part: list[SearchDoc], s: int, start: int) -> Segm
         records = [_record(d, t, job.cluster_no) for d, t in zip(docs, texts, strict=True)]
         files = store_files(records, (start + a) // job.store_chunk, job.store_chunk)
         del texts, values, records
-        for k, size in enumerate(store_sizes(files)):
-            store[k] += size
+        raw, gz = store_sizes(files)
+        store_bytes += raw
+        store_gzip += gz
         for rel, data in files.items():
             job.writer.put(f"i/{s}/{rel}", data)
         del files
@@ -374,7 +375,10 @@ def _index_segment(job: _Job, part: list[SearchDoc], s: int, start: int) -> Segm
         job.timing["index_seconds"] += time.perf_counter() - t1
     t1 = time.perf_counter()
     info, files = build_segment(
-        indexes, part_docs=job.part_docs, shard_bytes=job.shard_bytes, store=(store[0], store[1])
+        indexes,
+        part_docs=job.part_docs,
+        shard_bytes=job.shard_bytes,
+        store=(store_bytes, store_gzip),
     )
     for rel, data in files.items():
         job.writer.put(f"i/{s}/{rel}", data)
