@@ -232,18 +232,6 @@ def cold_page(browser, base: str, query: str) -> tuple[int, dict[str, int]]:
     return meter.gz, by_kind
 
 
-def stored_texts(search: Path) -> list[str]:
-    """Each stored article's title and text in document order (the store's files
-    ``i/<segment>/d<chunk>.json`` are numbered across segments), squashed, joined by NUL."""
-    chunks = sorted(search.glob("i/*/d*.json"), key=lambda p: int(p.stem[1:]))
-    squash = search_bench.squash
-    return [
-        squash(d["title"]) + "\0" + squash(d["text"])
-        for c in chunks
-        for d in json.loads(c.read_text("utf-8"))["docs"]
-    ]
-
-
 def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
     """Cold page bytes and warm latency for huikan, and Pagefind's on the same site.
 
@@ -307,7 +295,7 @@ def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
                 for name, page_name in engines:
                     lat[name] += search_bench.latencies(browser, base, page_name, qs)[1]
             out["lat"] = statistics.median(lat["huikan"])
-            texts = stored_texts(site / "search")
+            texts = search_bench.stored_texts(site / "search")
             out["recall"] = search_bench.match_recall(browser, base, "bench-huikan.html", qs, texts)
             if pagefind:
                 out["pf_lat"] = statistics.median(lat["pagefind"])

@@ -242,12 +242,29 @@ def recall(browser, base: str, page_name: str, queries: list[str], docs: dict) -
     }
 
 
+def stored_text(record: dict) -> str:
+    """What a query is matched against for relevance: the article's title and text, each
+    squashed (:func:`squash`), joined by NUL. A query is not expected to match across the
+    title's end and the text's start (generated titles are cut from the text, so some
+    would)."""
+    return squash(record["title"]) + "\0" + squash(record["text"])
+
+
+def stored_texts(search_dir: Path) -> list[str]:
+    """:func:`stored_text` of every stored article of a built ``search/`` folder, in
+    document order."""
+    sys.path.insert(0, str(REPO / "src"))
+    from huikan.search.store import read_store
+
+    return [stored_text(d) for d in read_store(search_dir)]
+
+
 def match_recall(browser, base: str, page_name: str, queries: list[str], texts: list[str]) -> dict:
     """Recall over every match, at any archive size: the engine's matches (``window: 0``, so
     no records are fetched — :func:`recall` asks for every result's record, tens of
     thousands at 80,000 articles) by document number, against the articles whose title or
-    text (``texts``, in document order, squashed (:func:`squash`) and joined by NUL) holds every
-    whitespace-separated part of the query."""
+    text (``texts``: :func:`stored_texts`) holds every whitespace-separated part of the
+    query."""
     ctx = browser.new_context()
     page = ctx.new_page()
     page.goto(base + page_name)
@@ -308,9 +325,7 @@ def main() -> int:
     from huikan.search.store import read_store
 
     store = read_store(site / "search")
-    # title and text apart: a query is not expected to match across the title's end and the
-    # text's start (generated titles are cut from the text, so some would)
-    docs = {d["url"].strip("/"): squash(d["title"]) + "\0" + squash(d["text"]) for d in store}
+    docs = {d["url"].strip("/"): stored_text(d) for d in store}
     # the article page's metadata too (column, source, byline, bulletin) and its cluster's
     # names: what huikan's search fields cover (issue 13)
     clusters = json.loads((site / "search" / "manifest.json").read_text("utf-8"))["clusters"]
