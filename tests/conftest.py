@@ -22,12 +22,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import signal
 import sys
 import threading
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -105,8 +107,14 @@ def serve_dir():
 
     servers = []
 
-    def serve(path: Path, prefix: str = "/") -> str:
-        server = make_server(Path(path), 0, "127.0.0.1", prefix)
+    def serve(path: Path, prefix: str = "/", last_modified_only: bool = False) -> str:
+        """``last_modified_only``: Python's plain file server instead, whose only validator
+        is a Last-Modified to the second (as some static hosts)."""
+        if last_modified_only:
+            handler = functools.partial(SimpleHTTPRequestHandler, directory=str(path))
+            server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        else:
+            server = make_server(Path(path), 0, "127.0.0.1", prefix)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
         host, port = server.server_address[:2]

@@ -360,7 +360,7 @@ def test_a_search_page_left_open_across_a_rebuild_reads_the_new_index(
     build(site_root)
     served = tmp_path / "served"
     shutil.copytree(site_root / "build", served)
-    base = serve_dir(served)
+    base = serve_dir(served, last_modified_only=True)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))

@@ -1,6 +1,8 @@
 """The preview server behind ``huikan serve`` (and the tests' ``serve_dir`` fixture)."""
 
+import email.utils
 import http.client
+import os
 import time
 import urllib.error
 import urllib.parse
@@ -118,3 +120,41 @@ def test_huikan_serve_builds_serves_and_rebuilds(site_root):
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 0
+
+
+def _get(base: str, path: str, **headers: str) -> tuple[int, bytes, str | None]:
+    url = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    try:
+        conn.request("GET", path, headers=headers)
+        r = conn.getresponse()
+        return r.status, r.read(), r.getheader("ETag")
+    finally:
+        conn.close()
+
+
+def test_a_rebuild_within_the_second_is_not_answered_not_modified(tmp_path, serve_dir):
+    """A rebuild swaps in new files, maybe within the second of the last build: the preview
+    must not answer a reload "304 Not Modified" from a Last-Modified that is the same to the
+    second. Files carry an ETag (inode, mtime in ns, size); an unchanged file still gets 304."""
+    site = tmp_path / "site"
+    site.mkdir()
+    page = site / "index.html"
+    page.write_text("<p>第一版</p>", "utf-8")
+    base = serve_dir(site)
+    status, body, etag = _get(base, "/")
+    assert status == 200 and "第一版".encode() in body and etag
+    assert _get(base, "/", **{"If-None-Match": etag})[0] == 304
+    assert _get(base, "/index.html", **{"If-None-Match": f"W/{etag}"})[0] == 304
+
+    stamp = page.stat().st_mtime
+    new = site / "index.html.new"
+    new.write_text("<p>第二版</p>", "utf-8")  # same size, same second: a rebuild's swap
+    os.utime(new, (stamp, stamp))
+    os.replace(new, page)
+    since = email.utils.formatdate(stamp, usegmt=True)
+    status, body, etag2 = _get(base, "/", **{"If-None-Match": etag, "If-Modified-Since": since})
+    assert status == 200 and "第二版".encode() in body and etag2 != etag
+    # a client that sends only If-Modified-Since gets the file, not a guess by the second
+    status, body, _ = _get(base, "/", **{"If-Modified-Since": since})
+    assert status == 200 and "第二版".encode() in body

@@ -12,11 +12,13 @@ import contextlib
 import functools
 import os
 import socket
+import stat
 import sys
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import BinaryIO
 
 from huikan.commands.build import options_from_args
 
@@ -35,6 +37,39 @@ class SiteHandler(SimpleHTTPRequestHandler):
         super().setup()
         with contextlib.suppress(OSError):
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def send_head(self) -> BinaryIO | None:
+        """Files validated by an ETag (inode, mtime in ns, size), not by Last-Modified alone.
+
+        Python's file server answers ``If-Modified-Since`` by the second: a rebuild that lands
+        within the second of the last one looks "not modified", and a reviewer who reloads
+        the preview gets the old page. A rebuild writes new files (the site is swapped in
+        whole), so a new inode or mtime is a new ETag; a request that carries only
+        ``If-Modified-Since`` gets the file again."""
+        self._etag = None
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
+            path = os.path.join(path, "index.html")
+        with contextlib.suppress(OSError):
+            st = os.stat(path)
+            if stat.S_ISREG(st.st_mode):
+                self._etag = f'"{st.st_ino:x}-{st.st_mtime_ns:x}-{st.st_size:x}"'
+        wanted = _tags(self.headers.get("If-None-Match", ""))
+        if self._etag and (self._etag in wanted or "*" in wanted):
+            etag, self._etag = self._etag, None
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return None
+        del self.headers["If-Modified-Since"]
+        return super().send_head()
+
+    def end_headers(self) -> None:
+        etag = getattr(self, "_etag", None)
+        if etag:
+            self._etag = None
+            self.send_header("ETag", etag)
+        super().end_headers()
 
     def translate_path(self, path: str) -> str:
         if self.prefix != "/":
@@ -58,6 +93,12 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+def _tags(header: str) -> list[str]:
+    """The entity tags of an ``If-None-Match`` header (weak ones compared as strong)."""
+    tags = [t.strip().removeprefix("W/") for t in header.split(",") if t.strip()]
+    return tags
 
 
 def make_server(
