@@ -9,8 +9,9 @@ serving stale terms. Entries live in 4,096 bucket files (and 4,096 of lines,
 :mod:`huikan.search.buckets`: ``marshal`` chunks, appended as a build adds entries); a build
 that pruned rewrites the buckets that held entries it no longer uses, so the cache does not
 grow without bound. A few new entries (a new issue's ~100 fields and ~300 lines) go to a
-small delta file instead (``delta-<n>.marshal``, read with the buckets): they touched most
-of the buckets, and rewriting them was ~675 MB of writes for one bulletin at 5,000.
+small delta file instead (``delta-<n>.marshal``, :mod:`huikan.search.delta`, read with the
+buckets): they touched most of the buckets, and rewriting them was ~675 MB of writes for one
+bulletin at 5,000.
 The deltas are merged into the buckets when they pass :data:`DELTA_MAX` entries or
 :data:`DELTA_FILES` files, or when a build prunes. A lock file serialises builds sharing the
 folder (the vocabulary must not fork).
@@ -42,6 +43,7 @@ from huikan.search.buckets import (
     read_bucket,
     write_bucket,
 )
+from huikan.search.delta import Deltas
 from huikan.search.tokenize import Line, Tokenizer, seams
 from huikan.search.vocab import FieldTerms, TermHashes, Vocabulary
 from huikan.trash import delete_later
@@ -79,9 +81,7 @@ class TokenCache:
         self._new: dict[str, dict[str, Any]] = {}
         self._field_keys = KeyIndex(np.empty(0, np.uint64))  # a new cache holds no keys
         self._line_keys = KeyIndex(np.empty(0, np.uint64))
-        self._delta: dict[str, dict[str, Any]] = {}  # bucket → entries of the delta files
-        self._delta_files: list[Path] = []
-        self._delta_count = 0
+        self._deltas = Deltas()  # the delta files' entries
         self._torn: set[str] = set()  # buckets whose file is torn: rewritten, never appended to
         self._whole: set[str] = set()  # buckets whose file this build found whole (or made)
         self._lock: IO[str] | None = None
@@ -113,23 +113,8 @@ class TokenCache:
             else:
                 self._field_keys = KeyIndex.load(self.dir / FIELD_KEYS)
                 self._line_keys = KeyIndex.load(self.dir / LINE_KEYS)
-            self._load_deltas()
+            self._deltas.load(self.dir)
         return self
-
-    def _load_deltas(self) -> None:
-        assert self.dir is not None
-        for path in sorted(self.dir.glob("delta-*.marshal"), key=_delta_number):
-            try:
-                data = marshal.loads(path.read_bytes())
-            except (OSError, ValueError, EOFError, TypeError):
-                data = None
-            if not isinstance(data, dict):  # unreadable: its entries are tokenised again
-                path.unlink(missing_ok=True)
-                continue
-            for name, entries in data.items():
-                self._delta.setdefault(name, {}).update(entries)
-                self._delta_count += len(entries)
-            self._delta_files.append(path)
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         self._close_pool()
@@ -190,7 +175,7 @@ class TokenCache:
             return {}
         bucket, whole = read_bucket(self.dir / f"{name}.marshal")
         (self._whole if whole else self._torn).add(name)
-        bucket.update(self._delta.get(name, {}))
+        bucket.update(self._deltas.entries.get(name, {}))
         return bucket
 
     def field_terms(self, texts: Sequence[str], jobs: int | None = None) -> list[FieldTerms]:
@@ -328,15 +313,8 @@ class TokenCache:
         pending = sum(map(len, self._new.values()))
         if not pending:
             return
-        if self._delta_count + pending <= DELTA_MAX:
-            data = {name: dict(sorted(new.items())) for name, new in sorted(self._new.items())}
-            number = max(map(_delta_number, self._delta_files), default=0) + 1
-            path = self.dir / f"delta-{number}.marshal"
-            atomic_write(path, marshal.dumps(data))
-            self._delta_files.append(path)
-            for name, entries in data.items():
-                self._delta.setdefault(name, {}).update(entries)
-            self._delta_count += pending
+        if self._deltas.count + pending <= DELTA_MAX:
+            self._deltas.write(self.dir, self._new)
         else:
             for name, new in sorted(self._new.items()):
                 path = self.dir / f"{name}.marshal"
@@ -364,7 +342,7 @@ class TokenCache:
         self._flush()
         if self.prune:
             self._prune()
-        elif self._delta_count > DELTA_MAX or len(self._delta_files) > DELTA_FILES:
+        elif self._deltas.count > DELTA_MAX or len(self._deltas.files) > DELTA_FILES:
             self._merge_deltas()
         self._field_keys.save(self.dir / FIELD_KEYS)  # after the entries: checked on use
         self._line_keys.save(self.dir / LINE_KEYS)
@@ -374,17 +352,18 @@ class TokenCache:
         becomes exactly those); every bucket with delta entries is written with them (line
         entries are all kept: they serve re-split articles); then the delta files go."""
         assert self.dir is not None
-        names = self._buckets.keys() | self._used.keys() | self._delta.keys() | self._torn
+        delta = self._deltas.entries
+        names = self._buckets.keys() | self._used.keys() | delta.keys() | self._torn
         names |= {p.stem for p in self.dir.glob("[0-9a-f]" * BUCKET_CHARS + ".marshal")}
         kept: list[str] = []
         for name in sorted(names):
             if name.startswith("l"):
-                if name in self._delta or name in self._torn:
+                if name in delta or name in self._torn:
                     self._rewrite(name, self._loaded(name))
                 continue
             bucket = self._loaded(name)
             used = self._used.get(name, set())
-            if name not in self._delta and name not in self._torn and len(bucket) == len(used):
+            if name not in delta and name not in self._torn and len(bucket) == len(used):
                 kept += bucket
                 continue
             entries = {k: bucket[k] for k in used if k in bucket}
@@ -394,14 +373,14 @@ class TokenCache:
         if not self._line_keys.known:  # its file was lost: made again from the buckets
             lines = self.dir.glob("l" + "[0-9a-f]" * BUCKET_CHARS + ".marshal")
             self._line_keys.replace([k for p in lines for k in self._loaded(p.stem)])
-        self._drop_deltas()
+        self._deltas.drop()
 
     def _merge_deltas(self) -> None:
         """Write every bucket that has delta entries with them, then drop the delta files."""
         assert self.dir is not None
-        for name in sorted(self._delta):
+        for name in sorted(self._deltas.entries):
             self._rewrite(name, self._loaded(name))
-        self._drop_deltas()
+        self._deltas.drop()
 
     def _rewrite(self, name: str, entries: dict[str, Any]) -> None:
         """Replace a bucket's file with ``entries``, as one chunk (a torn file is whole again)."""
@@ -414,17 +393,3 @@ class TokenCache:
         """A bucket as in memory, or read back (with its delta entries) if released."""
         bucket = self._buckets.get(name)
         return bucket if bucket is not None else self._read(name)
-
-    def _drop_deltas(self) -> None:
-        for path in self._delta_files:
-            path.unlink(missing_ok=True)
-        self._delta_files = []
-        self._delta = {}
-        self._delta_count = 0
-
-
-def _delta_number(path: Path) -> int:
-    try:
-        return int(path.stem.partition("-")[2])
-    except ValueError:
-        return 0

@@ -173,32 +173,82 @@ def build_index(
         return LunrIndex(
             fields, refs, [], empty, empty, empty, empty, {} if lunr_numbering else None
         )
+    terms, tid = _number_terms(cells, vocab)
+    term_index = _first_seen_numbers(terms, tid) if lunr_numbering else None
+    # Scores in document order (each cell's field-length factor is a plain repeat), then one
+    # sort of (term, field, doc, score) packed into an int64 groups the postings by term and
+    # field with documents ascending — bit fields unpack without any division.
+    weight, kd = _weights(tid, len(terms), lengths, fields, length_ref)
+    milli = _posting_values(tid, weight, kd, cells, counts, fields, boosts, length_ref)
+    bits = _key_bits(milli, n, nf, len(terms))
+    if bits is None:  # pragma: no cover - astronomically large archives
+        grouped = _argsort_postings(tid, milli, counts, nf)
+        return LunrIndex(fields, refs, terms, *grouped, term_index)
+    key = _posting_keys(tid, milli, counts, nf, bits)
+    del tid, milli  # the postings' arrays are the index's memory: each is freed once used
+    key.sort()
+    return LunrIndex(fields, refs, terms, *_unpack_keys(key, bits), term_index)
+
+
+def _number_terms(cells: list[FieldTerms], vocab: Vocabulary) -> tuple[list[str], np.ndarray]:
+    """The terms present, in UTF-16 order, and each posting's term number (its rank there):
+    lunr.js needs its terms in JavaScript's order, and by rank a shard of consecutive terms
+    needs only its first."""
     vid = np.concatenate([c.ids for c in cells]).astype(np.int64)
-    tf = np.concatenate([c.tfs for c in cells]).astype(np.int64)
     present = np.flatnonzero(np.bincount(vid, minlength=len(vocab)))
     order = sorted(present.tolist(), key=lambda i: utf16_key(vocab.terms[i]))
     terms = [vocab.terms[i] for i in order]
     rank = np.full(len(vocab), -1, dtype=np.int64)
     rank[order] = np.arange(len(terms))
-    tid = rank[vid]
-    del vid  # the postings' arrays are the index's memory: each is freed once used
-    term_index = None
-    if lunr_numbering:
-        _, first = np.unique(tid, return_index=True)  # first occurrence, doc-major order
-        term_index = {terms[t]: k for k, t in enumerate(np.argsort(first, kind="stable").tolist())}
-    # Scores in document order (each cell's field-length factor is a plain repeat), then one
-    # sort of (term, field, doc, score) packed into an int64 groups the postings by term and
-    # field with documents ascending — bit fields unpack without any division.
+    return terms, rank[vid]
+
+
+def _first_seen_numbers(terms: list[str], tid: np.ndarray) -> dict[str, int]:
+    """Each term's ``_index`` as lunr's Builder numbers terms, in order of first occurrence
+    (doc-major): only the byte-for-byte comparison with lunr.py needs it."""
+    _, first = np.unique(tid, return_index=True)  # first occurrence, doc-major order
+    return {terms[t]: k for k, t in enumerate(np.argsort(first, kind="stable").tolist())}
+
+
+def _weights(
+    tid: np.ndarray,
+    n_terms: int,
+    lengths: np.ndarray,
+    fields: tuple[str, ...],
+    length_ref: dict[str, float] | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each term's weight and each (doc, field)'s length factor ``kd`` (``lengths``: one row
+    a document): lunr's idf and the average field length, or — the site's document-local
+    values — 1 and the fixed ``length_ref``."""
+    n = len(lengths)
     if length_ref is None:
-        dfreq = np.bincount(tid, minlength=len(terms)).tolist()
+        dfreq = np.bincount(tid, minlength=n_terms).tolist()
         weight = np.array([idf(c, n) for c in dfreq])
         avg = lengths.sum(axis=0) / n
     else:
-        weight = np.ones(len(terms))
+        weight = np.ones(n_terms)
         avg = np.array([float(length_ref.get(f, 1)) for f in fields])
     with np.errstate(divide="ignore", invalid="ignore"):  # a field empty in every document
         kd = (K1 * (1 - B + B * (lengths / avg))).ravel()  # per (doc, field)
+    return weight, kd
+
+
+def _posting_values(
+    tid: np.ndarray,
+    weight: np.ndarray,
+    kd: np.ndarray,
+    cells: list[FieldTerms],
+    counts: np.ndarray,
+    fields: tuple[str, ...],
+    boosts: dict[str, float],
+    length_ref: dict[str, float] | None,
+) -> np.ndarray:
+    """Every posting's BM25 value × 1000 as lunr rounds it, in document order — with
+    ``length_ref``, quantised to :data:`IMPACTS`. In place where it can be: each
+    postings-long array is freed as soon as it is used."""
+    n = len(cells) // len(fields)
     boost = np.tile(np.array([float(boosts.get(f, 1)) for f in fields]), n)
+    tf = np.concatenate([c.tfs for c in cells]).astype(np.int64)
     tff = tf.astype(np.float64)
     del tf
     denominator = np.repeat(kd, counts)
@@ -215,28 +265,57 @@ def build_index(
     if length_ref is not None:  # the site's index: impacts (a shard stores their levels)
         np.minimum(milli, IMPACT_HIGH, out=milli)
         milli = _TO_IMPACT[milli]
-    cell = np.arange(n * nf, dtype=np.int64)
+    return milli
+
+
+def _key_bits(milli: np.ndarray, n: int, nf: int, n_terms: int) -> tuple[int, int, int] | None:
+    """The bits of a packed posting key's value, document and field parts, or None when
+    (term, field, doc, value) do not fit in an int64."""
     b_m = max(1, int(milli.max()).bit_length())
     b_d = max(1, (n - 1).bit_length())
     b_f = max(1, (nf - 1).bit_length())
-    if b_m + b_d + b_f + max(1, len(terms).bit_length()) <= 63:
-        cell_bits = ((cell % nf) << (b_d + b_m)) | ((cell // nf) << b_m)
-        key = tid << (b_f + b_d + b_m)
-        del tid
-        key |= np.repeat(cell_bits, counts)
-        key |= milli
-        del milli
-        key.sort()
-        milli = key & ((1 << b_m) - 1)
-        doc = (key >> b_m) & ((1 << b_d) - 1)
-        fld = (key >> (b_m + b_d)) & ((1 << b_f) - 1)
-        tid = key >> (b_m + b_d + b_f)
-    else:  # pragma: no cover - astronomically large archives
-        docfield = np.repeat(cell, counts)
-        order = np.argsort(tid * nf + docfield % nf, kind="stable")
-        tid, milli, docfield = tid[order], milli[order], docfield[order]
-        doc, fld = np.divmod(docfield, nf)
-    return LunrIndex(fields, refs, terms, tid, fld, doc, milli, term_index)
+    if b_m + b_d + b_f + max(1, n_terms.bit_length()) <= 63:
+        return b_m, b_d, b_f
+    return None  # pragma: no cover - astronomically large archives
+
+
+def _posting_keys(
+    tid: np.ndarray, milli: np.ndarray, counts: np.ndarray, nf: int, bits: tuple[int, int, int]
+) -> np.ndarray:
+    """Each posting as one int64, (term, field, doc, value) from the high bits down: one sort
+    of these groups the postings by term and field, documents ascending."""
+    b_m, b_d, b_f = bits
+    cell = np.arange(len(counts), dtype=np.int64)
+    cell_bits = ((cell % nf) << (b_d + b_m)) | ((cell // nf) << b_m)
+    key = tid << (b_f + b_d + b_m)
+    key |= np.repeat(cell_bits, counts)
+    key |= milli
+    return key
+
+
+def _unpack_keys(
+    key: np.ndarray, bits: tuple[int, int, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sorted posting keys (:func:`_posting_keys`) back into term, field, doc and value
+    arrays: bit fields, no division."""
+    b_m, b_d, b_f = bits
+    milli = key & ((1 << b_m) - 1)
+    doc = (key >> b_m) & ((1 << b_d) - 1)
+    fld = (key >> (b_m + b_d)) & ((1 << b_f) - 1)
+    tid = key >> (b_m + b_d + b_f)
+    return tid, fld, doc, milli
+
+
+def _argsort_postings(
+    tid: np.ndarray, milli: np.ndarray, counts: np.ndarray, nf: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover
+    """The postings grouped by (term, field), documents ascending, by a stable argsort: for
+    archives too large for :func:`_posting_keys` to pack."""
+    docfield = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    order = np.argsort(tid * nf + docfield % nf, kind="stable")
+    tid, milli, docfield = tid[order], milli[order], docfield[order]
+    doc, fld = np.divmod(docfield, nf)
+    return tid, fld, doc, milli
 
 
 def impact_table() -> np.ndarray:

@@ -26,12 +26,13 @@ quantised impacts the index holds):
 
 (one string per field in the manifest's ``fields`` order, trailing empty ones left out)
 
-where a postings string (:func:`term_texts`) holds the documents' gaps (doc - previous doc,
-the first counted from the segment's first document) as variable-length base64url numbers
-and each posting's impact level — the level of 1000 × BM25 tf part × field boost among the
-244 of ``impacts`` in the manifest (:data:`huikan.search.index.IMPACTS`) — in two digits, or
-in one, its place among the term's distinct levels listed at the string's start — cheap to
-write for millions of postings, to read in the browser, and few distinct values for gzip.
+where a postings string (:func:`term_texts`; the code is :mod:`huikan.search.postings`)
+holds the documents' gaps (doc - previous doc, the first counted from the segment's first
+document) as variable-length base64url numbers and each posting's impact level — the level
+of 1000 × BM25 tf part × field boost among the 244 of ``impacts`` in the manifest
+(:data:`huikan.search.index.IMPACTS`) — in two digits, or in one, its place among the term's
+distinct levels listed at the string's start — cheap to write for millions of postings, to
+read in the browser, and few distinct values for gzip.
 The tf part (``build_index(length_ref=…)``) is local to its document; decoding
 (:func:`to_lunr` here, ``decodePostings``/``toLunr`` in ``static/search-rank.js``) multiplies
 in lunr's idf from the term's document frequency — the postings of the term in every segment,
@@ -63,6 +64,23 @@ from huikan.search.index import (
     utf16_key,
 )
 
+# The postings-string code is huikan.search.postings'; the names imported "as" themselves are
+# re-exported: importable from here, where they were first defined.
+from huikan.search.postings import ALPHABET as ALPHABET
+from huikan.search.postings import (
+    ALPHABET_BYTES,
+    PALETTE_MARK,
+    decode_postings,
+    number_digits,
+    put_levels,
+    put_numbers,
+    uses_palette,
+)
+from huikan.search.postings import PALETTE_MAX as PALETTE_MAX
+from huikan.search.postings import encode_levels as encode_levels
+from huikan.search.postings import encode_numbers as encode_numbers
+from huikan.search.postings import encode_postings as encode_postings
+
 # A query fetches its terms' shard in every segment, so the neighbours a shard carries cost once
 # per segment and term; small shards cost only more directory entries (two-level lookup) and
 # more files (build time, disk blocks, uploads). Measured on the dev queries at 80,000
@@ -78,115 +96,12 @@ DEFAULT_SHARD_BYTES = 4_000
 # median gzip, 4.3 kB at 640 separators (51 directories), 2.3 kB at 240 (135), 2.2 kB at 160
 # (203). With 4 kB shards, 240 makes ~234 directories; a cold query's are 1.5 kB (median).
 DIRECTORY_SEPARATORS = 240
-# A postings string that lists its distinct levels first starts with this mark (not a base64url
-# digit), then their count in one digit.
-PALETTE_MARK = "."
-PALETTE_MAX = 63
 
 
 @dataclass
 class Shard:
     terms: list[str]
     text: str  # the JSON file contents
-
-
-ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"  # base64url
-_ALPHABET = np.frombuffer(ALPHABET.encode(), dtype=np.uint8)
-
-
-def number_digits(x: np.ndarray) -> np.ndarray:
-    """Characters of each number in :func:`put_numbers`' code (base-32 digits)."""
-    digits = np.ones(len(x), dtype=np.uint8)
-    for k in range(1, 13):
-        more = x >= (1 << (5 * k))
-        if not more.any():
-            break
-        digits += more
-    return digits
-
-
-def put_numbers(out: np.ndarray, x: np.ndarray, digits: np.ndarray, last: np.ndarray) -> None:
-    """Write non-negative integers as variable-length base64url into ``out`` (bytes), number
-    j's last character at ``last[j]``: base-32 digits, most significant first, each digit but
-    a number's last offset by 32 — so gaps under 32, most of them, take one character."""
-    out[last] = _ALPHABET[x & 31]
-    for k in range(1, int(digits.max()) if len(x) else 0):
-        has = np.flatnonzero(digits > k)
-        out[last[has] - k] = _ALPHABET[((x[has] >> (5 * k)) & 31) + 32]
-
-
-def encode_numbers(x: np.ndarray) -> tuple[str, np.ndarray]:
-    """Numbers one after the other in :func:`put_numbers`' code → the text and each
-    number's end in it."""
-    x = np.asarray(x, dtype=np.int64)
-    digits = number_digits(x)
-    ends = np.cumsum(digits, dtype=np.int64)
-    out = np.empty(int(ends[-1]) if len(x) else 0, dtype=np.uint8)
-    put_numbers(out, x, digits, ends - 1)
-    return out.tobytes().decode("ascii"), ends
-
-
-def encode_levels(levels: np.ndarray) -> str:
-    """Impact levels (< 4096) as two base64url digits each."""
-    out = np.empty(2 * len(levels), dtype=np.uint8)
-    put_levels(out, levels, 2 * np.arange(len(levels)))
-    return out.tobytes().decode("ascii")
-
-
-def put_levels(out: np.ndarray, levels: np.ndarray, at: np.ndarray) -> None:
-    out[at] = _ALPHABET[levels >> 6]
-    out[at + 1] = _ALPHABET[levels & 63]
-
-
-def encode_postings(gaps: np.ndarray, levels: np.ndarray) -> str:
-    """One (term, field)'s postings string, as :func:`term_texts` writes it (for tests and
-    single terms; ``term_texts`` does every term of a segment at once)."""
-    gaps = np.asarray(gaps, dtype=np.int64)
-    levels = np.asarray(levels, dtype=np.int64)
-    if not len(gaps):
-        return ""
-    palette = np.unique(levels)
-    text, _ = encode_numbers(gaps)
-    if uses_palette(len(palette), len(levels)):
-        index = np.searchsorted(palette, levels)
-        marks = _ALPHABET[index].tobytes().decode("ascii")
-        head = PALETTE_MARK + ALPHABET[len(palette)] + encode_levels(palette)
-        return head + text + marks
-    return text + encode_levels(levels)
-
-
-def uses_palette(distinct: Any, postings: Any) -> Any:  # numbers, or numpy arrays of them
-    """Whether a postings string lists its distinct levels first (then one character a
-    posting) rather than two characters a posting: when that is shorter and P fits a digit."""
-    return (distinct <= PALETTE_MAX) & (2 + 2 * distinct < postings)
-
-
-def decode_postings(text: str) -> list[tuple[int, int]]:
-    """One field's postings string → [(Δdoc, impact level)] (as ``shardTerm`` in
-    static/search-rank.js): after the palette, if any (the mark, its size P in one digit, P
-    two-digit levels), gap numbers until the characters left are one (palette) or two (none)
-    per number read."""
-    value = {c: i for i, c in enumerate(ALPHABET)}
-    size = value[text[1]] if text.startswith(PALETTE_MARK) else 0
-    palette = [value[text[2 + 2 * j]] * 64 + value[text[3 + 2 * j]] for j in range(size)]
-    width = 1 if size else 2
-    gaps: list[int] = []
-    i = 2 + 2 * size if size else 0
-    while i + width * len(gaps) < len(text):
-        n = 0
-        while value[text[i]] >= 32:
-            n = n * 32 + value[text[i]] - 32
-            i += 1
-        gaps.append(n * 32 + value[text[i]])
-        i += 1
-    if i + width * len(gaps) != len(text):
-        raise ValueError("postings string cut short")
-    if size:
-        levels = [palette[value[c]] for c in text[i:]]
-    else:
-        pairs = range(i, len(text), 2)
-        levels = [value[text[j]] * 64 + value[text[j + 1]] for j in pairs]
-    return list(zip(gaps, levels, strict=True))
 
 
 def unique_inverse(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -240,25 +155,39 @@ def term_texts(index: LunrIndex) -> tuple[list[str], list[int]]:
     size follows the postings it holds more than its characters (one palette digit carries
     what two plain digits do), so shards packed by it gzip to about half their budget, as before
     palettes, and a query's rare terms bring no more neighbours' postings."""
-    nf = len(index.fields)
-    n = len(index.terms)
-    tid, fld, doc = index.tid, index.fld, index.doc
-    p = len(tid)
-    group = tid * nf + fld
+    nf, n = len(index.fields), len(index.terms)
+    firsts, sizes, cells = _groups(index.tid * nf + index.fld)
+    text, offset, head, use = _postings_text(index, firsts, sizes)
+    saved = np.bincount(cells // nf, weights=np.where(use, sizes - head, 0), minlength=n)
+    out = _term_jsons(text, offset, cells, n, nf)
+    counted = [len(x) + int(extra) for x, extra in zip(out, saved.tolist(), strict=True)]
+    return out, counted
+
+
+def _groups(group: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Runs of equal ``group`` (each posting's term × fields + field; postings are sorted by
+    it): each (term, field) group's first posting, its size and its cell number. A group is
+    one postings string, so every array below is indexed by it."""
+    p = len(group)
     start = np.ones(p, dtype=bool)
     start[1:] = group[1:] != group[:-1]
     firsts = np.flatnonzero(start)  # each (term, field) group's first posting
     sizes = np.diff(np.append(firsts, p))
-    cells = group[firsts]
-    del start
+    return firsts, sizes, group[firsts]
+
+
+def _postings_text(
+    index: LunrIndex, firsts: np.ndarray, sizes: np.ndarray
+) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
+    """Every group's postings string, one after the other in one text, and each group's
+    first character, palette length (0: none) and whether it has a palette. Laid out first
+    (each string's length is known from its digit counts), then written in place."""
     levels = level_of(index.milli)
     gid = np.repeat(np.arange(len(firsts), dtype=np.int64), sizes)
     pal_group, pal_level, pal_first, place = palettes(gid, levels, len(firsts))
     distinct = np.diff(np.append(pal_first, len(pal_group)))
     use = uses_palette(distinct, sizes)
-    gaps = doc.copy()
-    gaps[1:] -= doc[:-1]
-    gaps[firsts] = doc[firsts]
+    gaps = _doc_gaps(index.doc, firsts)
     digits = number_digits(gaps)
     gap_end = np.cumsum(digits, dtype=np.int64)
     gap_before = np.concatenate([[0], gap_end])[firsts]
@@ -267,33 +196,68 @@ def term_texts(index: LunrIndex) -> tuple[list[str], list[int]]:
     length = head + gap_chars + np.where(use, sizes, 2 * sizes)
     offset = np.cumsum(length) - length  # each group's first character
     text = np.empty(int(length.sum()), dtype=np.uint8)
-    text[offset[use]] = ord(PALETTE_MARK)
-    text[offset[use] + 1] = _ALPHABET[distinct[use]]
-    pal = use[pal_group]
-    ug = pal_group[pal]
-    put_levels(text, pal_level[pal], offset[ug] + 2 + 2 * (np.flatnonzero(pal) - pal_first[ug]))
-    del pal_group, pal_level, pal, ug
+    _put_palettes(text, offset, use, distinct, (pal_group, pal_level, pal_first))
+    del pal_group, pal_level
     put_numbers(text, gaps, digits, (offset + head - gap_before)[gid] + gap_end - 1)
     del gaps, digits, gap_end
-    lev_at = (offset + head + gap_chars)[gid]
-    within = np.arange(p, dtype=np.int64) - firsts[gid]
+    lev_at = (offset + head + gap_chars)[gid]  # each posting's group's first level
+    _put_posting_levels(text, lev_at, firsts, gid, use, place, levels)
+    del lev_at, place, levels, gid
+    return text.tobytes().decode("ascii"), offset, head, use
+
+
+def _doc_gaps(doc: np.ndarray, firsts: np.ndarray) -> np.ndarray:
+    """Each posting's document minus the previous posting's; a group's first counts from the
+    segment's first document (its own number)."""
+    gaps = doc.copy()
+    gaps[1:] -= doc[:-1]
+    gaps[firsts] = doc[firsts]
+    return gaps
+
+
+def _put_palettes(
+    text: np.ndarray,
+    offset: np.ndarray,
+    use: np.ndarray,
+    distinct: np.ndarray,
+    pal: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    """Write the palette at the start of each group that has one: the mark, its size in one
+    digit, its levels in two (``pal``: :func:`palettes`' pairs and each group's first)."""
+    pal_group, pal_level, pal_first = pal
+    text[offset[use]] = ord(PALETTE_MARK)
+    text[offset[use] + 1] = ALPHABET_BYTES[distinct[use]]
+    has = use[pal_group]
+    ug = pal_group[has]
+    put_levels(text, pal_level[has], offset[ug] + 2 + 2 * (np.flatnonzero(has) - pal_first[ug]))
+
+
+def _put_posting_levels(
+    text: np.ndarray,
+    lev_at: np.ndarray,
+    firsts: np.ndarray,
+    gid: np.ndarray,
+    use: np.ndarray,
+    place: np.ndarray,
+    levels: np.ndarray,
+) -> None:
+    """Write each posting's level after its group's gaps (``lev_at``): its place in the
+    palette in one digit, or the level itself in two when the group has no palette."""
+    within = np.arange(len(gid), dtype=np.int64) - firsts[gid]
     one = use[gid]
-    text[lev_at[one] + within[one]] = _ALPHABET[place[one]]
+    text[lev_at[one] + within[one]] = ALPHABET_BYTES[place[one]]
     two = ~one
     put_levels(text, levels[two], lev_at[two] + 2 * within[two])
-    del lev_at, within, one, two, place, levels, gid
-    text = text.tobytes().decode("ascii")
-    saved = np.bincount(cells // nf, weights=np.where(use, sizes - head, 0), minlength=n)
+
+
+def _term_jsons(text: str, offset: np.ndarray, cells: np.ndarray, n: int, nf: int) -> list[str]:
+    """Each term's JSON list of field strings, sliced from ``text``: its fields up to the
+    last one with postings (at least one), an empty string for a field without any."""
     # every (term, field) cell's slice: empty cells (no group) are empty slices
     bounds = np.append(offset, len(text))
     b = bounds[np.searchsorted(cells, np.arange(n * nf + 1))].tolist()
-    filled = np.zeros(n * nf, dtype=bool)
-    filled[cells] = True
-    filled = filled.reshape(n, nf)
-    # fields kept: up to the last one with postings, at least one
-    kept = np.where(filled.any(axis=1), nf - np.argmax(filled[:, ::-1], axis=1), 1).tolist()
     out = []
-    for t, k in enumerate(kept):
+    for t, k in enumerate(_kept_fields(cells, n, nf)):
         a = t * nf
         if k == 1:  # most terms: one field, no list to join
             out.append('["' + text[b[a] : b[a + 1]] + '"]')
@@ -301,8 +265,17 @@ def term_texts(index: LunrIndex) -> tuple[list[str], list[int]]:
             out.append('["' + text[b[a] : b[a + 1]] + '","' + text[b[a + 1] : b[a + 2]] + '"]')
         else:
             out.append('["' + '","'.join(text[b[f] : b[f + 1]] for f in range(a, a + k)) + '"]')
-    counted = [len(x) + int(extra) for x, extra in zip(out, saved.tolist(), strict=True)]
-    return out, counted
+    return out
+
+
+def _kept_fields(cells: np.ndarray, n: int, nf: int) -> list[int]:
+    """How many fields each term's list holds: trailing fields without postings are left
+    out, so the many terms found in the text only cost no metadata fields."""
+    filled = np.zeros(n * nf, dtype=bool)
+    filled[cells] = True
+    filled = filled.reshape(n, nf)
+    # fields kept: up to the last one with postings, at least one
+    return np.where(filled.any(axis=1), nf - np.argmax(filled[:, ::-1], axis=1), 1).tolist()
 
 
 def make_shards(index: LunrIndex, max_bytes: int = DEFAULT_SHARD_BYTES) -> list[Shard]:
