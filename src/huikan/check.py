@@ -12,6 +12,7 @@ nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,6 +82,19 @@ def sidecar_problems(
 
 
 # -- the archive -----------------------------------------------------------------------------
+@dataclass
+class _Sidecars:
+    """The sidecars that take effect, by the bulletin each belongs to: what the URL and deep
+    checks read (a sidecar that is ignored pins nothing)."""
+
+    infos: dict[Path, _SidecarInfo] = field(default_factory=dict)  # bulletin -> its info
+    sidecar_of: dict[Path, Path] = field(default_factory=dict)  # bulletin -> its sidecar
+
+    def pin(self, bulletin: Path) -> _Pin | None:
+        """The slug the bulletin's sidecar pins, if any."""
+        return self.infos[bulletin].slug if bulletin in self.infos else None
+
+
 def check_site(
     root: Path,
     *,
@@ -89,108 +103,159 @@ def check_site(
     deep: bool = False,
 ) -> CheckReport:
     """Check ``site.yml`` and every sidecar under ``issues/``; never raises for bad input."""
-    from huikan.site.model import RESERVED
-    from huikan.site.slugs import slugify
-
     root = Path(root)
     config_path = config_path or root / "site.yml"
     issues_dir = issues_dir or root / "issues"
     report = CheckReport()
-
-    def add(e: ConfigError, fallback: Path) -> None:
-        file = Path(e.file) if e.file else fallback
-        report.problems.append(Problem(relative_name(file, root), e.line, e.reason))
-
-    cfg_errors = config_problems(config_path)
-    for e in cfg_errors:
-        add(e, config_path)
-    config: SiteConfig | None = None
-    if not cfg_errors:
-        config = load_config(config_path)
-    taxonomy = config.taxonomy if config else None
-
+    config = _check_config(config_path, root, report)
     try:
         bulletins = find_bulletins(issues_dir)
     except BuildError as e:
         report.problems.append(Problem(relative_name(issues_dir, root), None, str(e)))
         return report
     report.bulletins = len(bulletins)
+    taxonomy = config.taxonomy if config else None
+    sidecars = _check_sidecars(issues_dir, bulletins, taxonomy, root, report)
+    _check_bulletin_urls(bulletins, sidecars, root, report)
+    if deep and config is not None:
+        _unmatched_articles(root, config, bulletins, sidecars.infos, sidecars.sidecar_of, report)
+    report.problems.sort(key=lambda p: (p.file, p.line or 0, p.message))
+    return report
+
+
+def _add_error(report: CheckReport, e: ConfigError, fallback: Path, root: Path) -> None:
+    """Report a loader's error under its own file, or ``fallback`` when it names none, so
+    every problem points the editor at a file."""
+    file = Path(e.file) if e.file else fallback
+    report.problems.append(Problem(relative_name(file, root), e.line, e.reason))
+
+
+def _check_config(config_path: Path, root: Path, report: CheckReport) -> SiteConfig | None:
+    """Report site.yml's mistakes; the config when it has none (the sidecars are then checked
+    against its taxonomy, else against none rather than a wrong one)."""
+    cfg_errors = config_problems(config_path)
+    for e in cfg_errors:
+        _add_error(report, e, config_path, root)
+    if cfg_errors:
+        return None
+    return load_config(config_path)
+
+
+def _check_sidecars(
+    issues_dir: Path,
+    bulletins: list[Path],
+    taxonomy: Taxonomy | None,
+    root: Path,
+    report: CheckReport,
+) -> _Sidecars:
+    """Report every sidecar's own mistakes, and those the build would ignore; the ones that
+    take effect, for the checks that look across bulletins."""
+    from huikan.site.slugs import slugify
+
     stems: dict[Path, list[Path]] = {}
     for b in bulletins:
         stems.setdefault(b.with_suffix(""), []).append(b)
-
-    infos: dict[Path, _SidecarInfo] = {}  # bulletin -> its sidecar's info
-    sidecar_of: dict[Path, Path] = {}
+    found = _Sidecars()
     for sc in issue_files(issues_dir, SIDECAR_SUFFIXES):
         report.sidecars += 1
         errors, info = sidecar_problems(sc, taxonomy)
         for e in errors:
-            add(e, sc)
+            _add_error(report, e, sc, root)
         owners = stems.get(sc.with_suffix(""), [])
-        if not owners:
-            report.problems.append(
-                Problem(
-                    relative_name(sc, root),
-                    None,
-                    "没有同名的简报文件（.pdf、.txt 或 .md），这个旁注文件不会生效；"
-                    "文件名是否拼错？",
-                )
-            )
-            continue
-        if sc.suffix.lower() == ".yaml" and sc.with_suffix(".yml").exists():
-            report.problems.append(
-                Problem(
-                    relative_name(sc, root),
-                    None,
-                    f"同一期简报已有 {sc.with_suffix('.yml').name}，这个 .yaml 文件会被忽略",
-                )
-            )
+        ignored = _ignored_sidecar(sc, owners, root)
+        if ignored is not None:
+            report.problems.append(ignored)
             continue
         for b in owners:
-            infos[b] = info
-            sidecar_of[b] = sc
+            found.infos[b] = info
+            found.sidecar_of[b] = sc
         _duplicate_article_slugs(sc, info, root, report, slugify)
+    return found
 
-    # Bulletin URLs: a pinned slug that collides is silently renamed by the build.
+
+def _ignored_sidecar(sc: Path, owners: list[Path], root: Path) -> Problem | None:
+    """Why the build would silently skip sidecar ``sc`` (no bulletin of its name, or a .yml
+    beside this .yaml), if it would: an editor's corrections there would do nothing."""
+    if not owners:
+        return Problem(
+            relative_name(sc, root),
+            None,
+            "没有同名的简报文件（.pdf、.txt 或 .md），这个旁注文件不会生效；文件名是否拼错？",
+        )
+    if sc.suffix.lower() == ".yaml" and sc.with_suffix(".yml").exists():
+        return Problem(
+            relative_name(sc, root),
+            None,
+            f"同一期简报已有 {sc.with_suffix('.yml').name}，这个 .yaml 文件会被忽略",
+        )
+    return None
+
+
+def _check_bulletin_urls(
+    bulletins: list[Path], sidecars: _Sidecars, root: Path, report: CheckReport
+) -> None:
+    """Bulletin URLs: a pinned slug the site reserves, and URLs two bulletins share (the
+    build silently renames a colliding slug)."""
+    by_slug = _bulletin_slugs(bulletins, sidecars, root, report)
+    for slug, group in sorted(by_slug.items()):
+        if len(group) >= 2:
+            _colliding_url(slug, group, sidecars, root, report)
+
+
+def _bulletin_slugs(
+    bulletins: list[Path], sidecars: _Sidecars, root: Path, report: CheckReport
+) -> dict[str, list[Path]]:
+    """The bulletins by the URL slug the build would give them, reporting pinned slugs the
+    site reserves for its own pages."""
+    from huikan.site.model import RESERVED
+    from huikan.site.slugs import slugify
+
     by_slug: dict[str, list[Path]] = {}
     for b in bulletins:
-        pin = infos[b].slug if b in infos else None
+        pin = sidecars.pin(b)
         slug = slugify(pin.slug if pin else b.stem, max_len=80, fallback="issue")
         if pin and slug in RESERVED:
             report.problems.append(
                 Problem(
-                    relative_name(sidecar_of[b], root),
+                    relative_name(sidecars.sidecar_of[b], root),
                     pin.line,
                     f"slug “{pin.slug}” 是网站自用的名字"
                     f"（{'、'.join(sorted(RESERVED))}），请换一个",
                 )
             )
         by_slug.setdefault(slug, []).append(b)
-    for slug, group in sorted(by_slug.items()):
-        if len(group) < 2:
-            continue
-        names = "、".join(relative_name(b, root) for b in group)
-        for b in group:
-            pin = infos[b].slug if b in infos else None
-            if pin:
-                where = (relative_name(sidecar_of[b], root), pin.line)
-            else:
-                where = (relative_name(b, root), None)
-            report.problems.append(
-                Problem(
-                    *where,
-                    f"{len(group)} 期简报的网址都是 “{slug}/”（{names}）；"
-                    "请在旁注文件中用 slug 给每期指定不同的网址",
-                )
+    return by_slug
+
+
+def _colliding_url(
+    slug: str, group: list[Path], sidecars: _Sidecars, root: Path, report: CheckReport
+) -> None:
+    """One problem per bulletin of a group sharing a URL, at its slug pin when it has one
+    (the line to change), else at the bulletin itself."""
+    names = "、".join(relative_name(b, root) for b in group)
+    for b in group:
+        pin = sidecars.pin(b)
+        if pin:
+            where = (relative_name(sidecars.sidecar_of[b], root), pin.line)
+        else:
+            where = (relative_name(b, root), None)
+        report.problems.append(
+            Problem(
+                *where,
+                f"{len(group)} 期简报的网址都是 “{slug}/”（{names}）；"
+                "请在旁注文件中用 slug 给每期指定不同的网址",
             )
-
-    if deep and config is not None:
-        _unmatched_articles(root, config, bulletins, infos, sidecar_of, report)
-    report.problems.sort(key=lambda p: (p.file, p.line or 0, p.message))
-    return report
+        )
 
 
-def _duplicate_article_slugs(sc, info, root, report, slugify) -> None:
+def _duplicate_article_slugs(
+    sc: Path,
+    info: _SidecarInfo,
+    root: Path,
+    report: CheckReport,
+    slugify: Callable[..., str],
+) -> None:
+    """Two articles of one sidecar pinned to the same URL: the build would rename one."""
     seen: dict[str, tuple[str, int]] = {}
     for title, pin in info.article_slugs:
         s = slugify(pin.slug, max_len=80, fallback="article")

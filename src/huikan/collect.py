@@ -28,7 +28,8 @@ from huikan.model import Warning as IngestWarning
 from huikan.site.progress import Progress
 
 if TYPE_CHECKING:
-    from huikan.snapshot import SlimArticle
+    from huikan.cache import IngestCache
+    from huikan.snapshot import ResultSnapshot, SlimArticle
 
 BULLETIN_SUFFIXES = tuple(SUFFIXES)  # what the ingest readers accept
 
@@ -197,25 +198,16 @@ def ingest_all(
 
     cache = IngestCache(cache_dir)
     snapshot = ResultSnapshot(cache_dir)
-    results: dict[Path, IngestResult] = {}
-    slim: dict[Path, tuple[list[SlimArticle], Callable[[], IngestResult]]] = {}
-    errors: list[IngestError] = []
-    misses: list[Path] = []
     keys = keys if keys is not None else ingest_keys(paths, config, digests)
-    for p in paths:
-        taken = snapshot.take(keys[p])
-        if taken is not None:
-            results[p], bodies = taken
-            slim[p] = (bodies, functools.partial(_load_full, cache, keys[p], p, config))
-            continue
-        hit = cache.get(keys[p])
-        if hit is not None:
-            results[p] = hit
-        else:
-            misses.append(p)
 
+    def loader(p: Path) -> Callable[[], IngestResult]:
+        """How a slim result gets its full one back, when the search or a page needs it."""
+        return functools.partial(_load_full, cache, keys[p], p, config)
+
+    results, slim, misses = _stored_results(paths, keys, snapshot, cache, loader)
     if before is not None:
         before(misses)
+    errors: list[IngestError] = []
 
     def take(p: Path, outcome: tuple[str, Any]) -> None:
         status, value = outcome
@@ -225,6 +217,65 @@ def ingest_all(
             file, reason, code, page = value
             errors.append(IngestError(file, reason, code=code, page=page))
 
+    _ingest_misses(misses, config, cache_dir, jobs, show_progress, take)
+    errors.sort(key=lambda e: e.file)
+    fresh = {p: slim_data(r) for p, r in results.items() if p not in slim}
+    snapshot.save({keys[p]: fresh[p] if p in fresh else snapshot.entries[keys[p]] for p in results})
+    # The full results read or made here are dropped for their slim form, as the next build
+    # will have them: a cold build of 5,000 bulletins held every body in this process, and
+    # the search process forked from it counted them in its own memory.
+    for p, data in fresh.items():
+        results[p], bodies = thaw(data)
+        slim[p] = (bodies, loader(p))
+    if fresh and len(fresh) * 10 >= len(results):
+        # a collection walks the whole heap (at 5,000 bulletins ~0.3 s): worth it when the
+        # dropped results are a fair part of it (a cold build), not for one new issue
+        release_memory()
+    ordered = [(p, results[p]) for p in paths if p in results]
+    return Ingested(ordered, errors, len(misses), {p: keys[p] for p, _ in ordered}, slim)
+
+
+def _stored_results(
+    paths: list[Path],
+    keys: dict[Path, str],
+    snapshot: ResultSnapshot,
+    cache: IngestCache,
+    loader: Callable[[Path], Callable[[], IngestResult]],
+) -> tuple[
+    dict[Path, IngestResult],
+    dict[Path, tuple[list[SlimArticle], Callable[[], IngestResult]]],
+    list[Path],
+]:
+    """The results a previous build left (slim from the snapshot, else full from the cache),
+    and the bulletins that have none: only those are worth a worker process."""
+    results: dict[Path, IngestResult] = {}
+    slim: dict[Path, tuple[list[SlimArticle], Callable[[], IngestResult]]] = {}
+    misses: list[Path] = []
+    for p in paths:
+        taken = snapshot.take(keys[p])
+        if taken is not None:
+            results[p], bodies = taken
+            slim[p] = (bodies, loader(p))
+            continue
+        hit = cache.get(keys[p])
+        if hit is not None:
+            results[p] = hit
+        else:
+            misses.append(p)
+    return results, slim, misses
+
+
+def _ingest_misses(
+    misses: list[Path],
+    config: SiteConfig,
+    cache_dir: Path,
+    jobs: int,
+    show_progress: bool | None,
+    take: Callable[[Path, tuple[str, Any]], None],
+) -> None:
+    """Ingest the bulletins no cache holds, handing each outcome to ``take`` as it comes: in
+    this process for one job or one file (a pool would only cost its start-up; the one file
+    may then use all ``jobs`` to OCR its pages), else in a pool of ``jobs`` processes."""
     with Progress("拆分简报", len(misses), enabled=show_progress) as bar:
         if jobs <= 1 or len(misses) <= 1:
             for p in misses:
@@ -242,21 +293,6 @@ def ingest_all(
                 for fut in as_completed(futures):
                     take(futures[fut], fut.result())
                     bar.advance()
-    errors.sort(key=lambda e: e.file)
-    fresh = {p: slim_data(r) for p, r in results.items() if p not in slim}
-    snapshot.save({keys[p]: fresh[p] if p in fresh else snapshot.entries[keys[p]] for p in results})
-    # The full results read or made here are dropped for their slim form, as the next build
-    # will have them: a cold build of 5,000 bulletins held every body in this process, and
-    # the search process forked from it counted them in its own memory.
-    for p, data in fresh.items():
-        results[p], bodies = thaw(data)
-        slim[p] = (bodies, functools.partial(_load_full, cache, keys[p], p, config))
-    if fresh and len(fresh) * 10 >= len(results):
-        # a collection walks the whole heap (at 5,000 bulletins ~0.3 s): worth it when the
-        # dropped results are a fair part of it (a cold build), not for one new issue
-        release_memory()
-    ordered = [(p, results[p]) for p in paths if p in results]
-    return Ingested(ordered, errors, len(misses), {p: keys[p] for p, _ in ordered}, slim)
 
 
 def _load_full(cache: Any, key: str, path: Path, config: SiteConfig) -> IngestResult:

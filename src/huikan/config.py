@@ -237,7 +237,19 @@ def _section(path: Path, name: str, node: yaml.Node, errors: list[ConfigError]) 
     return out
 
 
+@dataclass
+class _Claimed:
+    """The names, aliases and slugs earlier clusters took: a repeat is reported with the line
+    of the one it repeats."""
+
+    # norm_key(name or alias) -> (item number, cluster name, line)
+    names: dict[str, tuple[int, str, int]] = field(default_factory=dict)
+    slugs: dict[str, int] = field(default_factory=dict)  # slug -> line
+
+
 def _clusters(path: Path, node: yaml.Node, errors: list[ConfigError]) -> list[Cluster]:
+    """The ``clusters`` list; every item is checked, even after a bad one, so that all the
+    mistakes are reported at once."""
     if is_null(node):
         return []
     if not isinstance(node, yaml.SequenceNode):
@@ -246,82 +258,133 @@ def _clusters(path: Path, node: yaml.Node, errors: list[ConfigError]) -> list[Cl
         )
         return []
     out: list[Cluster] = []
-    names: dict[str, tuple[int, str, int]] = {}  # norm_key(name/alias) -> (item, cluster, line)
-    slugs: dict[str, int] = {}
+    claimed = _Claimed()
     for i, item in enumerate(node.value, 1):
-        label = f"clusters 第 {i} 项"
-        if not isinstance(item, yaml.MappingNode):
-            errors.append(
-                ConfigError(path, f"{label}应是键值映射（name、slug …）", node_line(item))
-            )
-            continue
-        fields: dict[str, yaml.Node] = {}
-        for key, k, v in mapping_pairs(path, item, errors, f"{label}中"):
-            if key not in CLUSTER:
-                errors.append(unknown_key(path, key, k, CLUSTER, f"{label}有"))
-            fields[key] = v
-        name_node = fields.get("name")
-        name = None
-        if name_node is None or is_null(name_node) or not str(name_node.value).strip():
-            errors.append(ConfigError(path, f"{label}缺少 name", node_line(item)))
-        elif not is_text(name_node):
-            errors.append(ConfigError(path, f"{label}的 name 应是一段文字", node_line(name_node)))
-        else:
-            name = str(name_node.value).strip()
-            label = f"产业集群 “{name}”"
-        slug_node = fields.get("slug")
-        slug = None
-        if slug_node is None or is_null(slug_node):
-            errors.append(ConfigError(path, f"{label}缺少 slug（网址中的英文名）", node_line(item)))
-        else:
-            got = read_value(path, "slug", CLUSTER["slug"], slug_node, errors, label)
-            if not is_missing(got):
-                slug = got
-                if slug in slugs:
-                    errors.append(
-                        ConfigError(
-                            path,
-                            f"{label}的 slug “{slug}” 与第 {slugs[slug]} 行重复",
-                            node_line(slug_node),
-                        )
-                    )
-                else:
-                    slugs[slug] = node_line(slug_node)
-        mode = "extend"
-        if "vocabulary" in fields:
-            got = read_value(
-                path, "vocabulary", CLUSTER["vocabulary"], fields["vocabulary"], errors, label
-            )
-            mode = "extend" if is_missing(got) else got
-        words: dict[str, list[str]] = {}
-        for key in ("aliases", "keywords"):
-            if key in fields:
-                got = read_value(path, key, CLUSTER[key], fields[key], errors, f"{label}的 ")
-                words[key] = [] if is_missing(got) else got
-        if name is None:
-            continue
-        alias_nodes = fields.get("aliases")
-        aliases = (
-            [(str(x.value), node_line(x)) for x in alias_nodes.value]
-            if isinstance(alias_nodes, yaml.SequenceNode) and words.get("aliases")
-            else []
-        )
-        for n, line in [(name, node_line(name_node)), *aliases]:
-            key = norm_key(n)
-            if key not in names:
-                names[key] = (i, name, line)
-                continue
-            j, other, other_line = names[key]
-            if j == i:
-                continue  # an alias repeating its own cluster's name is harmless
-            what = "产业集群名称" if n == name == other else "名称"
-            errors.append(
-                ConfigError(
-                    path, f"{what} “{n}” 重复：第 {other_line} 行的 “{other}” 已用了它", line
-                )
-            )
-        if slug is not None:
-            out.append(
-                Cluster(name, slug, words.get("aliases", []), words.get("keywords", []), mode)
-            )
+        cluster = _cluster(path, i, item, claimed, errors)
+        if cluster is not None:
+            out.append(cluster)
     return out
+
+
+def _cluster(
+    path: Path, i: int, item: yaml.Node, claimed: _Claimed, errors: list[ConfigError]
+) -> Cluster | None:
+    """Item ``i`` of ``clusters``; None when it has a mistake (recorded in ``errors``). Its
+    fields are checked in the order an editor reads them, each mistake once."""
+    label = f"clusters 第 {i} 项"
+    if not isinstance(item, yaml.MappingNode):
+        errors.append(ConfigError(path, f"{label}应是键值映射（name、slug …）", node_line(item)))
+        return None
+    fields = _cluster_fields(path, item, label, errors)
+    name = _cluster_name(path, item, fields.get("name"), label, errors)
+    if name is not None:
+        label = f"产业集群 “{name}”"
+    slug = _cluster_slug(path, item, fields.get("slug"), label, claimed, errors)
+    mode = "extend"
+    if "vocabulary" in fields:
+        got = read_value(
+            path, "vocabulary", CLUSTER["vocabulary"], fields["vocabulary"], errors, label
+        )
+        mode = "extend" if is_missing(got) else got
+    words: dict[str, list[str]] = {}
+    for key in ("aliases", "keywords"):
+        if key in fields:
+            got = read_value(path, key, CLUSTER[key], fields[key], errors, f"{label}的 ")
+            words[key] = [] if is_missing(got) else got
+    if name is None:
+        return None
+    _claim_names(path, i, name, fields, bool(words.get("aliases")), claimed, errors)
+    if slug is None:
+        return None
+    return Cluster(name, slug, words.get("aliases", []), words.get("keywords", []), mode)
+
+
+def _cluster_fields(
+    path: Path, item: yaml.MappingNode, label: str, errors: list[ConfigError]
+) -> dict[str, yaml.Node]:
+    """An item's value nodes by key, reporting each key a cluster does not have (all of them,
+    not only the first)."""
+    fields: dict[str, yaml.Node] = {}
+    for key, k, v in mapping_pairs(path, item, errors, f"{label}中"):
+        if key not in CLUSTER:
+            errors.append(unknown_key(path, key, k, CLUSTER, f"{label}有"))
+        fields[key] = v
+    return fields
+
+
+def _cluster_name(
+    path: Path,
+    item: yaml.Node,
+    node: yaml.Node | None,
+    label: str,
+    errors: list[ConfigError],
+) -> str | None:
+    """The cluster's display name, or None (reported) when it is missing or not text: the
+    later messages then name the item by its number."""
+    if node is None or is_null(node) or not str(node.value).strip():
+        errors.append(ConfigError(path, f"{label}缺少 name", node_line(item)))
+    elif not is_text(node):
+        errors.append(ConfigError(path, f"{label}的 name 应是一段文字", node_line(node)))
+    else:
+        return str(node.value).strip()
+    return None
+
+
+def _cluster_slug(
+    path: Path,
+    item: yaml.Node,
+    node: yaml.Node | None,
+    label: str,
+    claimed: _Claimed,
+    errors: list[ConfigError],
+) -> str | None:
+    """The cluster's URL slug, or None when it is missing or malformed; a slug an earlier
+    cluster took is reported (two clusters cannot share a URL) but still returned."""
+    if node is None or is_null(node):
+        errors.append(ConfigError(path, f"{label}缺少 slug（网址中的英文名）", node_line(item)))
+        return None
+    got = read_value(path, "slug", CLUSTER["slug"], node, errors, label)
+    if is_missing(got):
+        return None
+    if got in claimed.slugs:
+        errors.append(
+            ConfigError(
+                path,
+                f"{label}的 slug “{got}” 与第 {claimed.slugs[got]} 行重复",
+                node_line(node),
+            )
+        )
+    else:
+        claimed.slugs[got] = node_line(node)
+    return got
+
+
+def _claim_names(
+    path: Path,
+    i: int,
+    name: str,
+    fields: dict[str, yaml.Node],
+    has_aliases: bool,
+    claimed: _Claimed,
+    errors: list[ConfigError],
+) -> None:
+    """Claim item ``i``'s name and aliases, reporting each an earlier cluster already took: a
+    printed label must resolve to one cluster."""
+    alias_nodes = fields.get("aliases")
+    aliases = (
+        [(str(x.value), node_line(x)) for x in alias_nodes.value]
+        if isinstance(alias_nodes, yaml.SequenceNode) and has_aliases
+        else []
+    )
+    for n, line in [(name, node_line(fields["name"])), *aliases]:
+        key = norm_key(n)
+        if key not in claimed.names:
+            claimed.names[key] = (i, name, line)
+            continue
+        j, other, other_line = claimed.names[key]
+        if j == i:
+            continue  # an alias repeating its own cluster's name is harmless
+        what = "产业集群名称" if n == name == other else "名称"
+        errors.append(
+            ConfigError(path, f"{what} “{n}” 重复：第 {other_line} 行的 “{other}” 已用了它", line)
+        )

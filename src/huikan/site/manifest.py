@@ -40,7 +40,7 @@ from huikan.site.urls import SEARCH_DIR, SEARCH_PAGE
 if TYPE_CHECKING:
     from huikan.model import IngestError
     from huikan.model import Warning as IngestWarning
-    from huikan.site.model import SiteModel
+    from huikan.site.model import BulletinEntry, SiteModel
     from huikan.site.output import OutputDir
 
 FORMAT = 2  # 2: the search index's files are counted in "search", not listed
@@ -193,33 +193,8 @@ def site_manifest(
             **info,
         }
         pages.append(entry)
-    bulletins = [
-        {
-            "slug": b.slug,
-            "url": b.url,
-            "title": b.title,
-            "number": b.meta.number,
-            "date": b.date,
-            "publisher": b.meta.publisher,
-            "source_file": b.source_path.name,
-            "source_sha256": b.result.sha256,
-            "articles": len(b.articles),
-            "page_count": b.meta.pages,
-            "ocr_pages": list(b.meta.ocr_pages),
-            "warnings": [_warning_json(w) for w in b.warnings],
-        }
-        for b in sorted(model.bulletins, key=lambda b: b.slug)
-    ]
-    search_json = None
-    if search is not None:
-        search_json = search.to_json() if hasattr(search, "to_json") else search_stats_json(search)
-        # Timings and cache hit counts differ from run to run: keep only what the site is.
-        search_json = {
-            k: v
-            for k, v in search_json.items()
-            if not any(w in k for w in ("seconds", "time", "cache", "hits", "misses"))
-        }
-        search_json["files"] = index_files
+    bulletins = [_bulletin_json(b) for b in sorted(model.bulletins, key=lambda b: b.slug)]
+    search_json = None if search is None else _search_json(search, index_files)
     return {
         "format": FORMAT,
         "generator": f"huikan {huikan.__version__}",
@@ -229,6 +204,37 @@ def site_manifest(
         "pages": pages,
         "search": search_json,
     }
+
+
+def _bulletin_json(b: BulletinEntry) -> dict[str, Any]:
+    """A bulletin's entry: what ``huikan diff`` compares between two builds."""
+    return {
+        "slug": b.slug,
+        "url": b.url,
+        "title": b.title,
+        "number": b.meta.number,
+        "date": b.date,
+        "publisher": b.meta.publisher,
+        "source_file": b.source_path.name,
+        "source_sha256": b.result.sha256,
+        "articles": len(b.articles),
+        "page_count": b.meta.pages,
+        "ocr_pages": list(b.meta.ocr_pages),
+        "warnings": [_warning_json(w) for w in b.warnings],
+    }
+
+
+def _search_json(search: Any, index_files: int) -> dict[str, Any]:
+    """The search step's figures without those that differ from run to run (timings, cache
+    hits), so that the manifest names only what the site is; plus the index's file count."""
+    search_json = search.to_json() if hasattr(search, "to_json") else search_stats_json(search)
+    search_json = {
+        k: v
+        for k, v in search_json.items()
+        if not any(w in k for w in ("seconds", "time", "cache", "hits", "misses"))
+    }
+    search_json["files"] = index_files
+    return search_json
 
 
 def add_reviews(manifest: dict[str, Any], reviews: dict[str, str]) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +24,8 @@ from huikan.site.cards import (
 from huikan.site.markup import excerpt
 from huikan.site.model import ArticleEntry, BulletinEntry, ClusterEntry, SiteModel
 from huikan.site.page import Page
+from huikan.site.pagination import ClusterPaging
+from huikan.site.pagination import page_window as page_window  # re-exported: was defined here
 from huikan.site.textutil import UNDATED, format_date, parse_date
 from huikan.site.urls import SEARCH_PAGE
 
@@ -278,93 +279,72 @@ class PagePlanner:
 
     def cluster_pages(self, c: ClusterEntry) -> list[Page]:
         """A cluster's landing page (its newest articles, the count and the trend chart) and
-        its numbered pages.
-
-        Pages are numbered from the oldest article (page 1 holds the first ``per_page``), so
-        a new issue appends to the newest pages and never moves an article to another page:
-        the numbered pages it changes are a few at the newest end, not the whole cluster (with
-        newest-first numbering every page of every cluster the issue touches shifted). The
-        landing page shows the two newest numbered pages (``per_page`` + 1 to 2 × ``per_page``
-        articles; all of them when there are no more); the numbered pages hold the rest and
-        link to their neighbours, page 1 and the landing page, never to the last page.
+        its numbered pages, numbered from the oldest article so that a new issue changes only
+        a few pages at the newest end, never the whole cluster (with newest-first numbering
+        every page of every cluster the issue touches shifted; see
+        :class:`~huikan.site.pagination.ClusterPaging`).
         """
-        per = max(1, self.model.config.per_page)
-        arts = c.articles  # newest first
-        total = math.ceil(len(arts) / per)  # numbered pages, counted from the oldest
-        landing_n = max(0, total - 2)  # the highest numbered page not on the landing page
-        on_landing = len(arts) - landing_n * per
+        paging = ClusterPaging.of(c.url, len(c.articles), self.model.config.per_page)
         info = {
             "name": c.cluster.name,
             "slug": c.cluster.slug,
             "url": c.url,
-            "count": len(arts),
+            "count": len(c.articles),
             "feed_url": f"{c.url}feed.xml",
         }
-
-        def page_url(k: int) -> str:
-            return c.url if k > landing_n else f"{c.url}page/{k}/"
-
-        def nav(k: int) -> dict[str, Any]:
-            """Links of page k (landing: k = landing_n + 1)."""
-            links = (
-                [
-                    {"label": str(n), "url": page_url(n) if n else None, "current": n == k}
-                    for n in page_window(k, landing_n)
-                ]
-                if landing_n
-                else []
-            )
-            latest = {"label": "最新", "url": c.url, "current": k > landing_n}
-            return {
-                "prev": page_url(k + 1) if k <= landing_n else None,
-                "next": page_url(k - 1) if k > 1 else None,
-                "pages": [latest, *links],
-            }
-
-        landing_cards = arts[:on_landing]
-        pages = [
-            Page(
-                f"{c.url}index.html",
-                "cluster",
-                c.cluster.name,
-                lambda: self._ctx(
-                    cluster=info,
-                    articles=[article_card(a) for a in landing_cards],
-                    trend=trend_chart([a.date for a in arts]),
-                    pagination=nav(landing_n + 1),
-                ),
-                "cluster.html",
-                {"cluster": c.cluster.name, "page_number": 0},
-            )
-        ]
-        for k in range(1, landing_n + 1):
-            # page k holds the k-th oldest per_page articles, shown newest first
-            chunk = arts[len(arts) - k * per : len(arts) - (k - 1) * per]
-            links = nav(k)
-            pages.append(
-                Page(
-                    f"{page_url(k)}index.html",
-                    "cluster",
-                    f"{c.cluster.name}（第{k}页）",
-                    lambda chunk=chunk, links=links, k=k: self._ctx(
-                        cluster={**info, "count": None, "page": k},
-                        articles=[article_card(a) for a in chunk],
-                        trend=None,
-                        pagination=links,
-                    ),
-                    "cluster.html",
-                    {"cluster": c.cluster.name, "page_number": k},
-                    inputs=[
-                        self._site_key,
-                        info["name"],
-                        info["url"],
-                        str(k),
-                        json.dumps(links, ensure_ascii=False, sort_keys=True),
-                        *(a.ident for a in chunk),
-                    ],
-                )
-            )
+        pages = [self._cluster_landing(c, paging, info)]
+        pages += (self._cluster_page(c, paging, info, k) for k in range(1, paging.landing_n + 1))
         return pages
+
+    def _cluster_landing(
+        self, c: ClusterEntry, paging: ClusterPaging, info: dict[str, Any]
+    ) -> Page:
+        """The cluster's landing page. No ``inputs``: the trend chart and count change with
+        every issue of the cluster, so its key hashes the context."""
+        arts = c.articles
+        landing_cards = arts[: paging.on_landing]
+        return Page(
+            f"{c.url}index.html",
+            "cluster",
+            c.cluster.name,
+            lambda: self._ctx(
+                cluster=info,
+                articles=[article_card(a) for a in landing_cards],
+                trend=trend_chart([a.date for a in arts]),
+                pagination=paging.nav(paging.landing_n + 1),
+            ),
+            "cluster.html",
+            {"cluster": c.cluster.name, "page_number": 0},
+        )
+
+    def _cluster_page(
+        self, c: ClusterEntry, paging: ClusterPaging, info: dict[str, Any], k: int
+    ) -> Page:
+        """Numbered page ``k`` of a cluster, keyed by its articles' idents and its links (they
+        alone change it), so an old page is not rendered again when a new issue comes."""
+        chunk = paging.chunk(c.articles, k)
+        links = paging.nav(k)
+        return Page(
+            f"{paging.page_url(k)}index.html",
+            "cluster",
+            f"{c.cluster.name}（第{k}页）",
+            lambda: self._ctx(
+                cluster={**info, "count": None, "page": k},
+                articles=[article_card(a) for a in chunk],
+                trend=None,
+                pagination=links,
+            ),
+            "cluster.html",
+            {"cluster": c.cluster.name, "page_number": k},
+            inputs=[
+                self._site_key,
+                info["name"],
+                info["url"],
+                str(k),
+                json.dumps(links, ensure_ascii=False, sort_keys=True),
+                *(a.ident for a in chunk),
+            ],
+        )
 
     # -- XML and text ----------------------------------------------------------------------
     def feed(self, c: ClusterEntry | None) -> Page:
@@ -381,25 +361,3 @@ class PagePlanner:
         ctx = self._ctx(feed={"title": title, "path": path, "html_url": html_url}, entries=entries)
         meta = {"cluster": c.cluster.name} if c else {}
         return Page(path, "feed", title, ctx, None, meta)
-
-
-PAGE_WINDOW = 2  # page links either side of the current page
-
-
-def page_window(n: int, last: int) -> list[int]:
-    """Numbered pages to link from page ``n`` of a cluster whose numbered pages are
-    ``1 … last`` (the landing page, linked as 最新, shows the newer ones): page 1 and those
-    near ``n``, with 0 where pages are left out (shown as …). ``last`` only clips the
-    neighbourhood, so a new page at the end changes the links of the few pages next to it,
-    not of every page; and their number never grows with the cluster (linking every page made
-    each page's size, and the work of planning them all, grow with the square of a cluster's
-    size)."""
-    keep = {1, *range(max(1, n - PAGE_WINDOW), min(last, n + PAGE_WINDOW) + 1)}
-    out: list[int] = []
-    for k in sorted(keep):
-        if out and k == out[-1] + 2:  # a gap of one page: link it rather than write …
-            out.append(k - 1)
-        elif out and k > out[-1] + 2:
-            out.append(0)
-        out.append(k)
-    return out
