@@ -32,19 +32,15 @@ import argparse
 import importlib.util
 import json
 import os
-import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parents[1]
-QUERIES = Path("/work/shared/queries/dev.txt")
 
 
 def load(name: str):
@@ -58,10 +54,8 @@ def load(name: str):
 
 archive = load("archive")
 search_bench = load("search")
-
-
-def loadavg() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+scale_search = load("scale_search")  # the search figures, in Chromium
+loadavg = scale_search.loadavg
 
 
 def snapshot(ref: str | None, dest: Path) -> Path:
@@ -178,134 +172,6 @@ def site_figures(site: Path) -> dict:
     return {"files": files, "disk": size, "index": index, "terms": terms}
 
 
-def queries() -> list[str]:
-    src = QUERIES if QUERIES.is_file() else search_bench.DEV
-    lines = src.read_text("utf-8").splitlines()
-    return [q.strip() for q in lines if q.strip() and not q.startswith("#")]
-
-
-# the search page has shown its results (or its empty state) for the query in the URL
-DONE = """() => {
-  const app = document.getElementById("search-app");
-  const status = document.getElementById("search-status");
-  return app && !app.hasAttribute("aria-busy") && status && status.textContent
-    && !status.textContent.startsWith("正在搜索")
-    && !document.querySelector("#search-results .is-loading");
-}"""
-
-
-# what a cold search page's responses are, for the breakdown (the first match names it)
-KINDS = [
-    ("records", re.compile(r"/search/i/\d+/d\d+\.json")),
-    ("shards", re.compile(r"/search/i/\d+/\d+\.json")),
-    ("directories", re.compile(r"/search/g/")),
-    ("facets", re.compile(r"/search/facets\.json")),
-    ("manifest", re.compile(r"/search/manifest\.json")),
-    ("t2s", re.compile(r"/search/t2s\.json")),
-    ("scripts", re.compile(r"\.js(\?|$)")),
-    ("css", re.compile(r"\.css(\?|$)")),
-    ("page", re.compile(r".")),  # the HTML and anything else (favicon)
-]
-
-
-def kind_of(url: str) -> str:
-    return next(name for name, pattern in KINDS if pattern.search(url))
-
-
-def cold_page(browser, base: str, query: str) -> tuple[int, dict[str, int]]:
-    """gzip bytes of every response of a fresh search page for ``query`` (network idle), in
-    all and by kind of file."""
-    ctx = browser.new_context()
-    page = ctx.new_page()
-    meter = search_bench.Meter(page)
-    page.goto(base + "search/?q=" + quote(query))
-    # the page's own work first (on a loaded machine decoding can outlast networkidle's
-    # 500 ms of quiet, and the result records would be missed), then the network
-    page.wait_for_function(DONE, timeout=120_000)
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(100)
-    ctx.close()
-    by_kind: dict[str, int] = {}
-    for url, gz in zip(meter.files, meter.sizes, strict=True):
-        kind = kind_of(url)
-        by_kind[kind] = by_kind.get(kind, 0) + gz
-    return meter.gz, by_kind
-
-
-def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
-    """Cold page bytes and warm latency for huikan, and Pagefind's on the same site.
-
-    "Warm" (bench/search.py ``latencies``): a fresh browser context per round (empty HTTP
-    cache), one warm-up query that loads the scripts and the manifest, then each dev query
-    once — so it includes fetching that query's index files and result records from the
-    local server, parsing, decoding, lunr, and the records of the top 10."""
-    pf_dir = work / "pagefind-site"
-    out: dict = {}
-    t_pf = time.perf_counter()
-    if pagefind:
-        try:
-            out["pf_index_s"] = search_bench.pagefind_site(site, pf_dir)
-            out["pf_index_bytes"] = search_bench.dir_size(pf_dir / "pagefind")[0]
-        except subprocess.CalledProcessError as e:
-            # at 80,000 pages Pagefind extended was killed by the OOM killer (21.8 GB of
-            # 24): say so in the table and measure huikan alone
-            why = f"signal {-e.returncode}" if e.returncode < 0 else f"exit {e.returncode}"
-            out["pf_error"] = f"pagefind failed ({why}) after {time.perf_counter() - t_pf:.0f} s"
-            print(out["pf_error"], flush=True)
-            pagefind = False
-    if not pagefind:
-        if pf_dir.exists():
-            shutil.rmtree(pf_dir)
-        subprocess.run(["cp", "-al", str(site), str(pf_dir)], check=True)
-    (pf_dir / "bench-pagefind.html").write_text(search_bench.PAGEFIND_PAGE, "utf-8")
-    (pf_dir / "bench-huikan.html").write_text(search_bench.HUIKAN_PAGE, "utf-8")
-    qs = queries()
-    from playwright.sync_api import sync_playwright
-
-    server, base = search_bench.serve(pf_dir)
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=str(search_bench.CHROMIUM), args=search_bench.CHROMIUM_ARGS
-            )
-            pages = [cold_page(browser, base, q) for q in qs]
-            cold = [total for total, _ in pages]
-            worst = cold.index(max(cold))
-            out["cold_median"], out["cold_max"] = statistics.median(cold), cold[worst]
-            out["cold_max_query"] = qs[worst]
-            # by kind: the median over the queries, and the worst query's
-            out["cold_kinds"] = {
-                name: [
-                    statistics.median(kinds.get(name, 0) for _, kinds in pages),
-                    pages[worst][1].get(name, 0),
-                ]
-                for name, _ in KINDS
-            }
-            lat: dict[str, list[float]] = {"huikan": [], "pagefind": []}
-            engines = [("huikan", "bench-huikan.html")]
-            if pagefind:
-                engines.append(("pagefind", "bench-pagefind.html"))
-                pf_cold = [
-                    search_bench.first_result_bytes(browser, base, "bench-pagefind.html", q)
-                    for q in qs
-                ]
-                out["pf_cold_median"] = statistics.median(e["gzip"] for e in pf_cold)
-                out["pf_cold_max"] = max(e["gzip"] for e in pf_cold)
-            for _ in range(search_bench.ROUNDS):  # interleaved: the same machine load
-                for name, page_name in engines:
-                    lat[name] += search_bench.latencies(browser, base, page_name, qs)[1]
-            out["lat"] = statistics.median(lat["huikan"])
-            texts = search_bench.stored_texts(site / "search")
-            out["recall"] = search_bench.match_recall(browser, base, "bench-huikan.html", qs, texts)
-            if pagefind:
-                out["pf_lat"] = statistics.median(lat["pagefind"])
-            browser.close()
-    finally:
-        server.shutdown()
-    out["load"] = loadavg()
-    return out
-
-
 def prepare_root(src_archive: Path, root: Path) -> None:
     if root.exists():
         shutil.rmtree(root)
@@ -329,7 +195,9 @@ def run_version(label: str, code: Path, n: int, dest: Path, args, model) -> dict
     (root / "scale-results.json").write_text(json.dumps(r, ensure_ascii=False, indent=1))
     if not args.no_search:
         print(f"[n={n} {label}] search in Chromium …", flush=True)
-        r["search"] = measure_search(root / "build", root, args.pagefind and label == "this")
+        r["search"] = scale_search.measure_search(
+            root / "build", root, args.pagefind and label == "this"
+        )
     # last, so the figures above are of the archive plus its newest bulletin
     archive.add_back_issue(root, args.seed, model)
     print(f"[n={n} {label}] rebuild after one back issue (middle date) …", flush=True)
@@ -341,7 +209,7 @@ def run_version(label: str, code: Path, n: int, dest: Path, args, model) -> dict
 def table(n: int, results: dict[str, dict]) -> None:
     labels = list(results)
     mb = lambda b: f"{b / 2**20:,.0f} MB"  # noqa: E731
-    kb = lambda b: f"{b / 1024:,.1f} kB"  # noqa: E731
+    kb = lambda b: f"{b / 1024:,.1f} KiB"  # noqa: E731
     rows: list[tuple[str, list[str]]] = []
     first = results[labels[0]]
     print(f"\n== N = {n} bulletins, {first['full']['articles']} articles ==")
@@ -368,7 +236,7 @@ def table(n: int, results: dict[str, dict]) -> None:
         rows.append(("cold search page, median gzip", [kb(s[x]["cold_median"]) for x in labels]))
         rows.append(("cold search page, max gzip", [f"{kb(s[x]['cold_max'])}" for x in labels]))
         rows.append(("  worst query", [s[x]["cold_max_query"] for x in labels]))
-        for name, _ in KINDS:  # median query / worst query, by kind of file
+        for name, _ in scale_search.KINDS:  # median query / worst query, by kind of file
             if any(name in s[x].get("cold_kinds", {}) for x in labels):
                 rows.append(
                     (

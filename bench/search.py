@@ -33,20 +33,18 @@ import http.server
 import importlib.util
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import unicodedata
 from pathlib import Path
-from urllib.parse import unquote
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from bench.layouts.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (one set of flags)
+from bench.search_recall import recall, relevance_texts  # noqa: E402
 
 OUT = REPO / "bench" / "out" / "search"
 DEV = REPO / "tests" / "corpus" / "queries" / "dev.txt"
@@ -78,10 +76,6 @@ window.run = async (q, n) => {
 };
 window.benchReady = true;
 </script>"""
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def dev_queries() -> list[str]:
@@ -138,11 +132,6 @@ def pagefind_site(site: Path, dest: Path) -> float:
     seconds = time.perf_counter() - t0
     print(f"pagefind: indexed {marked} article pages in {seconds:.1f} s")
     return seconds
-
-
-def _aliases(cluster: list) -> list[str]:
-    """A manifest cluster entry is [name, slug] or [name, slug, aliases]."""
-    return list(cluster[2]) if len(cluster) > 2 else []
 
 
 def dir_size(path: Path) -> tuple[int, int]:
@@ -214,94 +203,14 @@ def latencies(browser, base: str, page_name: str, queries: list[str]) -> tuple[f
     return first, times
 
 
-def recall(browser, base: str, page_name: str, queries: list[str], docs: dict) -> dict:
-    ctx = browser.new_context()
-    page = ctx.new_page()
-    page.goto(base + page_name)
-    page.wait_for_function("window.benchReady === true")
-    found = wanted = 0
-    precision = []
-    per_query = {}
-    for q in queries:
-        answer = page.evaluate("([q]) => window.run(q, 100000)", [q])
-        urls = [unquote(u).strip("/") for u in answer["urls"]]
-        parts = [squash(p) for p in q.split()]
-        rel = {u for u, t in docs.items() if all(p in t for p in parts)}
-        hit = len(rel & set(urls))
-        found += hit
-        wanted += len(rel)
-        top = urls[:10]
-        if top:
-            precision.append(sum(all(p in docs.get(u, "") for p in parts) for u in top) / len(top))
-        per_query[q] = (hit, len(rel), len(urls))
-    ctx.close()
-    return {
-        "recall": found / wanted if wanted else 1.0,
-        "precision": statistics.mean(precision) if precision else 0.0,
-        "per_query": per_query,
-    }
-
-
-def stored_text(record: dict) -> str:
-    """What a query is matched against for relevance: the article's title and text, each
-    squashed (:func:`squash`), joined by NUL. A query is not expected to match across the
-    title's end and the text's start (generated titles are cut from the text, so some
-    would)."""
-    return squash(record["title"]) + "\0" + squash(record["text"])
-
-
-def stored_texts(search_dir: Path) -> list[str]:
-    """:func:`stored_text` of every stored article of a built ``search/`` folder, in
-    document order."""
-    sys.path.insert(0, str(REPO / "src"))
-    from huikan.search.store import read_store
-
-    return [stored_text(d) for d in read_store(search_dir)]
-
-
-def match_recall(browser, base: str, page_name: str, queries: list[str], texts: list[str]) -> dict:
-    """Recall over every match, at any archive size: the engine's matches (``window: 0``, so
-    no records are fetched — :func:`recall` asks for every result's record, tens of
-    thousands at 80,000 articles) by document number, against the articles whose title or
-    text (``texts``: :func:`stored_texts`) holds every whitespace-separated part of the
-    query."""
-    ctx = browser.new_context()
-    page = ctx.new_page()
-    page.goto(base + page_name)
-    page.wait_for_function("window.benchReady === true")
-    found = wanted = 0
-    for q in queries:
-        ids = set(
-            page.evaluate(
-                """async ([q]) => {
-                  const r = await new huikanSearchEngine("search/").search(q, {window: 0});
-                  return r.all.map((h) => h.id);
-                }""",
-                [q],
-            )
-        )
-        parts = [squash(p) for p in q.split()]
-        rel = {i for i, t in enumerate(texts) if all(p in t for p in parts)}
-        found += len(rel & ids)
-        wanted += len(rel)
-    ctx.close()
-    return {"recall": found / wanted if wanted else 1.0, "found": found, "wanted": wanted}
-
-
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--n", type=int, default=500, help="bulletins (default 500)")
-    ap.add_argument("--jobs", type=int, default=0, help="build processes (default: CPUs)")
-    ap.add_argument("--keep", action="store_true", help="reuse the archive and builds")
-    ap.add_argument(
-        "--no-pagefind", action="store_true", help="huikan only (no pagefind[extended] needed)"
-    )
-    args = ap.parse_args()
-    jobs = args.jobs or os.cpu_count() or 1
-    root = OUT / f"n{args.n}"
+def prepare(n: int, jobs: int, keep: bool, pagefind: bool) -> tuple[Path, Path, Path, dict]:
+    """The archive, its huikan site (built cold, then again with warm caches, for the search
+    stage's two times) and a copy of the site with Pagefind's index and both bench pages:
+    (root, site, that copy, build times). ``keep`` reuses what an earlier run made."""
+    root = OUT / f"n{n}"
     site = root / "build"
-    if not (args.keep and site.is_dir()):
-        load_bench_build().make_archive(root, args.n)
+    if not (keep and site.is_dir()):
+        load_bench_build().make_archive(root, n)
         for stale in (root / ".huikan-cache", site):
             if stale.exists():
                 shutil.rmtree(stale)
@@ -311,55 +220,32 @@ def main() -> int:
         (root / "build-times.json").write_text(json.dumps({"cold": cold, "warm": warm}))
     times = json.loads((root / "build-times.json").read_text())
     pf_dir = root / "pagefind-site"
-    if args.no_pagefind:
+    if not pagefind:
         if pf_dir.exists():
             shutil.rmtree(pf_dir)
         subprocess.run(["cp", "-al", str(site), str(pf_dir)], check=True)
-    elif not (args.keep and (pf_dir / "pagefind").is_dir()):
+    elif not (keep and (pf_dir / "pagefind").is_dir()):
         times["pagefind"] = pagefind_site(site, pf_dir)
         (root / "build-times.json").write_text(json.dumps(times))
     (pf_dir / "bench-pagefind.html").write_text(PAGEFIND_PAGE, "utf-8")
     (pf_dir / "bench-huikan.html").write_text(HUIKAN_PAGE, "utf-8")
+    return root, site, pf_dir, times
 
-    sys.path.insert(0, str(REPO / "src"))
-    from huikan.search.store import read_store
 
-    store = read_store(site / "search")
-    docs = {d["url"].strip("/"): stored_text(d) for d in store}
-    # the article page's metadata too (column, source, byline, bulletin) and its cluster's
-    # names: what huikan's search fields cover (issue 13)
-    clusters = json.loads((site / "search" / "manifest.json").read_text("utf-8"))["clusters"]
-    meta_docs = {
-        d["url"].strip("/"): docs[d["url"].strip("/")]
-        + "|"
-        + "|".join(squash(d.get(k, "")) for k in ("column", "source", "byline", "bulletin"))
-        + "|"
-        + "|".join(
-            squash(n) for n in [clusters[d["cluster"]][0], *_aliases(clusters[d["cluster"]])]
-        )
-        for d in store
-    }
-    queries = dev_queries()
-    articles = times["cold"]["articles"]
-    print(f"\nsite: {articles} articles ({args.n} bulletins); {len(queries)} dev queries")
-    print(
-        f"huikan build: {times['cold']['wall']:.1f} s cold (search stage "
-        f"{times['cold']['timings'].get('搜索', 0):.1f} s), {times['warm']['wall']:.1f} s warm "
-        f"(search stage {times['warm']['timings'].get('搜索', 0):.1f} s)"
-    )
-    for line in times["warm"]["search"]:
-        print("   ", line)
-    print(f"pagefind --site (extended): {times.get('pagefind', float('nan')):.1f} s")
-
+def measure(pf_dir: Path, queries: list[str], texts: tuple[dict, dict], pagefind: bool) -> dict:
+    """Each engine's figures in one Chromium, on the same served site: bytes to the first
+    result, recall and precision, then latency rounds interleaved so that both engines see
+    the same machine load. Without Pagefind its column is zeros."""
     from playwright.sync_api import sync_playwright
 
+    docs, meta_docs = texts
     server, base = serve(pf_dir)
     rows = {}
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             engines: tuple[tuple[str, str], ...] = (("huikan", "bench-huikan.html"),)
-            if not args.no_pagefind:
+            if pagefind:
                 engines += (("pagefind", "bench-pagefind.html"),)
             for name, page_name in engines:
                 two = first_result_bytes(browser, base, page_name, TWO_WORDS)
@@ -368,7 +254,7 @@ def main() -> int:
                 rec_meta = recall(browser, base, page_name, queries, meta_docs)
                 rows[name] = {"two": two, "each": each, "rec": rec, "first": [], "lat": []}
                 rows[name]["rec_meta"] = rec_meta
-            for _ in range(ROUNDS):  # interleaved, so both see the same machine load
+            for _ in range(ROUNDS):
                 for name, page_name in engines:
                     first, lat = latencies(browser, base, page_name, queries)
                     rows[name]["first"].append(first)
@@ -376,8 +262,7 @@ def main() -> int:
             browser.close()
     finally:
         server.shutdown()
-
-    if args.no_pagefind:  # a column of zeros where Pagefind's figures would be
+    if not pagefind:
         empty = {"raw": 0, "gzip": 0, "requests": 0, "ms": 0}
         per_query = {q: (0, 0, 0) for q in queries}
         rows["pagefind"] = {
@@ -388,9 +273,26 @@ def main() -> int:
             "first": [0],
             "lat": [0],
         }
-    hk_raw, hk_gz, hk_files = dir_size(site / "search")
-    pf_raw, pf_gz, pf_files = dir_size(pf_dir / "pagefind") if not args.no_pagefind else (0, 0, 0)
-    kb = lambda n: f"{n / 1024:,.1f} KB"  # noqa: E731
+    return rows
+
+
+def print_builds(n: int, queries: list[str], times: dict) -> None:
+    articles = times["cold"]["articles"]
+    print(f"\nsite: {articles} articles ({n} bulletins); {len(queries)} dev queries")
+    print(
+        f"huikan build: {times['cold']['wall']:.1f} s cold (search stage "
+        f"{times['cold']['timings'].get('搜索', 0):.1f} s), {times['warm']['wall']:.1f} s warm "
+        f"(search stage {times['warm']['timings'].get('搜索', 0):.1f} s)"
+    )
+    for line in times["warm"]["search"]:
+        print("   ", line)
+    print(f"pagefind --site (extended): {times.get('pagefind', float('nan')):.1f} s")
+
+
+def print_table(rows: dict, sizes: tuple[tuple, tuple], queries: list[str]) -> None:
+    """The side-by-side table (sizes in KiB), then recall per query."""
+    (hk_raw, hk_gz, hk_files), (pf_raw, pf_gz, pf_files) = sizes
+    kb = lambda n: f"{n / 1024:,.1f} KiB"  # noqa: E731
     print(f"\n{'':44}{'huikan':>18}{'pagefind':>18}")
 
     def row(label: str, a: str, b: str) -> None:
@@ -409,34 +311,44 @@ def main() -> int:
             kb(statistics.median(e[key] for e in h["each"])),
             kb(statistics.median(e[key] for e in p["each"])),
         )
-    row(
-        "time to 1st result, fresh page (median ms)",
-        f"{statistics.median(e['ms'] for e in h['each']):.0f}",
-        f"{statistics.median(e['ms'] for e in p['each']):.0f}",
-    )
-    row(
-        "first query in a page, top 10 (median ms)",
-        f"{statistics.median(h['first']):.0f}",
-        f"{statistics.median(p['first']):.0f}",
-    )
-    row(
-        "median query latency, top 10 (ms)",
-        f"{statistics.median(h['lat']):.0f}",
-        f"{statistics.median(p['lat']):.0f}",
-    )
+    for label, key in (
+        ("time to 1st result, fresh page (median ms)", "each"),
+        ("first query in a page, top 10 (median ms)", "first"),
+        ("median query latency, top 10 (ms)", "lat"),
+    ):
+        values = [[e["ms"] for e in r["each"]] if key == "each" else r[key] for r in (h, p)]
+        row(label, *(f"{statistics.median(v):.0f}" for v in values))
     row("recall on dev queries", f"{h['rec']['recall']:.3f}", f"{p['rec']['recall']:.3f}")
     row(
         "top-10 precision on dev queries",
         f"{h['rec']['precision']:.3f}",
         f"{p['rec']['precision']:.3f}",
     )
-    if "rec_meta" in p:
-        row("  recall, relevant by text or metadata", f"{h['rec_meta']['recall']:.3f}", "")
-        row("  top-10 precision, text or metadata", f"{h['rec_meta']['precision']:.3f}", "")
+    row("  recall, relevant by text or metadata", f"{h['rec_meta']['recall']:.3f}", "")
+    row("  top-10 precision, text or metadata", f"{h['rec_meta']['precision']:.3f}", "")
     print("\nper query (found/relevant/returned): huikan | pagefind")
     for q in queries:
         a, b = h["rec"]["per_query"][q], p["rec"]["per_query"][q]
         print(f"  {q:10} {a[0]}/{a[1]}/{a[2]:<6} | {b[0]}/{b[1]}/{b[2]}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=500, help="bulletins (default 500)")
+    ap.add_argument("--jobs", type=int, default=0, help="build processes (default: CPUs)")
+    ap.add_argument("--keep", action="store_true", help="reuse the archive and builds")
+    ap.add_argument(
+        "--no-pagefind", action="store_true", help="huikan only (no pagefind[extended] needed)"
+    )
+    args = ap.parse_args()
+    jobs = args.jobs or os.cpu_count() or 1
+    pagefind = not args.no_pagefind
+    root, site, pf_dir, times = prepare(args.n, jobs, args.keep, pagefind)
+    queries = dev_queries()
+    print_builds(args.n, queries, times)
+    rows = measure(pf_dir, queries, relevance_texts(site), pagefind)
+    sizes = (dir_size(site / "search"), dir_size(pf_dir / "pagefind") if pagefind else (0, 0, 0))
+    print_table(rows, sizes, queries)
     (root / "results.json").write_text(
         json.dumps({"times": times, "rows": rows}, ensure_ascii=False, default=str)
     )

@@ -1,0 +1,182 @@
+"""The search figures of the scale benchmark (bench/scale.py), in headless Chromium.
+
+On a built site served locally: the gzip bytes of every request of a cold search page, by
+kind of file; huikan's warm median latency; recall over every match of the dev queries;
+and Pagefind's index time, cold bytes and latency on the same site, in the same browser.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+REPO = Path(__file__).resolve().parents[1]
+QUERIES = Path("/work/shared/queries/dev.txt")
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", REPO / "bench" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+search_bench = sys.modules.get("bench_search") or _load("search")  # puts REPO on sys.path
+from bench.search_recall import match_recall, stored_texts  # noqa: E402
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def queries() -> list[str]:
+    src = QUERIES if QUERIES.is_file() else search_bench.DEV
+    lines = src.read_text("utf-8").splitlines()
+    return [q.strip() for q in lines if q.strip() and not q.startswith("#")]
+
+
+# the search page has shown its results (or its empty state) for the query in the URL
+DONE = """() => {
+  const app = document.getElementById("search-app");
+  const status = document.getElementById("search-status");
+  return app && !app.hasAttribute("aria-busy") && status && status.textContent
+    && !status.textContent.startsWith("正在搜索")
+    && !document.querySelector("#search-results .is-loading");
+}"""
+
+
+# what a cold search page's responses are, for the breakdown (the first match names it)
+KINDS = [
+    ("records", re.compile(r"/search/i/\d+/d\d+\.json")),
+    ("shards", re.compile(r"/search/i/\d+/\d+\.json")),
+    ("directories", re.compile(r"/search/g/")),
+    ("facets", re.compile(r"/search/facets\.json")),
+    ("manifest", re.compile(r"/search/manifest\.json")),
+    ("t2s", re.compile(r"/search/t2s\.json")),
+    ("scripts", re.compile(r"\.js(\?|$)")),
+    ("css", re.compile(r"\.css(\?|$)")),
+    ("page", re.compile(r".")),  # the HTML and anything else (favicon)
+]
+
+
+def kind_of(url: str) -> str:
+    return next(name for name, pattern in KINDS if pattern.search(url))
+
+
+def cold_page(browser, base: str, query: str) -> tuple[int, dict[str, int]]:
+    """gzip bytes of every response of a fresh search page for ``query`` (network idle), in
+    all and by kind of file."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    meter = search_bench.Meter(page)
+    page.goto(base + "search/?q=" + quote(query))
+    # the page's own work first (on a loaded machine decoding can outlast networkidle's
+    # 500 ms of quiet, and the result records would be missed), then the network
+    page.wait_for_function(DONE, timeout=120_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(100)
+    ctx.close()
+    by_kind: dict[str, int] = {}
+    for url, gz in zip(meter.files, meter.sizes, strict=True):
+        kind = kind_of(url)
+        by_kind[kind] = by_kind.get(kind, 0) + gz
+    return meter.gz, by_kind
+
+
+def pagefind_copy(site: Path, work: Path, pagefind: bool) -> tuple[Path, dict]:
+    """A hard-linked copy of the site with both bench pages, and Pagefind's index in it
+    when asked (its time and size, or why it failed: then huikan is measured alone)."""
+    pf_dir = work / "pagefind-site"
+    out: dict = {}
+    t_pf = time.perf_counter()
+    if pagefind:
+        try:
+            out["pf_index_s"] = search_bench.pagefind_site(site, pf_dir)
+            out["pf_index_bytes"] = search_bench.dir_size(pf_dir / "pagefind")[0]
+        except subprocess.CalledProcessError as e:
+            # at 80,000 pages Pagefind extended was killed by the OOM killer (21.8 GB of
+            # 24): say so in the table and measure huikan alone
+            why = f"signal {-e.returncode}" if e.returncode < 0 else f"exit {e.returncode}"
+            out["pf_error"] = f"pagefind failed ({why}) after {time.perf_counter() - t_pf:.0f} s"
+            print(out["pf_error"], flush=True)
+    if "pf_index_s" not in out:
+        if pf_dir.exists():
+            shutil.rmtree(pf_dir)
+        subprocess.run(["cp", "-al", str(site), str(pf_dir)], check=True)
+    (pf_dir / "bench-pagefind.html").write_text(search_bench.PAGEFIND_PAGE, "utf-8")
+    (pf_dir / "bench-huikan.html").write_text(search_bench.HUIKAN_PAGE, "utf-8")
+    return pf_dir, out
+
+
+def cold_pages(browser, base: str, qs: list[str]) -> dict:
+    """huikan's cold search page for each query: the median and the largest total, the
+    largest's query, and by kind of file the median over the queries and the worst
+    query's bytes."""
+    pages = [cold_page(browser, base, q) for q in qs]
+    cold = [total for total, _ in pages]
+    worst = cold.index(max(cold))
+    return {
+        "cold_median": statistics.median(cold),
+        "cold_max": cold[worst],
+        "cold_max_query": qs[worst],
+        "cold_kinds": {
+            name: [
+                statistics.median(kinds.get(name, 0) for _, kinds in pages),
+                pages[worst][1].get(name, 0),
+            ]
+            for name, _ in KINDS
+        },
+    }
+
+
+def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
+    """Cold page bytes and warm latency for huikan, and Pagefind's on the same site.
+
+    "Warm" (bench/search.py ``latencies``): a fresh browser context per round (empty HTTP
+    cache), one warm-up query that loads the scripts and the manifest, then each dev query
+    once — so it includes fetching that query's index files and result records from the
+    local server, parsing, decoding, lunr, and the records of the top 10."""
+    pf_dir, out = pagefind_copy(site, work, pagefind)
+    pagefind = "pf_index_s" in out
+    qs = queries()
+    from playwright.sync_api import sync_playwright
+
+    server, base = search_bench.serve(pf_dir)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=str(search_bench.CHROMIUM), args=search_bench.CHROMIUM_ARGS
+            )
+            out.update(cold_pages(browser, base, qs))
+            lat: dict[str, list[float]] = {"huikan": [], "pagefind": []}
+            engines = [("huikan", "bench-huikan.html")]
+            if pagefind:
+                engines.append(("pagefind", "bench-pagefind.html"))
+                pf_cold = [
+                    search_bench.first_result_bytes(browser, base, "bench-pagefind.html", q)
+                    for q in qs
+                ]
+                out["pf_cold_median"] = statistics.median(e["gzip"] for e in pf_cold)
+                out["pf_cold_max"] = max(e["gzip"] for e in pf_cold)
+            for _ in range(search_bench.ROUNDS):  # interleaved: the same machine load
+                for name, page_name in engines:
+                    lat[name] += search_bench.latencies(browser, base, page_name, qs)[1]
+            out["lat"] = statistics.median(lat["huikan"])
+            texts = stored_texts(site / "search")
+            out["recall"] = match_recall(browser, base, "bench-huikan.html", qs, texts)
+            if pagefind:
+                out["pf_lat"] = statistics.median(lat["pagefind"])
+            browser.close()
+    finally:
+        server.shutdown()
+    out["load"] = loadavg()
+    return out
