@@ -254,6 +254,7 @@ def run_case(case: Case, config, scorer, jobs: int) -> dict:
         "title": s.get("title_acc"),
         "cluster": s.get("cluster_acc"),
         "warnings": sum(1 for w in pred["warnings"] if w["code"].startswith("ocr")),
+        "titles": [a["title"] for a in pred["articles"]],
     }
 
 
@@ -286,7 +287,16 @@ def main() -> None:
     ap.add_argument("--only", default="", help="only cases whose name contains this")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--out", type=Path, default=None, help="write the rows as JSON here")
+    ap.add_argument(
+        "--no-lexicon",
+        action="store_true",
+        help="keep the recogniser's first reading of every character (no dictionary re-reading)",
+    )
     a = ap.parse_args()
+    if a.no_lexicon:
+        from huikan.ingest.ocr import lexicon
+
+        lexicon.WEIGHT = 0.0  # the score is then the recogniser's probability alone
     config = load_config(ROOT / "site.yml")
     scorer = load_scorer()
     rows = []

@@ -44,6 +44,12 @@ def _base_tokenizer() -> jieba.Tokenizer:
         return _base
 
 
+def base_frequencies() -> dict[str, int]:
+    """jieba's dictionary as word → frequency (prefixes of words listed with 0), shared and
+    read-only: the OCR re-reading asks which reading of a character makes a word."""
+    return _base_tokenizer().FREQ
+
+
 def new_tokenizer(words: Iterable[str] = (), freq: int | None = None) -> jieba.Tokenizer:
     """A jieba tokenizer of its own (never the global one) with ``words`` added."""
     import jieba

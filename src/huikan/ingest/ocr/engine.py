@@ -41,6 +41,9 @@ class OcrLine:
     score: float
     quad: list[list[float]]
     chars: list[tuple[float, float]] = field(default_factory=list)
+    # characters read with less than RUNNER_BELOW confidence: (index in text, the recogniser's
+    # top candidates at that place, the one read first) — :mod:`.lexicon` re-reads them
+    alts: list[tuple[int, list[tuple[str, float]]]] = field(default_factory=list)
 
 
 @dataclass
@@ -63,7 +66,13 @@ class OcrPage:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OcrPage:
         lines = [
-            OcrLine(ln["text"], ln["score"], ln["quad"], [tuple(c) for c in ln["chars"]])
+            OcrLine(
+                ln["text"],
+                ln["score"],
+                ln["quad"],
+                [tuple(c) for c in ln["chars"]],
+                [(a[0], [(c, p) for c, p in a[1]]) for a in ln.get("alts", [])],
+            )
             for ln in data["lines"]
         ]
         return cls(
@@ -98,11 +107,58 @@ def _engine(threads: int) -> Any:
     try:
         from rapidocr_onnxruntime import RapidOCR
 
-        return RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1)
+        engine = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1)
+        engine.text_rec.postprocess_op = _Runners(engine.text_rec.postprocess_op)
+        return engine
     except Exception as err:  # a broken onnxruntime install
         raise OcrUnavailable(
             f"OCR组件无法加载（{type(err).__name__}: {err}）；请重新安装：{INSTALL_HINT}"
         ) from err
+
+
+RUNNER_BELOW = 0.95  # a character read with less confidence keeps its runners-up
+RUNNER_MIN = 0.02  # a runner-up less likely than this is not kept
+RUNNERS = 3  # candidates kept per such character, the one read included
+
+
+class _Runners:
+    """RapidOCR's CTC decoder, also noting the runners-up of each uncertain character.
+
+    The decoder keeps only the most likely character of each column. Where the recogniser
+    hesitated (院士 read as 院土 at 0.53 against 0.47), the runner-up is often the printed
+    character, and the dictionary can tell which of the two makes a word
+    (:mod:`huikan.ingest.ocr.lexicon`). The result reaches :func:`recognise` keyed by the
+    decoded text, since RapidOCR passes on only the text and its score."""
+
+    def __init__(self, decode: Any) -> None:
+        self.decode = decode
+        self.seen: dict[str, list[tuple[int, list[tuple[str, float]]]]] = {}
+
+    def __call__(self, preds: np.ndarray, return_word_box: bool = False, **kwargs: Any) -> Any:
+        result = self.decode(preds, return_word_box, **kwargs)
+        for b, item in enumerate(result):
+            self.seen[str(item[0])] = runners(preds[b], self.decode.character)
+        return result
+
+
+def runners(preds: np.ndarray, alphabet: list[str]) -> list[tuple[int, list[tuple[str, float]]]]:
+    """For each character CTC decodes from ``preds`` (columns × classes, class 0 the blank)
+    read with less than RUNNER_BELOW: its index in the text and the top RUNNERS non-blank
+    candidates of its column with at least RUNNER_MIN (rounded, so a cache is stable)."""
+    best = preds.argmax(axis=1)
+    chosen = np.ones(len(best), dtype=bool)
+    chosen[1:] = best[1:] != best[:-1]
+    chosen &= best != 0
+    out = []
+    for i, t in enumerate(np.flatnonzero(chosen)):
+        if preds[t, best[t]] >= RUNNER_BELOW:
+            continue
+        top = np.argsort(-preds[t], kind="stable")[: RUNNERS + 1]
+        cands = [(alphabet[c], round(float(preds[t, c]), 3)) for c in top if c != 0]
+        cands = [(ch, p) for ch, p in cands[:RUNNERS] if p >= RUNNER_MIN]
+        if len(cands) > 1:
+            out.append((i, cands))
+    return out
 
 
 def _char_ranges(words: Any, text: str) -> list[tuple[float, float]]:
@@ -214,6 +270,7 @@ def _split_tail(grey: np.ndarray, box: list[int], height: float) -> list[list[in
 def recognise(grey: np.ndarray, number: int, threads: int = -1) -> OcrPage:
     """Detect and read the text lines of one grey page image (uint8, white paper)."""
     engine = _engine(threads)
+    engine.text_rec.postprocess_op.seen.clear()
     h, w = grey.shape
     result, _ = engine(
         np.ascontiguousarray(grey),
@@ -229,7 +286,8 @@ def recognise(grey: np.ndarray, number: int, threads: int = -1) -> OcrPage:
         quad = [[float(x), float(y)] for x, y in quad]
         if not text.strip():
             continue
-        lines.append(OcrLine(text, score, quad, _char_ranges(words, text)))
+        alts = engine.text_rec.postprocess_op.seen.get(text, [])
+        lines.append(OcrLine(text, score, quad, _char_ranges(words, text), alts))
     lines += _row_rest(engine, grey, lines)
     ink = [_ink(grey, ln.quad) for ln in lines]
     return OcrPage(number, w, h, lines, ink)

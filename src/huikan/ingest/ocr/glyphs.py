@@ -30,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from huikan.ingest.ocr.engine import OcrPage
+from huikan.ingest.ocr.lexicon import correct
 from huikan.ingest.ocr.normalize import normalize_line
 from huikan.ingest.pdf_chars import Char
 from huikan.ingest.pdf_layout import is_wide
@@ -163,7 +164,7 @@ def page_boxes(page: OcrPage, pt_per_px: float) -> list[OcrBox]:
     cx, cy = page.width / 2, page.height / 2
     out = []
     for i, ln in enumerate(page.lines):
-        text = normalize_line(ln.text.strip())
+        text = normalize_line(correct(ln.text, ln.alts).strip())
         if not text:
             continue
         em = pitch(ln.text, ln.chars) * pt_per_px  # on the text as read: chars match it
