@@ -27,7 +27,6 @@ from huikan.ingest.ocr import OcrOptions
 from huikan.ingest.ocr.engine import OcrLine, OcrPage
 from huikan.ingest.ocr.glyphs import (
     OcrBox,
-    assign_sizes,
     cells,
     glyphs,
     ink_cells,
@@ -39,6 +38,7 @@ from huikan.ingest.ocr.metrics import line_metrics
 from huikan.ingest.ocr.normalize import normalize_line
 from huikan.ingest.ocr.notice import ocr_notice, page_ranges
 from huikan.ingest.ocr.pages import recognise_pages
+from huikan.ingest.ocr.sizes import assign_sizes
 from huikan.ingest.ocr.weight import mark_heavy
 from huikan.model import IngestError
 

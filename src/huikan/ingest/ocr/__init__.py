@@ -14,10 +14,11 @@ from pathlib import Path
 
 from huikan.ingest.ocr.bands import one_size_per_slot
 from huikan.ingest.ocr.engine import INSTALL_HINT, OcrPage, OcrUnavailable, available
-from huikan.ingest.ocr.glyphs import assign_sizes, glyphs, page_boxes
+from huikan.ingest.ocr.glyphs import glyphs, page_boxes
 from huikan.ingest.ocr.gutters import split_gutters, trim_overhangs
 from huikan.ingest.ocr.leaders import restore_leaders
 from huikan.ingest.ocr.pages import OcrOptions, recognise_pages
+from huikan.ingest.ocr.sizes import assign_sizes
 from huikan.ingest.ocr.weight import mark_heavy
 from huikan.ingest.pdf_chars import FontInfo
 from huikan.ingest.pdf_layout import PageData, build_segments

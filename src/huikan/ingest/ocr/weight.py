@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 import statistics
 
-from huikan.ingest.ocr.glyphs import SNAP, OcrBox, ink_centred, stacked
+from huikan.ingest.ocr.glyphs import OcrBox, ink_centred
+from huikan.ingest.ocr.sizes import SNAP, stacked
 from huikan.ingest.pdf_layout import is_wide
 
 HEAVY_INK = 1.45  # ink share over the body text's that reads as a bold face
