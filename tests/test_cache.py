@@ -62,6 +62,9 @@ def test_the_code_fingerprint_covers_config_classifier_data_and_version():
     for must in ("model.py", "data/cluster_vocab.yml", "ingest/split.py"):
         assert must in names
     assert {"config.py", "schema.py", "ingest/sidecar.py"} <= names
+    # OCR's re-reading of uncertain characters asks jieba's dictionary
+    assert {"ingest/ocr/lexicon.py", "jiebautil.py"} <= names
     assert any(n.startswith("classify/") for n in names)
     assert package_version() != "unknown"  # installed (editable or wheel)
+    assert package_version("jieba") != "unknown"
     assert len(code_fingerprint()) == 64

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from huikan.ingest.ocr.pages import OcrOptions
 
 # What an ingest result depends on besides its inputs: these modules and packages of huikan
-# (relative to the package folder), every data file, and the installed version.
+# (relative to the package folder), every data file, the installed version, and jieba's
+# (its dictionary decides how OCR re-reads an uncertain character: ingest/ocr/lexicon.py).
 FINGERPRINT_SOURCES = (
     "ingest",
     "classify",
@@ -33,14 +34,15 @@ FINGERPRINT_SOURCES = (
     "config_errors.py",
     "schema.py",
     "model.py",
+    "jiebautil.py",
 )
 
 
-def package_version() -> str:
+def package_version(name: str = "huikan") -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("huikan")
+        return version(name)
     except PackageNotFoundError:  # running from a checkout without installing
         return "unknown"
 
@@ -70,6 +72,7 @@ def code_fingerprint() -> str:
     pkg = Path(huikan.__file__).resolve().parent
     h = hashlib.sha256(huikan.ingest.INGEST_VERSION.encode())
     h.update(package_version().encode() + b"\0")
+    h.update(package_version("jieba").encode() + b"\0")
     for p in fingerprint_files():
         h.update(p.relative_to(pkg).as_posix().encode() + b"\0")
         h.update(p.read_bytes())
