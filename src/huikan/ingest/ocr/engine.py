@@ -28,6 +28,11 @@ class OcrUnavailable(RuntimeError):
     """The OCR engine is not installed (or cannot load); the message says how to enable it."""
 
 
+# A place in a line's text the recogniser was unsure of: its index, and its candidates with
+# their probabilities, most likely first.
+Doubt = tuple[int, list[tuple[str, float]]]
+
+
 @dataclass
 class OcrLine:
     """One detected text line: its text, confidence and where it sits, in image pixels.
@@ -43,7 +48,10 @@ class OcrLine:
     chars: list[tuple[float, float]] = field(default_factory=list)
     # characters read with less than RUNNER_BELOW confidence: (index in text, the recogniser's
     # top candidates at that place, the one read first) — :mod:`.lexicon` re-reads them
-    alts: list[tuple[int, list[tuple[str, float]]]] = field(default_factory=list)
+    alts: list[Doubt] = field(default_factory=list)
+    # places between two characters where the recogniser saw a character but put a blank
+    # (GAP_MIN or more): (index of the character after the place, the candidates)
+    gaps: list[Doubt] = field(default_factory=list)
 
 
 @dataclass
@@ -71,7 +79,8 @@ class OcrPage:
                 ln["score"],
                 ln["quad"],
                 [tuple(c) for c in ln["chars"]],
-                [(a[0], [(c, p) for c, p in a[1]]) for a in ln.get("alts", [])],
+                _doubts(ln.get("alts", [])),
+                _doubts(ln.get("gaps", [])),
             )
             for ln in data["lines"]
         ]
@@ -84,6 +93,10 @@ class OcrPage:
             data.get("glyph", []),
             data.get("fill", []),
         )
+
+
+def _doubts(data: list) -> list[Doubt]:
+    return [(a[0], [(c, p) for c, p in a[1]]) for a in data]
 
 
 def available() -> bool:
@@ -119,6 +132,7 @@ def _engine(threads: int) -> Any:
 RUNNER_BELOW = 0.95  # a character read with less confidence keeps its runners-up
 RUNNER_MIN = 0.02  # a runner-up less likely than this is not kept
 RUNNERS = 3  # candidates kept per such character, the one read included
+GAP_MIN = 0.08  # a character seen this likely in a run of blank columns may have been dropped
 
 
 class _Runners:
@@ -132,32 +146,62 @@ class _Runners:
 
     def __init__(self, decode: Any) -> None:
         self.decode = decode
-        self.seen: dict[str, list[tuple[int, list[tuple[str, float]]]]] = {}
+        self.seen: dict[str, tuple[list[Doubt], list[Doubt]]] = {}
 
     def __call__(self, preds: np.ndarray, return_word_box: bool = False, **kwargs: Any) -> Any:
         result = self.decode(preds, return_word_box, **kwargs)
         for b, item in enumerate(result):
-            self.seen[str(item[0])] = runners(preds[b], self.decode.character)
+            alphabet = self.decode.character
+            self.seen[str(item[0])] = (runners(preds[b], alphabet), gaps(preds[b], alphabet))
         return result
 
 
-def runners(preds: np.ndarray, alphabet: list[str]) -> list[tuple[int, list[tuple[str, float]]]]:
-    """For each character CTC decodes from ``preds`` (columns × classes, class 0 the blank)
-    read with less than RUNNER_BELOW: its index in the text and the top RUNNERS non-blank
-    candidates of its column with at least RUNNER_MIN (rounded, so a cache is stable)."""
-    best = preds.argmax(axis=1)
+def _decoded(best: np.ndarray) -> np.ndarray:
+    """The columns CTC takes a character from: the first of each run of one class, blanks
+    (class 0) left out."""
     chosen = np.ones(len(best), dtype=bool)
     chosen[1:] = best[1:] != best[:-1]
-    chosen &= best != 0
+    return np.flatnonzero(chosen & (best != 0))
+
+
+def _top(column: np.ndarray, alphabet: list[str], least: float) -> list[tuple[str, float]]:
+    """The RUNNERS most likely non-blank classes of a column with at least ``least``
+    (probabilities rounded, so a cache is stable)."""
+    top = np.argsort(-column, kind="stable")[: RUNNERS + 1]
+    cands = [(alphabet[c], round(float(column[c]), 3)) for c in top if c != 0]
+    return [(ch, p) for ch, p in cands[:RUNNERS] if p >= least]
+
+
+def runners(preds: np.ndarray, alphabet: list[str]) -> list[Doubt]:
+    """For each character CTC decodes from ``preds`` (columns × classes, class 0 the blank)
+    read with less than RUNNER_BELOW: its index in the text and the top RUNNERS non-blank
+    candidates of its column with at least RUNNER_MIN."""
+    best = preds.argmax(axis=1)
     out = []
-    for i, t in enumerate(np.flatnonzero(chosen)):
+    for i, t in enumerate(_decoded(best)):
         if preds[t, best[t]] >= RUNNER_BELOW:
             continue
-        top = np.argsort(-preds[t], kind="stable")[: RUNNERS + 1]
-        cands = [(alphabet[c], round(float(preds[t, c]), 3)) for c in top if c != 0]
-        cands = [(ch, p) for ch, p in cands[:RUNNERS] if p >= RUNNER_MIN]
+        cands = _top(preds[t], alphabet, RUNNER_MIN)
         if len(cands) > 1:
             out.append((i, cands))
+    return out
+
+
+def gaps(preds: np.ndarray, alphabet: list[str]) -> list[Doubt]:
+    """Where CTC may have dropped a character: each run of blank columns between two decoded
+    characters in which some character reaches GAP_MIN (its best column), as the index of
+    the character after the run and the top candidates. The blank wins a column where the
+    print is faint or squeezed: 亟待 came back as 待 with 亟 at 0.21 in the column before."""
+    best = preds.argmax(axis=1)
+    decoded = _decoded(best)
+    out = []
+    for k in range(1, len(decoded)):
+        run = preds[decoded[k - 1] + 1 : decoded[k]]
+        run = run[best[decoded[k - 1] + 1 : decoded[k]] == 0]
+        if len(run):
+            cands = _top(run.max(axis=0), alphabet, GAP_MIN)
+            if cands:
+                out.append((k, cands))
     return out
 
 
@@ -286,8 +330,8 @@ def recognise(grey: np.ndarray, number: int, threads: int = -1) -> OcrPage:
         quad = [[float(x), float(y)] for x, y in quad]
         if not text.strip():
             continue
-        alts = engine.text_rec.postprocess_op.seen.get(text, [])
-        lines.append(OcrLine(text, score, quad, _char_ranges(words, text), alts))
+        alts, dropped = engine.text_rec.postprocess_op.seen.get(text, ([], []))
+        lines.append(OcrLine(text, score, quad, _char_ranges(words, text), alts, dropped))
     lines += _row_rest(engine, grey, lines)
     ink = [_ink(grey, ln.quad) for ln in lines]
     return OcrPage(number, w, h, lines, ink)

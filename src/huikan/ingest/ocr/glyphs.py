@@ -148,7 +148,7 @@ def page_boxes(page: OcrPage, pt_per_px: float) -> list[OcrBox]:
     cx, cy = page.width / 2, page.height / 2
     out = []
     for i, ln in enumerate(page.lines):
-        text = normalize_line(correct(ln.text, ln.alts).strip())
+        text = normalize_line(correct(ln.text, ln.alts, ln.gaps).strip())
         if not text:
             continue
         em = pitch(ln.text, ln.chars) * pt_per_px  # on the text as read: chars match it

@@ -105,12 +105,17 @@ def _at(quad: list[list[float]], x: float) -> tuple[list[float], list[float]]:
 
 def _piece(ln: OcrLine, idx: list[int], x0: float, x1: float) -> OcrLine:
     """The characters ``idx`` of ``ln`` (with the spaces between them) in a box from image
-    column x0 to x1."""
+    column x0 to x1, with the doubts (:attr:`~.engine.OcrLine.alts`, ``gaps``) about them."""
     picked = [k for k in range(idx[0], idx[-1] + 1) if k in idx or ln.text[k].isspace()]
     top_l, bot_l = _at(ln.quad, x0)
     top_r, bot_r = _at(ln.quad, x1)
     text = "".join(ln.text[k] for k in picked)
-    return OcrLine(text, ln.score, [top_l, top_r, bot_r, bot_l], [ln.chars[k] for k in picked])
+    at = {k: j for j, k in enumerate(picked)}
+    alts = [(at[k], c) for k, c in ln.alts if k in at]
+    # a place between two characters stays only when both are in the piece
+    gaps = [(at[k], c) for k, c in ln.gaps if k in at and k - 1 in at]
+    quad = [top_l, top_r, bot_r, bot_l]
+    return OcrLine(text, ln.score, quad, [ln.chars[k] for k in picked], alts, gaps)
 
 
 def _column_edges(

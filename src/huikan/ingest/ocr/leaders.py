@@ -125,7 +125,12 @@ def restore_leaders(page: OcrPage) -> OcrPage:
         dots = [(end + k * step, end + (k + 1) * step) for k in range(n)]
         tail = len(ln.text.rstrip()) - len(num)
         lines[i] = replace(
-            ln, text=title + "." * n + num, chars=[*xs[: len(title)], *dots, *xs[tail:]]
+            ln,
+            text=title + "." * n + num,
+            chars=[*xs[: len(title)], *dots, *xs[tail:]],
+            # doubts past the title would point into the restored dots
+            alts=[a for a in ln.alts if a[0] < len(title)],
+            gaps=[g for g in ln.gaps if g[0] < len(title)],
         )
     restored = [lines[i] for i in found]
     keep = [i for i, ln in enumerate(lines) if i in found or not _twice_read(ln, restored)]

@@ -21,7 +21,7 @@ import numpy as np
 from huikan.ingest.ocr.engine import OcrPage, engine_version
 from huikan.ingest.ocr.raster import LONG_SIDE, MAX_DPI
 
-OCR_VERSION = "3"  # 3: runners-up of uncertain characters (OcrLine.alts)
+OCR_VERSION = "3"  # 3: runners-up of uncertain characters and of dropped ones (alts, gaps)
 
 
 def page_key(grey: np.ndarray) -> str:
