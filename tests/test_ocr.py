@@ -244,6 +244,18 @@ def _alive(pid: int) -> bool:
         ("本期要目......12", "本期要目......12"),
         ("热点资讯.....专家观点", "热点资讯.....专家观点"),
         ("发布了GPT-4o.该模型", "发布了GPT-4o.该模型"),
+        # a quote opened inside a double quote is single; a pair that disagrees is single
+        ("“要坚持“生态即未来’理念。”谢少锋说", "“要坚持‘生态即未来’理念。”谢少锋说"),
+        ("举办“建筑业“BIM+’智能建造", "举办“建筑业‘BIM+’智能建造"),
+        ("供应的‘顶梁柱”和‘压舱石”。", "供应的‘顶梁柱’和‘压舱石’。"),
+        ("绿色低碳的“国产心’。”中船", "绿色低碳的‘国产心’。”中船"),
+        # pairs that agree, and marks whose partner is on another line, stay
+        ("首届“一带一路”论坛", "首届“一带一路”论坛"),
+        ("企业满园”行动理念，“加快", "企业满园”行动理念，“加快"),
+        ("地位”“加强科技", "地位”“加强科技"),
+        ("“到“新药”，我国实现了“从无到有", "“到“新药”，我国实现了“从无到有"),  # outer open
+        ("举办“赣翻对接一地一链’”活动", "举办“赣翻对接一地一链’”活动"),  # ‘ lost
+        ("低碳的‘国产心。”中船", "低碳的‘国产心。”中船"),  # ” ends a quoted sentence
     ],
 )
 def test_normalize_repairs_what_ocr_confuses(raw, fixed):
