@@ -112,6 +112,19 @@ def test_colophon_is_cut_from_the_last_article():
     # prose under a colophon-like line is no list: the colophon starts after it
     prose = [*wrapped[:3], Block("会议强调，要加强统筹协调、形成工作合力、确保各项任务落到实处。")]
     assert colophon_start(prose) == 4
+    # the list wrapped over three blocks, the 送： line run into the last, which ends in a
+    # bracket: all of it is the colophon
+    three = [
+        *wrapped[:3],
+        Block("保障部、农业农村部、人民银行、国资委、税务总局、中科院、工程院、全"),
+        Block(
+            "国总工会、全国工商联、国家开发银行相关司局及部门送：各试点联盟、有关地方科技厅（局）"
+        ),
+    ]
+    assert colophon_start(three) == 2
+    # a run of names with a sentence in it is prose, however it is wrapped
+    said = [*three[:4], Block("国总工会、全国工商联等单位参加，会议强调、部署、落实。")]
+    assert colophon_start(said) == 5
 
 
 @pytest.mark.parametrize(

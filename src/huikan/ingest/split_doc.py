@@ -146,13 +146,22 @@ def colophon_start(blocks: list[Block]) -> int:
     return first_kw
 
 
+LIST_PARTS = 6  # paragraphs a wrapped distribution list may run over
+
+
 def _list_goes_on(blocks: list[Block], k: int) -> bool:
     """Block k continues the colophon line above it: a distribution list ("报：…") wrapped
-    into a paragraph of its own, names between 、 and no sentence in it, however long."""
-    if k == 0 or not _COLOPHON.match(blocks[k - 1].text.strip()):
-        return False
-    t = blocks[k].text.strip()
-    return t.count("、") >= 2 and not ends_sentence(t) and not any(c in t for c in "，。,")
+    into paragraphs of its own, names between 、 and no sentence punctuation in them (the
+    last name may end in a bracket: 科技厅（局）), however long. The list may run over
+    several such paragraphs ("报：科技部、…人力资源和社会" / "保障部、…全" / "国总工会、…送：
+    各试点…"), each continuing the one above."""
+    for j in range(k, max(0, k - LIST_PARTS), -1):
+        t = blocks[j].text.strip()
+        if t.count("、") < 2 or any(c in t for c in "，。,；;！!？?"):
+            return False
+        if _COLOPHON.match(blocks[j - 1].text.strip()):
+            return True
+    return False
 
 
 def title_level(d: Doc) -> float | None:
