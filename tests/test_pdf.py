@@ -497,6 +497,26 @@ def test_spanning_cut_needs_both_columns_to_start_under_the_title():
     assert _spanning_cut(segs, (262.0, 278.0), geo) == [segs]
 
 
+def test_a_label_in_the_right_column_does_not_cut_the_page_into_bands():
+    """White runs across both columns at one height, and a column label sits in it in the
+    right column: the page is still read column by column (the right column's top goes on
+    from the foot of the left one), not as bands one above the other."""
+    geo = Geometry(body_size=10.0, pitch=14.0)
+    above = _two_columns(100, 5)
+    label = _seg("栏目", 280, above[-1].base + 30)
+    below = _two_columns(label.base + 30, 5)
+    order = [
+        s.text for leaf in reading_order([*above, label, *below], geo, (60, 480)) for s in leaf.segs
+    ]
+    assert order == ["正" * 20] * 10 + ["文" * 20] * 5 + ["栏目"] + ["文" * 20] * 5
+    # the same label at the left edge, under two finished columns, is a band of its own
+    label = _seg("栏目", 60, above[-1].base + 30)
+    order = [
+        s.text for leaf in reading_order([*above, label, *below], geo, (60, 480)) for s in leaf.segs
+    ]
+    assert order[10] == "栏目"
+
+
 def test_a_line_grazing_the_gutter_stays_in_its_column():
     """Under a title whose centred second line stands in the gutter (no clean gutter, so
     the XY-cut looks for one with blockers), a left-column line ending 0.4 pt past the

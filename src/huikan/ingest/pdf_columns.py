@@ -189,6 +189,15 @@ def _two_sided(segs: list[Seg], gutter: tuple[float, float]) -> bool:
     )
 
 
+def _right_of(segs: list[Seg], gutter: tuple[float, float]) -> bool:
+    """Whether a strip lies wholly right of the gutter: a column label or title of the right
+    column with white beside it in the left one, not a band across the page. A label under
+    two finished columns starts at the left edge; taken for one, the right column's label
+    cut a page into bands, and the right column's top (an article's continuation from the
+    foot of the left column) was read before the article's title."""
+    return min(s.x0 for s in segs) >= gutter[1] - _EPS
+
+
 def _rows(segs: list[Seg]) -> list[list[Seg]]:
     """Runs grouped into rows: runs that overlap vertically, across the whole region."""
     rows: list[list[Seg]] = []
@@ -265,14 +274,17 @@ def reading_order(
 
     A region with a column gutter is read column by column, unless full-width white gaps
     separate it into strips some of which are one-sided (a column label or short title
-    under two finished columns): then the strips come first. Spanning titles that block a
+    under two finished columns) and not wholly in the right column: then the strips come
+    first. Spanning titles that block a
     gutter get a band of their own, so the columns above and below are read separately.
     """
     if len(segs) <= 1 or depth > 12:
         return [_leaf(segs, frame)]
     gutter = _gutter(segs, geo)
     strips = _ycut(segs, geo.min_gap)
-    if len(strips) > 1 and not (gutter and all(_two_sided(st, gutter) for st in strips)):
+    if len(strips) > 1 and not (
+        gutter and all(_two_sided(st, gutter) or _right_of(st, gutter) for st in strips)
+    ):
         return [leaf for st in strips for leaf in reading_order(st, geo, frame, depth + 1)]
     if gutter:
         parts = _spanning_cut(segs, gutter, geo)
