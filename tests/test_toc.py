@@ -389,3 +389,30 @@ def test_titles_in_the_listed_style_past_a_toc_read_short_start_articles(tax):
     # article: a TOC that lists every article ends there too
     short = doc[: -3 * (len(unlisted) - 1)]
     assert [a.title for a in split_blocks(short, tax).articles] == listed
+
+
+@pytest.mark.parametrize("size", [1.0, 1.03])
+def test_a_toc_set_throughout_a_little_over_the_body_size_keeps_its_short_entries(tax, size):
+    """Sizes are relative to a body size measured in half-point bins: type of 10.7 pt
+    everywhere, TOC and body, measures 1.03. "Larger" is then measured against the TOC's
+    own entries, so a short entry under a group is not taken for another group."""
+    toc = find_toc(
+        [
+            Block("目录", size=1.44),
+            *blocks(
+                "医药健康产业",
+                "两仪泰和大健康产业有限公司董事长杨爱君：积极向创新",
+                "型生物医药企业转型升级 1",
+                "综合",
+                "海内外专家共话全球经济金融治理 2",
+                "节能环保产业",
+                "加快绿色技术推广应用 促发展方式转型 3",
+                "综合",
+                "上海出台系列措施助企业升规提质 4",
+                size=size,
+            ),
+        ],
+        tax,
+    )
+    got = [(e.title[:8], e.page) for e in toc.entries]
+    assert ("海内外专家共话全", 2) in got and ("上海出台系列措施", 4) in got

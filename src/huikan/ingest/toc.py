@@ -9,6 +9,7 @@ numbers, "01 / 标题" lists, bullet lists under 本期要目, and entries wrapp
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from huikan.config import Taxonomy
@@ -30,25 +31,43 @@ from huikan.model import Block
 __all__ = ["Toc", "TocEntry", "classify_line", "find_toc", "is_toc_header", "later_titles"]
 
 
-def _is_group(b: Block, item: _Item, taxonomy: Taxonomy, styled_groups: bool = False) -> bool:
+LARGER = 1.03  # a TOC line set this much larger than the TOC's entries is a group heading
+TOC_LINES = 40  # lines looked at from a TOC's start for its style
+
+
+def _is_group(
+    b: Block, item: _Item, taxonomy: Taxonomy, styled_groups: bool = False, entry: float = 1.0
+) -> bool:
     """A group heading of the TOC (a cluster or a column). ``styled_groups``: this TOC sets its
-    group headings apart (bold, larger, bracketed), so a plain short line is an entry."""
+    group headings apart (bold, larger, bracketed), so a plain short line is an entry.
+    ``entry``: the size of the TOC's entries (:func:`_entry_size`)."""
     title = item.title
     if not title or width(title) > 16:
         return False
     if taxonomy.lookup(title) is not None:
         return True
-    if b.bracketed or b.heading or b.bold or item.bold or b.size >= 1.03:
+    if b.bracketed or b.heading or b.bold or item.bold or b.size >= LARGER * entry:
         return True
     return item.kind == "plain" and width(title) <= 8 and not styled_groups
+
+
+def _entry_size(blocks: list[Block], i: int) -> float:
+    """The size most lines of the TOC starting at block i are set in: "larger" is measured
+    against it when it is the body size or more. Sizes are relative to a body size taken in
+    half-point bins, so 10.7 pt type throughout (TOC and body) measured 1.03, and every short
+    entry ("海内外专家共话全球经济金融治理 2") was taken for a group heading and lost. A TOC set
+    smaller than the body keeps the body as its measure."""
+    sizes = Counter(round(b.size, 2) for b in blocks[i : i + TOC_LINES] if not is_toc_header(b))
+    return max(1.0, sizes.most_common(1)[0][0]) if sizes else 1.0
 
 
 def _styled_groups(blocks: list[Block], i: int) -> bool:
     """Does the TOC starting at block i set short lines (its group headings) in a style of
     their own? Then style, not length, tells a group from a short entry."""
+    entry = _entry_size(blocks, i)
     return any(
-        (b.bold or b.heading or b.bracketed or b.size >= 1.03) and 0 < width(b.text) <= 16
-        for b in blocks[i : i + 40]
+        (b.bold or b.heading or b.bracketed or b.size >= LARGER * entry) and 0 < width(b.text) <= 16
+        for b in blocks[i : i + TOC_LINES]
         if not is_toc_header(b)
     )
 
@@ -94,7 +113,10 @@ def _strong(blocks: list[Block], i: int, taxonomy: Taxonomy) -> bool:
     item = classify_line(blocks[i], False)
     if item.kind == "entry" and item.leader and item.page is not None:
         return True
-    if i + 1 < len(blocks) and _is_group(blocks[i], classify_line(blocks[i], True), taxonomy):
+    group = _is_group(
+        blocks[i], classify_line(blocks[i], True), taxonomy, entry=_entry_size(blocks, i)
+    )
+    if i + 1 < len(blocks) and group:
         nxt = classify_line(blocks[i + 1], False)
         return nxt.kind == "entry" and nxt.leader and nxt.page is not None
     return False
@@ -122,10 +144,12 @@ class _RegionParser:
     pending: str | None = None  # first line of an entry wrapped onto the next line
     last_good: int = 0
     styled: bool = False
+    entry: float = 1.0  # the size of the TOC's entries (_entry_size)
 
     def __post_init__(self) -> None:
         self.start = self.last_good = self.i
         self.styled = _styled_groups(self.blocks, self.i)
+        self.entry = _entry_size(self.blocks, self.i)
 
     def parse(self) -> tuple[list[TocEntry], int]:
         steps = (
@@ -196,7 +220,7 @@ class _RegionParser:
 
     def _is_group_line(self, item: _Item) -> bool:
         b, i = self.blocks[self.i], self.i
-        return _is_group(b, item, self.taxonomy, self.styled) or _paged_group(
+        return _is_group(b, item, self.taxonomy, self.styled, self.entry) or _paged_group(
             item, self.blocks, i + 1
         )
 
