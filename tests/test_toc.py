@@ -416,3 +416,27 @@ def test_a_toc_set_throughout_a_little_over_the_body_size_keeps_its_short_entrie
     )
     got = [(e.title[:8], e.page) for e in toc.entries]
     assert ("海内外专家共话全", 2) in got and ("上海出台系列措施", 4) in got
+
+
+def test_entries_run_together_are_tiled_by_a_title_run_into_its_paragraph(tax):
+    """Two TOC entries joined into one block, the first printed again in the body only run
+    into its first paragraph (the reader joined title and lead): both are entries, and the
+    body's own first title after the TOC is not listed again."""
+    first = "中国科学院院士、生物岛实验室主任徐涛：未来生物制造将发展为生物智造"
+    second = "中国工程院院士、生物芯片北京国家工程研究中心主任程京：AI 技术推动中医药传承创新"
+    lead = "“像我国传统制造业一样，随着新一轮科技变革，未来生物制造必然会朝着生物智造发展。”" * 2
+    toc = find_toc(
+        [
+            Block("本期导读", size=1.4, bold=True),
+            Block("两仪泰和大健康产业有限公司董事长杨爱君：积极向创新型生物医药企业转型升级"),
+            Block(first + second),
+            Block("两仪泰和大健康产业有限公司董事长杨爱君：", size=1.06),
+            Block("积极向创新型生物医药企业转型升级", size=1.06),
+            Block("两仪泰和大健康产业有限公司董事长杨爱君接受新华社记者专访时表示，" * 3),
+            Block(first + lead),
+            Block(second, size=1.06),
+            Block("程京在开幕式主题发言中指出，中医药传承创新需要新技术。" * 3),
+        ],
+        tax,
+    )
+    assert [e.title for e in toc.entries][1:] == [first, second]

@@ -25,6 +25,7 @@ from huikan.ingest.toc_reprints import (
     _reprints,
     _tail,
     later_titles,
+    paragraph_starts,
 )
 from huikan.model import Block
 
@@ -77,6 +78,7 @@ def find_toc(blocks: list[Block], taxonomy: Taxonomy) -> Toc:
     toc = Toc()
     seen: set[str] = set()
     titles: list[tuple[int, str, str]] | None = None  # computed when a TOC header is seen
+    paragraphs: list[tuple[int, str, str]] = []
     i = 0
     n = len(blocks)
     while i < n:
@@ -86,9 +88,14 @@ def find_toc(blocks: list[Block], taxonomy: Taxonomy) -> Toc:
             i += 1
             continue
         if header and titles is None:
-            titles = later_titles(blocks)
+            titles, paragraphs = later_titles(blocks), paragraph_starts(blocks)
         entries, end = _RegionParser(
-            blocks, taxonomy, header, titles or [], start + (1 if header else 0)
+            blocks,
+            taxonomy,
+            header,
+            titles or [],
+            start + (1 if header else 0),
+            paragraphs=paragraphs,
         ).parse()
         paged = sum(1 for e in entries if e.page is not None)
         if (header and entries) or paged >= 3:
@@ -145,6 +152,7 @@ class _RegionParser:
     last_good: int = 0
     styled: bool = False
     entry: float = 1.0  # the size of the TOC's entries (_entry_size)
+    paragraphs: list[tuple[int, str, str]] = field(default_factory=list)  # paragraph_starts
 
     def __post_init__(self) -> None:
         self.start = self.last_good = self.i
@@ -230,7 +238,9 @@ class _RegionParser:
         title = f"{self.pending}{item.title}" if self.pending else item.title
         self.pending = None
         kind, titles = _group_tail(
-            self.blocks, self.i, *_reprints(self.later, self.i, title, self.entries)
+            self.blocks,
+            self.i,
+            *_reprints(self.later, self.i, title, self.entries, self.paragraphs),
         )
         if kind == "entries":  # several entries run together in one block
             for t in titles[:-1]:
@@ -280,7 +290,9 @@ class _RegionParser:
         if _label_over_entry(self.blocks, self.later, i, title, self.entries):
             self.group, self.group_at = title, i  # printed again over a title, not an article
             return self._took()
-        found, titles = _group_tail(self.blocks, i, *_reprints(self.later, i, title, self.entries))
+        found, titles = _group_tail(
+            self.blocks, i, *_reprints(self.later, i, title, self.entries, self.paragraphs)
+        )
         if found == "entries+group":
             for t in titles[:-1]:
                 self._add(t)

@@ -8,6 +8,7 @@ where (and over what) the line's text is printed again after the TOC.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from huikan.ingest.textutil import squash, width, within_one_edit
 from huikan.ingest.toc_lines import TocEntry, _clean, _Item, classify_line
@@ -43,17 +44,24 @@ def _tail(item: _Item) -> tuple[str, int | None]:
 
 
 def _reprints(
-    titles_after: list[tuple[int, str, str]], i: int, title: str, entries: list[TocEntry]
+    titles_after: list[tuple[int, str, str]],
+    i: int,
+    title: str,
+    entries: list[TocEntry],
+    paragraphs: Sequence[tuple[int, str, str]] = (),
 ) -> tuple[str | None, list[str]]:
     """Is the TOC line at block i printed again later as a title? "entry" if it begins a later
     block (or two consecutive blocks: a title wrapped in the body); "continues" if it completes
     the previous entry (an entry wrapped in the TOC); "entries", with their titles, when the
     line holds several entries run together (a PDF reader joins TOC lines that fill the
-    measure): it is tiled, left to right, by titles printed later. None otherwise."""
+    measure): it is tiled, left to right, by titles printed later, or by the start of a later
+    paragraph (``paragraphs``, :func:`paragraph_starts`) that a title was run into. None
+    otherwise."""
     key = squash(title)
     if not key or title.rstrip()[-1:] in "。；;，,：:":
         return None, []
     later = [(h, t) for k, h, t in titles_after if k > i]
+    runs = later + [(h, t) for k, h, t in paragraphs if k > i]
     prev = entries[-1].key + key if entries else None
     if prev and any(here.startswith(prev) for here, _ in later):
         return "continues", []
@@ -62,6 +70,9 @@ def _reprints(
     for here, _text in later:
         if here.startswith(key) and width(title) <= 60:
             return "entry", [title]
+    run_in = _run_in(key, 0, runs, {e.key for e in entries}) if width(title) <= 60 else None
+    if run_in and run_in[0] == key:
+        return "entry", [title]  # printed again, run into its first paragraph
     near = len(key) >= NEAR_KEY and width(title) <= 60
     if near and any(_near_start(here, key) for here, _ in later):
         return "entry", [title]
@@ -80,6 +91,8 @@ def _reprints(
             default=None,
         )
         if best is None:
+            best = _run_in(key, pos, runs, {e.key for e in entries})
+        if best is None:
             rest = key[pos:]
             if found and 2 <= len(rest) <= 12:
                 # "…技术医药健康产业": the last entry of a group, then the next group's heading.
@@ -88,6 +101,40 @@ def _reprints(
         found.append(best[1])
         pos += len(best[0])
     return ("entries", found) if len(found) >= 2 else (None, [])
+
+
+RUN_IN_MIN = 8  # characters of a title run into its first paragraph, to be recognised
+TITLE_MAX = 90  # a longer block is a paragraph, not a title printed again
+
+
+def _run_in(
+    key: str, pos: int, later: list[tuple[str, str]], listed: set[str]
+) -> tuple[str, str] | None:
+    """A title at ``key[pos:]`` that the body prints run into its first paragraph: the
+    longest piece that a later block starts with and after which the next entry's title (a
+    later title) or the end of the line follows. ("中国科学院院士…生物智造" printed over the
+    columns at a page's foot, read into "…生物智造“像我国传统制造业一样…".) Not the start of
+    a title the TOC has listed already (``listed``): that is the body, begun after the TOC,
+    with its first title and first paragraph."""
+    starts = {h for h, _ in later if len(h) >= 4}
+    for q in range(len(key), pos + RUN_IN_MIN - 1, -1):
+        if q < len(key) and not any(key.startswith(h, q) for h in starts):
+            continue
+        piece = key[pos:q]
+        if any(k.startswith(piece) for k in listed):
+            continue
+        for h, t in later:
+            if len(h) > len(piece) and h.startswith(piece):
+                return piece, _printed(t, piece)
+    return None
+
+
+def _printed(text: str, key: str) -> str:
+    """The start of ``text`` that squashes to ``key``: the title as printed."""
+    for n in range(len(key), len(text) + 1):
+        if squash(text[:n]) == key:
+            return text[:n]
+    return key
 
 
 def _continues_then_group(
@@ -172,6 +219,17 @@ def _printed_before(blocks: list[Block], i: int, title: str, start: int) -> bool
     return False
 
 
+def paragraph_starts(blocks: list[Block]) -> list[tuple[int, str, str]]:
+    """(block index, squashed key, text) of the first TITLE_MAX characters of every block
+    longer than a title: where :func:`_run_in` looks for a title run into its paragraph."""
+    out = []
+    for k, b in enumerate(blocks):
+        t = _clean(b.text)
+        if width(t) > TITLE_MAX:
+            out.append((k, squash(t[:TITLE_MAX]), t[:TITLE_MAX]))
+    return out
+
+
 def later_titles(blocks: list[Block]) -> list[tuple[int, str, str]]:
     """(block index, squashed key, text) of every title-length block, alone and joined with the
     next one to three (a title wrapped over several blocks in the body): what a TOC line may
@@ -179,7 +237,7 @@ def later_titles(blocks: list[Block]) -> list[tuple[int, str, str]]:
     out = []
     for k, b in enumerate(blocks):
         t = _clean(b.text)
-        if width(t) > 90 or not t:
+        if width(t) > TITLE_MAX or not t:
             continue
         out.append((k, squash(t), t))
         # a title wrapped over two to four lines (large type in a narrow column)
