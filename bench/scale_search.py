@@ -7,7 +7,6 @@ and Pagefind's index time, cold bytes and latency on the same site, in the same 
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 import statistics
@@ -17,20 +16,9 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-REPO = Path(__file__).resolve().parents[1]
-QUERIES = Path("/work/shared/queries/dev.txt")
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", REPO / "bench" / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules[spec.name] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-search_bench = sys.modules.get("bench_search") or _load("search")  # puts REPO on sys.path
+# bench/search.py, loaded by bench/scale.py (its ``load``) before this module; it puts the
+# repository on sys.path for the import below
+search_bench = sys.modules["bench_search"]
 from bench.search_recall import match_recall, stored_texts  # noqa: E402
 
 
@@ -39,9 +27,7 @@ def loadavg() -> str:
 
 
 def queries() -> list[str]:
-    src = QUERIES if QUERIES.is_file() else search_bench.DEV
-    lines = src.read_text("utf-8").splitlines()
-    return [q.strip() for q in lines if q.strip() and not q.startswith("#")]
+    return search_bench.dev_queries()  # tests/corpus/queries/dev.txt, the corpus's copy
 
 
 # the search page has shown its results (or its empty state) for the query in the URL
