@@ -517,6 +517,17 @@ def test_a_label_in_the_right_column_does_not_cut_the_page_into_bands():
     assert order[10] == "栏目"
 
 
+def test_a_narrow_gutter_is_a_gutter():
+    """Two columns 0.7 em apart (generated A5 layouts set them so): still read one column
+    after the other, not across, line by line."""
+    geo = Geometry(body_size=10.0, pitch=14.0)
+    left = [_seg("左" * 20, 60, 100 + 14 * r) for r in range(6)]
+    right = [_seg("右" * 20, 267, 100 + 14 * r) for r in range(6)]
+    rows = [s for pair in zip(left, right, strict=True) for s in pair]  # as printed, across
+    order = [s.text for leaf in reading_order(rows, geo, (60, 467)) for s in leaf.segs]
+    assert order == ["左" * 20] * 6 + ["右" * 20] * 6
+
+
 def test_a_line_grazing_the_gutter_stays_in_its_column():
     """Under a title whose centred second line stands in the gutter (no clean gutter, so
     the XY-cut looks for one with blockers), a left-column line ending 0.4 pt past the
