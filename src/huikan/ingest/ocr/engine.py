@@ -150,8 +150,8 @@ class _Runners:
 
     def __call__(self, preds: np.ndarray, return_word_box: bool = False, **kwargs: Any) -> Any:
         result = self.decode(preds, return_word_box, **kwargs)
+        alphabet = self.decode.character
         for b, item in enumerate(result):
-            alphabet = self.decode.character
             self.seen[str(item[0])] = (runners(preds[b], alphabet), gaps(preds[b], alphabet))
         return result
 

@@ -51,23 +51,13 @@ def _freq() -> dict[str, int]:
     return base_frequencies()
 
 
-def _support(chars: list[str], at: int, freq: dict[str, int]) -> float:
-    """log(1 + f) of the most frequent dictionary word of Han characters through ``at``."""
+def _word_through(chars: list[str], first: int, last: int, freq: dict[str, int]) -> float:
+    """log(1 + f) of the most frequent dictionary word of Han characters that covers
+    ``chars[first]`` to ``chars[last]``: through one character (``first == last``), or across
+    the place between two."""
     best = 0
     for n in range(WORD_MIN, WORD_MAX + 1):
-        for start in range(max(0, at - n + 1), min(at, len(chars) - n) + 1):
-            word = chars[start : start + n]
-            if all(_han(c) for c in word):
-                best = max(best, freq.get("".join(word), 0))
-    return math.log1p(best)
-
-
-def _spanning(chars: list[str], k: int, freq: dict[str, int]) -> float:
-    """log(1 + f) of the most frequent dictionary word of Han characters that runs across
-    the place between ``chars[k - 1]`` and ``chars[k]``."""
-    best = 0
-    for n in range(WORD_MIN, WORD_MAX + 1):
-        for start in range(max(0, k - n + 1), min(k - 1, len(chars) - n) + 1):
+        for start in range(max(0, last - n + 1), min(first, len(chars) - n) + 1):
             word = chars[start : start + n]
             if all(_han(c) for c in word):
                 best = max(best, freq.get("".join(word), 0))
@@ -98,13 +88,14 @@ def _insert(chars: list[str], k: int, cands: list[tuple[str, float]], freq: dict
     the blank columns is the commonest such "candidate" (智能 → 智能能)."""
     if not 0 < k < len(chars) or not (_han(chars[k - 1]) and _han(chars[k])):
         return
-    keep = math.log(max(1e-3, 1 - max(p for _, p in cands))) + WEIGHT * _spanning(chars, k, freq)
+    blank = 1 - max(p for _, p in cands)
+    keep = math.log(max(1e-3, blank)) + WEIGHT * _word_through(chars, k - 1, k, freq)
     best = None
     for ch, p in cands:
         if not _han(ch) or ch in (chars[k - 1], chars[k]) or p <= 0:
             continue
         chars.insert(k, ch)
-        score = math.log(p) + WEIGHT * _support(chars, k, freq)
+        score = math.log(p) + WEIGHT * _word_through(chars, k, k, freq)
         del chars[k]
         if score > keep and (best is None or score > best[0]):
             best = (score, ch)
@@ -128,7 +119,8 @@ def _replace(chars: list[str], alts: Sequence[Doubt], freq: dict) -> None:
             if not _han(ch) or p <= 0:
                 continue
             chars[at] = ch
-            scored.append((math.log(p) + WEIGHT * _support(chars, at, freq), ch == read, ch))
+            score = math.log(p) + WEIGHT * _word_through(chars, at, at, freq)
+            scored.append((score, ch == read, ch))
         chars[at] = read
         if scored:
             # ties keep the character read; among the rest, the first candidate listed

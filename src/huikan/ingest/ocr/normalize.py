@@ -88,9 +88,10 @@ def _pair_quotes(text: str) -> str:
         elif stack:
             pairs.append((stack.pop(), i))
     closed = dict(pairs)
+    closers = set(closed.values())
     for o, c in pairs:
-        outer = [j for j in closed if j < o and closed[j] > c]
-        lost = c + 1 < len(chars) and chars[c + 1] in _CLOSES and c + 1 not in closed.values()
+        outer = any(j < o and closed[j] > c for j in closed)
+        lost = c + 1 < len(chars) and chars[c + 1] in _CLOSES and c + 1 not in closers
         if outer or (
             _OPENS.index(chars[o]) != _CLOSES.index(chars[c])
             and not lost
