@@ -62,10 +62,10 @@ def _entry_size(blocks: list[Block], i: int) -> float:
     return max(1.0, sizes.most_common(1)[0][0]) if sizes else 1.0
 
 
-def _styled_groups(blocks: list[Block], i: int) -> bool:
-    """Does the TOC starting at block i set short lines (its group headings) in a style of
-    their own? Then style, not length, tells a group from a short entry."""
-    entry = _entry_size(blocks, i)
+def _styled_groups(blocks: list[Block], i: int, entry: float) -> bool:
+    """Does the TOC starting at block i, its entries set in size ``entry``
+    (:func:`_entry_size`), set short lines (its group headings) in a style of their own?
+    Then style, not length, tells a group from a short entry."""
     return any(
         (b.bold or b.heading or b.bracketed or b.size >= LARGER * entry) and 0 < width(b.text) <= 16
         for b in blocks[i : i + TOC_LINES]
@@ -156,8 +156,8 @@ class _RegionParser:
 
     def __post_init__(self) -> None:
         self.start = self.last_good = self.i
-        self.styled = _styled_groups(self.blocks, self.i)
         self.entry = _entry_size(self.blocks, self.i)
+        self.styled = _styled_groups(self.blocks, self.i, self.entry)
 
     def parse(self) -> tuple[list[TocEntry], int]:
         steps = (

@@ -70,8 +70,8 @@ def _reprints(
     for here, _text in later:
         if here.startswith(key) and width(title) <= 60:
             return "entry", [title]
-    run_in = _run_in(key, 0, runs, {e.key for e in entries}) if width(title) <= 60 else None
-    if run_in and run_in[0] == key:
+    listed = {e.key for e in entries}
+    if width(title) <= 60 and _runs_into(key, runs, listed) is not None:
         return "entry", [title]  # printed again, run into its first paragraph
     near = len(key) >= NEAR_KEY and width(title) <= 60
     if near and any(_near_start(here, key) for here, _ in later):
@@ -91,7 +91,7 @@ def _reprints(
             default=None,
         )
         if best is None:
-            best = _run_in(key, pos, runs, {e.key for e in entries})
+            best = _run_in(key, pos, runs, listed)
         if best is None:
             rest = key[pos:]
             if found and 2 <= len(rest) <= 12:
@@ -110,22 +110,31 @@ TITLE_MAX = 90  # a longer block is a paragraph, not a title printed again
 def _run_in(
     key: str, pos: int, later: list[tuple[str, str]], listed: set[str]
 ) -> tuple[str, str] | None:
-    """A title at ``key[pos:]`` that the body prints run into its first paragraph: the
-    longest piece that a later block starts with and after which the next entry's title (a
-    later title) or the end of the line follows. ("中国科学院院士…生物智造" printed over the
-    columns at a page's foot, read into "…生物智造“像我国传统制造业一样…".) Not the start of
-    a title the TOC has listed already (``listed``): that is the body, begun after the TOC,
-    with its first title and first paragraph."""
+    """A title at ``key[pos:]`` that the body prints run into its first paragraph
+    (:func:`_runs_into`): the longest such piece after which the next entry's title (a later
+    title) or the end of the line follows."""
     starts = {h for h, _ in later if len(h) >= 4}
     for q in range(len(key), pos + RUN_IN_MIN - 1, -1):
         if q < len(key) and not any(key.startswith(h, q) for h in starts):
             continue
-        piece = key[pos:q]
-        if any(k.startswith(piece) for k in listed):
-            continue
-        for h, t in later:
-            if len(h) > len(piece) and h.startswith(piece):
-                return piece, _printed(t, piece)
+        printed = _runs_into(key[pos:q], later, listed)
+        if printed is not None:
+            return key[pos:q], printed
+    return None
+
+
+def _runs_into(piece: str, later: list[tuple[str, str]], listed: set[str]) -> str | None:
+    """The title ``piece`` (a squashed key) as printed at the start of a later block that
+    runs on past it: a title the body prints run into its first paragraph
+    ("中国科学院院士…生物智造" printed over the columns at a page's foot, read into "…生物智造
+    “像我国传统制造业一样…"). None when no block does, for a piece shorter than RUN_IN_MIN,
+    and for the start of a title the TOC has listed already (``listed``): that is the body,
+    begun after the TOC, with its first title and first paragraph."""
+    if len(piece) < RUN_IN_MIN or any(k.startswith(piece) for k in listed):
+        return None
+    for h, t in later:
+        if len(h) > len(piece) and h.startswith(piece):
+            return _printed(t, piece)
     return None
 
 
