@@ -48,8 +48,8 @@ def dev_queries() -> list[str]:
 def sample_terms(config) -> tuple[list[str], list[dict[str, list[str]]]]:
     """(urls, [{field: terms}]) of the gold sample articles, every index field, tokenised
     with ``config``'s tokenizer."""
-    from huikan.search import field_values
     from huikan.search.index import FIELDS
+    from huikan.search.indexing import field_values
     from huikan.search.store import plain_text
     from huikan.search.tokenize import Tokenizer
 

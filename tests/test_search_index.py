@@ -13,7 +13,7 @@ import pytest
 from lunr.index import Index
 
 from huikan.config import load_config
-from huikan.search import FORMAT, SearchDoc, field_values, write_search_index
+from huikan.search import FORMAT, SearchDoc, write_search_index
 from huikan.search.cache import TokenCache
 from huikan.search.files import folder_digest
 from huikan.search.index import (
@@ -28,6 +28,8 @@ from huikan.search.index import (
     quantise,
     utf16_key,
 )
+from huikan.search.indexing import field_values
+from huikan.search.postings import decode_postings, encode_levels, encode_numbers, encode_postings
 from huikan.search.query import (
     Directory,
     Part,
@@ -41,11 +43,7 @@ from huikan.search.query import (
     shard_of,
 )
 from huikan.search.shard import (
-    decode_postings,
     directories,
-    encode_levels,
-    encode_numbers,
-    encode_postings,
     make_shards,
     separators,
     term_texts,

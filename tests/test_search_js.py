@@ -15,8 +15,9 @@ import pytest
 from lunr.index import Index
 
 from huikan.config import load_config
-from huikan.search import field_values, write_search_index
+from huikan.search import write_search_index
 from huikan.search.index import FIELDS, lunr_py_index
+from huikan.search.indexing import field_values
 from huikan.search.query import (
     Directory,
     choose_words,

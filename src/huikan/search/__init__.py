@@ -20,8 +20,6 @@ from huikan.config import SiteConfig
 from huikan.search.cache import TokenCache
 from huikan.search.files import Folder, Writer, previous_build, previous_segments
 from huikan.search.indexing import IndexJob, cluster_names, index_segment
-from huikan.search.indexing import field_values as field_values
-from huikan.search.manifest import CLUSTER_CHAR as CLUSTER_CHAR
 from huikan.search.manifest import TopFiles, top_files
 from huikan.search.merge import PART_DOCS
 from huikan.search.segment import (
@@ -98,7 +96,7 @@ def write_search_index(
     made: Callable[[str, Folder], None] | None = None,
 ) -> SearchStats:
     """Write ``manifest.json``, ``facets.json`` (cluster of each document as a character,
-    :data:`CLUSTER_CHAR`; documents per month),
+    :data:`~huikan.search.manifest.CLUSTER_CHAR`; documents per month),
     ``t2s.json`` (traditional → simplified, :mod:`huikan.search.t2s`), index shards
     ``i/<segment>/<k>.json`` of about ``shard_bytes``, the document store
     ``i/<segment>/d<N>.json`` (``store_chunk`` consecutive documents each), and the

@@ -63,10 +63,6 @@ from huikan.search.index import (
     level_of,
     utf16_key,
 )
-
-# The postings-string code is huikan.search.postings'; the names imported "as" themselves are
-# re-exported: importable from here, where they were first defined.
-from huikan.search.postings import ALPHABET as ALPHABET
 from huikan.search.postings import (
     ALPHABET_BYTES,
     PALETTE_MARK,
@@ -76,10 +72,6 @@ from huikan.search.postings import (
     put_numbers,
     uses_palette,
 )
-from huikan.search.postings import PALETTE_MAX as PALETTE_MAX
-from huikan.search.postings import encode_levels as encode_levels
-from huikan.search.postings import encode_numbers as encode_numbers
-from huikan.search.postings import encode_postings as encode_postings
 
 # A query fetches its terms' shard in every segment, so the neighbours a shard carries cost once
 # per segment and term; small shards cost only more directory entries (two-level lookup) and
@@ -134,11 +126,12 @@ def palettes(
 def term_texts(index: LunrIndex) -> tuple[list[str], list[int]]:
     """Each term's postings as JSON text, and the size it counts for when shards are packed.
 
-    The text: one string per field, trailing empty fields left
-    out. A field's string (empty when it has no postings): its postings' document gaps
-    (:func:`encode_numbers`, the first counted from the segment's first document), then each
-    posting's level in two digits (levels of :data:`huikan.search.index.IMPACTS`). When the
-    postings share at most 63 levels and that is shorter, the string starts with a *palette*
+    The text: one string per field, trailing empty fields left out. A field's string (empty
+    when it has no postings): its postings' document gaps
+    (:func:`~huikan.search.postings.encode_numbers`, the first counted from the segment's
+    first document), then each posting's level in two digits (levels of
+    :data:`huikan.search.index.IMPACTS`). When the postings share at most 63 levels and that
+    is shorter, the string starts with a *palette*
     instead — :data:`PALETTE_MARK`, the count P in one digit, the P distinct levels in order,
     two digits each — and a posting's level is one digit, its place in the palette.
 
