@@ -97,8 +97,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
 def _tags(header: str) -> list[str]:
     """The entity tags of an ``If-None-Match`` header (weak ones compared as strong)."""
-    tags = [t.strip().removeprefix("W/") for t in header.split(",") if t.strip()]
-    return tags
+    return [t.strip().removeprefix("W/") for t in header.split(",") if t.strip()]
 
 
 def make_server(
