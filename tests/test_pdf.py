@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from huikan.ingest.pdf import read_pdf
+from huikan.ingest.pdf import article_level, read_pdf
 from huikan.ingest.pdf_columns import Geometry, _spanning_cut, reading_order
 from huikan.ingest.pdf_layout import Seg
 from huikan.model import Block, IngestError
@@ -293,6 +293,24 @@ def test_outline_and_document_title(tmp_path):
     assert doc.outline == ["第一篇", "第二篇：标题"]
     assert doc.meta_title == "科技参考·产业科技动态"
     assert doc.pages == 1
+
+
+def test_article_level_skips_the_masthead_and_preface_bookmarks():
+    # An office export bookmarks every heading style: masthead and 编者按 at level 1, the
+    # article titles at level 2, their sub-headings at level 3.
+    entries = [
+        (1, "科技参考·产业科技动态·新兴产业"),
+        (1, "编者按"),
+        (2, "让数字经济成为发展新质生产力的主战场"),
+        (3, "一、破局立新，科技创新体系不断完善"),
+        (2, "全球半导体复苏势头不减"),
+        (2, "微迈思半导体攻克卡脖子技术"),
+    ]
+    assert article_level(entries) == 2
+    # Group headings at level 1 are short; the titles under them are the articles.
+    groups = [(1, "目录"), (1, "国内动态"), (2, "全球半导体复苏势头不减"), (1, "前沿资讯")]
+    assert article_level([*groups, (2, "加快数字人才培养支撑数字经济发展")]) == 2
+    assert article_level([(1, "第一篇文章的标题很长"), (1, "第二篇文章的标题也长")]) == 1
 
 
 @pytest.mark.parametrize(

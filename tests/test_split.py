@@ -221,6 +221,49 @@ def test_a_line_set_off_from_the_text_below_it_is_a_title(config):
     assert [a.title for a in sp.articles] == ["甲地发布储能产业规划", "乙地推进集成电路项目建设"]
 
 
+def _set_off(title: str, label: str | None = None) -> list[Block]:
+    """A title with a blank line under it (and its label above), then two paragraphs."""
+    head = [Block(label, bracketed=label.startswith("〔"))] if label else []
+    return [*head, Block(title), Block(BODY, gap_before=1, indent=True), Block(BODY, indent=True)]
+
+
+def _pair(first: str, second: str) -> list[Block]:
+    """A sub-heading set as two short lines, then a paragraph, no blank line anywhere."""
+    return [Block(first), Block(second), Block(BODY, indent=True)]
+
+
+def test_two_line_sub_headings_are_not_label_and_title(config):
+    """Where this bulletin's titles stand over a blank line, a short line over a line with
+    neither space above nor below is a two-line sub-heading, not a label over a title."""
+    blocks = _set_off("加快推进电力市场建设 切实提升新能源消纳能力", "〔理论〕")
+    blocks += _pair("推进电力市场建设", "是提升新能源消纳能力的现实选择")
+    blocks += [Block("来源：经济参考报")]
+    blocks += _set_off("壮大耐心资本助力专精特新企业培育发展")
+    blocks += _pair("以专精特新企业作为", "耐心资本向实体经济倾斜的抓手")
+    blocks += [Block("来源：经济参考报")]
+    blocks += _set_off("释放开源潜能 加快构筑软件创新朋友圈", "〔新经济周刊〕")
+    blocks += [Block("来源：经济参考报")]
+    blocks += _set_off("苏州高新区为构建现代化产业体系积蓄动能")
+    sp = split_blocks(blocks, config.taxonomy)
+    assert [a.title for a in sp.articles] == [
+        "加快推进电力市场建设 切实提升新能源消纳能力",
+        "壮大耐心资本助力专精特新企业培育发展",
+        "释放开源潜能 加快构筑软件创新朋友圈",
+        "苏州高新区为构建现代化产业体系积蓄动能",
+    ]
+    assert "是提升新能源消纳能力的现实选择" in "".join(b.text for b in sp.articles[0].blocks)
+
+
+def test_a_label_over_a_title_stays_where_titles_have_no_space_below(config):
+    """Where titles are not set off by space, a plain label over a title still starts one."""
+    blocks = [*_pair("政 策", "上海出台系列措施助企业升规提质"), Block("来源：科技日报")]
+    blocks += [*_pair("高新产业", "竞逐新赛道 未来产业加速培育"), Block("来源：科技日报")]
+    blocks += [*_pair("前沿", "甲地发布储能产业规划"), Block("来源：科技日报")]
+    blocks += [Block(BODY, indent=True), *_pair("产业", "乙地推进集成电路项目建设")]
+    sp = split_blocks(blocks, config.taxonomy)
+    assert [a.column for a in sp.articles] == ["政策", "高新产业", "前沿", "产业"]
+
+
 def test_a_line_centred_where_the_prose_is_flush_is_a_title(config):
     """In a text dump a title centred with spaces stands out from indented prose, even with no
     more space above it than a paragraph has."""

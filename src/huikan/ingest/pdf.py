@@ -45,7 +45,9 @@ from huikan.ingest.pdf_layout import PageData, build_segments, remove_running_he
 from huikan.ingest.pdf_lines import Line, leaf_lines, splits_fields
 from huikan.ingest.pdf_objects import FastDocument, FastResourceManager, faster_pdfminer
 from huikan.ingest.pdf_scan import GARBLED_SHARE, check_scans, read_scanned_pages
-from huikan.ingest.textutil import width
+from huikan.ingest.split_doc import PREFACE_TITLES
+from huikan.ingest.textutil import squash, width
+from huikan.ingest.toc_lines import TOC_HEADERS
 from huikan.model import Document, IngestError, Region, Warning
 
 if TYPE_CHECKING:
@@ -135,14 +137,18 @@ def outline_titles(doc: PDFDocument) -> list[str]:
 
 def article_level(entries: list[tuple[int, str]]) -> int | None:
     """The outline level that holds the article titles: the shallowest level with two or more
-    entries whose median is at least eight characters wide (titles are sentences; group names,
-    "目录" and mastheads are short)."""
+    entries, not counting bookmarks of the 编者按 or the TOC itself, whose lower median is at
+    least eight characters wide (titles are sentences; group names, "目录" and mastheads are
+    short). The lower median, because a level of two — the masthead and "编者按" — has the
+    masthead as its upper one."""
     by_level: dict[int, list[float]] = {}
     for lv, t in entries:
-        by_level.setdefault(lv, []).append(width(t))
+        by_level.setdefault(lv, [])
+        if squash(t) not in PREFACE_TITLES and squash(t) not in TOC_HEADERS:
+            by_level[lv].append(width(t))
     for lv in sorted(by_level):
         ws = sorted(by_level[lv])
-        if len(ws) >= 2 and ws[len(ws) // 2] >= 8:
+        if len(ws) >= 2 and ws[(len(ws) - 1) // 2] >= 8:
             return lv
     return min(by_level) if by_level else None
 

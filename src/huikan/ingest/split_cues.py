@@ -106,6 +106,7 @@ def candidates(
     column: tuple[str, int] | None = None
     first = True
     last_title = -1  # end of the last title taken: a byline right there is not a title
+    weak: set[int] = set()  # starts whose only boundary is an unbracketed label of their own
     while i < hi:
         b = d.blocks[i]
         if is_noise(b):
@@ -152,12 +153,50 @@ def candidates(
         score = _weigh(d, i, j, hi, level, first + prev_credit + (column is not None))
         if score >= 2:
             out.append((i, j, column))  # column: (label, its block index) or None
+            if not (first or prev_credit) and column and not _firm_label(d, column, known_columns):
+                weak.add(i)
             first = False
             last_title = j
         column = None
         prev_credit = False
         i = j
-    return out
+    return _without_heading_pairs(d, out, weak, hi)
+
+
+SET_OFF_SHARE = 0.9  # of the firmly bounded titles that have space below them
+
+
+def _firm_label(d: Doc, column: tuple[str, int], known_columns: set[str]) -> bool:
+    """A label that is one by its print (brackets) or by name (a column the TOC lists)."""
+    return d.blocks[column[1]].bracketed or squash(column[0]) in known_columns
+
+
+def _space_below(d: Doc, j: int, hi: int) -> bool:
+    k = j
+    while k < hi and is_noise(d.blocks[k]):
+        k += 1
+    return k < hi and d.blocks[k].gap_before >= 1
+
+
+def _without_heading_pairs(
+    d: Doc, out: list[tuple[int, int, tuple[str, int] | None]], weak: set[int], hi: int
+) -> list[tuple[int, int, tuple[str, int] | None]]:
+    """Drop two-line sub-headings taken for a label over a title.
+
+    A sub-heading set as two short lines ("推进电力市场建设" over "是提升新能源消纳能力的
+    现实选择") looks like a column label over a title, and the label alone scores it as an
+    article start. Where the titles that are bounded firmly (first, after a closing credit, or
+    under a bracketed or listed label) are set off from their text by space below, as this
+    bulletin sets its titles, a weakly bounded start with space neither above nor below is
+    such a sub-heading, not an article."""
+    firm = [_space_below(d, j, hi) for i, j, _ in out if i not in weak]
+    if not weak or len(firm) < 3 or sum(firm) < SET_OFF_SHARE * len(firm):
+        return out
+    return [
+        (i, j, col)
+        for i, j, col in out
+        if i not in weak or d.blocks[i].gap_before >= 1 or _space_below(d, j, hi)
+    ]
 
 
 def _masthead(d: Doc, b: Block, below: Block, level: float | None) -> bool:
