@@ -254,6 +254,27 @@ def test_two_line_sub_headings_are_not_label_and_title(config):
     assert "是提升新能源消纳能力的现实选择" in "".join(b.text for b in sp.articles[0].blocks)
 
 
+def test_where_columns_are_named_by_cluster_a_plain_pair_is_a_sub_heading(config):
+    """A bulletin that heads its columns with cluster names ("新能源产业", "综合") marks its
+    labels so: a plain short line over a line in the middle of an article is the first line
+    of a sub-heading, even with every paragraph set off alike. A cluster name wider than the
+    title under it is still a label."""
+    credit = Block("来源：经济参考报")
+    blocks = _pair("新能源产业", "加快推进电力市场建设 切实提升新能源消纳能力")
+    blocks += _pair("推进电力市场建设", "是提升新能源消纳能力的现实选择")
+    blocks += [credit, *_pair("综合", "以新质生产力发展推动提升产业链供应链韧性")]
+    blocks += _pair("以专精特新企业作为", "耐心资本向实体经济倾斜的抓手")
+    blocks += [credit, *_pair("数字经济产业", "算力支撑让人工智能在中国行稳致远")]
+    blocks += [credit, *_pair("工程机械与智能装备产业", "徐工集团发布新品")]
+    sp = split_blocks(blocks, config.taxonomy)
+    assert [(a.title, a.column) for a in sp.articles] == [
+        ("加快推进电力市场建设 切实提升新能源消纳能力", "新能源产业"),
+        ("以新质生产力发展推动提升产业链供应链韧性", "综合"),
+        ("算力支撑让人工智能在中国行稳致远", "数字经济产业"),
+        ("徐工集团发布新品", "工程机械与智能装备产业"),
+    ]
+
+
 def test_a_label_over_a_title_stays_where_titles_have_no_space_below(config):
     """Where titles are not set off by space, a plain label over a title still starts one."""
     blocks = [*_pair("政 策", "上海出台系列措施助企业升规提质"), Block("来源：科技日报")]

@@ -19,6 +19,7 @@ import itertools
 import re
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from huikan.config import Taxonomy
@@ -132,12 +133,16 @@ def split_blocks(
     res.colophon = blocks[end:]
     entries = _known_titles(toc, outline or [], extra_titles or [])
     known_columns = {squash(e.column) for e in entries if e.column}
+
+    def named(label: str) -> bool:  # a column the TOC lists, or a cluster's name
+        return squash(label) in known_columns or taxonomy.lookup(label) is not None
+
     # 编者按 comes before the articles: before the TOC, or near the top without one.
     front_hi = toc.regions[0][0] if toc.regions else min(end, 30)
     res.preface, preface_used = _preface(d, 0, front_hi)
-    anchors = _anchors(d, toc, entries, end, preface_used, known_columns)
+    anchors = _anchors(d, toc, entries, end, preface_used, named)
     if toc.regions and front_hi > 0:
-        _lead_articles(d, anchors, front_hi, preface_used, known_columns)
+        _lead_articles(d, anchors, front_hi, preface_used, named)
     if merge_titles:
         drop = {squash(t) for t in merge_titles}
         for i in list(anchors):
@@ -146,13 +151,13 @@ def split_blocks(
     labels_from_empty_anchors(
         d,
         anchors,
-        lambda t: squash(t) in known_columns or taxonomy.lookup(t) is not None,
-        lambda k: is_column_label(d, k, known_columns),
+        named,
+        lambda k: is_column_label(d, k, named),
     )
     if not anchors:
         res.used_fallback = True
         return res
-    _articles(res, d, toc, anchors, end, preface_used, known_columns)
+    _articles(res, d, toc, anchors, end, preface_used, named)
     return res
 
 
@@ -182,7 +187,7 @@ def _anchors(
     entries: list[TocEntry],
     end: int,
     preface_used: set[int],
-    known_columns: set[str],
+    named: Callable[[str], bool],
 ) -> Anchors:
     """Where articles start in the body: at the promised titles if any is found, otherwise
     at the title-like blocks the typographic cues pick."""
@@ -195,7 +200,7 @@ def _anchors(
         _titles_past_the_list(d, anchors, end)
         return anchors
     pre = min(preface_used, default=None)
-    for i, j, col in candidates(d, body_lo, end, known_columns):
+    for i, j, col in candidates(d, body_lo, end, named):
         if i in preface_used or i + 1 in preface_used:
             continue
         if squash(d.blocks[i].text) in PREFACE_TITLES:
@@ -267,14 +272,18 @@ def _titles_past_the_list(d: Doc, anchors: Anchors, end: int) -> None:
 
 
 def _lead_articles(
-    d: Doc, anchors: Anchors, front_hi: int, preface_used: set[int], known_columns: set[str]
+    d: Doc,
+    anchors: Anchors,
+    front_hi: int,
+    preface_used: set[int],
+    named: Callable[[str], bool],
 ) -> None:
     """Before the TOC: masthead, 编者按, and sometimes a lead article of its own."""
     segments = [(0, front_hi)]
     if preface_used:
         segments = [(0, min(preface_used)), (max(preface_used) + 1, front_hi)]
     for lo, hi in segments:
-        for i, j, col in candidates(d, lo, hi, known_columns):
+        for i, j, col in candidates(d, lo, hi, named):
             if is_masthead_line(d.blocks[i].text) or not has_long_body(d, j, hi):
                 continue
             anchors.setdefault(i, (j, None, col))
@@ -287,7 +296,7 @@ def _articles(
     anchors: Anchors,
     end: int,
     preface_used: set[int],
-    known_columns: set[str],
+    named: Callable[[str], bool],
 ) -> None:
     """One article from each anchor to the next (its column label, title and body), and what
     is left over: front matter before the first, blocks no article took."""
@@ -307,12 +316,10 @@ def _articles(
         # Column labels printed just above the next title belong to it, not to this body;
         # and an article before the TOC ends where the TOC begins.
         stop = min([nxt, *(a for a, _ in toc.regions if a > i)])
-        while stop > j and (
-            is_column_label(d, stop - 1, known_columns) or is_toc_header(blocks[stop - 1])
-        ):
+        while stop > j and (is_column_label(d, stop - 1, named) or is_toc_header(blocks[stop - 1])):
             stop -= 1
         consumed.update(range(i, stop))
-        found = col or label_above(d, i, starts[n - 1] if n else 0, anchors, known_columns)
+        found = col or label_above(d, i, starts[n - 1] if n else 0, anchors, named)
         label = None
         if found and found[1] not in consumed:
             label = found[0]

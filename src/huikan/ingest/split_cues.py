@@ -37,8 +37,11 @@ from huikan.model import Block
 MASTHEAD_SCALE = 1.2
 
 
-def is_column_label(d: Doc, i: int, known_columns: set[str]) -> bool:
-    """A short label (栏目) printed above a title, e.g. "国内 动态", "政 策", "热点资讯"."""
+def is_column_label(d: Doc, i: int, named: Callable[[str], bool] | None = None) -> bool:
+    """A short label (栏目) printed above a title, e.g. "国内 动态", "政 策", "热点资讯".
+
+    ``named``: labels known by name (a column the TOC lists, a cluster such as "工程机械与智能
+    装备产业") are labels whatever their width against the line below."""
     b = d.blocks[i]
     if d.md_level and b.heading > d.md_level:  # a sub-heading, whatever its length
         return False
@@ -51,7 +54,7 @@ def is_column_label(d: Doc, i: int, known_columns: set[str]) -> bool:
         return False
     if is_closing_line(t) or byline_line(t):
         return False
-    if squash(t) in known_columns:
+    if named is not None and named(t):
         return True
     j = i + 1
     while j < len(d.blocks) and is_noise(d.blocks[j]):
@@ -95,9 +98,15 @@ def title_span(d: Doc, i: int, hi: int) -> int:
 
 
 def candidates(
-    d: Doc, lo: int, hi: int, known_columns: set[str]
+    d: Doc,
+    lo: int,
+    hi: int,
+    named: Callable[[str], bool] | None = None,
 ) -> list[tuple[int, int, tuple[str, int] | None]]:
-    """Article starts by cue weighing: [(title start, title end, column label)]."""
+    """Article starts by cue weighing: [(title start, title end, column label)].
+
+    ``named``: is a label a column or cluster this site knows by name (see
+    :func:`_without_heading_pairs`)?"""
     level = title_level(d)
     md_level = d.md_level
     out: list[tuple[int, int, tuple[str, int] | None]] = []
@@ -134,7 +143,7 @@ def candidates(
             column = None  # a label belongs to the title right below it
             i += 1
             continue
-        if is_column_label(d, i, known_columns) and i + 1 < hi:
+        if is_column_label(d, i, named) and i + 1 < hi:
             column = (collapse_spaces(t), i)
             i += 1
             continue
@@ -153,22 +162,22 @@ def candidates(
         score = _weigh(d, i, j, hi, level, first + prev_credit + (column is not None))
         if score >= 2:
             out.append((i, j, column))  # column: (label, its block index) or None
-            if not (first or prev_credit) and column and not _firm_label(d, column, known_columns):
+            if not (first or prev_credit) and column and not _firm_label(d, column, named):
                 weak.add(i)
             first = False
             last_title = j
         column = None
         prev_credit = False
         i = j
-    return _without_heading_pairs(d, out, weak, hi)
+    return _without_heading_pairs(d, out, weak, hi, named)
 
 
 SET_OFF_SHARE = 0.9  # of the firmly bounded titles that have space below them
 
 
-def _firm_label(d: Doc, column: tuple[str, int], known_columns: set[str]) -> bool:
-    """A label that is one by its print (brackets) or by name (a column the TOC lists)."""
-    return d.blocks[column[1]].bracketed or squash(column[0]) in known_columns
+def _firm_label(d: Doc, column: tuple[str, int], named: Callable[[str], bool] | None) -> bool:
+    """A label that is one by its print (brackets) or by name (a listed column, a cluster)."""
+    return d.blocks[column[1]].bracketed or (named is not None and named(column[0]))
 
 
 def _space_below(d: Doc, j: int, hi: int) -> bool:
@@ -179,18 +188,32 @@ def _space_below(d: Doc, j: int, hi: int) -> bool:
 
 
 def _without_heading_pairs(
-    d: Doc, out: list[tuple[int, int, tuple[str, int] | None]], weak: set[int], hi: int
+    d: Doc,
+    out: list[tuple[int, int, tuple[str, int] | None]],
+    weak: set[int],
+    hi: int,
+    named: Callable[[str], bool] | None,
 ) -> list[tuple[int, int, tuple[str, int] | None]]:
     """Drop two-line sub-headings taken for a label over a title.
 
     A sub-heading set as two short lines ("推进电力市场建设" over "是提升新能源消纳能力的
     现实选择") looks like a column label over a title, and the label alone scores it as an
-    article start. Where the titles that are bounded firmly (first, after a closing credit, or
-    under a bracketed or listed label) are set off from their text by space below, as this
-    bulletin sets its titles, a weakly bounded start with space neither above nor below is
-    such a sub-heading, not an article."""
-    firm = [_space_below(d, j, hi) for i, j, _ in out if i not in weak]
-    if not weak or len(firm) < 3 or sum(firm) < SET_OFF_SHARE * len(firm):
+    article start. The firmly bounded starts (first, after a closing credit, or under a
+    bracketed or named label) show how this bulletin sets its titles and labels:
+
+    - where at least three labels of theirs are all bracketed or named (a cluster such as
+      "新能源产业"), this bulletin marks its columns so, and a plain short line over a title
+      in the middle of an article is the first line of a sub-heading;
+    - where they stand over space below, a weakly bounded start with space neither above nor
+      below is a sub-heading."""
+    if not weak:
+        return out
+    firm = [(j, col) for i, j, col in out if i not in weak]
+    labels = [col for _, col in firm if col]
+    if len(labels) >= 3 and all(_firm_label(d, col, named) for col in labels):
+        return [x for x in out if x[0] not in weak]
+    below = [_space_below(d, j, hi) for j, _ in firm]
+    if len(below) < 3 or sum(below) < SET_OFF_SHARE * len(below):
         return out
     return [
         (i, j, col)
@@ -271,13 +294,15 @@ def _ends_with_credit(t: str) -> bool:
     return bool(m and closing_credit(m.group(0)))
 
 
-def label_above(d: Doc, i: int, lo: int, anchors: dict, known: set[str]) -> tuple[str, int] | None:
+def label_above(
+    d: Doc, i: int, lo: int, anchors: dict, named: Callable[[str], bool]
+) -> tuple[str, int] | None:
     """The column label printed just above the title at block i (and its index), if any."""
     k = i - 1
     while k >= lo and is_noise(d.blocks[k]):
         k -= 1
     prev_anchor_end = anchors.get(lo, (lo,))[0] if lo in anchors else lo
-    if k >= max(lo, prev_anchor_end) and is_column_label(d, k, known):
+    if k >= max(lo, prev_anchor_end) and is_column_label(d, k, named):
         return collapse_spaces(strip_md(d.blocks[k].text)), k
     return None
 
