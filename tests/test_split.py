@@ -195,6 +195,28 @@ def test_markdown_heading_level_of_titles_without_toc(tmp_path, config):
     assert "### 以专精特新企业作为" in res.articles[0].markdown
 
 
+def test_markdown_group_headings_over_title_headings(tmp_path, config):
+    """ "# 综合" over "## 京津冀国家高新区联盟成立": the short top-level headings name groups
+    (columns), the title-length ones under them are the articles."""
+    parts = []
+    for group, title in [
+        ("综合", "京津冀国家高新区联盟成立"),
+        ("综合", "首届一带一路科技交流大会取得丰硕成果"),
+        ("节能环保产业", "中法碳中和中心启动仪式在京举办"),
+        ("新材料产业", "粉末冶金联盟举办全国粉末冶金学术会议"),
+    ]:
+        parts += [f"# {group}", f"## {title}", BODY, "（某联盟秘书处供稿）"]
+    p = tmp_path / "groups.md"
+    p.write_text("\n\n".join(parts), encoding="utf-8")
+    res = ingest_file(p, config)
+    assert [(a.title, a.column) for a in res.articles] == [
+        ("京津冀国家高新区联盟成立", "综合"),
+        ("首届一带一路科技交流大会取得丰硕成果", "综合"),
+        ("中法碳中和中心启动仪式在京举办", "节能环保产业"),
+        ("粉末冶金联盟举办全国粉末冶金学术会议", "新材料产业"),
+    ]
+
+
 def test_a_title_mentioning_an_issue_number_is_still_a_title(config):
     blocks = [
         Block("畜禽良种联盟举办第17期动物种业前沿科技论坛"),

@@ -183,16 +183,24 @@ def title_level(d: Doc) -> float | None:
     return max(common) if common else None
 
 
+TITLE_WIDTH = 8  # the lower median width of a level of titles; group names are shorter
+
+
 def md_level_of(d: Doc) -> int | None:
     """Markdown heading level of article titles: the top level several title-like headings
-    share (a lone "# 刊名" masthead does not count, nor "# 【集群】" group labels). None without
-    Markdown headings."""
-    counts: dict[int, int] = {}
+    share (a lone "# 刊名" masthead does not count, nor "# 【集群】" group labels). A level of
+    short headings over a level of title-length ones ("# 综合" over "## 京津冀国家高新区联盟
+    成立") holds group names, not titles. None without Markdown headings."""
+    widths: dict[int, list[float]] = {}
     for i, b in enumerate(d.blocks):
         if b.heading and d.title_like(i) and not is_numbered(b.text) and not b.bracketed:
-            counts[b.heading] = counts.get(b.heading, 0) + 1
-    common = [lvl for lvl, c in counts.items() if c >= 2]
-    return min(common) if common else None
+            widths.setdefault(b.heading, []).append(width(strip_md(b.text).strip()))
+    common = sorted(lvl for lvl, ws in widths.items() if len(ws) >= 2)
+    for lvl in common:
+        ws = sorted(widths[lvl])
+        if ws[(len(ws) - 1) // 2] >= TITLE_WIDTH:
+            return lvl
+    return common[0] if common else None
 
 
 def is_masthead_line(text: str) -> bool:
