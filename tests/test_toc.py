@@ -120,6 +120,26 @@ def test_toc_titles_become_articles_and_sub_headings_stay_inside(tax):
     assert any("技术亮点" in b.text for b in sp.articles[0].blocks)
 
 
+def test_a_byline_read_into_the_listed_title_goes_back_under_it(tax):
+    """The reader joined a byline set in the title's face to the title: the TOC's entry says
+    where the title ends, and the byline heads the body, where bylines are read."""
+    doc = blocks(
+        "目 录",
+        "深圳市发布《培育发展新材料产业集群行动计划（2022-2025年）》……1",
+        "乙地出台集成电路扶持政策……2",
+        "深圳市发布《培育发展新材料产业集群行动计划（2022-2025年）》新材料产业研究团队 万思",
+        "近日，深圳发布了新材料产业集群行动计划，提出到二〇二五年产业规模显著提升。",
+        "乙地出台集成电路扶持政策研究员",  # not a byline: the title keeps it
+        "日前，乙地出台集成电路产业扶持政策，对芯片设计企业给予研发补贴。",
+    )
+    sp = split_blocks(doc, tax)
+    assert [a.title for a in sp.articles] == [
+        "深圳市发布《培育发展新材料产业集群行动计划（2022-2025年）》",
+        "乙地出台集成电路扶持政策研究员",
+    ]
+    assert sp.articles[0].blocks[0].text == "新材料产业研究团队 万思"
+
+
 def test_title_split_over_two_lines_is_found(tax):
     doc = blocks(
         "目 录",

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from huikan.config import Taxonomy
-from huikan.ingest.credits import is_closing_line
+from huikan.ingest.credits import byline_line, is_closing_line
 from huikan.ingest.split_anchor import anchor_entries
 from huikan.ingest.split_cues import (
     candidates,
@@ -332,10 +332,14 @@ def _articles(
             column = None
         if entry and entry.column:
             column = label or entry.column
+        title, byline = _title(blocks[i], blocks[i + 1 : j], entry)
+        body = [b for b in blocks[j:stop] if not is_noise(b)]
+        if byline:  # read with the title: it heads the body, where bylines are looked for
+            body.insert(0, Block(byline, page=blocks[i].page, line=blocks[i].line))
         res.articles.append(
             RawArticle(
-                title=_title(blocks[i], blocks[i + 1 : j], entry),
-                blocks=[b for b in blocks[j:stop] if not is_noise(b)],
+                title=title,
+                blocks=body,
                 title_block=blocks[i],
                 column=column,
                 toc=entry,
@@ -344,15 +348,23 @@ def _articles(
     res.leftover += [b for k, b in enumerate(blocks) if k not in consumed]
 
 
-def _title(first: Block, rest: list[Block], entry: TocEntry | None) -> str:
+def _title(first: Block, rest: list[Block], entry: TocEntry | None) -> tuple[str, str | None]:
     """A title printed over one or more blocks, joined; the TOC's spelling where it is the same
-    text (the TOC prints it on one line, without stray spaces)."""
+    text (the TOC prints it on one line, without stray spaces). And a byline the reader joined
+    to it: where the TOC lists the title as a prefix of the block and the rest is a byline
+    ("…4D 打印材料" + "新材料产业研究团队 左晓婷", set in the title's face right under it)."""
     title = collapse_title(first.text)
     for b in rest:
         title = join_cjk(title, collapse_title(b.text))
     if entry and re.sub(r"\s+", "", entry.title) == re.sub(r"\s+", "", title):
         title = entry.title
-    return title.strip()
+    elif entry and (key := squash(entry.title)) and squash(title).startswith(key):
+        # The last cut with the listed key before it: closing marks ("）》") stay in the title.
+        cut = max((k for k in range(len(title) + 1) if squash(title[:k]) == key), default=0)
+        tail = title[cut:].strip()
+        if cut and tail and byline_line(tail):
+            return title[:cut].strip(), tail
+    return title.strip(), None
 
 
 def collapse_title(text: str) -> str:
