@@ -7,7 +7,7 @@ import re
 
 from huikan.ingest.ocr.engine import OcrLine, OcrPage
 from huikan.ingest.ocr.glyphs import cells
-from huikan.ingest.ocr.leaders import restore_leaders
+from huikan.ingest.ocr.leaders import join_tail_boxes, restore_leaders
 
 EM = 24.0
 
@@ -101,3 +101,60 @@ def test_a_page_number_read_again_in_a_box_of_its_own_is_dropped_once():
     texts = _texts(restore_leaders(page))
     assert len(texts) == 3
     assert texts[0].endswith("12") and texts[1].endswith("15") and texts[2] == "12"
+
+
+def _tail(text: str, x0: float, y0: float, em: float = EM) -> OcrLine:
+    """A box the detector cut off a TOC line: leaders in small print, perhaps a number."""
+    return _line([(text, 0)], x0, y0 + 0.3 * em, em=0.5 * em)
+
+
+def test_leader_boxes_cut_off_their_titles_are_joined_to_them():
+    """The detector boxes faint leaders apart from their title, reads them twice (the strip
+    right of a line again), misreads a digit as "③" or loses the number: each entry becomes
+    one line again — title, dots, the number the rightmost box read — in reading order."""
+    page = _page(
+        [
+            _line([("推进工程机械电动化聚力打造优势创新产业集群", 0)], 120, 840),
+            _tail(".2", 720, 840),
+            _line([("深圳市发布新材料产业集群行动计划", 0)], 120, 950),
+            _tail("........", 540, 950),
+            _line([("以创新链之强托举产业链之优", 0)], 120, 1060),
+            _line([("一行正文，没有页码。", 0)], 120, 1170),
+            _tail("..................3", 560, 950),  # read again after the whole list
+            _tail(".........③", 620, 950),
+            _tail("......", 460, 1060),  # its number lost
+        ]
+    )
+    out = join_tail_boxes(page)
+    texts = _texts(out)
+    assert len(texts) == 4
+    assert re.fullmatch(r"推进工程机械电动化聚力打造优势创新产业集群\.{4,}2", texts[0])
+    assert re.fullmatch(r"深圳市发布新材料产业集群行动计划\.{4,}3", texts[1])
+    assert re.fullmatch(r"以创新链之强托举产业链之优\.{4,}", texts[2])
+    assert texts[3] == "一行正文，没有页码。"
+    for ln in out.lines:
+        assert len(ln.chars) == len(ln.text)
+    assert len(out.ink) == len(out.glyph) == len(out.fill) == 4
+
+
+def test_a_number_alone_stays_beside_its_line():
+    """A TOC that numbers its group headings: the number beside "热点资讯" is no leader box,
+    and dots put there would turn the group into an entry."""
+    page = _page(
+        [
+            _line([("热点资讯", 0)], 120, 490),
+            _tail("6", 1220, 490),
+            _line([("西安交通大学研究开发4D打印材料", 0)], 120, 550),
+            _tail("....................6", 640, 550),
+            _line([("积极应对欧美以碳足迹制约国内光伏产业发展", 0)], 120, 600),
+            _tail("...........6", 800, 600),
+        ]
+    )
+    texts = _texts(join_tail_boxes(page))
+    assert texts[:2] == ["热点资讯", "6"]
+    assert [re.sub(r"\.{4,}", "…", t) for t in texts[2:]] == [
+        "西安交通大学研究开发4D打印材料…6",
+        "积极应对欧美以碳足迹制约国内光伏产业发展…6",
+    ]
+    one = _page([_line([("表1 各地项目数量", 0)], 120, 840), _tail("......12", 720, 840)])
+    assert join_tail_boxes(one) is one  # one box of dots on a page: no list of entries

@@ -16,7 +16,7 @@ from huikan.ingest.ocr.bands import one_size_per_slot
 from huikan.ingest.ocr.engine import INSTALL_HINT, OcrPage, OcrUnavailable, available
 from huikan.ingest.ocr.glyphs import glyphs, page_boxes
 from huikan.ingest.ocr.gutters import split_gutters, trim_overhangs
-from huikan.ingest.ocr.leaders import restore_leaders
+from huikan.ingest.ocr.leaders import join_tail_boxes, restore_leaders
 from huikan.ingest.ocr.pages import OcrOptions, recognise_pages
 from huikan.ingest.ocr.sizes import assign_sizes
 from huikan.ingest.ocr.weight import mark_heavy
@@ -64,7 +64,7 @@ def ocr_into_pages(
     by_number = {p.number: p for p in pages}
     boxes = {
         n: page_boxes(
-            restore_leaders(trim_overhangs(split_gutters(read[n]))),
+            restore_leaders(join_tail_boxes(trim_overhangs(split_gutters(read[n])))),
             by_number[n].width / read[n].width,
         )
         for n in numbers

@@ -104,6 +104,126 @@ def _twice_read(ln: OcrLine, lines: list[OcrLine]) -> bool:
     return False
 
 
+# A box of leaders alone, perhaps with the page number after them (a circled digit is a
+# number the recogniser misread: "③").
+_TAIL_BOX = re.compile(rf"^[{re.escape(_DOTS)}\s]*(?P<num>\d{{1,3}}|[①-⑳])?$")
+_LEADER_DOTS = ".·…。．・•‥⋯_"  # what leaders print (a comma is only ever their first dot)
+_CIRCLED = {chr(0x2460 + k): str(k + 1) for k in range(20)}
+ROW = 0.5  # vertical overlap, of the lower box, that puts two boxes on one row
+
+
+def _box(ln: OcrLine) -> tuple[float, float, float, float]:
+    xs, ys = [q[0] for q in ln.quad], [q[1] for q in ln.quad]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _tail_box(ln: OcrLine) -> str | None:
+    """The page number ("" for none) of a box holding only leaders and a number, else None."""
+    text = ln.text.strip()
+    m = _TAIL_BOX.match(text)
+    if m is None or sum(1 for c in text if c in _LEADER_DOTS) < (1 if m.group("num") else 2):
+        # a number alone may be a group's (in a TOC that numbers its groups); a comma or a
+        # dot alone, the end of a clause the detector boxed apart
+        return None
+    num = m.group("num") or ""
+    return _CIRCLED.get(num, num)
+
+
+def _host(box: tuple[float, float, float, float], lines: list[OcrLine], tails: set[int]) -> int:
+    """The line a tail box at ``box`` ends: on its row, the nearest whose print ends left of
+    the tail's start (-1: none)."""
+    x0, y0, _, y1 = box
+    best, best_x1 = -1, float("-inf")
+    for i, ln in enumerate(lines):
+        if i in tails:
+            continue
+        hx0, hy0, hx1, hy1 = _box(ln)
+        overlap = min(y1, hy1) - max(y0, hy0)
+        if overlap < ROW * min(y1 - y0, hy1 - hy0) or hx0 >= x0 or hx1 > x0 + (y1 - y0):
+            continue
+        if hx1 > best_x1:
+            best, best_x1 = i, hx1
+    return best
+
+
+def join_tail_boxes(page: OcrPage) -> OcrPage:
+    """A TOC line the detector cut in two: the title, then its leaders (and page number) in a
+    box of their own, often read twice (the engine reads the strip right of a line again:
+    "..................3" and ".........③" over the same print). The reading order placed
+    such a box by its own top, before its title or after the whole list, so the entry lost
+    its number and the dots became a line of their own. Each such box is joined to the line
+    it ends (on its row, left of it): the title, one run of dots over the boxes' span, and
+    the number the rightmost of them read. Only on a page with :data:`LIST` such boxes or
+    more; a number alone is left to the line it stands beside (a TOC may number its group
+    headings too, and dots put there would make the group an entry)."""
+    tails = {i: num for i, ln in enumerate(page.lines) if (num := _tail_box(ln)) is not None}
+    if len(tails) < LIST:
+        return page
+    hosts: dict[int, list[int]] = {}
+    for i in tails:
+        if (h := _host(_box(page.lines[i]), page.lines, set(tails))) >= 0:
+            hosts.setdefault(h, []).append(i)
+    if not hosts:
+        return page
+    lines = list(page.lines)
+    for h, group in hosts.items():
+        lines[h] = _joined(page.lines[h], [page.lines[i] for i in group], [tails[i] for i in group])
+    gone = {i for group in hosts.values() for i in group}
+    keep = [i for i in range(len(lines)) if i not in gone]
+
+    def per_line(values: list[float]) -> list[float]:
+        return [values[i] for i in keep] if len(values) == len(lines) else []
+
+    return OcrPage(
+        page.number,
+        page.width,
+        page.height,
+        [lines[i] for i in keep],
+        per_line(page.ink),
+        per_line(page.glyph),
+        per_line(page.fill),
+    )
+
+
+def _joined(host: OcrLine, tails: list[OcrLine], nums: list[str]) -> OcrLine:
+    """``host`` with its tail boxes after it: dots over their span, then the number."""
+    boxes = [_box(t) for t in tails]
+    hx0, hy0, hx1, hy1 = _box(host)
+    start = max(hx1, min(b[0] for b in boxes))
+    end = max(b[2] for b in boxes)
+    by_right = sorted(zip(tails, boxes, nums, strict=True), key=lambda tbn: -tbn[1][2])
+    num, digits = "", []
+    for tail, box, read in by_right:
+        if not read:
+            continue
+        num, xs, stop = read, _xs(tail), len(tail.text.rstrip())
+        if xs is not None:
+            digits = xs[stop - len(num) : stop]
+        else:  # the number's place unknown: it ends the box, in half-em cells
+            w = 0.5 * (box[3] - box[1])
+            digits = [
+                (box[2] - (len(num) - k) * w, box[2] - (len(num) - k - 1) * w)
+                for k in range(len(num))
+            ]
+        break
+    num_x0 = digits[0][0] if digits else end
+    n = max(MIN_DOTS, round((num_x0 - start) / (DOT_CELL * (hy1 - hy0))))
+    step = max(num_x0 - start, 0.0) / n
+    dots = [(start + k * step, start + (k + 1) * step) for k in range(n)]
+    text = host.text.rstrip(_DOTS + " ")
+    xs = _xs(host)
+    chars = [*xs[: len(text)], *dots, *digits] if xs is not None else []
+    quad = [[hx0, hy0], [end, hy0], [end, hy1], [hx0, hy1]]
+    return replace(
+        host,
+        text=text + "." * n + num,
+        quad=quad,
+        chars=chars,
+        alts=[a for a in host.alts if a[0] < len(text)],
+        gaps=[g for g in host.gaps if g[0] < len(text)],
+    )
+
+
 def restore_leaders(page: OcrPage) -> OcrPage:
     """The page with TOC leaders put back where white stands for them (see the module
     doc); the page itself when nothing changes."""
