@@ -515,6 +515,19 @@ def test_spanning_cut_needs_both_columns_to_start_under_the_title():
     assert _spanning_cut(segs, (262.0, 278.0), geo) == [segs]
 
 
+def test_a_url_run_over_the_gutter_stays_in_its_column():
+    """A URL cannot wrap: it runs on from the left column over the gutter and over the right
+    column's line beside it. It is a line of the left column, not a title across the page:
+    the page is still read column by column (its top lines were read row by row, across
+    both columns, before)."""
+    geo = Geometry(body_size=10.0, pitch=14.0)
+    segs = _two_columns(100, 10)
+    url = _seg("http://paper.chinahightech.com/pc/layout/2024", 80, 100 + 14 * 6)
+    segs[6] = url
+    order = [s.text for leaf in reading_order(segs, geo, (60, 480)) for s in leaf.segs]
+    assert order == ["正" * 20] * 6 + [url.text] + ["正" * 20] * 3 + ["文" * 20] * 10
+
+
 def test_a_label_in_the_right_column_does_not_cut_the_page_into_bands():
     """White runs across both columns at one height, and a column label sits in it in the
     right column: the page is still read column by column (the right column's top goes on

@@ -8,6 +8,7 @@ output, A5 booklets, B5 two-column flows and office exports.
 from __future__ import annotations
 
 import itertools
+import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -128,6 +129,16 @@ def _gutter(segs: list[Seg], geo: Geometry, max_blockers: int = 0) -> tuple[floa
         if best:
             return best
     return None
+
+
+_TOKEN = re.compile(r"[!-~]{12,}")  # printable ASCII without a space: a URL, an e-mail
+
+
+def _unbreakable(s: Seg) -> bool:
+    """A run the typesetter could not wrap (a URL, an e-mail address): it overruns its column,
+    across the gutter and over the next column's text, as one line of its own column. A
+    title set across the columns has words (CJK, or Latin with spaces)."""
+    return _TOKEN.fullmatch(s.text.strip()) is not None
 
 
 def _crosses(s: Seg, gutter: tuple[float, float]) -> bool:
@@ -304,9 +315,10 @@ def reading_order(
     g = _gutter(segs, geo, max_blockers=limit)
     if g:
         crossing = [s for s in segs if _crosses(s, g)]
-        if all(s.x1 < g[1] - _EPS or s.x0 > g[0] + _EPS for s in crossing):
+        if all(s.x1 < g[1] - _EPS or s.x0 > g[0] + _EPS or _unbreakable(s) for s in crossing):
             # Nothing spans the gutter from side to side: the runs that enter it are lines
-            # overhanging their column (a number or punctuation that would not wrap).
+            # overhanging their column (a number or punctuation that would not wrap, a URL
+            # run on over the gutter and the other column's line).
             left = [s for s in segs if s.x0 < g[0]]
             right = [s for s in segs if s.x0 >= g[0]]
             if left and right:
