@@ -311,6 +311,13 @@ def test_article_level_skips_the_masthead_and_preface_bookmarks():
     groups = [(1, "目录"), (1, "国内动态"), (2, "全球半导体复苏势头不减"), (1, "前沿资讯")]
     assert article_level([*groups, (2, "加快数字人才培养支撑数字经济发展")]) == 2
     assert article_level([(1, "第一篇文章的标题很长"), (1, "第二篇文章的标题也长")]) == 1
+    # Bracketed group labels are groups, however long their names.
+    bracketed = [
+        (1, "〔集成电路与 ICT产业〕"),
+        (2, "全球半导体复苏势头不减"),
+        (1, "〔数字经济产业〕"),
+    ]
+    assert article_level([*bracketed, (2, "加快数字人才培养支撑数字经济发展")]) == 2
 
 
 @pytest.mark.parametrize(

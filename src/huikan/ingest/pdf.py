@@ -135,16 +135,21 @@ def outline_titles(doc: PDFDocument) -> list[str]:
     return [t for lv, t in entries if lv == level]
 
 
+_BRACKETED = re.compile(r"^\s*[【〔［\[〖〘][^】〕］\]〗〙]*[】〕］\]〗〙]\s*$")
+
+
 def article_level(entries: list[tuple[int, str]]) -> int | None:
     """The outline level that holds the article titles: the shallowest level with two or more
-    entries, not counting bookmarks of the 编者按 or the TOC itself, whose lower median is at
+    entries, not counting bookmarks of the 编者按 or the TOC itself, nor labels in brackets
+    ("〔数字经济产业〕": a group, however long its name), whose lower median is at
     least eight characters wide (titles are sentences; group names, "目录" and mastheads are
     short). The lower median, because a level of two — the masthead and "编者按" — has the
     masthead as its upper one."""
     by_level: dict[int, list[float]] = {}
     for lv, t in entries:
         by_level.setdefault(lv, [])
-        if squash(t) not in PREFACE_TITLES and squash(t) not in TOC_HEADERS:
+        key = squash(t)
+        if key not in PREFACE_TITLES and key not in TOC_HEADERS and not _BRACKETED.match(t):
             by_level[lv].append(width(t))
     for lv in sorted(by_level):
         ws = sorted(by_level[lv])
