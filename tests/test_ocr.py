@@ -256,6 +256,10 @@ def _alive(pid: int) -> bool:
         ("“到“新药”，我国实现了“从无到有", "“到“新药”，我国实现了“从无到有"),  # outer open
         ("举办“赣翻对接一地一链’”活动", "举办“赣翻对接一地一链’”活动"),  # ‘ lost
         ("低碳的‘国产心。”中船", "低碳的‘国产心。”中船"),  # ” ends a quoted sentence
+        # a closing double quote read as an opening one, around a short term
+        ("首届“一带一路“科技交流大会", "首届“一带一路”科技交流大会"),
+        ("“双碳“目标和“一带一路”倡议", "“双碳”目标和“一带一路”倡议"),
+        ("他说：“今年“十四五”规划", "他说：“今年“十四五”规划"),  # a later ” closes it
     ],
 )
 def test_normalize_repairs_what_ocr_confuses(raw, fixed):

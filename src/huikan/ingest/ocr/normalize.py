@@ -17,6 +17,8 @@ ideograph 一 (they are the same stroke). Each rule looks only at the neighbouri
     the recogniser lost (a Latin full stop, a decimal point or a URL has no ideograph on
     both sides; on the same scans, 21 commas came back so and no 。);
   - spaces between two CJK characters are dropped (CJK text has no word spaces);
+  - a closing double quote read as an opening one is put back where the line opens more
+    than it closes and two opening marks enclose a short term (“一带一路“);
   - quotes pair up within the line (:func:`_pair_quotes`): a pair inside another pair is
     single quotes (Chinese nests ‘’ inside “”), and so, mostly, is a pair whose two marks
     disagree (‘顶梁柱”, “国产心’): the recogniser reads a single quote as a double far more
@@ -68,6 +70,35 @@ _OPENS, _CLOSES = "“‘", "”’"
 _SENTENCE_END = "。！？"
 
 
+TERM = 12  # characters of a quoted term between two opening marks, at most
+
+
+def _lost_closers(text: str) -> str:
+    """“一带一路“科技交流大会: a closing double quote read as an opening one. Of two opening
+    double quotes that no closing mark of the line closes, the second closes the first
+    where only a short term stands between them, unstopped (Chinese nests ‘’, not “”, inside
+    a quote; an opening mark a later closing mark closes is left alone: 他说：“今年“十四五”规划,
+    and “建筑业“BIM+’, an inner quote's mark read double)."""
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _OPENS:
+            stack.append(i)
+        elif ch in _CLOSES and stack:
+            stack.pop()  # each closing mark closes the last one opened, as _pair_quotes pairs
+    stack = [i for i in stack if text[i] == "“"]
+    chars = list(text)
+    k = 0
+    while k + 1 < len(stack):
+        a, b = stack[k], stack[k + 1]
+        between = text[a + 1 : b]
+        if 0 < len(between) <= TERM and not re.search(r"[。！？；“”‘’]", between):
+            chars[b] = "”"
+            k += 2
+        else:
+            k += 1
+    return "".join(chars)
+
+
 def _pair_quotes(text: str) -> str:
     """The line's curly quotes nested and paired as the module docstring says, where the
     line itself shows the pairs: each closing mark closes the last mark opened. A pair
@@ -78,6 +109,7 @@ def _pair_quotes(text: str) -> str:
     (the quote began on an earlier line, or goes on to the next) are left as read."""
     if not any(q in text for q in _OPENS):
         return text
+    text = _lost_closers(text)
     chars = list(text)
     marks = [i for i, ch in enumerate(chars) if ch in _OPENS or ch in _CLOSES]
     pairs: list[tuple[int, int]] = []  # (opening index, closing index)
