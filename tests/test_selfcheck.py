@@ -10,6 +10,7 @@ from huikan.config import load_config
 from huikan.ingest import ingest_file
 from huikan.ingest.selfcheck import (
     _credit_inside,
+    _label_title,
     _page_gaps,
     _read_across,
     _titles_inside,
@@ -164,6 +165,21 @@ def test_no_title_of_the_real_bulletins_is_flagged():
     gold = sorted((ROOT / "tests" / "corpus" / "gold").glob("*.yml"))
     titles = [a["title"] for g in gold for a in yaml.safe_load(g.read_text())["articles"]]
     assert [t for t in titles if _unfinished_title(Article(t, PARA), "b.txt")] == []
+
+
+def test_a_title_that_is_a_cluster_name_is_flagged(config):
+    """A bookmarked group label taken for the titles: "数字经济产业" heads the articles of
+    that group, run together. No title of the real bulletins is a cluster's name."""
+    import yaml
+
+    flag = [
+        _label_title(Article(t, PARA), config.taxonomy, "b.pdf")
+        for t in ("数字经济产业", "集成电路与 ICT产业")
+    ]
+    assert [w.code for w in flag if w] == ["split-title-is-label"] * 2
+    gold = sorted((ROOT / "tests" / "corpus" / "gold").glob("*.yml"))
+    titles = [a["title"] for g in gold for a in yaml.safe_load(g.read_text())["articles"]]
+    assert [t for t in titles if _label_title(Article(t, PARA), config.taxonomy, "b.pdf")] == []
 
 
 @pytest.mark.parametrize(

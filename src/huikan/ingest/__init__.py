@@ -83,7 +83,7 @@ def ingest_file(
     kept: list[RawArticle] = []
     articles = assemble(sp_, doc, config.taxonomy, sidecar, path.name, warnings, kept)
     if not sp_.used_fallback:
-        warnings += check_split(sp_, articles, doc.blocks, doc.pages, path.name)
+        warnings += check_split(sp_, articles, doc.blocks, doc.pages, path.name, config.taxonomy)
     leftover = [b.text for b in sp_.leftover] + [b.text for b in dropped]
     _meta_warnings(meta, path.name, warnings)
     return IngestResult(

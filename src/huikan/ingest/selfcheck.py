@@ -19,6 +19,7 @@ import re
 import statistics
 from collections import Counter
 
+from huikan.config import Taxonomy
 from huikan.ingest.split import Split
 from huikan.ingest.split_doc import Doc, is_numbered
 from huikan.ingest.textutil import squash, strip_md, width
@@ -68,10 +69,17 @@ def is_split_warning(w: Warning) -> bool:
 
 
 def check_split(
-    sp: Split, articles: list[Article], doc_blocks: list[Block], pages: int | None, file: str
+    sp: Split,
+    articles: list[Article],
+    doc_blocks: list[Block],
+    pages: int | None,
+    file: str,
+    taxonomy: Taxonomy | None = None,
 ) -> list[Warning]:
     """Every doubt about the split of one bulletin, as warnings naming file, page or line."""
     out: list[Warning] = []
+    if taxonomy is not None:
+        out += [w for a in articles if (w := _label_title(a, taxonomy, file))]
     out += _toc_coverage(sp, file)
     out += _lengths(articles, file)
     out += _page_gaps(articles, pages, file)
@@ -83,6 +91,15 @@ def check_split(
     out += [w for a in articles if (w := _unbalanced_title(a, file))]
     out += [w for a in articles if (w := _credit_inside(a, file))]
     return out
+
+
+def _label_title(a: Article, taxonomy: Taxonomy, file: str) -> Warning | None:
+    """A title that is a cluster's name ("数字经济产业"): a group label taken for a title, the
+    articles under it run together."""
+    if width(a.title) > 16 or taxonomy.lookup(a.title) is None:
+        return None
+    msg = f"文章标题“{a.title}”是产业集群的名称，像是栏目标签被当成了标题，"
+    return _about(a, "split-title-is-label", msg + "其下几篇文章连在了一起；请在审阅页核对。", file)
 
 
 def _credit_inside(a: Article, file: str) -> Warning | None:
