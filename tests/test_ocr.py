@@ -691,7 +691,7 @@ def test_a_line_boxed_over_two_columns_is_cut_at_the_gutter():
     other row). Cut at the white band the rows share, each column keeps its text, and the
     layout pipeline finds the two columns again."""
     from huikan.ingest.ocr.gutters import split_gutters
-    from huikan.ingest.pdf_columns import Geometry, _gutter
+    from huikan.ingest.pdf_gutter import Geometry, gutter_of
     from huikan.ingest.pdf_layout import build_segments
 
     lines, right_x = _two_columns()
@@ -705,7 +705,7 @@ def test_a_line_boxed_over_two_columns_is_cut_at_the_gutter():
     boxes = page_boxes(out, 0.5)
     assign_sizes(boxes, [])
     segs = build_segments([c for b in boxes for c in glyphs(b, 0, 1)])
-    assert _gutter(segs, Geometry(boxes[0].size, 20.0)) is not None
+    assert gutter_of(segs, Geometry(boxes[0].size, 20.0)) is not None
 
 
 def test_a_box_reaching_into_the_gutter_ends_at_its_print():
@@ -770,7 +770,7 @@ def test_boxes_drawn_far_past_their_print_end_at_it():
     ends at its print again, and the layout pipeline finds the gutter on those rows too.
     A box padded by a fraction of an em keeps its padding."""
     from huikan.ingest.ocr.gutters import trim_overhangs
-    from huikan.ingest.pdf_columns import Geometry, _gutter
+    from huikan.ingest.pdf_gutter import Geometry, gutter_of
     from huikan.ingest.pdf_layout import build_segments
 
     em = 22.0
@@ -795,7 +795,7 @@ def test_boxes_drawn_far_past_their_print_end_at_it():
         boxes = page_boxes(p, 0.5)
         assign_sizes(boxes, [])
         segs = build_segments([c for b in boxes for c in glyphs(b, 0, 1)])
-        return _gutter(segs, Geometry(boxes[0].size, 20.0))
+        return gutter_of(segs, Geometry(boxes[0].size, 20.0))
 
     assert gutter(page) is None and gutter(out) is not None
 

@@ -16,7 +16,8 @@ import pytest
 import yaml
 
 from huikan.ingest.pdf import article_level, read_pdf
-from huikan.ingest.pdf_columns import Geometry, _spanning_cut, reading_order
+from huikan.ingest.pdf_columns import _spanning_cut, reading_order
+from huikan.ingest.pdf_gutter import Geometry
 from huikan.ingest.pdf_layout import Seg
 from huikan.model import Block, IngestError
 from pdfwriter import (
@@ -533,6 +534,38 @@ def test_a_url_run_over_the_gutter_stays_in_its_column():
     segs[6] = url
     order = [s.text for leaf in reading_order(segs, geo, (60, 480)) for s in leaf.segs]
     assert order == ["正" * 20] * 6 + [url.text] + ["正" * 20] * 3 + ["文" * 20] * 10
+
+
+def test_white_across_a_column_set_does_not_cut_it():
+    """Under a masthead, the left column opens with a heading set lower than the right
+    column's first line, and the white under the heading meets the white in the right
+    column: a strip of white across the page. The strips on either side are still one
+    column set, read column by column (the right column's first line used to come before
+    the heading). A heading letter-spaced over the gutter ("目  录") holds no column line and
+    stays a strip of its own."""
+    geo = Geometry(body_size=10.0, pitch=14.0)
+    masthead = _seg("科技参考产业科技动态新兴产业", 80, 60, size=24)
+    right_top = _seg("佛" * 16, 280, 110)
+    heading = _seg("本期要目", 90, 124, size=14)
+    right_2 = _seg("成" * 5, 280, 124)
+    below = _two_columns(150, 6)
+    segs = [masthead, right_top, heading, right_2, *below]
+    order = [s.text for leaf in reading_order(segs, geo, (60, 480)) for s in leaf.segs]
+    assert order == [
+        masthead.text,
+        heading.text,
+        *["正" * 20] * 6,
+        right_top.text,
+        right_2.text,
+        *["文" * 20] * 6,
+    ]
+    spaced = [_seg("目", 200, 110, size=14), _seg("录", 290, 110, size=14)]
+    order = [
+        s.text
+        for leaf in reading_order([masthead, *spaced, *below], geo, (60, 480))
+        for s in leaf.segs
+    ]
+    assert order[:3] == [masthead.text, "目", "录"]
 
 
 def test_a_label_in_the_right_column_does_not_cut_the_page_into_bands():

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from huikan.ingest.pdf_columns import Geometry
+from huikan.ingest.pdf_gutter import Geometry
 from huikan.ingest.pdf_layout import is_wide
 from huikan.ingest.pdf_lines import Line
 from huikan.model import Block
