@@ -13,12 +13,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from huikan.ingest.ocr.bands import one_size_per_slot
+from huikan.ingest.ocr.doubles import drop_double_reads
 from huikan.ingest.ocr.engine import INSTALL_HINT, OcrPage, OcrUnavailable, available
 from huikan.ingest.ocr.glyphs import glyphs, page_boxes
 from huikan.ingest.ocr.gutters import split_gutters, trim_overhangs
 from huikan.ingest.ocr.leaders import join_tail_boxes, restore_leaders
 from huikan.ingest.ocr.pages import OcrOptions, recognise_pages
 from huikan.ingest.ocr.sizes import assign_sizes
+from huikan.ingest.ocr.symbols import read_symbols
 from huikan.ingest.ocr.weight import mark_heavy
 from huikan.ingest.pdf_chars import FontInfo
 from huikan.ingest.pdf_layout import PageData, build_segments
@@ -43,6 +45,14 @@ def _low_confidence(page: OcrPage, name: str) -> Warning | None:
     )
 
 
+def _cleaned(page: OcrPage) -> OcrPage:
+    """The engine's lines made ready for the layout: second readings dropped, title markers
+    read, lines boxed across a gutter cut, overhangs trimmed, TOC lines whole again with their
+    leaders."""
+    page = read_symbols(drop_double_reads(page))
+    return restore_leaders(join_tail_boxes(trim_overhangs(split_gutters(page))))
+
+
 def ocr_into_pages(
     path: Path,
     pages: list[PageData],
@@ -64,7 +74,7 @@ def ocr_into_pages(
     by_number = {p.number: p for p in pages}
     boxes = {
         n: page_boxes(
-            restore_leaders(join_tail_boxes(trim_overhangs(split_gutters(read[n])))),
+            _cleaned(read[n]),
             by_number[n].width / read[n].width,
         )
         for n in numbers

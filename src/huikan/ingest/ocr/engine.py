@@ -71,6 +71,23 @@ class OcrPage:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
+    def kept(self, lines: list[OcrLine], keep: list[int]) -> OcrPage:
+        """This page with ``lines`` (its lines, some changed) where ``keep`` says, and each
+        line's pixel measures with them."""
+
+        def per_line(values: list[float]) -> list[float]:
+            return [values[i] for i in keep] if len(values) == len(lines) else []
+
+        return OcrPage(
+            self.number,
+            self.width,
+            self.height,
+            [lines[i] for i in keep],
+            per_line(self.ink),
+            per_line(self.glyph),
+            per_line(self.fill),
+        )
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OcrPage:
         lines = [

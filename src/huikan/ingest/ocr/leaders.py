@@ -146,24 +146,6 @@ def _host(box: tuple[float, float, float, float], lines: list[OcrLine], tails: s
     return best
 
 
-def _kept(page: OcrPage, lines: list[OcrLine], keep: list[int]) -> OcrPage:
-    """``page`` with ``lines`` (its lines, some changed) where ``keep`` says, and each line's
-    pixel measures with them."""
-
-    def per_line(values: list[float]) -> list[float]:
-        return [values[i] for i in keep] if len(values) == len(lines) else []
-
-    return OcrPage(
-        page.number,
-        page.width,
-        page.height,
-        [lines[i] for i in keep],
-        per_line(page.ink),
-        per_line(page.glyph),
-        per_line(page.fill),
-    )
-
-
 def join_tail_boxes(page: OcrPage) -> OcrPage:
     """A TOC line the detector cut in two: the title, then its leaders (and page number) in a
     box of their own, often read twice (the engine reads the strip right of a line again:
@@ -188,7 +170,7 @@ def join_tail_boxes(page: OcrPage) -> OcrPage:
         lines[h] = _joined(page.lines[h], [page.lines[i] for i in group], [tails[i] for i in group])
     gone = {i for group in hosts.values() for i in group}
     keep = [i for i in range(len(lines)) if i not in gone]
-    return _kept(page, lines, keep)
+    return page.kept(lines, keep)
 
 
 def _joined(host: OcrLine, tails: list[OcrLine], nums: list[str]) -> OcrLine:
@@ -260,4 +242,4 @@ def restore_leaders(page: OcrPage) -> OcrPage:
         )
     restored = [lines[i] for i in found]
     keep = [i for i, ln in enumerate(lines) if i in found or not _twice_read(ln, restored)]
-    return _kept(page, lines, keep)
+    return page.kept(lines, keep)
