@@ -260,6 +260,10 @@ def _alive(pid: int) -> bool:
         ("首届“一带一路“科技交流大会", "首届“一带一路”科技交流大会"),
         ("“双碳“目标和“一带一路”倡议", "“双碳”目标和“一带一路”倡议"),
         ("他说：“今年“十四五”规划", "他说：“今年“十四五”规划"),  # a later ” closes it
+        # a closing parenthesis that closes nothing after an open 《 is its 》
+        ("《江西省实施方案）印发15项举措", "《江西省实施方案》印发15项举措"),
+        ("《方案（试行）》发布", "《方案（试行）》发布"),
+        ("发展规划）和《十四五", "发展规划）和《十四五"),  # opened on the line before
     ],
 )
 def test_normalize_repairs_what_ocr_confuses(raw, fixed):

@@ -17,6 +17,7 @@ ideograph 一 (they are the same stroke). Each rule looks only at the neighbouri
     the recogniser lost (a Latin full stop, a decimal point or a URL has no ideograph on
     both sides; on the same scans, 21 commas came back so and no 。);
   - spaces between two CJK characters are dropped (CJK text has no word spaces);
+  - a closing parenthesis that closes nothing after an open 《 is its 》 (《方案）印发);
   - a closing double quote read as an opening one is put back where the line opens more
     than it closes and two opening marks enclose a short term (“一带一路“);
   - quotes pair up within the line (:func:`_pair_quotes`): a pair inside another pair is
@@ -63,11 +64,34 @@ def normalize_line(text: str) -> str:
     text = _CLOSE_BRACKET.sub("】", text)
     text = _PUNCT_AFTER_CJK.sub(lambda m: m.group().translate(_FULL), text)
     text = _PUNCT_BEFORE_CJK.sub(lambda m: m.group().translate(_FULL), text)
-    return _pair_quotes(text)
+    return _pair_quotes(_close_titles(text))
 
 
 _OPENS, _CLOSES = "“‘", "”’"
 _SENTENCE_END = "。！？"
+
+
+def _close_titles(text: str) -> str:
+    """《实施方案）印发: a closing title mark 》 read as a closing parenthesis. A ）or ) that
+    closes no parenthesis of the line, after a 《 the line leaves open, closes the 《."""
+    if "《" not in text:
+        return text
+    chars = list(text)
+    stack: list[str] = []
+    for i, ch in enumerate(chars):
+        if ch in "《（(":
+            stack.append(ch)
+        elif ch == "》":
+            if "《" in stack:
+                while stack.pop() != "《":
+                    pass
+        elif ch in "）)":
+            if stack and stack[-1] in "（(":
+                stack.pop()
+            elif stack and stack[-1] == "《":
+                chars[i] = "》"
+                stack.pop()
+    return "".join(chars)
 
 
 TERM = 12  # characters of a quoted term between two opening marks, at most
