@@ -528,6 +528,24 @@ def test_a_line_read_twice_over_the_same_print_is_kept_once():
     boxes = page_boxes(OcrPage(8, 1417, 2000, lines, [0.1] * 3), 0.5)
     assert [b.text for b in boxes] == [line, "下一行正文接着上一行继续排印下去的文字"]
 
+
+def _quad(text: str, x0: float, y0: float, x1: float, y1: float) -> OcrLine:
+    return OcrLine(text, 0.9, [[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+
+
+def test_a_line_read_again_inside_another_is_dropped():
+    """The strip right of a marker, read again through the title: "内仅泰和大健康飞" inside the
+    box of "两仪泰和大健康产", a text not alike. Lines side by side, or a short line under a
+    long one, stay."""
+    title = _quad("两仪泰和大健康产", 197, 124, 652, 183)
+    again = _quad("内仅泰和大健康飞", 228, 137, 651, 167)
+    beside = _quad("产业有限公司选择承办此届大会", 766, 123, 1291, 157)
+    below = _quad("业有限公司董事长杨", 141, 196, 642, 254)
+    boxes = page_boxes(OcrPage(1, 1400, 2000, [title, beside, again, below], [0.1] * 4), 0.5)
+    assert [b.text for b in boxes] == [title.text, beside.text, below.text]
+    boxes = page_boxes(OcrPage(1, 1400, 2000, [title, beside, below], [0.1] * 3), 0.5)
+    assert [b.text for b in boxes] == [title.text, beside.text, below.text]
+
     # the first reading lies within a longer second one that is all but the same: one of
     # the two stays (each used to drop the other), and a second reading covering only part
     # of the first (short of its 。) is dropped too

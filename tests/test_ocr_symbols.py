@@ -1,10 +1,8 @@
-"""huikan.ingest.ocr.symbols and .doubles: a title marker the recogniser has no character
-for, and print the engine read twice, from synthetic OCR lines (boxes as RapidOCR reports
-them)."""
+"""huikan.ingest.ocr.symbols: a title marker the recogniser has no character for, from
+synthetic OCR lines (boxes as RapidOCR reports them)."""
 
 from __future__ import annotations
 
-from huikan.ingest.ocr.doubles import drop_double_reads
 from huikan.ingest.ocr.engine import OcrLine, OcrPage
 from huikan.ingest.ocr.symbols import MARK, read_symbols
 
@@ -46,16 +44,3 @@ def test_a_marker_read_as_latin_letters_is_read_as_a_marker():
     ]
     assert out.ink == [page.ink[i] for i in (0, 1, 3, 4, 5, 6, 7)]
     assert read_symbols(_page([_box("总体要求", 150, 1100, 300, 1128)])).lines[0].text == "总体要求"
-
-
-def test_a_line_read_again_inside_another_is_dropped():
-    """The strip right of a marker, read again through the title: "内仅泰和大健康飞" inside the
-    box of "两仪泰和大健康产". Lines side by side, or a short line under a long one, stay."""
-    title = _box("两仪泰和大健康产", 197, 124, 652, 183)
-    again = _box("内仅泰和大健康飞", 228, 137, 651, 167)
-    beside = _box("产业有限公司选择承办此届大会", 766, 123, 1291, 157)
-    below = _box("业有限公司董事长杨", 141, 196, 642, 254)
-    out = drop_double_reads(_page([title, beside, again, below]))
-    assert [ln.text for ln in out.lines] == [title.text, beside.text, below.text]
-    page = _page([title, beside, below])
-    assert drop_double_reads(page) is page

@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from huikan.ingest.ocr.bands import one_size_per_slot
-from huikan.ingest.ocr.doubles import drop_double_reads
 from huikan.ingest.ocr.engine import INSTALL_HINT, OcrPage, OcrUnavailable, available
 from huikan.ingest.ocr.glyphs import glyphs, page_boxes
 from huikan.ingest.ocr.gutters import split_gutters, trim_overhangs
@@ -46,11 +45,11 @@ def _low_confidence(page: OcrPage, name: str) -> Warning | None:
 
 
 def _cleaned(page: OcrPage) -> OcrPage:
-    """The engine's lines made ready for the layout: second readings dropped, title markers
-    read, lines boxed across a gutter cut, overhangs trimmed, TOC lines whole again with their
-    leaders."""
-    page = read_symbols(drop_double_reads(page))
-    return restore_leaders(join_tail_boxes(trim_overhangs(split_gutters(page))))
+    """The engine's lines made ready for the layout: title markers read, lines boxed across a
+    gutter cut, overhangs trimmed, TOC lines whole again with their leaders (second readings
+    go later, with the boxes: :func:`~.glyphs.page_boxes`)."""
+    page = split_gutters(read_symbols(page))
+    return restore_leaders(join_tail_boxes(trim_overhangs(page)))
 
 
 def ocr_into_pages(

@@ -37,6 +37,7 @@ NARROW = 0.55  # width of a Latin letter or digit, in em
 SPACE = 0.3
 # Two texts over the same print this alike (difflib's ratio) are two readings of one line
 ALIKE = 0.8
+INSIDE = 0.8  # of a box's area inside a larger box: a second reading of its print
 
 
 @dataclass
@@ -193,7 +194,13 @@ def _drop_rereads(boxes: list[OcrBox]) -> list[OcrBox]:
     the other and the line was lost. So the second readings go first, then what lies
     within a box that is left. A second reading may cover only part of the first ("根本动力力"
     inside "根本动力。", its box short of the 。): one box lying mostly within the other is
-    enough, on one row texts that alike are one print."""
+    enough, on one row texts that alike are one print.
+
+    A box lying almost wholly (:data:`INSIDE` of its area) inside a larger box is a second
+    reading whatever its text: right of a title marker the recogniser cannot read, the
+    engine's second look ran through a large title's own print and read it again, worse
+    ("内仅泰和大健康飞" inside "两仪泰和大健康产"), and the layout joined it into the title.
+    Two lines of a page never share their print so."""
     keys = {id(b): "".join(b.text.split()) for b in boxes}
 
     def within(b: OcrBox, o: OcrBox) -> bool:
@@ -208,11 +215,24 @@ def _drop_rereads(boxes: list[OcrBox]) -> list[OcrBox]:
             (within(b, o) or within(o, b)) and _alike(keys[id(b)], keys[id(o)]) for o in first
         ):
             first.append(b)
+
+    def inside(b: OcrBox, o: OcrBox) -> bool:
+        area = (b.x1 - b.x0) * b.height
+        if area <= 0 or (o.x1 - o.x0) * o.height <= area:
+            return False
+        w = min(b.x1, o.x1) - max(b.x0, o.x0)
+        h = min(b.bottom, o.bottom) - max(b.top, o.top)
+        return w > 0 and h > 0 and w * h >= INSIDE * area
+
     return [
         b
         for b in first
         if not any(
-            o is not b and keys[id(b)] in keys[id(o)] and len(o.text) > len(b.text) and within(b, o)
+            o is not b
+            and (
+                (keys[id(b)] in keys[id(o)] and len(o.text) > len(b.text) and within(b, o))
+                or inside(b, o)
+            )
             for o in first
         )
     ]
