@@ -53,6 +53,12 @@ class OcrLine:
     # (GAP_MIN or more): (index of the character after the place, the candidates)
     gaps: list[Doubt] = field(default_factory=list)
 
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        """The quad's bounds: (left, top, right, bottom) in image pixels."""
+        xs, ys = [q[0] for q in self.quad], [q[1] for q in self.quad]
+        return min(xs), min(ys), max(xs), max(ys)
+
 
 @dataclass
 class OcrPage:

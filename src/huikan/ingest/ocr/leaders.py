@@ -85,13 +85,11 @@ def _twice_read(ln: OcrLine, lines: list[OcrLine]) -> bool:
     m = _NUMBER.match(ln.text.strip())
     if m is None:
         return False
-    xs0, xs1 = min(p[0] for p in ln.quad), max(p[0] for p in ln.quad)
-    ys0, ys1 = min(p[1] for p in ln.quad), max(p[1] for p in ln.quad)
+    xs0, ys0, xs1, ys1 = ln.box
     for o in lines:
         if o is ln or not o.text.rstrip().endswith(m.group("num")):
             continue
-        ox1 = max(p[0] for p in o.quad)
-        oy0, oy1 = min(p[1] for p in o.quad), max(p[1] for p in o.quad)
+        _, oy0, ox1, oy1 = o.box
         if len(o.text.strip()) <= len(ln.text.strip()):
             continue
         rows = min(ys1, oy1) - max(ys0, oy0) >= 0.5 * min(ys1 - ys0, oy1 - oy0)
@@ -110,11 +108,6 @@ _TAIL_BOX = re.compile(rf"^[{re.escape(_DOTS)}\s]*(?P<num>\d{{1,3}}|[①-⑳])?$
 _LEADER_DOTS = ".·…。．・•‥⋯_"  # what leaders print (a comma is only ever their first dot)
 _CIRCLED = {chr(0x2460 + k): str(k + 1) for k in range(20)}
 ROW = 0.5  # vertical overlap, of the lower box, that puts two boxes on one row
-
-
-def _box(ln: OcrLine) -> tuple[float, float, float, float]:
-    xs, ys = [q[0] for q in ln.quad], [q[1] for q in ln.quad]
-    return min(xs), min(ys), max(xs), max(ys)
 
 
 def _tail_box(ln: OcrLine) -> str | None:
@@ -137,7 +130,7 @@ def _host(box: tuple[float, float, float, float], lines: list[OcrLine], tails: s
     for i, ln in enumerate(lines):
         if i in tails:
             continue
-        hx0, hy0, hx1, hy1 = _box(ln)
+        hx0, hy0, hx1, hy1 = ln.box
         overlap = min(y1, hy1) - max(y0, hy0)
         if overlap < ROW * min(y1 - y0, hy1 - hy0) or hx0 >= x0 or hx1 > x0 + (y1 - y0):
             continue
@@ -161,7 +154,7 @@ def join_tail_boxes(page: OcrPage) -> OcrPage:
         return page
     hosts: dict[int, list[int]] = {}
     for i in tails:
-        if (h := _host(_box(page.lines[i]), page.lines, set(tails))) >= 0:
+        if (h := _host(page.lines[i].box, page.lines, set(tails))) >= 0:
             hosts.setdefault(h, []).append(i)
     if not hosts:
         return page
@@ -175,8 +168,8 @@ def join_tail_boxes(page: OcrPage) -> OcrPage:
 
 def _joined(host: OcrLine, tails: list[OcrLine], nums: list[str]) -> OcrLine:
     """``host`` with its tail boxes after it: dots over their span, then the number."""
-    boxes = [_box(t) for t in tails]
-    hx0, hy0, hx1, hy1 = _box(host)
+    boxes = [t.box for t in tails]
+    hx0, hy0, hx1, hy1 = host.box
     start = max(hx1, min(b[0] for b in boxes))
     end = max(b[2] for b in boxes)
     by_right = sorted(zip(tails, boxes, nums, strict=True), key=lambda tbn: -tbn[1][2])

@@ -23,11 +23,6 @@ MARK = "◆"
 _LATIN = re.compile(r"[A-Za-z0-9]{1,2}")
 
 
-def _box(ln: OcrLine) -> tuple[float, float, float, float]:
-    xs, ys = [q[0] for q in ln.quad], [q[1] for q in ln.quad]
-    return min(xs), min(ys), max(xs), max(ys)
-
-
 def _marks(i: int, boxes: list[tuple[float, float, float, float]], lines: list[OcrLine]) -> bool:
     """Is line ``i`` a small Latin box standing before a larger line on its row?"""
     if not _LATIN.fullmatch(lines[i].text.strip()):
@@ -50,7 +45,7 @@ def _marks(i: int, boxes: list[tuple[float, float, float, float]], lines: list[O
 def read_symbols(page: OcrPage) -> OcrPage:
     """The page with title markers read as :data:`MARK` (see the module doc): one per title,
     the other boxes of the same mark dropped; the page itself when there are none."""
-    boxes = [_box(ln) for ln in page.lines]
+    boxes = [ln.box for ln in page.lines]
     marks = [i for i in range(len(page.lines)) if _marks(i, boxes, page.lines)]
     if not marks:
         return page
