@@ -97,19 +97,26 @@ def _close_titles(text: str) -> str:
 TERM = 12  # characters of a quoted term between two opening marks, at most
 
 
+def _quote_pairs(text: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """The line's quote marks paired, each closing mark closing the last mark opened:
+    (opening index, closing index) pairs, and the opening marks left unclosed."""
+    pairs: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _OPENS:
+            stack.append(i)
+        elif ch in _CLOSES and stack:
+            pairs.append((stack.pop(), i))
+    return pairs, stack
+
+
 def _lost_closers(text: str) -> str:
     """“一带一路“科技交流大会: a closing double quote read as an opening one. Of two opening
     double quotes that no closing mark of the line closes, the second closes the first
     where only a short term stands between them, unstopped (Chinese nests ‘’, not “”, inside
     a quote; an opening mark a later closing mark closes is left alone: 他说：“今年“十四五”规划,
     and “建筑业“BIM+’, an inner quote's mark read double)."""
-    stack: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in _OPENS:
-            stack.append(i)
-        elif ch in _CLOSES and stack:
-            stack.pop()  # each closing mark closes the last one opened, as _pair_quotes pairs
-    stack = [i for i in stack if text[i] == "“"]
+    stack = [i for i in _quote_pairs(text)[1] if text[i] == "“"]
     chars = list(text)
     k = 0
     while k + 1 < len(stack):
@@ -135,14 +142,7 @@ def _pair_quotes(text: str) -> str:
         return text
     text = _lost_closers(text)
     chars = list(text)
-    marks = [i for i, ch in enumerate(chars) if ch in _OPENS or ch in _CLOSES]
-    pairs: list[tuple[int, int]] = []  # (opening index, closing index)
-    stack: list[int] = []
-    for i in marks:
-        if chars[i] in _OPENS:
-            stack.append(i)
-        elif stack:
-            pairs.append((stack.pop(), i))
+    pairs = _quote_pairs(text)[0]
     closed = dict(pairs)
     closers = set(closed.values())
     for o, c in pairs:
