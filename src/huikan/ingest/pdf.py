@@ -45,7 +45,7 @@ from huikan.ingest.pdf_layout import PageData, build_segments, remove_running_he
 from huikan.ingest.pdf_lines import Line, leaf_lines, splits_fields
 from huikan.ingest.pdf_objects import FastDocument, FastResourceManager, faster_pdfminer
 from huikan.ingest.pdf_scan import GARBLED_SHARE, check_scans, read_scanned_pages
-from huikan.ingest.split_doc import PREFACE_TITLES
+from huikan.ingest.split_doc import PREFACE_TITLES, titles_level
 from huikan.ingest.textutil import squash, width
 from huikan.ingest.toc_lines import TOC_HEADERS
 from huikan.model import Document, IngestError, Region, Warning
@@ -139,23 +139,17 @@ _BRACKETED = re.compile(r"^\s*[【〔［\[〖〘][^】〕］\]〗〙]*[】〕］
 
 
 def article_level(entries: list[tuple[int, str]]) -> int | None:
-    """The outline level that holds the article titles: the shallowest level with two or more
-    entries, not counting bookmarks of the 编者按 or the TOC itself, nor labels in brackets
-    ("〔数字经济产业〕": a group, however long its name), whose lower median is at
-    least eight characters wide (titles are sentences; group names, "目录" and mastheads are
-    short). The lower median, because a level of two — the masthead and "编者按" — has the
-    masthead as its upper one."""
+    """The outline level that holds the article titles (:func:`~.split_doc.titles_level`:
+    title-length entries), not counting bookmarks of the 编者按 or the TOC itself, nor labels
+    in brackets ("〔数字经济产业〕": a group, however long its name); else the shallowest."""
     by_level: dict[int, list[float]] = {}
     for lv, t in entries:
         by_level.setdefault(lv, [])
         key = squash(t)
         if key not in PREFACE_TITLES and key not in TOC_HEADERS and not _BRACKETED.match(t):
             by_level[lv].append(width(t))
-    for lv in sorted(by_level):
-        ws = sorted(by_level[lv])
-        if len(ws) >= 2 and ws[(len(ws) - 1) // 2] >= 8:
-            return lv
-    return min(by_level) if by_level else None
+    level = titles_level(by_level)
+    return level if level is not None else min(by_level, default=None)
 
 
 # --- opening --------------------------------------------------------------------------------

@@ -195,12 +195,21 @@ def md_level_of(d: Doc) -> int | None:
     for i, b in enumerate(d.blocks):
         if b.heading and d.title_like(i) and not is_numbered(b.text) and not b.bracketed:
             widths.setdefault(b.heading, []).append(width(strip_md(b.text).strip()))
-    common = sorted(lvl for lvl, ws in widths.items() if len(ws) >= 2)
-    for lvl in common:
+    level = titles_level(widths)
+    common = [lvl for lvl, ws in widths.items() if len(ws) >= 2]
+    return level if level is not None else min(common, default=None)
+
+
+def titles_level(widths: dict[int, list[float]]) -> int | None:
+    """Of heading or outline levels with their entries' widths, the shallowest with two or
+    more entries whose lower median is :data:`TITLE_WIDTH` or more: titles are sentences,
+    group names short. The lower median, because a level of two — a masthead and "编者按" —
+    has the masthead as its upper one. None if no level qualifies."""
+    for lvl in sorted(widths):
         ws = sorted(widths[lvl])
-        if ws[(len(ws) - 1) // 2] >= TITLE_WIDTH:
+        if len(ws) >= 2 and ws[(len(ws) - 1) // 2] >= TITLE_WIDTH:
             return lvl
-    return common[0] if common else None
+    return None
 
 
 def is_masthead_line(text: str) -> bool:
