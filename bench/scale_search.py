@@ -44,6 +44,7 @@ DONE = """() => {
 KINDS = [
     ("records", re.compile(r"/search/i/\d+/d\d+\.json")),
     ("shards", re.compile(r"/search/i/\d+/\d+\.json")),
+    ("levels", re.compile(r"/search/i/\d+/l\d+\.json")),  # a split shard's levels
     ("directories", re.compile(r"/search/g/")),
     ("facets", re.compile(r"/search/facets\.json")),
     ("manifest", re.compile(r"/search/manifest\.json")),

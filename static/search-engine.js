@@ -14,7 +14,7 @@
   var WINDOW = 20; // results whose exactness is checked against the stored text, by default
   // the index format these scripts read (FORMAT in src/huikan/search/__init__.py): a page left
   // open across an upgrade that changed it says so instead of misreading the new files
-  var FORMAT = "huikan-search/8";
+  var FORMAT = "huikan-search/9";
 
   function Engine(indexUrl) {
     this.base = new URL(indexUrl, document.baseURI);
@@ -25,6 +25,7 @@
     this._docs = new Map();
     this._facets = null;
     this._postings = new Map();
+    this._levels = new Map();
   }
 
   /* `cache`: how the HTTP cache may answer (the manifest names this build's files, so it is
@@ -73,6 +74,7 @@
     this._groups.clear();
     this._docs.clear();
     this._postings.clear();
+    this._levels.clear();
   };
 
   /* Resolves to true when the site was rebuilt since the manifest in hand was fetched (the
@@ -240,8 +242,8 @@
 
   /* The postings of a query's terms (its exact terms and the terms under its prefixes),
    * decoded, with lunr's expansion of its prefixes; kept for the next keystrokes. */
-  Engine.prototype.postings = function (m, shards, exact, prefixes) {
-    var key = Array.from(exact).sort().join(" ") + "|" + prefixes.slice().sort().join(" ");
+  Engine.prototype.postings = function (m, shards, exact, prefixes, scored) {
+    var key = Array.from(exact).sort().join(" ") + "|" + prefixes.slice().sort().join(" ") + "|" + scored;
     var q = this._postings.get(key);
     if (!q) {
       var keep = function (t) {
@@ -325,7 +327,42 @@
       if (c.prefix) prefixes.push(c.term);
       else exact.add(c.term);
     });
-    var q = self.postings(m, shards, exact, prefixes);
+    return this.levelsFor(m, shards, clauses).then(function (scored) {
+      var q = self.postings(m, shards, exact, prefixes, scored);
+      return self._ranked(m, parts, words, q, clauses, opts);
+    });
+  };
+
+  /* The levels files (l<k>.json) of the split shards — one frequent term each — whose term
+   * the query scores (a clause of boost > 0 names it, or a scored prefix is under it): a
+   * term that only filters is decoded without its values. Resolves to a key of the scored
+   * terms (the decoded postings depend on which shards were whole). */
+  Engine.prototype.levelsFor = function (m, shards, clauses) {
+    var self = this;
+    var base = this.base;
+    var scored = clauses.filter(function (c) { return c.boost > 0; });
+    function wanted(t) {
+      return scored.some(function (c) {
+        return c.prefix ? t.lastIndexOf(c.term, 0) === 0 : t === c.term;
+      });
+    }
+    var split = shards.filter(function (sh) { return sh.l === 1 && wanted(sh.t[0]); });
+    return Promise.all(
+      split.map(function (sh) {
+        var file = sh.key.replace("/", "/l");
+        return memo(self._levels, sh.key, function () {
+          return fetchJSON(new URL("i/" + file + ".json?v=" + m.segs[sh.s][2], base));
+        }).then(function (lv) {
+          if (sh.l === 1) rank.joinLevels(sh, lv);
+        });
+      })
+    ).then(function () {
+      return scored.map(function (c) { return (c.prefix ? "*" : "") + c.term; }).sort().join(" ");
+    });
+  };
+
+  Engine.prototype._ranked = function (m, parts, words, q, clauses, opts) {
+    var self = this;
     var r = rank.rank(q.dec, m, clauses, q.expand);
     var judged = J.judge(parts, r, m.docs + 1);
     var all = new Array(r.docs.length);

@@ -22,15 +22,20 @@
   /* The query's clauses, in the order lunr receives them: each part's character bigrams
    * required (a lone character: every term it begins), the vocabulary words found in it
    * optional, the longest boosted; a 来源: / 作者: … prefix restricts the part to that field. */
+  /* The lunr clauses of a query (clauses in query.py): required grams, the longest
+   * vocabulary words (boost 3); a gram inside one of those words only filters (boost 0),
+   * so a frequent gram's levels need not be fetched (Engine.levelsFor). */
   function queryClauses(parts) {
     var out = [];
     parts.forEach(function (p) {
       var fields = p.field ? [p.field] : null;
+      var longest = p.words.filter(function (w) { return w.long; }).map(function (w) { return w.term; });
       p.grams.forEach(function (g) {
-        out.push({ term: g.term, prefix: g.prefix, fields: fields, boost: 1, required: true });
+        var covered = !g.prefix && longest.some(function (w) { return w.indexOf(g.term) !== -1; });
+        out.push({ term: g.term, prefix: g.prefix, fields: fields, boost: covered ? 0 : 1, required: true });
       });
-      p.words.forEach(function (w) {
-        out.push({ term: w.term, prefix: false, fields: fields, boost: w.long ? 3 : 1, required: false });
+      longest.forEach(function (w) {
+        out.push({ term: w, prefix: false, fields: fields, boost: 3, required: false });
       });
     });
     return out;

@@ -42,11 +42,12 @@
     if (hit) return hit;
     var out = [];
     var p = shard.p[k];
+    var only = shard.l === 1; // its levels not fetched (levelsFile): documents, values 0
     for (var f = 0; f < p.length; f++) {
       var text = p[f];
       var len = text.length;
-      var size = text.charCodeAt(0) === PALETTE ? B64_VALUE[text.charCodeAt(1)] : 0;
-      var width = size ? 1 : 2; // characters of level a posting
+      var size = !only && text.charCodeAt(0) === PALETTE ? B64_VALUE[text.charCodeAt(1)] : 0;
+      var width = only ? 0 : size ? 1 : 2; // characters of level a posting
       var i = size ? 2 + 2 * size : 0;
       var palette = new Int32Array(size);
       for (var q = 0; q < size; q++) {
@@ -69,7 +70,9 @@
       }
       if (i + width * n !== len) throw new Error("search: postings string cut short");
       var j;
-      if (size) {
+      if (only) {
+        // no levels: the term only filters (boost 0), its values are never multiplied in
+      } else if (size) {
         for (j = 0; j < n; j++) vals[j] = palette[B64_VALUE[text.charCodeAt(i++)]];
       } else {
         for (j = 0; j < n; j++, i += 2) {
@@ -80,6 +83,19 @@
     }
     cache.set(k, out);
     return out;
+  }
+
+  /* Put a split shard's levels (its l<k>.json, {l: [per field]}) back into its postings
+   * strings: the palette, if any, first, then the gaps, then the levels (join_levels in
+   * postings.py). The shard is then as if never split. */
+  function joinLevels(shard, file) {
+    shard.p[0] = shard.p[0].map(function (gaps, f) {
+      var lev = file.l[f];
+      var head = lev.charCodeAt(0) === PALETTE ? 2 + 2 * B64_VALUE[lev.charCodeAt(1)] : 0;
+      return lev.slice(0, head) + gaps + lev.slice(head);
+    });
+    delete shard.l;
+    shard._decoded = null;
   }
 
   function concat(chunks) {
@@ -357,6 +373,7 @@
   }
 
   return {
+    joinLevels: joinLevels,
     decodePostings: decodePostings,
     toLunr: toLunr,
     lunrExpander: lunrExpander,

@@ -337,6 +337,37 @@ def test_lunr_is_the_npm_copy_not_the_repository():
     )
 
 
+def test_split_shards_rank_as_whole_ones(site_root, built_site, serve_dir, page, monkeypatch):
+    """A site whose frequent terms' levels are in files of their own (every term over a few
+    dozen characters, here) answers every dev query exactly as the sample site does — the
+    same articles, order and scores — and fetches those files only for terms it scores."""
+    from huikan.search import shard
+
+    monkeypatch.setattr(shard, "SPLIT_FACTOR", 0.02)  # 80 characters
+    build(site_root)
+    split_site = site_root / "build"
+    assert list((split_site / "search" / "i").glob("*/l*.json"))
+    answers = {}
+    for site in (built_site.out, split_site):
+        page.goto(serve_dir(site) + "search/")
+        page.wait_for_function("typeof window.huikanSearch === 'function'")
+        files = {"split": set(), "levels": set()}  # segment/shard numbers of split site files
+
+        def seen(response, files=files):
+            m = re.search(r"/search/i/(\d+)/(l?)(\d+)\.json", response.url)
+            if m and m[2]:
+                files["levels"].add((m[1], m[3]))
+            elif m and '"l":1' in response.text():
+                files["split"].add((m[1], m[3]))
+
+        page.on("response", seen)
+        answers[site] = [hs(page, q) for q in dev_queries()]
+        page.remove_listener("response", seen)
+    assert answers[split_site] == answers[built_site.out]
+    # the levels of some split shards the queries read, not of all
+    assert files["levels"] and files["levels"] < files["split"]
+
+
 def test_ranking_is_the_same_whatever_the_limit(search_page):
     """Only the results asked for are checked against the stored text; checking only moves a
     result down, so the first n never depend on how many were asked for."""

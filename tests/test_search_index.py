@@ -29,12 +29,20 @@ from huikan.search.index import (
     utf16_key,
 )
 from huikan.search.indexing import field_values
-from huikan.search.postings import decode_postings, encode_levels, encode_numbers, encode_postings
+from huikan.search.postings import (
+    decode_postings,
+    encode_levels,
+    encode_numbers,
+    encode_postings,
+    join_levels,
+    split_levels,
+)
 from huikan.search.query import (
     Directory,
     Part,
     choose_words,
     clauses,
+    joined,
     needed_groups,
     needed_shards,
     parse_query,
@@ -118,6 +126,52 @@ def test_postings_with_few_distinct_levels_list_them_once():
     assert encode_postings(np.ones(192, dtype=int), many) == "B" * 192 + encode_levels(many)
     assert encode_postings([3, 4, 5, 6], [9, 9, 9, 9]) == "DEFGAJAJAJAJ"
     assert encode_postings([3, 4, 5, 6, 7], [9] * 5) == ".BAJ" + "DEFGH" + "AAAAA"
+
+
+def test_postings_split_into_documents_and_levels_and_back():
+    """A big term's string cut where its gaps end (its levels go to a file of their own):
+    the gaps alone are the documents' code, and joining gives the string back, with or
+    without a palette, with multi-digit gaps and gaps of 0."""
+    rng = np.random.default_rng(11)
+    cases = [
+        (rng.integers(0, 40, 500), rng.choice([12, 150, 243], 500)),  # palette
+        (rng.choice([0, 1, 31, 32, 1023, 70_000], 300), rng.integers(0, 244, 300)),  # none
+        (np.array([5]), np.array([3])),
+        (np.array([0, 0]), np.array([200, 200])),
+    ]
+    for gaps, levels in cases:
+        text = encode_postings(gaps, levels)
+        docs, rest = split_levels(text)
+        assert docs == encode_numbers(gaps)[0]
+        assert join_levels(docs, rest) == text
+    with pytest.raises(ValueError):
+        split_levels(encode_postings([3, 4], [9, 200])[:-1])
+
+
+def test_clauses_score_the_longest_words_and_filter_by_the_grams_inside_them():
+    """新能源消纳 (a vocabulary word): its bigrams only filter (boost 0), the word scores;
+    新能源 inside it is not a clause. 耐心资本 (耐心资本 not a word, 耐心 and 资本 not ≥ 3
+    characters): every bigram scores. A one-character part is a scored prefix."""
+    new = parse_query("新能源消纳")[0]
+    choose_words(new, {"新能源", "新能源消纳", "能源"})
+    assert [(c["term"], c["boost"], c["required"]) for c in clauses([new])] == [
+        ("新能", 0, True),
+        ("能源", 0, True),
+        ("源消", 0, True),
+        ("消纳", 0, True),
+        ("新能源消纳", 3, False),
+    ]
+    mixed = parse_query("AI 耐心资本 光")
+    for p in mixed:
+        choose_words(p, {"ai"})
+    got = [(c["term"], c["boost"], c["prefix"]) for c in clauses(mixed)]
+    assert got == [
+        ("ai", 1, False),  # a gram (two-letter words are grams)
+        ("耐心", 1, False),
+        ("心资", 1, False),
+        ("资本", 1, False),
+        ("光", 1, True),
+    ]
 
 
 def test_unique_inverse_is_numpys():
@@ -285,6 +339,7 @@ def built(tmp_path_factory):
         CONFIG,
         cache_dir=out.parent / "cache",
         shard_bytes=6000,
+        split_bytes=60,  # a frequent term's levels in a file of their own
         directory_size=3,  # several directories, and a short last one
         segment_docs=32,
     )
@@ -302,8 +357,10 @@ def _shard_files(folder):
 
 
 def _all_shards(out, manifest):
+    """Every segment's shards, whole (a split shard's levels put back)."""
+    _, load = _load(out)
     return [
-        {**json.loads(p.read_text("utf-8")), "s": s}
+        {**joined(load, f"i/{s}", int(p.stem)), "s": s}
         for s in range(len(manifest["segs"]))
         for p in _shard_files(out / "i" / str(s))
     ]

@@ -22,6 +22,7 @@ from huikan.search.query import (
     Directory,
     choose_words,
     clauses,
+    joined,
     needed_groups,
     needed_shards,
     parse_query,
@@ -199,6 +200,7 @@ def site_folder(tmp_path_factory):
         CONFIG,
         cache_dir=out / "cache",
         shard_bytes=6000,
+        split_bytes=60,  # a frequent term's levels in a file of their own
         directory_size=3,
         segment_docs=32,
     )
@@ -206,9 +208,10 @@ def site_folder(tmp_path_factory):
 
 
 def _segment_shards(out: Path, s: int) -> list[dict[str, Any]]:
-    """Segment s's shards, by number."""
-    files = {p.stem: p for p in (out / "i" / str(s)).iterdir() if p.stem.isdigit()}
-    return [{**json.loads(files[str(k)].read_text("utf-8")), "s": s} for k in range(len(files))]
+    """Segment s's shards, by number, whole (a split shard's levels put back)."""
+    count = sum(1 for p in (out / "i" / str(s)).iterdir() if p.stem.isdigit())
+    load = lambda name: json.loads((out / f"{name}.json").read_text("utf-8"))  # noqa: E731
+    return [{**joined(load, f"i/{s}", k), "s": s} for k in range(count)]
 
 
 @pytest.fixture(scope="module")
@@ -246,6 +249,29 @@ def test_shard_decoding_matches_python(site_index):
     assert node({"op": "shardOf", "terms": terms, "separators": seps}) == [
         shard_of(t, seps) for t in terms
     ]
+
+
+def test_split_shards_decode_without_and_with_their_levels(site_folder, site_index):
+    """A frequent term's shard holds its documents and its levels file the rest: decoded
+    alone it gives the documents (values 0: the term only filters), joined with its levels
+    the same postings as the Python side."""
+    manifest, whole = site_index
+    folder = site_folder / "i" / "0"
+    split = sorted(
+        int(p.stem) for p in folder.iterdir()
+        if p.stem.isdigit() and '"l":1' in p.read_text("utf-8")
+    )  # fmt: skip
+    assert len(split) >= 3  # the fixture's split_bytes splits its frequent terms
+    raw = [{**json.loads((folder / f"{k}.json").read_text("utf-8")), "s": 0} for k in split]
+    levels = [json.loads((folder / f"l{k}.json").read_text("utf-8")) for k in split]
+    want = [sh for sh in whole if sh["s"] == 0 and sh["t"][0] in {r["t"][0] for r in raw}]
+    assert node({"op": "join", "shards": raw, "levels": levels}) == [sh["p"] for sh in want]
+    py = json.loads(json.dumps(to_lunr(want, manifest)))
+    js = node({"op": "decode", "shards": raw, "manifest": manifest})
+    assert js["invertedIndex"] == py["invertedIndex"]
+    assert [k for k, _ in js["fieldVectors"]] == [k for k, _ in py["fieldVectors"]]
+    assert {v for _, vec in js["fieldVectors"] for v in vec[1::2]} == {0}
+    assert {v for _, vec in py["fieldVectors"] for v in vec[1::2]} != {0}
 
 
 def test_shard_lookup_through_group_directories_matches_python(site_folder, site_index):

@@ -65,15 +65,15 @@ def test_cached_infos_of_another_format_are_not_reused(tmp_path):
 
     from huikan.search.segment import KEY_FORMAT, InfoCache, SegmentInfo
 
-    info = SegmentInfo("a b", 129, 1000, "ab", b"", 10, 5, 20, 8)
+    info = SegmentInfo("a b", 129, [7, 40], 1000, "ab", b"", 10, 5, 20, 8)
     cache = InfoCache(tmp_path)
     cache.put("new", info)
     assert InfoCache(tmp_path).get("new") == info
     assert (
         info.separators() == ["a", "b"]
-        and SegmentInfo("", 1, 0, "", b"", 0, 0, 0, 0).separators() == []
+        and SegmentInfo("", 1, [], 0, "", b"", 0, 0, 0, 0).separators() == []
     )
     (tmp_path / "old.marshal").write_bytes(marshal.dumps({**asdict(info), "groups": 3}))
     assert InfoCache(tmp_path).get("old") is None
-    # old keys never match a new segment (5: no directories in the segment folders)
-    assert KEY_FORMAT == b"huikan-search-segment/5\0"
+    # old keys never match a new segment (6: a big term's levels in a file of their own)
+    assert KEY_FORMAT == b"huikan-search-segment/6\0"

@@ -35,10 +35,11 @@ from huikan.search.shard import DEFAULT_SHARD_BYTES, DIRECTORY_SEPARATORS
 from huikan.search.stats import SearchStats, stats_of
 from huikan.search.tokenize import Tokenizer
 
-# 8: palettes of levels, documents numbered by (date, cluster, url); 7: one set of directories
+# 9: a big term's levels in a file of its own, read only when the query scores the term; 8:
+# palettes of levels, documents numbered by (date, cluster, url); 7: one set of directories
 # for all segments (6: impact levels, 5: the store in the segments). static/search-engine.js
 # names the format it reads and refuses any other.
-FORMAT = "huikan-search/8"
+FORMAT = "huikan-search/9"
 # Documents per store file. One: a query's results are scattered over the archive, so a file of
 # four held three articles nobody asked for — 3/4 of a cold search page's bytes went there.
 STORE_CHUNK = 1
@@ -86,6 +87,7 @@ def write_search_index(
     jobs: int | None = None,
     write: Callable[[str, bytes], object] | None = None,
     shard_bytes: int = DEFAULT_SHARD_BYTES,
+    split_bytes: int | None = None,
     directory_size: int = DIRECTORY_SEPARATORS,
     store_chunk: int = STORE_CHUNK,
     previous: Path | None = None,
@@ -98,7 +100,8 @@ def write_search_index(
     """Write ``manifest.json``, ``facets.json`` (cluster of each document as a character,
     :data:`~huikan.search.manifest.CLUSTER_CHAR`; documents per month),
     ``t2s.json`` (traditional → simplified, :mod:`huikan.search.t2s`), index shards
-    ``i/<segment>/<k>.json`` of about ``shard_bytes``, the document store
+    ``i/<segment>/<k>.json`` of about ``shard_bytes`` (a term counted over ``split_bytes``,
+    default twice that, with its levels in ``l<k>.json``), the document store
     ``i/<segment>/d<N>.json`` (``store_chunk`` consecutive documents each), and the
     directories ``g/<j>.json`` that find a term's shard in every segment (about
     ``directory_size`` shard separators each) into ``out_dir`` (``<site>/search/``): all of a
@@ -133,11 +136,22 @@ def write_search_index(
         previous = previous_build(out_dir)
     writer = Writer(out_dir, write, track=made is not None)
     tokenizer = Tokenizer.for_config(config)
-    layout = (store_chunk, shard_bytes)  # part of every segment's key
+    layout = (store_chunk, shard_bytes, split_bytes)  # part of every segment's key
     reuse = _Reuse.of(config, tokenizer, cluster_no, layout, previous, cache_dir, keep)
     timing = {"tokenize_seconds": 0.0, "index_seconds": 0.0}
     with TokenCache(cache_dir / "search", tokenizer) as cache:
-        job = IndexJob(config, cache, jobs, writer, cluster_no, timing, *layout, part_docs)
+        job = IndexJob(
+            config,
+            cache,
+            jobs,
+            writer,
+            cluster_no,
+            timing,
+            store_chunk,
+            shard_bytes,
+            part_docs,
+            split_bytes,
+        )
         ranges = segment_ranges(len(ordered), segment_docs, segment_unit)
         done, entries, built = _each_segment(job, reuse, ordered, ranges, made)
         cache.prune = built == len(entries)
@@ -177,7 +191,7 @@ class _Reuse:
         config: SiteConfig,
         tokenizer: Tokenizer,
         cluster_no: dict[str, int],
-        layout: tuple[int, int],
+        layout: tuple[int, int, int | None],
         previous: Path | None,
         cache_dir: Path,
         keep: Callable[[str], bool] | None,
@@ -305,6 +319,7 @@ def _key_inputs(d: SearchDoc, names: dict[str, str], cluster_no: dict[str, int])
 def _segment_files(s: int, a: int, b: int, info: SegmentInfo, store_chunk: int) -> list[str]:
     """The files of segment ``s`` (documents a..b-1), relative to the search folder."""
     names = [f"{k}.json" for k in range(info.shards)]
+    names += [f"l{k}.json" for k in info.levels]
     names += [f"d{c}.json" for c in range(a // store_chunk, -(-b // store_chunk))]
     return [f"i/{s}/{name}" for name in names]
 

@@ -83,6 +83,7 @@ class IndexJob:
     store_chunk: int
     shard_bytes: int
     part_docs: int = PART_DOCS  # documents indexed at once
+    split_bytes: int | None = None  # a term's levels in a file of their own above (shard.py)
 
 
 def index_segment(job: IndexJob, part: list[SearchDoc], s: int, start: int) -> SegmentInfo:
@@ -128,6 +129,7 @@ def index_segment(job: IndexJob, part: list[SearchDoc], s: int, start: int) -> S
         part_docs=job.part_docs,
         shard_bytes=job.shard_bytes,
         store=(store_bytes, store_gzip),
+        split_bytes=job.split_bytes,
     )
     for rel, data in files.items():
         job.writer.put(f"i/{s}/{rel}", data)

@@ -15,6 +15,7 @@ from lunr.index import Index
 from lunr.query import Query, QueryPresence
 
 from huikan.search.index import utf16_key
+from huikan.search.postings import join_levels
 from huikan.search.shard import to_lunr
 from huikan.search.t2s import to_simplified
 from huikan.search.tokenize import (
@@ -192,15 +193,21 @@ def choose_words(part: Part, vocabulary: set[str]) -> None:
 
 
 def clauses(parts: list[Part]) -> list[dict[str, Any]]:
-    """The lunr clauses: required grams (prefix → trailing wildcard), optional words."""
+    """The lunr clauses: required grams (prefix → trailing wildcard), optional words.
+
+    Only the longest vocabulary words score (boost 3), and a gram inside one of them only
+    filters (boost 0): the word says the same thing about a document, and a frequent gram's
+    levels are most of a query's bytes (the browser does not fetch them for a gram that only
+    filters, :func:`joined`). Grams outside every longest word score (boost 1)."""
     out: list[dict[str, Any]] = []
     for p in parts:
         only = {"fields": [p.field]} if p.field else {}
+        longest = [w for w, long in p.words if long]
         for term, prefix in p.grams:
-            out.append({"term": term, "required": True, "prefix": prefix, "boost": 1, **only})
-        for w, long in p.words:
-            boost = 3 if long else 1
-            out.append({"term": w, "required": False, "prefix": False, "boost": boost, **only})
+            boost = 0 if not prefix and any(term in w for w in longest) else 1
+            out.append({"term": term, "required": True, "prefix": prefix, "boost": boost, **only})
+        for w in longest:
+            out.append({"term": w, "required": False, "prefix": False, "boost": 3, **only})
     return out
 
 
@@ -221,10 +228,22 @@ def run_lunr_py(index: Index, plan: list[dict[str, Any]]) -> list[tuple[str, flo
     return [(r["ref"], r["score"]) for r in index.query(callback=build)]
 
 
+def joined(load: Callable[[str], Any], folder: str, k: int) -> dict[str, Any]:
+    """Shard ``k`` of a segment's ``folder`` with its levels, read from their own file when
+    it was split (:data:`huikan.search.shard.SPLIT_FACTOR`): the browser reads that file only
+    when the query scores the term; here every shard is whole, which ranks the same."""
+    shard = load(f"{folder}/{k}")
+    if "l" not in shard:
+        return shard
+    levels = load(f"{folder}/l{k}")["l"]
+    fields = [join_levels(g, v) for g, v in zip(shard["p"][0], levels, strict=True)]
+    return {"t": shard["t"], "p": [fields]}
+
+
 def search_shards(
     query: str,
     manifest: dict[str, Any],
-    load: Callable[[int, str], Any],
+    load: Callable[[str], Any],
     load_t2s: Callable[[], dict[str, str]] | None = None,
 ) -> tuple[list[Part], list[tuple[str, float]]]:
     """Plan a query, load only its directories and then its shards in every segment
@@ -243,7 +262,7 @@ def search_shards(
     for s in range(len(manifest["segs"])):
         view = {j: Directory.parse(d, s) for j, d in dirs.items()}
         for k in needed_shards(parts, bounds, view.__getitem__):
-            shards.append({**load(f"i/{s}/{k}"), "s": s})
+            shards.append({**joined(load, f"i/{s}", k), "s": s})
     vocabulary = {t for s in shards for t in s["t"]}
     if load_t2s is not None and missing_terms(parts, vocabulary):
         simplified = to_simplified(normalize(query), load_t2s())

@@ -62,8 +62,9 @@ from huikan.search.vocab import FieldTerms, Vocabulary
 
 SEGMENT_DOCS = 65536  # documents of the largest segment (indexed in parts of merge.PART_DOCS)
 SEGMENT_UNIT = 512  # of the smallest whole one: SEGMENT_DOCS / 2**k, a multiple of the store chunk
-# 5: no directories in the segment folder (4: impact levels, 3: the store in the segment folder)
-KEY_FORMAT = b"huikan-search-segment/5\0"
+# 6: a big term's levels in a file of their own (l<k>.json); 5: no directories in the segment
+# folder (4: impact levels, 3: the store in the segment folder)
+KEY_FORMAT = b"huikan-search-segment/6\0"
 
 
 @dataclass
@@ -72,6 +73,7 @@ class SegmentInfo:
 
     seps: str  # its shards' separators (shard.separators), space-separated
     shards: int
+    levels: list[int]  # the shards whose levels have a file of their own (l<k>.json)
     postings: int
     chars: str  # every character of its terms (for t2s.json)
     hashes: bytes  # 8-byte hashes of its distinct terms (to count distinct terms overall)
@@ -186,6 +188,7 @@ def build_segment(
     part_docs: int,
     shard_bytes: int,
     store: tuple[int, int],
+    split_bytes: int | None = None,
 ) -> tuple[SegmentInfo, dict[str, bytes]]:
     """A segment's info and its shard files ({"<k>.json": data}) from the indexes of its
     parts (consecutive, ``part_docs`` documents each but the last: one part, or several
@@ -198,9 +201,10 @@ def build_segment(
         terms, texts, counted = merged_texts(parts, part_docs)
     postings = sum(p.postings for p in parts)
     parts.clear()  # the postings: the texts hold what the shards need
-    shards = pack_shards(terms, texts, counted, shard_bytes)
+    shards = pack_shards(terms, texts, counted, shard_bytes, split_bytes)
     del texts, counted
     files = {f"{k}.json": s.text.encode() for k, s in enumerate(shards)}
+    files.update({f"l{k}.json": s.levels.encode() for k, s in enumerate(shards) if s.levels})
     hashes = np.array(
         [int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest()) for t in terms],
         dtype=np.uint64,
@@ -208,6 +212,7 @@ def build_segment(
     info = SegmentInfo(
         seps=" ".join(separators(shards)),
         shards=len(shards),
+        levels=[k for k, s in enumerate(shards) if s.levels],
         postings=postings,
         chars="".join(sorted({c for t in terms for c in t})),
         hashes=unique_sorted(hashes).tobytes(),

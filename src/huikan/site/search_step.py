@@ -179,6 +179,7 @@ class SearchJob:
             segment_unit=segment.SEGMENT_UNIT,
             part_docs=merge.PART_DOCS,
             shard_bytes=shard.DEFAULT_SHARD_BYTES,  # read here, so tests can set the layout
+            split_bytes=shard.SPLIT_FACTOR * shard.DEFAULT_SHARD_BYTES,
             directory_size=shard.DIRECTORY_SEPARATORS,
             keep=keep,
             made=wrote,
