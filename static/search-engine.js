@@ -121,29 +121,42 @@
   };
 
   /* Directory j (g/<j>.json), one for all segments: per segment s, {k: its shard holding
-   * the range's lowest term, separators: its shards' separators inside the range}. */
+   * the range's lowest term, separators: its shards' separators inside the range, big: the
+   * terms in the range whose shard is split (a shard and a levels file: frequent ones)}. */
   Engine.prototype.group = function (m, j) {
     var base = this.base;
     return memo(this._groups, j, function () {
       return fetchJSON(new URL("g/" + j + ".json?v=" + m.dv, base)).then(function (d) {
         return d.k.map(function (k, s) {
-          return { k: k, separators: d.seps[s] ? d.seps[s].split(" ") : [] };
+          var big = d.big && d.big[s] ? d.big[s].split(" ") : [];
+          return { k: k, separators: d.seps[s] ? d.seps[s].split(" ") : [], big: new Set(big) };
         });
       });
     });
   };
 
   /* The shards of every segment holding `ranges` (core.termRanges): the directories the
-   * manifest points to, fetched in parallel, then the shards they point to, in parallel. */
-  Engine.prototype.shardsFor = function (m, ranges) {
+   * manifest points to, fetched in parallel, then the shards they point to, in parallel.
+   * `optional(term)`: true for a word the query needs only to know is in the index unless
+   * it is the longest one (a sub-word of the query); such a word a directory lists as
+   * split (frequent) is not fetched: the result's `known` holds it, and Engine._run fetches
+   * it if it scores. */
+  Engine.prototype.shardsFor = function (m, ranges, optional) {
     var self = this;
     var groups = core.groupsFor(ranges, m.bounds);
+    var known = new Set();
     return Promise.all(
       groups.map(function (j) {
         return self.group(m, j);
       })
     ).then(function (dirs) {
       var byGroup = new Map(groups.map(function (j, i) { return [j, dirs[i]]; }));
+      ranges.forEach(function (r) {
+        if (!optional || r[0] !== r[1] || !optional(r[0])) return;
+        var dir = byGroup.get(core.shardOf(r[0], m.bounds));
+        if (dir.some(function (d) { return d.big.has(r[0]); })) known.add(r[0]);
+      });
+      ranges = ranges.filter(function (r) { return r[0] !== r[1] || !known.has(r[0]); });
       return Promise.all(
         m.segs.map(function (seg, s) {
           var dirOf = function (j) { return byGroup.get(j)[s]; };
@@ -155,7 +168,9 @@
         })
       );
     }).then(function (perSegment) {
-      return [].concat.apply([], perSegment);
+      var shards = [].concat.apply([], perSegment);
+      shards.known = known;
+      return shards;
     });
   };
 
@@ -280,11 +295,17 @@
     var parts = core.parseQuery(query);
     return this.manifest().then(function (m) {
       if (!parts.length) return { parts: parts, words: [], all: [], hits: [], manifest: m };
-      // every term's shard in every segment, through the directories
-      return self.shardsFor(m, core.termRanges(parts)).then(function (shards) {
+      // every term's shard in every segment, through the directories; a frequent sub-word
+      // (not a gram) only once it is known to score
+      var grams = new Set();
+      parts.forEach(function (p) {
+        p.grams.forEach(function (g) { grams.add(g.term); });
+      });
+      var subWord = function (t) { return !grams.has(t); };
+      return self.shardsFor(m, core.termRanges(parts), subWord).then(function (shards) {
         // a term the query looked up is in the index if its shard in some segment holds it
         function hasTerm(t) {
-          return shards.some(function (sh) { return sh.terms.has(t); });
+          return shards.known.has(t) || shards.some(function (sh) { return sh.terms.has(t); });
         }
         if (!opts.simplified && missing(parts, shards, hasTerm)) {
           // a term the index lacks: try the query in simplified characters (集成電路)
@@ -327,9 +348,17 @@
       if (c.prefix) prefixes.push(c.term);
       else exact.add(c.term);
     });
-    return this.levelsFor(m, shards, clauses).then(function (scored) {
-      var q = self.postings(m, shards, exact, prefixes, scored);
-      return self._ranked(m, parts, words, q, clauses, opts);
+    // the longest words that were known but not fetched (frequent ones), then the levels
+    var later = Array.from(exact).filter(function (t) { return shards.known.has(t); });
+    var more = later.length ? this.shardsFor(m, later.map(function (t) { return [t, t]; })) : null;
+    this.prefetchLevels(m, later);
+    return Promise.resolve(more).then(function (extra) {
+      // a shard fetched again (it also held a term fetched before) counts once
+      var all = extra ? shards.concat(extra.filter(function (sh) { return shards.indexOf(sh) < 0; })) : shards;
+      return self.levelsFor(m, all, clauses).then(function (scored) {
+        var q = self.postings(m, all, exact, prefixes, scored);
+        return self._ranked(m, parts, words, q, clauses, opts);
+      });
     });
   };
 
@@ -339,7 +368,6 @@
    * terms (the decoded postings depend on which shards were whole). */
   Engine.prototype.levelsFor = function (m, shards, clauses) {
     var self = this;
-    var base = this.base;
     var scored = clauses.filter(function (c) { return c.boost > 0; });
     function wanted(t) {
       return scored.some(function (c) {
@@ -349,15 +377,35 @@
     var split = shards.filter(function (sh) { return sh.l === 1 && wanted(sh.t[0]); });
     return Promise.all(
       split.map(function (sh) {
-        var file = sh.key.replace("/", "/l");
-        return memo(self._levels, sh.key, function () {
-          return fetchJSON(new URL("i/" + file + ".json?v=" + m.segs[sh.s][2], base));
-        }).then(function (lv) {
+        return self.levelsFile(m, sh.s, sh.key.split("/")[1]).then(function (lv) {
           if (sh.l === 1) rank.joinLevels(sh, lv);
         });
       })
     ).then(function () {
       return scored.map(function (c) { return (c.prefix ? "*" : "") + c.term; }).sort().join(" ");
+    });
+  };
+
+  /* The levels file of shard k of segment s (memoised: Engine.prefetchLevels may have asked
+   * for it already). */
+  Engine.prototype.levelsFile = function (m, s, k) {
+    var base = this.base;
+    return memo(this._levels, s + "/" + k, function () {
+      return fetchJSON(new URL("i/" + s + "/l" + k + ".json?v=" + m.segs[s][2], base));
+    });
+  };
+
+  /* Ask for the levels files of `words` (longest words not fetched yet, which score) where a
+   * directory lists them as split, together with their shards rather than after them: the
+   * directories say which shard holds a word in each segment. */
+  Engine.prototype.prefetchLevels = function (m, words) {
+    var self = this;
+    words.forEach(function (w) {
+      self.group(m, core.shardOf(w, m.bounds)).then(function (dir) {
+        dir.forEach(function (d, s) {
+          if (d.big.has(w)) self.levelsFile(m, s, d.k + core.shardOf(w, d.separators)).catch(function () {});
+        });
+      });
     });
   };
 

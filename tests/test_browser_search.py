@@ -339,15 +339,21 @@ def test_lunr_is_the_npm_copy_not_the_repository():
 
 def test_split_shards_rank_as_whole_ones(site_root, built_site, serve_dir, page, monkeypatch):
     """A site whose frequent terms' levels are in files of their own (every term over a few
-    dozen characters, here) answers every dev query exactly as the sample site does — the
-    same articles, order and scores — and fetches those files only for terms it scores."""
-    from huikan.search import shard
+    dozen characters, here), in several segments, answers every dev query exactly as the
+    sample site does — the same articles, order and scores — and fetches those files only for
+    terms it scores."""
+    from huikan.search import segment, shard
 
     monkeypatch.setattr(shard, "SPLIT_FACTOR", 0.02)  # 80 characters
+    # and several segments: a term split in one is small in another, beside sub-words
+    monkeypatch.setattr(segment, "SEGMENT_DOCS", 64)
+    monkeypatch.setattr(segment, "SEGMENT_UNIT", 8)
     build(site_root)
     split_site = site_root / "build"
     assert list((split_site / "search" / "i").glob("*/l*.json"))
     answers = {}
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     for site in (built_site.out, split_site):
         page.goto(serve_dir(site) + "search/")
         page.wait_for_function("typeof window.huikanSearch === 'function'")
@@ -364,6 +370,7 @@ def test_split_shards_rank_as_whole_ones(site_root, built_site, serve_dir, page,
         answers[site] = [hs(page, q) for q in dev_queries()]
         page.remove_listener("response", seen)
     assert answers[split_site] == answers[built_site.out]
+    assert errors == []  # e.g. "rank() and lunr.js disagree", as when a shard counted twice
     # the levels of some split shards the queries read, not of all
     assert files["levels"] and files["levels"] < files["split"]
 

@@ -436,6 +436,14 @@ def test_write_search_index_files_and_stats(built):
         assert len(dirs) == len(bounds) + 1 > 2
         last = dirs[-1].first + len(dirs[-1].separators)
         assert len(_shard_files(out / "i" / str(s))) == last + 1
+        # the directories list every split shard's term, in the directory that finds it
+        split = {}
+        for p in _shard_files(out / "i" / str(s)):
+            shard = json.loads(p.read_text("utf-8"))
+            if "l" in shard:
+                assert (p.parent / f"l{p.stem}.json").is_file()
+                split[shard["t"][0]] = shard_of(shard["t"][0], bounds)
+        assert split and {t: j for j, d in enumerate(dirs) for t in d.big} == split
     assert [seg for seg in manifest["segs"] if len(seg) != 3] == []
     assert [seg[:2] for seg in manifest["segs"]] == [[0, 32], [32, 32], [64, 12]]
     assert len(_directories(out, 0)) == stats.extra["directories"]

@@ -65,13 +65,14 @@ def test_cached_infos_of_another_format_are_not_reused(tmp_path):
 
     from huikan.search.segment import KEY_FORMAT, InfoCache, SegmentInfo
 
-    info = SegmentInfo("a b", 129, [7, 40], 1000, "ab", b"", 10, 5, 20, 8)
+    info = SegmentInfo("a b", 129, [7, 40], "能源 新能", 1000, "ab", b"", 10, 5, 20, 8)
     cache = InfoCache(tmp_path)
     cache.put("new", info)
     assert InfoCache(tmp_path).get("new") == info
     assert (
         info.separators() == ["a", "b"]
-        and SegmentInfo("", 1, [], 0, "", b"", 0, 0, 0, 0).separators() == []
+        and info.big_terms() == ["能源", "新能"]
+        and SegmentInfo("", 1, [], "", 0, "", b"", 0, 0, 0, 0).separators() == []
     )
     (tmp_path / "old.marshal").write_bytes(marshal.dumps({**asdict(info), "groups": 3}))
     assert InfoCache(tmp_path).get("old") is None

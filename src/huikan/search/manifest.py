@@ -63,7 +63,9 @@ def top_files(
     aliases?] of each cluster, in number order; ``fmt``: the format the manifest names."""
     facets = facets_file(ordered, cluster_no)
     t2s_file = dumps(build_map({c for i in done for c in i.chars}))
-    bounds, dir_files = directories([i.separators() for i in done], directory_size)
+    bounds, dir_files = directories(
+        [i.separators() for i in done], directory_size, [i.big_terms() for i in done]
+    )
     manifest = {
         "format": fmt,
         "lunr": LUNR_VERSION,

@@ -128,11 +128,15 @@ class Directory:
 
     first: int
     separators: list[str]
+    big: frozenset[str] = frozenset()  # split terms in the range (shard.directories)
 
     @classmethod
     def parse(cls, data: dict[str, Any], segment: int) -> Directory:
         seps = data["seps"][segment]
-        return cls(data["k"][segment], seps.split(" ") if seps else [])
+        big = data["big"][segment] if "big" in data else ""
+        return cls(
+            data["k"][segment], seps.split(" ") if seps else [], frozenset(big.split(" ")) - {""}
+        )
 
 
 def term_ranges(parts: list[Part]) -> list[tuple[str, str]]:

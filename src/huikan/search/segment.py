@@ -74,6 +74,7 @@ class SegmentInfo:
     seps: str  # its shards' separators (shard.separators), space-separated
     shards: int
     levels: list[int]  # the shards whose levels have a file of their own (l<k>.json)
+    big: str  # their terms, space-separated (the directories list them: shard.directories)
     postings: int
     chars: str  # every character of its terms (for t2s.json)
     hashes: bytes  # 8-byte hashes of its distinct terms (to count distinct terms overall)
@@ -89,6 +90,9 @@ class SegmentInfo:
 
     def separators(self) -> list[str]:
         return self.seps.split(" ") if self.seps else []
+
+    def big_terms(self) -> list[str]:
+        return self.big.split(" ") if self.big else []
 
 
 @cache
@@ -213,6 +217,7 @@ def build_segment(
         seps=" ".join(separators(shards)),
         shards=len(shards),
         levels=[k for k, s in enumerate(shards) if s.levels],
+        big=" ".join(s.terms[0] for s in shards if s.levels),
         postings=postings,
         chars="".join(sorted({c for t in terms for c in t})),
         hashes=unique_sorted(hashes).tobytes(),
