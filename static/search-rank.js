@@ -24,6 +24,9 @@
   for (var b = 0; b < 64; b++) B64_VALUE[B64.charCodeAt(b)] = b;
   var EMPTY = new Int32Array(0);
   var PALETTE = 46; // "." (not a base64url digit): the postings string starts with a palette
+  var BITMAP = 126; // "~": a split term's documents as a bitmap
+  var POPCOUNT = new Uint8Array(64);
+  for (var v = 1; v < 64; v++) POPCOUNT[v] = (v & 1) + POPCOUNT[v >> 1];
 
   function byUnits(a, b) {
     return a < b ? -1 : a > b ? 1 : 0; // UTF-16 code-unit order, as the Python side sorts
@@ -35,65 +38,109 @@
    * the documents' gaps as variable-length base64url (base-32 digits, all but a number's last
    * offset by 32), then each posting's level in two digits, an index into `impacts`; or, when
    * it starts with PALETTE (".") and a digit P, P levels in two digits each (the palette),
-   * the gaps, then each posting's level in one digit, its place in the palette. */
+   * the gaps, then each posting's level in one digit, its place in the palette.
+   * A split shard (shard.l === 1: one frequent term) holds the documents alone — gaps, or a
+   * bitmap (BITMAP, "~") — and its levels file the palette and levels (joinLevels puts them
+   * in shard.lv); without them the values are 0: the term only filters. */
   function shardTerm(shard, k, start, impacts) {
     var cache = shard._decoded || (shard._decoded = new Map());
     var hit = cache.get(k);
     if (hit) return hit;
     var out = [];
     var p = shard.p[k];
-    var only = shard.l === 1; // its levels not fetched (levelsFile): documents, values 0
     for (var f = 0; f < p.length; f++) {
       var text = p[f];
-      var len = text.length;
-      var size = !only && text.charCodeAt(0) === PALETTE ? B64_VALUE[text.charCodeAt(1)] : 0;
-      var width = only ? 0 : size ? 1 : 2; // characters of level a posting
-      var i = size ? 2 + 2 * size : 0;
-      var palette = new Int32Array(size);
-      for (var q = 0; q < size; q++) {
-        palette[q] = impacts[B64_VALUE[text.charCodeAt(2 + 2 * q)] * 64 + B64_VALUE[text.charCodeAt(3 + 2 * q)]];
-      }
-      var room = Math.max(0, ((len - i) / (width + 1)) | 0); // a posting's gap takes a character at least
-      var docs = new Int32Array(room);
-      var vals = new Int32Array(room);
-      var doc = start;
-      var n = 0;
-      while (i + width * n < len) {
-        var gap = 0;
-        var c = B64_VALUE[text.charCodeAt(i++)];
-        while (c >= 32) {
-          gap = gap * 32 + c - 32;
-          c = B64_VALUE[text.charCodeAt(i++)];
-        }
-        doc += gap * 32 + c;
-        docs[n++] = doc;
-      }
-      if (i + width * n !== len) throw new Error("search: postings string cut short");
-      var j;
-      if (only) {
-        // no levels: the term only filters (boost 0), its values are never multiplied in
-      } else if (size) {
-        for (j = 0; j < n; j++) vals[j] = palette[B64_VALUE[text.charCodeAt(i++)]];
+      var lev = shard.lv ? shard.lv[f] : null;
+      var docs;
+      var at; // where the levels start, in `lev` (split) or `text`
+      if (shard.l === 1 || lev !== null) {
+        docs = text.charCodeAt(0) === BITMAP ? bitmapDocs(text, start) : gapDocs(text, 0, 0, start).docs;
+        at = 0;
       } else {
-        for (j = 0; j < n; j++, i += 2) {
-          vals[j] = impacts[B64_VALUE[text.charCodeAt(i)] * 64 + B64_VALUE[text.charCodeAt(i + 1)]];
-        }
+        lev = text;
+        var size0 = text.charCodeAt(0) === PALETTE ? B64_VALUE[text.charCodeAt(1)] : 0;
+        var read = gapDocs(text, size0 ? 2 + 2 * size0 : 0, size0 ? 1 : 2, start);
+        docs = read.docs;
+        at = read.end;
       }
-      out.push([docs.subarray(0, n), vals.subarray(0, n)]);
+      var n = docs.length;
+      var vals = new Int32Array(n);
+      if (shard.l !== 1) levelValues(lev, at, n, impacts, vals);
+      out.push([docs, vals]);
     }
     cache.set(k, out);
     return out;
   }
 
-  /* Put a split shard's levels (its l<k>.json, {l: [per field]}) back into its postings
-   * strings: the palette, if any, first, then the gaps, then the levels (join_levels in
-   * postings.py). The shard is then as if never split. */
+  /* The documents of a gaps string from character `i`, `width` characters of level a
+   * posting after them (0: none): {docs, end: where the gaps end}. */
+  function gapDocs(text, i, width, start) {
+    var len = text.length;
+    var room = Math.max(0, ((len - i) / (width + 1)) | 0); // a posting's gap takes a character at least
+    var docs = new Int32Array(room);
+    var doc = start;
+    var n = 0;
+    while (i + width * n < len) {
+      var gap = 0;
+      var c = B64_VALUE[text.charCodeAt(i++)];
+      while (c >= 32) {
+        gap = gap * 32 + c - 32;
+        c = B64_VALUE[text.charCodeAt(i++)];
+      }
+      doc += gap * 32 + c;
+      docs[n++] = doc;
+    }
+    if (i + width * n !== len) throw new Error("search: postings string cut short");
+    return { docs: docs.subarray(0, n), end: i };
+  }
+
+  /* The documents of a bitmap string (to_bitmap in postings.py): "~", the first document
+   * (from the segment's first, `start`) as one number, then six documents a digit. */
+  function bitmapDocs(text, start) {
+    var i = 1;
+    var first = 0;
+    var c = B64_VALUE[text.charCodeAt(i++)];
+    while (c >= 32) {
+      first = first * 32 + c - 32;
+      c = B64_VALUE[text.charCodeAt(i++)];
+    }
+    first = start + first * 32 + c;
+    var n = 0;
+    var j;
+    for (j = i; j < text.length; j++) n += POPCOUNT[B64_VALUE[text.charCodeAt(j)]];
+    var docs = new Int32Array(n);
+    n = 0;
+    for (j = i; j < text.length; j++) {
+      var d = B64_VALUE[text.charCodeAt(j)];
+      for (var b = 0; b < 6; b++) if (d & (32 >> b)) docs[n++] = first + (j - i) * 6 + b;
+    }
+    return docs;
+  }
+
+  /* `n` levels from character `at` of `lev` (after its palette, if it starts with one) into
+   * `vals`, as values of `impacts`. */
+  function levelValues(lev, at, n, impacts, vals) {
+    var j;
+    if (lev.charCodeAt(0) === PALETTE) {
+      var size = B64_VALUE[lev.charCodeAt(1)];
+      var palette = new Int32Array(size);
+      for (var q = 0; q < size; q++) {
+        palette[q] = impacts[B64_VALUE[lev.charCodeAt(2 + 2 * q)] * 64 + B64_VALUE[lev.charCodeAt(3 + 2 * q)]];
+      }
+      if (at === 0) at = 2 + 2 * size;
+      if (at + n !== lev.length) throw new Error("search: levels cut short");
+      for (j = 0; j < n; j++) vals[j] = palette[B64_VALUE[lev.charCodeAt(at + j)]];
+    } else {
+      if (at + 2 * n !== lev.length) throw new Error("search: levels cut short");
+      for (j = 0; j < n; j++, at += 2) {
+        vals[j] = impacts[B64_VALUE[lev.charCodeAt(at)] * 64 + B64_VALUE[lev.charCodeAt(at + 1)]];
+      }
+    }
+  }
+
+  /* A split shard's levels file ({l: [per field]}): its values are read from then on. */
   function joinLevels(shard, file) {
-    shard.p[0] = shard.p[0].map(function (gaps, f) {
-      var lev = file.l[f];
-      var head = lev.charCodeAt(0) === PALETTE ? 2 + 2 * B64_VALUE[lev.charCodeAt(1)] : 0;
-      return lev.slice(0, head) + gaps + lev.slice(head);
-    });
+    shard.lv = file.l;
     delete shard.l;
     shard._decoded = null;
   }

@@ -30,12 +30,15 @@ from huikan.search.index import (
 )
 from huikan.search.indexing import field_values
 from huikan.search.postings import (
+    decode_numbers,
     decode_postings,
     encode_levels,
     encode_numbers,
     encode_postings,
+    from_bitmap,
     join_levels,
     split_levels,
+    to_bitmap,
 )
 from huikan.search.query import (
     Directory,
@@ -143,7 +146,16 @@ def test_postings_split_into_documents_and_levels_and_back():
         text = encode_postings(gaps, levels)
         docs, rest = split_levels(text)
         assert docs == encode_numbers(gaps)[0]
+        assert decode_numbers(docs).tolist() == gaps.tolist()
         assert join_levels(docs, rest) == text
+        assert join_levels(to_bitmap(docs), rest) == text
+    # a dense term's documents are a bitmap (shorter), a sparse term's stay gaps
+    dense = encode_numbers(np.r_[3, rng.integers(1, 4, 400)])[0]
+    sparse = encode_numbers(rng.integers(40, 900, 50))[0]
+    assert to_bitmap(dense).startswith("~") and len(to_bitmap(dense)) < len(dense)
+    assert to_bitmap(sparse) == sparse
+    # "~", the first document (3), then six documents a digit: k = 100100, documents 3 and 6
+    assert from_bitmap("~Dk") == "DD" and from_bitmap("~DgA") == "D" and from_bitmap("DD") == "DD"
     with pytest.raises(ValueError):
         split_levels(encode_postings([3, 4], [9, 200])[:-1])
 
@@ -151,7 +163,8 @@ def test_postings_split_into_documents_and_levels_and_back():
 def test_clauses_score_the_longest_words_and_filter_by_the_grams_inside_them():
     """新能源消纳 (a vocabulary word): its bigrams only filter (boost 0), the word scores;
     新能源 inside it is not a clause. 耐心资本 (耐心资本 not a word, 耐心 and 资本 not ≥ 3
-    characters): every bigram scores. A one-character part is a scored prefix."""
+    characters): the bigrams that cover it two by two score, 心资 only filters. A
+    one-character part is a scored prefix."""
     new = parse_query("新能源消纳")[0]
     choose_words(new, {"新能源", "新能源消纳", "能源"})
     assert [(c["term"], c["boost"], c["required"]) for c in clauses([new])] == [

@@ -252,9 +252,9 @@ def test_shard_decoding_matches_python(site_index):
 
 
 def test_split_shards_decode_without_and_with_their_levels(site_folder, site_index):
-    """A frequent term's shard holds its documents and its levels file the rest: decoded
-    alone it gives the documents (values 0: the term only filters), joined with its levels
-    the same postings as the Python side."""
+    """A frequent term's shard holds its documents (gaps, or a bitmap when shorter) and its
+    levels file the rest: decoded alone it gives the documents (values 0: the term only
+    filters), with its levels the same postings as the Python side."""
     manifest, whole = site_index
     folder = site_folder / "i" / "0"
     split = sorted(
@@ -262,11 +262,16 @@ def test_split_shards_decode_without_and_with_their_levels(site_folder, site_ind
         if p.stem.isdigit() and '"l":1' in p.read_text("utf-8")
     )  # fmt: skip
     assert len(split) >= 3  # the fixture's split_bytes splits its frequent terms
+    texts = [x for k in split for x in json.loads((folder / f"{k}.json").read_text())["p"][0]]
+    assert any(x.startswith("~") for x in texts) and any(x[:1] not in "~" for x in texts)
     raw = [{**json.loads((folder / f"{k}.json").read_text("utf-8")), "s": 0} for k in split]
     levels = [json.loads((folder / f"l{k}.json").read_text("utf-8")) for k in split]
     want = [sh for sh in whole if sh["s"] == 0 and sh["t"][0] in {r["t"][0] for r in raw}]
-    assert node({"op": "join", "shards": raw, "levels": levels}) == [sh["p"] for sh in want]
     py = json.loads(json.dumps(to_lunr(want, manifest)))
+    js = node({"op": "join", "shards": raw, "levels": levels, "manifest": manifest})
+    assert js["invertedIndex"] == py["invertedIndex"]
+    for (ka, a), (kb, b) in zip(js["fieldVectors"], py["fieldVectors"], strict=True):
+        assert ka == kb and a == pytest.approx(b, rel=1e-15)
     js = node({"op": "decode", "shards": raw, "manifest": manifest})
     assert js["invertedIndex"] == py["invertedIndex"]
     assert [k for k, _ in js["fieldVectors"]] == [k for k, _ in py["fieldVectors"]]

@@ -62,11 +62,9 @@ function run(req) {
       const dec = rank.decodePostings(req.shards, req.manifest, keep && ((t) => keep.has(t)));
       return rank.toLunr(dec, req.manifest, null);
     }
-    case "join": // split shards with their levels files → their postings, as the engine joins them
-      return req.shards.map((sh, i) => {
-        rank.joinLevels(sh, req.levels[i]);
-        return sh.p;
-      });
+    case "join": // split shards with their levels files, decoded as the engine does
+      req.shards.forEach((sh, i) => rank.joinLevels(sh, req.levels[i]));
+      return rank.toLunr(rank.decodePostings(req.shards, req.manifest, null), req.manifest, null);
     case "query": {
       if (req.register) core.registerPipeline(lunr);
       const index = lunr.Index.load(req.index);

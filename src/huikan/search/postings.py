@@ -19,6 +19,8 @@ import numpy as np
 # digit), then their count in one digit.
 PALETTE_MARK = "."
 PALETTE_MAX = 63
+# A split term's documents string that is a bitmap (to_bitmap) starts with this mark.
+BITMAP_MARK = "~"
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"  # base64url
 ALPHABET_BYTES = np.frombuffer(ALPHABET.encode(), dtype=np.uint8)  # digit value → its byte
@@ -145,8 +147,61 @@ def split_levels(text: str) -> tuple[str, str]:
     return text[head:cut], text[:head] + text[cut:]
 
 
+def decode_numbers(text: str) -> np.ndarray:
+    """The numbers of :func:`encode_numbers`' text (a gaps string), at numpy speed."""
+    value = np.zeros(256, dtype=np.int64)
+    value[ALPHABET_BYTES] = np.arange(64)
+    v = value[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
+    ends = np.flatnonzero(v < 32)
+    if len(v) and (not len(ends) or ends[-1] != len(v) - 1):
+        raise ValueError("numbers cut short")
+    if not len(ends):
+        return np.zeros(0, dtype=np.int64)
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    group = np.repeat(np.arange(len(ends)), ends - starts + 1)
+    place = ends[group] - np.arange(len(v))  # digits after this one in its number
+    digit = np.where(v < 32, v, v - 32)
+    return np.add.reduceat(digit << (5 * place), starts)
+
+
+def to_bitmap(gaps: str) -> str:
+    """A split term's documents (:func:`split_levels`' gaps) as a bitmap when that is
+    shorter: :data:`BITMAP_MARK`, the first document as a number, then six documents a
+    digit from it (most significant bit first). A term in more than about one document in
+    seven: gzip makes ~1.4 bits of a gap but ~0.9 of a bitmap's bit at one in three (生产,
+    新质 at 80,000 articles: 9.5 → 7.9 kB)."""
+    docs = np.cumsum(decode_numbers(gaps))
+    if not len(docs):
+        return gaps
+    first = int(docs[0])
+    bits = np.zeros(-(-(int(docs[-1]) - first + 1) // 6) * 6, dtype=np.uint8)
+    bits[docs - first] = 1
+    digits = bits.reshape(-1, 6) @ np.array([32, 16, 8, 4, 2, 1], dtype=np.uint8)
+    head, _ = encode_numbers([first])
+    text = BITMAP_MARK + head + ALPHABET_BYTES[digits].tobytes().decode("ascii")
+    return text if len(text) < len(gaps) else gaps
+
+
+def from_bitmap(text: str) -> str:
+    """The gaps string of :func:`to_bitmap`'s text (a gaps string is returned as it is)."""
+    if not text.startswith(BITMAP_MARK):
+        return text
+    value = {c: i for i, c in enumerate(ALPHABET)}
+    i, first = 1, 0
+    while value[text[i]] >= 32:
+        first = first * 32 + value[text[i]] - 32
+        i += 1
+    first = first * 32 + value[text[i]]
+    digits = np.array([value[c] for c in text[i + 1 :]], dtype=np.uint8)
+    bits = np.unpackbits(digits[:, None], axis=1)[:, 2:].ravel()
+    docs = np.flatnonzero(bits) + first
+    return encode_numbers(np.diff(docs, prepend=0))[0]
+
+
 def join_levels(gaps: str, levels: str) -> str:
-    """The postings string :func:`split_levels` cut into ``gaps`` and ``levels``."""
+    """The postings string :func:`split_levels` cut into ``gaps`` (or :func:`to_bitmap`'s
+    bitmap of them) and ``levels``."""
+    gaps = from_bitmap(gaps)
     size = ALPHABET.index(levels[1]) if levels.startswith(PALETTE_MARK) else 0
     head = 2 + 2 * size if size else 0
     return levels[:head] + gaps + levels[head:]

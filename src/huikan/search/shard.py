@@ -78,6 +78,7 @@ from huikan.search.postings import (
     put_levels,
     put_numbers,
     split_levels,
+    to_bitmap,
     uses_palette,
 )
 
@@ -315,7 +316,8 @@ def pack_shards(
         head = json.dumps(names, ensure_ascii=False, separators=(",", ":"))
         if counted[cur[0]] > split:  # alone in its shard
             gaps, levels = zip(*map(split_levels, json.loads(texts[cur[0]])), strict=True)
-            text = f'{{"t":{head},"l":1,"p":[{compact(list(gaps)).decode()}]}}'
+            docs = [to_bitmap(g) for g in gaps]
+            text = f'{{"t":{head},"l":1,"p":[{compact(docs).decode()}]}}'
             shards.append(Shard(names, text, compact({"l": list(levels)}).decode()))
             return
         body = ",".join(texts[t] for t in cur)
