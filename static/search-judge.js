@@ -22,17 +22,33 @@
   /* The query's clauses, in the order lunr receives them: each part's character bigrams
    * required (a lone character: every term it begins), the vocabulary words found in it
    * optional, the longest boosted; a 来源: / 作者: … prefix restricts the part to that field. */
+  /* The bigrams at every other place of each run of a part, and its last (cover_grams in
+   * query.py): they cover every character. */
+  function coverGrams(norm) {
+    var out = new Set();
+    (norm.match(/[\p{L}\p{N}]+/gu) || []).forEach(function (run) {
+      var c = Array.from(run);
+      if (c.length < 2) return;
+      for (var i = 0; i + 1 < c.length; i += 2) out.add(c[i] + c[i + 1]);
+      out.add(c[c.length - 2] + c[c.length - 1]);
+    });
+    return out;
+  }
+
   /* The lunr clauses of a query (clauses in query.py): required grams, the longest
-   * vocabulary words (boost 3); a gram inside one of those words only filters (boost 0),
-   * so a frequent gram's levels need not be fetched (Engine.levelsFor). */
+   * vocabulary words (boost 3); a gram inside one of those words, or across the two-by-two
+   * cover of its run (coverGrams), only filters (boost 0), so a frequent gram's levels need
+   * not be fetched (Engine.levelsFor). */
   function queryClauses(parts) {
     var out = [];
     parts.forEach(function (p) {
       var fields = p.field ? [p.field] : null;
       var longest = p.words.filter(function (w) { return w.long; }).map(function (w) { return w.term; });
+      var cover = coverGrams(p.norm);
       p.grams.forEach(function (g) {
-        var covered = !g.prefix && longest.some(function (w) { return w.indexOf(g.term) !== -1; });
-        out.push({ term: g.term, prefix: g.prefix, fields: fields, boost: covered ? 0 : 1, required: true });
+        var inside = longest.some(function (w) { return w.indexOf(g.term) !== -1; });
+        var filters = !g.prefix && (inside || !cover.has(g.term));
+        out.push({ term: g.term, prefix: g.prefix, fields: fields, boost: filters ? 0 : 1, required: true });
       });
       longest.forEach(function (w) {
         out.push({ term: w, prefix: false, fields: fields, boost: 3, required: false });

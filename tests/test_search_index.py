@@ -181,10 +181,13 @@ def test_clauses_score_the_longest_words_and_filter_by_the_grams_inside_them():
     assert got == [
         ("ai", 1, False),  # a gram (two-letter words are grams)
         ("耐心", 1, False),
-        ("心资", 1, False),
+        ("心资", 0, False),  # across the words the run's two-by-two cover reads
         ("资本", 1, False),
         ("光", 1, True),
     ]
+    odd = parse_query("应急管理部")[0]  # no word: 应急 管理 部 → 应急, 管理, 理部 score
+    choose_words(odd, set())
+    assert [c["boost"] for c in clauses([odd])] == [1, 0, 1, 1]
 
 
 def test_unique_inverse_is_numpys():

@@ -196,19 +196,36 @@ def choose_words(part: Part, vocabulary: set[str]) -> None:
     part.words = [(w, w in longest) for w in part.candidates if w in vocabulary]
 
 
+def cover_grams(norm: str) -> set[str]:
+    """The bigrams at every other place of each run of a query part, and its last: they
+    cover every character once (twice for the last of an odd run) — the two-character words
+    of a run read from its start, as most Chinese words are (``coverGrams`` in
+    search-judge.js)."""
+    out: set[str] = set()
+    for run in GRAM_RUN.findall(norm):
+        if len(run) > 1:
+            out.update(run[i : i + 2] for i in range(0, len(run) - 1, 2))
+            out.add(run[-2:])
+    return out
+
+
 def clauses(parts: list[Part]) -> list[dict[str, Any]]:
     """The lunr clauses: required grams (prefix → trailing wildcard), optional words.
 
     Only the longest vocabulary words score (boost 3), and a gram inside one of them only
     filters (boost 0): the word says the same thing about a document, and a frequent gram's
     levels are most of a query's bytes (the browser does not fetch them for a gram that only
-    filters, :func:`joined`). Grams outside every longest word score (boost 1)."""
+    filters, :func:`joined`). Of the other grams, those that cover the run's characters
+    two by two score (boost 1: 细胞 and 治疗 in 细胞治疗, :func:`cover_grams`); the ones
+    across them (胞治) only filter."""
     out: list[dict[str, Any]] = []
     for p in parts:
         only = {"fields": [p.field]} if p.field else {}
         longest = [w for w, long in p.words if long]
+        cover = cover_grams(p.norm)
         for term, prefix in p.grams:
-            boost = 0 if not prefix and any(term in w for w in longest) else 1
+            inside = any(term in w for w in longest)
+            boost = 0 if not prefix and (inside or term not in cover) else 1
             out.append({"term": term, "required": True, "prefix": prefix, "boost": boost, **only})
         for w in longest:
             out.append({"term": w, "required": False, "prefix": False, "boost": 3, **only})
