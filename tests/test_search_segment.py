@@ -78,3 +78,14 @@ def test_cached_infos_of_another_format_are_not_reused(tmp_path):
     assert InfoCache(tmp_path).get("old") is None
     # old keys never match a new segment (6: a big term's levels in a file of their own)
     assert KEY_FORMAT == b"huikan-search-segment/6\0"
+
+
+def test_smaller_segments_have_smaller_shards():
+    """A segment's shard budget goes as the square root of its size, not under a quarter of
+    a full segment's: the archive's small tail segments cost less per query term."""
+    from huikan.search.segment import shard_budget
+
+    assert shard_budget(4000, 65536, 65536) == 4000
+    assert shard_budget(4000, 8192, 65536) == 1414
+    assert shard_budget(4000, 2048, 65536) == shard_budget(4000, 12, 65536) == 1000
+    assert shard_budget(4000, 100_000, 65536) == 4000

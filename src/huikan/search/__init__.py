@@ -136,7 +136,8 @@ def write_search_index(
         previous = previous_build(out_dir)
     writer = Writer(out_dir, write, track=made is not None)
     tokenizer = Tokenizer.for_config(config)
-    layout = (store_chunk, shard_bytes, split_bytes)  # part of every segment's key
+    # part of every segment's key (the full segment's size sets a smaller one's shard size)
+    layout = (store_chunk, shard_bytes, split_bytes, segment_docs)
     reuse = _Reuse.of(config, tokenizer, cluster_no, layout, previous, cache_dir, keep)
     timing = {"tokenize_seconds": 0.0, "index_seconds": 0.0}
     with TokenCache(cache_dir / "search", tokenizer) as cache:
@@ -151,6 +152,7 @@ def write_search_index(
             shard_bytes,
             part_docs,
             split_bytes,
+            segment_docs,
         )
         ranges = segment_ranges(len(ordered), segment_docs, segment_unit)
         done, entries, built = _each_segment(job, reuse, ordered, ranges, made)
@@ -191,7 +193,7 @@ class _Reuse:
         config: SiteConfig,
         tokenizer: Tokenizer,
         cluster_no: dict[str, int],
-        layout: tuple[int, int, int | None],
+        layout: tuple[int, int, int | None, int],
         previous: Path | None,
         cache_dir: Path,
         keep: Callable[[str], bool] | None,

@@ -84,6 +84,7 @@ class IndexJob:
     shard_bytes: int
     part_docs: int = PART_DOCS  # documents indexed at once
     split_bytes: int | None = None  # a term's levels in a file of their own above (shard.py)
+    segment_docs: int | None = None  # a full segment's documents: smaller ones, smaller shards
 
 
 def index_segment(job: IndexJob, part: list[SearchDoc], s: int, start: int) -> SegmentInfo:
@@ -130,6 +131,7 @@ def index_segment(job: IndexJob, part: list[SearchDoc], s: int, start: int) -> S
         shard_bytes=job.shard_bytes,
         store=(store_bytes, store_gzip),
         split_bytes=job.split_bytes,
+        segment_docs=job.segment_docs,
     )
     for rel, data in files.items():
         job.writer.put(f"i/{s}/{rel}", data)
