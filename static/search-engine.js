@@ -140,8 +140,8 @@
    * `optional(term)`: true for a word the query needs only to know is in the index unless
    * it is the longest one (a sub-word of the query); such a word a directory lists as
    * split (frequent) is not fetched: the result's `known` holds it, and Engine._run fetches
-   * it if it scores. */
-  Engine.prototype.shardsFor = function (m, ranges, optional) {
+   * it if it scores. `onKnown(known)` is called as soon as the directories tell. */
+  Engine.prototype.shardsFor = function (m, ranges, optional, onKnown) {
     var self = this;
     var groups = core.groupsFor(ranges, m.bounds);
     var known = new Set();
@@ -157,6 +157,7 @@
         if (dir.some(function (d) { return d.big.has(r[0]); })) known.add(r[0]);
       });
       ranges = ranges.filter(function (r) { return r[0] !== r[1] || !known.has(r[0]); });
+      if (onKnown) onKnown(known);
       return Promise.all(
         m.segs.map(function (seg, s) {
           var dirOf = function (j) { return byGroup.get(j)[s]; };
@@ -302,7 +303,8 @@
         p.grams.forEach(function (g) { grams.add(g.term); });
       });
       var subWord = function (t) { return !grams.has(t); };
-      return self.shardsFor(m, core.termRanges(parts), subWord).then(function (shards) {
+      var early = function (known) { self.surelyScored(m, parts, known); };
+      return self.shardsFor(m, core.termRanges(parts), subWord, early).then(function (shards) {
         // a term the query looked up is in the index if its shard in some segment holds it
         function hasTerm(t) {
           return shards.known.has(t) || shards.some(function (sh) { return sh.terms.has(t); });
@@ -386,6 +388,24 @@
     });
   };
 
+  /* What the query will surely score, asked for as soon as the directories tell (with the
+   * shards, not a round after them): a part that is one frequent word (known: its
+   * directory lists it as split) scores that word alone — its shards and levels; a part
+   * with no word to look up (two characters, a Latin word) scores its grams that cover it
+   * (J.coverGrams) — their levels where split. */
+  Engine.prototype.surelyScored = function (m, parts, known) {
+    var self = this;
+    parts.forEach(function (p) {
+      if (p.single && known.has(p.norm)) {
+        self.shardsFor(m, [[p.norm, p.norm]]).catch(function () {});
+        self.prefetchLevels(m, [p.norm]);
+      } else if (!p.candidates.length) {
+        var cover = J.coverGrams(p.norm);
+        self.prefetchLevels(m, p.grams.filter(function (g) { return !g.prefix && cover.has(g.term); }).map(function (g) { return g.term; }));
+      }
+    });
+  };
+
   /* The levels file of shard k of segment s (memoised: Engine.prefetchLevels may have asked
    * for it already). */
   Engine.prototype.levelsFile = function (m, s, k) {
@@ -395,9 +415,9 @@
     });
   };
 
-  /* Ask for the levels files of `words` (longest words not fetched yet, which score) where a
-   * directory lists them as split, together with their shards rather than after them: the
-   * directories say which shard holds a word in each segment. */
+  /* Ask for the levels files of `words` (terms the query scores) where a directory lists
+   * them as split, together with their shards rather than after them: the directories say
+   * which shard holds a term in each segment. */
   Engine.prototype.prefetchLevels = function (m, words) {
     var self = this;
     words.forEach(function (w) {

@@ -285,6 +285,7 @@
   // what the engine uses (topFields, classify, summarise and fieldTexts serve these)
   return {
     queryClauses: queryClauses,
+    coverGrams: coverGrams,
     inPeriod: inPeriod,
     rangeKey: rangeKey,
     yearOf: yearOf,

@@ -100,8 +100,9 @@ def write_search_index(
     """Write ``manifest.json``, ``facets.json`` (cluster of each document as a character,
     :data:`~huikan.search.manifest.CLUSTER_CHAR`; documents per month),
     ``t2s.json`` (traditional → simplified, :mod:`huikan.search.t2s`), index shards
-    ``i/<segment>/<k>.json`` of about ``shard_bytes`` (a term counted over ``split_bytes``,
-    default twice that, with its levels in ``l<k>.json``), the document store
+    ``i/<segment>/<k>.json`` of about ``shard_bytes`` in a full segment, less in a smaller
+    one (:func:`~huikan.search.segment.shard_budget`), a term counted over ``split_bytes``
+    (default twice ``shard_bytes``) alone with its levels in ``l<k>.json``, the document store
     ``i/<segment>/d<N>.json`` (``store_chunk`` consecutive documents each), and the
     directories ``g/<j>.json`` that find a term's shard in every segment (about
     ``directory_size`` shard separators each) into ``out_dir`` (``<site>/search/``): all of a
