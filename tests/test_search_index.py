@@ -15,6 +15,7 @@ from lunr.index import Index
 from huikan.config import load_config
 from huikan.search import FORMAT, SearchDoc, write_search_index
 from huikan.search.cache import TokenCache
+from huikan.search.directory import directories
 from huikan.search.files import folder_digest
 from huikan.search.index import (
     FIELDS,
@@ -54,7 +55,6 @@ from huikan.search.query import (
     shard_of,
 )
 from huikan.search.shard import (
-    directories,
     make_shards,
     separators,
     term_texts,

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from huikan.search.directory import directories
 from huikan.search.files import Writer, digest
 from huikan.search.index import FIELDS, IMPACTS, LUNR_VERSION, PIPELINE_FN
 from huikan.search.segment import SegmentInfo, distinct_terms
-from huikan.search.shard import directories
 from huikan.search.store import dumps
 from huikan.search.t2s import build_map
 from huikan.search.trend import month_key

@@ -123,12 +123,12 @@ def shard_of(term: str, separators: list[str]) -> int:
 
 @dataclass
 class Directory:
-    """A directory (``g/<j>.json``, :func:`huikan.search.shard.directories`) as one segment
+    """A directory (``g/<j>.json``, :func:`huikan.search.directory.directories`) as one segment
     reads it: its shard holding the range's lowest term, and its separators inside the range."""
 
     first: int
     separators: list[str]
-    big: frozenset[str] = frozenset()  # split terms in the range (shard.directories)
+    big: frozenset[str] = frozenset()  # split terms in the range (directory.directories)
 
     @classmethod
     def parse(cls, data: dict[str, Any], segment: int) -> Directory:

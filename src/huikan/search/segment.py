@@ -13,7 +13,7 @@ of them is a function of the segment's documents alone:
 * document numbers in a shard are counted from the segment's first document;
 * a segment's shard boundaries depend on its own terms only (and the fixed shard budget,
   part of the key). The directories that find a term's shard in every segment
-  (:func:`huikan.search.shard.directories`) are the archive's, few and small, and written
+  (:func:`huikan.search.directory.directories`) are the archive's, few and small, and written
   again by every build from the segments' separators (kept in :class:`SegmentInfo`).
 
 So a new bulletin — the newest, the common case — changes only the segments at the end: the
@@ -74,7 +74,7 @@ class SegmentInfo:
     seps: str  # its shards' separators (shard.separators), space-separated
     shards: int
     levels: list[int]  # the shards whose levels have a file of their own (l<k>.json)
-    big: str  # their terms, space-separated (the directories list them: shard.directories)
+    big: str  # their terms, space-separated (the directories list them: directory.py)
     postings: int
     chars: str  # every character of its terms (for t2s.json)
     hashes: bytes  # 8-byte hashes of its distinct terms (to count distinct terms overall)

@@ -4,13 +4,15 @@ The site's index is cut into document segments (:mod:`huikan.search.segment`) an
 segment's terms into shards. Terms are in UTF-16 order (JavaScript's), so each shard holds a
 contiguous range of terms and a lookup needs only the first term of each shard (the shortest
 prefix that separates it from the previous one, :func:`separators`). The lookup has two
-levels (:func:`directories`), shared by all segments: the manifest cuts the term space into
-ranges at a few bounds (``dirs``, about one per :data:`DIRECTORY_SEPARATORS` separators of
-all segments together), and each range has a directory file, ``g/<j>.json``, listing every
-segment's shard separators inside the range:
+levels (:func:`huikan.search.directory.directories`), shared by all segments: the manifest
+cuts the term space into ranges at a few bounds (``dirs``, about one per
+:data:`DIRECTORY_SEPARATORS` separators of all segments together), and each range has a
+directory file, ``g/<j>.json``, listing every segment's shard separators inside the range
+(and its split terms, below):
 
     {"k": [<per segment: its shard holding the range's lowest term>, ...],
-     "seps": ["<per segment: its separators inside the range>", ...]}
+     "seps": ["<per segment: its separators inside the range>", ...],
+     "big": ["<per segment: its split terms inside the range>", ...]}  (when any)
 
 (space-separated). The browser finds a term's range in the manifest, its shard in each
 segment from that one directory, and fetches ``i/<segment>/<k>.json``: small shards then cost
@@ -52,7 +54,6 @@ vector with field vectors, and every element it touches lives in the loaded shar
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import json
 from dataclasses import dataclass
@@ -350,47 +351,6 @@ def separators(shards: list[Shard]) -> list[str]:
                 out.append(first[:n])
                 break
     return out
-
-
-def directories(
-    segment_seps: list[list[str]],
-    size: int = DIRECTORY_SEPARATORS,
-    segment_big: list[list[str]] | None = None,
-) -> tuple[list[str], list[bytes]]:
-    """The lookup's ranges for segments whose shards have the separators ``segment_seps``:
-    the bounds (every ``size``-th of all segments' separators in UTF-16 order, so a directory
-    lists at most ``size``) and each range's directory file. A term t in range j,
-    [bounds[j-1], bounds[j]), is in segment s's shard ``k[s] + shard_of(t, seps[s])``:
-    ``k[s]`` counts the segment's separators <= the range's lowest bound, ``seps[s]`` are
-    those inside it.
-
-    ``segment_big``: each segment's split terms (a shard and a levels file each, in order);
-    a directory lists those in its range, ``big[s]``, so the browser knows such a word is in
-    the index without fetching it — it fetches it only when the query scores it (a query's
-    sub-words only tell which of its words is the longest, and a frequent one's documents
-    were ~10 kB of a cold page)."""
-    every = sorted((sep for seps in segment_seps for sep in seps), key=utf16_key)
-    bounds = [b for b, _ in itertools.groupby(every[size::size])]  # segments share separators
-    keys = [[utf16_key(sep) for sep in seps] for seps in segment_seps]
-    big = segment_big or [[] for _ in segment_seps]
-    big_keys = [[utf16_key(t) for t in terms] for terms in big]
-    edges = [None, *(utf16_key(b) for b in bounds), None]
-    files = []
-    for lo, hi in itertools.pairwise(edges):
-        first, inside, big_inside = [], [], []
-        for seps, sk, terms, tk in zip(segment_seps, keys, big, big_keys, strict=True):
-            a = 0 if lo is None else bisect.bisect_right(sk, lo)
-            b = len(sk) if hi is None else bisect.bisect_left(sk, hi)
-            first.append(a)
-            inside.append(" ".join(seps[a:b]))
-            a = 0 if lo is None else bisect.bisect_left(tk, lo)
-            b = len(tk) if hi is None else bisect.bisect_left(tk, hi)
-            big_inside.append(" ".join(terms[a:b]))
-        entry = {"k": first, "seps": inside}
-        if any(big_inside):
-            entry["big"] = big_inside
-        files.append(compact(entry))
-    return bounds, files
 
 
 def to_lunr(shards: list[dict[str, Any]], manifest: dict[str, Any]) -> dict[str, Any]:
