@@ -24,6 +24,8 @@ BITMAP_MARK = "~"
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"  # base64url
 ALPHABET_BYTES = np.frombuffer(ALPHABET.encode(), dtype=np.uint8)  # digit value → its byte
+DIGIT_VALUE = np.zeros(256, dtype=np.int64)  # a digit's byte → its value
+DIGIT_VALUE[ALPHABET_BYTES] = np.arange(64)
 
 
 def number_digits(x: np.ndarray) -> np.ndarray:
@@ -132,13 +134,10 @@ def split_levels(text: str) -> tuple[str, str]:
     The number of postings n is where the gaps end: the count of numbers' last digits (value
     < 32) in the text before the last ``width`` × n characters equals n — one n does, since
     that count can only fall as n grows."""
-    size = ALPHABET.index(text[1]) if text.startswith(PALETTE_MARK) else 0
-    head = 2 + 2 * size if size else 0
-    width = 1 if size else 2
-    body = np.frombuffer(text[head:].encode("ascii"), dtype=np.uint8)
-    value = np.zeros(256, dtype=np.uint8)
-    value[ALPHABET_BYTES] = np.arange(64, dtype=np.uint8)
-    last = np.concatenate([[0], np.cumsum(value[body] < 32)])  # numbers ended before each char
+    head = palette_head(text)
+    width = 1 if head else 2
+    body = digit_values(text[head:])
+    last = np.concatenate([[0], np.cumsum(body < 32)])  # numbers ended before each char
     n = np.arange(len(body) // (width + 1) + 1)
     found = np.flatnonzero(last[len(body) - width * n] == n)
     if len(found) != 1:
@@ -147,11 +146,19 @@ def split_levels(text: str) -> tuple[str, str]:
     return text[head:cut], text[:head] + text[cut:]
 
 
+def palette_head(text: str) -> int:
+    """Characters of the palette a postings (or levels) string starts with: 0 for none."""
+    return 2 + 2 * ALPHABET.index(text[1]) if text.startswith(PALETTE_MARK) else 0
+
+
+def digit_values(text: str) -> np.ndarray:
+    """Each base64url digit's value."""
+    return DIGIT_VALUE[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
+
+
 def decode_numbers(text: str) -> np.ndarray:
     """The numbers of :func:`encode_numbers`' text (a gaps string), at numpy speed."""
-    value = np.zeros(256, dtype=np.int64)
-    value[ALPHABET_BYTES] = np.arange(64)
-    v = value[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
+    v = digit_values(text)
     ends = np.flatnonzero(v < 32)
     if len(v) and (not len(ends) or ends[-1] != len(v) - 1):
         raise ValueError("numbers cut short")
@@ -186,14 +193,10 @@ def from_bitmap(text: str) -> str:
     """The gaps string of :func:`to_bitmap`'s text (a gaps string is returned as it is)."""
     if not text.startswith(BITMAP_MARK):
         return text
-    value = {c: i for i, c in enumerate(ALPHABET)}
-    i, first = 1, 0
-    while value[text[i]] >= 32:
-        first = first * 32 + value[text[i]] - 32
-        i += 1
-    first = first * 32 + value[text[i]]
-    digits = np.array([value[c] for c in text[i + 1 :]], dtype=np.uint8)
-    bits = np.unpackbits(digits[:, None], axis=1)[:, 2:].ravel()
+    v = digit_values(text[1:])
+    end = int(np.argmax(v < 32)) + 1  # the first document's number ends at its last digit
+    first = int(decode_numbers(text[1 : 1 + end])[0])
+    bits = np.unpackbits(v[end:].astype(np.uint8)[:, None], axis=1)[:, 2:].ravel()
     docs = np.flatnonzero(bits) + first
     return encode_numbers(np.diff(docs, prepend=0))[0]
 
@@ -201,7 +204,5 @@ def from_bitmap(text: str) -> str:
 def join_levels(gaps: str, levels: str) -> str:
     """The postings string :func:`split_levels` cut into ``gaps`` (or :func:`to_bitmap`'s
     bitmap of them) and ``levels``."""
-    gaps = from_bitmap(gaps)
-    size = ALPHABET.index(levels[1]) if levels.startswith(PALETTE_MARK) else 0
-    head = 2 + 2 * size if size else 0
-    return levels[:head] + gaps + levels[head:]
+    head = palette_head(levels)
+    return levels[:head] + from_bitmap(gaps) + levels[head:]
