@@ -31,7 +31,7 @@ from huikan.search.segment import (
     segment_key,
     segment_ranges,
 )
-from huikan.search.shard import DEFAULT_SHARD_BYTES, DIRECTORY_SEPARATORS
+from huikan.search.shard import DEFAULT_SHARD_BYTES, DIRECTORY_SEPARATORS, SPLIT_FACTOR
 from huikan.search.stats import SearchStats, stats_of
 from huikan.search.tokenize import Tokenizer
 
@@ -137,6 +137,8 @@ def write_search_index(
         previous = previous_build(out_dir)
     writer = Writer(out_dir, write, track=made is not None)
     tokenizer = Tokenizer.for_config(config)
+    if split_bytes is None:
+        split_bytes = SPLIT_FACTOR * shard_bytes
     # part of every segment's key (the full segment's size sets a smaller one's shard size)
     layout = (store_chunk, shard_bytes, split_bytes, segment_docs)
     reuse = _Reuse.of(config, tokenizer, cluster_no, layout, previous, cache_dir, keep)
@@ -194,7 +196,7 @@ class _Reuse:
         config: SiteConfig,
         tokenizer: Tokenizer,
         cluster_no: dict[str, int],
-        layout: tuple[int, int, int | None, int],
+        layout: tuple[int, int, int, int],
         previous: Path | None,
         cache_dir: Path,
         keep: Callable[[str], bool] | None,

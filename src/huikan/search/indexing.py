@@ -18,7 +18,7 @@ from huikan.memory import release_memory
 from huikan.search.cache import TokenCache
 from huikan.search.files import Writer
 from huikan.search.index import FIELDS
-from huikan.search.merge import PART_DOCS, compact
+from huikan.search.merge import compact
 from huikan.search.segment import SegmentInfo, build_segment, index_part, store_files, store_sizes
 from huikan.search.store import plain_text
 
@@ -82,9 +82,9 @@ class IndexJob:
     timing: dict[str, float]
     store_chunk: int
     shard_bytes: int
-    part_docs: int = PART_DOCS  # documents indexed at once
-    split_bytes: int | None = None  # a term's levels in a file of their own above (shard.py)
-    segment_docs: int | None = None  # a full segment's documents: smaller ones, smaller shards
+    part_docs: int  # documents indexed at once
+    split_bytes: int  # a term's levels in a file of their own above (shard.py)
+    segment_docs: int  # a full segment's documents: smaller ones, smaller shards
 
 
 def index_segment(job: IndexJob, part: list[SearchDoc], s: int, start: int) -> SegmentInfo:

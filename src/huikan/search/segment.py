@@ -56,7 +56,7 @@ import numpy as np
 from huikan.search.arrays import unique_sorted
 from huikan.search.index import FIELDS, LENGTH_REF, LunrIndex, build_index
 from huikan.search.merge import merged_texts
-from huikan.search.shard import SPLIT_FACTOR, pack_shards, separators, term_texts
+from huikan.search.shard import pack_shards, separators, term_texts
 from huikan.search.store import dumps
 from huikan.search.vocab import FieldTerms, Vocabulary
 
@@ -204,13 +204,15 @@ def build_segment(
     part_docs: int,
     shard_bytes: int,
     store: tuple[int, int],
-    split_bytes: int | None = None,
-    segment_docs: int | None = None,
+    split_bytes: int,
+    segment_docs: int,
 ) -> tuple[SegmentInfo, dict[str, bytes]]:
     """A segment's info and its shard files ({"<k>.json": data}) from the indexes of its
     parts (consecutive, ``part_docs`` documents each but the last: one part, or several
     merged by :func:`huikan.search.merge.merged_texts`); ``store``: its store files' bytes
-    and gzip bytes (:func:`store_sizes`, written as each part was indexed)."""
+    and gzip bytes (:func:`store_sizes`, written as each part was indexed). Its shards are
+    of :func:`shard_budget` (``shard_bytes`` in a segment of ``segment_docs``), a term
+    counted over ``split_bytes`` alone with its levels file ("l<k>.json")."""
     if len(parts) == 1:
         terms = parts[0].terms
         texts, counted = term_texts(parts[0])
@@ -219,11 +221,8 @@ def build_segment(
     postings = sum(p.postings for p in parts)
     docs = sum(len(p.refs) for p in parts)
     parts.clear()  # the postings: the texts hold what the shards need
-    if split_bytes is None:
-        split_bytes = SPLIT_FACTOR * shard_bytes
-    if segment_docs is not None:  # a smaller segment, smaller shards
-        shard_bytes = shard_budget(shard_bytes, docs, segment_docs)
-    shards = pack_shards(terms, texts, counted, shard_bytes, split_bytes)
+    budget = shard_budget(shard_bytes, docs, segment_docs)  # a smaller segment, smaller shards
+    shards = pack_shards(terms, texts, counted, budget, split_bytes)
     del texts, counted
     files = {f"{k}.json": s.text.encode() for k, s in enumerate(shards)}
     files.update({f"l{k}.json": s.levels.encode() for k, s in enumerate(shards) if s.levels})
