@@ -19,9 +19,6 @@
 })(typeof self !== "undefined" ? self : this, function (core) {
   "use strict";
 
-  /* The query's clauses, in the order lunr receives them: each part's character bigrams
-   * required (a lone character: every term it begins), the vocabulary words found in it
-   * optional, the longest boosted; a 来源: / 作者: … prefix restricts the part to that field. */
   /* The bigrams at every other place of each run of a part, and its last (cover_grams in
    * query.py): they cover every character. */
   function coverGrams(norm) {
@@ -35,10 +32,12 @@
     return out;
   }
 
-  /* The lunr clauses of a query (clauses in query.py): required grams, the longest
-   * vocabulary words (boost 3); a gram inside one of those words, or across the two-by-two
-   * cover of its run (coverGrams), only filters (boost 0), so a frequent gram's levels need
-   * not be fetched (Engine.levelsFor). */
+  /* The query's clauses, in the order lunr receives them (clauses in query.py): each part's
+   * character bigrams required (a lone character: every term it begins), its longest
+   * vocabulary words optional (boost 3); a bigram inside one of those words, or across the
+   * two-by-two cover of its run (coverGrams), only filters (boost 0), so a frequent one's
+   * levels need not be fetched (Engine.levelsFor); a 来源: / 作者: … prefix restricts the
+   * part to that field. */
   function queryClauses(parts) {
     var out = [];
     parts.forEach(function (p) {

@@ -50,22 +50,22 @@
     var p = shard.p[k];
     for (var f = 0; f < p.length; f++) {
       var text = p[f];
-      var lev = shard.lv ? shard.lv[f] : null;
+      var lev = shard.lv ? shard.lv[f] : null; // a split shard's levels, once fetched
       var docs;
-      var at; // where the levels start, in `lev` (split) or `text`
+      var at; // where the levels start, in `lev`
       if (shard.l === 1 || lev !== null) {
         docs = text.charCodeAt(0) === BITMAP ? bitmapDocs(text, start) : gapDocs(text, 0, 0, start).docs;
-        at = 0;
+        at = lev === null ? 0 : paletteHead(lev);
       } else {
         lev = text;
-        var size0 = text.charCodeAt(0) === PALETTE ? B64_VALUE[text.charCodeAt(1)] : 0;
-        var read = gapDocs(text, size0 ? 2 + 2 * size0 : 0, size0 ? 1 : 2, start);
+        var head = paletteHead(text);
+        var read = gapDocs(text, head, head ? 1 : 2, start);
         docs = read.docs;
         at = read.end;
       }
       var n = docs.length;
       var vals = new Int32Array(n);
-      if (shard.l !== 1) levelValues(lev, at, n, impacts, vals);
+      if (lev !== null) levelValues(lev, at, n, impacts, vals);
       out.push([docs, vals]);
     }
     cache.set(k, out);
@@ -117,8 +117,13 @@
     return docs;
   }
 
-  /* `n` levels from character `at` of `lev` (after its palette, if it starts with one) into
-   * `vals`, as values of `impacts`. */
+  /* Characters of the palette a postings or levels string starts with (0: none). */
+  function paletteHead(text) {
+    return text.charCodeAt(0) === PALETTE ? 2 + 2 * B64_VALUE[text.charCodeAt(1)] : 0;
+  }
+
+  /* `n` levels from character `at` of `lev` (its palette, if it starts with one, is read
+   * from its start) into `vals`, as values of `impacts`. */
   function levelValues(lev, at, n, impacts, vals) {
     var j;
     if (lev.charCodeAt(0) === PALETTE) {
@@ -127,7 +132,6 @@
       for (var q = 0; q < size; q++) {
         palette[q] = impacts[B64_VALUE[lev.charCodeAt(2 + 2 * q)] * 64 + B64_VALUE[lev.charCodeAt(3 + 2 * q)]];
       }
-      if (at === 0) at = 2 + 2 * size;
       if (at + n !== lev.length) throw new Error("search: levels cut short");
       for (j = 0; j < n; j++) vals[j] = palette[B64_VALUE[lev.charCodeAt(at + j)]];
     } else {
