@@ -433,10 +433,10 @@ def test_recall_of_dev_queries_in_python(built):
 
 
 def test_the_search_scripts_read_the_format_the_build_writes():
-    """search-engine.js refuses a manifest of another format (a page left open across an
+    """search-files.js refuses a manifest of another format (a page left open across an
     upgrade): its constant must be the one the build writes."""
-    engine = (REPO / "static" / "search-engine.js").read_text("utf-8")
-    assert re.search(r'var FORMAT = "([^"]+)";', engine).group(1) == FORMAT
+    files = (REPO / "static" / "search-files.js").read_text("utf-8")
+    assert re.search(r'var FORMAT = "([^"]+)";', files).group(1) == FORMAT
 
 
 def test_write_search_index_files_and_stats(built):

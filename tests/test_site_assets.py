@@ -22,6 +22,7 @@ def test_scripts_and_style_sheets_are_minified_others_copied(tmp_path):
     for name in (
         "search.js",
         "search-engine.js",
+        "search-files.js",
         "search-judge.js",
         "search-core.js",
         "search-rank.js",

@@ -37,7 +37,7 @@ from huikan.search.tokenize import Tokenizer
 
 # 9: a big term's levels in a file of its own, read only when the query scores the term; 8:
 # palettes of levels, documents numbered by (date, cluster, url); 7: one set of directories
-# for all segments (6: impact levels, 5: the store in the segments). static/search-engine.js
+# for all segments (6: impact levels, 5: the store in the segments). static/search-files.js
 # names the format it reads and refuses any other.
 FORMAT = "huikan-search/9"
 # Documents per store file. One: a query's results are scattered over the archive, so a file of

@@ -39,6 +39,7 @@ SEARCH_SCRIPTS = (
     "search-core.js",
     "search-rank.js",
     "search-judge.js",
+    "search-files.js",
     "search-engine.js",
     "search.js",
 )
