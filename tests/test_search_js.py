@@ -168,7 +168,8 @@ def test_trend_bins_and_geometry_match_python():
 def test_sort_hits_orders_as_the_comparator_does():
     """search-judge.js sortHits (scores sorted natively) gives Array.sort(order)'s order:
     by class, score (highest first), id (highest first), with ties in score, all three
-    classes, and sizes under and over its threshold; a class it does not know falls back."""
+    classes, and sizes under and over its threshold; a class it does not know falls back.
+    Each case twice: shuffled, and in id order as rank() lists documents (ties reversed)."""
     import random
 
     rng = random.Random(14)
@@ -185,7 +186,8 @@ def test_sort_hits_orders_as_the_comparator_does():
             hits.append({"id": i, "score": score, "cls": rng.choice([0, 1, 2, 2])})
         cases.append(hits)
     odd = [dict(h, cls=3 if k == 7 else h["cls"]) for k, h in enumerate(cases[-1])]
-    for hits in [*cases, odd]:
+    in_order = [sorted(hits, key=lambda h: h["id"]) for hits in cases]
+    for hits in [*cases, odd, *in_order]:
         fast, slow = node({"op": "sortHits", "hits": hits})
         assert fast == slow, len(hits)
         assert sorted(fast) == sorted(h["id"] for h in hits)
