@@ -250,6 +250,15 @@ def table(n: int, results: dict[str, dict]) -> None:
                     )
                 )
         rows.append(("warm median latency (ms)", [f"{s[x]['lat']:.0f}" for x in labels]))
+        rows.append(
+            (
+                "  requests per query (median / worst)",
+                [
+                    "{:.0f} / {}".format(*s[x]["requests"]) if "requests" in s[x] else "-"
+                    for x in labels
+                ],
+            )
+        )
         rows.append(("  load avg", [s[x]["load"] for x in labels]))
         rows.append(
             (
@@ -270,7 +279,8 @@ def table(n: int, results: dict[str, dict]) -> None:
                 f"pagefind on the 'this' site: index {pf['pf_index_s']:.1f} s, "
                 f"{mb(pf['pf_index_bytes'])}; cold bytes to first result median "
                 f"{kb(pf['pf_cold_median'])}, max {kb(pf['pf_cold_max'])}; warm median "
-                f"{pf['pf_lat']:.0f} ms"
+                f"{pf['pf_lat']:.0f} ms, "
+                "{:.0f} / {} requests per query (median / worst)".format(*pf["pf_requests"])
             )
     width = max(len(r[0]) for r in rows) + 2
     print(" " * width + "".join(f"{x:>32}" for x in labels))

@@ -145,6 +145,7 @@ def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
             )
             out.update(cold_pages(browser, base, qs))
             lat: dict[str, list[float]] = {"huikan": [], "pagefind": []}
+            requests: dict[str, list[int]] = {"huikan": [], "pagefind": []}
             engines = [("huikan", "bench-huikan.html")]
             if pagefind:
                 engines.append(("pagefind", "bench-pagefind.html"))
@@ -156,12 +157,19 @@ def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
                 out["pf_cold_max"] = max(e["gzip"] for e in pf_cold)
             for _ in range(search_bench.ROUNDS):  # interleaved: the same machine load
                 for name, page_name in engines:
-                    lat[name] += search_bench.latencies(browser, base, page_name, qs)[1]
+                    _, times, counts = search_bench.latencies(browser, base, page_name, qs)
+                    lat[name] += times
+                    requests[name] += counts
             out["lat"] = statistics.median(lat["huikan"])
+            out["requests"] = [statistics.median(requests["huikan"]), max(requests["huikan"])]
             texts = stored_texts(site / "search")
             out["recall"] = match_recall(browser, base, "bench-huikan.html", qs, texts)
             if pagefind:
                 out["pf_lat"] = statistics.median(lat["pagefind"])
+                out["pf_requests"] = [
+                    statistics.median(requests["pagefind"]),
+                    max(requests["pagefind"]),
+                ]
             browser.close()
     finally:
         server.shutdown()

@@ -193,15 +193,29 @@ def first_result_bytes(browser, base: str, page_name: str, query: str) -> dict:
     return figures
 
 
-def latencies(browser, base: str, page_name: str, queries: list[str]) -> tuple[float, list[float]]:
+# one query's time and the requests it made (resource timing, cleared before each query:
+# its buffer keeps only 250 entries)
+TIMED_RUN = """async ([q]) => {
+  performance.clearResourceTimings();
+  const r = await window.run(q, 10);
+  return {ms: r.ms, requests: performance.getEntriesByType("resource").length};
+}"""
+
+
+def latencies(
+    browser, base: str, page_name: str, queries: list[str]
+) -> tuple[float, list[float], list[int]]:
+    """A fresh page (empty HTTP cache): the first query's time (scripts, manifest), then each
+    query's time and its number of requests. On a small machine a request costs a few ms of
+    the browser's CPU whatever its size, so the count explains much of the time."""
     ctx = browser.new_context()
     page = ctx.new_page()
     page.goto(base + page_name)
     page.wait_for_function("window.benchReady === true")
-    first = page.evaluate("([q]) => window.run(q, 10)", ["数字经济"])["ms"]
-    times = [page.evaluate("([q]) => window.run(q, 10)", [q])["ms"] for q in queries]
+    first = page.evaluate(TIMED_RUN, ["数字经济"])["ms"]
+    runs = [page.evaluate(TIMED_RUN, [q]) for q in queries]
     ctx.close()
-    return first, times
+    return first, [r["ms"] for r in runs], [r["requests"] for r in runs]
 
 
 def prepare(n: int, jobs: int, keep: bool, pagefind: bool) -> tuple[Path, Path, Path, dict]:
@@ -257,7 +271,7 @@ def measure(pf_dir: Path, queries: list[str], texts: tuple[dict, dict], pagefind
                 rows[name]["rec_meta"] = rec_meta
             for _ in range(ROUNDS):
                 for name, page_name in engines:
-                    first, lat = latencies(browser, base, page_name, queries)
+                    first, lat, _ = latencies(browser, base, page_name, queries)
                     rows[name]["first"].append(first)
                     rows[name]["lat"] += lat
             browser.close()
