@@ -44,3 +44,39 @@ def test_a_marker_read_as_latin_letters_is_read_as_a_marker():
     ]
     assert out.ink == [page.ink[i] for i in (0, 1, 3, 4, 5, 6, 7)]
     assert read_symbols(_page([_box("总体要求", 150, 1100, 300, 1128)])).lines[0].text == "总体要求"
+
+
+def _doubted(text: str, first: list[tuple[str, float]], y: float) -> OcrLine:
+    """A line whose first character the recogniser doubted: ``first`` its candidates."""
+    line = _box(text, 78, y, 840, y + 31)
+    line.alts = [(0, first), (7, [("士", 0.94), ("土", 0.05)])]
+    return line
+
+
+def test_a_marker_read_as_the_titles_first_character_is_read_as_a_marker():
+    """◆ boxed with its title and read "?" at 0.3 between "●" and "+" becomes the marker;
+    the line's other doubts keep their places; so does one doubted between "?", "√" and "+".
+    A first character doubted between a symbol and a letter, an opening quote or a dash, or
+    between punctuation only (a comma a layout put at a line's start), one read as a marker,
+    one read with certainty, one before Latin or a digit, and a line of one character stay
+    as read."""
+    marked = _doubted(
+        "?中国科学院院士、生物岛实验室主任徐涛", [("?", 0.3), ("●", 0.17), ("+", 0.14)], 100
+    )
+    plus = _doubted("?加快绿色技术推广应用", [("?", 0.5), ("√", 0.13), ("+", 0.13)], 150)
+    kept = [
+        _doubted("?中国科学院", [("?", 0.4), ("P", 0.3), ("●", 0.1)], 200),  # a letter
+        _doubted("，完成管道中心线测绘", [("，", 0.6), ("、", 0.2), ("；", 0.1)], 250),  # a comma
+        _doubted("？海内外专家", [("？", 0.5), ("！", 0.2), ("。", 0.1)], 260),  # punctuation
+        _doubted("●海内外专家", [("●", 0.5), ("?", 0.2)], 270),  # a marker already
+        _doubted("“产业投资人交流会”", [("“", 0.6), ("●", 0.2)], 300),  # an opening quote
+        _doubted("—摘自新华社", [("—", 0.5), ("●", 0.3)], 400),  # a dash
+        _doubted("?5G基站", [("?", 0.4), ("●", 0.3)], 500),  # before a digit
+        _doubted("?", [("?", 0.4), ("●", 0.3)], 600),  # nothing after it
+        _box("?海内外专家共话", 78, 700, 840, 731),  # read without doubt
+    ]
+    out = read_symbols(_page([marked, plus, *kept]))
+    assert out.lines[0].text == MARK + "中国科学院院士、生物岛实验室主任徐涛"
+    assert out.lines[0].alts == [(7, [("士", 0.94), ("土", 0.05)])]
+    assert out.lines[1].text == MARK + "加快绿色技术推广应用"
+    assert [ln.text for ln in out.lines[2:]] == [ln.text for ln in kept]

@@ -9,18 +9,34 @@ white between, overlapping it by less than its own width; a page number after lo
 stands far from the next column's line). It is read as the marker :data:`MARK`, which the
 splitter strips from the title and counts as this bulletin's title marker
 (:mod:`..decor`). A number heading a line ("1 总体要求") is set at the line's own height.
+
+Or the marker is boxed with its title and read as its first character, with doubt: "?" at
+0.3, then "●", "+" ("?中国科学院院士…"). A line's first character that the recogniser
+hesitated over (it has runners-up, :func:`~.engine.runners`) between symbols only, one of
+them a symbol proper (Unicode category S: ● ▼ + √) or a marker (:data:`..decor.MARKERS`),
+before a Chinese character or an opening quote, is read as :data:`MARK` too. Letters,
+digits, opening brackets and quotes and dashes begin real lines and are never among its
+candidates; a comma, full stop or question mark that a layout without line breaking rules
+put at a line's start has only punctuation among them; and a first character read as a
+marker already stays as read.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 
+from huikan.ingest.decor import MARKERS
 from huikan.ingest.ocr.engine import OcrLine, OcrPage
 
 SMALL = 0.6  # of the title's box height, at most, for a box read as its marker
 MARK = "◆"
 _LATIN = re.compile(r"[A-Za-z0-9]{1,2}")
+# what begins lines: words (letters, digits, CJK), opening brackets and quotes, dashes,
+# ellipses, a note's asterisk
+_BEGINS_LINES = re.compile(r"[\w“‘「『《〈（(【〔\[—–\-…*＊]")
+_AFTER_MARK = re.compile(r"[\u4e00-\u9fff“‘「《（【]")
 
 
 def _marks(i: int, boxes: list[tuple[float, float, float, float]], lines: list[OcrLine]) -> bool:
@@ -42,14 +58,37 @@ def _marks(i: int, boxes: list[tuple[float, float, float, float]], lines: list[O
     return False
 
 
+def _leading_mark(line: OcrLine) -> bool:
+    """Is the line's first character a marker read with doubt (see the module doc)?"""
+    if len(line.text) < 2 or not line.alts or line.alts[0][0] != 0:
+        return False
+    cands = line.alts[0][1]
+    return (
+        line.text[0] not in MARKERS
+        and any(ch in MARKERS or unicodedata.category(ch)[0] == "S" for ch, _ in cands)
+        and all(not ch.isspace() and not _BEGINS_LINES.match(ch) for ch, _ in cands)
+        and _AFTER_MARK.match(line.text[1]) is not None
+    )
+
+
+def _marked(line: OcrLine) -> OcrLine:
+    """The line with its first character read as :data:`MARK` (one character for one: the
+    character places and the other doubts keep their indices)."""
+    return replace(line, text=MARK + line.text[1:], alts=line.alts[1:])
+
+
 def read_symbols(page: OcrPage) -> OcrPage:
     """The page with title markers read as :data:`MARK` (see the module doc): one per title,
-    the other boxes of the same mark dropped; the page itself when there are none."""
+    the other boxes of the same mark dropped, a marker read as a line's first character
+    replaced; the page itself when there are none."""
     boxes = [ln.box for ln in page.lines]
     marks = [i for i in range(len(page.lines)) if _marks(i, boxes, page.lines)]
-    if not marks:
+    leading = [i for i, ln in enumerate(page.lines) if _leading_mark(ln)]
+    if not marks and not leading:
         return page
     lines = list(page.lines)
+    for i in leading:
+        lines[i] = _marked(lines[i])
     gone: set[int] = set()
     for i in marks:
         if i in gone:
