@@ -646,6 +646,19 @@ def test_a_running_head_gets_one_size_on_every_page():
         ),
         ("储能全生命周期安全待提升", "储能全生命周期安全函待提升", "toc"),  # 亟 dropped
         ("储能全生命周期安全亟待提升", "储能全生命周期安全待提升", "title"),  # the TOC dropped it
+        ("储能全生命周期安全亟待提升", "储能全生命周期安全驱待提升", "title"),  # 亟待 is a word
+        (
+            "生物芯片研究中心主任程京：A 技术推动中医药",
+            "生物芯片研究中心主任程京：AI 技术推动中医药",
+            "toc",
+        ),
+        ("程京：AI 技术推动中医药传承", "程京：A 技术推动中医药传承", "title"),  # the TOC dropped I
+        (
+            "从2024年政府工作报告看生物医药",
+            "从2024年政府工作报告看生物医药X",
+            "title",
+        ),  # no letter beside
+        ("第5G基站建设全面提速推进", "第15G基站建设全面提速推进", "title"),  # a digit: not taken
         ("让数字经济成为主战场", "让数字经济成为发展新质生产力的主战场", "title"),  # not one slip
         ("微迈思半导体攻克“卡脖子”技术", "微迈思半导体攻克卡脖子技术.4", "title"),  # leaders left
         (

@@ -148,9 +148,14 @@ def ocr_title(title: str, listed: str) -> str:
     and the TOC's is not the shorter: the recogniser misreads or drops a character
     (趋势 as 超势, 亟 dropped) in the title and in the TOC independently, and a title
     matched to its TOC line despite one such difference has two readings. One more
-    character is more likely one the other reading dropped than one added; of two
-    different characters, the TOC line's body-size print reads at least as reliably as
-    display type, which the recogniser shrinks to its line height."""
+    character is more likely one the other reading dropped than one added (a Chinese
+    character, or a letter inside a Latin word: the narrow I of "AI" is dropped as often);
+    of two different characters, the one that makes the better dictionary word with its
+    neighbours (亟待, not 驱待: :func:`.ocr.lexicon.word_support`), and on a tie the TOC
+    line's, whose body-size print reads at least as reliably as display type, which the
+    recogniser shrinks to its line height."""
+    from huikan.ingest.ocr.lexicon import word_support  # OCR'd bulletins only: jieba's words
+
     a, b = squash(title), squash(listed)
     if a == b or len(b) < len(a) or len(b) - len(a) > 1 or len(a) < 6:
         return title
@@ -158,11 +163,26 @@ def ocr_title(title: str, listed: str) -> str:
     if marks != len("".join(title.split())) - len(a):
         return title  # the TOC line kept leader dots or a page number ("…技术.4")
     if len(a) == len(b):
-        diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-        one = len(diff) == 1 and all(_IDEOGRAPH.match(c) for c in diff[0])
+        diff = [k for k, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        one = len(diff) == 1 and all(_IDEOGRAPH.match(c) for c in (a[diff[0]], b[diff[0]]))
+        if one and word_support(a, diff[0]) > word_support(b, diff[0]):
+            return title
     else:
-        one = any(b[:k] + b[k + 1 :] == a and _IDEOGRAPH.match(b[k]) for k in range(len(b)))
+        one = any(b[:k] + b[k + 1 :] == a and _droppable(b, k) for k in range(len(b)))
     return listed if one else title
+
+
+def _latin(c: str) -> bool:
+    return c.isascii() and c.isalpha()
+
+
+def _droppable(text: str, k: int) -> bool:
+    """Is ``text[k]`` a character a reading may have dropped: a Chinese character, or a letter
+    next to another letter (not a digit: a page number may stand beside the title)?"""
+    c = text[k]
+    if _IDEOGRAPH.match(c):
+        return True
+    return _latin(c) and any(_latin(text[j]) for j in (k - 1, k + 1) if 0 <= j < len(text))
 
 
 def _fallback(sp: Split, doc: Document, file_name: str, warnings: list[Warning]) -> RawArticle:

@@ -64,6 +64,13 @@ def _word_through(chars: list[str], first: int, last: int, freq: dict[str, int])
     return math.log1p(best)
 
 
+def word_support(text: str, k: int) -> float:
+    """log(1 + f) of the most frequent dictionary word through ``text[k]`` (0: none): how
+    well a reading of that character fits its neighbours, for choosing between two readings
+    of the same text (a title and its TOC line)."""
+    return _word_through(list(text), k, k, _freq())
+
+
 def correct(text: str, alts: Sequence[Doubt], gaps: Sequence[Doubt] = ()) -> str:
     """``text`` with each uncertain character (``alts``: its index and the recogniser's
     candidates, the character read among them) replaced by the candidate that best makes a
