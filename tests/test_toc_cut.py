@@ -34,3 +34,24 @@ def test_nothing_is_cut_inside_a_sentence_or_before_the_toc_ends():
 def test_a_title_printed_on_its_own_is_left_alone():
     blocks = [Block(PARA + TITLE, lines=2), Block(TITLE)]
     assert cut_listed_titles(blocks, [squash(TITLE)], 0) is blocks
+
+
+LEAD = "航天制造装备联盟举办上海航天第100件充液拉深整体箱底成功下线仪式"
+BODY = "近日，航天制造装备产业技术创新战略联盟召开航天轻质高效结构整体成形技术研讨会，与会专家围绕技术发展交流。"
+
+
+def test_a_listed_title_run_into_the_paragraph_below_is_cut_off():
+    """A scan read the title as the first line of its paragraph: cut after the title, its
+    closing mark kept with it; a title printed on its own elsewhere, a short rest (a byline
+    under the title) and a title before the TOC ends are left alone."""
+    out = cut_listed_titles([Block(LEAD + BODY, lines=4)], [squash(LEAD)], 0)
+    assert [(b.text, b.lines) for b in out] == [(LEAD, 1), (BODY, 3)]
+    quoted = "《关于加快推进科技成果转化的若干意见》"
+    out = cut_listed_titles([Block(quoted + "“" + BODY, lines=3)], [squash(quoted)], 0)
+    assert [b.text for b in out] == [quoted, "“" + BODY]
+    printed = [Block(LEAD), Block(LEAD + BODY, lines=4)]
+    assert cut_listed_titles(printed, [squash(LEAD)], 0) is printed
+    byline = [Block(LEAD + " 联盟秘书处 张三", lines=2)]
+    assert cut_listed_titles(byline, [squash(LEAD)], 0) is byline
+    before_toc = [Block(LEAD + BODY, lines=4)]
+    assert cut_listed_titles(before_toc, [squash(LEAD)], 1) is before_toc

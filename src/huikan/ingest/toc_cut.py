@@ -1,10 +1,16 @@
-"""Titles the TOC lists but the reader ran into the paragraph above them.
+"""Titles the TOC lists but the reader ran into the paragraph above or below them.
 
 A title that starts on the last line of a page can be joined to the paragraph before it when
 that paragraph's last line is full ("…互惠互享等。" over "科技部将把…的关" / page break / "键举措").
 The TOC still names it, so the wider search looks for each listed title at the *end* of a
 paragraph, right after a sentence ends, and cuts the block there. Nothing else is cut: a title
 quoted inside a sentence is not preceded by a sentence end and does not end the paragraph.
+
+A title set in the body's size and face, over a paragraph that follows it closely, can be
+read as that paragraph's first line (a scan's lines have no font to tell them apart:
+"…成功下线仪式近日，航天制造装备…"). A block that *begins* with a listed title and goes on
+with a paragraph (:data:`MIN_PROSE` characters or more) is cut after the title. Both cuts
+look only for titles that no block prints on its own, after the TOC.
 """
 
 from __future__ import annotations
@@ -15,8 +21,10 @@ from huikan.ingest.textutil import join_cjk, squash
 from huikan.model import Block
 
 _SENTENCE_END = "。！？!?；;”」』）)"
+_CLOSERS = "”’」』）)》〉】〕"
 MIN_KEY = 6  # characters of a title key: shorter titles are too easily found by chance
 SEARCH = 160  # characters from a paragraph's end where a run-in title may start
+MIN_PROSE = 40  # characters after a leading title for the rest to be a paragraph (not a byline)
 
 
 def cut_listed_titles(blocks: list[Block], keys: list[str], lo: int) -> list[Block]:
@@ -35,6 +43,13 @@ def cut_listed_titles(blocks: list[Block], keys: list[str], lo: int) -> list[Blo
             continue
         nxt = blocks[n + 1] if n + 1 < len(blocks) and blocks[n + 1].lines == 1 else None
         cut = _cut_at(b, wanted, nxt) if n >= lo and b.lines >= 2 else None
+        lead = _lead_at(b.text, wanted) if cut is None and n >= lo and b.lines >= 2 else None
+        if lead is not None:
+            out = list(blocks[:n]) if out is None else out
+            out.append(dataclasses.replace(b, text=b.text[:lead].rstrip(), lines=1))
+            rest = dataclasses.replace(b, text=b.text[lead:].strip(), lines=b.lines - 1)
+            out.append(dataclasses.replace(rest, gap_before=0.0, centered=False))
+            continue
         if cut is None:
             if out is not None:
                 out.append(b)
@@ -80,4 +95,20 @@ def _cut_at(b: Block, wanted: set[str], nxt: Block | None) -> tuple[int, bool] |
             return k, False
         if follow and key + follow in wanted:
             return k, True
+    return None
+
+
+def _lead_at(text: str, wanted: set[str]) -> int | None:
+    """Where the paragraph begins in ``text``, if the block begins with a listed title and
+    goes on with at least :data:`MIN_PROSE` characters of prose."""
+    head = squash(text[:SEARCH])
+    for key in sorted((k for k in wanted if head.startswith(k)), key=len, reverse=True):
+        ends = range(1, min(len(text), SEARCH) + 1)
+        cut = next((k for k in ends if squash(text[:k]) == key), None)
+        if cut is None:
+            continue
+        while cut < len(text) and text[cut] in _CLOSERS:
+            cut += 1  # closing marks of the title ("）》”") stay with it
+        if len(squash(text[cut:])) >= MIN_PROSE:
+            return cut
     return None
