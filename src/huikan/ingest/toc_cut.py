@@ -47,8 +47,10 @@ def cut_listed_titles(blocks: list[Block], keys: list[str], lo: int) -> list[Blo
         if lead is not None:
             out = list(blocks[:n]) if out is None else out
             out.append(dataclasses.replace(b, text=b.text[:lead].rstrip(), lines=1))
-            rest = dataclasses.replace(b, text=b.text[lead:].strip(), lines=b.lines - 1)
-            out.append(dataclasses.replace(rest, gap_before=0.0, centered=False))
+            rest = b.text[lead:].strip()
+            out.append(
+                dataclasses.replace(b, text=rest, lines=b.lines - 1, gap_before=0.0, centered=False)
+            )
             continue
         if cut is None:
             if out is not None:
