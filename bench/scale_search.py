@@ -157,7 +157,7 @@ def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
                 out["pf_cold_max"] = max(e["gzip"] for e in pf_cold)
             for _ in range(search_bench.ROUNDS):  # interleaved: the same machine load
                 for name, page_name in engines:
-                    _, times, counts = search_bench.latencies(browser, base, page_name, qs)
+                    _, times, counts = search_bench.latencies(browser, server, base, page_name, qs)
                     lat[name] += times
                     requests[name] += counts
             out["lat"] = statistics.median(lat["huikan"])
