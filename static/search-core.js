@@ -206,14 +206,19 @@
     return Array.from(need).sort(function (a, b) { return a - b; });
   }
 
+  /* The shard of one segment holding `term`, from that segment's part of the term's
+   * directory ({k, separators}: IndexFiles.group). */
+  function shardIn(term, dir) {
+    return dir.k + shardOf(term, dir.separators);
+  }
+
   /* The shards of a segment holding `ranges`, sorted: a term's directory by the bounds,
    * its shard by the segment's part of that directory (`dirOf(j)` → {k: the shard holding
    * the range's lowest term, separators: the segment's inside the range}), as
    * needed_shards in query.py. */
   function shardsFor(ranges, bounds, dirOf) {
     function locate(term) {
-      var d = dirOf(shardOf(term, bounds));
-      return d.k + shardOf(term, d.separators);
+      return shardIn(term, dirOf(shardOf(term, bounds)));
     }
     var need = new Set();
     ranges.forEach(function (r) {
@@ -408,6 +413,7 @@
     queryGrams: queryGrams,
     wordCandidates: wordCandidates,
     parseQuery: parseQuery,
+    shardIn: shardIn,
     shardOf: shardOf,
     termRanges: termRanges,
     groupsFor: groupsFor,

@@ -268,7 +268,7 @@
     words.forEach(function (w) {
       self.group(m, core.shardOf(w, m.bounds)).then(function (dir) {
         dir.forEach(function (d, s) {
-          if (d.big.has(w)) self.levelsFile(m, s, d.k + core.shardOf(w, d.separators)).catch(function () {});
+          if (d.big.has(w)) self.levelsFile(m, s, core.shardIn(w, d)).catch(function () {});
         });
       });
     });
