@@ -53,7 +53,8 @@ ROUNDS = 3  # latency rounds per engine
 
 HUIKAN_PAGE = """<!doctype html><meta charset="utf-8"><title>huikan</title>
 <script src="assets/lunr.min.js"></script><script src="assets/search-core.js"></script>
-<script src="assets/search-rank.js"></script><script src="assets/search-judge.js"></script>
+<script src="assets/search-postings.js"></script><script src="assets/search-rank.js"></script>
+<script src="assets/search-judge.js"></script><script src="assets/search-trend.js"></script>
 <script src="assets/search-files.js"></script><script src="assets/search-engine.js"></script>
 <script src="assets/search.js"></script>
 <script>

@@ -9,6 +9,7 @@
   "use strict";
   var core = window.huikanSearchCore;
   var rank = window.huikanSearchRank;
+  var postings = window.huikanSearchPostings;
   var J = window.huikanSearchJudge;
   var IndexFiles = window.huikanSearchFiles;
   var lunr = window.lunr;
@@ -40,7 +41,7 @@
         for (var i = 0; i < prefixes.length; i++) if (t.lastIndexOf(prefixes[i], 0) === 0) return true;
         return false;
       };
-      var dec = rank.decodePostings(shards, m, keep);
+      var dec = postings.decodePostings(shards, m, keep);
       q = { dec: dec, expand: rank.lunrExpander(lunr, dec.terms) };
       if (this._postings.size > 32) this._postings.delete(this._postings.keys().next().value);
       this._postings.set(key, q);
@@ -153,7 +154,7 @@
     return Promise.all(
       split.map(function (sh) {
         return self.levelsFile(m, sh.s, sh.key.split("/")[1]).then(function (lv) {
-          if (sh.l === 1) rank.joinLevels(sh, lv);
+          if (sh.l === 1) postings.joinLevels(sh, lv);
         });
       })
     ).then(function () {

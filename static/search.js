@@ -9,6 +9,7 @@
 (function () {
   "use strict";
   var core = window.huikanSearchCore;
+  var trend = window.huikanSearchTrend;
   var Engine = window.huikanSearchEngine;
   var PAGE = 10; // results shown at first and per "显示更多结果": their records are fetched then
   var DEBOUNCE_MS = 180;
@@ -343,10 +344,10 @@
     var self = this;
     var box = this.trend;
     box.textContent = "";
-    var t = core.trendBins(res.trend.map(function (h) { return h.month; }));
+    var t = trend.trendBins(res.trend.map(function (h) { return h.month; }));
     box.hidden = !t.bins.length;
     if (!t.bins.length) return;
-    var g = core.trendGeometry(t);
+    var g = trend.trendGeometry(t);
     var fig = el("figure", "trend");
     var capId = "search-trend-caption";
     var cap = el("figcaption", "trend-caption", (t.unit === "year" ? "按年份" : "按月份") + "统计的文章数，点击柱形只看该时期");
@@ -390,7 +391,7 @@
     scroll.appendChild(chart);
     fig.appendChild(scroll);
     if (st.period) {
-      var clear = el("button", "link-button trend-clear", "显示全部时期（当前：" + core.periodLabel(st.period === "-" ? "" : st.period) + "）");
+      var clear = el("button", "link-button trend-clear", "显示全部时期（当前：" + trend.periodLabel(st.period === "-" ? "" : st.period) + "）");
       clear.type = "button";
       clear.addEventListener("click", function () {
         self.period = "";
@@ -457,7 +458,7 @@
     h2.appendChild(a);
     art.appendChild(h2);
     var meta = el("p", "result-meta");
-    var date = core.formatDate(d.date);
+    var date = trend.formatDate(d.date);
     var cluster = res.manifest.clusters[d.cluster];
     [date, cluster ? cluster[0] : "", d.bulletin].forEach(function (t) {
       if (t) meta.appendChild(el("span", null, t));

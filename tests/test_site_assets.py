@@ -24,7 +24,9 @@ def test_scripts_and_style_sheets_are_minified_others_copied(tmp_path):
         "search-engine.js",
         "search-files.js",
         "search-judge.js",
+        "search-trend.js",
         "search-core.js",
+        "search-postings.js",
         "search-rank.js",
         "site.css",
         "search.css",
@@ -42,15 +44,16 @@ def test_scripts_and_style_sheets_are_minified_others_copied(tmp_path):
 
 
 def test_minified_scripts_still_load_in_node(tmp_path):
-    """The core, rank and judge scripts, minified, export the same functions and answer
+    """The core, postings, rank and judge scripts, minified, export the same functions and answer
     alike."""
     theme = default_theme()
     assets = {a.rel: a for a in collect_assets(theme.static, theme.lunr)}
-    for name in ("search-core.js", "search-rank.js", "search-judge.js"):
+    for name in ("search-core.js", "search-postings.js", "search-rank.js", "search-judge.js"):
         (tmp_path / name).write_bytes(assets[f"assets/{name}"].data)
     script = (
         "const a = require(process.argv[1] + '/search-core.js');"
         "const b = require(process.argv[2] + '/search-core.js');"
+        "require(process.argv[1] + '/search-postings.js');"
         "require(process.argv[1] + '/search-rank.js');"
         "const ja = require(process.argv[1] + '/search-judge.js');"
         "const jb = require(process.argv[2] + '/search-judge.js');"

@@ -1,9 +1,11 @@
-// Node side of tests/test_search_js.py: runs static/search-core.js, search-rank.js and lunr.js (npm) on a
-// JSON request read from stdin and prints a JSON answer.
+// Node side of tests/test_search_js.py: runs static/search-core.js, search-postings.js,
+// search-rank.js, search-trend.js and lunr.js (npm) on a JSON request read from stdin and prints a JSON answer.
 "use strict";
 const path = require("path");
 const core = require(path.join(__dirname, "..", "..", "static", "search-core.js"));
 const rank = require(path.join(__dirname, "..", "..", "static", "search-rank.js"));
+const postings = require(path.join(__dirname, "..", "..", "static", "search-postings.js"));
+const trend = require(path.join(__dirname, "..", "..", "static", "search-trend.js"));
 const judge = require(path.join(__dirname, "..", "..", "static", "search-judge.js"));
 const lunr = require(path.join(__dirname, "..", "..", "node_modules", "lunr"));
 
@@ -59,12 +61,12 @@ function run(req) {
       );
     case "decode": {
       const keep = req.keep ? new Set(req.keep) : null;
-      const dec = rank.decodePostings(req.shards, req.manifest, keep && ((t) => keep.has(t)));
+      const dec = postings.decodePostings(req.shards, req.manifest, keep && ((t) => keep.has(t)));
       return rank.toLunr(dec, req.manifest, null);
     }
     case "join": // split shards with their levels files, decoded as the engine does
-      req.shards.forEach((sh, i) => rank.joinLevels(sh, req.levels[i]));
-      return rank.toLunr(rank.decodePostings(req.shards, req.manifest, null), req.manifest, null);
+      req.shards.forEach((sh, i) => postings.joinLevels(sh, req.levels[i]));
+      return rank.toLunr(postings.decodePostings(req.shards, req.manifest, null), req.manifest, null);
     case "query": {
       if (req.register) core.registerPipeline(lunr);
       const index = lunr.Index.load(req.index);
@@ -74,7 +76,7 @@ function run(req) {
       // per plan: rank() on the decoded shards, lunr.js on the whole index made of them, and
       // lunr.js on an index of every `every`-th result only (the page's window)
       core.registerPipeline(lunr);
-      const dec = rank.decodePostings(req.shards, req.manifest, null);
+      const dec = postings.decodePostings(req.shards, req.manifest, null);
       const whole = lunr.Index.load(rank.toLunr(dec, req.manifest, null));
       const expand = rank.lunrExpander(lunr, dec.terms);
       return req.plans.map((plan) => {
@@ -89,8 +91,8 @@ function run(req) {
       return req.texts.map((t) => core.toSimplified(t, req.map));
     case "trend":
       return req.keys.map((k) => {
-        const t = core.trendBins(k);
-        return Object.assign({}, t, core.trendGeometry(t));
+        const t = trend.trendBins(k);
+        return Object.assign({}, t, trend.trendGeometry(t));
       });
     case "sortHits": // [sortHits' order, Array.sort(order)'s], as ids
       return [

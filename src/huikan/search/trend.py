@@ -1,7 +1,7 @@
 """The trend chart: articles per month (per year for long ranges) as bars.
 
 The search page draws it in the browser (``trendBins`` and ``trendGeometry`` in
-``static/search-core.js``) for the matching articles; cluster pages get the same chart
+``static/search-trend.js``) for the matching articles; cluster pages get the same chart
 rendered by the template from :func:`trend_chart` — the same rules and the same pixels, so
 ``tests/test_search_js.py`` compares the two.
 """

@@ -37,8 +37,10 @@ SEARCH_BUNDLE = "assets/search.bundle.js"
 SEARCH_SCRIPTS = (
     "lunr.min.js",
     "search-core.js",
+    "search-postings.js",
     "search-rank.js",
     "search-judge.js",
+    "search-trend.js",
     "search-files.js",
     "search-engine.js",
     "search.js",
