@@ -56,6 +56,7 @@ HUIKAN_PAGE = """<!doctype html><meta charset="utf-8"><title>huikan</title>
 <script src="assets/search-postings.js"></script><script src="assets/search-rank.js"></script>
 <script src="assets/search-judge.js"></script><script src="assets/search-trend.js"></script>
 <script src="assets/search-files.js"></script><script src="assets/search-engine.js"></script>
+<script src="assets/search-view.js"></script>
 <script src="assets/search.js"></script>
 <script>
 window.run = async (q, n) => {

@@ -1,95 +1,19 @@
 /* huikan search page: results as you type, with facet counts, a trend chart over time and
- * snippets; the engine (static/search-engine.js) finds and ranks them. Exposes
- * window.huikanSearch(query, {limit}) → Promise of [{url, title, score}] with the ranking
- * the page shows.
+ * snippets (drawn by static/search-view.js); the engine (static/search-engine.js) finds and
+ * ranks them. Exposes window.huikanSearch(query, {limit}) → Promise of [{url, title,
+ * score}] with the ranking the page shows.
  *
  * Everything shown is built with textContent / DOM nodes: no untrusted string is parsed as
  * HTML.
  */
 (function () {
   "use strict";
-  var core = window.huikanSearchCore;
   var trend = window.huikanSearchTrend;
+  var view = window.huikanSearchView;
+  var el = view.el;
   var Engine = window.huikanSearchEngine;
   var PAGE = 10; // results shown at first and per "显示更多结果": their records are fetched then
   var DEBOUNCE_MS = 180;
-
-  /* ---------------------------------------------------------------- rendering ------- */
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = text;
-    return e;
-  }
-
-  /* Intervals [start, end) in `text` (original indices) where any needle occurs. */
-  function findAll(text, needles) {
-    var nm = core.normMap(text);
-    var spans = [];
-    needles.forEach(function (n) {
-      if (!n) return;
-      var from = 0;
-      var at;
-      while ((at = nm.norm.indexOf(n, from)) >= 0) {
-        var s = nm.map[at];
-        var last = nm.map[at + n.length - 1];
-        var e = last + (text.codePointAt(last) > 0xffff ? 2 : 1);
-        spans.push([s, e]);
-        from = at + n.length;
-      }
-    });
-    spans.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
-    var merged = [];
-    spans.forEach(function (sp) {
-      var top = merged[merged.length - 1];
-      if (top && sp[0] <= top[1]) top[1] = Math.max(top[1], sp[1]);
-      else merged.push(sp.slice());
-    });
-    return merged;
-  }
-
-  function needlesFor(parts, words, text) {
-    var levels = [
-      parts.map(function (p) { return p.norm; }),
-      words.map(function (w) { return w.term; }),
-      [].concat.apply([], parts.map(function (p) { return p.grams.map(function (g) { return g.term; }); })),
-    ];
-    for (var i = 0; i < levels.length; i++) {
-      var spans = findAll(text, levels[i]);
-      if (spans.length) return spans;
-    }
-    return [];
-  }
-
-  function marked(text, spans, from, to) {
-    var frag = document.createDocumentFragment();
-    var pos = from;
-    spans.forEach(function (sp) {
-      var s = Math.max(sp[0], from);
-      var e = Math.min(sp[1], to);
-      if (e <= s) return;
-      if (s > pos) frag.appendChild(document.createTextNode(text.slice(pos, s)));
-      frag.appendChild(el("mark", null, text.slice(s, e)));
-      pos = e;
-    });
-    if (pos < to) frag.appendChild(document.createTextNode(text.slice(pos, to)));
-    return frag;
-  }
-
-  function snippet(text, spans) {
-    var before = 36;
-    var length = 120;
-    var start = spans.length ? Math.max(0, spans[0][0] - before) : 0;
-    var end = Math.min(text.length, start + length);
-    if (end - start < length) start = Math.max(0, end - length);
-    if (start > 0 && /[\udc00-\udfff]/.test(text[start])) start -= 1;
-    if (end < text.length && /[\udc00-\udfff]/.test(text[end])) end += 1;
-    var frag = document.createDocumentFragment();
-    if (start > 0) frag.appendChild(document.createTextNode("…"));
-    frag.appendChild(marked(text.replace(/\s+/g, " "), spans, start, end));
-    if (end < text.length) frag.appendChild(document.createTextNode("…"));
-    return frag;
-  }
 
   /* ---------------------------------------------------------------- page ------------ */
   function Page(app) {
@@ -327,79 +251,22 @@
     this.status.textContent = text;
   };
 
-  /* ---------------------------------------------------------------- trend chart ----- */
-  var SVG = "http://www.w3.org/2000/svg";
-
-  function svg(tag, attrs, text) {
-    var e = document.createElementNS(SVG, tag);
-    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
-
-  /* Matching articles per month (per year for long ranges) above the results: inline SVG,
-   * one link per bar (aria-label "2024年4月：3 篇"); a click shows that period only, a click
-   * on the chosen bar shows every period again. Same geometry as trend.py (cluster pages). */
+  /* The trend chart (static/search-view.js trendFigure): a click on a bar shows that period
+   * only, a click on the chosen bar every period again. */
   Page.prototype.renderTrend = function (res, st) {
     var self = this;
-    var box = this.trend;
-    box.textContent = "";
-    var t = trend.trendBins(res.trend.map(function (h) { return h.month; }));
-    box.hidden = !t.bins.length;
-    if (!t.bins.length) return;
-    var g = trend.trendGeometry(t);
-    var fig = el("figure", "trend");
-    var capId = "search-trend-caption";
-    var cap = el("figcaption", "trend-caption", (t.unit === "year" ? "按年份" : "按月份") + "统计的文章数，点击柱形只看该时期");
-    cap.id = capId;
-    fig.appendChild(cap);
-    var scroll = el("div", "trend-scroll");
-    var chart = svg("svg", {
-      class: "trend-chart",
-      width: g.width,
-      height: g.height,
-      viewBox: "0 0 " + g.width + " " + g.height,
-      role: "group",
-      "aria-labelledby": capId,
-    });
-    chart.appendChild(svg("line", { class: "trend-axis", x1: 0, x2: g.width, y1: g.base + 0.5, y2: g.base + 0.5 }));
-    g.bars.forEach(function (b) {
-      if (!b.count) return;
-      var selected = st.period === b.period;
-      var a = svg("a", {
-        class: "trend-bar" + (selected ? " is-selected" : ""),
-        href: self.periodHref(st, selected ? "" : b.period),
-        "aria-label": b.label + "：" + b.count + " 篇" + (selected ? "（已选中，再次点击显示全部时期）" : ""),
-      });
-      if (selected) a.setAttribute("aria-current", "true");
-      a.appendChild(svg("title", {}, b.label + "：" + b.count + " 篇"));
-      a.appendChild(svg("rect", { class: "trend-hit", x: b.x, y: 0, width: b.slot, height: g.base }));
-      a.appendChild(svg("rect", { class: "trend-fill", x: b.x + b.pad, y: b.y, width: b.w, height: b.h }));
-      a.appendChild(svg("text", { class: "trend-count", x: b.cx, y: b.y - 3, "text-anchor": "middle" }, String(b.count)));
-      a.setAttribute("data-count", b.count);
-      a.setAttribute("data-period", b.period);
-      a.addEventListener("click", function (e) {
-        e.preventDefault();
-        self.period = selected ? "" : b.period;
+    var fig = view.trendFigure(
+      res.trend.map(function (h) { return h.month; }),
+      st,
+      function (period) { return self.periodHref(st, period); },
+      function (period) {
+        self.period = period;
         self.run(true);
-      });
-      chart.appendChild(a);
-    });
-    g.ticks.forEach(function (tk) {
-      chart.appendChild(svg("text", { class: "trend-tick", x: tk.x, y: g.height - 4, "aria-hidden": "true" }, tk.text));
-    });
-    scroll.appendChild(chart);
-    fig.appendChild(scroll);
-    if (st.period) {
-      var clear = el("button", "link-button trend-clear", "显示全部时期（当前：" + trend.periodLabel(st.period === "-" ? "" : st.period) + "）");
-      clear.type = "button";
-      clear.addEventListener("click", function () {
-        self.period = "";
-        self.run(true);
-      });
-      fig.appendChild(clear);
-    }
-    box.appendChild(fig);
+      }
+    );
+    this.trend.textContent = "";
+    this.trend.hidden = !fig;
+    if (fig) this.trend.appendChild(fig);
   };
 
   Page.prototype.periodHref = function (st, period) {
@@ -454,7 +321,7 @@
     var h2 = el("h2", "result-title");
     var a = el("a", "result-link");
     a.href = new URL(d.url, this.root).href;
-    a.appendChild(marked(d.title, needlesFor(res.parts, res.words, d.title), 0, d.title.length));
+    a.appendChild(view.marked(d.title, view.needlesFor(res.parts, res.words, d.title), 0, d.title.length));
     h2.appendChild(a);
     art.appendChild(h2);
     var meta = el("p", "result-meta");
@@ -466,7 +333,7 @@
     art.appendChild(meta);
     var text = d.text || "";
     var p = el("p", "result-snippet");
-    p.appendChild(snippet(text, needlesFor(res.parts, res.words, text)));
+    p.appendChild(view.snippet(text, view.needlesFor(res.parts, res.words, text)));
     art.appendChild(p);
     if (h.exact < 0) art.appendChild(el("p", "result-note", "包含全部关键字，但不是连在一起的。"));
     li.textContent = "";

@@ -21,6 +21,7 @@ def test_scripts_and_style_sheets_are_minified_others_copied(tmp_path):
     assets = {a.rel: a for a in collect_assets([own, theme.static], theme.lunr)}
     for name in (
         "search.js",
+        "search-view.js",
         "search-engine.js",
         "search-files.js",
         "search-judge.js",

@@ -43,6 +43,7 @@ SEARCH_SCRIPTS = (
     "search-trend.js",
     "search-files.js",
     "search-engine.js",
+    "search-view.js",
     "search.js",
 )
 PACKAGE_THEME = Path(huikan.__file__).resolve().parent / "theme"
