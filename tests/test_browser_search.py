@@ -347,6 +347,7 @@ def test_split_shards_rank_as_whole_ones(site_root, built_site, serve_dir, page,
     monkeypatch.setattr(shard, "SPLIT_FACTOR", 0.02)  # 80 characters
     # and several segments: a term split in one is small in another, beside sub-words
     monkeypatch.setattr(segment, "SEGMENT_DOCS", 64)
+    monkeypatch.setattr(segment, "SEGMENT_MIDDLE", 16)
     monkeypatch.setattr(segment, "SEGMENT_UNIT", 8)
     build(site_root)
     split_site = site_root / "build"

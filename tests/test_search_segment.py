@@ -9,52 +9,81 @@ from hypothesis import strategies as st
 
 from huikan.search.segment import segment_ranges
 
+LAYOUTS = [(64, 4, 16), (64, 4, None), (64, 64, None), (65536, 512, 4096), (8, 1, 2), (48, 4, 16)]
 
-@given(st.integers(0, 5000), st.sampled_from([(64, 4), (64, 64), (32768, 512), (8, 1)]))
-def test_segments_cover_the_documents_in_few_sizes(n, sizes):
-    size, unit = sizes
-    ranges = segment_ranges(n, size, unit)
+
+@given(st.integers(0, 5000), st.sampled_from(LAYOUTS))
+def test_segments_cover_the_documents_in_few_sizes(n, layout):
+    size, unit, middle = layout
+    ranges = segment_ranges(n, size, unit, middle)
     assert [a for a, _ in ranges] == [0, *(b for _, b in ranges)][: len(ranges)]  # consecutive
     assert (ranges[-1][1] if ranges else 0) == n
     lengths = [b - a for a, b in ranges]
-    whole = lengths[:-1] if lengths and lengths[-1] < unit else lengths
-    assert all(length >= unit and size % length == 0 for length in whole)
-    assert whole == sorted(whole, reverse=True)
-    # at most one segment of each size below the largest, and a partial one
-    halved = [x for x in whole if x < size]
-    assert len(halved) == len(set(halved))
-    assert len(ranges) <= n // size + (size // unit).bit_length() + 1
+    full = n // size
+    assert lengths[:full] == [size] * full
+    # then one segment per smaller level (a whole number of its units, fewer than fit in the
+    # level above), then the rest, under one unit
+    levels = [x for x in (middle, unit) if x and unit <= x < size]
+    rest, left = lengths[full:], n - full * size
+    expected = []
+    for step in levels:
+        if left // step:
+            expected.append(left // step * step)
+        left %= step
+    assert rest == expected + ([left] if left else [])
+    assert len(ranges) <= full + len(levels) + 1
 
 
-@given(st.integers(0, 3000), st.integers(1, 200))
-def test_adding_documents_keeps_every_segment_before_the_change(n, k):
-    old, new = segment_ranges(n, 64, 4), segment_ranges(n + k, 64, 4)
+@given(st.integers(0, 3000), st.integers(1, 200), st.sampled_from([16, None]))
+def test_adding_documents_keeps_every_segment_before_the_change(n, k, middle):
+    old, new = segment_ranges(n, 64, 4, middle), segment_ranges(n + k, 64, 4, middle)
     kept = [r for r in old if r in new]
     assert kept == old[: len(kept)] == new[: len(kept)]  # a prefix of both layouts
     assert all(r in kept for r in old if r[1] - r[0] == 64)  # the largest are never redone
+    if n % 4 + k < 4:  # the new documents complete no unit: only the partial one changes
+        assert len(kept) >= len(old) - 1
 
 
-def test_each_document_is_indexed_again_once_per_size_at_most():
-    """Growing the archive one document at a time, a document joins a new whole segment
-    once per size (64, 32, …, 4): log-structured merging, not one rewrite per addition."""
-    times = [0] * 3000
-    layout: list[tuple[int, int]] = []
-    for n in range(1, 3001):
-        new = segment_ranges(n, 64, 4)
-        for a, b in new:
-            if (a, b) not in layout and b - a >= 4:
+def _times_indexed(n: int, *layout: int | None) -> list[int]:
+    """How often each document joins a new segment of whole units, the archive growing one
+    document at a time."""
+    times = [0] * n
+    before: list[tuple[int, int]] = []
+    for count in range(1, n + 1):
+        now = segment_ranges(count, *layout)
+        for a, b in now:
+            if (a, b) not in before and (b - a) % layout[1] == 0:
                 for d in range(a, b):
                     times[d] += 1
-        layout = new
-    assert max(times) == (64 // 4).bit_length()
+        before = now
+    return times
 
 
-def test_sizes_must_halve_down_to_the_unit():
+def test_a_document_is_indexed_again_a_bounded_number_of_times():
+    """A log-structured merge: a document is indexed again when the units of its level fill
+    up (at most size / middle + middle / unit - 1 times in all), not once per addition;
+    without the middle level, up to size / unit times."""
+    assert max(_times_indexed(3000, 64, 4, 16)) == 64 // 16 + 16 // 4 - 1
+    assert max(_times_indexed(3000, 64, 4)) == 64 // 4
+    assert max(_times_indexed(3000, 128, 1, 8)) == 128 // 8 + 8 - 1  # SEGMENT_* at 1/512
+
+
+def test_sizes_must_divide():
     with pytest.raises(ValueError):
         segment_ranges(10, 48, 5)
     with pytest.raises(ValueError):
-        segment_ranges(10, 48, 16)  # 48 / 16 = 3
+        segment_ranges(10, 48, 4, 32)  # 48 / 32
+    with pytest.raises(ValueError):
+        segment_ranges(10, 48, 96)
     assert segment_ranges(10, 4) == [(0, 4), (4, 8), (8, 10)]  # unit = size: equal segments
+    assert segment_ranges(10, 4, 1, 4096) == [(0, 4), (4, 8), (8, 10)]  # a middle that does not fit
+    # 5,000 bulletins: 4 segments, where halving sizes down to 512 made 5
+    assert segment_ranges(79923, 65536, 512, 4096) == [
+        (0, 65536),
+        (65536, 77824),
+        (77824, 79872),
+        (79872, 79923),
+    ]
 
 
 def test_cached_infos_of_another_format_are_not_reused(tmp_path):

@@ -124,6 +124,7 @@ def test_a_new_bulletin_reindexes_only_its_segments_and_equals_a_full_build(
     scratch either way."""
     # several segments of several sizes in the sample archive, several directories
     monkeypatch.setattr(segment, "SEGMENT_DOCS", 8)
+    monkeypatch.setattr(segment, "SEGMENT_MIDDLE", 4)
     monkeypatch.setattr(segment, "SEGMENT_UNIT", 2)
     monkeypatch.setattr(shard, "DIRECTORY_SEPARATORS", 2)
     build(site_root)
@@ -144,8 +145,8 @@ def test_a_new_bulletin_reindexes_only_its_segments_and_equals_a_full_build(
     assert kept_segs == set(same)
     if date.startswith("2099"):
         # the newest: every segment whose range the new layout keeps
-        old = segment.segment_ranges(before["docs"], 8, 2)
-        new = segment.segment_ranges(after["docs"], 8, 2)
+        old = segment.segment_ranges(before["docs"], 8, 2, 4)
+        new = segment.segment_ranges(after["docs"], 8, 2, 4)
         assert set(same) == {s for s, r in enumerate(old) if r in new}
         assert len(same) >= 2
     else:

@@ -24,6 +24,7 @@ from huikan.search.manifest import TopFiles, top_files
 from huikan.search.merge import PART_DOCS
 from huikan.search.segment import (
     SEGMENT_DOCS,
+    SEGMENT_MIDDLE,
     SEGMENT_UNIT,
     InfoCache,
     SegmentInfo,
@@ -93,6 +94,7 @@ def write_search_index(
     previous: Path | None = None,
     segment_docs: int = SEGMENT_DOCS,
     segment_unit: int | None = None,
+    segment_middle: int | None = SEGMENT_MIDDLE,
     part_docs: int = PART_DOCS,
     keep: Callable[[str], bool] | None = None,
     made: Callable[[str, Folder], None] | None = None,
@@ -107,10 +109,11 @@ def write_search_index(
     directories ``g/<j>.json`` that find a term's shard in every segment (about
     ``directory_size`` shard separators each) into ``out_dir`` (``<site>/search/``): all of a
     segment's files are in its folder.
-    Documents are numbered by (date, cluster, url) and indexed in segments of at most
-    ``segment_docs``, the last ones halving down to ``segment_unit`` (default
-    :data:`SEGMENT_UNIT`, or ``segment_docs`` when that is smaller: equal segments;
-    :mod:`huikan.search.segment`), each indexed in parts of at most ``part_docs``
+    Documents are numbered by (date, cluster, url) and indexed in segments of
+    ``segment_docs``, then one of whole units of ``segment_middle`` (when it lies between),
+    one of whole units of ``segment_unit`` (default :data:`SEGMENT_UNIT`, or
+    ``segment_docs`` when that is smaller: equal segments) and the rest
+    (:mod:`huikan.search.segment`), each indexed in parts of at most ``part_docs``
     (:mod:`huikan.search.merge`: the part size bounds memory, not the segment size).
 
     * ``cache_dir``: the site's cache folder (default ``.huikan-cache`` beside site.yml);
@@ -157,7 +160,7 @@ def write_search_index(
             split_bytes,
             segment_docs,
         )
-        ranges = segment_ranges(len(ordered), segment_docs, segment_unit)
+        ranges = segment_ranges(len(ordered), segment_docs, segment_unit, segment_middle)
         done, entries, built = _each_segment(job, reuse, ordered, ranges, made)
         cache.prune = built == len(entries)
         reuse.infos.prune()  # under the token cache's lock, like every other cache write

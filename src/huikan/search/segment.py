@@ -1,8 +1,9 @@
 """Document segments: the unit of work (and of reuse) of the search index.
 
 Documents are numbered by (date, cluster, url) and cut into segments of consecutive documents
-(:func:`segment_ranges`: whole segments of :data:`SEGMENT_DOCS`, then the rest in halving
-sizes down to :data:`SEGMENT_UNIT`, like the binary digits of a count). Each segment has its
+(:func:`segment_ranges`): whole segments of :data:`SEGMENT_DOCS`, then one segment of the
+whole units of :data:`SEGMENT_MIDDLE` that follow, one of the whole units of
+:data:`SEGMENT_UNIT` after those, and the rest. Each segment has its
 own term shards (``i/<segment>/<k>.json``) and its own store files
 (``i/<segment>/d<chunk>.json``; a segment is a whole number of store chunks), and every byte
 of them is a function of the segment's documents alone:
@@ -19,18 +20,23 @@ of them is a function of the segment's documents alone:
 So a new bulletin — the newest, the common case — changes only the segments at the end: the
 build recomputes :func:`segment_key` for every segment (a hash of its documents), keeps the
 files of every segment whose key the previous build's manifest records, and indexes only the
-others: usually the last, partial unit (under :data:`SEGMENT_UNIT` documents); when the
-archive's count carries into a larger size, the small segments before it are merged into one
-(each document is indexed again at most once per size, like the levels of a log-structured
-merge). Work is proportional to the new documents, amortised, not to the archive, and memory
+others: usually the last, partial unit (under :data:`SEGMENT_UNIT` documents, 512); when the
+new documents complete a unit, the segment of units is indexed again with it (at most 3,584
+documents, about every 32 bulletins), and when they complete a :data:`SEGMENT_MIDDLE`, the
+segment of those (at most 61,440 documents, about every 256 bulletins). A log-structured
+merge with three levels, fanouts 16 and 8: a document is indexed at most 23 times (the
+halving sizes of before, 65,536 down to 512, made it 8), for at most 3 + n / 65,536 segments
+and a partial one (the halving sizes made up to 7 + n / 65,536 and a partial one, one per
+binary digit of the count: 5 at 80,000 documents, 6 at 16,000, where these make 4 and 3).
+Work is proportional to the new documents, amortised, not to the archive, and memory
 is bounded by the postings of :data:`~huikan.search.merge.PART_DOCS` documents (a larger
 segment is indexed in parts and merged, :mod:`huikan.search.merge`). A back issue inserted in
 the middle shifts the numbers of every later document, so every segment from there on is
 rebuilt (still byte-identical to a full build, just not cheap).
 
-The price of segments is one shard per segment per query term in the browser: few, large
-ones keep a query's requests and bytes down (80,000 documents: 5 segments of 65,536, 8,192,
-4,096, 2,048 and a few documents, where segments of at most 16,384 made 8). Indexing a
+The price of segments is one shard per segment per query term in the browser, and on a small
+machine a request costs a few ms of the browser's CPU whatever its size: few, large segments
+keep a query's requests and bytes down. Indexing a
 segment at once holds ~1.1 GB of postings arrays for 16,384 documents, twice that at 32,768,
 which put the search process over 4 GB at 5,000 bulletins; so segments are indexed in parts
 of 16,384, kept compact (9 bytes a posting) and merged term by term.
@@ -44,6 +50,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import marshal
 import os
 from dataclasses import asdict, dataclass, fields
@@ -61,7 +68,8 @@ from huikan.search.store import dumps
 from huikan.search.vocab import FieldTerms, Vocabulary
 
 SEGMENT_DOCS = 65536  # documents of the largest segment (indexed in parts of merge.PART_DOCS)
-SEGMENT_UNIT = 512  # of the smallest whole one: SEGMENT_DOCS / 2**k, a multiple of the store chunk
+SEGMENT_MIDDLE = 4096  # the middle level's unit: divides SEGMENT_DOCS
+SEGMENT_UNIT = 512  # the lowest level's: divides SEGMENT_MIDDLE, a multiple of the store chunk
 # 6: a big term's levels in a file of their own (l<k>.json); 5: no directories in the segment
 # folder (4: impact levels, 3: the store in the segment folder)
 KEY_FORMAT = b"huikan-search-segment/6\0"
@@ -109,24 +117,24 @@ def search_code() -> str:
 
 
 def segment_ranges(
-    n: int, size: int = SEGMENT_DOCS, unit: int | None = None
+    n: int, size: int = SEGMENT_DOCS, unit: int | None = None, middle: int | None = None
 ) -> list[tuple[int, int]]:
     """The segments of ``n`` documents, (first, end): as many of ``size`` as fit, then one of
-    each halved size down to ``unit`` (default ``size``: equal segments) that fits, then the
-    rest. Adding documents changes only segments after the highest size whose count
-    changes — the layout of ``n + k`` keeps every segment of ``n`` up to there."""
+    the whole units of ``middle`` after them (when ``unit`` < ``middle`` < ``size``), one of
+    the whole units of ``unit`` after those (default ``size``: equal segments), then the
+    rest. Adding documents changes only the segments after the highest level whose count of
+    whole units changes, and never a whole ``size`` one."""
     unit = unit or size
-    if unit < 1 or size % unit or (size // unit) & (size // unit - 1):
-        raise ValueError(f"segment size {size} is not {unit} × a power of two")
-    out: list[tuple[int, int]] = []
-    start, step = 0, size
-    while step >= unit:
-        while n - start >= step:
-            out.append((start, start + step))
-            start += step
-        if step == size and unit == size:
-            break
-        step //= 2
+    levels = [size, *(x for x in (middle, unit) if x and unit <= x < size)]
+    if unit < 1 or size % unit or any(big % small for big, small in itertools.pairwise(levels)):
+        raise ValueError(f"segment sizes {levels} do not divide each other")
+    out = [(start, start + size) for start in range(0, n - n % size, size)]
+    start = n - n % size
+    for step in levels[1:]:
+        end = start + (n - start) // step * step
+        if end > start:
+            out.append((start, end))
+            start = end
     if start < n:
         out.append((start, n))
     return out
@@ -193,7 +201,8 @@ def shard_budget(shard_bytes: int, docs: int, segment_docs: int) -> int:
     rare term, and a segment makes (its postings / budget) files: for a given number of
     files the bytes a query reads are fewest when each budget goes as the square root of
     its segment's postings (Lagrange). The small segments at the archive's end (8,192 to 54
-    articles at 5,000 bulletins) then cost ~0.6 kB a term instead of ~1.7."""
+    articles at 5,000 bulletins when sizes halved down to 512) then cost ~0.6 kB a term
+    instead of ~1.7."""
     scaled = round(shard_bytes * (min(docs, segment_docs) / segment_docs) ** 0.5)
     return max(shard_bytes // 4, scaled)
 

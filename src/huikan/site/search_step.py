@@ -177,6 +177,7 @@ class SearchJob:
             jobs=self._jobs,
             segment_docs=segment.SEGMENT_DOCS,
             segment_unit=segment.SEGMENT_UNIT,
+            segment_middle=segment.SEGMENT_MIDDLE,
             part_docs=merge.PART_DOCS,
             shard_bytes=shard.DEFAULT_SHARD_BYTES,  # read here, so tests can set the layout
             split_bytes=shard.SPLIT_FACTOR * shard.DEFAULT_SHARD_BYTES,
