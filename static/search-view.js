@@ -1,6 +1,7 @@
 /* huikan search page's drawing: result titles and snippets with the query's words marked,
- * and the trend chart above the results. Everything is built with textContent / DOM nodes:
- * no untrusted string is parsed as HTML. window.huikanSearchView, used by static/search.js.
+ * the trend chart above the results, and the help shown when nothing matched. Everything
+ * is built with textContent / DOM nodes: no untrusted string is parsed as HTML.
+ * window.huikanSearchView, used by static/search.js.
  */
 (function () {
   "use strict";
@@ -152,11 +153,95 @@
     return fig;
   }
 
+  /* One result: its linked title and snippet with the query's words marked, its date,
+   * cluster and bulletin; `root` the site's root URL (the record's url is relative to it). */
+  function resultItem(d, h, res, root) {
+    var art = el("article");
+    var h2 = el("h2", "result-title");
+    var a = el("a", "result-link");
+    a.href = new URL(d.url, root).href;
+    a.appendChild(marked(d.title, needlesFor(res.parts, res.words, d.title), 0, d.title.length));
+    h2.appendChild(a);
+    art.appendChild(h2);
+    var meta = el("p", "result-meta");
+    var cluster = res.manifest.clusters[d.cluster];
+    [trend.formatDate(d.date), cluster ? cluster[0] : "", d.bulletin].forEach(function (t) {
+      if (t) meta.appendChild(el("span", null, t));
+    });
+    art.appendChild(meta);
+    var text = d.text || "";
+    var p = el("p", "result-snippet");
+    p.appendChild(snippet(text, needlesFor(res.parts, res.words, text)));
+    art.appendChild(p);
+    if (h.exact < 0) art.appendChild(el("p", "result-note", "包含全部关键字，但不是连在一起的。"));
+    return art;
+  }
+
+  /* What to try when nothing matched, drawn into `box`: clear the filters, drop the quotes,
+   * one word of the query, a shorter known word; then the clusters to browse. `go(q)` runs
+   * query q with no filters (q null: the same query). */
+  function emptyHelp(box, res, st, root, go) {
+    box.appendChild(el("h2", null, "没有找到结果"));
+    var ul = el("ul");
+    function link(label, q, extra) {
+      var li = el("li");
+      if (extra) li.appendChild(document.createTextNode(extra));
+      var a = el("a", null, label);
+      var params = new URLSearchParams();
+      params.set("q", q);
+      a.href = "?" + params.toString();
+      a.addEventListener("click", function (e) {
+        e.preventDefault();
+        go(q);
+      });
+      li.appendChild(a);
+      ul.appendChild(li);
+    }
+    if ((st.cluster || st.year || st.period) && res.all.length) {
+      var li = el("li");
+      var b = el("button", "link-button", "清除筛选条件（共有 " + res.all.length + " 篇结果）");
+      b.type = "button";
+      b.addEventListener("click", function () {
+        go(null);
+      });
+      li.appendChild(b);
+      ul.appendChild(li);
+    }
+    if (res.parts.some(function (p) { return p.quoted; })) {
+      link("去掉引号再搜", res.parts.map(function (p) { return p.text; }).join(" "), "不要求精确短语：");
+    }
+    if (res.parts.length > 1) {
+      res.parts.forEach(function (p) { link(p.text, p.text, "只搜一个词："); });
+    }
+    var seen = new Set();
+    res.words.forEach(function (w) {
+      if (w.long && !seen.has(w.term) && res.parts.every(function (p) { return p.norm !== w.term; })) {
+        seen.add(w.term);
+        link(w.term, w.term, "试试更短的词：");
+      }
+    });
+    ul.appendChild(el("li", null, "检查是否有错别字，或换一个更常用的说法、更短的关键词。"));
+    box.appendChild(ul);
+    var clusters = res.manifest.clusters.filter(function (c) { return c[0] !== "综合"; });
+    if (clusters.length) {
+      var p = el("p", "search-topics", "按产业集群浏览：");
+      clusters.forEach(function (c, i) {
+        if (i) p.appendChild(document.createTextNode("、"));
+        var a = el("a", null, c[0]);
+        a.href = new URL("clusters/" + c[1] + "/", root).href;
+        p.appendChild(a);
+      });
+      box.appendChild(p);
+    }
+  }
+
   window.huikanSearchView = {
     el: el,
     needlesFor: needlesFor,
     marked: marked,
     snippet: snippet,
     trendFigure: trendFigure,
+    resultItem: resultItem,
+    emptyHelp: emptyHelp,
   };
 })();

@@ -1,14 +1,13 @@
-/* huikan search page: results as you type, with facet counts, a trend chart over time and
- * snippets (drawn by static/search-view.js); the engine (static/search-engine.js) finds and
- * ranks them. Exposes window.huikanSearch(query, {limit}) → Promise of [{url, title,
- * score}] with the ranking the page shows.
+/* huikan search page: results as you type, with facet counts, a trend chart over time,
+ * snippets and help when nothing matched (drawn by static/search-view.js); the engine
+ * (static/search-engine.js) finds and ranks them. Exposes window.huikanSearch(query,
+ * {limit}) → Promise of [{url, title, score}] with the ranking the page shows.
  *
  * Everything shown is built with textContent / DOM nodes: no untrusted string is parsed as
  * HTML.
  */
 (function () {
   "use strict";
-  var trend = window.huikanSearchTrend;
   var view = window.huikanSearchView;
   var el = view.el;
   var Engine = window.huikanSearchEngine;
@@ -317,92 +316,22 @@
 
   Page.prototype.fillItem = function (li, d, h, res) {
     li.className = "result";
-    var art = el("article");
-    var h2 = el("h2", "result-title");
-    var a = el("a", "result-link");
-    a.href = new URL(d.url, this.root).href;
-    a.appendChild(view.marked(d.title, view.needlesFor(res.parts, res.words, d.title), 0, d.title.length));
-    h2.appendChild(a);
-    art.appendChild(h2);
-    var meta = el("p", "result-meta");
-    var date = trend.formatDate(d.date);
-    var cluster = res.manifest.clusters[d.cluster];
-    [date, cluster ? cluster[0] : "", d.bulletin].forEach(function (t) {
-      if (t) meta.appendChild(el("span", null, t));
-    });
-    art.appendChild(meta);
-    var text = d.text || "";
-    var p = el("p", "result-snippet");
-    p.appendChild(view.snippet(text, view.needlesFor(res.parts, res.words, text)));
-    art.appendChild(p);
-    if (h.exact < 0) art.appendChild(el("p", "result-note", "包含全部关键字，但不是连在一起的。"));
     li.textContent = "";
-    li.appendChild(art);
+    li.appendChild(view.resultItem(d, h, res, this.root));
   };
 
+  /* No result: say why and offer what to try (static/search-view.js emptyHelp); a
+   * suggestion runs its query, "清除筛选条件" (q null) this one without the filters. */
   Page.prototype.renderEmpty = function (res, st) {
     var self = this;
-    var box = this.empty;
-    box.hidden = false;
-    box.appendChild(el("h2", null, "没有找到结果"));
-    var ul = el("ul");
-    function link(label, q, extra) {
-      var li = el("li");
-      if (extra) li.appendChild(document.createTextNode(extra));
-      var a = el("a", null, label);
-      var params = new URLSearchParams();
-      params.set("q", q);
-      a.href = "?" + params.toString();
-      a.addEventListener("click", function (e) {
-        e.preventDefault();
-        self.input.value = q;
-        self.cluster.value = "";
-        self.year.value = "";
-        self.period = "";
-        self.run(true);
-      });
-      li.appendChild(a);
-      ul.appendChild(li);
-    }
-    if ((st.cluster || st.year || st.period) && res.all.length) {
-      var li = el("li");
-      var b = el("button", "link-button", "清除筛选条件（共有 " + res.all.length + " 篇结果）");
-      b.type = "button";
-      b.addEventListener("click", function () {
-        self.cluster.value = "";
-        self.year.value = "";
-        self.period = "";
-        self.run(true);
-      });
-      li.appendChild(b);
-      ul.appendChild(li);
-    }
-    if (res.parts.some(function (p) { return p.quoted; })) {
-      link("去掉引号再搜", res.parts.map(function (p) { return p.text; }).join(" "), "不要求精确短语：");
-    }
-    if (res.parts.length > 1) {
-      res.parts.forEach(function (p) { link(p.text, p.text, "只搜一个词："); });
-    }
-    var seen = new Set();
-    res.words.forEach(function (w) {
-      if (w.long && !seen.has(w.term) && res.parts.every(function (p) { return p.norm !== w.term; })) {
-        seen.add(w.term);
-        link(w.term, w.term, "试试更短的词：");
-      }
+    this.empty.hidden = false;
+    view.emptyHelp(this.empty, res, st, this.root, function (q) {
+      if (q !== null) self.input.value = q;
+      self.cluster.value = "";
+      self.year.value = "";
+      self.period = "";
+      self.run(true);
     });
-    ul.appendChild(el("li", null, "检查是否有错别字，或换一个更常用的说法、更短的关键词。"));
-    box.appendChild(ul);
-    var clusters = res.manifest.clusters.filter(function (c) { return c[0] !== "综合"; });
-    if (clusters.length) {
-      var p = el("p", "search-topics", "按产业集群浏览：");
-      clusters.forEach(function (c, i) {
-        if (i) p.appendChild(document.createTextNode("、"));
-        var a = el("a", null, c[0]);
-        a.href = new URL("clusters/" + c[1] + "/", self.root).href;
-        p.appendChild(a);
-      });
-      box.appendChild(p);
-    }
   };
 
   /* ---------------------------------------------------------------- API ------------- */
