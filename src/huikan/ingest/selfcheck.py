@@ -9,17 +9,27 @@ starts with ``split-`` (see :func:`is_split_warning`), shown by ``huikan ingest`
 ``huikan build --strict`` and listed in ``huikan diff``'s report.
 
 The rules compare the bulletin with itself (its median article, its own title face, its own
-TOC), never with a fixed layout, so they hold for layouts nobody has seen.
+TOC), never with a fixed layout, so they hold for layouts nobody has seen. This module weighs
+the split as a whole; the doubts one article raises on its own (its title, its body) are in
+:mod:`huikan.ingest.selfcheck_articles`.
 """
 
 from __future__ import annotations
 
 import itertools
-import re
 import statistics
 from collections import Counter
 
 from huikan.config import Taxonomy
+from huikan.ingest.selfcheck_articles import (
+    about,
+    credit_inside,
+    label_title,
+    read_across,
+    titles_inside,
+    unbalanced_title,
+    unfinished_title,
+)
 from huikan.ingest.split import Split
 from huikan.ingest.split_doc import Doc, is_numbered
 from huikan.ingest.textutil import squash, strip_md, width
@@ -43,24 +53,6 @@ PAGE_GAP = 4
 TITLE_GAP_SHARE = 0.8
 PARA_GAP_SHARE = 0.2
 LONE_MAX = 60
-# Two columns read across, line by line, leave a word space between two Chinese characters at
-# every printed line ("刊登了党的二十 宋乐伟表示"): Chinese prose has no such spaces, apart
-# from numbered clauses ("第一条 为…") and spaced headings ("总 则").
-_ACROSS = re.compile(r"[\u4e00-\u9fff，。、；”》）] (?=[\u4e00-\u9fff“《（])")
-_CLAUSE = re.compile(r"第[一二三四五六七八九十百\d]{1,4}[条章节款项]$|^.?[总附]$")
-ACROSS_MIN = 5  # such spaces in one article ...
-ACROSS_RATE = 1 / 250  # ... and at least one per this many characters
-# A Chinese headline is a noun phrase or a whole clause: it never ends on a word that needs
-# what follows it — an adverb that modifies the next verb (进一步, 更加), a conjunction (以及,
-# 并且) or a preposition (对于, 随着). A "title" ending so is the first half of a sentence whose
-# second half opens the "body": typically a bold run-in lead ("**…进一步**推动了…") that a
-# text dump put on a line of its own. Only words of two or more characters: single characters
-# (和, 及, 向, 对 …) end ordinary words too (缓和, 普及, 导向, 应对).
-UNFINISHED = (
-    "进一步", "更加", "逐步", "正在", "已经", "仍然", "不断地", "以及", "并且", "而且",
-    "或者", "但是", "因为", "因此", "所以", "如果", "虽然", "不仅", "对于", "关于", "为了",
-    "按照", "根据", "随着", "由于", "以便", "从而", "进而",
-)  # fmt: skip
 
 
 def is_split_warning(w: Warning) -> bool:
@@ -79,139 +71,18 @@ def check_split(
     """Every doubt about the split of one bulletin, as warnings naming file, page or line."""
     out: list[Warning] = []
     if taxonomy is not None:
-        out += [w for a in articles if (w := _label_title(a, taxonomy, file))]
+        out += [w for a in articles if (w := label_title(a, taxonomy, file))]
     out += _toc_coverage(sp, file)
     out += _lengths(articles, file)
     out += _page_gaps(articles, pages, file)
     out += _unused_titles(sp, doc_blocks, file)
     out += _lone_lines(sp, file)
-    out += [w for a in articles if (w := _read_across(a, file))]
-    out += _titles_inside(articles, file)
-    out += [w for a in articles if (w := _unfinished_title(a, file))]
-    out += [w for a in articles if (w := _unbalanced_title(a, file))]
-    out += [w for a in articles if (w := _credit_inside(a, file))]
+    out += [w for a in articles if (w := read_across(a, file))]
+    out += titles_inside(articles, file)
+    out += [w for a in articles if (w := unfinished_title(a, file))]
+    out += [w for a in articles if (w := unbalanced_title(a, file))]
+    out += [w for a in articles if (w := credit_inside(a, file))]
     return out
-
-
-def _label_title(a: Article, taxonomy: Taxonomy, file: str) -> Warning | None:
-    """A title that is a cluster's name ("数字经济产业"): a group label taken for a title, the
-    articles under it run together."""
-    if width(a.title) > 16 or taxonomy.lookup(a.title) is None:
-        return None
-    msg = f"文章标题“{a.title}”是产业集群的名称，像是栏目标签被当成了标题，"
-    return _about(a, "split-title-is-label", msg + "其下几篇文章连在了一起；请在审阅页核对。", file)
-
-
-def _credit_inside(a: Article, file: str) -> Warning | None:
-    """A closing credit ("（…供稿）", "来源：…") as a paragraph inside the body, prose after it,
-    and another credit, naming someone else, at the end: the text of two articles run
-    together (columns read in the wrong order, say). An article ends at its credit."""
-    from huikan.ingest.credits import is_closing_line
-
-    paras = [p.strip() for p in a.text.split("\n\n") if p.strip()]
-    credits = [k for k, p in enumerate(paras) if is_closing_line(p)]
-    if len(credits) < 2 or credits[-1] != len(paras) - 1:
-        return None
-    last = squash(paras[-1])
-    for k in credits[:-1]:
-        if squash(paras[k]) != last and any(width(p) >= 40 for p in paras[k + 1 : -1]):
-            return _about(
-                a,
-                "split-credit-inside",
-                f"文章 “{a.title}” 的正文中间有一行结尾署名（“{paras[k][:30]}”），其后还有正文"
-                f"和另一行署名（“{paras[-1][:30]}”），像是两篇文章的文字接在了一起；"
-                "请在审阅页核对。",
-                file,
-            )
-    return None
-
-
-# Quotes and brackets come in pairs in a title; one left open means the title was cut short
-# (its end went into the body, or into another article) or ran into the next line.
-PAIRS = ("“”", "《》", "（）", "()", "‘’", "【】", "〔〕")
-
-
-def _unbalanced_title(a: Article, file: str) -> Warning | None:
-    """A title with a quote or bracket opened and not closed (or closed and not opened)."""
-    for o, c in PAIRS:
-        if a.title.count(o) != a.title.count(c):
-            return _about(
-                a,
-                "split-title-unbalanced",
-                f"标题 “{a.title}” 中的 {o}{c} 不成对，标题可能被截断或与别的行连在了一起；"
-                "请在审阅页核对这一篇的开头。",
-                file,
-            )
-    return None
-
-
-def _unfinished_title(a: Article, file: str) -> Warning | None:
-    """A title that stops on a word needing a continuation (see :data:`UNFINISHED`)."""
-    t = squash(a.title)
-    word = next((w for w in UNFINISHED if t.endswith(w)), None)
-    if word is None:
-        return None
-    return _about(
-        a,
-        "split-title-unfinished",
-        f"标题 “{a.title}” 以 “{word}” 结尾，像是一句话的前半句（正文开头可能是它的后半句，"
-        "例如被单独成行的加粗导语）；请在审阅页核对，必要时在旁注文件中用 merge 更正。",
-        file,
-    )
-
-
-def _titles_inside(articles: list[Article], file: str) -> list[Warning]:
-    """An article whose body holds, as lines of their own, the titles of other articles: a
-    TOC or a run of titles was taken into it (a TOC set in a column the reader went through
-    in the wrong order, say)."""
-    keys = {squash(a.title): a.title for a in articles if len(squash(a.title)) >= 6}
-    out = []
-    for a in articles:
-        own = squash(a.title)
-        paras = [squash(p) for p in a.text.split("\n\n")]
-        found = []
-        for k, p in enumerate(paras):
-            for cand in (p, p + paras[k + 1] if k + 1 < len(paras) else ""):
-                if cand in keys and cand != own and keys[cand] not in found:
-                    found.append(keys[cand])
-        if len(found) >= 2:
-            names = "、".join(f"“{t}”" for t in found[:2]) + ("等" if len(found) > 2 else "")
-            out.append(
-                _about(
-                    a,
-                    "split-titles-inside",
-                    f"文章 “{a.title}” 的正文里单独成行地出现了其他 {len(found)} 篇文章的标题"
-                    f"（{names}），可能把目录或几篇文章的标题并了进来；请在审阅页核对。",
-                    file,
-                )
-            )
-    return out
-
-
-def _read_across(a: Article, file: str) -> Warning | None:
-    """Text of two columns interleaved line by line: the columns were not told apart.
-
-    Reading across leaves one space a printed line (every 10–40 characters); letter-spaced
-    text ("近 日 ， 存 储") has one between every two characters and does not count.
-    """
-    hits: list[re.Match[str]] = []
-    for m in _ACROSS.finditer(a.text):
-        if _CLAUSE.search(a.text[max(0, m.start() - 5) : m.end() - 1]):
-            continue
-        t, k = a.text, m.start()
-        if t[k - 1 : k] == " " or t[m.end() + 1 : m.end() + 2] == " ":
-            continue  # letter-spaced
-        hits.append(m)
-    if len(hits) < ACROSS_MIN or len(hits) < ACROSS_RATE * len(a.text):
-        return None
-    sample = a.text[max(0, hits[0].start() - 8) : hits[0].end() + 8].replace("\n", "")
-    return _about(
-        a,
-        "split-columns-mixed",
-        f"文章 “{a.title}” 有 {len(hits)} 处汉字之间夹着空格（如 “{sample}”），"
-        "像是两栏文字被逐行拼在了一起，分篇和正文可能都不对；请在审阅页核对这几页。",
-        file,
-    )
 
 
 def _toc_coverage(sp: Split, file: str) -> list[Warning]:
@@ -251,7 +122,7 @@ def _lengths(articles: list[Article], file: str) -> list[Warning]:
     sizes = [len(a.text) for a in articles]
     if len(articles) == 1 and sizes[0] >= 3000:
         out.append(
-            _about(
+            about(
                 articles[0],
                 "split-one-article",
                 f"全文只分出 1 篇文章（{sizes[0]:,} 字）：如果本期不止一篇，说明没有认出标题；"
@@ -264,7 +135,7 @@ def _lengths(articles: list[Article], file: str) -> list[Warning]:
             med = statistics.median(sizes[:k] + sizes[k + 1 :])  # the other articles
             if med and n >= LONG_FACTOR * med and n >= LONG_MIN:
                 out.append(
-                    _about(
+                    about(
                         a,
                         "split-long-article",
                         f"文章 “{a.title}” 有 {n:,} 字，是本期中位数的 {n / med:.0f} 倍，"
@@ -275,7 +146,7 @@ def _lengths(articles: list[Article], file: str) -> list[Warning]:
     for a, n in zip(articles, sizes, strict=True):
         if 0 < width(a.text) < SHORT_BODY and len(articles) > 1:
             out.append(
-                _about(
+                about(
                     a,
                     "split-short-article",
                     f"文章 “{a.title}” 只有 {n} 字，可能是目录行、栏目名或小标题被当成了文章；"
@@ -284,11 +155,6 @@ def _lengths(articles: list[Article], file: str) -> list[Warning]:
                 )
             )
     return out
-
-
-def _about(a: Article, code: str, message: str, file: str) -> Warning:
-    """A warning about one article, pointing at where it starts."""
-    return Warning(code, message, file=file, page=a.page, line=a.line, article=a.title)
 
 
 def _page_gaps(articles: list[Article], pages: int | None, file: str) -> list[Warning]:
