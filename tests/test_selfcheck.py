@@ -140,3 +140,32 @@ def test_a_lone_line_with_a_blank_line_under_it_inside_an_article_is_flagged(tmp
     no_blank = "\n".join(ln for k, ln in enumerate(lines) if not (k and lines[k - 1] == lone))
     res = ingest_file(_write(tmp_path, no_blank + "\n", "c.txt"), config)
     assert not any(lone in w.message for w in res.warnings)
+
+
+def test_an_unindented_line_inside_an_article_is_flagged_where_titles_are_unindented(
+    tmp_path, config
+):
+    """A text issue with a blank line between all its paragraphs marks its titles by the
+    indent they lack (paragraphs start with "　　"). A title taken into the article before
+    it, silently, is an unindented, unpunctuated line inside that article with an article's
+    worth of text on each side. A flush sub-heading between two short sections is not
+    named; nor is the same title line indented (prose)."""
+    titles = ["甲地出台新政策推动产业发展", "乙地发布新规划", "丙地召开推进会", "丁地举办展会"]
+    lone = "戊市新型研发机构绩效评价管理办法(试行)"
+    paras: list[str] = []
+    for t in titles:
+        paras += [t, "　　" + PARA * 2, "　　一、总体要求", "　　" + PARA * 3, "（来源：新华社）"]
+    at = paras.index(titles[1]) + 4  # after its last paragraph, before its credit
+    swallowed = ["　　第一章 总则第一条为进一步加快创新资源集聚，" + PARA * 2, "　　" + PARA * 3]
+    paras[at:at] = ["　　" + PARA + "加快推进各项工作落实。", lone, *swallowed]
+    at = paras.index(titles[2]) + 2  # a flush sub-heading inside the third article
+    paras[at:at] = ["推动产业链供应链智能化"]
+    res = ingest_file(_write(tmp_path, "\n\n".join(paras) + "\n", "b.txt"), config)
+    named = [w for w in res.warnings if w.code == "split-unused-title"]
+    assert named or lone in [a.title for a in res.articles]
+    if named:
+        assert [w.line for w in named] == [2 * paras.index(lone) + 1]
+        assert lone in named[0].message and "没有缩进" in named[0].message
+    paras[paras.index(lone)] = "　　" + lone
+    res = ingest_file(_write(tmp_path, "\n\n".join(paras) + "\n", "c.txt"), config)
+    assert not any(w.code.startswith("split-") for w in res.warnings)

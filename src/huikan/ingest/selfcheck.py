@@ -19,9 +19,12 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections import Counter
+from collections.abc import Callable
 
 from huikan.config import Taxonomy
+from huikan.ingest.credits import byline_line, is_closing_line
 from huikan.ingest.selfcheck_articles import (
+    UNFINISHED,
     about,
     credit_inside,
     label_title,
@@ -48,10 +51,11 @@ SHORT_BODY = 40
 # Whole pages without an article start, and how many times this issue's typical article length
 # in pages, before a run of pages looks like a missed title (a long report runs four pages).
 PAGE_GAP = 4
-# A plain-text issue marks titles with a blank line under them when most of its titles
-# have one and few of its paragraphs do (see _lone_lines); a lone line is a title's length.
-TITLE_GAP_SHARE = 0.8
-PARA_GAP_SHARE = 0.2
+# A plain-text issue marks titles with a cue (a blank line under them, no indent) when most
+# of its titles have it and few of its paragraphs do (see _lone_lines); a lone line is a
+# title's length.
+TITLE_MARK_SHARE = 0.8
+PARA_MARK_SHARE = 0.2
 LONE_MAX = 60
 
 
@@ -226,36 +230,47 @@ def _unused_titles(sp: Split, blocks: list[Block], file: str) -> list[Warning]:
 
 
 def _lone_lines(sp: Split, file: str) -> list[Warning]:
-    """A plain-text bulletin marks its titles with the blank line under them, its paragraphs
-    run on without one. A short unpunctuated line inside an article with a blank line under
-    it is set like a title that does not start an article ("…管理办法(试行)" after the last
-    paragraph of the article before, with no blank line above it)."""
+    """A plain-text bulletin marks its titles by how they stand, not by a face: a blank line
+    under each title where paragraphs run on without one, or no indent where paragraphs are
+    indented. A short unpunctuated line inside an article that is marked the same way is set
+    like a title that does not start an article ("…管理办法(试行)" after the last paragraph
+    of the article before).
+
+    No indent is a weaker mark: sub-headings are often set flush too. A title taken into the
+    article before it cuts that article in two articles' worth of text, a sub-heading cuts
+    one article in sections; so a flush line is named only when the text on each side of it
+    (up to the article's ends or the next such line) is as long as the issue's median
+    article."""
     arts = [a for a in sp.articles if a.blocks]
     if len(arts) < 3 or any(a.title_block.bold or a.title_block.size != 1.0 for a in arts):
         return []  # titles in a face of their own: _unused_titles compares faces
-    if sum(a.blocks[0].gap_before >= 1 for a in arts) < TITLE_GAP_SHARE * len(arts):
-        return []  # titles are not marked by the blank line under them
+    # a blank line under the title (above its first body block), none above a paragraph past
+    # the title's subtitle or byline (a.blocks[0:2])
     inner = [b for a in arts for b in a.blocks[2:]]
-    if not inner or sum(b.gap_before >= 1 for b in inner) > PARA_GAP_SHARE * len(inner):
-        return []  # paragraphs are spaced too: a blank line marks nothing
+    spaced = bool(inner) and _marks(arts, inner, lambda a: _spaced(a.blocks[0]), _spaced)
+    # no indent on the title, one on every body paragraph (bylines and credits aside)
+    paras = [b for a in arts for b in a.blocks if not _credit(b)]
+    flush = bool(paras) and _marks(arts, paras, lambda a: _flush(a.title_block), _flush)
+    typical = statistics.median(_size(a.blocks) for a in arts)
     out = []
     for a in arts:
-        # past the title's subtitle or byline (a.blocks[0:2]), up to the last paragraph
-        for b, nxt in itertools.pairwise(a.blocks[2:]):
-            t = strip_md(b.text).strip()
-            if (
-                b.lines != 1
-                or nxt.gap_before < 1
-                or not 6 <= width(t) <= LONE_MAX
-                or t[-1:] in "。！？!?；;：:，,、…"
-                or is_numbered(t)
-                or t.startswith(("——", "（", "("))
-            ):
+        found = {}
+        if spaced:
+            for b, nxt in itertools.pairwise(a.blocks[2:]):
+                if _spaced(nxt) and _title_shaped(b):
+                    found[id(b)] = (b, "下有空行")
+        if flush:
+            for b in _flush_titles(a.blocks, typical):
+                found.setdefault(id(b), (b, "没有缩进"))
+        for b in a.blocks:
+            if id(b) not in found:
                 continue
+            how = found[id(b)][1]
+            t = strip_md(b.text).strip()
             out.append(
                 Warning(
                     "split-unused-title",
-                    f"“{t[:40]}” 单独成行、下有空行，像本期的标题，却在文章 “{a.title}” 中间；"
+                    f"“{t[:40]}” 单独成行、{how}，像本期的标题，却在文章 “{a.title}” 中间；"
                     "如果它是标题，可在旁注文件的 split 中加上它。",
                     file=file,
                     page=b.page,
@@ -264,6 +279,67 @@ def _lone_lines(sp: Split, file: str) -> list[Warning]:
                 )
             )
     return out[:5]
+
+
+def _flush_titles(blocks: list[Block], typical: float) -> list[Block]:
+    """The flush, title-shaped lines past the title's subtitle or byline (a.blocks[0:2])
+    with text as long as `typical` on each side of them (up to the next such line)."""
+    cands = [
+        k
+        for k in range(2, len(blocks) - 1)
+        if _flush(blocks[k]) and _title_shaped(blocks[k]) and not _unfinished(blocks[k])
+    ]
+    cuts = [-1, *cands, len(blocks)]
+    return [
+        blocks[k]
+        for j, k in enumerate(cands, start=1)
+        if _size(blocks[cuts[j - 1] + 1 : k]) >= typical
+        and _size(blocks[k + 1 : cuts[j + 1]]) >= typical
+    ]
+
+
+def _size(blocks: list[Block]) -> int:
+    return sum(width(b.text) for b in blocks)
+
+
+def _unfinished(b: Block) -> bool:
+    """A line that ends on a word needing what follows: a run-in lead, not a title."""
+    return squash(strip_md(b.text)).endswith(UNFINISHED)
+
+
+def _marks(arts: list[Article], inner: list[Block], title: Callable, para: Callable) -> bool:
+    """Does a cue mark this issue's titles: most titles have it, few paragraphs do?"""
+    titles = sum(map(title, arts))
+    paras = sum(map(para, inner))
+    return titles >= TITLE_MARK_SHARE * len(arts) and paras <= PARA_MARK_SHARE * len(inner)
+
+
+def _spaced(b: Block) -> bool:
+    return b.gap_before >= 1
+
+
+def _flush(b: Block) -> bool:
+    return not b.indent
+
+
+def _credit(b: Block) -> bool:
+    t = b.text.strip()
+    return is_closing_line(t) or byline_line(t) is not None
+
+
+def _title_shaped(b: Block) -> bool:
+    """One line of a title's length that ends no sentence and is no numbered sub-heading,
+    parenthesis, dash-led line or credit."""
+    t = strip_md(b.text).strip()
+    return (
+        b.lines == 1
+        and 6 <= width(t) <= LONE_MAX
+        and t[-1:] not in "。！？!?；;：:，,、…"
+        and not is_numbered(t)
+        and not t.startswith(("——", "（", "("))
+        and not b.furniture
+        and not is_closing_line(t)
+    )
 
 
 def _face(d: Doc, b: Block) -> tuple[bool, float, int, str]:
