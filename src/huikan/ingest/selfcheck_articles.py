@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from huikan.config import Taxonomy
+from huikan.ingest.credits import is_closing_line
 from huikan.ingest.textutil import squash, width
 from huikan.model import Article, Warning
 
@@ -53,8 +54,6 @@ def credit_inside(a: Article, file: str) -> Warning | None:
     """A closing credit ("（…供稿）", "来源：…") as a paragraph inside the body, prose after it,
     and another credit, naming someone else, at the end: the text of two articles run
     together (columns read in the wrong order, say). An article ends at its credit."""
-    from huikan.ingest.credits import is_closing_line
-
     paras = [p.strip() for p in a.text.split("\n\n") if p.strip()]
     credits = [k for k, p in enumerate(paras) if is_closing_line(p)]
     if len(credits) < 2 or credits[-1] != len(paras) - 1:
