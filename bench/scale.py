@@ -259,6 +259,35 @@ def table(n: int, results: dict[str, dict]) -> None:
                 ],
             )
         )
+        if all("phases" in s[x] for x in labels):
+            rows.append(
+                (
+                    "  rounds done (ms): dirs / index / records",
+                    [
+                        "{directories_done:.0f} / {index_done:.0f} / {records_done:.0f}".format(
+                            **s[x]["phases"]
+                        )
+                        for x in labels
+                    ],
+                )
+            )
+            rows.append(
+                (
+                    "  ranking done, records asked (ms)",
+                    [f"{s[x]['phases']['records_start']:.0f}" for x in labels],
+                )
+            )
+            rows.append(
+                (
+                    "  requests: dirs / index / records",
+                    [
+                        "{directories_n:.0f} / {index_n:.1f} / {records_n:.0f}".format(
+                            **s[x]["phases"]
+                        )
+                        for x in labels
+                    ],
+                )
+            )
         rows.append(("  load avg", [s[x]["load"] for x in labels]))
         rows.append(
             (
