@@ -462,3 +462,31 @@ def test_a_page_left_open_across_a_format_change_asks_for_a_reload(
     status = page.inner_text("#search-status")
     assert "新格式（huikan-search/999）" in status and "检查网络" not in status
     assert not page.query_selector(".result-link")
+
+
+def test_a_score_lunr_js_disagrees_with_is_said_and_set_right(page, built_site, serve_dir):
+    """The page has lunr.js score the results on screen again. Were rank() ever to disagree
+    (here: scores raised by up to 4 times, more for some documents than others, so the
+    order changes), the console says so, the results it checked take lunr.js's scores, and
+    the window is sorted again until only checked results are in it: the same ten results,
+    in the same order, with the same scores as without the fault."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(serve_dir(built_site.out) + "search/")
+    page.wait_for_function("typeof window.huikanSearch === 'function'")
+    docs = store_docs(built_site.out)
+    query = max(dev_queries(), key=lambda q: len(relevant(docs, q)))
+    right = hs(page, query, 10)
+    assert len(right) == 10 and errors == []
+    page.evaluate(
+        """() => {
+          const R = window.huikanSearchRank, rank = R.rank;
+          R.rank = function () {
+            const r = rank.apply(this, arguments);
+            r.scores = r.scores.map((s, i) => s * (1 + ((r.docs[i] * 7919) % 13) / 4));
+            return r;
+          };
+        }"""
+    )
+    assert hs(page, query, 10) == right
+    assert errors and all("rank() and lunr.js disagree" in e for e in errors)
