@@ -1,0 +1,87 @@
+"""What a request costs the browser: parallel fetches of small JSON files, timed in the page.
+
+A warm search query is rounds of requests (lookup directories, index files, result
+records) with compute between them; on a small machine each request costs the browser a
+few milliseconds whatever its size and whatever serves it. This prints, in headless
+Chromium against the bench's static server (bench/search.py), the median time of one round
+of 1, 2, 5, 10, 20 and 30 fetches at once, and of two rounds of 5 against one of 10, so
+that a latency figure can be read as requests and rounds. It prints; it asserts nothing.
+
+    python bench/fetch_cost.py [--repeat 11]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+# a round of `n` fetches of fresh files (never cached), `rounds` rounds one after the other
+ROUNDS_JS = """async ([n, rounds, start]) => {
+  const t0 = performance.now();
+  let at = start;
+  for (let r = 0; r < rounds; r++) {
+    const round = [];
+    for (let i = 0; i < n; i++) round.push(fetch("f" + at++ + ".json").then((x) => x.json()));
+    await Promise.all(round);
+  }
+  return performance.now() - t0;
+}"""
+
+ONE_ROUND = (1, 2, 5, 10, 20, 30)
+
+
+def load_search_bench():
+    spec = importlib.util.spec_from_file_location("bench_search", REPO / "bench" / "search.py")
+    mod = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--repeat", type=int, default=11, help="timings per figure (median)")
+    args = ap.parse_args()
+    sb = load_search_bench()
+    from playwright.sync_api import sync_playwright
+
+    cases = [(n, 1) for n in ONE_ROUND] + [(5, 2)]
+    files = args.repeat * sum(n * rounds for n, rounds in cases)
+    with tempfile.TemporaryDirectory(prefix="huikan-fetch-") as tmp:
+        root = Path(tmp)
+        body = '{"t":"' + "x" * 1000 + '"}'  # about 1 kB, like a small shard or record
+        for k in range(files):
+            (root / f"f{k}.json").write_text(body, "utf-8")
+        (root / "p.html").write_text("<!doctype html><title>fetch</title>", "utf-8")
+        server, base = sb.serve(root)
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(
+                    executable_path=str(sb.CHROMIUM), args=sb.CHROMIUM_ARGS
+                )
+                page = browser.new_page()
+                page.goto(base + "p.html")
+                at = 0
+                print(f"{'fetches':>20}  median ms (of {args.repeat})")
+                for n, rounds in cases:
+                    times = []
+                    for _ in range(args.repeat):
+                        times.append(page.evaluate(ROUNDS_JS, [n, rounds, at]))
+                        at += n * rounds
+                    label = f"{n} at once" if rounds == 1 else f"{rounds} rounds of {n}"
+                    print(f"{label:>20}  {statistics.median(times):.1f}")
+                browser.close()
+        finally:
+            server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
