@@ -24,7 +24,6 @@ from collections.abc import Callable
 from huikan.config import Taxonomy
 from huikan.ingest.credits import byline_line, is_closing_line
 from huikan.ingest.selfcheck_articles import (
-    UNFINISHED,
     about,
     credit_inside,
     label_title,
@@ -32,6 +31,7 @@ from huikan.ingest.selfcheck_articles import (
     titles_inside,
     unbalanced_title,
     unfinished_title,
+    unfinished_word,
 )
 from huikan.ingest.split import Split
 from huikan.ingest.split_doc import Doc, is_numbered
@@ -251,26 +251,24 @@ def _lone_lines(sp: Split, file: str) -> list[Warning]:
     # no indent on the title, one on every body paragraph (bylines and credits aside)
     paras = [b for a in arts for b in a.blocks if not _credit(b)]
     flush = bool(paras) and _marks(arts, paras, lambda a: _flush(a.title_block), _flush)
-    typical = statistics.median(_size(a.blocks) for a in arts)
+    typical = statistics.median(_size(a.blocks) for a in arts) if flush else 0
     out = []
     for a in arts:
-        found = {}
+        how: dict[int, str] = {}  # id of a block named → the mark it has
+        if flush:
+            how |= {id(b): "没有缩进" for b in _flush_titles(a.blocks, typical)}
         if spaced:
             for b, nxt in itertools.pairwise(a.blocks[2:]):
                 if _spaced(nxt) and _title_shaped(b):
-                    found[id(b)] = (b, "下有空行")
-        if flush:
-            for b in _flush_titles(a.blocks, typical):
-                found.setdefault(id(b), (b, "没有缩进"))
+                    how[id(b)] = "下有空行"
         for b in a.blocks:
-            if id(b) not in found:
+            if id(b) not in how:
                 continue
-            how = found[id(b)][1]
             t = strip_md(b.text).strip()
             out.append(
                 Warning(
                     "split-unused-title",
-                    f"“{t[:40]}” 单独成行、{how}，像本期的标题，却在文章 “{a.title}” 中间；"
+                    f"“{t[:40]}” 单独成行、{how[id(b)]}，像本期的标题，却在文章 “{a.title}” 中间；"
                     "如果它是标题，可在旁注文件的 split 中加上它。",
                     file=file,
                     page=b.page,
@@ -287,7 +285,9 @@ def _flush_titles(blocks: list[Block], typical: float) -> list[Block]:
     cands = [
         k
         for k in range(2, len(blocks) - 1)
-        if _flush(blocks[k]) and _title_shaped(blocks[k]) and not _unfinished(blocks[k])
+        if _flush(blocks[k])
+        and _title_shaped(blocks[k])
+        and not unfinished_word(strip_md(blocks[k].text))
     ]
     cuts = [-1, *cands, len(blocks)]
     return [
@@ -300,11 +300,6 @@ def _flush_titles(blocks: list[Block], typical: float) -> list[Block]:
 
 def _size(blocks: list[Block]) -> int:
     return sum(width(b.text) for b in blocks)
-
-
-def _unfinished(b: Block) -> bool:
-    """A line that ends on a word needing what follows: a run-in lead, not a title."""
-    return squash(strip_md(b.text)).endswith(UNFINISHED)
 
 
 def _marks(arts: list[Article], inner: list[Block], title: Callable, para: Callable) -> bool:

@@ -91,10 +91,15 @@ def unbalanced_title(a: Article, file: str) -> Warning | None:
     return None
 
 
+def unfinished_word(text: str) -> str | None:
+    """The word of :data:`UNFINISHED` that ``text`` stops on, if any."""
+    t = squash(text)
+    return next((w for w in UNFINISHED if t.endswith(w)), None)
+
+
 def unfinished_title(a: Article, file: str) -> Warning | None:
     """A title that stops on a word needing a continuation (see :data:`UNFINISHED`)."""
-    t = squash(a.title)
-    word = next((w for w in UNFINISHED if t.endswith(w)), None)
+    word = unfinished_word(a.title)
     if word is None:
         return None
     return about(
