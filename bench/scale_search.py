@@ -79,20 +79,6 @@ def cold_page(browser, base: str, query: str) -> tuple[int, dict[str, int]]:
     return meter.gz, by_kind
 
 
-# one warm query, timed by the page itself: every request's start and end (resource timing)
-# relative to the query's start, and the query's own time
-TIMED_QUERY = """async ([q]) => {
-  performance.clearResourceTimings();
-  performance.setResourceTimingBufferSize(10000);
-  const t0 = performance.now();
-  await window.run(q, 10);
-  const ms = performance.now() - t0;
-  const entries = performance.getEntriesByType("resource")
-    .filter((e) => e.startTime >= t0)
-    .map((e) => [e.name, e.startTime - t0, e.responseEnd - t0]);
-  return {ms, entries};
-}"""
-
 # a warm query's rounds: the lookup directories, then the index files they point to (term
 # shards and the levels of split ones), then the records of the results on screen
 PHASES = (
@@ -102,30 +88,23 @@ PHASES = (
 )
 
 
-def warm_phases(browser, base: str, qs: list[str], rounds: int = 2) -> dict:
-    """Where a warm query's time goes (huikan): per query, when each round's last response
-    came (ms after the query started), when the first record was asked for (the ranking's
-    end), the query's time and its requests of each round; medians over the dev queries
-    and ``rounds`` fresh pages. The rounds follow each other, so the times show what the
-    requests cost and what the compute between them does."""
+def phases(times: list[float], requests: list[list]) -> dict:
+    """Where a warm query's time goes (huikan), from the latency rounds' own queries
+    (bench/search.py ``latencies``: each query's time and its requests as the page timed
+    them): when each round's last answer came (ms after the query started), when the first
+    record was asked for (the ranking's end) and each round's requests; medians. The rounds
+    follow each other, so the times show what the requests cost and what the compute
+    between them does."""
     rows = []
-    for _ in range(rounds):
-        ctx = browser.new_context()
-        page = ctx.new_page()
-        page.goto(base + "bench-huikan.html")
-        page.wait_for_function("window.benchReady === true")
-        page.evaluate("([q]) => window.run(q, 10)", ["数字经济"])  # scripts, manifest
-        for q in qs:
-            got = page.evaluate(TIMED_QUERY, [q])
-            row = {"total": got["ms"]}
-            for phase, kinds in PHASES:
-                mine = [e for e in got["entries"] if kind_of(e[0]) in kinds]
-                row[phase + "_done"] = max((e[2] for e in mine), default=0.0)
-                row[phase + "_n"] = len(mine)
-                if phase == "records":
-                    row["records_start"] = min((e[1] for e in mine), default=got["ms"])
-            rows.append(row)
-        ctx.close()
+    for ms, reqs in zip(times, requests, strict=True):
+        row = {"total": ms}
+        for phase, kinds in PHASES:
+            mine = [r for r in reqs if kind_of(r[0]) in kinds]
+            row[phase + "_done"] = max((r[2] for r in mine), default=0.0)
+            row[phase + "_n"] = len(mine)
+            if phase == "records":
+                row["records_start"] = min((r[1] for r in mine), default=ms)
+        rows.append(row)
     return {k: statistics.median(r[k] for r in rows) for k in rows[0]}
 
 
@@ -196,6 +175,7 @@ def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
             out.update(cold_pages(browser, base, qs))
             lat: dict[str, list[float]] = {"huikan": [], "pagefind": []}
             requests: dict[str, list[int]] = {"huikan": [], "pagefind": []}
+            timed: list[list] = []  # huikan's requests, query by query, as the page timed them
             engines = [("huikan", "bench-huikan.html")]
             if pagefind:
                 engines.append(("pagefind", "bench-pagefind.html"))
@@ -207,11 +187,13 @@ def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
                 out["pf_cold_max"] = max(e["gzip"] for e in pf_cold)
             for _ in range(search_bench.ROUNDS):  # interleaved: the same machine load
                 for name, page_name in engines:
-                    _, times, counts = search_bench.latencies(browser, server, base, page_name, qs)
-                    lat[name] += times
-                    requests[name] += counts
+                    got = search_bench.latencies(browser, server, base, page_name, qs)
+                    lat[name] += got.times
+                    requests[name] += got.counts
+                    if name == "huikan":
+                        timed += got.requests
             out["lat"] = statistics.median(lat["huikan"])
-            out["phases"] = warm_phases(browser, base, qs)
+            out["phases"] = phases(lat["huikan"], timed)
             out["requests"] = [statistics.median(requests["huikan"]), max(requests["huikan"])]
             texts = stored_texts(site / "search")
             out["recall"] = match_recall(browser, base, "bench-huikan.html", qs, texts)

@@ -40,6 +40,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -210,25 +211,45 @@ def first_result_bytes(browser, base: str, page_name: str, query: str) -> dict:
     return figures
 
 
-def latencies(
-    browser, server: Server, base: str, page_name: str, queries: list[str]
-) -> tuple[float, list[float], list[int]]:
+# one query on a warm page: window.run's own time, and every request the page made for it
+# (resource timing: url, start and end in ms after the query started)
+TIMED_QUERY = """async ([q]) => {
+  performance.clearResourceTimings();
+  const t0 = performance.now();
+  const out = await window.run(q, 10);
+  const requests = performance.getEntriesByType("resource")
+    .filter((e) => e.startTime >= t0)
+    .map((e) => [e.name, e.startTime - t0, e.responseEnd - t0]);
+  return {ms: out.ms, requests};
+}"""
+
+
+class Latencies(NamedTuple):
+    first: float  # the first query's ms (it also loads the scripts and the manifest)
+    times: list[float]  # each query's ms
+    counts: list[int]  # the requests the server answered for each query
+    requests: list[list]  # each query's requests as the page timed them: [url, start, end]
+
+
+def latencies(browser, server: Server, base: str, page_name: str, queries: list[str]) -> Latencies:
     """A fresh page (empty HTTP cache): the first query's time (scripts, manifest), then each
-    query's time and the requests the server answered for it. On a small machine a request
-    costs a few ms of the browser's CPU whatever its size, so the count explains much of
-    the time."""
+    query's time and the requests the server answered for it, and when the page asked for
+    each and had its answer. On a small machine a request costs a few ms of the browser's
+    CPU whatever its size, so the count explains much of the time."""
     ctx = browser.new_context()
     page = ctx.new_page()
     page.goto(base + page_name)
     page.wait_for_function("window.benchReady === true")
     first = page.evaluate("([q]) => window.run(q, 10)", ["数字经济"])["ms"]
-    times, counts = [], []
+    out = Latencies(first, [], [], [])
     for q in queries:
         before = server.requests
-        times.append(page.evaluate("([q]) => window.run(q, 10)", [q])["ms"])
-        counts.append(server.requests - before)
+        got = page.evaluate(TIMED_QUERY, [q])
+        out.times.append(got["ms"])
+        out.counts.append(server.requests - before)
+        out.requests.append(got["requests"])
     ctx.close()
-    return first, times, counts
+    return out
 
 
 def prepare(n: int, jobs: int, keep: bool, pagefind: bool) -> tuple[Path, Path, Path, dict]:
@@ -284,7 +305,7 @@ def measure(pf_dir: Path, queries: list[str], texts: tuple[dict, dict], pagefind
                 rows[name]["rec_meta"] = rec_meta
             for _ in range(ROUNDS):
                 for name, page_name in engines:
-                    first, lat, _ = latencies(browser, server, base, page_name, queries)
+                    first, lat, _, _ = latencies(browser, server, base, page_name, queries)
                     rows[name]["first"].append(first)
                     rows[name]["lat"] += lat
             browser.close()
