@@ -1,9 +1,10 @@
 /* huikan search engine: looks a query's terms up (static/search-files.js fetches the index
  * files they live in, static/search-postings.js decodes them), ranks every match with lunr's
- * scoring (static/search-rank.js for every match, lunr.js for those on screen) and checks the exact query string against the stored
- * text where the postings cannot tell; static/search-judge.js decides each result's class
- * and the order. No DOM but document.baseURI: window.huikanSearchEngine is the Engine
- * constructor, used by the search page (static/search.js) and the browser tests.
+ * scoring (static/search-rank.js for every match, lunr.js for those on screen) and checks
+ * the exact query string against the stored text where the postings cannot tell;
+ * static/search-judge.js decides each result's class and the order. No DOM but
+ * document.baseURI: window.huikanSearchEngine is the Engine constructor, used by the search
+ * page (static/search.js) and the browser tests.
  */
 (function () {
   "use strict";

@@ -1,5 +1,6 @@
 // Node side of tests/test_search_js.py: runs static/search-core.js, search-postings.js,
-// search-rank.js, search-trend.js and lunr.js (npm) on a JSON request read from stdin and prints a JSON answer.
+// search-rank.js, search-trend.js, search-judge.js and lunr.js (npm) on a JSON request read
+// from stdin and prints a JSON answer.
 "use strict";
 const path = require("path");
 const core = require(path.join(__dirname, "..", "..", "static", "search-core.js"));
