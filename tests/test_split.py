@@ -8,6 +8,7 @@ import pytest
 
 from huikan.config import load_config
 from huikan.ingest import ingest_file
+from huikan.ingest.selfcheck import _unused_titles
 from huikan.ingest.split import colophon_start, is_noise, is_numbered, split_blocks
 from huikan.model import Block
 
@@ -376,3 +377,26 @@ def test_a_large_lead_title_over_its_text_or_byline_is_an_article(config, byline
     sp = split_blocks(_issue(lead), config.taxonomy)
     assert sp.articles[0].title == "以新质生产力发展推动提升产业链供应链韧性"
     assert len(sp.articles) == 4
+
+
+def test_a_line_ending_on_a_word_that_needs_more_is_no_title(config):
+    """A paragraph's first line left alone at a page's foot ("…下沉基层进一步", the page
+    break, then "推动了药械需求。…"), set off like a title: a headline never ends on a word
+    that needs what follows (进一步, 以及, 对于 …), so it starts no article, and the
+    self-check does not name it as an unused title either. The same line completed is a
+    title."""
+    first = "健康领域消费扩容提质和医疗资源下沉基层进一步"
+    blocks = [
+        *_set_off("甲地发布储能产业规划"),
+        *_set_off("乙地推进集成电路项目建设"),
+        *_set_off(first),
+        *_set_off("丙地召开新材料产业大会"),
+    ]
+    sp = split_blocks(blocks, config.taxonomy)
+    titles = ["甲地发布储能产业规划", "乙地推进集成电路项目建设", "丙地召开新材料产业大会"]
+    assert [a.title for a in sp.articles] == titles
+    assert any(first in b.text for b in sp.articles[1].blocks)
+    assert not _unused_titles(sp, blocks, "x.txt")
+    blocks[6] = Block(first + "推动药械需求")
+    sp = split_blocks(blocks, config.taxonomy)
+    assert [a.title for a in sp.articles][2] == first + "推动药械需求"

@@ -31,11 +31,10 @@ from huikan.ingest.selfcheck_articles import (
     titles_inside,
     unbalanced_title,
     unfinished_title,
-    unfinished_word,
 )
 from huikan.ingest.split import Split
 from huikan.ingest.split_doc import Doc, is_numbered
-from huikan.ingest.textutil import squash, strip_md, width
+from huikan.ingest.textutil import squash, strip_md, unfinished_word, width
 from huikan.model import Article, Block, Warning
 
 SPLIT_CODES = {"no-boundary", "empty-body"}  # plus every code starting with "split-"
@@ -209,8 +208,8 @@ def _unused_titles(sp: Split, blocks: list[Block], file: str) -> list[Warning]:
         if id(b) in used or id(b) in skip or sp.toc.covers(i) or _face(d, b) != common:
             continue
         t = strip_md(b.text).strip()
-        if is_numbered(t) or not d.title_like(i) or width(t) < 6:
-            continue
+        if is_numbered(t) or not d.title_like(i) or width(t) < 6 or unfinished_word(t):
+            continue  # (an unfinished line is a sentence's first half: the splitter's no-title)
         key = squash(t)
         if any(key in k for k in title_keys):
             continue  # a line of a title wrapped over several blocks

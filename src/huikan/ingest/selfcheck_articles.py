@@ -13,7 +13,7 @@ import re
 
 from huikan.config import Taxonomy
 from huikan.ingest.credits import is_closing_line
-from huikan.ingest.textutil import squash, width
+from huikan.ingest.textutil import squash, unfinished_word, width
 from huikan.model import Article, Warning
 
 # Two columns read across, line by line, leave a word space between two Chinese characters at
@@ -23,17 +23,6 @@ _ACROSS = re.compile(r"[\u4e00-\u9fff，。、；”》）] (?=[\u4e00-\u9fff“
 _CLAUSE = re.compile(r"第[一二三四五六七八九十百\d]{1,4}[条章节款项]$|^.?[总附]$")
 ACROSS_MIN = 5  # such spaces in one article ...
 ACROSS_RATE = 1 / 250  # ... and at least one per this many characters
-# A Chinese headline is a noun phrase or a whole clause: it never ends on a word that needs
-# what follows it — an adverb that modifies the next verb (进一步, 更加), a conjunction (以及,
-# 并且) or a preposition (对于, 随着). A "title" ending so is the first half of a sentence whose
-# second half opens the "body": typically a bold run-in lead ("**…进一步**推动了…") that a
-# text dump put on a line of its own. Only words of two or more characters: single characters
-# (和, 及, 向, 对 …) end ordinary words too (缓和, 普及, 导向, 应对).
-UNFINISHED = (
-    "进一步", "更加", "逐步", "正在", "已经", "仍然", "不断地", "以及", "并且", "而且",
-    "或者", "但是", "因为", "因此", "所以", "如果", "虽然", "不仅", "对于", "关于", "为了",
-    "按照", "根据", "随着", "由于", "以便", "从而", "进而",
-)  # fmt: skip
 
 
 def about(a: Article, code: str, message: str, file: str) -> Warning:
@@ -89,12 +78,6 @@ def unbalanced_title(a: Article, file: str) -> Warning | None:
                 file,
             )
     return None
-
-
-def unfinished_word(text: str) -> str | None:
-    """The word of :data:`UNFINISHED` that ``text`` stops on, if any."""
-    t = squash(text)
-    return next((w for w in UNFINISHED if t.endswith(w)), None)
 
 
 def unfinished_title(a: Article, file: str) -> Warning | None:

@@ -27,6 +27,7 @@ from huikan.ingest.textutil import (
     ends_sentence,
     squash,
     strip_md,
+    unfinished_word,
     width,
 )
 from huikan.ingest.toc import TocEntry, is_toc_header
@@ -159,6 +160,12 @@ def candidates(
             i += 1
             continue
         j = title_span(d, i, hi)
+        if unfinished_word(" ".join(strip_md(b.text) for b in d.blocks[i:j])):
+            # the first half of a sentence (…进一步), its second half below: no title
+            prev_credit = False
+            column = None
+            i = j
+            continue
         score = _weigh(d, i, j, hi, level, first + prev_credit + (column is not None))
         if score >= 2:
             out.append((i, j, column))  # column: (label, its block index) or None

@@ -108,3 +108,23 @@ def collapse_spaces(s: str) -> str:
     """Drop spaces between CJK characters ("国内 动态" → "国内动态"), keep them between Latin."""
     s = re.sub(r"\s+", " ", s.strip())
     return re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", s)
+
+
+# A Chinese headline is a noun phrase or a whole clause: it never ends on a word that needs
+# what follows it — an adverb that modifies the next verb (进一步, 更加), a conjunction (以及,
+# 并且) or a preposition (对于, 随着). A "title" ending so is the first half of a sentence whose
+# second half opens the "body": typically a bold run-in lead ("**…进一步**推动了…") that a
+# text dump put on a line of its own (the splitter takes no such title, the self-check
+# names one a TOC listed). Only words of two or more characters: single characters
+# (和, 及, 向, 对 …) end ordinary words too (缓和, 普及, 导向, 应对).
+UNFINISHED = (
+    "进一步", "更加", "逐步", "正在", "已经", "仍然", "不断地", "以及", "并且", "而且",
+    "或者", "但是", "因为", "因此", "所以", "如果", "虽然", "不仅", "对于", "关于", "为了",
+    "按照", "根据", "随着", "由于", "以便", "从而", "进而",
+)  # fmt: skip
+
+
+def unfinished_word(text: str) -> str | None:
+    """The word of :data:`UNFINISHED` that ``text`` stops on, if any."""
+    t = squash(text)
+    return next((w for w in UNFINISHED if t.endswith(w)), None)
