@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from huikan.config import load_config
 from huikan.ingest.split import split_blocks
+from huikan.ingest.textutil import squash
 from huikan.ingest.toc import classify_line, find_toc
 from huikan.ingest.toc_reprints import _near_start
 from huikan.model import Block
@@ -460,3 +461,204 @@ def test_entries_run_together_are_tiled_by_a_title_run_into_its_paragraph(tax):
         tax,
     )
     assert [e.title for e in toc.entries][1:] == [first, second]
+
+
+def test_a_toc_continued_before_its_header_in_the_reading_order(tax):
+    """A TOC set at the foot of the left column runs on at the head of the right one; read
+    left column first, that continuation (pages 4 and 5 here) stands before the header. It
+    is read as TOC lines because every block from it to the header is one and its pages go
+    on from the header's own entries; the lead article's paragraph before it is no entry."""
+    lead_title = "以创新链之强托举产业链之优"
+    under = ["推进工程机械电动化 聚力打造优势创新产业集群", "工程机械行业营业收入超过九千亿元"]
+    after = ["深圳市发布新材料产业集群行动计划", "西安交通大学研究开发四维打印材料"]
+    page1 = [
+        Block(lead_title, page=1),
+        Block(LEAD, page=1),
+        Block(f"{after[0]} 4", page=1),
+        Block("热点资讯", page=1, bold=True),
+        Block(f"{after[1]} 5", page=1),
+        Block("本期导读", page=1, size=1.4, bold=True),
+        Block(f"{lead_title} 1", page=1),
+        Block(f"{under[0]} 2", page=1),
+        Block(f"{under[1]} 3", page=1),
+    ]
+    body = [b for t in under + after for b in (Block(t, page=2, size=1.15), Block(LEAD, page=2))]
+    toc = find_toc(page1 + body, tax)
+    assert [e.title for e in toc.entries] == [lead_title, *under, *after]
+    assert toc.regions == [(2, 9)]
+    assert toc.entries[-1].group == "热点资讯"
+    # pages that do not go on from the header's entries: the lines before stay outside
+    page1[2] = Block(f"{after[0]} 1", page=1)
+    page1[4] = Block(f"{after[1]} 2", page=1)
+    toc = find_toc(page1 + body, tax)
+    assert [e.title for e in toc.entries] == [lead_title, *under]
+    assert toc.regions == [(5, 9)]
+
+
+def test_the_lead_title_run_together_with_the_next_entry(tax):
+    """A TOC without page numbers lists the lead article, printed before the TOC over its
+    text, first; the reader joined that line with the next entry (the first filled the
+    measure). The line holds both entries."""
+    lead_title = "以创新链之强托举产业链之优"
+    second = "推进工程机械电动化 聚力打造优势创新产业集群"
+    third = "工程机械行业营业收入超过九千亿元"
+    doc = [
+        Block(lead_title),
+        Block(LEAD),
+        Block("本期要目", size=1.4, bold=True),
+        Block(lead_title + second),
+        Block(third),
+        Block(second, size=1.01),
+        Block("工程机械与智能装备产业研究团队 马鑫勇"),
+        Block(LEAD),
+        Block(third, size=1.01),
+        Block(LEAD),
+    ]
+    toc = find_toc(doc, tax)
+    assert [e.title for e in toc.entries] == [lead_title, second, third]
+
+
+def test_titles_past_a_short_toc_under_column_labels_start_articles(tax):
+    """Two listed titles are found (the rest of the TOC was lost), and the articles past them
+    stand under column labels: the block before such a title is its label, and before the
+    label the end of a paragraph, so they start articles. Two titles in one style are
+    already a pattern to learn from."""
+    title = {"size": 1.15}
+    body = Block(LEAD * 2, lines=4)
+    listed = ["甲联盟举办储能产业发展论坛", "乙联盟发布集成电路产业报告"]
+    unlisted = ["丙联盟召开年度理事会议", "丁联盟举办新材料学术会议", "戊联盟组织技术分享活动"]
+    doc = [Block("目 录"), *(Block(f"{t}……{n}") for n, t in enumerate(listed, 1))]
+    for t in listed:
+        doc += [Block(t, **title), body, body]
+    for t in unlisted:
+        doc += [Block("热点资讯", bold=True), Block(t, **title), body, body]
+    sp = split_blocks(doc, tax)
+    assert [a.title for a in sp.articles] == listed + unlisted
+    assert [a.column for a in sp.articles[2:]] == ["热点资讯"] * 3
+
+
+def test_entries_run_together_whose_titles_the_body_runs_into_their_bylines(tax):
+    """Two entries joined into one TOC line, and the body prints each title run into its
+    byline (the reader joined them too): neither title is printed alone, so the line is
+    tiled by the start of one such block and the rest of the line, the start of the next."""
+    first = "工程机械行业营业收入超过九千亿元"
+    second = "深圳市发布《培育发展新材料产业集群行动计划》"
+    doc = blocks(
+        "目 录",
+        "推进工程机械电动化 聚力打造优势创新产业集群",
+        first + second,
+        "推进工程机械电动化 聚力打造优势创新产业集群",
+        LEAD,
+        first + "工程机械与智能装备产业研究团队 尚爱乐",
+        LEAD,
+        second + "新材料产业研究团队 万思",
+        LEAD,
+    )
+    toc = find_toc(doc, tax)
+    # keys: where the body runs a title on, the entry keeps no closing mark ("》")
+    assert [e.key for e in toc.entries] == [
+        squash(t) for t in ("推进工程机械电动化 聚力打造优势创新产业集群", first, second)
+    ]
+
+
+def test_two_leader_lines_run_together(tax):
+    """A reader ran two leader lines together, the first whole ("甲………1乙……2"): two
+    entries, each with its page."""
+    first, second, third = (
+        "以创新链之强托举产业链之优",
+        "推进工程机械电动化",
+        "工程机械行业营业收入超过九千亿元",
+    )
+    doc = blocks(
+        "本期要目",
+        f"{first}………1{second}……2",
+        f"{third}……3",
+        first,
+        LEAD,
+        second,
+        LEAD,
+        third,
+        LEAD,
+    )
+    toc = find_toc(doc, tax)
+    assert [(e.title, e.page) for e in toc.entries] == [(first, 1), (second, 2), (third, 3)]
+
+
+def test_a_large_title_after_a_paged_toc_does_not_make_its_groups_styled(tax):
+    """Group headings set like the entries ("热点资讯") are told from short entries by their
+    length, unless the TOC sets its groups apart. The first line of a large title in the body
+    is short and larger too, but it stands past the TOC's last page number: it says nothing
+    of how the TOC sets its groups, and every group stays a group."""
+    entries = [
+        ("热点资讯", "智能手机销量大退潮", 14),
+        ("产业分析", "减污降碳不等于煤电消亡", 18),
+        ("地方动态", "徐州市新型研发机构绩效评价管理办法", 20),
+    ]
+    toc_lines = [line for g, t, p in entries for line in (g, f"{t}……{p}")]
+    doc = [
+        Block("本期要目", size=1.4),
+        *(Block(t) for t in toc_lines),
+        Block("推进工程机械电动化 聚力", size=1.6),
+        Block("打造优势创新产业集群", size=1.6),
+        Block(LEAD),
+        *(b for _, t, _ in entries for b in (Block(t, size=1.6), Block(LEAD))),
+    ]
+    toc = find_toc(doc, tax)
+    assert [(e.title, e.group) for e in toc.entries] == [(t, g) for g, t, _ in entries]
+
+
+def test_a_toc_without_page_numbers_continued_before_its_header(tax):
+    """The flowing TOC without page numbers: under its header only the lead article's title
+    (printed before the TOC in large type over two lines, then its text), the rest of the
+    TOC before the header. Lines there are entries when each is printed again later as a
+    title and every block up to the header is a TOC line."""
+    lead = ["以创新链之强托", "举产业链之优"]
+    rest = ["推进工程机械电动化 聚力打造优势创新产业集群", "工程机械行业营业收入超过九千亿元"]
+    doc = [
+        *(Block(t, size=2.1) for t in lead),
+        Block(LEAD),
+        Block("工程机械与智能装备产业", bold=True),
+        *(Block(t) for t in rest),
+        Block("目 录", size=1.4, bold=True),
+        Block("综合", bold=True),
+        Block("".join(lead)),
+        *(b for t in rest for b in (Block(t, size=2.1), Block(LEAD))),
+    ]
+    toc = find_toc(doc, tax)
+    assert [e.title for e in toc.entries] == ["".join(lead), *rest]
+    assert toc.regions == [(3, 9)]
+    assert toc.entries[1].cluster == "工程机械与智能装备"
+
+
+def test_a_closing_mark_wrapped_onto_a_line_of_its_own_stays_with_the_title(tax):
+    """A title in large type wraps just before its closing mark ("…（2022-2025年）" / "》"):
+    the mark is the title's, not the first line of the body."""
+    title = "深圳市发布《培育发展新材料产业集群行动计划（2022-2025年）》"
+    doc = blocks("目 录", "甲地发布储能产业规划……1", f"{title}……2")
+    doc += [Block("甲地发布储能产业规划", size=2), Block(LEAD)]
+    doc += [Block(title[:-1], size=2), Block("》", size=2), Block(LEAD)]
+    sp = split_blocks(doc, tax)
+    assert [a.title for a in sp.articles] == ["甲地发布储能产业规划", title]
+    assert sp.articles[1].blocks[0].text == LEAD
+
+
+def test_a_leader_line_run_together_with_the_next_group_heading(tax):
+    """ "甲……1工程机械与智能装备产业" over "乙……1" (甲 the lead article, printed before the
+    TOC): the first entry, then the heading of the group the next entries are listed under
+    (a cluster's name), not an entry."""
+    first, second = "以创新链之强托举产业链之优", "推进工程机械电动化 聚力打造优势创新产业集群"
+    doc = blocks(
+        first,
+        LEAD,
+        "本期导读",
+        "综合",
+        f"{first}……1工程机械与智能装备产业",
+        f"{second}……1",
+        second,
+        LEAD,
+    )
+    toc = find_toc(doc, tax)
+    assert [(e.title, e.page, e.group) for e in toc.entries] == [
+        (first, 1, "综合"),
+        (second, 1, "工程机械与智能装备产业"),
+    ]

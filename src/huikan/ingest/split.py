@@ -197,7 +197,7 @@ def _anchors(
         for i, (j, e) in anchor_entries(d, entries, body_lo, end, toc).items():
             anchors[i] = (j, e, None)
     if anchors:
-        _titles_past_the_list(d, anchors, end)
+        _titles_past_the_list(d, anchors, end, named)
         return anchors
     pre = min(preface_used, default=None)
     for i, j, col in candidates(d, body_lo, end, named):
@@ -221,7 +221,7 @@ def _style(b: Block) -> tuple[float, bool, int]:
     return (round(b.size, 2), b.bold, b.heading)
 
 
-def _titles_past_the_list(d: Doc, anchors: Anchors, end: int) -> None:
+def _titles_past_the_list(d: Doc, anchors: Anchors, end: int, named: Callable[[str], bool]) -> None:
     """Articles after the last title the TOC lists, when the TOC stopped short of them.
 
     The titles found from the TOC teach what a title looks like in this bulletin (most share
@@ -235,7 +235,7 @@ def _titles_past_the_list(d: Doc, anchors: Anchors, end: int) -> None:
     the TOC leaves out.
     """
     starts = sorted(anchors)
-    if len(starts) < 3:
+    if len(starts) < 2:  # one title is no pattern, and leaves no article to measure
         return
     style, count = Counter(_style(d.blocks[i]) for i in starts).most_common(1)[0]
     if count < TITLE_STYLE_SHARE * len(starts):
@@ -252,8 +252,14 @@ def _titles_past_the_list(d: Doc, anchors: Anchors, end: int) -> None:
     i = last_j
     while i < end:
         b = blocks[i]
+        # the block before the title and the column labels over it
         prev = next(
-            (blocks[k] for k in range(i - 1, last_j - 1, -1) if not is_noise(blocks[k])), None
+            (
+                blocks[k]
+                for k in range(i - 1, last_j - 1, -1)
+                if not is_noise(blocks[k]) and not is_column_label(d, k, named)
+            ),
+            None,
         )
         if (
             _style(b) != style

@@ -6,6 +6,7 @@ from difflib import SequenceMatcher
 
 from huikan.ingest.split_doc import Doc
 from huikan.ingest.textutil import (
+    CLOSING,
     ends_sentence,
     squash,
     strip_md,
@@ -97,6 +98,9 @@ def _extend_to_entry(d: Doc, i: int, j: int, hi: int, key: str, toc: Toc) -> int
             acc, j = nxt, j + 1
         else:
             break
+    # a title's closing mark wrapped onto a line of its own ("…（2022-2025年）" / "》")
+    while j < hi and acc == key and (t := d.blocks[j].text.strip()) and set(t) <= set(CLOSING):
+        j += 1
     return j
 
 

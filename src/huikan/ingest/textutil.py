@@ -128,3 +128,6 @@ def unfinished_word(text: str) -> str | None:
     """The word of :data:`UNFINISHED` that ``text`` stops on, if any."""
     t = squash(text)
     return next((w for w in UNFINISHED if t.endswith(w)), None)
+
+
+CLOSING = "”’」』》〉）)】〕"  # closing quotes and brackets: they end the text before them

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from huikan.config import Taxonomy
-from huikan.ingest.textutil import collapse_spaces, squash, width
+from huikan.ingest.textutil import collapse_spaces, ends_with_stop, squash, width
 from huikan.ingest.toc_lines import Toc, TocEntry, _clean, _Item, classify_line, is_toc_header
 from huikan.ingest.toc_reprints import (
     _continues_then_group,
@@ -21,6 +21,7 @@ from huikan.ingest.toc_reprints import (
     _group_tail,
     _heads_article,
     _paged_group,
+    _printed,
     _printed_before,
     _reprints,
     _tail,
@@ -32,6 +33,8 @@ from huikan.model import Block
 __all__ = ["Toc", "TocEntry", "classify_line", "find_toc", "is_toc_header", "later_titles"]
 
 
+# leaders and a page number inside a TOC line, before more text: the end of an entry
+_INNER_LEADER = re.compile(r"\s*(?:…{2,}|(?:[.．·…]\s*){3,})\s*(\d{1,3})\s*(?=[^\d\s.．·…])")
 LARGER = 1.03  # a TOC line set this much larger than the TOC's entries is a group heading
 TOC_LINES = 40  # lines looked at from a TOC's start for its style
 
@@ -65,11 +68,16 @@ def _entry_size(blocks: list[Block], i: int) -> float:
 def _styled_groups(blocks: list[Block], i: int, entry: float) -> bool:
     """Does the TOC starting at block i, its entries set in size ``entry``
     (:func:`_entry_size`), set short lines (its group headings) in a style of their own?
-    Then style, not length, tells a group from a short entry."""
+    Then style, not length, tells a group from a short entry. Where the TOC gives page
+    numbers, it ends at the last of them: past it, the first line of a large title in the
+    body is short and styled too, and is no group heading of the TOC."""
+    window = [b for b in blocks[i : i + TOC_LINES] if not is_toc_header(b)]
+    paged = [k for k, b in enumerate(window) if classify_line(b, True).page is not None]
+    if len(paged) >= 3:
+        window = window[: paged[-1] + 1]
     return any(
         (b.bold or b.heading or b.bracketed or b.size >= LARGER * entry) and 0 < width(b.text) <= 16
-        for b in blocks[i : i + TOC_LINES]
-        if not is_toc_header(b)
+        for b in window
     )
 
 
@@ -98,6 +106,11 @@ def find_toc(blocks: list[Block], taxonomy: Taxonomy) -> Toc:
             paragraphs=paragraphs,
         ).parse()
         paged = sum(1 for e in entries if e.page is not None)
+        if header and entries:
+            before = _continued_before(blocks, taxonomy, start, entries, titles or [], paragraphs)
+            if before:
+                start, more = before
+                entries = entries + more
         if (header and entries) or paged >= 3:
             toc.regions.append((start, end))
             for e in entries:
@@ -113,6 +126,48 @@ def find_toc(blocks: list[Block], taxonomy: Taxonomy) -> Toc:
         else:
             i += 1
     return toc
+
+
+def _prose(text: str) -> bool:
+    """A paragraph's block: long, and ending on a full stop (a title may end on "？" or
+    "）" too, but is short)."""
+    return width(text) >= 40 and ends_with_stop(text)
+
+
+def _continued_before(
+    blocks: list[Block],
+    taxonomy: Taxonomy,
+    header: int,
+    entries: list[TocEntry],
+    titles: list[tuple[int, str, str]],
+    paragraphs: list[tuple[int, str, str]],
+) -> tuple[int, list[TocEntry]] | None:
+    """The rest of a TOC that the reading order put before its header: (first block, entries).
+
+    A TOC set at the foot of one column runs on at the head of the next, and where the page's
+    columns are read left first, a header in the right column puts that continuation (in the
+    left one, or at the head of the right) before the header in the block order. Such a run
+    is read as TOC lines where every block from its first to the header is one, on the
+    header's page, with at least two page numbers that go on from the last number the header's
+    own entries gave: 1, 2, 3 under the header, 4 … 19 before it — or, in a TOC without page
+    numbers, at least two entries, each printed again later as a title (how such a TOC is
+    read at all). Going back, the run ends at prose (:func:`_prose`). Otherwise the lines
+    before a header are the lead article's or the masthead's, and stay theirs."""
+    last = max((e.page for e in entries if e.page is not None), default=None)
+    page = blocks[header].page
+    best = None
+    k = header - 1
+    while k >= 0 and blocks[k].page == page and not _prose(blocks[k].text):
+        run, end = _RegionParser(blocks, taxonomy, True, titles, k, paragraphs=paragraphs).parse()
+        pages = [e.page for e in run if e.page is not None]
+        if last is None:  # a TOC without page numbers: entries printed again later, none paged
+            goes_on = len(run) >= 2 and not pages
+        else:
+            goes_on = len(pages) >= 2 and pages[0] >= last and pages == sorted(pages)
+        if end == header and goes_on:
+            best = (k, run)
+        k -= 1
+    return best
 
 
 def _strong(blocks: list[Block], i: int, taxonomy: Taxonomy) -> bool:
@@ -237,6 +292,17 @@ class _RegionParser:
             return None
         title = f"{self.pending}{item.title}" if self.pending else item.title
         self.pending = None
+        # "甲………1乙……2": a reader ran two leader lines together, the first whole
+        *joined, title = _INNER_LEADER.split(title)
+        for k in range(0, len(joined), 2):
+            self._add(_clean(joined[k]), int(joined[k + 1]))
+        if joined:  # and the next group's heading after the page number, a cluster's name
+            head = next(
+                (n for n in range(len(title) - 2, 1, -1) if self.taxonomy.lookup(title[:n])),
+                None,
+            )
+            if head:
+                self.group, self.group_at, title = title[:head].strip(), self.i, title[head:]
         kind, titles = _group_tail(
             self.blocks,
             self.i,
@@ -310,6 +376,11 @@ class _RegionParser:
         if _printed_before(self.blocks, i, title, self.start):
             self._add(title)  # the lead article printed before the TOC (on the cover), listed
             return self._took()
+        lead = self._lead_run_on(i, title)
+        if lead:
+            for t in lead:
+                self._add(t)
+            return self._took()
         if (
             i + 1 < len(self.blocks)
             and width(title) <= 16
@@ -317,6 +388,24 @@ class _RegionParser:
         ):
             self.group, self.group_at = title, i  # a short line over reprinted entries: a group
             return self._took()
+        return None
+
+    def _lead_run_on(self, i: int, title: str) -> list[str] | None:
+        """ "以创新链之强托举产业链之优推进工程机械电动化…": the lead article's title (printed
+        before the TOC, over prose) and the next entries, one TOC line the reader joined
+        because the first filled the measure. Their titles, or None."""
+        key = squash(title)
+        for k in range(max(0, i - 60), min(i - 1, self.start)):
+            lead = squash(self.blocks[k].text)
+            if not (4 <= len(lead) < len(key) and key.startswith(lead)):
+                continue
+            if not _printed_before(self.blocks, i, self.blocks[k].text, self.start):
+                continue
+            printed = _printed(title, lead)
+            rest = title[len(printed) :].strip()
+            kind, titles = _reprints(self.later, i, rest, self.entries, self.paragraphs)
+            if kind in ("entry", "entries"):
+                return [printed.strip(), *titles]
         return None
 
     def _step_pending(self, item: _Item) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from huikan.ingest.textutil import squash, width, within_one_edit
+from huikan.ingest.textutil import CLOSING, squash, width, within_one_edit
 from huikan.ingest.toc_lines import TocEntry, _clean, _Item, classify_line
 from huikan.model import Block
 
@@ -87,7 +87,7 @@ def _reprints(
                 break
         best = max(
             ((h, t) for h, t in later if len(h) >= 4 and key.startswith(h, pos)),
-            key=lambda ht: len(ht[0]),
+            key=lambda ht: (len(ht[0]), len(ht[1])),  # with its closing marks, if wrapped
             default=None,
         )
         if best is None:
@@ -112,10 +112,19 @@ def _run_in(
 ) -> tuple[str, str] | None:
     """A title at ``key[pos:]`` that the body prints run into its first paragraph
     (:func:`_runs_into`): the longest such piece after which the next entry's title (a later
-    title) or the end of the line follows."""
+    title, or the rest of the line, printed later run on into its byline or lead) or the end
+    of the line follows."""
     starts = {h for h, _ in later if len(h) >= 4}
+
+    def next_title_at(q: int) -> bool:
+        # the next entry's title, printed later alone, or run on into its byline or lead
+        rest = key[q:]
+        return any(key.startswith(h, q) for h in starts) or (
+            len(rest) >= RUN_IN_MIN and any(h.startswith(rest) for h in starts)
+        )
+
     for q in range(len(key), pos + RUN_IN_MIN - 1, -1):
-        if q < len(key) and not any(key.startswith(h, q) for h in starts):
+        if q < len(key) and not next_title_at(q):
             continue
         printed = _runs_into(key[pos:q], later, listed)
         if printed is not None:
@@ -139,9 +148,12 @@ def _runs_into(piece: str, later: list[tuple[str, str]], listed: set[str]) -> st
 
 
 def _printed(text: str, key: str) -> str:
-    """The start of ``text`` that squashes to ``key``: the title as printed."""
+    """The start of ``text`` that squashes to ``key``: the title as printed, with the closing
+    marks right after it ("…行动计划》"), which squash drops."""
     for n in range(len(key), len(text) + 1):
         if squash(text[:n]) == key:
+            while n < len(text) and text[n] in CLOSING:
+                n += 1
             return text[:n]
     return key
 
@@ -220,11 +232,22 @@ def _runs_on(line: Block, below: Block) -> bool:
 
 def _printed_before(blocks: list[Block], i: int, title: str, start: int) -> bool:
     """Is this TOC line the title of an article printed before the TOC (followed by prose)?
+    The title may be wrapped over up to three blocks (large type in a narrow column).
     ``start`` is where the TOC begins: a line of the TOC itself is not such a title."""
     key = squash(title)
-    for k in range(max(0, i - 60), min(i - 1, start)):
-        if squash(blocks[k].text) == key and k + 1 < i and width(blocks[k + 1].text) >= 40:
-            return True
+    if not key:
+        return False
+    hi = min(i - 1, start)
+    for k in range(max(0, i - 60), hi):
+        printed = ""
+        for m in range(k, min(k + 3, hi)):
+            printed += squash(blocks[m].text)
+            if not key.startswith(printed):
+                break
+            if printed == key:
+                if m + 1 < i and width(blocks[m + 1].text) >= 40:
+                    return True
+                break
     return False
 
 
