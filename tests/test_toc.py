@@ -662,3 +662,23 @@ def test_a_leader_line_run_together_with_the_next_group_heading(tax):
         (first, 1, "综合"),
         (second, 1, "工程机械与智能装备产业"),
     ]
+
+
+def test_a_short_entry_run_together_with_the_next_group_heading(tax):
+    """A short entry and the next group's heading on one TOC line ("…煤电消亡地方动态"), too
+    short to hold two entries: the entry, printed again later, then the group heading."""
+    doc = blocks(
+        "目 录",
+        "产业分析",
+        "煤电改造进展地方动态",
+        "徐州市新型研发机构绩效评价管理办法",
+        "煤电改造进展",
+        LEAD,
+        "徐州市新型研发机构绩效评价管理办法",
+        LEAD,
+    )
+    toc = find_toc(doc, tax)
+    assert [(e.title, e.group) for e in toc.entries] == [
+        ("煤电改造进展", "产业分析"),
+        ("徐州市新型研发机构绩效评价管理办法", "地方动态"),
+    ]

@@ -76,8 +76,7 @@ def _reprints(
     near = len(key) >= NEAR_KEY and width(title) <= 60
     if near and any(_near_start(here, key) for here, _ in later):
         return "entry", [title]
-    if width(title) < 16:
-        return None, []
+    short = width(title) < 16  # too short for two entries, not for one and a group heading
     found: list[str] = []
     pos = 0
     while pos < len(key):
@@ -100,7 +99,7 @@ def _reprints(
             return None, []
         found.append(best[1])
         pos += len(best[0])
-    return ("entries", found) if len(found) >= 2 else (None, [])
+    return ("entries", found) if len(found) >= 2 and not short else (None, [])
 
 
 RUN_IN_MIN = 8  # characters of a title run into its first paragraph, to be recognised
