@@ -86,3 +86,33 @@ def test_marked_titles_and_bracketed_groups_split_a_plain_text_bulletin(tmp_path
         ("石墨烯产业园开工", "新材料"),
         ("算力网络加快布局", "数字经济"),
     ]
+
+
+def _hard_wrapped(text: str, width: int = 34) -> str:
+    """A paragraph as a text dump prints it: indented, wrapped every ``width`` characters."""
+    text = "　　" + text
+    return "\n".join(text[k : k + width] for k in range(0, len(text), width))
+
+
+def test_where_titles_carry_a_marker_an_unmarked_line_after_a_paragraph_is_a_sub_heading(
+    tmp_path, config
+):
+    """Titles carry "◆"; sub-headings are set off like them (flush, a blank line on each
+    side, over indented paragraphs) but have no marker and follow a paragraph, not a credit
+    or a label: they stay inside their article. An unmarked title after a closing credit
+    still starts one."""
+    parts = []
+    for title in ["数据要素市场建设提速", "石墨烯产业园开工", "算力网络加快布局"]:
+        para = _hard_wrapped(BODY * 3)
+        parts += [f"◆ {title}", para, "发展现状与主要瓶颈", para, "下一步发展建议", para]
+        parts.append("（来源：新华社）")
+    parts += ["徐州市出台新型研发机构管理办法", _hard_wrapped(BODY * 3)]
+    p = tmp_path / "b.txt"
+    p.write_text("\n\n".join(parts), encoding="utf-8")
+    res = ingest_file(p, config)
+    assert [a.title for a in res.articles] == [
+        "数据要素市场建设提速",
+        "石墨烯产业园开工",
+        "算力网络加快布局",
+        "徐州市出台新型研发机构管理办法",
+    ]

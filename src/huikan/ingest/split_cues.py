@@ -266,6 +266,8 @@ def _weigh(d: Doc, i: int, j: int, hi: int, level: float | None, boundaries: int
         score += 3
     if b.marker and b.marker in d.markers:
         score += 3  # the symbol this document sets before its titles
+    elif d.markers and not boundaries:
+        score -= 3  # no marker where titles carry one, nor a credit or label: a sub-heading
     if b.gap_before >= (1 if not d.styled(b) else 2.5) or (b.page_top and b.line is not None):
         score += 2  # set off from the text above (in a text dump, a new page may be that)
     if j - i > 1 or b.lines > 1:
