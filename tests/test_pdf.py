@@ -676,3 +676,26 @@ def test_a_column_edge_is_shared_by_lines_starting_a_pixel_apart():
     entries = [_seg("海内外专家共话全球经济", 53.7 + 0.3 * (k % 2), 60 + 20 * k) for k in range(8)]
     assert edges(labels + entries)[0] == 43.46
     assert edges(labels[:1] + entries)[0] == 53.7
+
+
+@pytest.mark.parametrize(("gap_em", "columns"), [(0.55, True), (0.35, False)])
+def test_a_gutter_half_an_em_wide_parts_the_columns_a_word_space_does_not(gap_em, columns):
+    """Left-column lines that run long (a figure set wider than the characters it replaced)
+    leave a gutter of just over half an em on their rows, an em elsewhere: still a gutter,
+    the page is read column by column (at 0.58 em it was read across, left lines joined to
+    the right column's lines beside them). A strip as narrow as a Latin word space (a third
+    of an em) down the same rows is no gutter."""
+    geo = Geometry(body_size=10.0, pitch=14.0)
+    right_x = 250 + 10 + gap_em * 10  # an em after most left lines, gap_em after the long ones
+    segs = []
+    for r in range(8):
+        line = _seg("正" * 19, 60, 100 + 14 * r)
+        if r % 3 == 1:  # "…2022年": digits run the line one em long
+            line = Seg("正" * 17 + "2022年", 60, 260, line.base, 10.0, 1, False, 22)
+        segs += [line, _seg("文" * 19, right_x, 100 + 14 * r)]
+    leaves = reading_order(segs, geo, (60, right_x + 190))
+    order = [s.text[0] for leaf in leaves for s in leaf.segs]
+    if columns:
+        assert order == ["正"] * 8 + ["文"] * 8
+    else:
+        assert order != ["正"] * 8 + ["文"] * 8

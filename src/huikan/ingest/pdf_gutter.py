@@ -45,8 +45,12 @@ EPS = 0.01
 # A white strip this many ems wide (or more) down the page, with text columns on both sides,
 # is a gutter. Chinese text has no word spaces, so a strip that stays white through three
 # rows or more (rows_needed below) is no accident even when narrow: generated A5 two-column
-# layouts set their gutters 0.68-0.8 em apart, and at 0.8 em they were read across.
-GUTTER_MIN = 0.6
+# layouts set their gutters 0.68-0.8 em apart, and at 0.8 em they were read across; where
+# left-column lines run long (figures set wider than the characters they replaced), the
+# strip white on every row was 0.58 em of a gutter an em wide, and the page was read across.
+# The widest white running text leaves between two glyphs is a Latin word space, a third
+# of an em: half an em is clear of it.
+GUTTER_MIN = 0.5
 
 
 def coverage(segs: list[Seg]) -> list[tuple[float, float, int]]:
