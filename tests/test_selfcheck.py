@@ -8,8 +8,9 @@ import pytest
 
 from huikan.config import load_config
 from huikan.ingest import ingest_file
-from huikan.ingest.selfcheck import _page_gaps, is_split_warning
-from huikan.model import Article, Warning
+from huikan.ingest.selfcheck import _dropped_text, _page_gaps, is_split_warning
+from huikan.ingest.split import Split
+from huikan.model import Article, Block, Warning
 
 ROOT = Path(__file__).resolve().parents[1]
 PARA = "近日，某市出台推动产业高质量发展的若干措施，提出到明年产业规模突破千亿元，培育一批具有核心竞争力的龙头企业。"
@@ -92,6 +93,21 @@ def test_pages_without_an_article_start():
     w = _page_gaps(arts, 13, "b.pdf")
     assert len(w) == 1 and w[0].page == 5 and "第 5–11 页没有文章开头" in w[0].message
     assert _page_gaps([Article(title="t", text="x", page=p) for p in (1, 4, 7, 10)], 12, "b") == []
+
+
+def test_paragraphs_no_article_took_are_flagged_when_they_add_up():
+    """Whole paragraphs in no article (here: a body taken for front matter) are a loss the
+    reader never sees: named with the first one's page and line. A masthead page's few
+    lines of 本刊简介 among a full issue are not."""
+    arts = [Article(title=f"t{k}", text=PARA * 4, page=k) for k in range(1, 3)]
+    lost = Split(leftover=[Block("目 录"), *(Block(PARA, page=2, line=9 + k) for k in range(12))])
+    w = _dropped_text(lost, arts, "b.pdf")
+    assert len(w) == 1 and w[0].code == "split-text-dropped"
+    assert (w[0].page, w[0].line) == (2, 9) and "12 段正文" in w[0].message
+    intro = Split(leftover=[Block(PARA, page=1), Block("本刊简介")])
+    many = [Article(title=f"t{k}", text=PARA * 4, page=k) for k in range(1, 16)]
+    assert _dropped_text(intro, many, "b.pdf") == []
+    assert _dropped_text(Split(leftover=[Block("短行，不是段落")] * 40), arts, "b.pdf") == []
 
 
 def test_split_warnings_are_recognised_by_code():
