@@ -682,3 +682,83 @@ def test_a_short_entry_run_together_with_the_next_group_heading(tax):
         ("煤电改造进展", "产业分析"),
         ("徐州市新型研发机构绩效评价管理办法", "地方动态"),
     ]
+
+
+def test_toc_lines_a_reader_joined_the_last_one_wrapped(tax):
+    """A hard-wrapped text TOC whose lines fill the measure: the reader joins them into one
+    block, "甲……2乙……2丙的前" over "半……2" (the last entry wrapped). Every entry is read, the
+    wrapped one whole; the block used to end the TOC at its header, the first entries were
+    lost, and their articles were taken for front matter (two of 31 articles gone, silently)."""
+    a, b = "习近平总书记主持召开深入推进长三角一体化发展座谈会", "我国首次提出《国际科技合作倡议》"
+    c = "科技部将把强化企业科技创新主体地位作为深化科技体制改革的关键举措"
+    d = "中法碳中和中心启动仪式在京举办"
+    doc = blocks("目  录", "【重要政策动态】", f"{a}······2{b}······2{c[:20]}", f"{c[20:]}······2")
+    doc += blocks(f"{d}······3")
+    for title in (a, b, c, d):
+        doc += [Block(title, size=1.2), Block(LEAD)]
+    toc = find_toc(doc, tax)
+    assert [(e.title, e.page) for e in toc.entries] == [(a, 2), (b, 2), (c, 2), (d, 3)]
+    assert [e.group for e in toc.entries] == ["【重要政策动态】"] * 4
+    assert [x.title for x in split_blocks(doc, tax).articles] == [a, b, c, d]
+
+
+def test_a_broken_leader_wrapped_onto_a_line_of_its_own_ends_the_entry(tax):
+    """ "…高级研修班”·" over "·····8": the leader broke at the line's end, a dot left after
+    the title. The dots and the number are the entry's end, not an entry titled "·" (whose
+    "group" then named the column of every later article)."""
+    assert classify_line(Block("·····8"), True).kind == "leader-only"
+    assert classify_line(Block("……"), True).kind == "plain"
+    title = "建筑信息模型BIM联盟举办“建筑业‘BIM+’智能建造技术与应用实践高级研修班”"
+    toc = find_toc(
+        blocks("目  录", f"化纤联盟组织的项目通过综合绩效评价······8{title}·", "·····8"), tax
+    )
+    assert [(e.title, e.page) for e in toc.entries][-1] == (title, 8)
+
+
+def test_a_bracketed_group_heading_may_be_long(tax):
+    """ "【试点联盟动态及协发网网员单位动态】" (19 wide) heads its group: the brackets say what
+    it is, where a plain line that long would be an entry."""
+    group = "【试点联盟动态及协发网网员单位动态】"
+    doc = blocks("目  录", "【联盟动态】", "甲联盟召开年会……4", group, "乙联盟主办国际会议……5")
+    doc += [
+        Block("甲联盟召开年会"),
+        Block(LEAD),
+        Block(group),
+        Block("乙联盟主办国际会议"),
+        Block(LEAD),
+    ]
+    toc = find_toc(doc, tax)
+    assert [(e.title, e.group) for e in toc.entries] == [
+        ("甲联盟召开年会", "【联盟动态】"),
+        ("乙联盟主办国际会议", group),
+    ]
+
+
+def test_a_toc_read_before_its_header_down_to_a_group_heading(tax):
+    """The header "目 录" at the foot of the left column, the TOC from the head of the right
+    one down to a group heading whose entries go on over the page: in the block order the
+    entries come first, then the group heading, then the header, then the last entry. All are
+    the TOC's, the last under that group; the body after the TOC is no front matter (13 of 15
+    articles had been left out of the issue, without a warning)."""
+    lead, first, second, last = (
+        "以创新链之强托举产业链之优",
+        "推进工程机械电动化 聚力打造优势创新产业集群",
+        "深圳市发布新材料产业集群行动计划",
+        "徐州市新型研发机构绩效评价管理办法(试行)",
+    )
+    doc = [Block(lead, size=1.3), *blocks(LEAD, f"{lead}工程机械与智能装备产业", first)]
+    doc += blocks("新材料产业", second)
+    doc += blocks("综合", "目 录", last)
+    for title in (first, second, last):
+        doc += [Block(title, size=1.3), Block(LEAD)]
+    toc = find_toc(doc, tax)
+    assert sorted((e.title, e.cluster) for e in toc.entries) == sorted(
+        [
+            (lead, None),
+            (first, "工程机械与智能装备"),
+            (second, "新材料"),
+            (last, "综合"),
+        ]
+    )
+    titles = [a.title for a in split_blocks(doc, tax).articles]
+    assert titles[-3:] == [first, second, last]

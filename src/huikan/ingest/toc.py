@@ -13,7 +13,7 @@ from __future__ import annotations
 from huikan.config import Taxonomy
 from huikan.ingest.textutil import ends_with_stop, width
 from huikan.ingest.toc_lines import Toc, TocEntry, classify_line, is_toc_header
-from huikan.ingest.toc_region import RegionParser, _entry_size, _is_group
+from huikan.ingest.toc_region import RegionParser, _entry, _entry_size, _is_group
 from huikan.ingest.toc_reprints import later_titles, paragraph_starts
 from huikan.model import Block
 
@@ -91,7 +91,10 @@ def _continued_before(
     own entries gave: 1, 2, 3 under the header, 4 … 19 before it — or, in a TOC without page
     numbers, at least two entries, each printed again later as a title (how such a TOC is
     read at all). Going back, the run ends at prose (:func:`_prose`). Otherwise the lines
-    before a header are the lead article's or the masthead's, and stay theirs."""
+    before a header are the lead article's or the masthead's, and stay theirs. A group
+    heading may stand between the run and the header (the header at the foot of the left
+    column, the TOC from the head of the right one down to a group whose entries go on
+    over the page, after the header in the block order): it heads the header's entries."""
     last = max((e.page for e in entries if e.page is not None), default=None)
     page = blocks[header].page
     best = None
@@ -103,10 +106,23 @@ def _continued_before(
             goes_on = len(run) >= 2 and not pages
         else:
             goes_on = len(pages) >= 2 and pages[0] >= last and pages == sorted(pages)
-        if end == header and goes_on:
-            best = (k, run)
+        stop = end  # a group heading left at the column's foot heads the header's entries
+        while stop < header and _is_group(
+            blocks[stop], classify_line(blocks[stop], True), taxonomy, entry=_entry_size(blocks, k)
+        ):
+            stop += 1
+        if stop == header and goes_on:
+            best = (k, run, end)
         k -= 1
-    return best
+    if best is None:
+        return None
+    k, run, end = best
+    if end < header:
+        group = blocks[header - 1].text.strip()
+        for n, e in enumerate(entries):
+            if e.group is None:
+                entries[n] = _entry(e.title, e.page, group, taxonomy)
+    return k, run
 
 
 def _strong(blocks: list[Block], i: int, taxonomy: Taxonomy) -> bool:

@@ -122,7 +122,11 @@ def classify_line(b: Block, in_toc: bool) -> _Item:
         return _Item("header")
     m = _LEADER.match(text) if _may_end_in_leaders(text) else None
     if m and (m.group("page") or m.group("title")):
-        if not m.group("title"):
+        # "·····8": the regex may take a first dot for a title; a title has a character
+        # that is not a leader's
+        if not (m.group("title") or "").strip(_LEADER_CHARS + " "):
+            if not m.group("page"):
+                return _Item("plain", _clean(text))
             return _Item("leader-only", page=int(m.group("page")))
         page = int(m.group("page")) if m.group("page") else None
         return _Item("entry", _clean(m.group("title")), page, True, _bold(m.group("title")))

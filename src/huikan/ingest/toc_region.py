@@ -27,9 +27,20 @@ from huikan.ingest.toc_reprints import (
 from huikan.model import Block
 
 # leaders and a page number inside a TOC line, before more text: the end of an entry
+_LEADER_TAIL = ".．·…"  # what a leader broken at the line's end leaves after a title
 _INNER_LEADER = re.compile(r"\s*(?:…{2,}|(?:[.．·…]\s*){3,})\s*(\d{1,3})\s*(?=[^\d\s.．·…])")
 LARGER = 1.03  # a TOC line set this much larger than the TOC's entries is a group heading
 TOC_LINES = 40  # lines looked at from a TOC's start for its style
+
+
+# A group heading in brackets may be long ("【试点联盟动态及协发网网员单位动态】", 19 wide):
+# the brackets say what it is, where a plain line that long is an entry
+BRACKETED_GROUP = 24
+_ENCLOSED = re.compile(r"[【〖［\[].+[】〗］\]]")
+
+
+def _enclosed(b: Block, title: str) -> bool:
+    return b.bracketed or _ENCLOSED.fullmatch(title) is not None
 
 
 def _is_group(
@@ -39,11 +50,11 @@ def _is_group(
     group headings apart (bold, larger, bracketed), so a plain short line is an entry.
     ``entry``: the size of the TOC's entries (:func:`_entry_size`)."""
     title = item.title
-    if not title or width(title) > 16:
+    if not title or width(title) > (BRACKETED_GROUP if _enclosed(b, title) else 16):
         return False
     if taxonomy.lookup(title) is not None:
         return True
-    if b.bracketed or b.heading or b.bold or item.bold or b.size >= LARGER * entry:
+    if _enclosed(b, title) or b.heading or b.bold or item.bold or b.size >= LARGER * entry:
         return True
     return item.kind == "plain" and width(title) <= 8 and not styled_groups
 
@@ -111,6 +122,7 @@ class RegionParser:
             self._step_continues_then_group,
             self._step_entry,
             self._step_group,
+            self._step_joined,
             self._step_reprinted,
             self._step_pending,
         )
@@ -231,6 +243,33 @@ class RegionParser:
         self.group = item.title
         return self._took()
 
+    def _step_joined(self, item: _Item) -> str | None:
+        """ "甲……2乙……2丙的前" + "半……3": TOC lines a reader joined because each filled the
+        measure, the last entry wrapped. The whole ones are entries; the rest waits for its
+        end on the next line, or is an entry of its own where it is printed again as a title.
+        Left alone, the block was too long for a wrapped entry's first half and ended the
+        TOC at its header: the TOC lost its first entries, and the articles they name were
+        taken for front matter."""
+        if item.kind != "plain" or not (self.entries or self.header):
+            return None
+        *joined, rest = _INNER_LEADER.split(item.title)
+        if not joined:
+            return None
+        for k in range(0, len(joined), 2):
+            self._add(_clean(joined[k]), int(joined[k + 1]))
+        rest = _clean(rest.rstrip(_LEADER_TAIL))
+        i = self.i
+        nxt = classify_line(self.blocks[i + 1], True) if i + 1 < len(self.blocks) else None
+        if rest and self.taxonomy.lookup(rest) is not None:  # the next group's heading
+            self.group, self.group_at = rest, i
+            return self._took()
+        if rest and nxt is not None and nxt.kind in ("entry", "leader-only"):
+            self.pending = rest
+            return self._took(good=False)
+        if rest and self._reprint_kind(i, rest) in _ENTRY_KINDS:
+            self._add(rest)
+        return self._took()
+
     def _reprinted_or_before(self, k: int) -> bool:
         text = _clean(self.blocks[k].text)
         return self._reprint_kind(k, text) in _ENTRY_KINDS or _printed_before(
@@ -268,8 +307,10 @@ class RegionParser:
             return self._took()
         lead = self._lead_run_on(i, title)
         if lead:
-            for t in lead:
+            for t in lead[0]:
                 self._add(t)
+            if lead[1]:
+                self.group, self.group_at = lead[1], i
             return self._took()
         if (
             i + 1 < len(self.blocks)
@@ -280,10 +321,11 @@ class RegionParser:
             return self._took()
         return None
 
-    def _lead_run_on(self, i: int, title: str) -> list[str] | None:
+    def _lead_run_on(self, i: int, title: str) -> tuple[list[str], str | None] | None:
         """ "以创新链之强托举产业链之优推进工程机械电动化…": the lead article's title (printed
         before the TOC, over prose) and the next entries, one TOC line the reader joined
-        because the first filled the measure. Their titles, or None."""
+        because the first filled the measure. Their titles and the next group's heading, when
+        a cluster's name follows the lead title ("…之优工程机械与智能装备产业"), or None."""
         key = squash(title)
         for k in range(max(0, i - 60), min(i - 1, self.start)):
             lead = squash(self.blocks[k].text)
@@ -293,9 +335,13 @@ class RegionParser:
                 continue
             printed = _printed(title, lead)
             rest = title[len(printed) :].strip()
+            if self.taxonomy.lookup(rest) is not None and not _heads_article(
+                self.blocks, i, squash(rest)
+            ):
+                return [printed.strip()], rest
             kind, titles = _reprints(self.later, i, rest, self.entries, self.paragraphs)
             if kind in ("entry", "entries"):
-                return [printed.strip(), *titles]
+                return [printed.strip(), *titles], None
         return None
 
     def _step_pending(self, item: _Item) -> str | None:
