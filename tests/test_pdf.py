@@ -699,3 +699,16 @@ def test_a_gutter_half_an_em_wide_parts_the_columns_a_word_space_does_not(gap_em
         assert order == ["正"] * 8 + ["文"] * 8
     else:
         assert order != ["正"] * 8 + ["文"] * 8
+
+
+def test_a_left_line_run_on_into_the_right_columns_line_stays_in_its_column():
+    """A left-column line set too long (hanging punctuation, figures wider than the
+    characters they replaced) runs over the gutter into the right column's line beside it.
+    No title set across the page has another line under it on its own baseline: the line
+    is the left column's, and the page is read column by column (it was cut into bands, and
+    the rows above and below read across)."""
+    geo = Geometry(body_size=10.0, pitch=14.0)
+    segs = _two_columns(100, 10)
+    segs[4] = Seg("正" * 22 + "。", 60, 290, segs[4].base, 10.0, 1, False, 23)
+    order = [s.text[0] for leaf in reading_order(segs, geo, (60, 480)) for s in leaf.segs]
+    assert order == ["正"] * 10 + ["文"] * 10

@@ -19,6 +19,7 @@ from huikan.ingest.pdf_gutter import (
     grazes,
     gutter_of,
     nrows,
+    overruns,
     right_of,
     two_sided,
     unbreakable,
@@ -171,10 +172,14 @@ def reading_order(
     g = gutter_of(segs, geo, max_blockers=limit)
     if g:
         crossing = [s for s in segs if crosses(s, g)]
-        if all(s.x1 < g[1] - EPS or s.x0 > g[0] + EPS or unbreakable(s) for s in crossing):
+        if all(
+            s.x1 < g[1] - EPS or s.x0 > g[0] + EPS or unbreakable(s) or overruns(s, segs, g, geo)
+            for s in crossing
+        ):
             # Nothing spans the gutter from side to side: the runs that enter it are lines
             # overhanging their column (a number or punctuation that would not wrap, a URL
-            # run on over the gutter and the other column's line).
+            # run on over the gutter and the other column's line, a line run long into the
+            # other column's line beside it).
             left = [s for s in segs if s.x0 < g[0]]
             right = [s for s in segs if s.x0 >= g[0]]
             if left and right:

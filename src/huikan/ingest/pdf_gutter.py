@@ -134,6 +134,25 @@ def unbreakable(s: Seg) -> bool:
     return _TOKEN.fullmatch(s.text.strip()) is not None
 
 
+def overruns(s: Seg, segs: list[Seg], gutter: tuple[float, float], geo: Geometry) -> bool:
+    """A left-column line run on over the gutter into the other column's line beside it
+    (hanging punctuation, a figure set wider than the characters it replaced): body text,
+    and a body line of the same row, in the same face, starts right of the gutter's start
+    and under this run. No title set across the page has body text under it on its own
+    baseline (a title's own runs, split where a glyph came from another font, are set in
+    the title's size, not the body's)."""
+    if s.x0 >= gutter[0] or abs(s.size - geo.body_size) > 0.05 * geo.body_size:
+        return False
+    return any(
+        t is not s
+        and t.fid == s.fid
+        and t.size == s.size
+        and abs(t.base - s.base) < 0.3 * s.size
+        and gutter[0] <= t.x0 < s.x1 - EPS
+        for t in segs
+    )
+
+
 def crosses(s: Seg, gutter: tuple[float, float]) -> bool:
     return s.x0 < gutter[1] - EPS and s.x1 > gutter[0] + EPS
 
