@@ -712,3 +712,16 @@ def test_a_left_line_run_on_into_the_right_columns_line_stays_in_its_column():
     segs[4] = Seg("正" * 22 + "。", 60, 290, segs[4].base, 10.0, 1, False, 23)
     order = [s.text[0] for leaf in reading_order(segs, geo, (60, 480)) for s in leaf.segs]
     assert order == ["正"] * 10 + ["文"] * 10
+    # the columns' baselines apart by a third of a line (paragraph spacing in one column),
+    # and a colophon set across the page under them: the colophon is a band of its own,
+    # the overrunning line is still the left column's
+    segs = _two_columns(100, 10)
+    for s in segs[10:]:
+        s.base += 4
+        s.top, s.bottom = s.top + 4, s.bottom + 4
+    segs[4] = Seg("正" * 22 + "。", 60, 290, segs[4].base, 10.0, 1, False, 23)
+    colophon = _seg("编印：某市科技情报研究所 地址：某市某区某路" * 2, 60, 260, size=8.0)
+    order = [
+        s.text[0] for leaf in reading_order([*segs, colophon], geo, (60, 480)) for s in leaf.segs
+    ]
+    assert order == ["正"] * 10 + ["文"] * 10 + ["编"]

@@ -186,8 +186,10 @@ def reading_order(
                 return reading_order(left, geo, extent(left), depth + 1) + reading_order(
                     right, geo, extent(right), depth + 1
                 )
-        # a run that only grazes the gutter blocks nothing; unless that leaves no cut at all
-        bands = _band_cut(segs, {id(s) for s in crossing if not grazes(s, g)})
+        # a run that only grazes the gutter, or overruns it into the other column's line,
+        # blocks nothing; unless that leaves no cut at all
+        spanning = [s for s in crossing if not grazes(s, g) and not overruns(s, segs, g, geo)]
+        bands = _band_cut(segs, {id(s) for s in spanning})
         if len(bands) <= 1:
             bands = _band_cut(segs, {id(s) for s in crossing})
         if len(bands) > 1:

@@ -137,17 +137,18 @@ def unbreakable(s: Seg) -> bool:
 def overruns(s: Seg, segs: list[Seg], gutter: tuple[float, float], geo: Geometry) -> bool:
     """A left-column line run on over the gutter into the other column's line beside it
     (hanging punctuation, a figure set wider than the characters it replaced): body text,
-    and a body line of the same row, in the same face, starts right of the gutter's start
-    and under this run. No title set across the page has body text under it on its own
-    baseline (a title's own runs, split where a glyph came from another font, are set in
-    the title's size, not the body's)."""
+    and a body line in the same face starts right of the gutter's start and under this run,
+    their boxes overlapping (the columns' baselines need not line up). No title set across
+    the page has body text printed over it (a title's own runs, split where a glyph came
+    from another font, are set in the title's size, not the body's)."""
     if s.x0 >= gutter[0] or abs(s.size - geo.body_size) > 0.05 * geo.body_size:
         return False
     return any(
         t is not s
         and t.fid == s.fid
         and t.size == s.size
-        and abs(t.base - s.base) < 0.3 * s.size
+        and t.top < s.bottom
+        and t.bottom > s.top  # printed over each other: the two lines' boxes meet
         and gutter[0] <= t.x0 < s.x1 - EPS
         for t in segs
     )
