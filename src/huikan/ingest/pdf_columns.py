@@ -172,8 +172,9 @@ def reading_order(
     g = gutter_of(segs, geo, max_blockers=limit)
     if g:
         crossing = [s for s in segs if crosses(s, g)]
+        over = {id(s) for s in crossing if overruns(s, segs, g, geo)}  # each a pass over segs
         if all(
-            s.x1 < g[1] - EPS or s.x0 > g[0] + EPS or unbreakable(s) or overruns(s, segs, g, geo)
+            s.x1 < g[1] - EPS or s.x0 > g[0] + EPS or unbreakable(s) or id(s) in over
             for s in crossing
         ):
             # Nothing spans the gutter from side to side: the runs that enter it are lines
@@ -188,7 +189,7 @@ def reading_order(
                 )
         # a run that only grazes the gutter, or overruns it into the other column's line,
         # blocks nothing; unless that leaves no cut at all
-        spanning = [s for s in crossing if not grazes(s, g) and not overruns(s, segs, g, geo)]
+        spanning = [s for s in crossing if not grazes(s, g) and id(s) not in over]
         bands = _band_cut(segs, {id(s) for s in spanning})
         if len(bands) <= 1:
             bands = _band_cut(segs, {id(s) for s in crossing})

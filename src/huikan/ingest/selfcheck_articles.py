@@ -81,7 +81,8 @@ def unbalanced_title(a: Article, file: str) -> Warning | None:
 
 
 def unfinished_title(a: Article, file: str) -> Warning | None:
-    """A title that stops on a word needing a continuation (see :data:`UNFINISHED`)."""
+    """A title that stops on a word needing a continuation (see
+    :data:`huikan.ingest.textutil.UNFINISHED`)."""
     word = unfinished_word(a.title)
     if word is None:
         return None

@@ -189,15 +189,21 @@ class RegionParser:
             item, self.blocks, i + 1
         )
 
+    def _add_joined(self, text: str) -> tuple[bool, str]:
+        """ "甲………1乙……2丙": the whole entries a reader ran together in front of the last
+        piece, added with their page numbers. Whether there were any, and the last piece."""
+        *joined, rest = _INNER_LEADER.split(text)
+        for k in range(0, len(joined), 2):
+            self._add(_clean(joined[k]), int(joined[k + 1]))
+        return bool(joined), rest
+
     def _step_entry(self, item: _Item) -> str | None:
         if item.kind != "entry" or self._is_group_line(item):
             return None
         title = f"{self.pending}{item.title}" if self.pending else item.title
         self.pending = None
         # "甲………1乙……2": a reader ran two leader lines together, the first whole
-        *joined, title = _INNER_LEADER.split(title)
-        for k in range(0, len(joined), 2):
-            self._add(_clean(joined[k]), int(joined[k + 1]))
+        joined, title = self._add_joined(title)
         if joined:  # and the next group's heading after the page number, a cluster's name
             head = next(
                 (n for n in range(len(title) - 2, 1, -1) if self.taxonomy.lookup(title[:n])),
@@ -252,11 +258,9 @@ class RegionParser:
         taken for front matter."""
         if item.kind != "plain" or not (self.entries or self.header):
             return None
-        *joined, rest = _INNER_LEADER.split(item.title)
+        joined, rest = self._add_joined(item.title)
         if not joined:
             return None
-        for k in range(0, len(joined), 2):
-            self._add(_clean(joined[k]), int(joined[k + 1]))
         rest = _clean(rest.rstrip(_LEADER_TAIL))
         i = self.i
         nxt = classify_line(self.blocks[i + 1], True) if i + 1 < len(self.blocks) else None
@@ -384,7 +388,7 @@ def _label_over_entry(
 
 
 def _entry(title: str, page: int | None, group: str | None, taxonomy: Taxonomy) -> TocEntry:
-    title = re.sub(r"[.．·…]+$", "", title).strip()
+    title = title.rstrip(_LEADER_TAIL).strip()
     e = TocEntry(title=title, page=page, group=group)
     if group:
         c = taxonomy.lookup(group)
