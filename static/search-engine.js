@@ -182,7 +182,6 @@
   };
 
   Engine.prototype._ranked = function (m, parts, words, q, clauses, opts) {
-    var self = this;
     var r = rank.rank(q.dec, m, clauses, q.expand);
     var judged = J.judge(parts, r, m.docs + 1);
     var all = new Array(r.docs.length);
@@ -192,20 +191,35 @@
       judged.apply(h);
       all[i] = h;
     }
-    J.sortHits(all);
-    return self._finish(m, parts, words, all, opts, { dec: q.dec, clauses: clauses });
+    return this._finish(m, parts, words, all, opts, { dec: q.dec, clauses: clauses });
   };
 
+  /* Ask for the records of the first `n` results before sorting every match: their requests
+   * are then in flight while the page sorts and lunr.js scores the window (the records were
+   * the last round of a query, and it waited for the sort). */
+  Engine.prototype._prefetchTop = function (m, hits, n) {
+    var self = this;
+    J.topHits(hits, n).forEach(function (h) {
+      self.doc(m, h.id).catch(function () {}); // fetched again when it is needed
+    });
+  };
+
+  /* `all`: every match, in id order (as rank() lists them). */
   Engine.prototype._finish = function (m, parts, words, all, opts, ranked) {
     var self = this;
     var needFacets = !!opts.cluster || !!opts.period || opts.facets;
+    var filtered = !!opts.cluster || !!opts.year || !!opts.period;
+    var n = opts.window === undefined ? WINDOW : opts.window;
+    if (!filtered) this._prefetchTop(m, all, n);
     return Promise.resolve(needFacets ? self.facets(m) : null)
       .then(function (facets) {
+        J.putRangeKeys(all, m.years, "year");
+        if (facets && facets.months) J.putRangeKeys(all, facets.months, "month");
         all.forEach(function (h) {
-          h.year = J.yearOf(m, h.id);
           h.cluster = facets ? facets.cluster.charCodeAt(h.id) - 48 : -1; // CLUSTER_CHAR
-          h.month = facets && facets.months ? J.rangeKey(facets.months, h.id) : h.year;
+          if (!facets || !facets.months) h.month = h.year;
         });
+        J.sortHits(all);
         var ci = -1;
         if (opts.cluster) {
           ci = m.clusters.findIndex(function (c) { return c[1] === opts.cluster; });
@@ -219,7 +233,7 @@
         });
         var res = { parts: parts, words: words, all: all, hits: hits, trend: trend, manifest: m, facets: facets, ranked: ranked };
         if (opts.simplified) res.simplified = opts.simplified;
-        return self.settle(res, opts.window === undefined ? WINDOW : opts.window);
+        return self.settle(res, n);
       });
   };
 

@@ -79,6 +79,26 @@
     return rangeKey(m.years, id);
   }
 
+  /* rangeKey(ranges, h.id) into h[prop] for every hit: one walk over the ranges when the hits
+   * are in id order (as rank() lists them), a search for each otherwise. At 80,000 articles
+   * a frequent word's ~20,000 matches spent ~2 ms of a query in the searches. */
+  function putRangeKeys(hits, ranges, prop) {
+    var i;
+    if (!ranges.length) {
+      for (i = 0; i < hits.length; i++) hits[i][prop] = "";
+      return;
+    }
+    var at = 0;
+    var last = -1;
+    for (i = 0; i < hits.length; i++) {
+      var id = hits[i].id;
+      if (id < last) at = 0; // out of order: walk again from the start
+      last = id;
+      while (at + 1 < ranges.length && ranges[at + 1][1] <= id) at++;
+      hits[i][prop] = ranges[at][0];
+    }
+  }
+
   /* Which vocabulary words does a part contain? Longest matches (greedy, left to right) get
    * a higher boost than the shorter words inside them. */
   function partWords(part, hasTerm) {
@@ -257,6 +277,25 @@
     return hits;
   }
 
+  /* The first `n` of `hits` in `order`, as sortHits(hits).slice(0, n) would give them, without
+   * sorting (or moving) the hits: one pass keeping the best n seen, most hits turned away
+   * by one comparison with the n-th. What the engine fetches records for while it sorts. */
+  function topHits(hits, n) {
+    var best = [];
+    if (n <= 0) return best;
+    for (var i = 0; i < hits.length; i++) {
+      var h = hits[i];
+      if (best.length === n && order(h, best[n - 1]) >= 0) continue;
+      var j = best.length < n ? best.length : n - 1;
+      while (j > 0 && order(h, best[j - 1]) < 0) {
+        best[j] = best[j - 1];
+        j--;
+      }
+      best[j] = h;
+    }
+    return best;
+  }
+
   function summarise(h) {
     h.exact = Math.min.apply(null, h.parts.map(function (p) { return p.exact; }));
     h.title = Math.min.apply(null, h.parts.map(function (p) { return p.title; }));
@@ -299,11 +338,13 @@
     inPeriod: inPeriod,
     rangeKey: rangeKey,
     yearOf: yearOf,
+    putRangeKeys: putRangeKeys,
     partWords: partWords,
     lunrMatches: lunrMatches,
     judge: judge,
     order: order,
     sortHits: sortHits,
+    topHits: topHits,
     verifyWith: verifyWith,
   };
 });

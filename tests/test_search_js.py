@@ -193,6 +193,38 @@ def test_sort_hits_orders_as_the_comparator_does():
         assert sorted(fast) == sorted(h["id"] for h in hits)
 
 
+def test_top_hits_are_the_sorted_first_n():
+    """search-judge.js topHits (what the engine fetches records for before it sorts) gives
+    sortHits' first n — ties in score broken by id, all three classes — and leaves the hits
+    where they were; n of 0, under, equal to and over the number of hits."""
+    rng = random.Random(43)
+    for size in (0, 1, 7, 300, 2000):
+        scores = [rng.random() * 9 for _ in range(max(1, size // 5))]  # many ties
+        hits = [
+            {"id": i, "score": rng.choice(scores), "cls": rng.choice([0, 1, 1, 2])}
+            for i in rng.sample(range(5 * size + 1), size)
+        ]
+        for top, first, after in node(
+            {"op": "topHits", "hits": hits, "ns": [0, 1, 10, 20, size, size + 3]}
+        ):
+            assert top == first
+            assert after == [h["id"] for h in hits]
+
+
+def test_range_keys_walk_as_the_search_does():
+    """search-judge.js putRangeKeys (one walk over the ranges for hits in id order) puts the
+    key rangeKey finds for each hit: ids in order, out of order, before the first range,
+    repeated, and no ranges at all."""
+    ranges = [["", 0], ["2019", 3], ["2020", 3], ["2021", 10], ["2024", 40]]
+    rng = random.Random(7)
+    ordered = sorted(rng.sample(range(60), 25))
+    orders = [ordered, ordered[::-1], rng.sample(range(60), 20), [0, 0, 3, 3, 59], []]
+    for keys, expected in node({"op": "rangeKeys", "ranges": ranges, "orders": orders}):
+        assert keys == expected
+    none = node({"op": "rangeKeys", "ranges": [], "orders": [[1, 2]]})
+    assert none == [[["", ""], ["", ""]]]
+
+
 @pytest.fixture(scope="module")
 def site_folder(tmp_path_factory):
     out = tmp_path_factory.mktemp("js-index")

@@ -100,6 +100,19 @@ function run(req) {
         judge.sortHits(req.hits.map((h) => Object.assign({}, h))).map((h) => h.id),
         req.hits.map((h) => Object.assign({}, h)).sort(judge.order).map((h) => h.id),
       ];
+    case "topHits": // [topHits' ids, sortHits' first n ids, the hits' ids after topHits]
+      return req.ns.map((n) => {
+        const hits = req.hits.map((h) => Object.assign({}, h));
+        const top = judge.topHits(hits, n).map((h) => h.id);
+        const sorted = judge.sortHits(req.hits.map((h) => Object.assign({}, h))).slice(0, n);
+        return [top, sorted.map((h) => h.id), hits.map((h) => h.id)];
+      });
+    case "rangeKeys": // [putRangeKeys' keys, rangeKey's], for hits in the order given
+      return req.orders.map((ids) => {
+        const hits = ids.map((id) => ({ id: id }));
+        judge.putRangeKeys(hits, req.ranges, "key");
+        return [hits.map((h) => h.key), ids.map((id) => judge.rangeKey(req.ranges, id))];
+      });
     case "shardOf":
       return req.terms.map((t) => core.shardOf(t, req.separators));
     case "lookup": {
