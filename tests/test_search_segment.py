@@ -7,7 +7,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from huikan.search.segment import segment_ranges
+from huikan.search.segment import (
+    SEGMENT_DOCS,
+    SEGMENT_MIDDLE,
+    SEGMENT_UNIT,
+    segment_ranges,
+    settled_count,
+)
 
 LAYOUTS = [(64, 4, 16), (64, 4, None), (64, 64, None), (65536, 512, 4096), (8, 1, 2), (48, 4, 16)]
 
@@ -84,6 +90,55 @@ def test_sizes_must_divide():
         (77824, 79872),
         (79872, 79923),
     ]
+
+
+def test_the_default_layout_keeps_queries_to_few_segments():
+    """The defaults: 5,000 bulletins (79,696 articles) in 3 segments (the three levels of
+    before made 4, the last two 2.3 % of the articles and 46 % of a query's shard requests),
+    and a new bulletin (16 articles) indexes again only the rest after the last whole unit
+    (under SEGMENT_UNIT articles) unless it completes one."""
+    layout = (SEGMENT_DOCS, SEGMENT_UNIT, SEGMENT_MIDDLE)
+    assert segment_ranges(79696, *layout) == [(0, 65536), (65536, 77824), (77824, 79696)]
+    assert segment_ranges(16060, *layout) == [(0, 14336), (14336, 16060)]  # 1,000 bulletins
+    for n in range(60000, 140000, 997):
+        old, new = segment_ranges(n, *layout), segment_ranges(n + 16, *layout)
+        redone = [r for r in new if r not in old]
+        if n % SEGMENT_UNIT + 16 < SEGMENT_UNIT:
+            assert redone == [new[-1]] and new[-1][1] - new[-1][0] < SEGMENT_UNIT
+        assert len(new) <= 1 + (n + 16) // SEGMENT_DOCS + 1
+
+
+@given(
+    st.lists(st.integers(1, 40), min_size=1, max_size=60),  # articles per month, oldest first
+    st.integers(1, 40),
+    st.sampled_from([(64, 8, None), (64, 4, 16), (32, 32, None)]),
+)
+def test_an_issue_of_the_newest_month_changes_only_the_last_segment(months, k, layout):
+    """Documents numbered by date: the next issue of the newest month sorts among that
+    month's articles, so the numbers from the month's first article on change. With the
+    newest month held out of whole units (settled_count), only the last segment changes,
+    wherever a unit's end falls; every segment but the last ends at a whole unit, before the
+    newest month; a month larger than a unit is not held back."""
+    size, unit, middle = layout
+    dates = [f"{m:04d}" for m, count in enumerate(months) for _ in range(count)]
+    n = len(dates)
+    settled = settled_count(dates, unit)
+    newest = n - months[-1]
+    assert settled == (newest if months[-1] <= unit else n)
+    old = segment_ranges(n, size, unit, middle, settled)
+    new = segment_ranges(n + k, size, unit, middle, settled_count(dates + [dates[-1]] * k, unit))
+    if months[-1] + k <= unit:  # the month still held back after the issue
+        assert old[:-1] == new[:-1] and old[-1][0] == new[-1][0]
+    assert all(b % unit == 0 and b <= settled for _, b in old[:-1])
+    assert [a for a, _ in old] == [0, *(b for _, b in old)][: len(old)] and old[-1][1] == n
+
+
+def test_settled_count():
+    assert settled_count([], 8) == 0
+    assert settled_count(["", "", "2024-04"], 8) == 2  # undated first, the newest month held
+    assert settled_count(["2024-03", "2024-04", "2024-04"], 8) == 1
+    assert settled_count(["2024-04"] * 9, 8) == 9  # one date for everything: not held back
+    assert settled_count(["2024-04"] * 8, 8) == 0
 
 
 def test_cached_infos_of_another_format_are_not_reused(tmp_path):

@@ -31,6 +31,7 @@ from huikan.search.segment import (
     search_code,
     segment_key,
     segment_ranges,
+    settled_count,
 )
 from huikan.search.shard import DEFAULT_SHARD_BYTES, DIRECTORY_SEPARATORS, SPLIT_FACTOR
 from huikan.search.stats import SearchStats, stats_of
@@ -160,7 +161,8 @@ def write_search_index(
             split_bytes,
             segment_docs,
         )
-        ranges = segment_ranges(len(ordered), segment_docs, segment_unit, segment_middle)
+        settled = settled_count([d.date or "" for d in ordered], segment_unit)
+        ranges = segment_ranges(len(ordered), segment_docs, segment_unit, segment_middle, settled)
         done, entries, built = _each_segment(job, reuse, ordered, ranges, made)
         cache.prune = built == len(entries)
         reuse.infos.prune()  # under the token cache's lock, like every other cache write

@@ -2,9 +2,9 @@
 
 Documents are numbered by (date, cluster, url) and cut into segments of consecutive documents
 (:func:`segment_ranges`): whole segments of :data:`SEGMENT_DOCS`, then one segment of the
-whole units of :data:`SEGMENT_MIDDLE` that follow, one of the whole units of
-:data:`SEGMENT_UNIT` after those, and the rest. Each segment has its
-own term shards (``i/<segment>/<k>.json``) and its own store files
+whole units of :data:`SEGMENT_UNIT` that follow, and the rest (:func:`segment_ranges` can put
+a middle level between the two, :data:`SEGMENT_MIDDLE`; none by default, see below). Each
+segment has its own term shards (``i/<segment>/<k>.json``) and its own store files
 (``i/<segment>/d<chunk>.json``; a segment is a whole number of store chunks), and every byte
 of them is a function of the segment's documents alone:
 
@@ -20,23 +20,28 @@ of them is a function of the segment's documents alone:
 So a new bulletin — the newest, the common case — changes only the segments at the end: the
 build recomputes :func:`segment_key` for every segment (a hash of its documents), keeps the
 files of every segment whose key the previous build's manifest records, and indexes only the
-others: usually the last, partial unit (under :data:`SEGMENT_UNIT` documents, 512); when the
-new documents complete a unit, the segment of units is indexed again with it (at most 3,584
-documents, about every 32 bulletins), and when they complete a :data:`SEGMENT_MIDDLE`, the
-segment of those (at most 61,440 documents, about every 256 bulletins). A log-structured
-merge with three levels, fanouts 16 and 8: a document is indexed at most 23 times (the
-halving sizes of before, 65,536 down to 512, made it 8), for at most 3 + n / 65,536 segments
-and a partial one (the halving sizes made up to 7 + n / 65,536 and a partial one, one per
-binary digit of the count: 5 at 80,000 documents, 6 at 16,000, where these make 4 and 3).
-Work is proportional to the new documents, amortised, not to the archive, and memory
-is bounded by the postings of :data:`~huikan.search.merge.PART_DOCS` documents (a larger
-segment is indexed in parts and merged, :mod:`huikan.search.merge`). A back issue inserted in
-the middle shifts the numbers of every later document, so every segment from there on is
-rebuilt (still byte-identical to a full build, just not cheap).
+others: the rest after the last whole unit (under :data:`SEGMENT_UNIT` documents, 2,048,
+about 1.2 s of indexing at most on a 2-core machine); when the new documents complete a
+unit, the segment of units is indexed again with it (at most 63,488 documents, about every
+128 bulletins), and when they complete a :data:`SEGMENT_DOCS`, that segment. Units are
+counted only up to the newest month's first article (:func:`settled_count`): the next issue
+of a series sorts among that month's other issues, not after them, so the month stays in
+the rest. A
+log-structured merge with two levels: at most 1 + n / 65,536 whole segments and a partial
+one. Memory is bounded by the postings of :data:`~huikan.search.merge.PART_DOCS` documents
+(a larger segment is indexed in parts and merged, :mod:`huikan.search.merge`). A back issue
+inserted in the middle shifts the numbers of every later document, so every segment from
+there on is rebuilt (still byte-identical to a full build, just not cheap).
 
-The price of segments is one shard per segment per query term in the browser, and on a small
-machine a request costs a few ms of the browser's CPU whatever its size: few, large segments
-keep a query's requests and bytes down. Indexing a
+Why two levels, not three: a query term costs one shard request per segment, whatever the
+segment's size, and on a small machine a request costs the browser a few ms of CPU. At 5,000
+bulletins (79,696 articles) the three levels of before (65,536, units of 4,096, units of
+512, the rest) made 4 segments, the last two holding 2.3 % of the articles and 46 % of a
+query's shard requests; two make 3 (65,536, 12,288, 1,872): 22.5 requests a dev query
+instead of 25 (median), warm latency 72.6 against 84.7 ms (per-query ratio 0.913, same
+archive, same scripts, interleaved). The price is indexing the rest again on every new
+bulletin (under 2,048 articles instead of under 512) and the segment of units every 128
+bulletins instead of the middle one every 256. Indexing a
 segment at once holds ~1.1 GB of postings arrays for 16,384 documents, twice that at 32,768,
 which put the search process over 4 GB at 5,000 bulletins; so segments are indexed in parts
 of 16,384, kept compact (9 bytes a posting) and merged term by term.
@@ -68,8 +73,8 @@ from huikan.search.store import dumps
 from huikan.search.vocab import FieldTerms, Vocabulary
 
 SEGMENT_DOCS = 65536  # documents of the largest segment (indexed in parts of merge.PART_DOCS)
-SEGMENT_MIDDLE = 4096  # the middle level's unit: divides SEGMENT_DOCS
-SEGMENT_UNIT = 512  # the lowest level's: divides SEGMENT_MIDDLE, a multiple of the store chunk
+SEGMENT_MIDDLE: int | None = None  # a middle level's unit (divides SEGMENT_DOCS): none
+SEGMENT_UNIT = 2048  # the lowest level's: divides SEGMENT_DOCS, a multiple of the store chunk
 # 6: a big term's levels in a file of their own (l<k>.json); 5: no directories in the segment
 # folder (4: impact levels, 3: the store in the segment folder)
 KEY_FORMAT = b"huikan-search-segment/6\0"
@@ -117,27 +122,57 @@ def search_code() -> str:
 
 
 def segment_ranges(
-    n: int, size: int = SEGMENT_DOCS, unit: int | None = None, middle: int | None = None
+    n: int,
+    size: int = SEGMENT_DOCS,
+    unit: int | None = None,
+    middle: int | None = None,
+    settled: int | None = None,
 ) -> list[tuple[int, int]]:
     """The segments of ``n`` documents, (first, end): as many of ``size`` as fit, then one of
     the whole units of ``middle`` after them (when ``unit`` < ``middle`` < ``size``), one of
     the whole units of ``unit`` after those (default ``size``: equal segments), then the
     rest. Adding documents changes only the segments after the highest level whose count of
-    whole units changes, and never a whole ``size`` one."""
+    whole units changes, and never a whole ``size`` one.
+
+    ``settled`` (default ``n``): how many of the first documents no new one will sort among
+    (:func:`settled_count`). Whole segments and units are counted within those only, so
+    the documents after them are all in the rest, the one segment a new issue indexes again."""
     unit = unit or size
     levels = [size, *(x for x in (middle, unit) if x and unit <= x < size)]
     if unit < 1 or size % unit or any(big % small for big, small in itertools.pairwise(levels)):
         raise ValueError(f"segment sizes {levels} do not divide each other")
-    out = [(start, start + size) for start in range(0, n - n % size, size)]
-    start = n - n % size
+    whole = n if settled is None else max(0, min(settled, n))
+    out = [(start, start + size) for start in range(0, whole - whole % size, size)]
+    start = whole - whole % size
     for step in levels[1:]:
-        end = start + (n - start) // step * step
+        end = start + (whole - start) // step * step
         if end > start:
             out.append((start, end))
             start = end
     if start < n:
         out.append((start, n))
     return out
+
+
+def settled_count(dates: list[str], most: int) -> int:
+    """How many of the documents (their dates, in number order) lie before the newest date's,
+    when that date has at most ``most`` documents; else all of them.
+
+    Documents are numbered by (date, cluster, url), and bulletins are dated by the month:
+    the next issue of a series sorts among the issues of the other series that month, not
+    after them. A segment ending inside that month would be indexed again with every issue
+    of it — the whole segment of units, up to 63,488 articles, seven times in a month of
+    eight series, when a unit's end fell there (measured at 5,000 bulletins: +1 builds of
+    15–18 s where they took 6–8). The newest month stays in the rest. A newest date
+    holding more than ``most`` documents (an archive imported with one date) is not held
+    back: the rest would grow without bound."""
+    if not dates:
+        return 0
+    newest = dates[-1]
+    first = len(dates)
+    while first and dates[first - 1] == newest:
+        first -= 1
+    return first if len(dates) - first <= most else len(dates)
 
 
 def segment_key(common: bytes, start: int, docs: list[list[str]]) -> str:
