@@ -93,12 +93,13 @@ def test_sizes_must_divide():
 
 
 def test_the_default_layout_keeps_queries_to_few_segments():
-    """The defaults: 5,000 bulletins (79,696 articles) in 3 segments (the three levels of
+    """The defaults: 5,000 bulletins (79,696 articles) in 2 segments (the three levels of
     before made 4, the last two 2.3 % of the articles and 46 % of a query's shard requests),
     and a new bulletin (16 articles) indexes again only the rest after the last whole unit
     (under SEGMENT_UNIT articles) unless it completes one."""
     layout = (SEGMENT_DOCS, SEGMENT_UNIT, SEGMENT_MIDDLE)
-    assert segment_ranges(79696, *layout) == [(0, 65536), (65536, 77824), (77824, 79696)]
+    assert segment_ranges(79696, *layout) == [(0, 77824), (77824, 79696)]
+    assert segment_ranges(140000, *layout) == [(0, 131072), (131072, 139264), (139264, 140000)]
     assert segment_ranges(16060, *layout) == [(0, 14336), (14336, 16060)]  # 1,000 bulletins
     for n in range(60000, 140000, 997):
         old, new = segment_ranges(n, *layout), segment_ranges(n + 16, *layout)

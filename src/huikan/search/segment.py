@@ -21,27 +21,29 @@ So a new bulletin — the newest, the common case — changes only the segments 
 build recomputes :func:`segment_key` for every segment (a hash of its documents), keeps the
 files of every segment whose key the previous build's manifest records, and indexes only the
 others: the rest after the last whole unit (under :data:`SEGMENT_UNIT` documents, 2,048,
-about 1.2 s of indexing at most on a 2-core machine); when the new documents complete a
-unit, the segment of units is indexed again with it (at most 63,488 documents, about every
-128 bulletins), and when they complete a :data:`SEGMENT_DOCS`, that segment. Units are
-counted only up to the newest month's first article (:func:`settled_count`): the next issue
-of a series sorts among that month's other issues, not after them, so the month stays in
-the rest. A
-log-structured merge with two levels: at most 1 + n / 65,536 whole segments and a partial
+and the newest month's; at 5,000 bulletins on a 2-core machine a +1 build's search stage
+took 2.5–4.1 s with a rest of ~2,000 articles, 2.2–2.7 s with one of ~300); when the new
+documents complete a unit, the segment of units is indexed again with it (at most 129,024
+documents, about every 128 bulletins: at 5,000 bulletins, 77,824 of them in ~64 s), and
+when they complete a :data:`SEGMENT_DOCS`, that segment. Units are counted only up to the
+newest month's first article (:func:`settled_count`): the next issue of a series sorts
+among that month's other issues, not after them, so the month stays in the rest. A
+log-structured merge with two levels: at most 1 + n / 131,072 whole segments and a partial
 one. Memory is bounded by the postings of :data:`~huikan.search.merge.PART_DOCS` documents
 (a larger segment is indexed in parts and merged, :mod:`huikan.search.merge`). A back issue
 inserted in the middle shifts the numbers of every later document, so every segment from
 there on is rebuilt (still byte-identical to a full build, just not cheap).
 
-Why two levels, not three: a query term costs one shard request per segment, whatever the
-segment's size, and on a small machine a request costs the browser a few ms of CPU. At 5,000
-bulletins (79,696 articles) the three levels of before (65,536, units of 4,096, units of
-512, the rest) made 4 segments, the last two holding 2.3 % of the articles and 46 % of a
-query's shard requests; two make 3 (65,536, 12,288, 1,872): 22.5 requests a dev query
-instead of 25 (median), warm latency 72.6 against 84.7 ms (per-query ratio 0.913, same
-archive, same scripts, interleaved). The price is indexing the rest again on every new
-bulletin (under 2,048 articles instead of under 512) and the segment of units every 128
-bulletins instead of the middle one every 256. Indexing a
+Why two levels, and segments of 131,072: a query term costs one shard request per segment,
+whatever the segment's size, and on a small machine a request costs the browser a few ms of
+CPU. At 5,000 bulletins (~79,700 articles) the three levels of before (65,536, units of
+4,096, units of 512, the rest) made 4 segments, the last two holding 2.3 % of the articles
+and 46 % of a query's shard requests; two levels under 65,536 make 3 (65,536, 12,288, the
+rest), under 131,072 they make 2 (77,824 and the rest): 25, 22.5 and 19 requests a dev
+query (median), each step ~10 % off the warm latency (per-query ratios 0.926 and 0.896,
+same archive, same scripts, interleaved). The price is indexing more again: the rest
+(under 2,048 articles instead of under 512) on every new bulletin, and the segment of
+units, up to 129,024 articles, every 128 bulletins. Indexing a
 segment at once holds ~1.1 GB of postings arrays for 16,384 documents, twice that at 32,768,
 which put the search process over 4 GB at 5,000 bulletins; so segments are indexed in parts
 of 16,384, kept compact (9 bytes a posting) and merged term by term.
@@ -72,7 +74,7 @@ from huikan.search.shard import pack_shards, separators, term_texts
 from huikan.search.store import dumps
 from huikan.search.vocab import FieldTerms, Vocabulary
 
-SEGMENT_DOCS = 65536  # documents of the largest segment (indexed in parts of merge.PART_DOCS)
+SEGMENT_DOCS = 131072  # documents of the largest segment (indexed in parts of merge.PART_DOCS)
 SEGMENT_MIDDLE: int | None = None  # a middle level's unit (divides SEGMENT_DOCS): none
 SEGMENT_UNIT = 2048  # the lowest level's: divides SEGMENT_DOCS, a multiple of the store chunk
 # 6: a big term's levels in a file of their own (l<k>.json); 5: no directories in the segment
@@ -161,7 +163,7 @@ def settled_count(dates: list[str], most: int) -> int:
     Documents are numbered by (date, cluster, url), and bulletins are dated by the month:
     the next issue of a series sorts among the issues of the other series that month, not
     after them. A segment ending inside that month would be indexed again with every issue
-    of it — the whole segment of units, up to 63,488 articles, seven times in a month of
+    of it — the whole segment of units, up to 129,024 articles, seven times in a month of
     eight series, when a unit's end fell there (measured at 5,000 bulletins: +1 builds of
     15–18 s where they took 6–8). The newest month stays in the rest. A newest date
     holding more than ``most`` documents (an archive imported with one date) is not held
