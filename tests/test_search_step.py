@@ -137,8 +137,7 @@ def test_a_new_bulletin_reindexes_only_its_segments_and_equals_a_full_build(
     _add_bulletin(site_root, date)
     build(site_root)
     after = json.loads((search / "manifest.json").read_text("utf-8"))
-    kept = {p for p, ino in inodes.items() if p.exists() and p.stat().st_ino == ino}
-    kept_segs = {int(p.relative_to(search / "i").parts[0]) for p in kept}
+    kept_segs = _kept_segments(inodes, search)
     same = [
         s for s, e in enumerate(segs) if s < len(after["segs"]) and after["segs"][s][:3] == e[:3]
     ]
@@ -152,6 +151,42 @@ def test_a_new_bulletin_reindexes_only_its_segments_and_equals_a_full_build(
     else:
         assert kept_segs and max(kept_segs) < len(segs) - 1
     _assert_equals_a_full_build(site_root, tmp_path)
+
+
+def test_a_file_written_again_with_the_same_bytes_is_linked(tmp_path):
+    """files.Writer with the previous build's folder: a file of the same name and bytes is
+    hard-linked from it (no data written), any other is written; the previous file is
+    never changed, and a later write replaces the link instead of writing through it."""
+    from huikan.search.files import Writer
+
+    previous = tmp_path / "old"
+    (previous / "i" / "1").mkdir(parents=True)
+    (previous / "i" / "1" / "d7.json").write_bytes(b'{"docs":[1]}')
+    (previous / "i" / "1" / "d8.json").write_bytes(b'{"docs":[2]}')
+    writer = Writer(tmp_path / "new", None, previous=previous)
+    writer.put("i/1/d7.json", b'{"docs":[1]}')
+    writer.put("i/1/d8.json", b'{"docs":[3]}')  # same size, other bytes
+    writer.put("i/1/d9.json", b'{"docs":[4]}')
+    new = tmp_path / "new" / "i" / "1"
+    assert (new / "d7.json").stat().st_ino == (previous / "i" / "1" / "d7.json").stat().st_ino
+    assert (new / "d8.json").stat().st_ino != (previous / "i" / "1" / "d8.json").stat().st_ino
+    assert (new / "d8.json").read_bytes() == b'{"docs":[3]}'
+    assert (previous / "i" / "1" / "d8.json").read_bytes() == b'{"docs":[2]}'
+    again = Writer(tmp_path / "new", None)  # the folder exists now: not fresh
+    again.put("i/1/d7.json", b'{"docs":[5]}')
+    assert (previous / "i" / "1" / "d7.json").read_bytes() == b'{"docs":[1]}'
+
+
+def _kept_segments(inodes: dict[Path, int], search: Path) -> set[int]:
+    """The segments every file of which is the same file (inode) as before. One indexed
+    again may link the files whose bytes did not change (files.Writer), not all of them."""
+    by_seg: dict[int, list[bool]] = {}
+    for p, ino in inodes.items():
+        if p.parent.parent != search / "i":
+            continue
+        same_file = p.exists() and p.stat().st_ino == ino
+        by_seg.setdefault(int(p.parent.name), []).append(same_file)
+    return {s for s, files in by_seg.items() if all(files)}
 
 
 def test_search_documents_read_bodies_without_keeping_the_archive_in_memory():
@@ -201,8 +236,7 @@ def test_kept_segments_are_neither_linked_nor_written(site_root, tmp_path, monke
     monkeypatch.setattr(Writer, "link", no_link)  # the forked search process inherits it
     report = build(site_root)
     kept = {p for p, ino in inodes.items() if p.exists() and p.stat().st_ino == ino}
-    kept_segs = {int(p.relative_to(search / "i").parts[0]) for p in kept if "i" in p.parts}
-    assert kept_segs == set(range(len(segs) - 1))
+    assert _kept_segments(inodes, search) == set(range(len(segs) - 1))
     assert any(p.name.startswith("d") for p in kept)  # store files of kept segments too
     assert report.written < len(inodes)
     # each segment is one entry of the site's state; none of its files is listed

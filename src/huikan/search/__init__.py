@@ -139,7 +139,7 @@ def write_search_index(
     cluster_no = {name: i for i, (name, _) in enumerate(clusters)}
     if write is None and previous is None:
         previous = previous_build(out_dir)
-    writer = Writer(out_dir, write, track=made is not None)
+    writer = Writer(out_dir, write, track=made is not None, previous=previous)
     tokenizer = Tokenizer.for_config(config)
     if split_bytes is None:
         split_bytes = SPLIT_FACTOR * shard_bytes

@@ -51,9 +51,16 @@ class Writer:
     reading of its files."""
 
     def __init__(
-        self, out_dir: Path, write: Callable[[str, bytes], object] | None, track: bool = False
+        self,
+        out_dir: Path,
+        write: Callable[[str, bytes], object] | None,
+        track: bool = False,
+        previous: Path | None = None,
     ):
         self.out_dir = out_dir
+        # the previous build's search folder: a file written again with the same bytes under
+        # the same name is linked from it instead (:meth:`put`)
+        self.previous = previous
         # a new folder (huikan's staging folder) holds no older files to replace or delete:
         # no existence checks, no sweep over tens of thousands of files at the end
         self.fresh = not out_dir.exists()
@@ -95,7 +102,25 @@ class Writer:
         target = self._target(rel)
         if not self.fresh and target.exists():
             target.unlink()  # never write through a hard link into an older build
-        target.write_bytes(data)
+        if not self._link_same(rel, data, target):
+            target.write_bytes(data)
+
+    def _link_same(self, rel: str, data: bytes, target: Path) -> bool:
+        """Hard-link ``rel`` from the previous build when it holds these very bytes. The
+        segment a new bulletin joins is written whole, and most of its files are as they
+        were: at 5,000 bulletins, the store files of the ~1,700 articles before the newest
+        month (6 of its 14 MB). Writing them again is what stalled some +1 builds for
+        seconds while the disk caught up; a link writes no data."""
+        if self.previous is None:
+            return False
+        old = self.previous / rel
+        try:
+            if old.stat().st_size != len(data) or old.read_bytes() != data:
+                return False
+            os.link(old, target)
+        except OSError:
+            return False
+        return True
 
     def link(self, previous: Path | None, rels: list[str]) -> bool:
         """Hard-link ``rels`` from ``previous``; False (nothing usable) if any is missing."""
