@@ -599,6 +599,8 @@ def test_unchanged_files_are_hard_linked_from_the_previous_build(tmp_path):
         assert rec.size == sum(f.stat().st_size for f in files)
     # the three full segments' shards too: only the new one was indexed
     assert stats.extra["segments"] == 4 and stats.extra["segment_cache_hits"] == 3
+    # the summary says how much was indexed again (the new document's segment: 1 of 13)
+    assert stats.reindexed == 1 and "（重新索引 1 篇）" in stats.summary_lines()[0]
     shards = sorted(p.relative_to(stage) for p in (stage / "i").rglob("*.json"))
     assert all(
         (stage / p).stat().st_ino == (old / p).stat().st_ino for p in shards if p.parts[1] != "3"

@@ -164,7 +164,7 @@ def write_search_index(
         settled = settled_count([d.date or "" for d in ordered], segment_unit)
         ranges = segment_ranges(len(ordered), segment_docs, segment_unit, segment_middle, settled)
         done, entries, built = _each_segment(job, reuse, ordered, ranges, made)
-        cache.prune = built == len(entries)
+        cache.prune = len(built) == len(entries)
         reuse.infos.prune()  # under the token cache's lock, like every other cache write
     t2 = time.perf_counter()
     rows = [[name, slug, *_aliases(config, name)] for name, slug in clusters]
@@ -221,15 +221,16 @@ def _each_segment(
     ordered: list[SearchDoc],
     ranges: list[tuple[int, int]],
     made: Callable[[str, Folder], None] | None,
-) -> tuple[list[SegmentInfo], list[list[Any]], int]:
+) -> tuple[list[SegmentInfo], list[list[Any]], list[int]]:
     """Reuse or index every segment (``ranges``: its documents a..b-1), in order: their
-    infos, their manifest entries and how many were indexed afresh."""
+    infos, their manifest entries and the document counts of those indexed afresh."""
     done: list[SegmentInfo] = []
     entries: list[list[Any]] = []
-    built = 0
+    built: list[int] = []
     for s, (a, b) in enumerate(ranges):
         info, key, indexed = _segment(job, reuse, ordered[a:b], s, a, made)
-        built += indexed
+        if indexed:
+            built.append(b - a)
         done.append(info)
         entries.append(info.entry(a, b - a, key))
     return done, entries, built
@@ -267,7 +268,7 @@ def _segment(
 def _stats(
     ordered: list[SearchDoc],
     done: list[SegmentInfo],
-    built: int,
+    built: list[int],
     top: TopFiles,
     cache: TokenCache,
     timing: dict[str, float],
@@ -276,7 +277,7 @@ def _stats(
     """The build's figures, with what the caches saved and where the time went."""
     extra = {
         "segments": len(done),
-        "segment_cache_hits": len(done) - built,  # reused from the previous build
+        "segment_cache_hits": len(done) - len(built),  # reused from the previous build
         "token_cache_hits": cache.hits,
         "token_cache_misses": cache.misses,
         "token_cache_line_misses": cache.line_misses,
@@ -284,7 +285,15 @@ def _stats(
     }
     terms = top.manifest["terms"]
     return stats_of(
-        done, top.directories, len(ordered), top.facets, top.raw_manifest, terms, t0, extra
+        done,
+        top.directories,
+        len(ordered),
+        top.facets,
+        top.raw_manifest,
+        terms,
+        t0,
+        extra,
+        reindexed=sum(built),
     )
 
 

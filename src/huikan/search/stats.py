@@ -23,14 +23,18 @@ class SearchStats:
     manifest_bytes: int = 0
     manifest_gzip: int = 0
     seconds: float = 0.0
+    # articles indexed again by this build (the rest, usually; all of them on a first build):
+    # a slow build says why (the segment of units, every 128 bulletins, or a back issue)
+    reindexed: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def summary_lines(self) -> list[str]:
         def kb(n: int) -> str:
             return f"{n / 1024:.1f} KB"
 
+        redone = f"（重新索引 {self.reindexed} 篇）" if 0 < self.reindexed < self.docs else ""
         return [
-            f"搜索索引：{self.docs} 篇文章，{self.terms} 个词项，{self.shards} 个分片，"
+            f"搜索索引：{self.docs} 篇文章{redone}，{self.terms} 个词项，{self.shards} 个分片，"
             f"{self.seconds:.1f} 秒",
             f"  索引 {kb(self.index_bytes)}（gzip {kb(self.index_gzip)}），"
             f"文档库 {kb(self.store_bytes)}（gzip {kb(self.store_gzip)}），"
@@ -49,6 +53,7 @@ class SearchStats:
             "manifest_bytes": self.manifest_bytes,
             "manifest_gzip": self.manifest_gzip,
             "seconds": round(self.seconds, 3),
+            "reindexed": self.reindexed,
             **self.extra,
         }
 
@@ -62,6 +67,7 @@ def stats_of(
     terms: int,
     t0: float,
     extra: dict[str, Any],
+    reindexed: int = 0,
 ) -> SearchStats:
     """The figures of a search folder from its segments' figures and its global files."""
     return SearchStats(
@@ -75,6 +81,7 @@ def stats_of(
         manifest_bytes=len(manifest),
         manifest_gzip=gzip_size(manifest),
         seconds=time.perf_counter() - t0,
+        reindexed=reindexed,
         extra={
             "postings": sum(i.postings for i in done),
             "directories": len(dirs),

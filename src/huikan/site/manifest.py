@@ -226,12 +226,13 @@ def _bulletin_json(b: BulletinEntry) -> dict[str, Any]:
 
 def _search_json(search: Any, index_files: int) -> dict[str, Any]:
     """The search step's figures without those that differ from run to run (timings, cache
-    hits), so that the manifest names only what the site is; plus the index's file count."""
+    hits, articles indexed again), so that the manifest names only what the site is; plus the
+    index's file count."""
     search_json = search.to_json() if hasattr(search, "to_json") else search_stats_json(search)
     search_json = {
         k: v
         for k, v in search_json.items()
-        if not any(w in k for w in ("seconds", "time", "cache", "hits", "misses"))
+        if not any(w in k for w in ("seconds", "time", "cache", "hits", "misses", "reindexed"))
     }
     search_json["files"] = index_files
     return search_json

@@ -116,9 +116,11 @@ def reuse_previous(out: OutputDir, key: str) -> SearchStats | None:
             return None
     if not isinstance(old, dict) or not out.reuse_tree(SEARCH_DIR, key):
         return None
-    known = {f.name for f in fields(SearchStats)} - {"extra", "seconds"}
+    # this build indexed nothing: the seconds and the articles indexed again are its own
+    own = {"extra", "seconds", "reindexed"}
+    known = {f.name for f in fields(SearchStats)} - own
     stats = SearchStats(**{k: v for k, v in old.items() if k in known})
-    stats.extra = {k: v for k, v in old.items() if k not in known and k != "summary"}
+    stats.extra = {k: v for k, v in old.items() if k not in known | own and k != "summary"}
     return stats
 
 
