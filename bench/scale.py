@@ -16,7 +16,11 @@ measures, each build in a fresh process with its code frozen in a snapshot:
   largest, and by kind of file (median query / worst query); warm median latency of
   ``huikanSearch`` (top 10) over the dev queries;
 * Pagefind (extended) on the same built site: index time, index size, cold bytes to the
-  first result, warm median latency (via bench/search.py).
+  first result, warm median latency (via bench/search.py);
+* with ``--ref``, last: both versions' sites (the same archive by then) measured side by
+  side in one Chromium, rounds alternating, and the median per-query latency ratio — the
+  figure to compare versions by, where each version's own latency above is measured at
+  another time.
 
 The load average is printed with every figure: the machine is shared.
 
@@ -347,6 +351,16 @@ def main() -> int:
             for label, code in versions.items()
         }
         table(n, results)
+        if len(versions) > 1 and not args.no_search:  # the same archive on every site now
+            sites = {label: args.dest / f"n{n}-{label}" / "build" for label in versions}
+            side = scale_search.interleaved(sites)
+            medians = " / ".join(f"{side['median'][x]:.1f}" for x in sites)
+            ratios = ", ".join(f"{x} / this {r:.3f}" for x, r in side["ratio"].items())
+            print(
+                f"warm latency side by side ({side['rounds']} rounds alternating, load "
+                f"{side['load']}): median {medians} ms ({' / '.join(sites)}); per query "
+                f"{ratios}"
+            )
     return 0
 
 

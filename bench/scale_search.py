@@ -12,6 +12,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -207,4 +208,54 @@ def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
     finally:
         server.shutdown()
     out["load"] = loadavg()
+    return out
+
+
+def interleaved(sites: dict[str, Path], rounds: int = 2 * search_bench.ROUNDS) -> dict:
+    """Warm latency of several built sites of one archive (each version's) in one Chromium,
+    the order of the sites turned round every round so that each sees the same machine load:
+    {label: median ms} and, per other label, the median of its per-query ratio to the first.
+    A run's absolute latency moves 10–30 ms from one run to the next on a 2-core machine,
+    the same query on two sites measured side by side much less: compare versions by this."""
+    from playwright.sync_api import sync_playwright
+
+    labels = list(sites)
+    times: dict[str, list[list[float]]] = {x: [] for x in labels}
+    qs = queries()
+    with tempfile.TemporaryDirectory() as tmp:
+        servers = {}
+        for x in labels:  # the site's scripts and index beside the bench page, nothing else
+            page = Path(tmp) / f"site{len(servers)}"
+            page.mkdir()
+            for part in ("assets", "search"):
+                (page / part).symlink_to(sites[x].resolve() / part)
+            (page / "bench-huikan.html").write_text(search_bench.HUIKAN_PAGE, "utf-8")
+            servers[x] = search_bench.serve(page)
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(
+                    executable_path=str(search_bench.CHROMIUM), args=search_bench.CHROMIUM_ARGS
+                )
+                for r in range(rounds):
+                    for x in labels if r % 2 == 0 else labels[::-1]:
+                        server, base = servers[x]
+                        got = search_bench.latencies(browser, server, base, "bench-huikan.html", qs)
+                        times[x].append(got.times)
+                browser.close()
+        finally:
+            for server, _ in servers.values():
+                server.shutdown()
+    first = labels[0]
+    out: dict = {
+        "median": {x: statistics.median(t for run in times[x] for t in run) for x in labels}
+    }
+    out["ratio"] = {
+        x: statistics.median(
+            b / a
+            for run_a, run_b in zip(times[first], times[x], strict=True)
+            for a, b in zip(run_a, run_b, strict=True)
+        )
+        for x in labels[1:]
+    }
+    out["rounds"], out["load"] = rounds, loadavg()
     return out
