@@ -211,51 +211,67 @@ def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
     return out
 
 
-def interleaved(sites: dict[str, Path], rounds: int = 2 * search_bench.ROUNDS) -> dict:
-    """Warm latency of several built sites of one archive (each version's) in one Chromium,
-    the order of the sites turned round every round so that each sees the same machine load:
-    {label: median ms} and, per other label, the median of its per-query ratio to the first.
-    A run's absolute latency moves 10–30 ms from one run to the next on a 2-core machine,
-    the same query on two sites measured side by side much less: compare versions by this."""
+def side_by_side(pages: dict[str, Path], rounds: int) -> dict[str, list]:
+    """bench/search.py ``latencies`` on several page folders (each with the scripts in
+    ``assets/`` and an index in ``search/``; the bench page is written into it) in one
+    Chromium, the order of the folders turned round every round so that each sees the same
+    machine load: each label's ``Latencies``, round by round."""
     from playwright.sync_api import sync_playwright
 
-    labels = list(sites)
-    times: dict[str, list[list[float]]] = {x: [] for x in labels}
     qs = queries()
+    labels = list(pages)
+    runs: dict[str, list] = {x: [] for x in labels}
+    servers = {}
+    for x in labels:
+        (pages[x] / "bench-huikan.html").write_text(search_bench.HUIKAN_PAGE, "utf-8")
+        servers[x] = search_bench.serve(pages[x])
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=str(search_bench.CHROMIUM), args=search_bench.CHROMIUM_ARGS
+            )
+            for r in range(rounds):
+                for x in labels if r % 2 == 0 else labels[::-1]:
+                    server, base = servers[x]
+                    runs[x].append(
+                        search_bench.latencies(browser, server, base, "bench-huikan.html", qs)
+                    )
+            browser.close()
+    finally:
+        for server, _ in servers.values():
+            server.shutdown()
+    return runs
+
+
+def per_query_ratio(base: list, other: list) -> float:
+    """The median over every query of every round of ``other``'s time over ``base``'s (two
+    labels' runs from :func:`side_by_side`)."""
+    return statistics.median(
+        b / a
+        for run_a, run_b in zip(base, other, strict=True)
+        for a, b in zip(run_a.times, run_b.times, strict=True)
+    )
+
+
+def interleaved(sites: dict[str, Path], rounds: int = 2 * search_bench.ROUNDS) -> dict:
+    """Warm latency of several built sites of one archive (each version's) side by side
+    (:func:`side_by_side`): {label: median ms} and, per other label, the median of its
+    per-query ratio to the first. A run's absolute latency moves 10–30 ms from one run to
+    the next on a 2-core machine, the same query on two sites measured side by side much
+    less: compare versions by this."""
     with tempfile.TemporaryDirectory() as tmp:
-        servers = {}
-        for x in labels:  # the site's scripts and index beside the bench page, nothing else
-            page = Path(tmp) / f"site{len(servers)}"
+        pages = {}
+        for x in sites:  # the site's scripts and index beside the bench page, nothing else
+            page = Path(tmp) / f"site{len(pages)}"
             page.mkdir()
             for part in ("assets", "search"):
                 (page / part).symlink_to(sites[x].resolve() / part)
-            (page / "bench-huikan.html").write_text(search_bench.HUIKAN_PAGE, "utf-8")
-            servers[x] = search_bench.serve(page)
-        try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(
-                    executable_path=str(search_bench.CHROMIUM), args=search_bench.CHROMIUM_ARGS
-                )
-                for r in range(rounds):
-                    for x in labels if r % 2 == 0 else labels[::-1]:
-                        server, base = servers[x]
-                        got = search_bench.latencies(browser, server, base, "bench-huikan.html", qs)
-                        times[x].append(got.times)
-                browser.close()
-        finally:
-            for server, _ in servers.values():
-                server.shutdown()
-    first = labels[0]
+            pages[x] = page
+        runs = side_by_side(pages, rounds)
+    first, *others = list(sites)
     out: dict = {
-        "median": {x: statistics.median(t for run in times[x] for t in run) for x in labels}
-    }
-    out["ratio"] = {
-        x: statistics.median(
-            b / a
-            for run_a, run_b in zip(times[first], times[x], strict=True)
-            for a, b in zip(run_a, run_b, strict=True)
-        )
-        for x in labels[1:]
+        "median": {x: statistics.median(t for run in runs[x] for t in run.times) for x in sites},
+        "ratio": {x: per_query_ratio(runs[first], runs[x]) for x in others},
     }
     out["rounds"], out["load"] = rounds, loadavg()
     return out

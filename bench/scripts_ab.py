@@ -28,7 +28,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "src")]
 
-from bench.scale import scale_search, search_bench  # noqa: E402  (bench/search.py and its kin)
+from bench.scale import scale_search  # noqa: E402  (with bench/search.py loaded)
 
 
 def bundle(static: Path) -> bytes:
@@ -57,7 +57,6 @@ def page_dir(root: Path, site: Path, data: bytes) -> Path:
     (root / "assets").mkdir()
     (root / "assets" / "search.bundle.js").write_bytes(data)
     (root / "search").symlink_to(site.resolve() / "search")
-    (root / "bench-huikan.html").write_text(search_bench.HUIKAN_PAGE, "utf-8")
     return root
 
 
@@ -75,52 +74,27 @@ def main() -> int:
     args = ap.parse_args()
     if not (args.site / "search" / "manifest.json").is_file():
         raise SystemExit(f"{args.site}: no search/manifest.json (build the site first)")
-    from playwright.sync_api import sync_playwright
-
-    queries = scale_search.queries()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         pages = {
             "this": page_dir(work / "this", args.site, bundle(REPO / "static")),
             args.ref: page_dir(work / "ref", args.site, bundle(ref_static(args.ref, work))),
         }
-        servers = {name: search_bench.serve(d) for name, d in pages.items()}
-        times: dict[str, list[list[float]]] = {name: [] for name in pages}
-        gaps: dict[str, list[float]] = {name: [] for name in pages}
-        counts: dict[str, list[int]] = {name: [] for name in pages}
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=str(search_bench.CHROMIUM), args=search_bench.CHROMIUM_ARGS
-            )
-            for r in range(args.rounds):
-                names = list(pages) if r % 2 == 0 else list(pages)[::-1]
-                for name in names:
-                    server, base = servers[name]
-                    got = search_bench.latencies(
-                        browser, server, base, "bench-huikan.html", queries
-                    )
-                    times[name].append(got.times)
-                    gaps[name] += [g for g in map(ranking_gap, got.requests) if g is not None]
-                    counts[name] += got.counts
-            browser.close()
-        for server, _ in servers.values():
-            server.shutdown()
+        runs = scale_search.side_by_side(pages, args.rounds)
     load = scale_search.loadavg()
-    print(f"{len(queries)} dev queries × {args.rounds} rounds, {args.site} (load {load})")
+    queries = len(runs["this"][0].times)
+    print(f"{queries} dev queries × {args.rounds} rounds, {args.site} (load {load})")
     for name in pages:
-        flat = [t for run in times[name] for t in run]
+        flat = [t for run in runs[name] for t in run.times]
+        gaps = [g for run in runs[name] for g in map(ranking_gap, run.requests) if g is not None]
+        counts = [c for run in runs[name] for c in run.counts]
         print(
             f"  {name:>10}: median {statistics.median(flat):.1f} ms, mean "
-            f"{statistics.mean(flat):.1f}; ranking gap median {statistics.median(gaps[name]):.1f} "
-            f"ms; requests per query median {statistics.median(counts[name])}, "
-            f"total {sum(counts[name])}"
+            f"{statistics.mean(flat):.1f}; ranking gap median {statistics.median(gaps):.1f} "
+            f"ms; requests per query median {statistics.median(counts)}, total {sum(counts)}"
         )
-    ratios = [
-        a / b
-        for run_a, run_b in zip(times["this"], times[args.ref], strict=True)
-        for a, b in zip(run_a, run_b, strict=True)
-    ]
-    print(f"  this / {args.ref}, per query: median {statistics.median(ratios):.3f}")
+    ratio = scale_search.per_query_ratio(runs[args.ref], runs["this"])
+    print(f"  this / {args.ref}, per query: median {ratio:.3f}")
     return 0
 
 
