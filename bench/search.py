@@ -148,6 +148,16 @@ def dir_size(path: Path) -> tuple[int, int]:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    """Files as a static host serves them: connections kept open (HTTP/1.1, as `huikan
+    serve` and any host of a site do; most speak HTTP/2). http.server's default, HTTP/1.0,
+    opens a connection for every request, and a warm query makes ~20: measured side by side
+    at 5,000 bulletins, 57.3 ms against 50.0 ms with keep-alive (per-query ratio 0.887).
+    Headers and body are two writes: TCP_NODELAY sends the body without waiting for the
+    client to acknowledge the headers (with Nagle's algorithm a query took ~200 ms)."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
     def log_message(self, *args: object) -> None:
         pass
 
