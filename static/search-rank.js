@@ -27,6 +27,11 @@
     var inverted = [];
     var vectors = Object.create(null);
     var vectorOrder = [];
+    var ids = null; // `only`'s documents, ascending
+    if (only) {
+      ids = [];
+      for (var i = 0; i < only.length; i++) if (only[i]) ids.push(i);
+    }
     dec.terms.forEach(function (term, index) {
       var e = dec.post.get(term);
       var posting = { _index: index };
@@ -34,8 +39,7 @@
         var docs = {};
         var d = e.docs[f];
         var v = e.vals[f];
-        for (var j = 0; j < d.length; j++) {
-          if (only && !only[d[j]]) continue;
+        var put = function (j) {
           docs[d[j]] = {};
           var key = fields[f] + "/" + d[j];
           var vec = vectors[key];
@@ -44,6 +48,16 @@
             vectorOrder.push(key);
           }
           vec.push(index, (e.weight * v[j]) / 1000);
+        };
+        if (ids && d.length > 8 * ids.length) {
+          // the page's window (~20 documents) of a frequent term's thousands of postings:
+          // each document looked up (postings are ascending), in the order a scan meets them
+          for (var x = 0, lo = 0; x < ids.length; x++) {
+            lo = lowerBound(d, ids[x], lo);
+            if (lo < d.length && d[lo] === ids[x]) put(lo++);
+          }
+        } else {
+          for (var j = 0; j < d.length; j++) if (!only || only[d[j]]) put(j);
         }
         posting[fields[f]] = docs;
       }
@@ -56,6 +70,17 @@
       invertedIndex: inverted,
       pipeline: manifest.pipeline,
     };
+  }
+
+  /* The first position at or after `lo` of ascending `list` whose value is >= `value`. */
+  function lowerBound(list, value, lo) {
+    var hi = list.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (list[mid] < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /* How lunr.Index.query expands a trailing-wildcard clause: the terms of its token set (built
@@ -108,14 +133,15 @@
         required: !!c.required,
       };
     });
-    var kept = keptDocs(dec, plan, n);
+    var work = scratch(n, nf);
+    var kept = keptDocs(dec, plan, n, work);
     // lunr's query vectors (term index → summed boost, per field), which (term, field) pairs
     // its matchData can hold, and the order each document's fields are first matched in
     var qv = fields.map(function () { return new Map(); });
     var covered = new Set();
-    var seen = new Uint16Array(n);
-    var order = new Uint8Array(n * nf);
-    var count = new Uint8Array(n);
+    var seen = work.seen;
+    var order = work.order;
+    var count = work.count;
     plan.forEach(function (c) {
       c.terms.forEach(function (t) {
         var e = dec.post.get(t);
@@ -138,7 +164,7 @@
         });
       });
     });
-    var dots = fields.map(function (_, f) { return fieldDots(dec, qv[f], f, kept, n); });
+    var dots = fields.map(function (_, f) { return fieldDots(dec, qv[f], f, kept, work.dot(f)); });
     var docs = [];
     var scores = [];
     for (var doc = 0; doc < n; doc++) {
@@ -152,6 +178,7 @@
       docs.push(doc);
       scores.push(score);
     }
+    work.clear(docs);
     return {
       docs: docs,
       scores: scores,
@@ -160,14 +187,53 @@
     };
   }
 
+  /* rank()'s per-document arrays, kept from one query to the next: a query at 80,000 articles
+   * allocated ~5 MB of them (a Float64Array of every document for each field), and their
+   * garbage collection was a few ms of a query. Only the documents a query matched are
+   * non-zero afterwards (clear(docs)); `kept` and `level` are filled by keptDocs. A query
+   * that threw before clearing them leaves them `busy`: the next one makes new arrays. */
+  var scratchFor = null;
+  function scratch(n, nf) {
+    var w = scratchFor;
+    if (w && w.n === n && w.nf === nf && !w.busy) {
+      w.busy = true;
+      return w;
+    }
+    var dots = [];
+    w = {
+      n: n,
+      nf: nf,
+      busy: true,
+      kept: new Uint8Array(n),
+      level: new Uint16Array(n),
+      seen: new Uint16Array(n),
+      order: new Uint8Array(n * nf),
+      count: new Uint8Array(n),
+      dot: function (f) {
+        return dots[f] || (dots[f] = new Float64Array(n));
+      },
+      clear: function (docs) {
+        for (var i = 0; i < docs.length; i++) {
+          var doc = docs[i];
+          w.seen[doc] = 0;
+          w.count[doc] = 0;
+          for (var f = 0; f < dots.length; f++) if (dots[f]) dots[f][doc] = 0;
+        }
+        w.busy = false;
+      },
+    };
+    scratchFor = w;
+    return w;
+  }
+
   /* Documents in every required clause's answer (lunr's allRequiredMatches), as a Uint8Array
    * by document number; nothing when a required clause has no term in the index. */
-  function keptDocs(dec, plan, n) {
+  function keptDocs(dec, plan, n, work) {
     var required = plan.filter(function (c) { return c.required; });
-    var kept = new Uint8Array(n);
-    if (required.some(function (c) { return !c.terms.length; })) return kept;
+    var kept = work.kept;
+    if (required.some(function (c) { return !c.terms.length; })) return kept.fill(0);
     if (!required.length) return kept.fill(1);
-    var level = new Uint16Array(n);
+    var level = work.level.fill(0);
     required.forEach(function (c, r) {
       c.terms.forEach(function (t) {
         var e = dec.post.get(t);
@@ -183,7 +249,7 @@
 
   /* dot(query vector, field vector) of field f for every kept document, summed over the query
    * terms in index order as lunr.Vector.dot does, and the query vector's magnitude. */
-  function fieldDots(dec, q, f, kept, n) {
+  function fieldDots(dec, q, f, kept, dot) {
     var idx = Array.from(q.keys()).sort(function (a, b) { return a - b; });
     var squares = 0;
     idx.forEach(function (ti) {
@@ -191,7 +257,6 @@
       squares += v * v;
     });
     if (!idx.length) return { dot: null, magnitude: 0 };
-    var dot = new Float64Array(n);
     idx.forEach(function (ti) {
       var e = dec.post.get(dec.terms[ti]);
       var boost = q.get(ti);
