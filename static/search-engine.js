@@ -199,9 +199,11 @@
    * the last round of a query, and it waited for the sort). */
   Engine.prototype._prefetchTop = function (m, hits, n) {
     var self = this;
-    J.topHits(hits, n).forEach(function (h) {
+    var top = J.topHits(hits, n);
+    top.forEach(function (h) {
       self.doc(m, h.id).catch(function () {}); // fetched again when it is needed
     });
+    return top;
   };
 
   /* `all`: every match, in id order (as rank() lists them). */
@@ -210,16 +212,19 @@
     var needFacets = !!opts.cluster || !!opts.period || opts.facets;
     var filtered = !!opts.cluster || !!opts.year || !!opts.period;
     var n = opts.window === undefined ? WINDOW : opts.window;
-    if (!filtered) this._prefetchTop(m, all, n);
+    var top = filtered ? null : this._prefetchTop(m, all, n);
     return Promise.resolve(needFacets ? self.facets(m) : null)
       .then(function (facets) {
-        J.putRangeKeys(all, m.years, "year");
-        if (facets && facets.months) J.putRangeKeys(all, facets.months, "month");
-        all.forEach(function (h) {
-          h.cluster = facets ? facets.cluster.charCodeAt(h.id) - 48 : -1; // CLUSTER_CHAR
-          if (!facets || !facets.months) h.month = h.year;
-        });
-        J.sortHits(all);
+        // a result's year, month and cluster serve the filters and the facets' counts and
+        // chart only: a search with neither (huikanSearch's) leaves them unset ("", -1)
+        if (needFacets || filtered) {
+          J.putRangeKeys(all, m.years, "year");
+          if (facets && facets.months) J.putRangeKeys(all, facets.months, "month");
+          all.forEach(function (h) {
+            h.cluster = facets ? facets.cluster.charCodeAt(h.id) - 48 : -1; // CLUSTER_CHAR
+            if (!facets || !facets.months) h.month = h.year;
+          });
+        }
         var ci = -1;
         if (opts.cluster) {
           ci = m.clusters.findIndex(function (c) { return c[1] === opts.cluster; });
@@ -231,6 +236,9 @@
         var hits = trend.filter(function (h) {
           return !opts.period || J.inPeriod(h.month, opts.period);
         });
+        // the first n in order (unfiltered, the matches `top` was taken from); the rest
+        // when a page asks for them (settle)
+        J.sortFirst(hits, n, top);
         var res = { parts: parts, words: words, all: all, hits: hits, trend: trend, manifest: m, facets: facets, ranked: ranked };
         if (opts.simplified) res.simplified = opts.simplified;
         return self.settle(res, n);
@@ -276,11 +284,13 @@
       // the same numbers leave rank()'s order as it is: sorting every hit again (a
       // comparator call per comparison) was ~1 ms of a query at 80,000 articles
       if (!moved) return;
-      J.sortHits(res.hits);
+      res.hits.sorted = 0;
+      J.sortFirst(res.hits, n);
     }
   };
 
-  Engine.prototype._verify = function (m, parts, all, hits) {
+  /* Check `hits` (of `all`) against their stored text; `all`'s first n in order again. */
+  Engine.prototype._verify = function (m, parts, all, hits, n) {
     var self = this;
     return Promise.all(
       hits.map(function (h) {
@@ -289,7 +299,8 @@
         });
       })
     ).then(function () {
-      J.sortHits(all);
+      all.sorted = 0;
+      J.sortFirst(all, n);
     });
   };
 
@@ -298,6 +309,7 @@
   Engine.prototype.settle = function (res, n) {
     var self = this;
     var parts = res.parts;
+    J.sortFirst(res.hits, n); // a page's next window: the first n in order
     // the first n results' records are wanted soon, to verify or to show: fetch them now,
     // while lunr.js re-scores the window (the fetches overlap that work instead of
     // following it; a failed one is fetched again when it is needed)
@@ -309,6 +321,7 @@
       return parts.every(function (p, i) { return !p.quoted || h.parts[i].exact !== -1; });
     }
     function round() {
+      J.sortFirst(res.hits, n); // after a "quoted" part dropped hits: a new list
       self._lunrWindow(res, n);
       var todo = res.hits.slice(0, n).filter(function (h) {
         return !h.verified && (h.exact === 0 || h.title === 0);
@@ -317,7 +330,7 @@
         res.approximate = quoted && res.hits.some(function (h) { return !h.verified && h.exact === 0; });
         return Promise.resolve(res);
       }
-      return self._verify(res.manifest, parts, res.hits, todo).then(function () {
+      return self._verify(res.manifest, parts, res.hits, todo, n).then(function () {
         if (quoted) {
           res.hits = res.hits.filter(exactQuotes);
           res.all = res.all.filter(exactQuotes);

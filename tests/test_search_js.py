@@ -211,6 +211,32 @@ def test_top_hits_are_the_sorted_first_n():
             assert after == [h["id"] for h in hits]
 
 
+def test_sort_first_orders_the_first_n_and_keeps_every_hit():
+    """search-judge.js sortFirst (what a search orders: the results a page shows) leaves
+    sortHits' first n in front and every other hit after them, and says how many lead in
+    order; asked again for more (the page's next window) it orders those too; n of 0, under,
+    equal to and over the number of hits (all of them sorted then)."""
+    rng = random.Random(44)
+    for size in (0, 1, 7, 300, 2000):
+        scores = [rng.random() * 9 for _ in range(max(1, size // 5))]  # many ties
+        hits = [
+            {"id": i, "score": rng.choice(scores), "cls": rng.choice([0, 1, 1, 2])}
+            for i in rng.sample(range(5 * size + 1), size)
+        ]
+        ns = [0, 1, 10, size, size + 3]
+        for n, (once, full, again) in zip(
+            ns, node({"op": "sortFirst", "hits": hits, "ns": ns, "n2": 20}), strict=True
+        ):
+            ids, lead = once
+            assert lead == min(n, size)
+            assert ids[:lead] == full[:lead]
+            assert sorted(ids) == sorted(full)  # every hit kept, none twice
+            ids, lead = again
+            assert lead == max(min(n, size), min(20, size))
+            assert ids[:lead] == full[:lead]
+            assert sorted(ids) == sorted(full)
+
+
 def test_range_keys_walk_as_the_search_does():
     """search-judge.js putRangeKeys (one walk over the ranges for hits in id order) puts the
     key rangeKey finds for each hit: ids in order, out of order, before the first range,

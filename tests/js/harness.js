@@ -107,6 +107,15 @@ function run(req) {
         const sorted = judge.sortHits(req.hits.map((h) => Object.assign({}, h))).slice(0, n);
         return [top, sorted.map((h) => h.id), hits.map((h) => h.id)];
       });
+    case "sortFirst": // per n: [sortFirst's ids, sortHits' ids, `sorted`], then n2's [ids, sorted]
+      return req.ns.map((n) => {
+        const hits = req.hits.map((h) => Object.assign({}, h));
+        judge.sortFirst(hits, n);
+        const once = [hits.map((h) => h.id), hits.sorted];
+        judge.sortFirst(hits, req.n2); // a page's next window, on the same list
+        const full = judge.sortHits(req.hits.map((h) => Object.assign({}, h))).map((h) => h.id);
+        return [once, full, [hits.map((h) => h.id), hits.sorted]];
+      });
     case "rangeKeys": // [putRangeKeys' keys, rangeKey's], for hits in the order given
       return req.orders.map((ids) => {
         const hits = ids.map((id) => ({ id: id }));
