@@ -193,17 +193,27 @@ def test_sort_hits_orders_as_the_comparator_does():
         assert sorted(fast) == sorted(h["id"] for h in hits)
 
 
+def _tied_hits(seed: int) -> list[list[dict]]:
+    """Hits of 0, 1, 7, 300 and 2,000 results: all three classes, many ties in score."""
+    rng = random.Random(seed)
+    cases = []
+    for size in (0, 1, 7, 300, 2000):
+        scores = [rng.random() * 9 for _ in range(max(1, size // 5))]
+        cases.append(
+            [
+                {"id": i, "score": rng.choice(scores), "cls": rng.choice([0, 1, 1, 2])}
+                for i in rng.sample(range(5 * size + 1), size)
+            ]
+        )
+    return cases
+
+
 def test_top_hits_are_the_sorted_first_n():
     """search-judge.js topHits (what the engine fetches records for before it sorts) gives
     sortHits' first n — ties in score broken by id, all three classes — and leaves the hits
     where they were; n of 0, under, equal to and over the number of hits."""
-    rng = random.Random(43)
-    for size in (0, 1, 7, 300, 2000):
-        scores = [rng.random() * 9 for _ in range(max(1, size // 5))]  # many ties
-        hits = [
-            {"id": i, "score": rng.choice(scores), "cls": rng.choice([0, 1, 1, 2])}
-            for i in rng.sample(range(5 * size + 1), size)
-        ]
+    for hits in _tied_hits(43):
+        size = len(hits)
         for top, first, after in node(
             {"op": "topHits", "hits": hits, "ns": [0, 1, 10, 20, size, size + 3]}
         ):
@@ -216,13 +226,8 @@ def test_sort_first_orders_the_first_n_and_keeps_every_hit():
     sortHits' first n in front and every other hit after them, and says how many lead in
     order; asked again for more (the page's next window) it orders those too; n of 0, under,
     equal to and over the number of hits (all of them sorted then)."""
-    rng = random.Random(44)
-    for size in (0, 1, 7, 300, 2000):
-        scores = [rng.random() * 9 for _ in range(max(1, size // 5))]  # many ties
-        hits = [
-            {"id": i, "score": rng.choice(scores), "cls": rng.choice([0, 1, 1, 2])}
-            for i in rng.sample(range(5 * size + 1), size)
-        ]
+    for hits in _tied_hits(44):
+        size = len(hits)
         ns = [0, 1, 10, size, size + 3]
         for n, (once, full, again) in zip(
             ns, node({"op": "sortFirst", "hits": hits, "ns": ns, "n2": 20}), strict=True
