@@ -256,6 +256,12 @@ def table(n: int, results: dict[str, dict]) -> None:
         rows.append(("warm median latency (ms)", [f"{s[x]['lat']:.0f}" for x in labels]))
         rows.append(
             (
+                "  each round's median (ms)",
+                [" / ".join(f"{v:.0f}" for v in s[x]["lat_rounds"]) for x in labels],
+            )
+        )
+        rows.append(
+            (
                 "  requests per query (median / worst)",
                 [
                     "{:.0f} / {}".format(*s[x]["requests"]) if "requests" in s[x] else "-"
@@ -355,11 +361,12 @@ def main() -> int:
             sites = {label: args.dest / f"n{n}-{label}" / "build" for label in versions}
             side = scale_search.interleaved(sites)
             medians = " / ".join(f"{side['median'][x]:.1f}" for x in sites)
+            spread = " / ".join("{:.0f}–{:.0f}".format(*side["spread"][x]) for x in sites)
             ratios = ", ".join(f"{x} / this {r:.3f}" for x, r in side["ratio"].items())
             print(
                 f"warm latency side by side ({side['rounds']} rounds alternating, load "
-                f"{side['load']}): median {medians} ms ({' / '.join(sites)}); per query "
-                f"{ratios}"
+                f"{side['load']}): median {medians} ms ({' / '.join(sites)}; a round's "
+                f"median {spread} ms); per query {ratios}"
             )
     return 0
 

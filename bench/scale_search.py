@@ -175,6 +175,7 @@ def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
             )
             out.update(cold_pages(browser, base, qs))
             lat: dict[str, list[float]] = {"huikan": [], "pagefind": []}
+            per_round: list[float] = []  # huikan's median in each round: the spread
             requests: dict[str, list[int]] = {"huikan": [], "pagefind": []}
             timed: list[list] = []  # huikan's requests, query by query, as the page timed them
             engines = [("huikan", "bench-huikan.html")]
@@ -193,7 +194,9 @@ def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
                     requests[name] += got.counts
                     if name == "huikan":
                         timed += got.requests
+                        per_round.append(statistics.median(got.times))
             out["lat"] = statistics.median(lat["huikan"])
+            out["lat_rounds"] = per_round
             out["phases"] = phases(lat["huikan"], timed)
             out["requests"] = [statistics.median(requests["huikan"]), max(requests["huikan"])]
             texts = stored_texts(site / "search")
@@ -272,6 +275,13 @@ def interleaved(sites: dict[str, Path], rounds: int = 2 * search_bench.ROUNDS) -
     out: dict = {
         "median": {x: statistics.median(t for run in runs[x] for t in run.times) for x in sites},
         "ratio": {x: per_query_ratio(runs[first], runs[x]) for x in others},
+        "spread": {  # the lowest and highest of each round's median
+            x: (
+                min(statistics.median(run.times) for run in runs[x]),
+                max(statistics.median(run.times) for run in runs[x]),
+            )
+            for x in sites
+        },
     }
     out["rounds"], out["load"] = rounds, loadavg()
     return out
