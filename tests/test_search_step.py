@@ -230,7 +230,7 @@ def test_kept_segments_are_neither_linked_nor_written(site_root, tmp_path, monke
     inodes = {p: p.stat().st_ino for p in search.rglob("*.json")}
     _add_bulletin(site_root, "2099-03")
 
-    def no_link(self, previous, rels):
+    def no_link(self, rels):
         raise AssertionError(f"linked {rels}")
 
     monkeypatch.setattr(Writer, "link", no_link)  # the forked search process inherits it

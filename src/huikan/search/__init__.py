@@ -186,13 +186,13 @@ def _segment_unit(unit: int | None, segment_docs: int, part_docs: int, store_chu
 
 @dataclass
 class _Reuse:
-    """What tells whether a segment of the previous build can be reused, and where from."""
+    """What tells whether a segment of the previous build can be reused (its files are
+    linked from the previous build's folder by the Writer)."""
 
     common: bytes  # what every segment's key starts with: code, tokenizer, layout
     names: dict[str, str]  # each cluster's field text (its names and aliases)
     old: dict[int, tuple[int, int, str]]  # the previous manifest's segments
     infos: InfoCache
-    previous: Path | None
     keep: Callable[[str], bool] | None
 
     @classmethod
@@ -212,7 +212,7 @@ class _Reuse:
         common = "\0".join([search_code(), tokenizer.key, *map(str, layout)])
         old = previous_segments(previous, FORMAT)
         infos = InfoCache(cache_dir / "search" / "segments")
-        return cls(common.encode(), names, old, infos, previous, keep)
+        return cls(common.encode(), names, old, infos, keep)
 
 
 def _each_segment(
@@ -256,7 +256,7 @@ def _segment(
     indexed = False
     if kept:
         job.writer.kept.update(files)  # never swept from out_dir by Writer.finish
-    elif info is None or not job.writer.link(reuse.previous, files):
+    elif info is None or not job.writer.link(files):
         info = index_segment(job, part, s, a)
         reuse.infos.put(key, info)
         indexed = True

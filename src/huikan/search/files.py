@@ -58,8 +58,8 @@ class Writer:
         previous: Path | None = None,
     ):
         self.out_dir = out_dir
-        # the previous build's search folder: a file written again with the same bytes under
-        # the same name is linked from it instead (:meth:`put`)
+        # the previous build's search folder: a reused segment's files are linked from it
+        # (:meth:`link`), and so is a file written again with the same bytes (:meth:`put`)
         self.previous = previous
         # a new folder (huikan's staging folder) holds no older files to replace or delete:
         # no existence checks, no sweep over tens of thousands of files at the end
@@ -122,8 +122,10 @@ class Writer:
             return False
         return True
 
-    def link(self, previous: Path | None, rels: list[str]) -> bool:
-        """Hard-link ``rels`` from ``previous``; False (nothing usable) if any is missing."""
+    def link(self, rels: list[str]) -> bool:
+        """Hard-link ``rels`` from the previous build; False (nothing usable) if any is
+        missing."""
+        previous = self.previous
         if previous is None or self.write is not None:
             return False
         try:
