@@ -194,9 +194,10 @@
     return this._finish(m, parts, words, all, opts, { dec: q.dec, clauses: clauses });
   };
 
-  /* Ask for the records of the first `n` results before sorting every match: their requests
-   * are then in flight while the page sorts and lunr.js scores the window (the records were
-   * the last round of a query, and it waited for the sort). */
+  /* Ask for the records of the first `n` results as soon as they are known: their requests
+   * are then in flight while the page puts them in front (sortFirst) and lunr.js scores the
+   * window (the records were the last round of a query, and it waited for a sort of every
+   * match). Returns them, in order. */
   Engine.prototype._prefetchTop = function (m, hits, n) {
     var self = this;
     var top = J.topHits(hits, n);
@@ -284,8 +285,7 @@
       // the same numbers leave rank()'s order as it is: sorting every hit again (a
       // comparator call per comparison) was ~1 ms of a query at 80,000 articles
       if (!moved) return;
-      res.hits.sorted = 0;
-      J.sortFirst(res.hits, n);
+      J.resortFirst(res.hits, n);
     }
   };
 
@@ -299,8 +299,7 @@
         });
       })
     ).then(function () {
-      all.sorted = 0;
-      J.sortFirst(all, n);
+      J.resortFirst(all, n);
     });
   };
 
@@ -321,7 +320,6 @@
       return parts.every(function (p, i) { return !p.quoted || h.parts[i].exact !== -1; });
     }
     function round() {
-      J.sortFirst(res.hits, n); // after a "quoted" part dropped hits: a new list
       self._lunrWindow(res, n);
       var todo = res.hits.slice(0, n).filter(function (h) {
         return !h.verified && (h.exact === 0 || h.title === 0);
@@ -332,7 +330,7 @@
       }
       return self._verify(res.manifest, parts, res.hits, todo, n).then(function () {
         if (quoted) {
-          res.hits = res.hits.filter(exactQuotes);
+          res.hits = J.sortFirst(res.hits.filter(exactQuotes), n); // a new list
           res.all = res.all.filter(exactQuotes);
         }
         return round();

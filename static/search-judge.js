@@ -271,7 +271,8 @@
 
   /* The first `n` of `hits` in `order`, as sortHits(hits).slice(0, n) would give them, without
    * sorting (or moving) the hits: one pass keeping the best n seen, most hits turned away
-   * by one comparison with the n-th. What the engine fetches records for while it sorts. */
+   * by one comparison with the n-th. What the engine fetches records for first, and what
+   * sortFirst puts in front. */
   function topHits(hits, n) {
     var best = [];
     if (n <= 0) return best;
@@ -309,6 +310,13 @@
     for (i = 0; i < best.length; i++) hits[i] = best[i];
     hits.sorted = best.length;
     return hits;
+  }
+
+  /* sortFirst after the hits' scores or classes changed (lunr.js's window, a check against
+   * the stored text): whatever led in order before is ordered again. */
+  function resortFirst(hits, n) {
+    hits.sorted = 0;
+    return sortFirst(hits, n);
   }
 
   function summarise(h) {
@@ -359,6 +367,7 @@
     order: order,
     sortHits: sortHits,
     sortFirst: sortFirst,
+    resortFirst: resortFirst,
     topHits: topHits,
     verifyWith: verifyWith,
   };
