@@ -14,13 +14,15 @@ that a latency figure can be read as requests and rounds. It prints; it asserts 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from bench.latency import serve  # noqa: E402
+from bench.layouts.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 # a round of `n` fetches of fresh files (never cached), `rounds` rounds one after the other
 ROUNDS_JS = """async ([n, rounds, start]) => {
@@ -37,20 +39,10 @@ ROUNDS_JS = """async ([n, rounds, start]) => {
 ONE_ROUND = (1, 2, 5, 10, 20, 30)
 
 
-def load_search_bench():
-    spec = importlib.util.spec_from_file_location("bench_search", REPO / "bench" / "search.py")
-    mod = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules[spec.name] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=11, help="timings per figure (median)")
     args = ap.parse_args()
-    sb = load_search_bench()
     from playwright.sync_api import sync_playwright
 
     cases = [(n, 1) for n in ONE_ROUND] + [(5, 2)]
@@ -61,12 +53,10 @@ def main() -> int:
         for k in range(files):
             (root / f"f{k}.json").write_text(body, "utf-8")
         (root / "p.html").write_text("<!doctype html><title>fetch</title>", "utf-8")
-        server, base = sb.serve(root)
+        server, base = serve(root)
         try:
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(
-                    executable_path=str(sb.CHROMIUM), args=sb.CHROMIUM_ARGS
-                )
+                browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 page = browser.new_page()
                 page.goto(base + "p.html")
                 at = 0

@@ -14,7 +14,7 @@ measures, each build in a fresh process with its code frozen in a snapshot:
   own, level 6) of every request of a cold search page ``search/?q=…`` until the network is
   idle — page, CSS, scripts, index parts, store — median over the dev queries and the
   largest, and by kind of file (median query / worst query); warm median latency of
-  ``huikanSearch`` (top 10) over the dev queries;
+  ``huikanSearch`` (top 10) over the dev queries (bench/latency.py);
 * Pagefind (extended) on the same built site: index time, index size, cold bytes to the
   first result, warm median latency (via bench/search.py);
 * with ``--ref``, last: both versions' sites (the same archive by then) measured side by

@@ -20,6 +20,8 @@ from urllib.parse import quote
 # bench/search.py, loaded by bench/scale.py (its ``load``) before this module; it puts the
 # repository on sys.path for the import below
 search_bench = sys.modules["bench_search"]
+from bench import latency  # noqa: E402
+from bench.layouts.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from bench.search_recall import match_recall, stored_texts  # noqa: E402
 
 
@@ -129,8 +131,8 @@ def pagefind_copy(site: Path, work: Path, pagefind: bool) -> tuple[Path, dict]:
         if pf_dir.exists():
             shutil.rmtree(pf_dir)
         subprocess.run(["cp", "-al", str(site), str(pf_dir)], check=True)
-    (pf_dir / "bench-pagefind.html").write_text(search_bench.PAGEFIND_PAGE, "utf-8")
-    (pf_dir / "bench-huikan.html").write_text(search_bench.HUIKAN_PAGE, "utf-8")
+    (pf_dir / "bench-pagefind.html").write_text(latency.PAGEFIND_PAGE, "utf-8")
+    (pf_dir / "bench-huikan.html").write_text(latency.HUIKAN_PAGE, "utf-8")
     return pf_dir, out
 
 
@@ -158,7 +160,7 @@ def cold_pages(browser, base: str, qs: list[str]) -> dict:
 def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
     """Cold page bytes and warm latency for huikan, and Pagefind's on the same site.
 
-    "Warm" (bench/search.py ``latencies``): a fresh browser context per round (empty HTTP
+    "Warm" (bench/latency.py ``latencies``): a fresh browser context per round (empty HTTP
     cache), one warm-up query that loads the scripts and the manifest, then each dev query
     once — so it includes fetching that query's index files and result records from the
     local server, parsing, decoding, lunr, and the records of the top 10."""
@@ -167,12 +169,10 @@ def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
     qs = queries()
     from playwright.sync_api import sync_playwright
 
-    server, base = search_bench.serve(pf_dir)
+    server, base = latency.serve(pf_dir)
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=str(search_bench.CHROMIUM), args=search_bench.CHROMIUM_ARGS
-            )
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             out.update(cold_pages(browser, base, qs))
             lat: dict[str, list[float]] = {"huikan": [], "pagefind": []}
             per_round: list[float] = []  # huikan's median in each round: the spread
@@ -187,9 +187,9 @@ def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
                 ]
                 out["pf_cold_median"] = statistics.median(e["gzip"] for e in pf_cold)
                 out["pf_cold_max"] = max(e["gzip"] for e in pf_cold)
-            for _ in range(search_bench.ROUNDS):  # interleaved: the same machine load
+            for _ in range(latency.ROUNDS):  # interleaved: the same machine load
                 for name, page_name in engines:
-                    got = search_bench.latencies(browser, server, base, page_name, qs)
+                    got = latency.latencies(browser, server, base, page_name, qs)
                     lat[name] += got.times
                     requests[name] += got.counts
                     if name == "huikan":
@@ -215,7 +215,7 @@ def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
 
 
 def side_by_side(pages: dict[str, Path], rounds: int) -> dict[str, list]:
-    """bench/search.py ``latencies`` on several page folders (each with the scripts in
+    """bench/latency.py ``latencies`` on several page folders (each with the scripts in
     ``assets/`` and an index in ``search/``; the bench page is written into it) in one
     Chromium, the order of the folders turned round every round so that each sees the same
     machine load: each label's ``Latencies``, round by round."""
@@ -226,18 +226,16 @@ def side_by_side(pages: dict[str, Path], rounds: int) -> dict[str, list]:
     runs: dict[str, list] = {x: [] for x in labels}
     servers = {}
     for x in labels:
-        (pages[x] / "bench-huikan.html").write_text(search_bench.HUIKAN_PAGE, "utf-8")
-        servers[x] = search_bench.serve(pages[x])
+        (pages[x] / "bench-huikan.html").write_text(latency.HUIKAN_PAGE, "utf-8")
+        servers[x] = latency.serve(pages[x])
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=str(search_bench.CHROMIUM), args=search_bench.CHROMIUM_ARGS
-            )
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for r in range(rounds):
                 for x in labels if r % 2 == 0 else labels[::-1]:
                     server, base = servers[x]
                     runs[x].append(
-                        search_bench.latencies(browser, server, base, "bench-huikan.html", qs)
+                        latency.latencies(browser, server, base, "bench-huikan.html", qs)
                     )
             browser.close()
     finally:
@@ -256,7 +254,7 @@ def per_query_ratio(base: list, other: list) -> float:
     )
 
 
-def interleaved(sites: dict[str, Path], rounds: int = 2 * search_bench.ROUNDS) -> dict:
+def interleaved(sites: dict[str, Path], rounds: int = 2 * latency.ROUNDS) -> dict:
     """Warm latency of several built sites of one archive (each version's) side by side
     (:func:`side_by_side`): {label: median ms} and, per other label, the median of its
     per-query ratio to the first. A run's absolute latency moves 10–30 ms from one run to

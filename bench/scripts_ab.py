@@ -3,12 +3,12 @@
 A change to the browser half of search (static/search-*.js) that keeps the index format can
 be measured without building an archive twice: this serves one built site's ``search/``
 folder to two pages, one with this checkout's search bundle and one with a git ref's, and
-runs bench/search.py's ``latencies`` (the dev queries on a warm page, a fresh browser context
-each round) for both in one headless Chromium, alternating which goes first each round so
-that both see the same machine load. Prints, for each: median and mean ms, the median gap
-between the last index answer and the first record asked for (the ranking's compute, see
-scale_search.phases), requests per query; and the median of the per-query ratios
-(this / ref), the least noisy figure of the three on a shared machine.
+runs bench/latency.py's ``latencies`` (the dev queries on a warm page, a fresh browser
+context each round) for both in one headless Chromium, alternating which goes first each
+round so that both see the same machine load. Prints, for each: median and mean ms,
+the median gap between the last index answer and the first record asked for (the ranking's
+compute, see scale_search.phases), requests per query; and the median of the per-query
+ratios (this / ref), the least noisy figure of the three on a shared machine.
 
     .venv/bin/python bench/scripts_ab.py SITE [--ref HEAD] [--rounds 6]
 

@@ -13,8 +13,9 @@ by side:
   record), raw and gzip-compressed (each response compressed on its own, level 6; Pagefind's
   files are gzip already and are counted as they are) — for the two-word dev query and as
   the median over all dev queries;
-* median query latency in headless Chromium (a fresh page per engine and round, each dev
-  query once, top 10 results with their titles and URLs; 3 rounds, engines interleaved);
+* median query latency in headless Chromium (bench/latency.py: a fresh page per engine and
+  round, each dev query once, top 10 results with their titles and URLs; 3 rounds, engines
+  interleaved);
 * recall of the dev queries (tests/corpus/queries/dev.txt): the share of articles whose text
   contains the query that each engine returns, and top-10 precision.
 
@@ -27,9 +28,7 @@ Prints the figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import importlib.util
 import json
 import os
@@ -37,47 +36,24 @@ import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
-from typing import NamedTuple
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from bench.latency import (  # noqa: E402
+    HUIKAN_PAGE,
+    PAGEFIND_PAGE,
+    ROUNDS,
+    latencies,
+    serve,
+)
 from bench.layouts.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (one set of flags)
 from bench.search_recall import recall, relevance_texts  # noqa: E402
 
 OUT = REPO / "bench" / "out" / "search"
 DEV = REPO / "tests" / "corpus" / "queries" / "dev.txt"
 TWO_WORDS = "芯片 出口"
-ROUNDS = 3  # latency rounds per engine
-
-# The site's own bundle (site/assets.py SEARCH_BUNDLE: lunr.js and the search scripts, as the
-# search page loads them), not a list of the scripts here: a list went stale at every split,
-# and a site built by another version (bench/scale.py --ref) has its own scripts.
-HUIKAN_PAGE = """<!doctype html><meta charset="utf-8"><title>huikan</title>
-<script src="assets/search.bundle.js"></script>
-<script>
-window.run = async (q, n) => {
-  const t0 = performance.now();
-  const r = await huikanSearch(q, {limit: n, index: "search/"});
-  return {ms: performance.now() - t0, urls: r.map((x) => x.url), titles: r.map((x) => x.title)};
-};
-window.benchReady = true;
-</script>"""
-
-PAGEFIND_PAGE = """<!doctype html><meta charset="utf-8"><title>pagefind</title>
-<script type="module">
-window.run = async (q, n) => {
-  const t0 = performance.now();
-  const pf = await import("./pagefind/pagefind.js");
-  const s = await pf.search(q);
-  const data = await Promise.all(s.results.slice(0, n).map((r) => r.data()));
-  return {ms: performance.now() - t0, urls: data.map((d) => d.url),
-          titles: data.map((d) => d.meta.title), total: s.results.length};
-};
-window.benchReady = true;
-</script>"""
 
 
 def dev_queries() -> list[str]:
@@ -147,45 +123,6 @@ def dir_size(path: Path) -> tuple[int, int]:
     return raw, gz, files
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    """Files as a static host serves them: connections kept open (HTTP/1.1, as `huikan
-    serve` and any host of a site do; most speak HTTP/2). http.server's default, HTTP/1.0,
-    opens a connection for every request, and a warm query makes ~20: measured side by side
-    at 5,000 bulletins, 57.3 ms against 50.0 ms with keep-alive (per-query ratio 0.887).
-    Headers and body are two writes: TCP_NODELAY sends the body without waiting for the
-    client to acknowledge the headers (with Nagle's algorithm a query took ~200 ms)."""
-
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        self.server.count()  # type: ignore[attr-defined]
-
-
-class Server(http.server.ThreadingHTTPServer):
-    """The bench's static server; ``requests`` counts the requests it answered (an engine's
-    own count would miss what a worker fetches: Pagefind's index and fragments)."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.requests = 0
-        self._lock = threading.Lock()
-
-    def count(self) -> None:
-        with self._lock:
-            self.requests += 1
-
-
-def serve(directory: Path) -> tuple[Server, str]:
-    handler = functools.partial(_Quiet, directory=str(directory))
-    server = Server(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
 class Meter:
     """Bytes of every response a page receives (raw, and each gzip-compressed)."""
 
@@ -219,47 +156,6 @@ def first_result_bytes(browser, base: str, page_name: str, query: str) -> dict:
     figures = {"raw": meter.raw, "gzip": meter.gz, "requests": len(meter.files), "ms": out["ms"]}
     ctx.close()
     return figures
-
-
-# one query on a warm page: window.run's own time, and every request the page made for it
-# (resource timing: url, start and end in ms after the query started)
-TIMED_QUERY = """async ([q]) => {
-  performance.clearResourceTimings();
-  const t0 = performance.now();
-  const out = await window.run(q, 10);
-  const requests = performance.getEntriesByType("resource")
-    .filter((e) => e.startTime >= t0)
-    .map((e) => [e.name, e.startTime - t0, e.responseEnd - t0]);
-  return {ms: out.ms, requests};
-}"""
-
-
-class Latencies(NamedTuple):
-    first: float  # the first query's ms (it also loads the scripts and the manifest)
-    times: list[float]  # each query's ms
-    counts: list[int]  # the requests the server answered for each query
-    requests: list[list]  # each query's requests as the page timed them: [url, start, end]
-
-
-def latencies(browser, server: Server, base: str, page_name: str, queries: list[str]) -> Latencies:
-    """A fresh page (empty HTTP cache): the first query's time (scripts, manifest), then each
-    query's time and the requests the server answered for it, and when the page asked for
-    each and had its answer. On a small machine a request costs a few ms of the browser's
-    CPU whatever its size, so the count explains much of the time."""
-    ctx = browser.new_context()
-    page = ctx.new_page()
-    page.goto(base + page_name)
-    page.wait_for_function("window.benchReady === true")
-    first = page.evaluate("([q]) => window.run(q, 10)", ["数字经济"])["ms"]
-    out = Latencies(first, [], [], [])
-    for q in queries:
-        before = server.requests
-        got = page.evaluate(TIMED_QUERY, [q])
-        out.times.append(got["ms"])
-        out.counts.append(server.requests - before)
-        out.requests.append(got["requests"])
-    ctx.close()
-    return out
 
 
 def prepare(n: int, jobs: int, keep: bool, pagefind: bool) -> tuple[Path, Path, Path, dict]:
