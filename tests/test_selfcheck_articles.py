@@ -58,6 +58,22 @@ def test_titles_of_other_articles_inside_a_body_are_flagged():
 
 
 @pytest.mark.parametrize(
+    ("title", "end"),
+    [("算力网络“高速路”加速构建——", "——"), ("**主要做法：**", "："), ("三、下一步打算:", ":")],
+)
+def test_a_title_ending_on_a_dash_or_colon_is_flagged(title, end):
+    """A heading that stops on a dash or a colon leads into what follows: a section's
+    lead-in inside an article, not an article's title."""
+    w = unfinished_title(Article(title, PARA), "b.txt")
+    assert w is not None and w.code == "split-title-unfinished" and f"以 “{end}” 结尾" in w.message
+
+
+@pytest.mark.parametrize("title", ["“十五五”规划—新质生产力", "会议时间 9:30", "A—B 两地合作"])
+def test_a_dash_or_colon_inside_a_title_is_not_flagged(title):
+    assert unfinished_title(Article(title, PARA), "b.txt") is None
+
+
+@pytest.mark.parametrize(
     "title", ["多地出台政策促进中美关系缓和", "推动工业互联网普及", "坚持以市场为导向", "如何应对"]
 )
 def test_titles_ending_in_an_ordinary_word_are_not_flagged(title):

@@ -379,6 +379,23 @@ def test_a_large_lead_title_over_its_text_or_byline_is_an_article(config, byline
     assert len(sp.articles) == 4
 
 
+def test_a_heading_ending_on_a_dash_or_colon_is_no_title(config):
+    """Section headings inside an article that lead into their text ("算力网络加速构建——",
+    "主要做法：") set off like titles: a line that stops on a dash or a colon is a lead-in,
+    never a whole title, so none starts an article (generated layouts of a real bulletin
+    split its one article at three such headings)."""
+    blocks = [
+        *_set_off("甲地发布储能产业规划"),
+        *_set_off("算力网络“高速路”加速构建——"),
+        *_set_off("主要做法："),
+        *_set_off("乙地推进集成电路项目建设"),
+    ]
+    sp = split_blocks(blocks, config.taxonomy)
+    assert [a.title for a in sp.articles] == ["甲地发布储能产业规划", "乙地推进集成电路项目建设"]
+    assert any("主要做法：" in b.text for b in sp.articles[0].blocks)
+    assert not _unused_titles(sp, blocks, "x.txt")
+
+
 def test_a_line_ending_on_a_word_that_needs_more_is_no_title(config):
     """A paragraph's first line left alone at a page's foot ("…下沉基层进一步", the page
     break, then "推动了药械需求。…"), set off like a title: a headline never ends on a word
