@@ -230,12 +230,14 @@
         if (opts.cluster) {
           ci = m.clusters.findIndex(function (c) { return c[1] === opts.cluster; });
         }
-        // `trend`: the results the chart counts (every filter but the period's)
-        var trend = all.filter(function (h) {
+        // `trend`: the results the chart counts (every filter but the period's); without
+        // filters `all` itself (read, never reordered) and a copy of it to order (two
+        // filter passes over a frequent word's ~20,000 matches were ~0.7 ms of a query)
+        var trend = !opts.cluster && !opts.year ? all : all.filter(function (h) {
           return (!opts.cluster || h.cluster === ci) && (!opts.year || h.year === opts.year);
         });
-        var hits = trend.filter(function (h) {
-          return !opts.period || J.inPeriod(h.month, opts.period);
+        var hits = !opts.period ? trend.slice() : trend.filter(function (h) {
+          return J.inPeriod(h.month, opts.period);
         });
         // the first n in order (unfiltered, the matches `top` was taken from); the rest
         // when a page asks for them (settle)
