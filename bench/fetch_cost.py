@@ -3,8 +3,8 @@
 A warm search query is rounds of requests (lookup directories, index files, result
 records) with compute between them; on a small machine each request costs the browser a
 millisecond or more whatever its size (more when the server opens a connection for each:
-bench/search.py's server keeps them open, as hosts do). This prints, in headless
-Chromium against the bench's static server (bench/search.py), the median time of one round
+bench/latency.py's server keeps them open, as hosts do). This prints, in headless
+Chromium against the bench's static server (bench/latency.py), the median time of one round
 of 1, 2, 5, 10, 20 and 30 fetches at once, and of two rounds of 5 against one of 10, so
 that a latency figure can be read as requests and rounds. It prints; it asserts nothing.
 

@@ -1,6 +1,7 @@
 """Warm search latency in headless Chromium: the bench's static server, the pages that run
 an engine's query (huikan's bundle, Pagefind's module) and the timed loop over the dev
-queries (:func:`latencies`), used by bench/search.py, bench/scale.py and bench/scripts_ab.py.
+queries (:func:`latencies`), used by bench/search.py, bench/scale.py and bench/scripts_ab.py
+(and the server by bench/fetch_cost.py).
 
 It times, in the page, with ``performance.now()``: ``window.run(q, 10)`` (the engine's
 search and the records of its first ten results), after a first query that loaded the
