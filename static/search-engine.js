@@ -183,7 +183,13 @@
 
   Engine.prototype._ranked = function (m, parts, words, q, clauses, opts) {
     var r = rank.rank(q.dec, m, clauses, q.expand);
-    var judged = J.judge(parts, r, m.docs + 1);
+    var all = hitsOf(r, J.judge(parts, r, m.docs + 1));
+    return this._finish(m, parts, words, all, opts, { dec: q.dec, clauses: clauses });
+  };
+
+  /* A result for each match of rank() `r`, classed by `judged`. The loop over every match is
+   * a function of its own (see search-judge.js partClasses). */
+  function hitsOf(r, judged) {
     var all = new Array(r.docs.length);
     for (var i = 0; i < all.length; i++) {
       // every property a result ever gets, from the start: one object shape for the sort
@@ -191,8 +197,8 @@
       judged.apply(h);
       all[i] = h;
     }
-    return this._finish(m, parts, words, all, opts, { dec: q.dec, clauses: clauses });
-  };
+    return all;
+  }
 
   /* Ask for the records of the first `n` results as soon as they are known: their requests
    * are then in flight while the page puts them in front (sortFirst) and lunr.js scores the
@@ -262,16 +268,16 @@
     for (;;) {
       var todo = res.hits.slice(0, n).filter(function (h) { return !h.lunr; });
       if (!todo.length || !res.ranked) return;
-      var only = new Uint8Array(res.manifest.docs + 1);
+      var size = res.manifest.docs + 1;
       var byId = new Map();
       todo.forEach(function (h) {
-        only[h.id] = 1;
         byId.set(h.id, h);
         h.lunr = true;
       });
-      var idx = lunr.Index.load(rank.toLunr(res.ranked.dec, res.manifest, only));
+      var ids = Array.from(Int32Array.from(byId.keys()).sort());
+      var idx = lunr.Index.load(rank.toLunr(res.ranked.dec, res.manifest, ids));
       var results = idx.query(function (q) { lunrQuery(q, res.ranked.clauses); });
-      var judged = J.judge(parts, J.lunrMatches(results, only.length), only.length);
+      var judged = J.judge(parts, J.lunrMatches(results, size), size);
       var moved = false;
       results.forEach(function (r) {
         var h = byId.get(+r.ref);

@@ -175,19 +175,7 @@
       var wholeTop = top.map(function (f) { return r.bitmap(p.norm, f); });
       var exact = new Int8Array(size);
       var title = new Int8Array(size);
-      for (var i = 0; i < r.docs.length; i++) {
-        var d = r.docs[i];
-        var inTitle = false;
-        for (var k = 0; k < inTop.length && !inTitle; k++) {
-          var every = true;
-          for (var j = 0; j < inTop[k].length && every; j++) every = inTop[k][j][d] === 1;
-          inTitle = every;
-        }
-        var wTop = false;
-        for (k = 0; k < wholeTop.length; k++) wTop = wTop || wholeTop[k][d] === 1;
-        exact[d] = short || whole[d] ? 1 : 0;
-        title[d] = inTitle ? (short || (whole[d] && wTop) ? 1 : 0) : -1;
-      }
+      partClasses(r.docs, short, inTop, whole, wholeTop, exact, title);
       return { exact: exact, title: title };
     });
     var quoted = parts.some(function (p) { return p.quoted; });
@@ -205,6 +193,26 @@
         h.parts = quoted ? out.map(function (j) { return { exact: j.exact[h.id], title: j.title[h.id] }; }) : null;
       },
     };
+  }
+
+  /* One part's exact and title for each document of `docs` (judge). The loop over every
+   * match is a function of its own, as the other loops over matches (search-rank.js): inside
+   * judge's closure V8 optimised the closure in the middle of it and threw the code away
+   * after it, again at each query. */
+  function partClasses(docs, short, inTop, whole, wholeTop, exact, title) {
+    for (var i = 0; i < docs.length; i++) {
+      var d = docs[i];
+      var inTitle = false;
+      for (var k = 0; k < inTop.length && !inTitle; k++) {
+        var every = true;
+        for (var j = 0; j < inTop[k].length && every; j++) every = inTop[k][j][d] === 1;
+        inTitle = every;
+      }
+      var wTop = false;
+      for (k = 0; k < wholeTop.length; k++) wTop = wTop || wholeTop[k][d] === 1;
+      exact[d] = short || whole[d] ? 1 : 0;
+      title[d] = inTitle ? (short || (whole[d] && wTop) ? 1 : 0) : -1;
+    }
   }
 
   /* 0: the query (likely) in the title; 1: in the text; 2: all its characters, but checked
@@ -302,14 +310,21 @@
       return hits;
     }
     best = best || topHits(hits, n);
+    putFirst(hits, best);
+    hits.sorted = best.length;
+    return hits;
+  }
+
+  /* `best` (some of `hits`) to the front of `hits`, in their order, and the others after them
+   * in theirs: they move to the back, from the back (each is read before its place is
+   * written). A loop over every match, in a function of its own (see partClasses). */
+  function putFirst(hits, best) {
     var lead = new Set(best);
-    var at = hits.length; // the others move to the back, from the back: each is read before
-    for (var i = hits.length - 1; i >= 0; i--) { // its place is written
+    var at = hits.length;
+    for (var i = hits.length - 1; i >= 0; i--) {
       if (!lead.has(hits[i])) hits[--at] = hits[i];
     }
     for (i = 0; i < best.length; i++) hits[i] = best[i];
-    hits.sorted = best.length;
-    return hits;
   }
 
   /* sortFirst after the hits' scores or classes changed (lunr.js's window, a check against

@@ -20,18 +20,16 @@
   "use strict";
 
   /* The lunr serialisation of decoded postings (what lunr.Index.load reads), as to_lunr in
-   * shard.py; with `only` (documents → truthy), of those documents alone. Scores do not
-   * depend on which documents are left out: idf comes from `df`, every posting. */
-  function toLunr(dec, manifest, only) {
+   * shard.py; with `ids` (document numbers, ascending), of those documents alone: each is
+   * looked up in the postings (ascending), in the order a scan would meet them — the page's
+   * window is ~20 documents, a frequent term has thousands of postings, and no pass goes over
+   * every document. Scores do not depend on which documents are left out: idf comes from
+   * `df`, every posting. */
+  function toLunr(dec, manifest, ids) {
     var fields = manifest.fields;
     var inverted = [];
     var vectors = Object.create(null);
     var vectorOrder = [];
-    var ids = null; // `only`'s documents, ascending
-    if (only) {
-      ids = [];
-      for (var i = 0; i < only.length; i++) if (only[i]) ids.push(i);
-    }
     dec.terms.forEach(function (term, index) {
       var e = dec.post.get(term);
       var posting = { _index: index };
@@ -49,15 +47,13 @@
           }
           vec.push(index, (e.weight * v[j]) / 1000);
         };
-        if (ids && d.length > 8 * ids.length) {
-          // the page's window (~20 documents) of a frequent term's thousands of postings:
-          // each document looked up (postings are ascending), in the order a scan meets them
+        if (ids) {
           for (var x = 0, lo = 0; x < ids.length; x++) {
             lo = lowerBound(d, ids[x], lo);
             if (lo < d.length && d[lo] === ids[x]) put(lo++);
           }
         } else {
-          for (var j = 0; j < d.length; j++) if (!only || only[d[j]]) put(j);
+          for (var j = 0; j < d.length; j++) put(j);
         }
         posting[fields[f]] = docs;
       }
@@ -134,14 +130,13 @@
       };
     });
     var work = scratch(n, nf);
-    var kept = keptDocs(dec, plan, n, work);
+    var level = work.level;
+    var need = requiredLevel(dec, plan, level);
     // lunr's query vectors (term index → summed boost, per field), which (term, field) pairs
     // its matchData can hold, and the order each document's fields are first matched in
     var qv = fields.map(function () { return new Map(); });
     var covered = new Set();
-    var seen = work.seen;
-    var order = work.order;
-    var count = work.count;
+    var touched = []; // the documents matched, in the order first met
     plan.forEach(function (c) {
       c.terms.forEach(function (t) {
         var e = dec.post.get(t);
@@ -152,33 +147,22 @@
           var key = t + "\u0000" + f;
           if (covered.has(key)) return;
           covered.add(key);
-          var d = e.docs[f];
-          var bit = 1 << f;
-          for (var j = 0; j < d.length; j++) {
-            var doc = d[j];
-            if (kept[doc] && !(seen[doc] & bit)) {
-              seen[doc] |= bit;
-              order[doc * nf + count[doc]++] = f;
-            }
-          }
+          markMatches(e.docs[f], level, need, work.seen, work.order, work.count, nf, f, touched);
         });
       });
     });
-    var dots = fields.map(function (_, f) { return fieldDots(dec, qv[f], f, kept, work.dot(f)); });
-    var docs = [];
-    var scores = [];
-    for (var doc = 0; doc < n; doc++) {
-      if (!count[doc]) continue;
-      var score = 0;
-      for (var i = 0; i < count[doc]; i++) {
-        var f = order[doc * nf + i];
-        var s = dots[f].dot[doc] / dots[f].magnitude || 0;
-        score = i === 0 ? s : score + s;
-      }
-      docs.push(doc);
-      scores.push(score);
-    }
-    work.clear(docs);
+    var dots = fields.map(function (_, f) { return fieldDots(dec, qv[f], f, level, need, dotArray(work, f)); });
+    // ascending, as lunr lists them: a typed array sorts numbers natively (no comparator)
+    var docs = Array.from(Int32Array.from(touched).sort());
+    var scores = sumScores(
+      docs,
+      work.count,
+      work.order,
+      nf,
+      dots.map(function (d) { return d.dot; }),
+      dots.map(function (d) { return d.magnitude; })
+    );
+    release(work, docs);
     return {
       docs: docs,
       scores: scores,
@@ -187,11 +171,49 @@
     };
   }
 
+  /* The loops over postings and matches, each a small function of arrays that V8 optimises
+   * once, on its own. Written inside rank() and its closures (called once a query), they
+   * had V8 optimise rank in the middle of a loop, meet code after it that had never run,
+   * throw the code away and compile it again: at 80,000 articles ~20 ms of compiling a
+   * query, on a 2-core machine the cores the page runs on. */
+
+  /* Document by document of postings `d` (field f), those that can be results: marked as
+   * matched in f, f appended to the order its fields were first matched in, and the
+   * document to `touched` the first time it matches. */
+  function markMatches(d, level, need, seen, order, count, nf, f, touched) {
+    var bit = 1 << f;
+    for (var j = 0; j < d.length; j++) {
+      var doc = d[j];
+      if (level[doc] === need && !(seen[doc] & bit)) {
+        if (!count[doc]) touched.push(doc);
+        seen[doc] |= bit;
+        order[doc * nf + count[doc]++] = f;
+      }
+    }
+  }
+
+  /* Each document's score: over its matched fields in the order first matched, the sum of
+   * dot / magnitude (lunr's own order of additions, so the same float). */
+  function sumScores(docs, count, order, nf, dot, magnitude) {
+    var scores = new Array(docs.length);
+    for (var k = 0; k < docs.length; k++) {
+      var doc = docs[k];
+      var score = 0;
+      for (var i = 0; i < count[doc]; i++) {
+        var f = order[doc * nf + i];
+        var s = dot[f][doc] / magnitude[f] || 0;
+        score = i === 0 ? s : score + s;
+      }
+      scores[k] = score;
+    }
+    return scores;
+  }
+
   /* rank()'s per-document arrays, kept from one query to the next: a query at 80,000 articles
    * allocated ~5 MB of them (a Float64Array of every document for each field), and their
    * garbage collection was a few ms of a query. Only the documents a query matched are
-   * non-zero afterwards (clear(docs)); `kept` and `level` are filled by keptDocs. A query
-   * that threw before clearing them leaves them `busy`: the next one makes new arrays. */
+   * non-zero afterwards (release); `level` is filled by requiredLevel. A query that threw
+   * before releasing them leaves them `busy`: the next one makes new arrays. */
   var scratchFor = null;
   function scratch(n, nf) {
     var w = scratchFor;
@@ -199,57 +221,62 @@
       w.busy = true;
       return w;
     }
-    var dots = [];
     w = {
       n: n,
       nf: nf,
       busy: true,
-      kept: new Uint8Array(n),
       level: new Uint16Array(n),
       seen: new Uint16Array(n),
       order: new Uint8Array(n * nf),
       count: new Uint8Array(n),
-      dot: function (f) {
-        return dots[f] || (dots[f] = new Float64Array(n));
-      },
-      clear: function (docs) {
-        for (var i = 0; i < docs.length; i++) {
-          var doc = docs[i];
-          w.seen[doc] = 0;
-          w.count[doc] = 0;
-          for (var f = 0; f < dots.length; f++) if (dots[f]) dots[f][doc] = 0;
-        }
-        w.busy = false;
-      },
+      dots: [], // by field, made on first use
     };
     scratchFor = w;
     return w;
   }
 
-  /* Documents in every required clause's answer (lunr's allRequiredMatches), as a Uint8Array
-   * by document number; nothing when a required clause has no term in the index. */
-  function keptDocs(dec, plan, n, work) {
+  function dotArray(w, f) {
+    return w.dots[f] || (w.dots[f] = new Float64Array(w.n));
+  }
+
+  /* The scratch arrays back to zero where `docs` (the documents a query matched) set them. */
+  function release(w, docs) {
+    zeroAt(w.seen, docs);
+    zeroAt(w.count, docs);
+    w.dots.forEach(function (dot) { if (dot) zeroAt(dot, docs); });
+    w.busy = false;
+  }
+
+  function zeroAt(array, docs) {
+    for (var i = 0; i < docs.length; i++) array[docs[i]] = 0;
+  }
+
+  /* The documents that can be results are those with `level[doc] === ` the returned number:
+   * a match in every required clause, in one of its fields (every document when no clause
+   * is required: 0, after the fill; none when a required clause has no term: -1). Levels
+   * count the required clauses met in order, so only their postings are read — no loop over
+   * every document: at 80,000 articles one was a JavaScript pass of 80,000 steps a query. */
+  function requiredLevel(dec, plan, level) {
     var required = plan.filter(function (c) { return c.required; });
-    var kept = work.kept;
-    if (required.some(function (c) { return !c.terms.length; })) return kept.fill(0);
-    if (!required.length) return kept.fill(1);
-    var level = work.level.fill(0);
+    level.fill(0);
+    if (required.some(function (c) { return !c.terms.length; })) return -1;
     required.forEach(function (c, r) {
       c.terms.forEach(function (t) {
         var e = dec.post.get(t);
-        c.fields.forEach(function (f) {
-          var d = e.docs[f];
-          for (var j = 0; j < d.length; j++) if (level[d[j]] === r) level[d[j]] = r + 1;
-        });
+        c.fields.forEach(function (f) { raiseLevel(e.docs[f], level, r); });
       });
     });
-    for (var doc = 0; doc < n; doc++) kept[doc] = level[doc] === required.length ? 1 : 0;
-    return kept;
+    return required.length;
   }
 
-  /* dot(query vector, field vector) of field f for every kept document, summed over the query
-   * terms in index order as lunr.Vector.dot does, and the query vector's magnitude. */
-  function fieldDots(dec, q, f, kept, dot) {
+  function raiseLevel(d, level, r) {
+    for (var j = 0; j < d.length; j++) if (level[d[j]] === r) level[d[j]] = r + 1;
+  }
+
+  /* dot(query vector, field vector) of field f for every document that can be a result
+   * (`level[doc] === need`), summed over the query terms in index order as lunr.Vector.dot
+   * does, and the query vector's magnitude. */
+  function fieldDots(dec, q, f, level, need, dot) {
     var idx = Array.from(q.keys()).sort(function (a, b) { return a - b; });
     var squares = 0;
     idx.forEach(function (ti) {
@@ -259,33 +286,39 @@
     if (!idx.length) return { dot: null, magnitude: 0 };
     idx.forEach(function (ti) {
       var e = dec.post.get(dec.terms[ti]);
-      var boost = q.get(ti);
-      var d = e.docs[f];
-      var v = e.vals[f];
-      for (var j = 0; j < d.length; j++) {
-        if (kept[d[j]]) dot[d[j]] += boost * ((e.weight * v[j]) / 1000);
-      }
+      addDots(e.docs[f], e.vals[f], e.weight, q.get(ti), level, need, dot);
     });
     return { dot: dot, magnitude: Math.sqrt(squares) };
+  }
+
+  function addDots(d, v, weight, boost, level, need, dot) {
+    for (var j = 0; j < d.length; j++) {
+      if (level[d[j]] === need) dot[d[j]] += boost * ((weight * v[j]) / 1000);
+    }
   }
 
   /* (term or terms, field name or null) → Uint8Array by document: 1 where a (term, field)
    * pair a clause looked up has the document in its postings (null: in any field) — what
    * lunr's matchData holds. Made on first use. */
   function matcher(dec, covered, fields, n) {
-    var maps = new Map();
+    // made on first use: constructed here, in rank()'s last step, they were code V8 had
+    // seen no run of when it optimised rank, and each query threw that code away
+    var maps = null;
+    var lists = null; // expand's (memoised) lists: by identity, not by their terms
     function mark(map, term, field) {
       var e = dec.post.get(term);
       for (var f = 0; e && f < fields.length; f++) {
         if ((field !== null && fields[f] !== field) || !covered.has(term + "\u0000" + f)) continue;
-        var d = e.docs[f];
-        for (var j = 0; j < d.length; j++) map[d[j]] = 1;
+        markDocs(map, e.docs[f]);
       }
     }
-    var lists = new Map(); // expand's (memoised) lists: by identity, not by their terms
     /* terms: one term, or the terms under a prefix (`expand`'s list) taken together */
     return function (terms, field) {
       if (field === undefined) field = null;
+      if (!maps) {
+        maps = new Map();
+        lists = new Map();
+      }
       var byField = typeof terms === "string" ? maps.get(terms) : lists.get(terms);
       if (!byField) {
         byField = new Map();
@@ -300,6 +333,10 @@
       }
       return map;
     };
+  }
+
+  function markDocs(map, d) {
+    for (var j = 0; j < d.length; j++) map[d[j]] = 1;
   }
 
   return {

@@ -474,8 +474,8 @@ def _random_plans(shards: list[dict[str, Any]], n: int) -> list[list[dict[str, A
 
 
 def _rank_agrees(manifest, shards, plans, every: int = 3) -> int:
-    """``every``: the window lunr.js scores again holds every ``every``-th result; a sparse
-    one (40) has toLunr look its documents up in long postings instead of scanning them."""
+    """``every``: the window lunr.js scores again holds every ``every``-th result (toLunr
+    looks each up in the postings: a sparse window, 40, skips most of a long list)."""
     answers = node(
         {"op": "rank", "shards": shards, "manifest": manifest, "plans": plans, "every": every}
     )

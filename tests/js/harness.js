@@ -82,9 +82,8 @@ function run(req) {
       const expand = rank.lunrExpander(lunr, dec.terms);
       return req.plans.map((plan) => {
         const answer = lunrAnswer(whole, plan);
-        const only = new Uint8Array(req.manifest.docs + 1);
-        answer.forEach((a, i) => { if (i % req.every === 0) only[+a[0]] = 1; });
-        const window = lunrAnswer(lunr.Index.load(rank.toLunr(dec, req.manifest, only)), plan);
+        const ids = answer.filter((a, i) => i % req.every === 0).map((a) => +a[0]).sort((x, y) => x - y);
+        const window = lunrAnswer(lunr.Index.load(rank.toLunr(dec, req.manifest, ids)), plan);
         return { lunr: answer, rank: rankAnswer(dec, req.manifest, plan, expand), window: window };
       });
     }
