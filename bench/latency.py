@@ -110,23 +110,54 @@ class Latencies(NamedTuple):
     requests: list[list]  # each query's requests as the page timed them: [url, start, end]
 
 
+def _open(browser, base: str, page_name: str):
+    """A fresh context (empty HTTP cache) on the bench page, its first query run: (context,
+    page, the first query's ms)."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(base + page_name)
+    page.wait_for_function("window.benchReady === true")
+    first = page.evaluate("([q]) => window.run(q, 10)", [WARM_UP])["ms"]
+    return ctx, page, first
+
+
+def _timed(page, server: Server, q: str, out: Latencies) -> None:
+    before = server.requests
+    got = page.evaluate(TIMED_QUERY, [q])
+    out.times.append(got["ms"])
+    out.counts.append(server.requests - before)
+    out.requests.append(got["requests"])
+
+
 def latencies(browser, server: Server, base: str, page_name: str, queries: list[str]) -> Latencies:
     """Driven by Playwright (``browser``): a fresh context (empty HTTP cache), the first
     query's time (scripts, manifest), then each query's time and the requests the server
     answered for it, and when the page asked for each and had its answer. On a small
     machine a request costs a few ms of the browser's CPU whatever its size, so the count
     explains much of the time."""
-    ctx = browser.new_context()
-    page = ctx.new_page()
-    page.goto(base + page_name)
-    page.wait_for_function("window.benchReady === true")
-    first = page.evaluate("([q]) => window.run(q, 10)", [WARM_UP])["ms"]
+    ctx, page, first = _open(browser, base, page_name)
     out = Latencies(first, [], [], [])
     for q in queries:
-        before = server.requests
-        got = page.evaluate(TIMED_QUERY, [q])
-        out.times.append(got["ms"])
-        out.counts.append(server.requests - before)
-        out.requests.append(got["requests"])
+        _timed(page, server, q, out)
     ctx.close()
+    return out
+
+
+def paired(
+    browser, targets: dict[str, tuple[Server, str]], page_name: str, queries: list[str], flip: int
+) -> dict[str, Latencies]:
+    """:func:`latencies` of several pages (label → (server, base URL)) at once, query by
+    query: each label's fresh page runs query i, the labels' order turned round at every
+    query (``flip`` turns the first one). On this 2-core virtual machine the host's speed
+    moves within seconds — a CPU-bound Python loop took 384 ms, then 544 ms 20 s later,
+    nothing else running — so two versions compared round by round (a few seconds each)
+    differ by the moment; compared query by query they see the same one."""
+    opened = {x: _open(browser, base, page_name) for x, (_, base) in targets.items()}
+    out = {x: Latencies(opened[x][2], [], [], []) for x in targets}
+    labels = list(targets)
+    for i, q in enumerate(queries):
+        for x in labels if (i + flip) % 2 == 0 else labels[::-1]:
+            _timed(opened[x][1], targets[x][0], q, out[x])
+    for ctx, _, _ in opened.values():
+        ctx.close()
     return out

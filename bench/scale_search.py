@@ -47,7 +47,8 @@ DONE = """() => {
 KINDS = [
     ("records", re.compile(r"/search/i/\d+/d\d+\.json")),
     ("shards", re.compile(r"/search/i/\d+/\d+\.json")),
-    ("levels", re.compile(r"/search/i/\d+/l\d+\.json")),  # a split shard's levels
+    # a split shard's levels, or its whole file (its documents and levels)
+    ("levels", re.compile(r"/search/i/\d+/[lw]\d+\.json")),
     ("directories", re.compile(r"/search/g/")),
     ("facets", re.compile(r"/search/facets\.json")),
     ("manifest", re.compile(r"/search/manifest\.json")),
@@ -215,10 +216,10 @@ def measure_search(site: Path, work: Path, pagefind: bool) -> dict:
 
 
 def side_by_side(pages: dict[str, Path], rounds: int) -> dict[str, list]:
-    """bench/latency.py ``latencies`` on several page folders (each with the scripts in
+    """bench/latency.py ``paired`` on several page folders (each with the scripts in
     ``assets/`` and an index in ``search/``; the bench page is written into it) in one
-    Chromium, the order of the folders turned round every round so that each sees the same
-    machine load: each label's ``Latencies``, round by round."""
+    Chromium: every round a fresh page of each, the same query on each in turn, so that
+    each sees the same machine load: each label's ``Latencies``, round by round."""
     from playwright.sync_api import sync_playwright
 
     qs = queries()
@@ -232,11 +233,9 @@ def side_by_side(pages: dict[str, Path], rounds: int) -> dict[str, list]:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for r in range(rounds):
-                for x in labels if r % 2 == 0 else labels[::-1]:
-                    server, base = servers[x]
-                    runs[x].append(
-                        latency.latencies(browser, server, base, "bench-huikan.html", qs)
-                    )
+                got = latency.paired(browser, servers, "bench-huikan.html", qs, r)
+                for x in labels:
+                    runs[x].append(got[x])
             browser.close()
     finally:
         for server, _ in servers.values():

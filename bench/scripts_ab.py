@@ -3,17 +3,19 @@
 A change to the browser half of search (static/search-*.js) that keeps the index format can
 be measured without building an archive twice: this serves one built site's ``search/``
 folder to two pages, one with this checkout's search bundle and one with a git ref's, and
-runs bench/latency.py's ``latencies`` (the dev queries on a warm page, a fresh browser
-context each round) for both in one headless Chromium, alternating which goes first each
-round so that both see the same machine load. Prints, for each: median and mean ms,
+runs bench/latency.py's ``paired`` (the dev queries on a warm page, a fresh browser
+context each round) for both in one headless Chromium, query by query, alternating which
+goes first, so that both see the same machine load. Prints, for each: median and mean ms,
 the median gap between the last index answer and the first record asked for (the ranking's
 compute, see scale_search.phases), requests per query; and the median of the per-query
 ratios (this / ref), the least noisy figure of the three on a shared machine.
 
-    .venv/bin/python bench/scripts_ab.py SITE [--ref HEAD] [--rounds 6]
+    .venv/bin/python bench/scripts_ab.py SITE [--ref HEAD] [--rounds 6] [--ref-site SITE2]
 
 SITE: a built site (``huikan build``; bench/scale.py --keep leaves one at 5,000 bulletins).
-The ref's scripts must read the same index format. Prints figures, asserts nothing.
+The ref's scripts must read the same index format — or, with ``--ref-site``, the ref's read
+that site's index (the same archive built by the ref, for a change of format). Prints
+figures, asserts nothing.
 """
 
 from __future__ import annotations
@@ -71,19 +73,24 @@ def main() -> int:
     ap.add_argument("site", type=Path)
     ap.add_argument("--ref", default="HEAD", help="git ref whose scripts to compare with")
     ap.add_argument("--rounds", type=int, default=6)
+    ap.add_argument("--ref-site", type=Path, help="the site the ref's scripts read (default SITE)")
     args = ap.parse_args()
-    if not (args.site / "search" / "manifest.json").is_file():
-        raise SystemExit(f"{args.site}: no search/manifest.json (build the site first)")
+    ref_site = args.ref_site or args.site
+    for site in (args.site, ref_site):
+        if not (site / "search" / "manifest.json").is_file():
+            raise SystemExit(f"{site}: no search/manifest.json (build the site first)")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         pages = {
             "this": page_dir(work / "this", args.site, bundle(REPO / "static")),
-            args.ref: page_dir(work / "ref", args.site, bundle(ref_static(args.ref, work))),
+            args.ref: page_dir(work / "ref", ref_site, bundle(ref_static(args.ref, work))),
         }
         runs = scale_search.side_by_side(pages, args.rounds)
     load = scale_search.loadavg()
     queries = len(runs["this"][0].times)
     print(f"{queries} dev queries × {args.rounds} rounds, {args.site} (load {load})")
+    if args.ref_site:
+        print(f"  ({args.ref} reads {args.ref_site})")
     for name in pages:
         flat = [t for run in runs[name] for t in run.times]
         gaps = [g for run in runs[name] for g in map(ranking_gap, run.requests) if g is not None]

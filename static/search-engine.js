@@ -125,10 +125,14 @@
       if (c.prefix) prefixes.push(c.term);
       else exact.add(c.term);
     });
-    // the longest words that were known but not fetched (frequent ones), then the levels
+    // the longest words that were known but not fetched (frequent ones): those that score
+    // from their whole files (asked for first, their shards come from them), the others'
+    // documents alone
     var later = Array.from(exact).filter(function (t) { return shards.known.has(t); });
+    this.prefetchWhole(m, later.filter(function (t) {
+      return clauses.some(function (c) { return !c.prefix && c.term === t && c.boost > 0; });
+    }));
     var more = later.length ? this.shardsFor(m, later.map(function (t) { return [t, t]; })) : null;
-    this.prefetchLevels(m, later);
     return Promise.resolve(more).then(function (extra) {
       // a shard fetched again (it also held a term fetched before) counts once
       var all = extra ? shards.concat(extra.filter(function (sh) { return shards.indexOf(sh) < 0; })) : shards;
@@ -140,9 +144,10 @@
   };
 
   /* The levels files (l<k>.json) of the split shards — one frequent term each — whose term
-   * the query scores (a clause of boost > 0 names it, or a scored prefix is under it): a
-   * term that only filters is decoded without its values. Resolves to a key of the scored
-   * terms (the decoded postings depend on which shards were whole). */
+   * the query scores (a clause of boost > 0 names it, or a scored prefix is under it) and
+   * that came without them (not from their whole file, surelyScored's): a term that only
+   * filters is decoded without its values. Resolves to a key of the scored terms (the
+   * decoded postings depend on which shards were whole). */
   Engine.prototype.levelsFor = function (m, shards, clauses) {
     var self = this;
     var scored = clauses.filter(function (c) { return c.boost > 0; });
@@ -165,18 +170,19 @@
 
   /* What the query will surely score, asked for as soon as the directories tell (with the
    * shards, not a round after them): a part that is one frequent word (known: its
-   * directory lists it as split) scores that word alone — its shards and levels; a part
-   * with no word to look up (two characters, a Latin word) scores its grams that cover it
-   * (J.coverGrams) — their levels where split. */
+   * directory lists it as split) scores that word alone — its shards, the whole file
+   * (documents and levels) where split; a part with no word to look up (two characters, a
+   * Latin word) scores its grams that cover it (J.coverGrams) — their whole files where
+   * split. */
   Engine.prototype.surelyScored = function (m, parts, known) {
     var self = this;
     parts.forEach(function (p) {
       if (p.single && known.has(p.norm)) {
+        self.prefetchWhole(m, [p.norm]); // first: its shard then comes from the whole file
         self.shardsFor(m, [[p.norm, p.norm]]).catch(function () {});
-        self.prefetchLevels(m, [p.norm]);
       } else if (!p.candidates.length) {
         var cover = J.coverGrams(p.norm);
-        self.prefetchLevels(m, p.grams.filter(function (g) { return !g.prefix && cover.has(g.term); }).map(function (g) { return g.term; }));
+        self.prefetchWhole(m, p.grams.filter(function (g) { return !g.prefix && cover.has(g.term); }).map(function (g) { return g.term; }));
       }
     });
   };

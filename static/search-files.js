@@ -1,5 +1,5 @@
 /* huikan search index files: the manifest (and whether the site was rebuilt since), the
- * lookup directories, the term shards and levels files of every segment, the stored
+ * lookup directories, the term shards, levels and whole files of every segment, the stored
  * records, the facets and the traditional → simplified map — each fetched once and memoised,
  * a failed fetch retried by the next query. What a query looks up and how it ranks is
  * static/search-engine.js's (Engine builds on IndexFiles); this file only knows where each
@@ -8,10 +8,11 @@
 (function () {
   "use strict";
   var core = window.huikanSearchCore;
+  var postings = window.huikanSearchPostings;
   var lunr = window.lunr;
   // the index format these scripts read (FORMAT in src/huikan/search/__init__.py): a page left
   // open across an upgrade that changed it says so instead of misreading the new files
-  var FORMAT = "huikan-search/9";
+  var FORMAT = "huikan-search/10";
 
   function IndexFiles(indexUrl) {
     this.base = new URL(indexUrl, document.baseURI);
@@ -22,6 +23,8 @@
     this._docs = new Map();
     this._facets = null;
     this._levels = new Map();
+    this._whole = new Map();
+    this._dirs = new Map(); // the directories fetched, by number (group's, once resolved)
   }
 
   /* `cache`: how the HTTP cache may answer (the manifest names this build's files, so it is
@@ -70,6 +73,8 @@
     this._groups.clear();
     this._docs.clear();
     this._levels.clear();
+    this._whole.clear();
+    this._dirs = new Map(); // new: one of the old build that arrives late goes to the old map
   };
 
   /* Resolves to true when the site was rebuilt since the manifest in hand was fetched (the
@@ -119,13 +124,16 @@
    * the range's lowest term, separators: its shards' separators inside the range, big: the
    * terms in the range whose shard is split (a shard and a levels file: frequent ones)}. */
   IndexFiles.prototype.group = function (m, j) {
+    var dirs = this._dirs;
     var base = this.base;
     return memo(this._groups, j, function () {
       return fetchJSON(new URL("g/" + j + ".json?v=" + m.dv, base)).then(function (d) {
-        return d.k.map(function (k, s) {
+        var dir = d.k.map(function (k, s) {
           var big = d.big && d.big[s] ? d.big[s].split(" ") : [];
           return { k: k, separators: d.seps[s] ? d.seps[s].split(" ") : [], big: new Set(big) };
         });
+        dirs.set(j, dir);
+        return dir;
       });
     });
   };
@@ -170,13 +178,25 @@
     });
   };
 
-  /* Shard k of segment s (each segment of documents has its own term shards). */
+  /* Shard k of segment s (each segment of documents has its own term shards). A split
+   * shard whose whole file is asked for already comes from it, with its levels: a query
+   * that surely scores a frequent term makes one request for it, not two. */
   IndexFiles.prototype.shard = function (m, s, k) {
+    var self = this;
     var base = this.base;
-    return memo(this._shards, s + "/" + k, function () {
-      return fetchJSON(new URL("i/" + s + "/" + k + ".json?v=" + m.segs[s][2], base)).then(function (sh) {
+    var key = s + "/" + k;
+    return memo(this._shards, key, function () {
+      var whole = self._whole.get(key);
+      var got = whole
+        ? whole.then(function (f) {
+            var sh = { t: f.t, l: 1, p: f.p };
+            postings.joinLevels(sh, f);
+            return sh;
+          })
+        : fetchJSON(new URL("i/" + s + "/" + k + ".json?v=" + m.segs[s][2], base));
+      return got.then(function (sh) {
         sh.s = s;
-        sh.key = s + "/" + k;
+        sh.key = key;
         sh.terms = new Set(sh.t);
         return sh;
       });
@@ -251,8 +271,8 @@
     return this._facets;
   };
 
-  /* The levels file of shard k of segment s (memoised: IndexFiles.prefetchLevels may have asked
-   * for it already). */
+  /* The levels file of split shard k of segment s, {l: per field, the levels of the shard's
+   * documents}: for a term the query turns out to score once its shard is in hand. */
   IndexFiles.prototype.levelsFile = function (m, s, k) {
     var base = this.base;
     return memo(this._levels, s + "/" + k, function () {
@@ -260,17 +280,35 @@
     });
   };
 
-  /* Ask for the levels files of `words` (terms the query scores) where a directory lists
-   * them as split, together with their shards rather than after them: the directories say
-   * which shard holds a term in each segment. */
-  IndexFiles.prototype.prefetchLevels = function (m, words) {
+  /* The whole file of split shard k of segment s: {t: [its term], p: its documents, as the
+   * shard's, l: their levels}. */
+  IndexFiles.prototype.wholeFile = function (m, s, k) {
+    var base = this.base;
+    return memo(this._whole, s + "/" + k, function () {
+      return fetchJSON(new URL("i/" + s + "/w" + k + ".json?v=" + m.segs[s][2], base));
+    });
+  };
+
+  /* Ask for the whole files of `words` (terms the query surely scores) where a directory
+   * lists them as split, in the round of the shards rather than a round after it: the
+   * directories say which shard holds a term in each segment. With the directory in hand
+   * (the query's directories have come when Engine.surelyScored asks), at once: the term's
+   * shard, asked for afterwards in the same task, comes from its whole file
+   * (IndexFiles.shard) — no request for the shard, none for its levels. */
+  IndexFiles.prototype.prefetchWhole = function (m, words) {
     var self = this;
-    words.forEach(function (w) {
-      self.group(m, core.shardOf(w, m.bounds)).then(function (dir) {
-        dir.forEach(function (d, s) {
-          if (d.big.has(w)) self.levelsFile(m, s, core.shardIn(w, d)).catch(function () {});
-        });
+    function ask(w, dir) {
+      dir.forEach(function (d, s) {
+        if (d.big.has(w) && !self._shards.has(s + "/" + core.shardIn(w, d))) {
+          self.wholeFile(m, s, core.shardIn(w, d)).catch(function () {});
+        }
       });
+    }
+    words.forEach(function (w) {
+      var j = core.shardOf(w, m.bounds);
+      var dir = self._dirs.get(j);
+      if (dir) ask(w, dir);
+      else self.group(m, j).then(function (d) { ask(w, d); }, function () {});
     });
   };
 

@@ -346,7 +346,8 @@ def test_split_shards_rank_as_whole_ones(site_root, built_site, serve_dir, page,
     """A site whose frequent terms' levels are in files of their own (every term over a few
     dozen characters, here), in several segments, answers every dev query exactly as the
     sample site does — the same articles, order and scores — and fetches those files only for
-    terms it scores."""
+    terms it scores — the whole file alone (documents and levels) for a term the query
+    surely scores."""
     from huikan.search import segment, shard
 
     monkeypatch.setattr(shard, "SPLIT_FACTOR", 0.02)  # 80 characters
@@ -363,12 +364,13 @@ def test_split_shards_rank_as_whole_ones(site_root, built_site, serve_dir, page,
     for site in (built_site.out, split_site):
         page.goto(serve_dir(site) + "search/")
         page.wait_for_function("typeof window.huikanSearch === 'function'")
-        files = {"split": set(), "levels": set()}  # segment/shard numbers of split site files
+        # segment/shard numbers of split site files: shards, levels, whole files
+        files: dict[str, set] = {"split": set(), "l": set(), "w": set()}
 
         def seen(response, files=files):
-            m = re.search(r"/search/i/(\d+)/(l?)(\d+)\.json", response.url)
+            m = re.search(r"/search/i/(\d+)/([lw]?)(\d+)\.json", response.url)
             if m and m[2]:
-                files["levels"].add((m[1], m[3]))
+                files[m[2]].add((m[1], m[3]))
             elif m and '"l":1' in response.text():
                 files["split"].add((m[1], m[3]))
 
@@ -377,8 +379,15 @@ def test_split_shards_rank_as_whole_ones(site_root, built_site, serve_dir, page,
         page.remove_listener("response", seen)
     assert answers[split_site] == answers[built_site.out]
     assert errors == []  # e.g. "rank() and lunr.js disagree", as when a shard counted twice
-    # the levels of some split shards the queries read, not of all
-    assert files["levels"] and files["levels"] < files["split"]
+    on_disk = {
+        (p.parent.name, p.stem[1:]) for p in (split_site / "search" / "i").glob("*/l*.json")
+    }
+    # the levels of some split terms the queries read, not of all: a term that only filters
+    # reads its shard alone, one surely scored its whole file alone (never with the shard)
+    read = files["l"] | files["w"]
+    assert files["w"] and read < on_disk
+    assert files["split"] - read and not files["w"] & files["split"]
+    assert files["l"] <= files["split"]  # levels alone: a term found to score after its shard
 
 
 def test_ranking_is_the_same_whatever_the_limit(search_page):

@@ -317,9 +317,10 @@ def test_shard_decoding_matches_python(site_index):
 
 
 def test_split_shards_decode_without_and_with_their_levels(site_folder, site_index):
-    """A frequent term's shard holds its documents (gaps, or a bitmap when shorter) and its
-    levels file the rest: decoded alone it gives the documents (values 0: the term only
-    filters), with its levels the same postings as the Python side."""
+    """A frequent term's shard holds its documents (gaps, or a bitmap when shorter), its
+    levels file their levels and its whole file both: the shard decoded alone gives the
+    documents (values 0: the term only filters); with its levels, or the whole file alone
+    (what the page reads for a term it surely scores), the same postings as the Python side."""
     manifest, whole = site_index
     folder = site_folder / "i" / "0"
     split = sorted(
@@ -333,10 +334,16 @@ def test_split_shards_decode_without_and_with_their_levels(site_folder, site_ind
     levels = [json.loads((folder / f"l{k}.json").read_text("utf-8")) for k in split]
     want = [sh for sh in whole if sh["s"] == 0 and sh["t"][0] in {r["t"][0] for r in raw}]
     py = json.loads(json.dumps(to_lunr(want, manifest)))
-    js = node({"op": "join", "shards": raw, "levels": levels, "manifest": manifest})
-    assert js["invertedIndex"] == py["invertedIndex"]
-    for (ka, a), (kb, b) in zip(js["fieldVectors"], py["fieldVectors"], strict=True):
-        assert ka == kb and a == pytest.approx(b, rel=1e-15)
+    whole = [json.loads((folder / f"w{k}.json").read_text("utf-8")) for k in split]
+    assert [(w["t"], w["p"], w["l"]) for w in whole] == [
+        (r["t"], r["p"], lv["l"]) for r, lv in zip(raw, levels, strict=True)
+    ]
+    alone = [{"t": w["t"], "l": 1, "p": w["p"], "s": 0} for w in whole]
+    for shards in (raw, alone):
+        js = node({"op": "join", "shards": shards, "levels": levels, "manifest": manifest})
+        assert js["invertedIndex"] == py["invertedIndex"]
+        for (ka, a), (kb, b) in zip(js["fieldVectors"], py["fieldVectors"], strict=True):
+            assert ka == kb and a == pytest.approx(b, rel=1e-15)
     js = node({"op": "decode", "shards": raw, "manifest": manifest})
     assert js["invertedIndex"] == py["invertedIndex"]
     assert [k for k, _ in js["fieldVectors"]] == [k for k, _ in py["fieldVectors"]]

@@ -161,8 +161,8 @@ def test_cached_infos_of_another_format_are_not_reused(tmp_path):
     )
     (tmp_path / "old.marshal").write_bytes(marshal.dumps({**asdict(info), "groups": 3}))
     assert InfoCache(tmp_path).get("old") is None
-    # old keys never match a new segment (6: a big term's levels in a file of their own)
-    assert KEY_FORMAT == b"huikan-search-segment/6\0"
+    # old keys never match a new segment (7: a big term's whole file too)
+    assert KEY_FORMAT == b"huikan-search-segment/7\0"
 
 
 def test_smaller_segments_have_smaller_shards():

@@ -37,11 +37,12 @@ from huikan.search.shard import DEFAULT_SHARD_BYTES, DIRECTORY_SEPARATORS, SPLIT
 from huikan.search.stats import SearchStats, stats_of
 from huikan.search.tokenize import Tokenizer
 
-# 9: a big term's levels in a file of its own, read only when the query scores the term; 8:
-# palettes of levels, documents numbered by (date, cluster, url); 7: one set of directories
-# for all segments (6: impact levels, 5: the store in the segments). static/search-files.js
-# names the format it reads and refuses any other.
-FORMAT = "huikan-search/9"
+# 10: a big term's whole file too (documents and levels: a query that surely scores the term
+# reads it alone); 9: a big term's levels in a file of their own, read only when the query
+# scores the term; 8: palettes of levels, documents numbered by (date, cluster, url); 7: one
+# set of directories for all segments (6: impact levels, 5: the store in the segments).
+# static/search-files.js names the format it reads and refuses any other.
+FORMAT = "huikan-search/10"
 # Documents per store file. One: a query's results are scattered over the archive, so a file of
 # four held three articles nobody asked for — 3/4 of a cold search page's bytes went there.
 STORE_CHUNK = 1
@@ -105,7 +106,8 @@ def write_search_index(
     ``t2s.json`` (traditional → simplified, :mod:`huikan.search.t2s`), index shards
     ``i/<segment>/<k>.json`` of about ``shard_bytes`` in a full segment, less in a smaller
     one (:func:`~huikan.search.segment.shard_budget`), a term counted over ``split_bytes``
-    (default twice ``shard_bytes``) alone with its levels in ``l<k>.json``, the document store
+    (default twice ``shard_bytes``) alone with its levels in ``l<k>.json`` and both in
+    ``w<k>.json``, the document store
     ``i/<segment>/d<N>.json`` (``store_chunk`` consecutive documents each), and the
     directories ``g/<j>.json`` that find a term's shard in every segment (about
     ``directory_size`` shard separators each) into ``out_dir`` (``<site>/search/``): all of a
@@ -338,7 +340,7 @@ def _key_inputs(d: SearchDoc, names: dict[str, str], cluster_no: dict[str, int])
 def _segment_files(s: int, a: int, b: int, info: SegmentInfo, store_chunk: int) -> list[str]:
     """The files of segment ``s`` (documents a..b-1), relative to the search folder."""
     names = [f"{k}.json" for k in range(info.shards)]
-    names += [f"l{k}.json" for k in info.levels]
+    names += [f"{x}{k}.json" for k in info.levels for x in "lw"]
     names += [f"d{c}.json" for c in range(a // store_chunk, -(-b // store_chunk))]
     return [f"i/{s}/{name}" for name in names]
 

@@ -77,9 +77,10 @@ from huikan.search.vocab import FieldTerms, Vocabulary
 SEGMENT_DOCS = 131072  # documents of the largest segment (indexed in parts of merge.PART_DOCS)
 SEGMENT_MIDDLE: int | None = None  # a middle level's unit (divides SEGMENT_DOCS): none
 SEGMENT_UNIT = 2048  # the lowest level's: divides SEGMENT_DOCS, a multiple of the store chunk
-# 6: a big term's levels in a file of their own (l<k>.json); 5: no directories in the segment
+# 7: a big term's whole file too (w<k>.json); 6: a big term's levels in a file of their own
+# (l<k>.json); 5: no directories in the segment
 # folder (4: impact levels, 3: the store in the segment folder)
-KEY_FORMAT = b"huikan-search-segment/6\0"
+KEY_FORMAT = b"huikan-search-segment/7\0"
 
 
 @dataclass
@@ -88,7 +89,7 @@ class SegmentInfo:
 
     seps: str  # its shards' separators (shard.separators), space-separated
     shards: int
-    levels: list[int]  # the shards whose levels have a file of their own (l<k>.json)
+    levels: list[int]  # the split shards: levels and whole in files of their own (l, w<k>.json)
     big: str  # their terms, space-separated (the directories list them: directory.py)
     postings: int
     chars: str  # every character of its terms (for t2s.json)
@@ -258,7 +259,8 @@ def build_segment(
     merged by :func:`huikan.search.merge.merged_texts`); ``store``: its store files' bytes
     and gzip bytes (:func:`store_sizes`, written as each part was indexed). Its shards are
     of :func:`shard_budget` (``shard_bytes`` in a segment of ``segment_docs``), a term
-    counted over ``split_bytes`` alone with its levels file ("l<k>.json")."""
+    counted over ``split_bytes`` alone with its levels file ("l<k>.json") and whole file
+    ("w<k>.json")."""
     if len(parts) == 1:
         terms = parts[0].terms
         texts, counted = term_texts(parts[0])
@@ -271,7 +273,10 @@ def build_segment(
     shards = pack_shards(terms, texts, counted, budget, split_bytes)
     del texts, counted
     files = {f"{k}.json": s.text.encode() for k, s in enumerate(shards)}
-    files.update({f"l{k}.json": s.levels.encode() for k, s in enumerate(shards) if s.levels})
+    for k, sh in enumerate(shards):
+        if sh.levels and sh.whole:
+            files[f"l{k}.json"] = sh.levels.encode()
+            files[f"w{k}.json"] = sh.whole.encode()
     hashes = np.array(
         [int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest()) for t in terms],
         dtype=np.uint64,
