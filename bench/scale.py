@@ -18,7 +18,7 @@ measures, each build in a fresh process with its code frozen in a snapshot:
 * Pagefind (extended) on the same built site: index time, index size, cold bytes to the
   first result, warm median latency (via bench/search.py);
 * with ``--ref``, last: both versions' sites (the same archive by then) measured side by
-  side in one Chromium, rounds alternating, and the median per-query latency ratio — the
+  side in one Chromium, query by query, and the median per-query latency ratio — the
   figure to compare versions by, where each version's own latency above is measured at
   another time.
 
@@ -364,7 +364,7 @@ def main() -> int:
             spread = " / ".join("{:.0f}–{:.0f}".format(*side["spread"][x]) for x in sites)
             ratios = ", ".join(f"{x} / this {r:.3f}" for x, r in side["ratio"].items())
             print(
-                f"warm latency side by side ({side['rounds']} rounds alternating, load "
+                f"warm latency side by side ({side['rounds']} rounds, query by query, load "
                 f"{side['load']}): median {medians} ms ({' / '.join(sites)}; a round's "
                 f"median {spread} ms); per query {ratios}"
             )

@@ -379,9 +379,7 @@ def test_split_shards_rank_as_whole_ones(site_root, built_site, serve_dir, page,
         page.remove_listener("response", seen)
     assert answers[split_site] == answers[built_site.out]
     assert errors == []  # e.g. "rank() and lunr.js disagree", as when a shard counted twice
-    on_disk = {
-        (p.parent.name, p.stem[1:]) for p in (split_site / "search" / "i").glob("*/l*.json")
-    }
+    on_disk = {(p.parent.name, p.stem[1:]) for p in (split_site / "search" / "i").glob("*/l*.json")}
     # the levels of some split terms the queries read, not of all: a term that only filters
     # reads its shard alone, one surely scored its whole file alone (never with the shard)
     read = files["l"] | files["w"]
