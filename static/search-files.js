@@ -122,7 +122,8 @@
 
   /* Directory j (g/<j>.json), one for all segments: per segment s, {k: its shard holding
    * the range's lowest term, separators: its shards' separators inside the range, big: the
-   * terms in the range whose shard is split (a shard and a levels file: frequent ones)}. */
+   * terms in the range whose shard is split (a shard, a levels and a whole file: frequent
+   * ones)}. */
   IndexFiles.prototype.group = function (m, j) {
     var dirs = this._dirs;
     var base = this.base;

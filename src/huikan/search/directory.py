@@ -27,11 +27,11 @@ def directories(
     ``k[s]`` counts the segment's separators <= the range's lowest bound, ``seps[s]`` are
     those inside it.
 
-    ``segment_big``: each segment's split terms (a shard and a levels file each, in order);
-    a directory lists those in its range, ``big[s]``, so the browser knows such a word is in
-    the index without fetching it — it fetches it only when the query scores it (a query's
-    sub-words only tell which of its words is the longest, and a frequent one's documents
-    were ~10 kB of a cold page)."""
+    ``segment_big``: each segment's split terms (a shard, a levels and a whole file each,
+    in order); a directory lists those in its range, ``big[s]``, so the browser knows such a
+    word is in the index without fetching it — it fetches it only when the query scores it
+    (a query's sub-words only tell which of its words is the longest, and a frequent one's
+    documents were ~10 kB of a cold page)."""
     every = sorted((sep for seps in segment_seps for sep in seps), key=utf16_key)
     bounds = [b for b, _ in itertools.groupby(every[size::size])]  # segments share separators
     keys = [[utf16_key(sep) for sep in seps] for seps in segment_seps]
