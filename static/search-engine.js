@@ -129,9 +129,7 @@
     // from their whole files (asked for first, their shards come from them), the others'
     // documents alone
     var later = Array.from(exact).filter(function (t) { return shards.known.has(t); });
-    this.prefetchWhole(m, later.filter(function (t) {
-      return clauses.some(function (c) { return !c.prefix && c.term === t && c.boost > 0; });
-    }));
+    this.prefetchWhole(m, later.filter(function (t) { return scores(clauses, t); }));
     var more = later.length ? this.shardsFor(m, later.map(function (t) { return [t, t]; })) : null;
     return Promise.resolve(more).then(function (extra) {
       // a shard fetched again (it also held a term fetched before) counts once
@@ -143,6 +141,14 @@
     });
   };
 
+  /* Whether a clause of `clauses` scores term t: boost > 0, and t its term or under its
+   * prefix. */
+  function scores(clauses, t) {
+    return clauses.some(function (c) {
+      return c.boost > 0 && (c.prefix ? t.lastIndexOf(c.term, 0) === 0 : t === c.term);
+    });
+  }
+
   /* The levels files (l<k>.json) of the split shards — one frequent term each — whose term
    * the query scores (a clause of boost > 0 names it, or a scored prefix is under it) and
    * that came without them (not from their whole file, surelyScored's): a term that only
@@ -151,12 +157,7 @@
   Engine.prototype.levelsFor = function (m, shards, clauses) {
     var self = this;
     var scored = clauses.filter(function (c) { return c.boost > 0; });
-    function wanted(t) {
-      return scored.some(function (c) {
-        return c.prefix ? t.lastIndexOf(c.term, 0) === 0 : t === c.term;
-      });
-    }
-    var split = shards.filter(function (sh) { return sh.l === 1 && wanted(sh.t[0]); });
+    var split = shards.filter(function (sh) { return sh.l === 1 && scores(scored, sh.t[0]); });
     return Promise.all(
       split.map(function (sh) {
         return self.levelsFile(m, sh.s, sh.key.split("/")[1]).then(function (lv) {

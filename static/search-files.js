@@ -300,9 +300,9 @@
     var self = this;
     function ask(w, dir) {
       dir.forEach(function (d, s) {
-        if (d.big.has(w) && !self._shards.has(s + "/" + core.shardIn(w, d))) {
-          self.wholeFile(m, s, core.shardIn(w, d)).catch(function () {});
-        }
+        if (!d.big.has(w)) return;
+        var k = core.shardIn(w, d);
+        if (!self._shards.has(s + "/" + k)) self.wholeFile(m, s, k).catch(function () {});
       });
     }
     words.forEach(function (w) {

@@ -241,14 +241,15 @@
 
   /* The scratch arrays back to zero where `docs` (the documents a query matched) set them. */
   function release(w, docs) {
-    zeroAt(w.seen, docs);
-    zeroAt(w.count, docs);
-    w.dots.forEach(function (dot) { if (dot) zeroAt(dot, docs); });
+    putAt(w.seen, docs, 0);
+    putAt(w.count, docs, 0);
+    w.dots.forEach(function (dot) { if (dot) putAt(dot, docs, 0); });
     w.busy = false;
   }
 
-  function zeroAt(array, docs) {
-    for (var i = 0; i < docs.length; i++) array[docs[i]] = 0;
+  /* `value` at each of the positions `docs` of `array` (clearing scratch, marking bitmaps). */
+  function putAt(array, docs, value) {
+    for (var i = 0; i < docs.length; i++) array[docs[i]] = value;
   }
 
   /* The documents that can be results are those with `level[doc] === ` the returned number:
@@ -301,24 +302,18 @@
    * pair a clause looked up has the document in its postings (null: in any field) — what
    * lunr's matchData holds. Made on first use. */
   function matcher(dec, covered, fields, n) {
-    // made on first use: constructed here, in rank()'s last step, they were code V8 had
-    // seen no run of when it optimised rank, and each query threw that code away
-    var maps = null;
-    var lists = null; // expand's (memoised) lists: by identity, not by their terms
+    var maps = new Map();
+    var lists = new Map(); // expand's (memoised) lists: by identity, not by their terms
     function mark(map, term, field) {
       var e = dec.post.get(term);
       for (var f = 0; e && f < fields.length; f++) {
         if ((field !== null && fields[f] !== field) || !covered.has(term + "\u0000" + f)) continue;
-        markDocs(map, e.docs[f]);
+        putAt(map, e.docs[f], 1);
       }
     }
     /* terms: one term, or the terms under a prefix (`expand`'s list) taken together */
     return function (terms, field) {
       if (field === undefined) field = null;
-      if (!maps) {
-        maps = new Map();
-        lists = new Map();
-      }
       var byField = typeof terms === "string" ? maps.get(terms) : lists.get(terms);
       if (!byField) {
         byField = new Map();
@@ -333,10 +328,6 @@
       }
       return map;
     };
-  }
-
-  function markDocs(map, d) {
-    for (var j = 0; j < d.length; j++) map[d[j]] = 1;
   }
 
   return {
