@@ -129,9 +129,18 @@ class TreeMemory:
         return max(self.peak.values(), default=0)
 
 
+# The build runs in a process of its own, which dies with the bench (huikan.lifeline): a
+# bench stopped with Ctrl-C or kill left a 3-minute build running, and the next bench's
+# clean-up of the same folder then failed on files the orphan was still writing.
 CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {src!r})
+try:
+    from huikan.lifeline import die_with_parent
+except ImportError:  # a ref older than the lifeline
+    pass
+else:
+    die_with_parent({parent})
 from huikan.build import BuildOptions, build_site
 t = time.perf_counter()
 r = build_site(BuildOptions(root={root!r}, jobs={jobs}, progress=False), log=open("/dev/null", "w"))
@@ -147,8 +156,9 @@ print(json.dumps({{
 def run_build(code: Path, root: Path, jobs: int) -> dict:
     """One build in a fresh process; its figures plus the sampled per-process peak RSS."""
     load_before = loadavg()
+    child = CHILD.format(src=str(code / "src"), root=str(root), jobs=jobs, parent=os.getpid())
     proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD.format(src=str(code / "src"), root=str(root), jobs=jobs)],
+        [sys.executable, "-c", child],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
