@@ -19,7 +19,9 @@ N=500 full build < 120 s, rebuild after one new bulletin < 10 s.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import os
 import random
 import resource
 import shutil
@@ -27,6 +29,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from huikan.lifeline import die_with_parent  # a timed build dies with the bench
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "bench" / "out" / "build"
@@ -173,6 +177,7 @@ def run_child(root: Path, jobs: int) -> dict:
         capture_output=True,
         text=True,
         check=False,
+        preexec_fn=functools.partial(die_with_parent, os.getpid()),
     )
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)

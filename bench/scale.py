@@ -33,6 +33,7 @@ Needs ``pip install -e '.[bench]'`` and /usr/bin/chromium. Prints figures, asser
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import json
 import os
@@ -43,6 +44,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from huikan.lifeline import die_with_parent
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -129,18 +132,9 @@ class TreeMemory:
         return max(self.peak.values(), default=0)
 
 
-# The build runs in a process of its own, which dies with the bench (huikan.lifeline): a
-# bench stopped with Ctrl-C or kill left a 3-minute build running, and the next bench's
-# clean-up of the same folder then failed on files the orphan was still writing.
 CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {src!r})
-try:
-    from huikan.lifeline import die_with_parent
-except ImportError:  # a ref older than the lifeline
-    pass
-else:
-    die_with_parent({parent})
 from huikan.build import BuildOptions, build_site
 t = time.perf_counter()
 r = build_site(BuildOptions(root={root!r}, jobs={jobs}, progress=False), log=open("/dev/null", "w"))
@@ -154,14 +148,18 @@ print(json.dumps({{
 
 
 def run_build(code: Path, root: Path, jobs: int) -> dict:
-    """One build in a fresh process; its figures plus the sampled per-process peak RSS."""
+    """One build in a fresh process; its figures plus the sampled per-process peak RSS.
+    The kernel kills the build when the bench ends (huikan.lifeline, set between fork and
+    exec, so for a build of any version): a bench stopped with kill left its 3-minute build
+    running, and the next bench's clean-up of the same folder failed on files the orphan
+    was still writing."""
     load_before = loadavg()
-    child = CHILD.format(src=str(code / "src"), root=str(root), jobs=jobs, parent=os.getpid())
     proc = subprocess.Popen(
-        [sys.executable, "-c", child],
+        [sys.executable, "-c", CHILD.format(src=str(code / "src"), root=str(root), jobs=jobs)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=functools.partial(die_with_parent, os.getpid()),  # any version (--ref)
     )
     mem = TreeMemory(proc.pid)
     out, err = proc.communicate()

@@ -28,6 +28,7 @@ Prints the figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import importlib.util
 import json
@@ -50,6 +51,8 @@ from bench.latency import (  # noqa: E402
 )
 from bench.layouts.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (one set of flags)
 from bench.search_recall import recall, relevance_texts  # noqa: E402
+
+from huikan.lifeline import die_with_parent  # noqa: E402  (a timed build dies with the bench)
 
 OUT = REPO / "bench" / "out" / "search"
 DEV = REPO / "tests" / "corpus" / "queries" / "dev.txt"
@@ -80,7 +83,13 @@ def huikan_build(root: Path, jobs: int) -> dict:
         "print(json.dumps({'wall': time.perf_counter()-t, 'timings': r.timings,"
         " 'articles': r.articles, 'search': r.search_summary}, ensure_ascii=False))"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=functools.partial(die_with_parent, os.getpid()),
+    )
     if proc.returncode:
         sys.stderr.write(proc.stderr)
         raise SystemExit("huikan build failed")
